@@ -1,0 +1,34 @@
+//! Report categories with the unit responsible and their time targets.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::{CategoryCode, UnitCode};
+
+/// Service-level targets, in hours from submission (SE Sekda 40/2019: 6 h and 7 days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaTargets {
+    pub coordination_hours: u32,
+    pub completion_hours: u32,
+}
+
+impl Default for SlaTargets {
+    fn default() -> Self {
+        Self {
+            coordination_hours: 6,
+            completion_hours: 7 * 24,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    pub code: CategoryCode,
+    /// Indonesian name, as citizens see it.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// The Dinas (or other unit) responsible for this kind of problem.
+    pub responsible_unit: UnitCode,
+    #[serde(default)]
+    pub sla: SlaTargets,
+}

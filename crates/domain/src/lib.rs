@@ -1,0 +1,26 @@
+//! aduan's domain: reports, the CRM 2.0 workflow, roles, jurisdiction data. Pure, no I/O.
+
+pub mod category;
+pub mod channel;
+pub mod codes;
+pub mod jurisdiction;
+pub mod location;
+pub mod region;
+pub mod report;
+pub mod role;
+pub mod state;
+pub mod ticket;
+pub mod unit;
+pub mod workflow;
+
+pub use category::{Category, SlaTargets};
+pub use channel::Channel;
+pub use codes::{CategoryCode, CodeError, ReportId, UnitCode, UserId};
+pub use jurisdiction::{Jurisdiction, JurisdictionData, Settings};
+pub use location::{Coordinates, RegionIndex};
+pub use region::{Region, RegionCode, RegionLevel};
+pub use role::{Actor, Role};
+pub use state::ReportState;
+pub use ticket::{Ticket, TicketPrefix};
+pub use unit::{Unit, UnitKind};
+pub use workflow::{Action, ActionKind, Visibility};

@@ -1,0 +1,124 @@
+//! A report and its timeline, as the store keeps them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::channel::Channel;
+use crate::codes::{CategoryCode, ReportId, UnitCode, UserId};
+use crate::location::Coordinates;
+use crate::region::RegionCode;
+use crate::role::Role;
+use crate::state::ReportState;
+use crate::ticket::Ticket;
+use crate::workflow::{ActionKind, ReportFacts, Visibility};
+
+/// A report. It carries no identity of its reporter beyond an account reference that only
+/// authorization uses; views for anyone but the reporter never include it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub id: ReportId,
+    pub ticket: Ticket,
+    pub state: ReportState,
+    pub category: CategoryCode,
+    pub description: String,
+    pub location: Option<Coordinates>,
+    pub region: RegionCode,
+    pub address: Option<String>,
+    pub channel: Channel,
+    pub first_receiver: UnitCode,
+    pub holding_unit: UnitCode,
+    pub visibility: Visibility,
+    pub reporter: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub coordinated_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub estimated_completion: Option<NaiveDate>,
+    pub duplicate_of: Option<Ticket>,
+    pub referred_to: Option<String>,
+    /// Bumped by every change; a change names the version it was decided on.
+    pub version: i64,
+}
+
+impl Report {
+    pub fn facts(&self) -> ReportFacts<'_> {
+        ReportFacts {
+            ticket: &self.ticket,
+            state: self.state,
+            holding_unit: &self.holding_unit,
+            reporter: self.reporter,
+            visibility: self.visibility,
+            coordinated: self.coordinated_at.is_some(),
+        }
+    }
+}
+
+/// Whose photo it is: the reporter's (locked when the report is private) or an officer's
+/// documentation of the follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoKind {
+    Report,
+    Followup,
+}
+
+impl PhotoKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::Followup => "followup",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Report, Self::Followup].into_iter().find(|k| k.code() == raw)
+    }
+}
+
+/// An image accepted for storage; `content_type` is sniffed from the bytes, never trusted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPhoto {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// A stored photo's description (its bytes are fetched separately).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotoInfo {
+    pub id: i64,
+    pub kind: PhotoKind,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Everything needed to file a new report; ticket and time are assigned by the store.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub category: CategoryCode,
+    pub description: String,
+    pub location: Option<Coordinates>,
+    pub region: RegionCode,
+    pub address: Option<String>,
+    pub channel: Channel,
+    pub first_receiver: UnitCode,
+    pub reporter: Option<UserId>,
+    /// The operator who entered it at a desk, when it was not the reporter.
+    pub entered_by: Option<UserId>,
+    pub submitted_by_role: Role,
+    pub photos: Vec<NewPhoto>,
+}
+
+/// One line of a report's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub action: ActionKind,
+    pub actor: Option<UserId>,
+    pub actor_role: Role,
+    pub actor_unit: Option<UnitCode>,
+    pub from_state: Option<ReportState>,
+    pub to_state: ReportState,
+    pub note: Option<String>,
+    /// The unit the report went to (forward, dispose) or the body it was referred to.
+    pub target: Option<String>,
+    pub attachments: Vec<i64>,
+}
