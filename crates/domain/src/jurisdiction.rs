@@ -60,6 +60,23 @@ pub struct JurisdictionData {
     pub categories: Vec<Category>,
 }
 
+impl JurisdictionData {
+    /// Add the office of every region that has a template and no office yet, so a pack or
+    /// an import of kelurahan brings its Kantor Kelurahan along.
+    pub fn with_offices(mut self) -> Self {
+        let existing: std::collections::BTreeSet<UnitCode> =
+            self.units.iter().map(|u| u.code.clone()).collect();
+        let offices: Vec<Unit> = self
+            .regions
+            .iter()
+            .flat_map(|r| self.settings.office_templates.iter().filter_map(|t| t.office_for(r)))
+            .filter(|u| !existing.contains(&u.code))
+            .collect();
+        self.units.extend(offices);
+        self
+    }
+}
+
 /// Why a data set does not hang together.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("jurisdiction data: {0}")]
