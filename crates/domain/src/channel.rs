@@ -102,7 +102,11 @@ impl Channel {
     pub fn is_desk(self) -> bool {
         matches!(
             self,
-            Self::BalaiKota | Self::Inspektorat | Self::Walikota | Self::Kecamatan | Self::Kelurahan
+            Self::BalaiKota
+                | Self::Inspektorat
+                | Self::Walikota
+                | Self::Kecamatan
+                | Self::Kelurahan
         )
     }
 }
@@ -117,14 +121,32 @@ mod tests {
         assert_eq!(
             codes,
             [
-                "jaki", "web", "email", "sms", "whatsapp", "twitter", "facebook", "instagram",
-                "governor_social", "lapor", "balai_kota", "inspektorat", "walikota", "kecamatan",
-                "kelurahan", "media", "qlue", "open311"
+                "jaki",
+                "web",
+                "email",
+                "sms",
+                "whatsapp",
+                "twitter",
+                "facebook",
+                "instagram",
+                "governor_social",
+                "lapor",
+                "balai_kota",
+                "inspektorat",
+                "walikota",
+                "kecamatan",
+                "kelurahan",
+                "media",
+                "qlue",
+                "open311"
             ]
         );
         for c in Channel::ALL {
             assert_eq!(Channel::parse(c.code()), Some(c));
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.code()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.code())
+            );
         }
     }
 }

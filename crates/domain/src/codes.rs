@@ -16,7 +16,8 @@ pub struct CodeError {
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
         && s.as_bytes()[0].is_ascii_alphanumeric()
 }
 

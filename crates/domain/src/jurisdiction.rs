@@ -69,7 +69,12 @@ impl JurisdictionData {
         let offices: Vec<Unit> = self
             .regions
             .iter()
-            .flat_map(|r| self.settings.office_templates.iter().filter_map(|t| t.office_for(r)))
+            .flat_map(|r| {
+                self.settings
+                    .office_templates
+                    .iter()
+                    .filter_map(|t| t.office_for(r))
+            })
             .filter(|u| !existing.contains(&u.code))
             .collect();
         self.units.extend(offices);
@@ -96,8 +101,16 @@ pub struct Jurisdiction {
 impl Jurisdiction {
     /// Index a data set, checking that every reference points at something that exists.
     pub fn new(data: JurisdictionData) -> Result<Self, DataError> {
-        let regions: BTreeMap<_, _> = data.regions.into_iter().map(|r| (r.code.clone(), r)).collect();
-        let units: BTreeMap<_, _> = data.units.into_iter().map(|u| (u.code.clone(), u)).collect();
+        let regions: BTreeMap<_, _> = data
+            .regions
+            .into_iter()
+            .map(|r| (r.code.clone(), r))
+            .collect();
+        let units: BTreeMap<_, _> = data
+            .units
+            .into_iter()
+            .map(|u| (u.code.clone(), u))
+            .collect();
         let categories: BTreeMap<_, _> = data
             .categories
             .into_iter()
@@ -117,12 +130,18 @@ impl Jurisdiction {
             if let Some(region) = &unit.region
                 && !regions.contains_key(region)
             {
-                return Err(DataError(format!("unit {} names unknown region {region}", unit.code)));
+                return Err(DataError(format!(
+                    "unit {} names unknown region {region}",
+                    unit.code
+                )));
             }
             if let Some(parent) = &unit.parent
                 && !units.contains_key(parent)
             {
-                return Err(DataError(format!("unit {} names unknown parent {parent}", unit.code)));
+                return Err(DataError(format!(
+                    "unit {} names unknown parent {parent}",
+                    unit.code
+                )));
             }
         }
         for category in categories.values() {
@@ -135,7 +154,12 @@ impl Jurisdiction {
         }
         let offices = units
             .values()
-            .filter(|u| matches!(u.kind, UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota))
+            .filter(|u| {
+                matches!(
+                    u.kind,
+                    UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota
+                )
+            })
             .filter_map(|u| u.region.clone().map(|r| (r, u.code.clone())))
             .collect();
         Ok(Self {

@@ -1,5 +1,6 @@
 //! aduan's domain: reports, the CRM 2.0 workflow, roles, jurisdiction data. Pure, no I/O.
 
+pub mod access;
 pub mod category;
 pub mod channel;
 pub mod codes;

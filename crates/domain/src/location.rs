@@ -23,7 +23,9 @@ impl Coordinates {
             return Err(CoordinatesError("lat must be a number between -90 and 90"));
         }
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-            return Err(CoordinatesError("lon must be a number between -180 and 180"));
+            return Err(CoordinatesError(
+                "lon must be a number between -180 and 180",
+            ));
         }
         Ok(Self { lat, lon })
     }
@@ -132,11 +134,41 @@ enum Geometry {
 }
 
 fn polygon(rings: Vec<Vec<[f64; 2]>>) -> Option<Polygon<f64>> {
-    let mut rings = rings
-        .into_iter()
-        .map(|ring| ring.into_iter().map(|[x, y]| coord! { x: x, y: y }).collect::<Vec<_>>().into());
+    let mut rings = rings.into_iter().map(|ring| {
+        ring.into_iter()
+            .map(|[x, y]| coord! { x: x, y: y })
+            .collect::<Vec<_>>()
+            .into()
+    });
     let exterior = rings.next()?;
     Some(Polygon::new(exterior, rings.collect()))
+}
+
+/// A shape as a GeoJSON MultiPolygon geometry, for storage.
+pub fn geometry_to_json(shape: &MultiPolygon<f64>) -> String {
+    let polygons: Vec<Vec<Vec<[f64; 2]>>> = shape
+        .0
+        .iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(|ring| ring.coords().map(|c| [c.x, c.y]).collect())
+                .collect()
+        })
+        .collect();
+    serde_json::json!({ "type": "MultiPolygon", "coordinates": polygons }).to_string()
+}
+
+/// Read back a geometry written by [`geometry_to_json`] (or any Polygon/MultiPolygon).
+pub fn parse_geometry(json: &str) -> Result<MultiPolygon<f64>, String> {
+    let geometry: Geometry = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let polygons = match geometry {
+        Geometry::Polygon(rings) => vec![rings],
+        Geometry::MultiPolygon(polys) => polys,
+    };
+    Ok(MultiPolygon::new(
+        polygons.into_iter().filter_map(polygon).collect(),
+    ))
 }
 
 /// Read a GeoJSON FeatureCollection of regions (properties `code`, `name`, `level`;
@@ -158,7 +190,10 @@ pub fn parse_boundaries(geojson: &str) -> Result<Vec<Boundary>, BoundaryError> {
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let fail = |message: String| BoundaryError { feature: i, message };
+            let fail = |message: String| BoundaryError {
+                feature: i,
+                message,
+            };
             let code = RegionCode::parse(&f.properties.code).map_err(|e| fail(e.to_string()))?;
             if let Some(level) = &f.properties.level
                 && RegionLevel::parse(level) != Some(code.level())
@@ -221,6 +256,13 @@ mod tests {
         assert_eq!(err.feature, 1);
         assert!(parse_boundaries("{}").is_err());
         assert!(parse_boundaries(r#"{"type":"Feature","features":[]}"#).is_err());
+    }
+
+    #[test]
+    fn geometry_survives_a_round_trip() {
+        let b = parse_boundaries(SQUARES).unwrap();
+        let back = parse_geometry(&geometry_to_json(&b[0].shape)).unwrap();
+        assert_eq!(back, b[0].shape);
     }
 
     #[test]

@@ -76,7 +76,10 @@ impl RegionCode {
     pub fn parent(&self) -> Option<RegionCode> {
         match self.level() {
             RegionLevel::Kota => None,
-            _ => self.0.rsplit_once('.').map(|(head, _)| RegionCode(head.to_owned())),
+            _ => self
+                .0
+                .rsplit_once('.')
+                .map(|(head, _)| RegionCode(head.to_owned())),
         }
     }
 
@@ -158,7 +161,16 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_refused() {
-        for bad in ["31", "3171", "31.7", "31.71.1", "31.71.01.101", "31.71.01.1001.1", "aa.bb", ""] {
+        for bad in [
+            "31",
+            "3171",
+            "31.7",
+            "31.71.1",
+            "31.71.01.101",
+            "31.71.01.1001.1",
+            "aa.bb",
+            "",
+        ] {
             assert!(RegionCode::parse(bad).is_err(), "{bad:?}");
         }
     }

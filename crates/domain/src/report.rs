@@ -29,6 +29,8 @@ pub struct Report {
     pub holding_unit: UnitCode,
     pub visibility: Visibility,
     pub reporter: Option<UserId>,
+    /// The operator who entered it at a desk for the citizen.
+    pub entered_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub coordinated_at: Option<DateTime<Utc>>,
@@ -70,7 +72,9 @@ impl PhotoKind {
         }
     }
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Report, Self::Followup].into_iter().find(|k| k.code() == raw)
+        [Self::Report, Self::Followup]
+            .into_iter()
+            .find(|k| k.code() == raw)
     }
 }
 

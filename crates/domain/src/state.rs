@@ -110,7 +110,10 @@ mod tests {
     fn codes_round_trip_and_match_serde() {
         for s in ReportState::ALL {
             assert_eq!(ReportState::parse(s.code()), Some(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
         }
         assert_eq!(ReportState::parse("done"), None);
     }

@@ -125,7 +125,15 @@ mod tests {
         let t = Ticket::issue(&jk(), date, 1);
         assert_eq!(Ticket::parse(t.as_str()), Ok(t.clone()));
         assert_eq!(Ticket::parse("jk2611280001"), Ok(t));
-        for bad in ["", "JK", "JK26112800", "2611280001", "JK2613280001", "JK26112800x1", "ABCDEFGHI2611280001"] {
+        for bad in [
+            "",
+            "JK",
+            "JK26112800",
+            "2611280001",
+            "JK2613280001",
+            "JK26112800x1",
+            "ABCDEFGHI2611280001",
+        ] {
             assert!(Ticket::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -28,7 +28,9 @@ impl Visibility {
         }
     }
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Private, Self::Public].into_iter().find(|v| v.code() == raw)
+        [Self::Private, Self::Public]
+            .into_iter()
+            .find(|v| v.code() == raw)
     }
 }
 
@@ -125,7 +127,14 @@ impl ActionKind {
             ),
             Self::Dispose => (&[Coordination, InProgress], Some(Disposition)),
             Self::Schedule => (
-                &[Waiting, Coordination, Disposition, InProgress, Scheduled, FollowupRejected],
+                &[
+                    Waiting,
+                    Coordination,
+                    Disposition,
+                    InProgress,
+                    Scheduled,
+                    FollowupRejected,
+                ],
                 Some(Scheduled),
             ),
             Self::SubmitFollowup => (
@@ -167,9 +176,9 @@ impl Action {
     pub fn note(&self) -> Option<&str> {
         match self {
             Self::SubmitFollowup { note } => Some(note),
-            Self::RejectFollowup { reason } | Self::Reject { reason } | Self::Refer { reason, .. } => {
-                Some(reason)
-            }
+            Self::RejectFollowup { reason }
+            | Self::Reject { reason }
+            | Self::Refer { reason, .. } => Some(reason),
             _ => None,
         }
     }
@@ -286,6 +295,20 @@ fn target_unit<'u>(ctx: &'u Context<'_>, to: &UnitCode) -> Result<&'u Unit, Work
         field: "unit",
         message: format!("no unit has the code {to}"),
     })
+}
+
+/// The actions `actor` could take on `report` now, payload aside: what a client should offer.
+pub fn available_actions(report: &ReportFacts<'_>, actor: &Actor) -> Vec<ActionKind> {
+    ActionKind::ON_REPORT
+        .into_iter()
+        .filter(|&kind| roles_for(kind).contains(&actor.role) && in_scope(actor, kind, report))
+        .filter(|&kind| kind.edge().0.contains(&report.state))
+        .filter(|&kind| match kind {
+            ActionKind::MakePublic => report.visibility == Visibility::Private,
+            ActionKind::MakePrivate => report.visibility == Visibility::Public,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Decide whether `actor` may take `action` on `report`, and what it does.

@@ -1,1 +1,85 @@
-//! placeholder
+//! Storage for aduan: traits named in domain words, and their SQLite implementation.
+//!
+//! Every surface talks to `dyn Store`; the contract tests in `tests/` hold each
+//! implementation to the same behaviour.
+
+mod error;
+mod model;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use aduan_domain::location::Boundary;
+use aduan_domain::report::{NewReport, PhotoInfo, Report, TimelineEntry};
+use aduan_domain::ticket::{Ticket, TicketPrefix};
+use aduan_domain::workflow::Transition;
+use aduan_domain::{JurisdictionData, ReportId, UserId};
+
+pub use error::{StoreError, StoreResult};
+pub use model::{
+    ActionRecord, Credentials, NewUser, ReportPage, ReportQuery, ReportScope, Session, User,
+};
+
+/// Jurisdiction data: settings, regions with boundaries, units, categories.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// The stored jurisdiction, or `None` before one is loaded.
+    async fn jurisdiction(&self) -> StoreResult<Option<JurisdictionData>>;
+    /// Insert or update everything in `data` (nothing is deleted).
+    async fn save_jurisdiction(&self, data: JurisdictionData) -> StoreResult<()>;
+    /// Insert or update regions with their boundaries.
+    async fn save_boundaries(&self, boundaries: Vec<Boundary>) -> StoreResult<()>;
+    /// Every stored boundary.
+    async fn boundaries(&self) -> StoreResult<Vec<Boundary>>;
+}
+
+/// Accounts and sessions.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Create an account; `Conflict` when the username is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    async fn user(&self, id: UserId) -> StoreResult<User>;
+    /// The account and its password hash, for signing in.
+    async fn credentials(&self, username: &str) -> StoreResult<Credentials>;
+    async fn count_users(&self) -> StoreResult<i64>;
+    async fn create_session(&self, session: Session) -> StoreResult<()>;
+    /// The account holding an unexpired session.
+    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User>;
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()>;
+}
+
+/// Reports, their timelines and photos.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// File a report: assign the next ticket of `local_date`, write the report, its reporter,
+    /// the `submit` timeline entry and the photos in one transaction.
+    async fn submit_report(
+        &self,
+        report: NewReport,
+        prefix: TicketPrefix,
+        local_date: chrono::NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Report>;
+    async fn report(&self, ticket: &Ticket) -> StoreResult<Report>;
+    /// Apply a decided transition if the report is still at `expected_version`, appending the
+    /// timeline entry and its attachments in the same transaction; `Conflict` otherwise.
+    async fn apply_transition(
+        &self,
+        report: ReportId,
+        expected_version: i64,
+        transition: Transition,
+        record: ActionRecord,
+    ) -> StoreResult<Report>;
+    async fn list_reports(&self, query: ReportQuery) -> StoreResult<ReportPage>;
+    async fn timeline(&self, report: ReportId) -> StoreResult<Vec<TimelineEntry>>;
+    async fn photos(&self, report: ReportId) -> StoreResult<Vec<PhotoInfo>>;
+    /// One photo's bytes.
+    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)>;
+    /// Tickets of reports marked as duplicates of this one.
+    async fn duplicates_of(&self, ticket: &Ticket) -> StoreResult<Vec<Ticket>>;
+}
+
+/// Everything a running aduan needs from storage.
+pub trait Store: CatalogStore + AccountStore + ReportStore {}
+impl<T: CatalogStore + AccountStore + ReportStore> Store for T {}

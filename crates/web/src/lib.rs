@@ -1,1 +1,59 @@
-//! placeholder
+//! aduan's HTTP surfaces: the JSON API under `/api/v1` with its OpenAPI document, and
+//! `/healthz`.
+
+pub mod api;
+mod auth;
+mod body;
+mod catalog;
+mod error;
+mod extract;
+mod photos;
+pub mod service;
+mod state;
+mod views;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::{hash_password, token_hash};
+pub use catalog::{Catalog, CatalogError};
+pub use error::{ApiError, ApiResult};
+pub use state::{AppState, WebConfig};
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::router())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Alive, and the store answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.count_users().await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: store unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
+        }
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint")
+}

@@ -1,0 +1,85 @@
+//! `aduan serve`: open the store, load the jurisdiction, serve HTTP until told to stop.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use aduan_store::Store;
+use aduan_web::{AppState, Catalog, WebConfig};
+
+use crate::cli::ServeArgs;
+use crate::demo;
+use crate::import;
+
+pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
+    let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
+    if args.demo && fresh {
+        import::import_pack(store.as_ref(), import::parse_pack(import::JAKARTA_PACK)?).await?;
+    }
+    for file in &args.regions {
+        let n = import::import_regions(store.as_ref(), file).await?;
+        tracing::info!(file = %file.display(), regions = n, "imported region boundaries");
+    }
+    let catalog = Catalog::load(store.as_ref())
+        .await
+        .context("loading the jurisdiction")?;
+    let config = WebConfig {
+        secure_cookies: !args.insecure_cookies,
+        ..WebConfig::default()
+    };
+    let state = AppState::new(Arc::clone(&store), catalog, config);
+    if args.demo && fresh {
+        let password = demo::demo_password(args.demo_password.clone());
+        demo::seed(&state, &password)
+            .await
+            .context("seeding the demo")?;
+        println!("Demo accounts (password: {password}):");
+        for line in demo::account_lines() {
+            println!("{line}");
+        }
+    } else if args.demo {
+        println!("The store is not empty: the demo data was loaded before and is kept as it is.");
+    }
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    // Scripts (the benchmark, tests) read this line to find the port.
+    println!("aduan listening on http://{address}");
+    tracing::info!(%address, "serving");
+    axum::serve(listener, aduan_web::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,423 @@
+//! The Jakarta data pack: it loads, hangs together, and routes real places to the right office.
+
+// Tests may panic on a broken fixture: that is a failed test, not a bug to handle.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aduan_domain::location::{Boundary, parse_boundaries};
+use aduan_domain::workflow::UnitDirectory;
+use aduan_domain::{
+    Coordinates, Jurisdiction, JurisdictionData, Region, RegionCode, RegionIndex, RegionLevel,
+    UnitCode, UnitKind,
+};
+
+const PACK: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../packs/jakarta.json"
+));
+
+/// Real boundaries, kept beside the repository (never copied into it).
+const KELURAHAN_GEOJSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/regions/jakarta_kelurahan.geojson"
+);
+
+/// The Dinas that have a Suku Dinas in every kota and in the kabupaten.
+const DINAS_WITH_SUKU_DINAS: [&str; 5] = [
+    "dinas-bina-marga",
+    "dinas-lingkungan-hidup",
+    "dinas-perhubungan",
+    "dinas-pertamanan-hutan-kota",
+    "dinas-sumber-daya-air",
+];
+
+fn pack() -> JurisdictionData {
+    serde_json::from_str(PACK).unwrap()
+}
+
+fn jakarta() -> Jurisdiction {
+    Jurisdiction::new(pack().with_offices()).unwrap()
+}
+
+fn region(code: &str) -> RegionCode {
+    RegionCode::parse(code).unwrap()
+}
+
+fn unit(code: &str) -> UnitCode {
+    UnitCode::parse(code).unwrap()
+}
+
+fn count_regions(j: &Jurisdiction, level: RegionLevel) -> usize {
+    j.regions().filter(|r| r.level == level).count()
+}
+
+fn count_units(j: &Jurisdiction, kind: UnitKind) -> usize {
+    j.units().filter(|u| u.kind == kind).count()
+}
+
+fn kelurahan_geojson() -> String {
+    std::fs::read_to_string(KELURAHAN_GEOJSON)
+        .unwrap_or_else(|e| panic!("reading {KELURAHAN_GEOJSON}: {e}"))
+}
+
+fn kelurahan_boundaries() -> Vec<Boundary> {
+    parse_boundaries(&kelurahan_geojson()).unwrap()
+}
+
+/// The pack with the real kelurahan added, as the import command would do it.
+fn jakarta_with_kelurahan(boundaries: &[Boundary]) -> Jurisdiction {
+    let mut data = pack();
+    data.regions
+        .extend(boundaries.iter().map(|b| b.region.clone()));
+    Jurisdiction::new(data.with_offices()).unwrap()
+}
+
+fn index(boundaries: &[Boundary]) -> RegionIndex {
+    RegionIndex::new(
+        boundaries
+            .iter()
+            .map(|b| (b.region.code.clone(), b.shape.clone()))
+            .collect(),
+    )
+}
+
+fn at(lat: f64, lon: f64) -> Coordinates {
+    Coordinates::parse(lat, lon).unwrap()
+}
+
+#[test]
+fn the_pack_loads_with_jakartas_settings_and_regions() {
+    let j = jakarta();
+    assert_eq!(j.settings.name, "Provinsi DKI Jakarta");
+    assert_eq!(j.settings.time_zone, chrono_tz::Asia::Jakarta);
+    assert_eq!(j.settings.ticket_prefix.as_str(), "JK");
+    assert_eq!(count_regions(&j, RegionLevel::Kota), 6);
+    assert_eq!(count_regions(&j, RegionLevel::Kecamatan), 44);
+    assert_eq!(
+        count_regions(&j, RegionLevel::Kelurahan),
+        0,
+        "kelurahan come by import"
+    );
+    for r in j.regions() {
+        assert!(
+            r.code.as_str().starts_with("31."),
+            "{} is not in DKI Jakarta",
+            r.code
+        );
+        if let Some(parent) = r.parent() {
+            assert!(
+                j.region(&parent).is_some(),
+                "{} has no parent {parent}",
+                r.code
+            );
+        }
+    }
+    let seribu = j.region(&region("31.01")).unwrap();
+    assert_eq!(seribu.name, "Kabupaten Administrasi Kepulauan Seribu");
+    assert_eq!(j.region(&region("31.71.01")).unwrap().name, "Gambir");
+}
+
+#[test]
+fn every_category_names_a_unit_that_can_take_it() {
+    let j = jakarta();
+    assert!(j.categories().count() >= 25);
+    let mut names = BTreeSet::new();
+    for c in j.categories() {
+        assert!(
+            names.insert(c.name.as_str()),
+            "category name {} twice",
+            c.name
+        );
+        assert!(
+            !c.name_en.trim().is_empty(),
+            "{} has no English name",
+            c.code
+        );
+        let responsible = j
+            .unit(&c.responsible_unit)
+            .unwrap_or_else(|| panic!("{} names unknown unit {}", c.code, c.responsible_unit));
+        // Reports are never forwarded to the validation team, so it cannot own a category.
+        assert_ne!(responsible.kind, UnitKind::Validation, "{}", c.code);
+        assert!(c.sla.coordination_hours >= 1);
+        assert!(
+            c.sla.completion_hours > c.sla.coordination_hours,
+            "{}",
+            c.code
+        );
+    }
+    for seen_in_public_reports in [
+        "Gangguan Ketenteraman dan Ketertiban",
+        "Jalan",
+        "Parkir Liar",
+        "Pohon",
+        "Sampah",
+        "Pelanggaran Perda/Pergub",
+        "Bantuan Sosial",
+        "Pendataan Kesehatan",
+        "Hubungan Pekerja-Pengusaha",
+        "Fasilitas Kesehatan Milik Pusat/Swasta/Klinik Swasta",
+        "Fasilitas Sosial dan Fasilitas Umum",
+        "Arus Lalu Lintas",
+        "Kawasan Dilarang Merokok",
+        "Pekerja PPSU",
+        "Gangguan dan Kebisingan",
+        "Keluhan Galian/Sisa Proyek",
+        "BPJS",
+        "Saluran Air",
+        "Banjir/Genangan",
+        "Penerangan Jalan Umum",
+        "Pungutan Liar",
+        "Jaringan Listrik",
+        "Pembakaran Sampah",
+    ] {
+        assert!(
+            names.contains(seen_in_public_reports),
+            "missing {seen_in_public_reports}"
+        );
+    }
+    let public_order = j
+        .categories()
+        .find(|c| c.name == "Gangguan Ketenteraman dan Ketertiban")
+        .unwrap();
+    assert_eq!(
+        j.unit(&public_order.responsible_unit).unwrap().kind,
+        UnitKind::SatpolPp
+    );
+}
+
+#[test]
+fn every_kota_has_a_suku_dinas_of_each_field_dinas() {
+    let j = jakarta();
+    let kotas: Vec<&Region> = j
+        .regions()
+        .filter(|r| r.level == RegionLevel::Kota)
+        .collect();
+    for dinas in DINAS_WITH_SUKU_DINAS {
+        let dinas = j.unit(&unit(dinas)).unwrap();
+        assert_eq!(dinas.kind, UnitKind::Dinas, "{}", dinas.code);
+        for kota in &kotas {
+            let sudin: Vec<_> = j
+                .units()
+                .filter(|u| {
+                    u.parent.as_ref() == Some(&dinas.code) && u.region.as_ref() == Some(&kota.code)
+                })
+                .collect();
+            assert_eq!(sudin.len(), 1, "{} in {}", dinas.code, kota.code);
+            assert_eq!(sudin[0].kind, UnitKind::SukuDinas);
+            assert!(
+                sudin[0].name.starts_with("Suku Dinas "),
+                "{}",
+                sudin[0].name
+            );
+            assert!(sudin[0].name.ends_with(&kota.name), "{}", sudin[0].name);
+        }
+    }
+    let selatan = j.unit(&unit("sudin-bina-marga-31.74")).unwrap();
+    assert_eq!(
+        selatan.name,
+        "Suku Dinas Bina Marga Kota Administrasi Jakarta Selatan"
+    );
+    let seribu = j.unit(&unit("sudin-sumber-daya-air-31.01")).unwrap();
+    assert_eq!(
+        seribu.name,
+        "Suku Dinas Sumber Daya Air Kabupaten Administrasi Kepulauan Seribu"
+    );
+}
+
+#[test]
+fn validation_and_public_order_units_exist() {
+    let j = jakarta();
+    let validation: Vec<_> = j
+        .units()
+        .filter(|u| u.kind == UnitKind::Validation)
+        .collect();
+    assert_eq!(validation.len(), 1);
+    assert_eq!(validation[0].code, unit("biro-pemerintahan"));
+    let satpol = j.unit(&unit("satpol-pp")).unwrap();
+    assert_eq!(satpol.kind, UnitKind::SatpolPp);
+    assert_eq!(satpol.parent, None);
+    assert_eq!(j.unit(&unit("inspektorat")).unwrap().kind, UnitKind::Other);
+}
+
+#[test]
+fn offices_are_generated_from_the_templates() {
+    let plain = pack();
+    assert_eq!(
+        plain
+            .units
+            .iter()
+            .filter(|u| matches!(
+                u.kind,
+                UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota
+            ))
+            .count(),
+        0,
+        "offices are generated, not listed"
+    );
+    let j = jakarta();
+    assert_eq!(count_units(&j, UnitKind::Kecamatan), 44);
+    assert_eq!(count_units(&j, UnitKind::Walikota), 6);
+    assert_eq!(count_units(&j, UnitKind::Kelurahan), 0);
+    assert_eq!(j.units().count(), plain.units.len() + 50);
+    let gambir = j.unit(&unit("kecamatan-31.71.01")).unwrap();
+    assert_eq!(gambir.name, "Kantor Kecamatan Gambir");
+    assert_eq!(gambir.region, Some(region("31.71.01")));
+    let pusat = j.unit(&unit("walikota-31.71")).unwrap();
+    assert_eq!(pusat.name, "Kantor Kota Administrasi Jakarta Pusat");
+    let seribu = j.unit(&unit("walikota-31.01")).unwrap();
+    assert_eq!(
+        seribu.name,
+        "Kantor Kabupaten Administrasi Kepulauan Seribu"
+    );
+}
+
+#[test]
+fn without_kelurahan_the_kecamatan_office_receives_first() {
+    let j = jakarta();
+    let gambir = region("31.71.01");
+    assert_eq!(
+        j.first_receiver(&gambir).unwrap().code,
+        unit("kecamatan-31.71.01")
+    );
+    // A kelurahan that is not loaded falls back to its kecamatan.
+    let kelurahan_gambir = region("31.71.01.1001");
+    assert!(j.region(&kelurahan_gambir).is_none());
+    assert_eq!(
+        j.first_receiver(&kelurahan_gambir).unwrap().code,
+        unit("kecamatan-31.71.01")
+    );
+    assert_eq!(
+        j.first_receiver(&region("31.01")).unwrap().code,
+        unit("walikota-31.01")
+    );
+}
+
+#[test]
+fn a_category_is_suggested_to_the_suku_dinas_of_the_kota() {
+    let j = jakarta();
+    let jalan = j
+        .category(&aduan_domain::CategoryCode::parse("jalan").unwrap())
+        .unwrap();
+    let melawai = region("31.74.07.1001");
+    assert_eq!(
+        j.suggested_unit(jalan, &melawai).unwrap().code,
+        unit("sudin-bina-marga-31.74")
+    );
+}
+
+#[test]
+fn the_real_kelurahan_import_brings_267_offices() {
+    let boundaries = kelurahan_boundaries();
+    assert_eq!(boundaries.len(), 267);
+    let codes: BTreeSet<_> = boundaries.iter().map(|b| b.region.code.clone()).collect();
+    assert_eq!(codes.len(), 267, "kelurahan codes are unique");
+    assert!(
+        boundaries
+            .iter()
+            .all(|b| b.region.level == RegionLevel::Kelurahan)
+    );
+
+    let j = jakarta_with_kelurahan(&boundaries);
+    assert!(j.has_level(RegionLevel::Kelurahan));
+    for b in &boundaries {
+        let kecamatan = b.region.parent().unwrap();
+        assert!(
+            j.region(&kecamatan).is_some(),
+            "{} has no kecamatan in the pack",
+            b.region.code
+        );
+    }
+    assert_eq!(count_units(&j, UnitKind::Kelurahan), 267);
+    assert_eq!(count_units(&j, UnitKind::Kecamatan), 44);
+    assert_eq!(count_units(&j, UnitKind::Walikota), 6);
+    let gambir = j.unit(&unit("kelurahan-31.71.01.1001")).unwrap();
+    assert_eq!(gambir.name, "Kantor Kelurahan Gambir");
+}
+
+#[test]
+fn well_known_places_resolve_to_their_kelurahan_office() {
+    let boundaries = kelurahan_boundaries();
+    let j = jakarta_with_kelurahan(&boundaries);
+    let idx = index(&boundaries);
+    // Each answer checked independently (ray casting over the GeoJSON); every point lies
+    // at least 80 m inside its kelurahan.
+    for (place, lat, lon, expected) in [
+        ("Monas", -6.1754, 106.8272, "31.71.01.1001"), // Gambir
+        ("Gelora Bung Karno", -6.2186, 106.8019, "31.71.07.1001"), // Gelora
+        ("Taman Fatahillah", -6.1352, 106.8133, "31.73.03.1008"), // Pinangsia
+        ("Ancol", -6.1256, 106.8336, "31.72.05.1003"), // Ancol
+        ("Blok M", -6.2443, 106.8005, "31.74.07.1001"), // Melawai
+        ("Kebun Binatang Ragunan", -6.3125, 106.8204, "31.74.04.1004"), // Ragunan
+        (
+            "Taman Mini Indonesia Indah",
+            -6.3025,
+            106.8952,
+            "31.75.10.1008",
+        ), // Ceger
+        ("Halim Perdanakusuma", -6.2655, 106.8910, "31.75.08.1004"), // Halim Perdana Kusuma
+        ("Pulau Pramuka", -5.7453, 106.6136, "31.01.01.1001"), // Pulau Panggang
+    ] {
+        let found = idx.locate(at(lat, lon));
+        assert_eq!(found.map(RegionCode::as_str), Some(expected), "{place}");
+        let office = j.first_receiver(found.unwrap()).unwrap();
+        assert_eq!(office.kind, UnitKind::Kelurahan, "{place}");
+        assert_eq!(
+            office.code,
+            unit(&format!("kelurahan-{expected}")),
+            "{place}"
+        );
+    }
+    // Java Sea north of the city, 8 km from the nearest island of Kepulauan Seribu.
+    assert_eq!(idx.locate(at(-5.9, 106.9)), None);
+    // Bandung.
+    assert_eq!(idx.locate(at(-6.9147, 107.6098)), None);
+}
+
+#[test]
+fn kelurahan_centroids_resolve_back_to_their_own_kelurahan() {
+    let geojson = kelurahan_geojson();
+    let boundaries = parse_boundaries(&geojson).unwrap();
+    let idx = index(&boundaries);
+    let raw: serde_json::Value = serde_json::from_str(&geojson).unwrap();
+    let centroids: BTreeMap<String, (f64, f64)> = raw["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            let c = &p["centroid"];
+            (
+                p["code"].as_str().unwrap().to_owned(),
+                (c[1].as_f64().unwrap(), c[0].as_f64().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(centroids.len(), 267);
+    let mut own = 0;
+    let mut elsewhere = BTreeSet::new();
+    for (code, (lat, lon)) in &centroids {
+        match idx.locate(at(*lat, *lon)) {
+            Some(found) if found.as_str() == code => own += 1,
+            _ => {
+                elsewhere.insert(code.as_str());
+            }
+        }
+    }
+    // 259 centroids lie inside their own polygon (checked independently); the other 8 fall
+    // in the sea between islands, on a concave coast or in a neighbour's bend.
+    assert_eq!(own, 259);
+    assert_eq!(
+        elsewhere,
+        BTreeSet::from([
+            "31.01.01.1001",
+            "31.01.01.1003",
+            "31.01.02.1001",
+            "31.01.02.1002",
+            "31.01.02.1003",
+            "31.72.01.1001",
+            "31.72.04.1004",
+            "31.75.03.1001",
+        ])
+    );
+}

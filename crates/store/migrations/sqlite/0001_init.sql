@@ -1,0 +1,127 @@
+-- aduan schema, SQLite. Instants are INTEGER microseconds since the Unix epoch (UTC);
+-- calendar dates are TEXT YYYY-MM-DD in the jurisdiction's time zone.
+
+CREATE TABLE settings (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    data TEXT NOT NULL
+);
+
+CREATE TABLE regions (
+    code     TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    level    TEXT NOT NULL,
+    boundary TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE units (
+    code   TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    region TEXT,
+    parent TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE categories (
+    code               TEXT PRIMARY KEY,
+    name               TEXT NOT NULL,
+    name_en            TEXT NOT NULL,
+    responsible_unit   TEXT NOT NULL,
+    coordination_hours INTEGER NOT NULL,
+    completion_hours   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    unit          TEXT,
+    display_name  TEXT,
+    created_at    INTEGER NOT NULL
+);
+
+-- How to reach a person: identity, kept apart from everything staff read.
+CREATE TABLE user_contacts (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    phone   TEXT,
+    email   TEXT
+);
+
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE ticket_days (
+    day  TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE reports (
+    id                   INTEGER PRIMARY KEY,
+    ticket               TEXT NOT NULL UNIQUE,
+    state                TEXT NOT NULL,
+    category             TEXT NOT NULL,
+    description          TEXT NOT NULL,
+    lat                  REAL,
+    lon                  REAL,
+    region               TEXT NOT NULL,
+    address              TEXT,
+    channel              TEXT NOT NULL,
+    first_receiver       TEXT NOT NULL,
+    holding_unit         TEXT NOT NULL,
+    visibility           TEXT NOT NULL,
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    coordinated_at       INTEGER,
+    completed_at         INTEGER,
+    estimated_completion TEXT,
+    duplicate_of         TEXT,
+    referred_to          TEXT,
+    version              INTEGER NOT NULL
+);
+CREATE INDEX reports_holding_unit ON reports(holding_unit, id);
+CREATE INDEX reports_state ON reports(state, id);
+CREATE INDEX reports_category ON reports(category, id);
+CREATE INDEX reports_region ON reports(region, id);
+CREATE INDEX reports_created_at ON reports(created_at);
+CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+-- Who reported: apart from the report, read only to authorize the reporter themself.
+CREATE TABLE report_reporters (
+    report_id  INTEGER PRIMARY KEY REFERENCES reports(id),
+    user_id    INTEGER REFERENCES users(id),
+    entered_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX report_reporters_user ON report_reporters(user_id, report_id);
+CREATE INDEX report_reporters_entered_by ON report_reporters(entered_by, report_id);
+
+CREATE TABLE report_events (
+    id         INTEGER PRIMARY KEY,
+    report_id  INTEGER NOT NULL REFERENCES reports(id),
+    at         INTEGER NOT NULL,
+    action     TEXT NOT NULL,
+    actor_id   INTEGER REFERENCES users(id),
+    actor_role TEXT NOT NULL,
+    actor_unit TEXT,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,
+    note       TEXT,
+    target     TEXT
+);
+CREATE INDEX report_events_report ON report_events(report_id, id);
+
+CREATE TABLE photos (
+    id           INTEGER PRIMARY KEY,
+    report_id    INTEGER NOT NULL REFERENCES reports(id),
+    event_id     INTEGER NOT NULL REFERENCES report_events(id),
+    kind         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    bytes        BLOB NOT NULL,
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX photos_report ON photos(report_id, id);
+CREATE INDEX photos_event ON photos(event_id);

@@ -1,0 +1,120 @@
+//! The records the store reads and writes besides the domain's own types.
+
+use chrono::{DateTime, Utc};
+
+use aduan_domain::report::NewPhoto;
+use aduan_domain::{CategoryCode, RegionCode, ReportState, Role, UnitCode, UserId};
+
+/// An account as the application sees it. Contact details are not part of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub unit: Option<UnitCode>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account to create; the password arrives already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub unit: Option<UnitCode>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account with its password hash, only for signing in.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password_hash", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A bearer-token session; only the SHA-256 of the token is stored.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: [u8; 32],
+    pub user: UserId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who acted, and what they attached, for the timeline entry of a transition.
+#[derive(Debug, Clone)]
+pub struct ActionRecord {
+    pub actor: UserId,
+    pub actor_role: Role,
+    pub actor_unit: Option<UnitCode>,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub target: Option<String>,
+    pub photos: Vec<NewPhoto>,
+}
+
+/// Which reports a reader may list at all; filters narrow it further.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportScope {
+    /// Jurisdiction-wide staff.
+    All,
+    /// Reports a unit holds.
+    HeldBy(UnitCode),
+    /// Reports in given states (a validator's queue).
+    InStates(Vec<ReportState>),
+    /// A citizen's own reports.
+    ReportedBy(UserId),
+    /// Reports an operator entered at a desk.
+    EnteredBy(UserId),
+}
+
+/// A page request over reports, newest first; `after` is the last id of the previous page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportQuery {
+    pub scope: ReportScope,
+    pub state: Option<ReportState>,
+    pub category: Option<CategoryCode>,
+    pub unit: Option<UnitCode>,
+    pub region: Option<RegionCode>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+impl ReportQuery {
+    pub fn new(scope: ReportScope, limit: u32) -> Self {
+        Self {
+            scope,
+            state: None,
+            category: None,
+            unit: None,
+            region: None,
+            created_from: None,
+            created_before: None,
+            after: None,
+            limit,
+        }
+    }
+}
+
+/// One page of reports and where the next starts.
+#[derive(Debug, Clone)]
+pub struct ReportPage {
+    pub reports: Vec<aduan_domain::report::Report>,
+    /// The id to pass as `after` for the next page, when there is one.
+    pub next_after: Option<i64>,
+}

@@ -1,0 +1,170 @@
+//! Accounts and sessions in SQLite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use aduan_domain::UserId;
+
+use super::SqliteStore;
+use super::rows::{self, micros, query_error};
+use crate::{AccountStore, Credentials, NewUser, Session, StoreError, StoreResult, User};
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        self.writer
+            .write(move |conn| {
+                let inserted = conn
+                    .prepare_cached(
+                        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            user.username,
+                            user.password_hash,
+                            user.role.code(),
+                            user.unit.as_ref().map(|u| u.as_str()),
+                            user.display_name,
+                            micros(user.created_at)
+                        ])
+                    });
+                match inserted {
+                    Ok(_) => {}
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict("username is taken".into()));
+                    }
+                    Err(e) => return Err(StoreError::other(e)),
+                }
+                let id = conn.last_insert_rowid();
+                if user.phone.is_some() || user.email.is_some() {
+                    conn.prepare_cached(
+                        "INSERT INTO user_contacts (user_id, phone, email) VALUES (?1, ?2, ?3)",
+                    )
+                    .and_then(|mut s| s.execute(params![id, user.phone, user.email]))
+                    .map_err(StoreError::other)?;
+                }
+                Ok(User {
+                    id: UserId(id),
+                    username: user.username,
+                    display_name: user.display_name,
+                    role: user.role,
+                    unit: user.unit,
+                    created_at: user.created_at,
+                })
+            })
+            .await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<User> {
+        self.readers
+            .read(move |conn| {
+                let sql = format!("SELECT {} FROM users WHERE id = ?1", rows::USER_COLUMNS);
+                let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
+                let mut found = stmt.query([id.0]).map_err(StoreError::other)?;
+                match found.next().map_err(StoreError::other)? {
+                    Some(row) => rows::user(row),
+                    None => Err(StoreError::NotFound),
+                }
+            })
+            .await
+    }
+
+    async fn credentials(&self, username: &str) -> StoreResult<Credentials> {
+        let username = username.to_owned();
+        self.readers
+            .read(move |conn| {
+                let sql = format!(
+                    "SELECT {}, password_hash FROM users WHERE username = ?1",
+                    rows::USER_COLUMNS
+                );
+                let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
+                let mut found = stmt.query([username]).map_err(StoreError::other)?;
+                match found.next().map_err(StoreError::other)? {
+                    Some(row) => Ok(Credentials {
+                        user: rows::user(row)?,
+                        password_hash: row.get(6).map_err(StoreError::other)?,
+                    }),
+                    None => Err(StoreError::NotFound),
+                }
+            })
+            .await
+    }
+
+    async fn count_users(&self) -> StoreResult<i64> {
+        self.readers
+            .read(|conn| {
+                conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+                    .map_err(query_error)
+            })
+            .await
+    }
+
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        &session.token_hash[..],
+                        session.user.0,
+                        micros(session.created_at),
+                        micros(session.expires_at)
+                    ])
+                })
+                .map_err(StoreError::other)?;
+                // Expired sessions of this user go as new ones come.
+                conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND expires_at < ?2")
+                    .and_then(|mut s| s.execute(params![session.user.0, micros(session.created_at)]))
+                    .map_err(StoreError::other)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User> {
+        self.readers
+            .read(move |conn| {
+                let sql = format!(
+                    "SELECT {} FROM users WHERE id = (SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2)",
+                    rows::USER_COLUMNS
+                        .split(", ")
+                        .map(|c| format!("users.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
+                let user = stmt
+                    .query_row(params![&token_hash[..], micros(now)], |row| Ok(rows::user(row)))
+                    .optional()
+                    .map_err(StoreError::other)?;
+                user.unwrap_or(Err(StoreError::NotFound))
+            })
+            .await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
+        self.writer
+            .write(move |conn| {
+                conn.execute(
+                    "DELETE FROM sessions WHERE token_hash = ?1",
+                    [&token_hash[..]],
+                )
+                .map_err(StoreError::other)?;
+                Ok(())
+            })
+            .await
+    }
+}

@@ -1,0 +1,76 @@
+//! The embedded store: bundled SQLite in WAL mode, one group-committing writer and a pool
+//! of readers.
+//!
+//! Durability: `synchronous = FULL`, so a commit is on disk (the WAL is fsynced) before any
+//! caller hears "saved". Group commit pays that fsync once per batch, not once per report.
+
+mod accounts;
+mod catalog;
+mod migrate;
+mod readers;
+mod reports;
+mod rows;
+mod writer;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::{StoreError, StoreResult};
+use readers::Readers;
+use writer::Writer;
+
+/// Read connections; more than the cores, since reads also wait on disk.
+const READERS: usize = 8;
+
+/// aduan's SQLite store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+}
+
+fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(StoreError::other)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32000;",
+    )
+    .map_err(StoreError::other)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut conn = Connection::open(path)
+            .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
+        configure(&conn)?;
+        migrate::apply(&mut conn)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(StoreError::other)?;
+                reader
+                    .busy_timeout(Duration::from_secs(10))
+                    .map_err(StoreError::other)?;
+                reader
+                    .execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;")
+                    .map_err(StoreError::other)?;
+                Ok(reader)
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Self {
+            writer: Writer::spawn(conn)?,
+            readers: Readers::new(readers),
+        })
+    }
+}

@@ -1,0 +1,516 @@
+//! Reports, timelines and photos in SQLite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, params};
+
+use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::workflow::Transition;
+use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
+
+use super::SqliteStore;
+use super::rows::{
+    self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
+};
+use crate::{
+    ActionRecord, ReportPage, ReportQuery, ReportScope, ReportStore, StoreError, StoreResult,
+};
+
+/// Most reports one page may hold.
+pub const MAX_PAGE: u32 = 200;
+
+fn select_report(conn: &Connection, clause: &str, param: &dyn ToSql) -> StoreResult<Report> {
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE {clause}");
+    let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
+    let mut found = stmt.query([param]).map_err(StoreError::other)?;
+    match found.next().map_err(StoreError::other)? {
+        Some(row) => rows::report(row),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+/// One timeline row to append.
+struct EventRow<'a> {
+    report: ReportId,
+    action: ActionKind,
+    actor: Option<UserId>,
+    role: &'a str,
+    unit: Option<&'a str>,
+    from: Option<ReportState>,
+    to: ReportState,
+    note: Option<&'a str>,
+    target: Option<&'a str>,
+    at: DateTime<Utc>,
+}
+
+fn insert_event(conn: &Connection, e: &EventRow<'_>) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO report_events (report_id, at, action, actor_id, actor_role, actor_unit, from_state, to_state, note, target)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            e.report.0,
+            micros(e.at),
+            e.action.code(),
+            e.actor.map(|a| a.0),
+            e.role,
+            e.unit,
+            e.from.map(|s| s.code()),
+            e.to.code(),
+            e.note,
+            e.target
+        ])
+    })
+    .map_err(StoreError::other)?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn insert_photos(
+    conn: &Connection,
+    report: ReportId,
+    event: i64,
+    kind: PhotoKind,
+    photos: &[NewPhoto],
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(StoreError::other)?;
+    for photo in photos {
+        stmt.execute(params![
+            report.0,
+            event,
+            kind.code(),
+            photo.content_type,
+            photo.bytes,
+            micros(at)
+        ])
+        .map_err(StoreError::other)?;
+    }
+    Ok(())
+}
+
+fn next_ticket(conn: &Connection, prefix: &TicketPrefix, date: NaiveDate) -> StoreResult<Ticket> {
+    let sequence: u32 = conn
+        .prepare_cached(
+            "INSERT INTO ticket_days (day, last) VALUES (?1, 1)
+             ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
+        )
+        .and_then(|mut s| s.query_row([date.format("%Y-%m-%d").to_string()], |r| r.get(0)))
+        .map_err(StoreError::other)?;
+    Ok(Ticket::issue(prefix, date, sequence))
+}
+
+fn insert_report(
+    conn: &Connection,
+    new: NewReport,
+    prefix: &TicketPrefix,
+    local_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<Report> {
+    let ticket = next_ticket(conn, prefix, local_date)?;
+    let state = ReportState::Waiting;
+    let visibility = Visibility::Private;
+    conn.prepare_cached(
+        "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address, channel,
+             first_receiver, holding_unit, visibility, created_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?12, 1)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            ticket.as_str(),
+            state.code(),
+            new.category.as_str(),
+            new.description,
+            new.location.map(|c| c.lat),
+            new.location.map(|c| c.lon),
+            new.region.as_str(),
+            new.address,
+            new.channel.code(),
+            new.first_receiver.as_str(),
+            visibility.code(),
+            micros(now),
+        ])
+    })
+    .map_err(StoreError::other)?;
+    let id = ReportId(conn.last_insert_rowid());
+    conn.prepare_cached(
+        "INSERT INTO report_reporters (report_id, user_id, entered_by) VALUES (?1, ?2, ?3)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            id.0,
+            new.reporter.map(|u| u.0),
+            new.entered_by.map(|u| u.0)
+        ])
+    })
+    .map_err(StoreError::other)?;
+    let actor = new.entered_by.or(new.reporter);
+    let event = insert_event(
+        conn,
+        &EventRow {
+            report: id,
+            action: ActionKind::Submit,
+            actor,
+            role: new.submitted_by_role.code(),
+            unit: None,
+            from: None,
+            to: state,
+            note: None,
+            target: None,
+            at: now,
+        },
+    )?;
+    insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now)?;
+    Ok(Report {
+        id,
+        ticket,
+        state,
+        category: new.category,
+        description: new.description,
+        location: new.location,
+        region: new.region,
+        address: new.address,
+        channel: new.channel,
+        holding_unit: new.first_receiver.clone(),
+        first_receiver: new.first_receiver,
+        visibility,
+        reporter: new.reporter,
+        entered_by: new.entered_by,
+        created_at: now,
+        updated_at: now,
+        coordinated_at: None,
+        completed_at: None,
+        estimated_completion: None,
+        duplicate_of: None,
+        referred_to: None,
+        version: 1,
+    })
+}
+
+fn apply(
+    conn: &Connection,
+    report: ReportId,
+    expected_version: i64,
+    t: &Transition,
+    record: &ActionRecord,
+) -> StoreResult<Report> {
+    let at = micros(record.at);
+    let duplicate_of = (t.action == ActionKind::MarkDuplicate)
+        .then_some(record.target.as_deref())
+        .flatten();
+    let referred_to = (t.action == ActionKind::Refer)
+        .then_some(record.target.as_deref())
+        .flatten();
+    let changed = conn
+        .prepare_cached(
+            "UPDATE reports SET
+                 state = ?1,
+                 holding_unit = COALESCE(?2, holding_unit),
+                 visibility = COALESCE(?3, visibility),
+                 coordinated_at = CASE WHEN ?4 THEN COALESCE(coordinated_at, ?8) ELSE coordinated_at END,
+                 completed_at = CASE WHEN ?5 THEN ?8 ELSE completed_at END,
+                 estimated_completion = COALESCE(?6, estimated_completion),
+                 duplicate_of = COALESCE(?7, duplicate_of),
+                 referred_to = COALESCE(?9, referred_to),
+                 updated_at = ?8,
+                 version = version + 1
+             WHERE id = ?10 AND version = ?11 AND state = ?12",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                t.to.code(),
+                t.new_holding_unit.as_ref().map(|u| u.as_str()),
+                t.new_visibility.map(|v| v.code()),
+                t.marks_coordinated,
+                t.marks_completed,
+                t.estimated_completion.map(|d| d.format("%Y-%m-%d").to_string()),
+                duplicate_of,
+                at,
+                referred_to,
+                report.0,
+                expected_version,
+                t.from.code(),
+            ])
+        })
+        .map_err(StoreError::other)?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(
+            "the report changed since it was read; reload and try again".into(),
+        ));
+    }
+    let event = insert_event(
+        conn,
+        &EventRow {
+            report,
+            action: t.action,
+            actor: Some(record.actor),
+            role: record.actor_role.code(),
+            unit: record.actor_unit.as_ref().map(|u| u.as_str()),
+            from: Some(t.from),
+            to: t.to,
+            note: record.note.as_deref(),
+            target: record.target.as_deref(),
+            at: record.at,
+        },
+    )?;
+    insert_photos(
+        conn,
+        report,
+        event,
+        PhotoKind::Followup,
+        &record.photos,
+        record.at,
+    )?;
+    select_report(conn, "r.id = ?1", &report.0)
+}
+
+/// A WHERE clause under construction: each `?` in a condition binds the next value.
+#[derive(Default)]
+struct Filter {
+    clauses: Vec<String>,
+    values: Vec<Box<dyn ToSql>>,
+}
+
+impl Filter {
+    fn and(&mut self, condition: &str, values: Vec<Box<dyn ToSql>>) {
+        let mut numbered = String::with_capacity(condition.len() + 4);
+        for c in condition.chars() {
+            if c == '?' {
+                self.values.push(Box::new(rusqlite::types::Null));
+                numbered.push_str(&format!("?{}", self.values.len()));
+            } else {
+                numbered.push(c);
+            }
+        }
+        let first = self.values.len() - values.len();
+        for (slot, value) in self.values[first..].iter_mut().zip(values) {
+            *slot = value;
+        }
+        self.clauses.push(numbered);
+    }
+}
+
+fn list(conn: &Connection, q: &ReportQuery) -> StoreResult<ReportPage> {
+    let mut f = Filter::default();
+    match &q.scope {
+        ReportScope::All => {}
+        ReportScope::HeldBy(unit) => f.and("r.holding_unit = ?", vec![Box::new(unit.to_string())]),
+        ReportScope::ReportedBy(user) => f.and("rr.user_id = ?", vec![Box::new(user.0)]),
+        ReportScope::EnteredBy(user) => f.and("rr.entered_by = ?", vec![Box::new(user.0)]),
+        ReportScope::InStates(states) => {
+            let marks = vec!["?"; states.len()].join(", ");
+            let values = states
+                .iter()
+                .map(|s| Box::new(s.code()) as Box<dyn ToSql>)
+                .collect();
+            f.and(&format!("r.state IN ({marks})"), values);
+        }
+    }
+    if let Some(state) = q.state {
+        f.and("r.state = ?", vec![Box::new(state.code())]);
+    }
+    if let Some(category) = &q.category {
+        f.and("r.category = ?", vec![Box::new(category.to_string())]);
+    }
+    if let Some(unit) = &q.unit {
+        f.and("r.holding_unit = ?", vec![Box::new(unit.to_string())]);
+    }
+    if let Some(region) = &q.region {
+        f.and(
+            "(r.region = ? OR r.region LIKE ?)",
+            vec![
+                Box::new(region.to_string()),
+                Box::new(format!("{region}.%")),
+            ],
+        );
+    }
+    if let Some(from) = q.created_from {
+        f.and("r.created_at >= ?", vec![Box::new(micros(from))]);
+    }
+    if let Some(before) = q.created_before {
+        f.and("r.created_at < ?", vec![Box::new(micros(before))]);
+    }
+    if let Some(after) = q.after {
+        f.and("r.id < ?", vec![Box::new(after)]);
+    }
+    let (clauses, values) = (f.clauses, f.values);
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} {filter} ORDER BY r.id DESC LIMIT {}",
+        limit + 1
+    );
+    let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
+    let params: Vec<&dyn ToSql> = values.iter().map(|v| v.as_ref()).collect();
+    let mut found = stmt.query(params.as_slice()).map_err(StoreError::other)?;
+    let mut reports = Vec::new();
+    while let Some(row) = found.next().map_err(StoreError::other)? {
+        reports.push(rows::report(row)?);
+    }
+    let next_after = if reports.len() > limit as usize {
+        reports.truncate(limit as usize);
+        reports.last().map(|r| r.id.0)
+    } else {
+        None
+    };
+    Ok(ReportPage {
+        reports,
+        next_after,
+    })
+}
+
+fn timeline(conn: &Connection, report: ReportId) -> StoreResult<Vec<TimelineEntry>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT e.id, e.at, e.action, e.actor_id, e.actor_role, e.actor_unit, e.from_state, e.to_state,
+                    e.note, e.target, (SELECT group_concat(p.id) FROM photos p WHERE p.event_id = e.id)
+             FROM report_events e WHERE e.report_id = ?1 ORDER BY e.id",
+        )
+        .map_err(StoreError::other)?;
+    let mut found = stmt.query([report.0]).map_err(StoreError::other)?;
+    let mut out = Vec::new();
+    while let Some(row) = found.next().map_err(StoreError::other)? {
+        let get = |e: rusqlite::Error| StoreError::other(e);
+        let action: String = row.get(2).map_err(get)?;
+        let attachments: Option<String> = row.get(10).map_err(get)?;
+        out.push(TimelineEntry {
+            at: rows::instant(row.get(1).map_err(get)?)?,
+            action: ActionKind::parse(&action).ok_or_else(|| corrupt("action", &action))?,
+            actor: row.get::<_, Option<i64>>(3).map_err(get)?.map(UserId),
+            actor_role: parse_role(&row.get::<_, String>(4).map_err(get)?)?,
+            actor_unit: parse_unit(row.get(5).map_err(get)?)?,
+            from_state: row
+                .get::<_, Option<String>>(6)
+                .map_err(get)?
+                .map(|s| parse_state(&s))
+                .transpose()?,
+            to_state: parse_state(&row.get::<_, String>(7).map_err(get)?)?,
+            note: row.get(8).map_err(get)?,
+            target: row.get(9).map_err(get)?,
+            attachments: attachments
+                .map(|a| a.split(',').filter_map(|id| id.parse().ok()).collect())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+fn photo_info(row: &rusqlite::Row<'_>) -> StoreResult<PhotoInfo> {
+    let get = |e: rusqlite::Error| StoreError::other(e);
+    let kind: String = row.get(1).map_err(get)?;
+    Ok(PhotoInfo {
+        id: row.get(0).map_err(get)?,
+        kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
+        content_type: row.get(2).map_err(get)?,
+        size: row.get(3).map_err(get)?,
+    })
+}
+
+#[async_trait]
+impl ReportStore for SqliteStore {
+    async fn submit_report(
+        &self,
+        report: NewReport,
+        prefix: TicketPrefix,
+        local_date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Report> {
+        self.writer
+            .write(move |conn| insert_report(conn, report, &prefix, local_date, now))
+            .await
+    }
+
+    async fn report(&self, ticket: &Ticket) -> StoreResult<Report> {
+        let ticket = ticket.to_string();
+        self.readers
+            .read(move |conn| select_report(conn, "r.ticket = ?1", &ticket))
+            .await
+    }
+
+    async fn apply_transition(
+        &self,
+        report: ReportId,
+        expected_version: i64,
+        transition: Transition,
+        record: ActionRecord,
+    ) -> StoreResult<Report> {
+        self.writer
+            .write(move |conn| apply(conn, report, expected_version, &transition, &record))
+            .await
+    }
+
+    async fn list_reports(&self, query: ReportQuery) -> StoreResult<ReportPage> {
+        self.readers.read(move |conn| list(conn, &query)).await
+    }
+
+    async fn timeline(&self, report: ReportId) -> StoreResult<Vec<TimelineEntry>> {
+        self.readers.read(move |conn| timeline(conn, report)).await
+    }
+
+    async fn photos(&self, report: ReportId) -> StoreResult<Vec<PhotoInfo>> {
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT id, kind, content_type, length(bytes) FROM photos WHERE report_id = ?1 ORDER BY id",
+                    )
+                    .map_err(StoreError::other)?;
+                let mut found = stmt.query([report.0]).map_err(StoreError::other)?;
+                let mut out = Vec::new();
+                while let Some(row) = found.next().map_err(StoreError::other)? {
+                    out.push(photo_info(row)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)> {
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT id, kind, content_type, length(bytes), bytes FROM photos WHERE report_id = ?1 AND id = ?2",
+                    )
+                    .map_err(StoreError::other)?;
+                let mut found = stmt.query([report.0, photo]).map_err(StoreError::other)?;
+                match found.next().map_err(StoreError::other)? {
+                    Some(row) => Ok((photo_info(row)?, row.get(4).map_err(StoreError::other)?)),
+                    None => Err(StoreError::NotFound),
+                }
+            })
+            .await
+    }
+
+    async fn duplicates_of(&self, ticket: &Ticket) -> StoreResult<Vec<Ticket>> {
+        let ticket = ticket.to_string();
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT ticket FROM reports WHERE duplicate_of = ?1 ORDER BY id",
+                    )
+                    .map_err(StoreError::other)?;
+                let tickets = stmt
+                    .query_map([ticket], |r| r.get::<_, String>(0))
+                    .map_err(StoreError::other)?;
+                tickets
+                    .map(|t| {
+                        let t = t.map_err(StoreError::other)?;
+                        Ticket::parse(&t).map_err(|_| corrupt("ticket", &t))
+                    })
+                    .collect()
+            })
+            .await
+    }
+}

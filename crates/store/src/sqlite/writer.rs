@@ -1,0 +1,128 @@
+//! The single writer: one connection on its own thread, committing jobs in groups.
+//!
+//! SQLite allows one writer at a time. Rather than have every request wait for its own
+//! fsync, the writer takes every job waiting in its queue, runs each inside a savepoint of
+//! one transaction, commits once, and only then answers each caller. A caller is told
+//! "saved" only after the commit that made it durable.
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{StoreError, StoreResult};
+
+/// Most jobs folded into one commit; bounds latency when the queue is long.
+const MAX_BATCH: usize = 512;
+/// Jobs waiting beyond this make callers wait to enqueue (backpressure).
+const QUEUE_DEPTH: usize = 4096;
+
+/// Runs on the writer thread; answers its caller once the commit is known.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
+
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Start the writer thread over `conn`.
+    pub fn spawn(conn: Connection) -> StoreResult<Self> {
+        let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
+        std::thread::Builder::new()
+            .name("aduan-sqlite-writer".into())
+            .spawn(move || run(conn, queue))
+            .map_err(StoreError::other)?;
+        Ok(Self { jobs })
+    }
+
+    /// Run `work` in a write transaction; resolves after it is committed (or failed).
+    pub async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = work(conn);
+            let ok = result.is_ok();
+            let reply: Reply = Box::new(move |commit| {
+                let outcome = match commit {
+                    Ok(()) => result,
+                    Err(cause) => Err(StoreError::Other(format!("commit failed: {cause}"))),
+                };
+                // The caller may have gone away (client disconnected); the write still stands.
+                let _ = answer.send(outcome);
+            });
+            (ok, reply)
+        });
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| StoreError::other("the writer has stopped"))?;
+        answered
+            .await
+            .map_err(|_| StoreError::other("the writer stopped before answering"))?
+    }
+}
+
+fn run(conn: Connection, mut queue: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = queue.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&conn, &mut batch);
+    }
+    tracing::debug!("sqlite writer stopped: every handle dropped");
+}
+
+fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let cause = e.to_string();
+        tracing::error!(error = %cause, "cannot begin a write transaction");
+        for job in batch.drain(..) {
+            let (_, reply) = job_failed_before_running(job);
+            reply(Err(cause.clone()));
+        }
+        return;
+    }
+    let mut replies = Vec::with_capacity(batch.len());
+    for job in batch.drain(..) {
+        // Each job in its own savepoint: one job's failure leaves the others' work intact.
+        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            tracing::error!(error = %e, "cannot open a savepoint");
+            replies.push((false, job_failed_before_running(job).1));
+            continue;
+        }
+        let (ok, reply) = job(conn);
+        let end = if ok {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        if let Err(e) = conn.execute_batch(end) {
+            tracing::error!(error = %e, "cannot close a savepoint");
+        }
+        replies.push((ok, reply));
+    }
+    let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+    if let Err(cause) = &commit {
+        tracing::error!(error = %cause, "commit failed; the batch is rolled back");
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    for (_, reply) in replies {
+        reply(commit.clone());
+    }
+}
+
+/// A job that could not run still owes its caller an answer.
+fn job_failed_before_running(job: Job) -> (bool, Reply) {
+    // Dropping the job drops its sender, which the caller sees as "stopped before
+    // answering"; give it a no-op reply so the batch bookkeeping stays uniform.
+    drop(job);
+    (false, Box::new(|_| {}))
+}

@@ -1,0 +1,243 @@
+//! Accounts: citizens register; everyone signs in and out; `GET /me`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, IntoResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use aduan_domain::Role;
+use aduan_store::{NewUser, Session, StoreError, User};
+
+use crate::auth::{SignedIn, hash_password, new_token, session_cookie, verify_password};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::views::{Named, unit_named};
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// 3-32 characters: a-z, 0-9, '.', '_' or '-'.
+    pub username: String,
+    /// 8-128 characters.
+    pub password: String,
+    pub display_name: Option<String>,
+    /// Kept private: used only to reach the reporter through the system.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// The signed-in account.
+#[derive(Serialize, ToSchema)]
+pub struct MeView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    /// citizen, operator, coordinator, officer, validator or admin.
+    pub role: String,
+    pub unit: Option<Named>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub token_type: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: MeView,
+}
+
+pub fn me_view(state: &AppState, user: &User) -> MeView {
+    let catalog = state.catalog();
+    MeView {
+        id: user.id.0,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.code().to_owned(),
+        unit: user
+            .unit
+            .as_ref()
+            .map(|u| unit_named(&catalog.jurisdiction, u)),
+    }
+}
+
+pub fn check_username(username: &str) -> ApiResult<()> {
+    let ok = (3..=32).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "username",
+            "3-32 characters of a-z, 0-9, '.', '_' or '-'",
+        ))
+    }
+}
+
+pub fn check_password(password: &str) -> ApiResult<()> {
+    if (8..=128).contains(&password.chars().count()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("password", "must be 8 to 128 characters"))
+    }
+}
+
+fn optional_text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+        return Err(ApiError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value)
+}
+
+fn check_phone(phone: Option<String>) -> ApiResult<Option<String>> {
+    let phone = optional_text("phone", phone, 20)?;
+    if let Some(p) = &phone {
+        let digits = p.strip_prefix('+').unwrap_or(p);
+        if digits.len() < 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::invalid(
+                "phone",
+                "digits only, optionally starting with +",
+            ));
+        }
+    }
+    Ok(phone)
+}
+
+fn check_email(email: Option<String>) -> ApiResult<Option<String>> {
+    let email = optional_text("email", email, 254)?;
+    if let Some(e) = &email {
+        let valid = e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !e.contains(' ')
+        });
+        if !valid {
+            return Err(ApiError::invalid("email", "not an e-mail address"));
+        }
+    }
+    Ok(email)
+}
+
+/// Issue a session for `user`: the token in the body, and a cookie for browsers.
+async fn issue_session(state: &AppState, user: &User) -> ApiResult<impl IntoResponse + use<>> {
+    let (token, token_hash) = new_token();
+    let now = Utc::now();
+    let ttl = state.config.session_ttl;
+    let expires_at = now + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
+    state
+        .store
+        .create_session(Session {
+            token_hash,
+            user: user.id,
+            created_at: now,
+            expires_at,
+        })
+        .await?;
+    let cookie = session_cookie(&token, ttl.as_secs(), state.config.secure_cookies);
+    Ok((
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Json(TokenResponse {
+            token,
+            token_type: "Bearer".into(),
+            expires_at,
+            user: me_view(state, user),
+        }),
+    ))
+}
+
+/// Register a citizen account and sign it in.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = TokenResponse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let username = req.username.trim().to_ascii_lowercase();
+    check_username(&username)?;
+    check_password(&req.password)?;
+    let display_name = optional_text("display_name", req.display_name, 100)?;
+    let phone = check_phone(req.phone)?;
+    let email = check_email(req.email)?;
+    let password_hash = hash_password(req.password).await?;
+    let user = state
+        .store
+        .create_user(NewUser {
+            username,
+            password_hash,
+            display_name,
+            role: Role::Citizen,
+            unit: None,
+            phone,
+            email,
+            created_at: Utc::now(),
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
+            other => other.into(),
+        })?;
+    Ok((StatusCode::CREATED, issue_session(&state, &user).await?))
+}
+
+/// Sign in with a username and password.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let username = req.username.trim().to_ascii_lowercase();
+    let found = match state.store.credentials(&username).await {
+        Ok(c) => Some(c),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let hash = found.as_ref().map(|c| c.password_hash.clone());
+    if !verify_password(hash, req.password).await? {
+        return Err(ApiError::unauthorized("wrong username or password"));
+    }
+    let user = found
+        .map(|c| c.user)
+        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
+    issue_session(&state, &user).await
+}
+
+/// End the current session.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn logout(
+    State(state): State<AppState>,
+    SignedIn(_user): SignedIn,
+    parts: axum::http::HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let (mut p, _) = axum::http::Request::new(()).into_parts();
+    p.headers = parts;
+    if let Some(token) = crate::auth::presented_token(&p) {
+        state
+            .store
+            .delete_session(crate::auth::token_hash(&token))
+            .await?;
+    }
+    let clear = session_cookie("", 0, state.config.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, clear)])))
+}
+
+/// The signed-in account, with its role and unit.
+#[utoipa::path(get, path = "/me", tag = "auth",
+    responses((status = 200, body = MeView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Json<MeView> {
+    Json(me_view(&state, &user))
+}

@@ -1,0 +1,361 @@
+//! Reports: submit, read (shaped by who asks), list, timeline, photos.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{Days, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use aduan_domain::access::{self, VALIDATOR_STATES};
+use aduan_domain::report::Report;
+use aduan_domain::{
+    Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket, UnitCode,
+};
+use aduan_store::{ReportQuery, ReportScope, StoreError};
+
+use crate::auth::{Caller, SignedIn};
+use crate::body::JsonWithPhotos;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiQuery;
+use crate::photos::accept_photos;
+use crate::service::{self, Intake, Place};
+use crate::state::AppState;
+use crate::views::{
+    ReportSummary, ReportView, TimelineEntryView, report_summary, report_view, timeline_view,
+};
+
+/// Where the problem is: coordinates, a region code, or both.
+#[derive(Deserialize, ToSchema)]
+pub struct LocationInput {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Kemendagri code of a kota, kecamatan or kelurahan.
+    pub region: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SubmitReportRequest {
+    /// A category code from `GET /categories`.
+    pub category: String,
+    /// 10-4000 characters.
+    pub description: String,
+    pub location: LocationInput,
+    pub address: Option<String>,
+    /// `jaki` (default) or `web` for citizens; the desk's channel for operators.
+    pub channel: Option<String>,
+}
+
+fn parse_place(location: &LocationInput) -> ApiResult<Place> {
+    let region = location
+        .region
+        .as_deref()
+        .map(|r| {
+            RegionCode::parse(r.trim())
+                .map_err(|e| ApiError::invalid("location.region", e.to_string()))
+        })
+        .transpose()?;
+    let at = match (location.lat, location.lon) {
+        (Some(lat), Some(lon)) => {
+            Some(Coordinates::parse(lat, lon).map_err(|e| ApiError::invalid("location", e.0))?)
+        }
+        (None, None) => None,
+        _ => return Err(ApiError::invalid("location", "give both lat and lon")),
+    };
+    match (at, region) {
+        (Some(at), Some(region)) => Ok(Place::AtOrIn(at, region)),
+        (Some(at), None) => Ok(Place::At(at)),
+        (None, Some(region)) => Ok(Place::In(region)),
+        (None, None) => Err(ApiError::invalid("location", "give {lat, lon} or {region}")),
+    }
+}
+
+fn default_channel(role: Role) -> Channel {
+    match role {
+        Role::Operator => Channel::BalaiKota,
+        _ => Channel::Jaki,
+    }
+}
+
+/// File a report. JSON, or multipart/form-data with a `report` JSON part and up to five
+/// `photo` parts (JPEG, PNG or WebP). Every report starts private and `waiting` at the
+/// office of the kelurahan where it is.
+#[utoipa::path(post, path = "/reports", tag = "reports", request_body = SubmitReportRequest,
+    responses((status = 201, body = ReportView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn submit_report(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    body: JsonWithPhotos,
+) -> ApiResult<impl IntoResponse> {
+    let actor = signed_in.actor();
+    let req: SubmitReportRequest = body.parse()?;
+    let channel = match req.channel.as_deref() {
+        None => default_channel(actor.role),
+        Some(code) => Channel::parse(code)
+            .ok_or_else(|| ApiError::invalid("channel", "no such channel; see GET /channels"))?,
+    };
+    let intake = Intake {
+        category: CategoryCode::parse(req.category.trim())
+            .map_err(|e| ApiError::invalid("category", e.to_string()))?,
+        description: req.description,
+        place: parse_place(&req.location)?,
+        address: req.address,
+        channel,
+        photos: accept_photos(body.photos)?,
+    };
+    let report = service::submit(&state, &actor, intake).await?;
+    let view = full_view(&state, &report, Some(&actor)).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+pub async fn full_view(
+    state: &AppState,
+    report: &Report,
+    viewer: Option<&Actor>,
+) -> ApiResult<ReportView> {
+    let photos = state.store.photos(report.id).await?;
+    let duplicates = state
+        .store
+        .duplicates_of(&report.ticket)
+        .await?
+        .into_iter()
+        .map(|t| t.to_string())
+        .collect();
+    let catalog = state.catalog();
+    Ok(report_view(
+        &catalog.jurisdiction,
+        report,
+        &photos,
+        duplicates,
+        viewer,
+    ))
+}
+
+pub fn parse_ticket(raw: &str) -> ApiResult<Ticket> {
+    Ticket::parse(raw).map_err(|_| ApiError::not_found("no report has this ticket"))
+}
+
+/// The report, if the caller may read it; otherwise 404 (its existence is not revealed).
+pub async fn readable_report(
+    state: &AppState,
+    ticket: &str,
+    viewer: Option<&Actor>,
+) -> ApiResult<Report> {
+    let ticket = parse_ticket(ticket)?;
+    let report = match state.store.report(&ticket).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("no report has this ticket")),
+        Err(e) => return Err(e.into()),
+    };
+    if !access::may_read(&report, viewer) {
+        return Err(ApiError::not_found("no report has this ticket"));
+    }
+    Ok(report)
+}
+
+/// One report, as much of it as the caller may see. Public reports are readable without
+/// signing in; private ones only by the reporter and the staff handling them.
+#[utoipa::path(get, path = "/reports/{ticket}", tag = "reports",
+    params(("ticket" = String, Path, description = "e.g. JK2611280001")),
+    responses((status = 200, body = ReportView), (status = 404, body = ErrorBody)))]
+pub async fn get_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ticket): Path<String>,
+) -> ApiResult<Json<ReportView>> {
+    let viewer = caller.actor();
+    let report = readable_report(&state, &ticket, viewer.as_ref()).await?;
+    Ok(Json(full_view(&state, &report, viewer.as_ref()).await?))
+}
+
+/// The report's history, oldest first. Entries name roles and units, never people.
+#[utoipa::path(get, path = "/reports/{ticket}/timeline", tag = "reports",
+    params(("ticket" = String, Path)),
+    responses((status = 200, body = [TimelineEntryView]), (status = 404, body = ErrorBody)))]
+pub async fn get_timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ticket): Path<String>,
+) -> ApiResult<Json<Vec<TimelineEntryView>>> {
+    let viewer = caller.actor();
+    let report = readable_report(&state, &ticket, viewer.as_ref()).await?;
+    let entries = state.store.timeline(report.id).await?;
+    let photos = state.store.photos(report.id).await?;
+    let catalog = state.catalog();
+    Ok(Json(timeline_view(
+        &catalog.jurisdiction,
+        &report,
+        &entries,
+        &photos,
+        viewer.as_ref(),
+    )))
+}
+
+/// A photo's bytes, if the caller may see it (a private report's own photos are locked
+/// to everyone but the reporter).
+#[utoipa::path(get, path = "/reports/{ticket}/photos/{id}", tag = "reports",
+    params(("ticket" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, description = "The image", content_type = "image/jpeg"),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_photo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ticket, id)): Path<(String, i64)>,
+) -> ApiResult<impl IntoResponse> {
+    let viewer = caller.actor();
+    let report = readable_report(&state, &ticket, viewer.as_ref()).await?;
+    let (info, bytes) = state
+        .store
+        .photo(report.id, id)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::not_found("no such photo"),
+            other => other.into(),
+        })?;
+    if !access::may_see_photo(&report, info.kind, viewer.as_ref()) {
+        return Err(ApiError::not_found("no such photo"));
+    }
+    Ok((
+        [
+            (CONTENT_TYPE, info.content_type),
+            (CACHE_CONTROL, "private, max-age=300".to_owned()),
+        ],
+        bytes,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReportFilter {
+    /// A state code, e.g. `waiting`.
+    pub state: Option<String>,
+    pub category: Option<String>,
+    /// The unit holding the report.
+    pub unit: Option<String>,
+    /// A region code; reports in it or inside it.
+    pub region: Option<String>,
+    /// First day (YYYY-MM-DD, jurisdiction time), inclusive.
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, jurisdiction time), inclusive.
+    pub to: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1-200, default 50.
+    pub limit: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    pub items: Vec<ReportSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// What a reader may list at all.
+fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
+    Ok(match actor.role {
+        Role::Citizen => ReportScope::ReportedBy(actor.user),
+        Role::Operator => ReportScope::EnteredBy(actor.user),
+        Role::Officer => match &actor.unit {
+            Some(unit) => ReportScope::HeldBy(unit.clone()),
+            None => return Err(ApiError::forbidden("this officer account has no unit")),
+        },
+        Role::Coordinator => match &actor.unit {
+            Some(unit) => ReportScope::HeldBy(unit.clone()),
+            None => ReportScope::All,
+        },
+        Role::Validator => ReportScope::InStates(VALIDATOR_STATES.to_vec()),
+        Role::Admin => ReportScope::All,
+    })
+}
+
+fn encode_cursor(after: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("r{after}"))
+}
+
+fn decode_cursor(raw: &str) -> ApiResult<i64> {
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix('r').and_then(|n| n.parse().ok()))
+        .ok_or_else(|| ApiError::invalid("cursor", "not a cursor this API issued"))
+}
+
+fn parse_day(field: &str, raw: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(field, "a date as YYYY-MM-DD"))
+}
+
+/// Reports the caller may see, newest first, filtered, a page at a time.
+#[utoipa::path(get, path = "/reports", tag = "reports", params(ReportFilter),
+    responses((status = 200, body = ReportList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_reports(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ApiQuery(filter): ApiQuery<ReportFilter>,
+) -> ApiResult<Json<ReportList>> {
+    let actor = signed_in.actor();
+    let catalog = state.catalog();
+    let tz = catalog.jurisdiction.settings.time_zone;
+    let mut query = ReportQuery::new(scope_for(&actor)?, filter.limit.unwrap_or(50));
+    if filter.limit.is_some_and(|l| !(1..=200).contains(&l)) {
+        return Err(ApiError::invalid("limit", "between 1 and 200"));
+    }
+    query.state = filter
+        .state
+        .as_deref()
+        .map(|s| ReportState::parse(s).ok_or_else(|| ApiError::invalid("state", "no such state")))
+        .transpose()?;
+    query.category = filter
+        .category
+        .as_deref()
+        .map(|c| CategoryCode::parse(c).map_err(|e| ApiError::invalid("category", e.to_string())))
+        .transpose()?;
+    query.unit = filter
+        .unit
+        .as_deref()
+        .map(|u| UnitCode::parse(u).map_err(|e| ApiError::invalid("unit", e.to_string())))
+        .transpose()?;
+    query.region = filter
+        .region
+        .as_deref()
+        .map(|r| RegionCode::parse(r).map_err(|e| ApiError::invalid("region", e.to_string())))
+        .transpose()?;
+    let local_midnight = |day: NaiveDate| {
+        tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    if let Some(from) = filter.from.as_deref() {
+        query.created_from = local_midnight(parse_day("from", from)?);
+    }
+    if let Some(to) = filter.to.as_deref() {
+        let next = parse_day("to", to)?
+            .checked_add_days(Days::new(1))
+            .ok_or_else(|| ApiError::invalid("to", "out of range"))?;
+        query.created_before = local_midnight(next);
+    }
+    if let (Some(from), Some(before)) = (query.created_from, query.created_before)
+        && from >= before
+    {
+        return Err(ApiError::invalid("to", "must not be before from"));
+    }
+    query.after = filter.cursor.as_deref().map(decode_cursor).transpose()?;
+    let page = state.store.list_reports(query).await?;
+    Ok(Json(ReportList {
+        items: page
+            .reports
+            .iter()
+            .map(|r| report_summary(&catalog.jurisdiction, r))
+            .collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}

@@ -1,0 +1,91 @@
+//! Staff accounts, created by admins.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use aduan_domain::workflow::UnitDirectory;
+use aduan_domain::{Role, UnitCode};
+use aduan_store::{NewUser, StoreError};
+
+use crate::auth::{SignedIn, hash_password};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+use super::auth::{MeView, check_password, check_username, me_view};
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateUserRequest {
+    pub username: String,
+    pub password: String,
+    /// citizen, operator, coordinator, officer, validator or admin.
+    pub role: String,
+    /// Required for officers and validators; a coordinator without one is jurisdiction-wide.
+    pub unit: Option<String>,
+    pub display_name: Option<String>,
+}
+
+/// Create an account with a role and unit (admins only).
+#[utoipa::path(post, path = "/users", tag = "admin", request_body = CreateUserRequest,
+    responses((status = 201, body = MeView), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    SignedIn(admin): SignedIn,
+    ApiJson(req): ApiJson<CreateUserRequest>,
+) -> ApiResult<(StatusCode, Json<MeView>)> {
+    if admin.role != Role::Admin {
+        return Err(ApiError::forbidden("only admins create accounts"));
+    }
+    let username = req.username.trim().to_ascii_lowercase();
+    check_username(&username)?;
+    check_password(&req.password)?;
+    let role =
+        Role::parse(req.role.trim()).ok_or_else(|| ApiError::invalid("role", "no such role"))?;
+    let unit = req
+        .unit
+        .as_deref()
+        .map(|u| UnitCode::parse(u.trim()).map_err(|e| ApiError::invalid("unit", e.to_string())))
+        .transpose()?;
+    if let Some(code) = &unit
+        && state.catalog().jurisdiction.unit(code).is_none()
+    {
+        return Err(ApiError::invalid("unit", "no such unit"));
+    }
+    if role.requires_unit() && unit.is_none() {
+        return Err(ApiError::invalid(
+            "unit",
+            format!("a {} needs a unit", role.code()),
+        ));
+    }
+    if role == Role::Citizen && unit.is_some() {
+        return Err(ApiError::invalid("unit", "citizens belong to no unit"));
+    }
+    let password_hash = hash_password(req.password).await?;
+    let user = state
+        .store
+        .create_user(NewUser {
+            username,
+            password_hash,
+            display_name: req
+                .display_name
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty()),
+            role,
+            unit,
+            phone: None,
+            email: None,
+            created_at: Utc::now(),
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
+            other => other.into(),
+        })?;
+    Ok((StatusCode::CREATED, Json(me_view(&state, &user))))
+}

@@ -1,0 +1,108 @@
+//! Request bodies that come as JSON or as multipart with a JSON part and photo parts.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// A JSON object and any `photo` parts, from `application/json` or `multipart/form-data`.
+/// In multipart, the object is the JSON part named `report` or `action`, or else the
+/// text fields.
+pub struct JsonWithPhotos {
+    pub object: Map<String, Value>,
+    pub photos: Vec<Vec<u8>>,
+}
+
+impl JsonWithPhotos {
+    /// Read the object as `T`, answering 422 with the serde message when it does not fit.
+    pub fn parse<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        serde_json::from_value(Value::Object(self.object.clone()))
+            .map_err(|e| ApiError::invalid("body", e.to_string()))
+    }
+}
+
+fn json_object(bytes: &[u8]) -> ApiResult<Map<String, Value>> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::bad_request("the body must be a JSON object")),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "the body is not valid JSON: {e}"
+        ))),
+    }
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::too_large("the request is too large")
+    } else {
+        ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
+    }
+}
+
+impl FromRequest<AppState> for JsonWithPhotos {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/json") {
+            let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::too_large("the request is too large")
+                } else {
+                    ApiError::bad_request(e.body_text())
+                }
+            })?;
+            return Ok(Self {
+                object: json_object(&bytes)?,
+                photos: Vec::new(),
+            });
+        }
+        if !content_type.starts_with("multipart/form-data") {
+            return Err(ApiError::unsupported_media(
+                "send application/json, or multipart/form-data with photos",
+            ));
+        }
+        let mut multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let mut object = None;
+        let mut fields = Map::new();
+        let mut photos = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match name.as_str() {
+                "photo" | "photos" | "photo[]" => {
+                    photos.push(field.bytes().await.map_err(multipart_error)?.to_vec());
+                }
+                "report" | "action" if field.content_type().is_none_or(|t| t.contains("json")) => {
+                    let bytes = field.bytes().await.map_err(multipart_error)?;
+                    match json_object(&bytes) {
+                        Ok(map) => object = Some(map),
+                        // A plain `action=accept` form field rather than a JSON part.
+                        Err(_) => {
+                            let text = String::from_utf8_lossy(&bytes).into_owned();
+                            fields.insert(name, Value::String(text));
+                        }
+                    }
+                }
+                _ => {
+                    let text = field.text().await.map_err(multipart_error)?;
+                    fields.insert(name, Value::String(text));
+                }
+            }
+        }
+        Ok(Self {
+            object: object.unwrap_or(fields),
+            photos,
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! The JSON API's errors: one type, one response mapping, an explicit status per kind.
+//!
+//! Bodies are `{"error": {"code", "message", "fields"?}}`. A 5xx logs its cause and answers
+//! with a generic message, so no internal detail (or personal data) leaves in an error.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use aduan_domain::workflow::WorkflowError;
+use aduan_store::StoreError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub fields: BTreeMap<String, String>,
+    /// What the log gets for a 5xx; never sent to the client.
+    cause: Option<String>,
+}
+
+/// The error body every endpoint uses.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: bad_request, unauthorized, forbidden, not_found, conflict,
+    /// payload_too_large, unsupported_media_type, validation_failed, internal.
+    pub code: String,
+    pub message: String,
+    /// Per-field problems, for validation failures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            fields: BTreeMap::new(),
+            cause: None,
+        }
+    }
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+    }
+    pub fn unsupported_media(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            message,
+        )
+    }
+    /// One field is not acceptable.
+    pub fn invalid(field: &str, problem: impl Into<String>) -> Self {
+        let problem = problem.into();
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            format!("{field}: {problem}"),
+        );
+        e.fields.insert(field.to_owned(), problem);
+        e
+    }
+    /// An unexpected failure: logged with its cause, answered generically.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side; please try again later",
+        );
+        e.cause = Some(cause.to_string());
+        e
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(
+                cause = self.cause.as_deref().unwrap_or("unknown"),
+                "request failed"
+            );
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                fields: (!self.fields.is_empty()).then_some(self.fields),
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::not_found("not found"),
+            StoreError::Conflict(message) => Self::conflict(message),
+            StoreError::Other(cause) => Self::internal(cause),
+        }
+    }
+}
+
+impl From<WorkflowError> for ApiError {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            WorkflowError::Forbidden { role, action } => Self::forbidden(format!(
+                "a {} may not {} this report",
+                role.code(),
+                action.code()
+            )),
+            WorkflowError::WrongState { action, state } => Self::conflict(format!(
+                "cannot {} a report that is {} ({})",
+                action.code(),
+                state.code(),
+                state.label_id()
+            )),
+            WorkflowError::Invalid { field, message } => Self::invalid(field, message),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

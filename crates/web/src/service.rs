@@ -1,0 +1,223 @@
+//! The use cases behind every surface: file a report, act on a report. Input arrives here
+//! already parsed into domain types; the workflow decides, the store records.
+
+use chrono::Utc;
+
+use aduan_domain::report::{NewPhoto, NewReport, Report};
+use aduan_domain::workflow::{Action, Context, decide};
+use aduan_domain::{
+    Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
+};
+use aduan_store::{ActionRecord, StoreError};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Where the reporter says the problem is.
+#[derive(Debug, Clone)]
+pub enum Place {
+    At(Coordinates),
+    In(RegionCode),
+    /// Coordinates, with the region the reporter chose as a fallback.
+    AtOrIn(Coordinates, RegionCode),
+}
+
+/// A report as it arrives from any channel, parsed.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub category: CategoryCode,
+    pub description: String,
+    pub place: Place,
+    pub address: Option<String>,
+    pub channel: Channel,
+    pub photos: Vec<NewPhoto>,
+}
+
+pub const MIN_DESCRIPTION: usize = 10;
+pub const MAX_DESCRIPTION: usize = 4000;
+pub const MAX_ADDRESS: usize = 500;
+
+/// Which channels a role may file through.
+fn channel_allowed(role: Role, channel: Channel) -> bool {
+    match role {
+        Role::Citizen => matches!(channel, Channel::Jaki | Channel::Web),
+        Role::Operator => {
+            channel != Channel::Open311 && !matches!(channel, Channel::Jaki | Channel::Web)
+        }
+        _ => false,
+    }
+}
+
+/// File a report for `submitter`: a citizen for themself, or an operator at a desk.
+pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiResult<Report> {
+    if !matches!(submitter.role, Role::Citizen | Role::Operator) {
+        return Err(ApiError::forbidden(
+            "only citizens and desk operators file reports",
+        ));
+    }
+    if !channel_allowed(submitter.role, intake.channel) {
+        return Err(ApiError::invalid(
+            "channel",
+            format!(
+                "a {} cannot file through {}",
+                submitter.role.code(),
+                intake.channel.code()
+            ),
+        ));
+    }
+    let description = intake.description.trim().to_owned();
+    let length = description.chars().count();
+    if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
+        return Err(ApiError::invalid(
+            "description",
+            format!("must be {MIN_DESCRIPTION} to {MAX_DESCRIPTION} characters"),
+        ));
+    }
+    let address = intake
+        .address
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty());
+    if address
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > MAX_ADDRESS)
+    {
+        return Err(ApiError::invalid(
+            "address",
+            format!("must be at most {MAX_ADDRESS} characters"),
+        ));
+    }
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    if j.category(&intake.category).is_none() {
+        return Err(ApiError::invalid(
+            "category",
+            "no such category; see GET /api/v1/categories",
+        ));
+    }
+    let (location, region) = match intake.place {
+        Place::At(at) => match catalog.locate(at) {
+            Some(region) => (Some(at), region.clone()),
+            None if catalog.has_boundaries() => {
+                return Err(ApiError::invalid(
+                    "location",
+                    format!("this point is outside {}", j.settings.name),
+                ));
+            }
+            None => {
+                return Err(ApiError::invalid(
+                    "location",
+                    "no region boundaries are loaded to place this point; give location.region",
+                ));
+            }
+        },
+        Place::AtOrIn(at, chosen) => match catalog.locate(at) {
+            Some(region) => (Some(at), region.clone()),
+            None => (Some(at), chosen),
+        },
+        Place::In(region) => (None, region),
+    };
+    if j.region(&region).is_none() {
+        return Err(ApiError::invalid(
+            "location.region",
+            "no such region; see GET /api/v1/regions",
+        ));
+    }
+    let receiver = j.first_receiver(&region).ok_or_else(|| {
+        ApiError::invalid("location", "no office receives reports for this region yet")
+    })?;
+    let now = Utc::now();
+    let report = NewReport {
+        category: intake.category,
+        description,
+        location,
+        region,
+        address,
+        channel: intake.channel,
+        first_receiver: receiver.code.clone(),
+        reporter: (submitter.role == Role::Citizen).then_some(submitter.user),
+        entered_by: (submitter.role == Role::Operator).then_some(submitter.user),
+        submitted_by_role: submitter.role,
+        photos: intake.photos,
+    };
+    Ok(state
+        .store
+        .submit_report(
+            report,
+            j.settings.ticket_prefix.clone(),
+            j.local_date(now),
+            now,
+        )
+        .await?)
+}
+
+/// Take `action` on the report `ticket` as `actor`, with documentation photos.
+pub async fn act(
+    state: &AppState,
+    actor: &Actor,
+    report: &Report,
+    action: Action,
+    photos: Vec<NewPhoto>,
+) -> ApiResult<Report> {
+    if !photos.is_empty() && !matches!(action, Action::SubmitFollowup { .. }) {
+        return Err(ApiError::invalid(
+            "photo",
+            "photos document a follow-up; send them with submit_followup",
+        ));
+    }
+    let now = Utc::now();
+    let transition = {
+        let catalog = state.catalog();
+        let j = &catalog.jurisdiction;
+        let ctx = Context {
+            today: j.local_date(now),
+            units: j,
+        };
+        decide(&report.facts(), &action, actor, &ctx)?
+    };
+    let target = match &action {
+        Action::Forward { to } | Action::Dispose { to } => Some(to.to_string()),
+        Action::Refer { to, .. } => Some(to.trim().to_owned()),
+        Action::MarkDuplicate { of } => {
+            check_original(state, of).await?;
+            Some(of.to_string())
+        }
+        _ => None,
+    };
+    let record = ActionRecord {
+        actor: actor.user,
+        actor_role: actor.role,
+        actor_unit: actor.unit.clone(),
+        at: now,
+        note: action.note().map(|n| n.trim().to_owned()),
+        target,
+        photos,
+    };
+    Ok(state
+        .store
+        .apply_transition(report.id, report.version, transition, record)
+        .await?)
+}
+
+/// A report is merged into an original that exists and is itself not merged or rejected.
+async fn check_original(state: &AppState, of: &Ticket) -> ApiResult<()> {
+    let original = match state.store.report(of).await {
+        Ok(original) => original,
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::invalid("of", "no report has this ticket"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if matches!(
+        original.state,
+        ReportState::Duplicate | ReportState::Rejected
+    ) {
+        return Err(ApiError::invalid(
+            "of",
+            format!(
+                "{of} is {}; merge into its original instead",
+                original.state.code()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! What every handler shares: the store, the loaded jurisdiction and the web settings.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use aduan_store::Store;
+
+use crate::catalog::Catalog;
+
+/// Settings of the HTTP surfaces, from the binary's configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark session cookies `Secure` (off only for plain-HTTP development).
+    pub secure_cookies: bool,
+    pub session_ttl: Duration,
+    /// Largest request body accepted (photos included).
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            max_body_bytes: 40 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    catalog: Arc<RwLock<Arc<Catalog>>>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: WebConfig) -> Self {
+        Self {
+            store,
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            config: Arc::new(config),
+        }
+    }
+
+    /// The jurisdiction as loaded now; cheap to call per request.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        match self.catalog.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Swap in a reloaded jurisdiction (after an import or an admin change).
+    pub fn replace_catalog(&self, catalog: Catalog) {
+        let fresh = Arc::new(catalog);
+        match self.catalog.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+    }
+}

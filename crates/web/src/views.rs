@@ -1,0 +1,301 @@
+//! What the API shows of a report, shaped by who asks. Nothing here can name the reporter:
+//! the views have no field for identity at all.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use aduan_domain::access::{self, PRIVATE_REPORT_NOTICE_EN, PRIVATE_REPORT_NOTICE_ID};
+use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::workflow::available_actions;
+use aduan_domain::{Actor, Jurisdiction, RegionCode, ReportState, UnitCode, Visibility};
+
+/// A code with the name people read.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StateView {
+    /// snake_case state code, e.g. `in_progress`.
+    pub code: String,
+    /// Indonesian label, e.g. `Proses`.
+    pub label: String,
+    pub label_en: String,
+}
+
+impl From<ReportState> for StateView {
+    fn from(s: ReportState) -> Self {
+        Self {
+            code: s.code().to_owned(),
+            label: s.label_id().to_owned(),
+            label_en: s.label_en().to_owned(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LocationView {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PhotoView {
+    pub id: i64,
+    /// `report` (the reporter's) or `followup` (an officer's documentation).
+    pub kind: String,
+    pub content_type: String,
+    pub size: i64,
+    pub url: String,
+}
+
+/// A report as its reader may see it.
+#[derive(Serialize, ToSchema)]
+pub struct ReportView {
+    /// e.g. `JK2611280001`.
+    pub ticket: String,
+    /// snake_case state code (same as `status.code`).
+    pub state: String,
+    pub status: StateView,
+    pub category: Named,
+    pub description: String,
+    pub location: Option<LocationView>,
+    pub region: Named,
+    /// The enclosing regions, innermost first (kecamatan, kota).
+    pub region_path: Vec<Named>,
+    pub address: Option<String>,
+    pub channel: String,
+    pub first_receiver: Named,
+    /// The unit holding the report now.
+    pub unit: Named,
+    /// `private` (the default) or `public`; only the reporter changes it.
+    pub visibility: String,
+    /// Whether the caller is the reporter.
+    pub is_mine: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub coordinated_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub estimated_completion: Option<NaiveDate>,
+    pub duplicate_of: Option<String>,
+    /// Reports merged into this one.
+    pub duplicates: Vec<String>,
+    pub referred_to: Option<String>,
+    pub photos: Vec<PhotoView>,
+    /// The reporter's photos exist but are locked for this reader (a private report).
+    pub photos_locked: bool,
+    /// The privacy notice staff see on a private report.
+    pub privacy_notice: Option<String>,
+    pub privacy_notice_en: Option<String>,
+    /// For staff: the unit this category usually goes to in this kota.
+    pub suggested_unit: Option<Named>,
+    /// Actions the caller may take now.
+    pub actions: Vec<String>,
+    /// Concurrency token: changes with every action.
+    pub version: i64,
+}
+
+pub fn unit_named(j: &Jurisdiction, code: &UnitCode) -> Named {
+    use aduan_domain::workflow::UnitDirectory;
+    Named {
+        code: code.to_string(),
+        name: j
+            .unit(code)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| code.to_string()),
+    }
+}
+
+pub fn region_named(j: &Jurisdiction, code: &RegionCode) -> Named {
+    Named {
+        code: code.to_string(),
+        name: j
+            .region(code)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| code.to_string()),
+    }
+}
+
+pub fn photo_url(ticket: &str, id: i64) -> String {
+    format!("/api/v1/reports/{ticket}/photos/{id}")
+}
+
+/// Build the view of `report` for `viewer` (None: the public).
+pub fn report_view(
+    j: &Jurisdiction,
+    report: &Report,
+    photos: &[PhotoInfo],
+    duplicates: Vec<String>,
+    viewer: Option<&Actor>,
+) -> ReportView {
+    let ticket = report.ticket.to_string();
+    let category = j.category(&report.category);
+    let visible: Vec<PhotoView> = photos
+        .iter()
+        .filter(|p| access::may_see_photo(report, p.kind, viewer))
+        .map(|p| PhotoView {
+            id: p.id,
+            kind: p.kind.code().to_owned(),
+            content_type: p.content_type.clone(),
+            size: p.size,
+            url: photo_url(&ticket, p.id),
+        })
+        .collect();
+    let locked = photos
+        .iter()
+        .any(|p| p.kind == PhotoKind::Report && !access::may_see_photo(report, p.kind, viewer));
+    let staff = access::handles_as_staff(report, viewer);
+    let private = report.visibility == Visibility::Private;
+    ReportView {
+        state: report.state.code().to_owned(),
+        status: report.state.into(),
+        category: Named {
+            code: report.category.to_string(),
+            name: category
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| report.category.to_string()),
+        },
+        description: report.description.clone(),
+        location: report.location.map(|c| LocationView {
+            lat: c.lat,
+            lon: c.lon,
+        }),
+        region: region_named(j, &report.region),
+        region_path: report
+            .region
+            .lineage()
+            .iter()
+            .skip(1)
+            .map(|r| region_named(j, r))
+            .collect(),
+        address: report.address.clone(),
+        channel: report.channel.code().to_owned(),
+        first_receiver: unit_named(j, &report.first_receiver),
+        unit: unit_named(j, &report.holding_unit),
+        visibility: report.visibility.code().to_owned(),
+        is_mine: viewer.is_some_and(|v| access::is_reporter(report, v)),
+        created_at: report.created_at,
+        updated_at: report.updated_at,
+        coordinated_at: report.coordinated_at,
+        completed_at: report.completed_at,
+        estimated_completion: report.estimated_completion,
+        duplicate_of: report.duplicate_of.as_ref().map(|t| t.to_string()),
+        duplicates,
+        referred_to: report.referred_to.clone(),
+        photos: visible,
+        photos_locked: locked,
+        privacy_notice: (staff && private).then(|| PRIVATE_REPORT_NOTICE_ID.to_owned()),
+        privacy_notice_en: (staff && private).then(|| PRIVATE_REPORT_NOTICE_EN.to_owned()),
+        suggested_unit: if staff {
+            category
+                .and_then(|c| j.suggested_unit(c, &report.region))
+                .map(|u| Named {
+                    code: u.code.to_string(),
+                    name: u.name.clone(),
+                })
+        } else {
+            None
+        },
+        actions: viewer
+            .map(|v| {
+                available_actions(&report.facts(), v)
+                    .into_iter()
+                    .map(|a| a.code().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        version: report.version,
+        ticket,
+    }
+}
+
+/// A compact line for lists.
+#[derive(Serialize, ToSchema)]
+pub struct ReportSummary {
+    pub ticket: String,
+    pub state: String,
+    pub status: StateView,
+    pub category: Named,
+    pub region: Named,
+    pub unit: Named,
+    pub visibility: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub coordinated_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+pub fn report_summary(j: &Jurisdiction, report: &Report) -> ReportSummary {
+    ReportSummary {
+        ticket: report.ticket.to_string(),
+        state: report.state.code().to_owned(),
+        status: report.state.into(),
+        category: Named {
+            code: report.category.to_string(),
+            name: j
+                .category(&report.category)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| report.category.to_string()),
+        },
+        region: region_named(j, &report.region),
+        unit: unit_named(j, &report.holding_unit),
+        visibility: report.visibility.code().to_owned(),
+        created_at: report.created_at,
+        updated_at: report.updated_at,
+        coordinated_at: report.coordinated_at,
+        completed_at: report.completed_at,
+    }
+}
+
+/// One line of the history. Names no person: the actor is a role and a unit.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineEntryView {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub status: StateView,
+    pub actor_role: String,
+    pub actor_unit: Option<Named>,
+    pub note: Option<String>,
+    pub target: Option<String>,
+    pub attachments: Vec<String>,
+}
+
+pub fn timeline_view(
+    j: &Jurisdiction,
+    report: &Report,
+    entries: &[TimelineEntry],
+    photos: &[PhotoInfo],
+    viewer: Option<&Actor>,
+) -> Vec<TimelineEntryView> {
+    let ticket = report.ticket.to_string();
+    entries
+        .iter()
+        .map(|e| TimelineEntryView {
+            at: e.at,
+            action: e.action.code().to_owned(),
+            from_state: e.from_state.map(|s| s.code().to_owned()),
+            to_state: e.to_state.code().to_owned(),
+            status: e.to_state.into(),
+            actor_role: e.actor_role.code().to_owned(),
+            actor_unit: e.actor_unit.as_ref().map(|u| unit_named(j, u)),
+            note: e.note.clone(),
+            target: e.target.clone(),
+            attachments: e
+                .attachments
+                .iter()
+                .filter(|id| {
+                    photos
+                        .iter()
+                        .find(|p| p.id == **id)
+                        .is_some_and(|p| access::may_see_photo(report, p.kind, viewer))
+                })
+                .map(|id| photo_url(&ticket, *id))
+                .collect(),
+        })
+        .collect()
+}
