@@ -87,6 +87,19 @@ impl JurisdictionData {
 #[error("jurisdiction data: {0}")]
 pub struct DataError(pub String);
 
+fn refuse_duplicates<'a>(
+    what: &str,
+    codes: impl Iterator<Item = &'a str>,
+) -> Result<(), DataError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for code in codes {
+        if !seen.insert(code) {
+            return Err(DataError(format!("{what} {code} appears twice")));
+        }
+    }
+    Ok(())
+}
+
 /// A loaded jurisdiction, indexed for lookups.
 #[derive(Debug, Clone)]
 pub struct Jurisdiction {
@@ -101,6 +114,18 @@ pub struct Jurisdiction {
 impl Jurisdiction {
     /// Index a data set, checking that every reference points at something that exists.
     pub fn new(data: JurisdictionData) -> Result<Self, DataError> {
+        refuse_duplicates("region", data.regions.iter().map(|r| r.code.as_str()))?;
+        refuse_duplicates("unit", data.units.iter().map(|u| u.code.as_str()))?;
+        refuse_duplicates("category", data.categories.iter().map(|c| c.code.as_str()))?;
+        for template in &data.settings.office_templates {
+            let probe = template.code.replace("{code}", "31.71.01.1001");
+            if UnitCode::parse(&probe).is_err() {
+                return Err(DataError(format!(
+                    "office template {:?} does not give valid unit codes",
+                    template.code
+                )));
+            }
+        }
         let regions: BTreeMap<_, _> = data
             .regions
             .into_iter()
@@ -145,11 +170,20 @@ impl Jurisdiction {
             }
         }
         for category in categories.values() {
-            if !units.contains_key(&category.responsible_unit) {
-                return Err(DataError(format!(
-                    "category {} names unknown unit {}",
-                    category.code, category.responsible_unit
-                )));
+            match units.get(&category.responsible_unit) {
+                None => {
+                    return Err(DataError(format!(
+                        "category {} names unknown unit {}",
+                        category.code, category.responsible_unit
+                    )));
+                }
+                Some(unit) if unit.kind == UnitKind::Validation => {
+                    return Err(DataError(format!(
+                        "category {}: the validation team cannot be the responsible unit",
+                        category.code
+                    )));
+                }
+                Some(_) => {}
             }
         }
         let offices = units
@@ -231,5 +265,107 @@ impl Jurisdiction {
 impl UnitDirectory for Jurisdiction {
     fn unit(&self, code: &UnitCode) -> Option<&Unit> {
         self.units.get(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::category::SlaTargets;
+
+    fn data() -> JurisdictionData {
+        let region = |code: &str, name: &str| Region {
+            code: RegionCode::parse(code).unwrap(),
+            name: name.into(),
+            level: RegionCode::parse(code).unwrap().level(),
+        };
+        let unit = |code: &str, kind: UnitKind, region: Option<&str>, parent: Option<&str>| Unit {
+            code: UnitCode::parse(code).unwrap(),
+            name: code.to_uppercase(),
+            kind,
+            region: region.map(|r| RegionCode::parse(r).unwrap()),
+            parent: parent.map(|p| UnitCode::parse(p).unwrap()),
+        };
+        JurisdictionData {
+            settings: Settings {
+                name: "Test".into(),
+                time_zone: chrono_tz::Asia::Jakarta,
+                ticket_prefix: TicketPrefix::parse("JK").unwrap(),
+                office_templates: vec![OfficeTemplate {
+                    level: RegionLevel::Kecamatan,
+                    kind: UnitKind::Kecamatan,
+                    code: "kecamatan-{code}".into(),
+                    name: "Kantor Kecamatan {name}".into(),
+                }],
+            },
+            regions: vec![
+                region("31.74", "Jakarta Selatan"),
+                region("31.74.01", "Tebet"),
+            ],
+            units: vec![
+                unit("dinas-bm", UnitKind::Dinas, None, None),
+                unit(
+                    "sudin-bm-31.74",
+                    UnitKind::SukuDinas,
+                    Some("31.74"),
+                    Some("dinas-bm"),
+                ),
+                unit("biro", UnitKind::Validation, None, None),
+            ],
+            categories: vec![Category {
+                code: CategoryCode::parse("jalan").unwrap(),
+                name: "Jalan".into(),
+                name_en: "Roads".into(),
+                responsible_unit: UnitCode::parse("dinas-bm").unwrap(),
+                sla: SlaTargets::default(),
+            }],
+        }
+    }
+
+    #[test]
+    fn offices_come_from_templates_and_receive_reports() {
+        let j = Jurisdiction::new(data().with_offices()).unwrap();
+        let kelurahan = RegionCode::parse("31.74.01.1001").unwrap();
+        let receiver = j.first_receiver(&kelurahan).unwrap();
+        assert_eq!(receiver.code.as_str(), "kecamatan-31.74.01");
+        assert_eq!(receiver.name, "Kantor Kecamatan Tebet");
+        let jalan = j.category(&CategoryCode::parse("jalan").unwrap()).unwrap();
+        let suggested = j.suggested_unit(jalan, &kelurahan).unwrap();
+        assert_eq!(suggested.code.as_str(), "sudin-bm-31.74");
+        assert!(
+            j.first_receiver(&RegionCode::parse("31.75").unwrap())
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn inconsistent_data_is_refused() {
+        let mut twice = data();
+        twice.units.push(twice.units[0].clone());
+        assert!(Jurisdiction::new(twice).is_err());
+
+        let mut orphan = data();
+        orphan.units[1].parent = Some(UnitCode::parse("nowhere").unwrap());
+        assert!(Jurisdiction::new(orphan).is_err());
+
+        let mut validator_owned = data();
+        validator_owned.categories[0].responsible_unit = UnitCode::parse("biro").unwrap();
+        assert!(Jurisdiction::new(validator_owned).is_err());
+
+        let mut bad_template = data();
+        bad_template.settings.office_templates[0].code = "Kantor {code}".into();
+        assert!(Jurisdiction::new(bad_template).is_err());
+    }
+
+    #[test]
+    fn local_dates_are_jakarta_dates() {
+        let j = Jurisdiction::new(data()).unwrap();
+        let late_utc = DateTime::parse_from_rfc3339("2026-11-28T18:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            j.local_date(late_utc),
+            NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+        );
     }
 }
