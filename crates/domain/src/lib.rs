@@ -9,6 +9,7 @@ pub mod location;
 pub mod region;
 pub mod report;
 pub mod role;
+pub mod scrub;
 pub mod state;
 pub mod ticket;
 pub mod unit;
