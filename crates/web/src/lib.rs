@@ -7,6 +7,7 @@ mod body;
 mod catalog;
 mod error;
 mod extract;
+pub mod media;
 mod photos;
 pub mod service;
 mod state;
