@@ -4,6 +4,7 @@
 //! implementation to the same behaviour.
 
 mod error;
+pub mod identity;
 mod model;
 pub mod sqlite;
 
