@@ -108,9 +108,7 @@ impl Sealer {
         let plain = self
             .cipher
             .decrypt(XNonce::from_slice(nonce), body)
-            .map_err(|_| {
-                StoreError::other("cannot open a sealed identity: wrong identity key?")
-            })?;
+            .map_err(|_| StoreError::other("cannot open a sealed identity: wrong identity key?"))?;
         serde_json::from_slice(&plain).map_err(StoreError::other)
     }
 }

@@ -24,6 +24,7 @@ impl AccountStore for SqliteStore {
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {
         self.writer
             .write(move |conn| {
+                let created_at = rows::instant(micros(user.created_at))?;
                 let inserted = conn
                     .prepare_cached(
                         "INSERT INTO users (username, password_hash, role, unit, display_name, created_at)
@@ -36,7 +37,7 @@ impl AccountStore for SqliteStore {
                             user.role.code(),
                             user.unit.as_ref().map(|u| u.as_str()),
                             user.display_name,
-                            micros(user.created_at)
+                            micros(created_at)
                         ])
                     });
                 match inserted {
@@ -60,7 +61,7 @@ impl AccountStore for SqliteStore {
                     display_name: user.display_name,
                     role: user.role,
                     unit: user.unit,
-                    created_at: user.created_at,
+                    created_at,
                 })
             })
             .await

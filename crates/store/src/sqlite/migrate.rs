@@ -1,18 +1,41 @@
 //! Embedded schema migrations, applied in order on open.
 
-use rusqlite::Connection;
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{StoreError, StoreResult};
 
 /// `(version, sql)`, oldest first. Never edit a released migration; add a new one.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
 
+/// Bring the schema up to date. The version is read and every pending migration applied in
+/// one write transaction, so two processes opening a new file at once cannot both apply the
+/// same migration; the loser of the race retries and finds the work done.
 pub fn apply(conn: &mut Connection) -> StoreResult<()> {
-    conn.execute_batch(
+    let mut attempt = 0;
+    loop {
+        match apply_once(conn) {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "migration raced another opener; retrying");
+                std::thread::sleep(Duration::from_millis(20 * attempt));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn apply_once(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::other)?;
+    tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
     )
     .map_err(StoreError::other)?;
-    let current: i64 = conn
+    let current: i64 = tx
         .query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
             [],
@@ -20,7 +43,6 @@ pub fn apply(conn: &mut Connection) -> StoreResult<()> {
         )
         .map_err(StoreError::other)?;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        let tx = conn.transaction().map_err(StoreError::other)?;
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Other(format!("migration {version}: {e}")))?;
         tx.execute(
@@ -28,7 +50,6 @@ pub fn apply(conn: &mut Connection) -> StoreResult<()> {
             (version, chrono::Utc::now().timestamp_micros()),
         )
         .map_err(StoreError::other)?;
-        tx.commit().map_err(StoreError::other)?;
     }
-    Ok(())
+    tx.commit().map_err(StoreError::other)
 }

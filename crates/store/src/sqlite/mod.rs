@@ -31,12 +31,31 @@ pub struct SqliteStore {
     readers: Readers,
 }
 
+/// Switch to WAL. On a brand-new file another process may hold the lock for its own switch;
+/// SQLite answers "busy" at once rather than waiting, so retry for a while.
+fn enable_wal(conn: &Connection) -> StoreResult<()> {
+    let mut attempts = 0;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(mode) => return Err(StoreError::Other(format!("journal mode stayed {mode}"))),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && attempts < 200 =>
+            {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(StoreError::other(e)),
+        }
+    }
+}
+
 fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(StoreError::other)?;
+    enable_wal(conn)?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
+        "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -32000;",

@@ -113,6 +113,8 @@ fn insert_report(
     local_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<Report> {
+    // Keep the precision the database keeps, so the answer equals what is read back.
+    let now = rows::instant(micros(now))?;
     let ticket = next_ticket(conn, prefix, local_date)?;
     let state = ReportState::Waiting;
     let visibility = Visibility::Private;
