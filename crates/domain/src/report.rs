@@ -78,20 +78,31 @@ impl PhotoKind {
     }
 }
 
-/// An image accepted for storage; `content_type` is sniffed from the bytes, never trusted.
+/// When and where a documentation photo says it was taken (read from its EXIF before the
+/// metadata is stripped). Evidence for validators only.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PhotoEvidence {
+    /// The camera's local time (EXIF DateTimeOriginal carries no zone).
+    pub captured_at: Option<chrono::NaiveDateTime>,
+    pub location: Option<Coordinates>,
+}
+
+/// A cleaned image ready for storage: re-encoded without metadata, type from the encoder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPhoto {
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
+    pub evidence: PhotoEvidence,
 }
 
 /// A stored photo's description (its bytes are fetched separately).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhotoInfo {
     pub id: i64,
     pub kind: PhotoKind,
     pub content_type: String,
     pub size: i64,
+    pub evidence: PhotoEvidence,
 }
 
 /// Everything needed to file a new report; ticket and time are assigned by the store.

@@ -76,6 +76,7 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
         photos: vec![NewPhoto {
             content_type: "image/jpeg",
             bytes: photo.to_vec(),
+            evidence: Default::default(),
         }],
     }
 }

@@ -1,7 +1,7 @@
 //! Extractors that answer in the API's error format instead of axum's plain text.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -48,6 +48,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                 Err(ApiError::invalid("query", e.body_text()))
             }
             Err(other) => Err(ApiError::bad_request(other.body_text())),
+        }
+    }
+}
+
+/// `Path<T>` whose rejections are 404 in the API's format: a path that does not parse
+/// names nothing that exists.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(_) => Err(ApiError::not_found("nothing exists at this address")),
         }
     }
 }

@@ -4,13 +4,13 @@
 
 use std::io::Cursor;
 
-use chrono::NaiveDateTime;
 use exif::{In, Tag, Value};
 use image::codecs::jpeg::JpegEncoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use aduan_domain::Coordinates;
+use aduan_domain::report::PhotoEvidence as Evidence;
 
 /// Longest side kept; larger photos are scaled down (a phone's 12 MP is 4000 px).
 pub const MAX_SIDE: u32 = 4096;
@@ -18,14 +18,6 @@ pub const MAX_SIDE: u32 = 4096;
 const MAX_DECODE_SIDE: u32 = 16_384;
 const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 85;
-
-/// When and where a photo says it was taken, from its EXIF before stripping.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Evidence {
-    /// The camera's local time (EXIF DateTimeOriginal carries no zone).
-    pub captured_at: Option<NaiveDateTime>,
-    pub location: Option<Coordinates>,
-}
 
 /// A photo ready to store: re-encoded, upright, carrying nothing but pixels.
 #[derive(Debug, Clone)]
@@ -156,7 +148,9 @@ mod tests {
     /// A JPEG whose EXIF says: rotate 90° clockwise, taken at Monas at a given time.
     fn phone_photo() -> Vec<u8> {
         let mut plain = Cursor::new(Vec::new());
-        gradient(40, 20).write_to(&mut plain, ImageFormat::Jpeg).unwrap();
+        gradient(40, 20)
+            .write_to(&mut plain, ImageFormat::Jpeg)
+            .unwrap();
         let dms = |d: u32, m: u32, s100: u32| {
             Value::Rational(vec![
                 Rational::from((d, 1)),
@@ -165,16 +159,36 @@ mod tests {
             ])
         };
         let fields = [
-            Field { tag: Tag::Orientation, ifd_num: In::PRIMARY, value: Value::Short(vec![6]) },
+            Field {
+                tag: Tag::Orientation,
+                ifd_num: In::PRIMARY,
+                value: Value::Short(vec![6]),
+            },
             Field {
                 tag: Tag::DateTimeOriginal,
                 ifd_num: In::PRIMARY,
                 value: Value::Ascii(vec![b"2026:11:28 09:15:30".to_vec()]),
             },
-            Field { tag: Tag::GPSLatitudeRef, ifd_num: In::PRIMARY, value: Value::Ascii(vec![b"S".to_vec()]) },
-            Field { tag: Tag::GPSLatitude, ifd_num: In::PRIMARY, value: dms(6, 10, 3144) },
-            Field { tag: Tag::GPSLongitudeRef, ifd_num: In::PRIMARY, value: Value::Ascii(vec![b"E".to_vec()]) },
-            Field { tag: Tag::GPSLongitude, ifd_num: In::PRIMARY, value: dms(106, 49, 3792) },
+            Field {
+                tag: Tag::GPSLatitudeRef,
+                ifd_num: In::PRIMARY,
+                value: Value::Ascii(vec![b"S".to_vec()]),
+            },
+            Field {
+                tag: Tag::GPSLatitude,
+                ifd_num: In::PRIMARY,
+                value: dms(6, 10, 3144),
+            },
+            Field {
+                tag: Tag::GPSLongitudeRef,
+                ifd_num: In::PRIMARY,
+                value: Value::Ascii(vec![b"E".to_vec()]),
+            },
+            Field {
+                tag: Tag::GPSLongitude,
+                ifd_num: In::PRIMARY,
+                value: dms(106, 49, 3792),
+            },
             Field {
                 tag: Tag::ImageDescription,
                 ifd_num: In::PRIMARY,
@@ -197,7 +211,9 @@ mod tests {
     #[test]
     fn the_test_photo_really_carries_exif() {
         let photo = phone_photo();
-        let exif = exif::Reader::new().read_from_container(&mut Cursor::new(&photo)).unwrap();
+        let exif = exif::Reader::new()
+            .read_from_container(&mut Cursor::new(&photo))
+            .unwrap();
         assert!(exif.get_field(Tag::GPSLatitude, In::PRIMARY).is_some());
         assert!(photo.windows(23).any(|w| w == b"canary-exif-description"));
     }
@@ -208,10 +224,19 @@ mod tests {
         assert_eq!(clean.content_type, "image/jpeg");
         // Orientation 6 (rotate 90° clockwise): 40x20 becomes 20x40.
         assert_eq!((clean.width, clean.height), (20, 40));
-        assert!(exif::Reader::new().read_from_container(&mut Cursor::new(&clean.bytes)).is_err());
+        assert!(
+            exif::Reader::new()
+                .read_from_container(&mut Cursor::new(&clean.bytes))
+                .is_err()
+        );
         let jpeg = Jpeg::from_bytes(Bytes::from(clean.bytes.clone())).unwrap();
         assert!(jpeg.exif().is_none());
-        assert!(!clean.bytes.windows(23).any(|w| w == b"canary-exif-description"));
+        assert!(
+            !clean
+                .bytes
+                .windows(23)
+                .any(|w| w == b"canary-exif-description")
+        );
         assert!(!clean.bytes.windows(4).any(|w| w == b"Exif"));
     }
 
@@ -220,7 +245,7 @@ mod tests {
         let evidence = clean(&phone_photo()).unwrap().evidence;
         assert_eq!(
             evidence.captured_at,
-            NaiveDateTime::parse_from_str("2026-11-28 09:15:30", "%Y-%m-%d %H:%M:%S").ok()
+            chrono::NaiveDateTime::parse_from_str("2026-11-28 09:15:30", "%Y-%m-%d %H:%M:%S").ok()
         );
         let at = evidence.location.unwrap();
         assert!((at.lat - -6.175_4).abs() < 1e-3, "{}", at.lat);
@@ -229,13 +254,19 @@ mod tests {
 
     #[test]
     fn transparency_survives_as_png_and_giants_are_scaled_down() {
-        let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(8, 8, image::Rgba([1, 2, 3, 100])));
+        let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            8,
+            8,
+            image::Rgba([1, 2, 3, 100]),
+        ));
         let mut png = Cursor::new(Vec::new());
         rgba.write_to(&mut png, ImageFormat::Png).unwrap();
         assert_eq!(clean(png.get_ref()).unwrap().content_type, "image/png");
 
         let mut big = Cursor::new(Vec::new());
-        gradient(MAX_SIDE + 100, 10).write_to(&mut big, ImageFormat::Png).unwrap();
+        gradient(MAX_SIDE + 100, 10)
+            .write_to(&mut big, ImageFormat::Png)
+            .unwrap();
         let clean_big = clean(big.get_ref()).unwrap();
         assert_eq!(clean_big.width, MAX_SIDE);
     }

@@ -50,6 +50,43 @@ pub struct PhotoView {
     pub content_type: String,
     pub size: i64,
     pub url: String,
+    /// For validators: when and where a documentation photo was taken, from its EXIF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceView {
+    /// The camera's local time, without a zone (as EXIF records it).
+    pub captured_at: Option<chrono::NaiveDateTime>,
+    pub location: Option<LocationView>,
+}
+
+fn evidence_view(photo: &PhotoInfo, viewer: Option<&Actor>) -> Option<EvidenceView> {
+    let e = photo.evidence;
+    let validator = viewer.is_some_and(|v| v.role == aduan_domain::Role::Validator);
+    (validator && (e.captured_at.is_some() || e.location.is_some())).then(|| EvidenceView {
+        captured_at: e.captured_at,
+        location: e.location.map(|c| LocationView {
+            lat: c.lat,
+            lon: c.lon,
+        }),
+    })
+}
+
+/// Whether `viewer` reads as the public: not the reporter, not staff handling the report.
+/// Such readers get text with personal data masked.
+pub fn reads_as_public(report: &Report, viewer: Option<&Actor>) -> bool {
+    !viewer.is_some_and(|v| access::is_reporter(report, v))
+        && !access::handles_as_staff(report, viewer)
+}
+
+fn shown(text: &str, public: bool) -> String {
+    if public {
+        aduan_domain::scrub::public_text(text)
+    } else {
+        text.to_owned()
+    }
 }
 
 /// A report as its reader may see it.
@@ -142,8 +179,10 @@ pub fn report_view(
             content_type: p.content_type.clone(),
             size: p.size,
             url: photo_url(&ticket, p.id),
+            evidence: evidence_view(p, viewer),
         })
         .collect();
+    let public = reads_as_public(report, viewer);
     let locked = photos
         .iter()
         .any(|p| p.kind == PhotoKind::Report && !access::may_see_photo(report, p.kind, viewer));
@@ -158,7 +197,7 @@ pub fn report_view(
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| report.category.to_string()),
         },
-        description: report.description.clone(),
+        description: shown(&report.description, public),
         location: report.location.map(|c| LocationView {
             lat: c.lat,
             lon: c.lon,
@@ -171,7 +210,7 @@ pub fn report_view(
             .skip(1)
             .map(|r| region_named(j, r))
             .collect(),
-        address: report.address.clone(),
+        address: report.address.as_deref().map(|a| shown(a, public)),
         channel: report.channel.code().to_owned(),
         first_receiver: unit_named(j, &report.first_receiver),
         unit: unit_named(j, &report.holding_unit),
@@ -273,6 +312,7 @@ pub fn timeline_view(
     viewer: Option<&Actor>,
 ) -> Vec<TimelineEntryView> {
     let ticket = report.ticket.to_string();
+    let public = reads_as_public(report, viewer);
     entries
         .iter()
         .map(|e| TimelineEntryView {
@@ -283,7 +323,7 @@ pub fn timeline_view(
             status: e.to_state.into(),
             actor_role: e.actor_role.code().to_owned(),
             actor_unit: e.actor_unit.as_ref().map(|u| unit_named(j, u)),
-            note: e.note.clone(),
+            note: e.note.as_deref().map(|n| shown(n, public)),
             target: e.target.clone(),
             attachments: e
                 .attachments

@@ -121,7 +121,11 @@ CREATE TABLE photos (
     kind         TEXT NOT NULL,
     content_type TEXT NOT NULL,
     bytes        BLOB NOT NULL,
-    created_at   INTEGER NOT NULL
+    created_at   INTEGER NOT NULL,
+    -- Evidence read from a documentation photo's EXIF before stripping (validators only).
+    captured_at  TEXT,
+    evidence_lat REAL,
+    evidence_lon REAL
 );
 CREATE INDEX photos_report ON photos(report_id, id);
 CREATE INDEX photos_event ON photos(event_id);

@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, params};
 
-use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::Coordinates;
+use aduan_domain::report::{
+    NewPhoto, NewReport, PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry,
+};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
 
@@ -77,8 +80,9 @@ fn insert_photos(
 ) -> StoreResult<()> {
     let mut stmt = conn
         .prepare_cached(
-            "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
+                 captured_at, evidence_lat, evidence_lon)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .map_err(StoreError::other)?;
     for photo in photos {
@@ -88,7 +92,13 @@ fn insert_photos(
             kind.code(),
             photo.content_type,
             photo.bytes,
-            micros(at)
+            micros(at),
+            photo
+                .evidence
+                .captured_at
+                .map(|t| t.format(EVIDENCE_TIME).to_string()),
+            photo.evidence.location.map(|c| c.lat),
+            photo.evidence.location.map(|c| c.lon),
         ])
         .map_err(StoreError::other)?;
     }
@@ -407,14 +417,37 @@ fn timeline(conn: &Connection, report: ReportId) -> StoreResult<Vec<TimelineEntr
     Ok(out)
 }
 
+/// Camera-local capture time as stored.
+const EVIDENCE_TIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+const PHOTO_COLUMNS: &str =
+    "id, kind, content_type, length(bytes), captured_at, evidence_lat, evidence_lon";
+
 fn photo_info(row: &rusqlite::Row<'_>) -> StoreResult<PhotoInfo> {
     let get = |e: rusqlite::Error| StoreError::other(e);
     let kind: String = row.get(1).map_err(get)?;
+    let captured_at: Option<String> = row.get(4).map_err(get)?;
+    let lat: Option<f64> = row.get(5).map_err(get)?;
+    let lon: Option<f64> = row.get(6).map_err(get)?;
     Ok(PhotoInfo {
         id: row.get(0).map_err(get)?,
         kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
         content_type: row.get(2).map_err(get)?,
         size: row.get(3).map_err(get)?,
+        evidence: PhotoEvidence {
+            captured_at: captured_at
+                .map(|t| {
+                    chrono::NaiveDateTime::parse_from_str(&t, EVIDENCE_TIME)
+                        .map_err(|_| corrupt("capture time", &t))
+                })
+                .transpose()?,
+            location: match (lat, lon) {
+                (Some(lat), Some(lon)) => Some(
+                    Coordinates::parse(lat, lon).map_err(|_| corrupt("evidence location", ""))?,
+                ),
+                _ => None,
+            },
+        },
     })
 }
 
@@ -463,9 +496,9 @@ impl ReportStore for SqliteStore {
         self.readers
             .read(move |conn| {
                 let mut stmt = conn
-                    .prepare_cached(
-                        "SELECT id, kind, content_type, length(bytes) FROM photos WHERE report_id = ?1 ORDER BY id",
-                    )
+                    .prepare_cached(&format!(
+                        "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = ?1 ORDER BY id"
+                    ))
                     .map_err(StoreError::other)?;
                 let mut found = stmt.query([report.0]).map_err(StoreError::other)?;
                 let mut out = Vec::new();
@@ -481,13 +514,13 @@ impl ReportStore for SqliteStore {
         self.readers
             .read(move |conn| {
                 let mut stmt = conn
-                    .prepare_cached(
-                        "SELECT id, kind, content_type, length(bytes), bytes FROM photos WHERE report_id = ?1 AND id = ?2",
-                    )
+                    .prepare_cached(&format!(
+                        "SELECT {PHOTO_COLUMNS}, bytes FROM photos WHERE report_id = ?1 AND id = ?2"
+                    ))
                     .map_err(StoreError::other)?;
                 let mut found = stmt.query([report.0, photo]).map_err(StoreError::other)?;
                 match found.next().map_err(StoreError::other)? {
-                    Some(row) => Ok((photo_info(row)?, row.get(4).map_err(StoreError::other)?)),
+                    Some(row) => Ok((photo_info(row)?, row.get(7).map_err(StoreError::other)?)),
                     None => Err(StoreError::NotFound),
                 }
             })

@@ -1,7 +1,7 @@
 //! `POST /reports/{ticket}/actions`: every workflow action through one door.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -12,7 +12,8 @@ use aduan_domain::{ActionKind, Ticket, UnitCode};
 use crate::auth::SignedIn;
 use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::photos::accept_photos;
+use crate::extract::ApiPath;
+use crate::photos::{Provenance, accept_photos};
 use crate::service;
 use crate::state::AppState;
 use crate::views::ReportView;
@@ -106,19 +107,19 @@ fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
 pub async fn take_action(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(ticket): Path<String>,
+    ApiPath(ticket): ApiPath<String>,
     body: JsonWithPhotos,
 ) -> ApiResult<Json<ReportView>> {
     let actor = signed_in.actor();
     let req: ActionRequest = body.parse()?;
     let action = parse_action(&req)?;
-    let photos = accept_photos(body.photos)?;
     let report = readable_report(&state, &ticket, Some(&actor)).await?;
     if req.version.is_some_and(|v| v != report.version) {
         return Err(ApiError::conflict(
             "the report changed since you loaded it; reload and try again",
         ));
     }
+    let photos = accept_photos(body.photos, Provenance::Documentation).await?;
     let updated = service::act(&state, &actor, &report, action, photos).await?;
     Ok(Json(full_view(&state, &updated, Some(&actor)).await?))
 }

@@ -1,7 +1,7 @@
 //! Reports: submit, read (shaped by who asks), list, timeline, photos.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
@@ -21,8 +21,8 @@ use aduan_store::{ReportQuery, ReportScope, StoreError};
 use crate::auth::{Caller, SignedIn};
 use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::ApiQuery;
-use crate::photos::accept_photos;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, Place};
 use crate::state::AppState;
 use crate::views::{
@@ -108,7 +108,7 @@ pub async fn submit_report(
         place: parse_place(&req.location)?,
         address: req.address,
         channel,
-        photos: accept_photos(body.photos)?,
+        photos: accept_photos(body.photos, Provenance::Reporter).await?,
     };
     let report = service::submit(&state, &actor, intake).await?;
     let view = full_view(&state, &report, Some(&actor)).await?;
@@ -168,7 +168,7 @@ pub async fn readable_report(
 pub async fn get_report(
     State(state): State<AppState>,
     caller: Caller,
-    Path(ticket): Path<String>,
+    ApiPath(ticket): ApiPath<String>,
 ) -> ApiResult<Json<ReportView>> {
     let viewer = caller.actor();
     let report = readable_report(&state, &ticket, viewer.as_ref()).await?;
@@ -182,7 +182,7 @@ pub async fn get_report(
 pub async fn get_timeline(
     State(state): State<AppState>,
     caller: Caller,
-    Path(ticket): Path<String>,
+    ApiPath(ticket): ApiPath<String>,
 ) -> ApiResult<Json<Vec<TimelineEntryView>>> {
     let viewer = caller.actor();
     let report = readable_report(&state, &ticket, viewer.as_ref()).await?;
@@ -207,7 +207,7 @@ pub async fn get_timeline(
 pub async fn get_photo(
     State(state): State<AppState>,
     caller: Caller,
-    Path((ticket, id)): Path<(String, i64)>,
+    ApiPath((ticket, id)): ApiPath<(String, i64)>,
 ) -> ApiResult<impl IntoResponse> {
     let viewer = caller.actor();
     let report = readable_report(&state, &ticket, viewer.as_ref()).await?;

@@ -1,0 +1,265 @@
+//! The HTTP test harness: a fresh app with the Jakarta pack on port 0 per test, typed
+//! helpers for accounts, reports and actions, and response assertions.
+//!
+//! Each test binary uses a different part of it. A helper fails its test by panicking,
+//! like an assertion does.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+mod client;
+mod fixtures;
+
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use client::{Client, Resp};
+#[allow(unused_imports)]
+pub use fixtures::*;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::OnceCell;
+
+use aduan_domain::location::parse_boundaries;
+use aduan_domain::report::Report;
+use aduan_domain::{JurisdictionData, Role, Ticket, UnitCode};
+use aduan_store::sqlite::SqliteStore;
+use aduan_store::{CatalogStore, NewUser, Store};
+use aduan_web::{AppState, Catalog, WebConfig};
+
+pub const JAKARTA_PACK: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../packs/jakarta.json"
+));
+
+/// Real kelurahan boundaries, shared with CI beside the checkout.
+pub const KELURAHAN_GEOJSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/regions/jakarta_kelurahan.geojson"
+);
+
+/// The Suku Dinas Bina Marga of Jakarta Selatan, where Tebet's road reports go.
+pub const SUDIN: &str = "sudin-bina-marga-31.74";
+
+/// Every account of a test app has this password.
+pub const PASSWORD: &str = "kata-sandi-rahasia";
+
+/// A running aduan on 127.0.0.1:0 with its own temporary database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    names: AtomicU32,
+    staff_hash: OnceCell<String>,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    /// The Jakarta pack (kota and kecamatan, no boundaries), default limits, plain-HTTP cookies.
+    pub async fn spawn() -> Self {
+        Self::start(test_config(), false).await
+    }
+
+    /// As [`TestApp::spawn`], with other web settings (e.g. a small body limit).
+    pub async fn spawn_with(config: WebConfig) -> Self {
+        Self::start(config, false).await
+    }
+
+    /// With the 267 kelurahan and their boundaries loaded, so coordinates resolve.
+    pub async fn spawn_with_boundaries() -> Self {
+        Self::start(test_config(), true).await
+    }
+
+    async fn start(config: WebConfig, boundaries: bool) -> Self {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let store = SqliteStore::open(&dir.path().join("aduan.db")).expect("open the store");
+        let mut data = serde_json::from_str::<JurisdictionData>(JAKARTA_PACK)
+            .expect("the Jakarta pack parses");
+        let mut shapes = Vec::new();
+        if boundaries {
+            let text = std::fs::read_to_string(KELURAHAN_GEOJSON).expect("read the kelurahan");
+            shapes = parse_boundaries(&text).expect("the kelurahan parse");
+            data.regions.extend(shapes.iter().map(|b| b.region.clone()));
+        }
+        store
+            .save_jurisdiction(data.with_offices())
+            .await
+            .expect("save the pack");
+        if boundaries {
+            store
+                .save_boundaries(shapes)
+                .await
+                .expect("save boundaries");
+        }
+        let catalog = Catalog::load(&store).await.expect("load the catalog");
+        let store: Arc<dyn Store> = Arc::new(store);
+        let state = AppState::new(Arc::clone(&store), catalog, config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let addr = listener.local_addr().expect("local address");
+        tokio::spawn(async move {
+            axum::serve(listener, aduan_web::app(state))
+                .await
+                .expect("serve");
+        });
+        Self {
+            addr,
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            store,
+            names: AtomicU32::new(0),
+            staff_hash: OnceCell::new(),
+            _dir: dir,
+        }
+    }
+
+    /// A username no other account of this app has.
+    pub fn unique(&self, prefix: &str) -> String {
+        let n = self.names.fetch_add(1, Ordering::Relaxed);
+        format!("{prefix}-{n}")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Not signed in.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            token: None,
+            username: String::new(),
+        }
+    }
+
+    /// A GET outside `/api/v1` (e.g. `/healthz`).
+    pub async fn get_raw(&self, path: &str) -> Resp {
+        Resp::read(self.http.get(self.url(path)).send().await.expect("send")).await
+    }
+
+    pub async fn register(&self, body: &Value) -> Resp {
+        self.anonymous().post_json("/auth/register", body).await
+    }
+
+    /// Register a citizen over HTTP; signed in with the token the registration returns.
+    pub async fn register_citizen(&self, name: &str) -> Client {
+        let username = self.unique(name);
+        let body = json!({"username": username, "password": PASSWORD});
+        self.register_client(body).await
+    }
+
+    /// Register with the given body (username, password added when missing).
+    pub async fn register_client(&self, mut body: Value) -> Client {
+        if body.get("password").is_none() {
+            body["password"] = json!(PASSWORD);
+        }
+        let resp = self.register(&body).await;
+        let token = resp.expect(201)["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned();
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            token: Some(token),
+            username: body["username"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// Create a staff account in the store and sign it in over HTTP.
+    pub async fn staff(&self, role: Role, unit: Option<&str>) -> Client {
+        let username = self.unique(role.code());
+        self.create_account(&username, role, unit, None).await;
+        self.login_as(&username).await
+    }
+
+    /// An account straight in the store (as an admin or the demo would create it).
+    pub async fn create_account(
+        &self,
+        username: &str,
+        role: Role,
+        unit: Option<&str>,
+        display_name: Option<&str>,
+    ) {
+        let hash = self
+            .staff_hash
+            .get_or_init(|| async {
+                aduan_web::hash_password(PASSWORD.to_owned())
+                    .await
+                    .expect("hash a password")
+            })
+            .await
+            .clone();
+        self.store
+            .create_user(NewUser {
+                username: username.to_owned(),
+                password_hash: hash,
+                display_name: display_name.map(str::to_owned),
+                role,
+                unit: unit.map(|u| UnitCode::parse(u).expect("a unit code")),
+                phone: None,
+                email: None,
+                created_at: Utc::now(),
+            })
+            .await
+            .expect("create the account");
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Resp {
+        self.anonymous()
+            .post_json(
+                "/auth/login",
+                &json!({"username": username, "password": password}),
+            )
+            .await
+    }
+
+    pub async fn login_as(&self, username: &str) -> Client {
+        let body = self.login(username, PASSWORD).await.expect(200);
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            token: Some(body["token"].as_str().expect("a token").to_owned()),
+            username: username.to_owned(),
+        }
+    }
+
+    /// Forward `ticket` to the Suku Dinas Bina Marga Jakarta Selatan and have one of its
+    /// officers accept it; returns that officer.
+    pub async fn take_up(&self, ticket: &str) -> Client {
+        let coordinator = self.staff(Role::Coordinator, None).await;
+        coordinator
+            .act_ok(ticket, json!({"action": "forward", "unit": SUDIN}))
+            .await;
+        let officer = self.staff(Role::Officer, Some(SUDIN)).await;
+        officer.act_ok(ticket, json!({"action": "accept"})).await;
+        officer
+    }
+
+    /// Take `ticket` up and document the follow-up (awaiting_validation); returns the officer.
+    pub async fn document(&self, ticket: &str) -> Client {
+        let officer = self.take_up(ticket).await;
+        let followup = json!({"action": "submit_followup", "note": "Sudah ditambal."});
+        officer.act_ok(ticket, followup).await;
+        officer
+    }
+
+    /// The report as stored, bypassing every view.
+    pub async fn stored(&self, ticket: &str) -> Report {
+        let ticket = Ticket::parse(ticket).expect("a ticket");
+        self.store.report(&ticket).await.expect("the report")
+    }
+}
+
+fn test_config() -> WebConfig {
+    WebConfig {
+        secure_cookies: false,
+        ..Default::default()
+    }
+}

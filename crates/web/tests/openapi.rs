@@ -1,0 +1,192 @@
+//! The OpenAPI document lists exactly what is served, and nothing else answers as an
+//! endpoint; `/healthz` says the app and its store are up.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use common::{Client, Resp, TestApp, png, ticket_of};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn documented() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+    [
+        ("/auth/register", vec!["post"]),
+        ("/auth/login", vec!["post"]),
+        ("/auth/logout", vec!["post"]),
+        ("/me", vec!["get"]),
+        ("/users", vec!["post"]),
+        ("/categories", vec!["get"]),
+        ("/units", vec!["get"]),
+        ("/regions", vec!["get"]),
+        ("/channels", vec!["get"]),
+        ("/reports", vec!["get", "post"]),
+        ("/reports/{ticket}", vec!["get"]),
+        ("/reports/{ticket}/timeline", vec!["get"]),
+        ("/reports/{ticket}/photos/{id}", vec!["get"]),
+        ("/reports/{ticket}/actions", vec!["post"]),
+    ]
+    .into_iter()
+    .map(|(path, methods)| (path, methods.into_iter().collect()))
+    .collect()
+}
+
+/// Not an answer from a handler: the fallback's 404 or a method the route does not have.
+fn no_such_endpoint(resp: &Resp) -> bool {
+    resp.status == 405
+        || (resp.status == 404
+            && serde_json::from_slice::<Value>(&resp.body)
+                .ok()
+                .and_then(|b| b["error"]["message"].as_str().map(str::to_owned))
+                .is_some_and(|m| m.contains("no such endpoint")))
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_and_lists_exactly_the_endpoints() {
+    let app = TestApp::spawn().await;
+    let resp = app.anonymous().get("/openapi.json").await;
+    assert!(
+        resp.header("content-type")
+            .is_some_and(|t| t.starts_with("application/json")),
+        "{resp:?}"
+    );
+    let doc = resp.expect(200);
+    let version = doc["openapi"].as_str().expect("an openapi version");
+    assert!(version.starts_with("3.1."), "{version}");
+    assert!(doc["info"]["title"].is_string());
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"]
+            .as_str()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("bearer")
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+    let listed: BTreeMap<&str, BTreeSet<&str>> = paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = METHODS
+                .into_iter()
+                .filter(|m| item.get(*m).is_some())
+                .collect();
+            (path.as_str(), methods)
+        })
+        .collect();
+    assert_eq!(listed, documented());
+    // The error body every endpoint answers with is described.
+    let error_schema = &doc["components"]["schemas"]["ErrorBody"];
+    assert!(error_schema.is_object(), "ErrorBody is a schema");
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served() {
+    let app = TestApp::spawn().await;
+    let citizen = app.register_citizen("warga").await;
+    let view = citizen
+        .submit_with_photos(&common::report_body("jalan", "31.74.01"), vec![png()])
+        .await
+        .expect(201);
+    let ticket = ticket_of(&view);
+    let photo = view["photos"][0]["id"].as_i64().expect("a photo id");
+    // Logging out ends a session: give it one of its own.
+    let leaving = app.login_as(&citizen.username).await;
+
+    let doc = app.anonymous().get("/openapi.json").await.expect(200);
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut checked = 0;
+    for (path, item) in paths {
+        for method in METHODS.into_iter().filter(|m| item.get(*m).is_some()) {
+            let filled = path
+                .replace("{ticket}", &ticket)
+                .replace("{id}", &photo.to_string());
+            let caller: &Client = if path == "/auth/logout" {
+                &leaving
+            } else {
+                &citizen
+            };
+            let resp = match method {
+                "get" => caller.get(&filled).await,
+                "post" => caller.post_json(&filled, &json!({})).await,
+                other => panic!("{other} {path}: a method the test does not know"),
+            };
+            assert!(
+                !no_such_endpoint(&resp),
+                "{method} {path} is documented but not served: {resp:?}"
+            );
+            assert!(resp.status < 500, "{method} {path}: {resp:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 15);
+}
+
+#[tokio::test]
+async fn what_is_not_documented_is_not_found() {
+    let app = TestApp::spawn().await;
+    let citizen = app.register_citizen("warga").await;
+    let ticket = citizen.file_road_report().await;
+    for path in [
+        "/api/v1/nope",
+        "/api/v1/reports/extra/segments/here/too",
+        &format!("/api/v1/reports/{ticket}/comments"),
+        "/api/v2/reports",
+        "/nope",
+        "/api",
+    ] {
+        let resp = app.get_raw(path).await;
+        resp.error(404, "not_found");
+        assert!(no_such_endpoint(&resp), "{path}: {resp:?}");
+    }
+    let resp = citizen
+        .post_json("/nope", &json!({"action": "accept"}))
+        .await;
+    resp.error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_method_a_route_does_not_have_is_405_in_the_api_format() {
+    let app = TestApp::spawn().await;
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/api/v1/reports", "POST"),
+        (reqwest::Method::GET, "/api/v1/auth/login", "POST"),
+        (reqwest::Method::PUT, "/api/v1/me", "GET"),
+    ] {
+        let resp = app
+            .anonymous()
+            .send(app.http.request(method.clone(), app.url(path)))
+            .await;
+        assert!(
+            resp.header("allow").is_some_and(|a| a.contains(allow)),
+            "{method} {path}: {resp:?}"
+        );
+        resp.error_shape(405);
+    }
+}
+
+#[tokio::test]
+async fn path_parameters_that_do_not_parse_are_404_in_the_api_format() {
+    let app = TestApp::spawn().await;
+    let citizen = app.register_citizen("warga").await;
+    let ticket = citizen.file_road_report().await;
+    for id in ["abc", "99999999999999999999", "1.5"] {
+        citizen
+            .get(&format!("/reports/{ticket}/photos/{id}"))
+            .await
+            .error(404, "not_found");
+    }
+    // Not UTF-8 once decoded.
+    citizen.get("/reports/%FF%FE").await.error(404, "not_found");
+}
+
+#[tokio::test]
+async fn healthz_is_ok() {
+    let app = TestApp::spawn().await;
+    let resp = app.get_raw("/healthz").await;
+    assert_eq!(resp.status, 200, "{resp:?}");
+    assert_eq!(resp.text(), "ok");
+}
