@@ -79,6 +79,8 @@ pub enum ReportScope {
     ReportedBy(UserId),
     /// Reports an operator entered at a desk.
     EnteredBy(UserId),
+    /// Reports their reporters made public: the public feed.
+    Public,
 }
 
 /// A page request over reports, newest first; `after` is the last id of the previous page.

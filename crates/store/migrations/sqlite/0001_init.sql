@@ -88,6 +88,7 @@ CREATE INDEX reports_state ON reports(state, id);
 CREATE INDEX reports_category ON reports(category, id);
 CREATE INDEX reports_region ON reports(region, id);
 CREATE INDEX reports_created_at ON reports(created_at);
+CREATE INDEX reports_public ON reports(id) WHERE visibility = 'public';
 CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS NOT NULL;
 
 -- Who reported: apart from the report, read only to authorize the reporter themself.

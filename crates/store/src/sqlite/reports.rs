@@ -315,6 +315,10 @@ fn list(conn: &Connection, q: &ReportQuery) -> StoreResult<ReportPage> {
         ReportScope::HeldBy(unit) => f.and("r.holding_unit = ?", vec![Box::new(unit.to_string())]),
         ReportScope::ReportedBy(user) => f.and("rr.user_id = ?", vec![Box::new(user.0)]),
         ReportScope::EnteredBy(user) => f.and("rr.entered_by = ?", vec![Box::new(user.0)]),
+        ReportScope::Public => f.and(
+            "r.visibility = ?",
+            vec![Box::new(Visibility::Public.code())],
+        ),
         ReportScope::InStates(states) => {
             let marks = vec!["?"; states.len()].join(", ");
             let values = states

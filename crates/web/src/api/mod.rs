@@ -4,6 +4,7 @@
 mod actions;
 mod auth;
 mod catalog;
+pub mod public;
 mod reports;
 mod users;
 
@@ -47,6 +48,7 @@ impl Modify for BearerAuth {
         (name = "auth", description = "Accounts and sessions"),
         (name = "catalog", description = "Categories, units, regions, channels"),
         (name = "reports", description = "Reports and their workflow"),
+        (name = "public", description = "What anyone may read: public reports"),
         (name = "admin", description = "Administration")
     )
 )]
@@ -69,6 +71,7 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::get_timeline))
         .routes(routes!(reports::get_photo))
         .routes(routes!(actions::take_action))
+        .routes(routes!(public::list_public_reports))
         .split_for_parts()
 }
 

@@ -275,11 +275,11 @@ fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
     })
 }
 
-fn encode_cursor(after: i64) -> String {
+pub(super) fn encode_cursor(after: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("r{after}"))
 }
 
-fn decode_cursor(raw: &str) -> ApiResult<i64> {
+pub(super) fn decode_cursor(raw: &str) -> ApiResult<i64> {
     URL_SAFE_NO_PAD
         .decode(raw)
         .ok()
