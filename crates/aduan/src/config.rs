@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use aduan_store::identity::IdentityKey;
+
 /// The store to open.
 #[derive(Debug, Clone)]
 pub enum Database {
@@ -34,4 +36,49 @@ impl Database {
         }
         bail!("unsupported database URL (expected sqlite://PATH)")
     }
+}
+
+/// The identity key: given in the configuration, else the key file in the data dir (created
+/// on first start, readable by its owner only). Never in the database.
+pub fn identity_key(data_dir: &Path, given: Option<&str>) -> anyhow::Result<IdentityKey> {
+    if let Some(text) = given {
+        return IdentityKey::from_base64(text)
+            .map_err(|e| anyhow::anyhow!("ADUAN_IDENTITY_KEY: {e}"));
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data dir {}", data_dir.display()))?;
+    let file = data_dir.join("identity.key");
+    if file.exists() {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        return IdentityKey::from_base64(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+    }
+    let key = IdentityKey::generate();
+    write_private(&file, &key.to_base64())?;
+    tracing::warn!(
+        file = %file.display(),
+        "created a new identity key; back it up apart from the database, or set ADUAN_IDENTITY_KEY"
+    );
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(file: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .with_context(|| format!("cannot create {}", file.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(file: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(file, text).with_context(|| format!("cannot create {}", file.display()))
 }

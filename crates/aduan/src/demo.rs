@@ -8,6 +8,7 @@ use rand::Rng;
 
 use aduan_domain::workflow::Action;
 use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, Role, Ticket, UnitCode};
+use aduan_store::identity::Identity;
 use aduan_store::{NewUser, Store};
 use aduan_web::service::{self, Intake, Place};
 use aduan_web::{AppState, hash_password};
@@ -62,15 +63,27 @@ pub async fn seed(state: &AppState, password: &str) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("hashing the demo password: {}", e.message))?;
     let mut actors = std::collections::BTreeMap::new();
     for (username, role, unit, name) in ACCOUNTS {
+        // A citizen's name is identity: sealed like any reporter's. Staff names are not.
+        let (display_name, sealed_identity) = if *role == Role::Citizen {
+            let identity = Identity {
+                name: Some((*name).to_owned()),
+                phone: Some("081200000000".to_owned()),
+                email: Some(format!("{username}@contoh.id")),
+                ..Identity::default()
+            };
+            (None, Some(state.sealer.seal(&identity)?))
+        } else {
+            (Some((*name).to_owned()), None)
+        };
         let user = store
             .create_user(NewUser {
                 username: (*username).to_owned(),
                 password_hash: hash.clone(),
-                display_name: Some((*name).to_owned()),
+                display_name,
                 role: *role,
                 unit: unit.map(UnitCode::parse).transpose()?,
-                phone: None,
-                email: None,
+                can_view_identity: *role == Role::Admin,
+                sealed_identity,
                 created_at: Utc::now(),
             })
             .await

@@ -1,5 +1,6 @@
 //! `aduan serve`: open the store, load the jurisdiction, serve HTTP until told to stop.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -9,10 +10,12 @@ use aduan_store::Store;
 use aduan_web::{AppState, Catalog, WebConfig};
 
 use crate::cli::ServeArgs;
+use crate::config;
 use crate::demo;
 use crate::import;
 
-pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    let identity_key = config::identity_key(data_dir, args.identity_key.as_deref())?;
     let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
     if args.demo && fresh {
         import::import_pack(store.as_ref(), import::parse_pack(import::JAKARTA_PACK)?).await?;
@@ -26,6 +29,7 @@ pub async fn run(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
         .context("loading the jurisdiction")?;
     let config = WebConfig {
         secure_cookies: !args.insecure_cookies,
+        identity_key,
         ..WebConfig::default()
     };
     let state = AppState::new(Arc::clone(&store), catalog, config);

@@ -19,7 +19,8 @@ use aduan_domain::{JurisdictionData, ReportId, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, Credentials, NewUser, ReportPage, ReportQuery, ReportScope, Session, User,
+    ActionRecord, Credentials, IdentityAccess, NewUser, ReportPage, ReportQuery, ReportScope,
+    Session, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -48,6 +49,23 @@ pub trait AccountStore: Send + Sync {
     /// The account holding an unexpired session.
     async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User>;
     async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()>;
+    /// A person's own sealed identity (for showing them their profile).
+    async fn sealed_identity(&self, user: UserId) -> StoreResult<Option<Vec<u8>>>;
+    /// Write to the audit log that `by` looked at who reported `report`, and why; then hand
+    /// over the reporter's sealed identity. Both in one transaction: no reveal unlogged.
+    async fn reveal_reporter(
+        &self,
+        report: ReportId,
+        by: UserId,
+        reason: String,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<u8>>>;
+    /// The identity access log, newest first; `before` is the last id of the previous page.
+    async fn identity_access_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<IdentityAccess>>;
 }
 
 /// Reports, their timelines and photos.

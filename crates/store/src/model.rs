@@ -10,9 +10,12 @@ use aduan_domain::{CategoryCode, RegionCode, ReportState, Role, UnitCode, UserId
 pub struct User {
     pub id: UserId,
     pub username: String,
+    /// Staff only: a citizen's name is part of their sealed identity.
     pub display_name: Option<String>,
     pub role: Role,
     pub unit: Option<UnitCode>,
+    /// May reveal a reporter's identity, with a reason, into the audit log.
+    pub can_view_identity: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -24,9 +27,21 @@ pub struct NewUser {
     pub display_name: Option<String>,
     pub role: Role,
     pub unit: Option<UnitCode>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
+    pub can_view_identity: bool,
+    /// The person's identity, already sealed (see [`crate::identity::Sealer`]).
+    pub sealed_identity: Option<Vec<u8>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// One reveal of a reporter's identity, as the audit log keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentityAccess {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: UserId,
+    pub actor_username: String,
+    pub ticket: aduan_domain::Ticket,
+    pub reason: String,
 }
 
 /// An account with its password hash, only for signing in.

@@ -55,8 +55,8 @@ fn citizen(username: &str) -> NewUser {
         display_name: None,
         role: Role::Citizen,
         unit: None,
-        phone: None,
-        email: Some(format!("{username}@example.org")),
+        can_view_identity: false,
+        sealed_identity: None,
         created_at: now(),
     }
 }
@@ -289,4 +289,38 @@ fn several_opens_of_one_fresh_file_at_once_all_succeed() {
         assert_eq!(applied, (1..=applied.len() as i64).collect::<Vec<_>>());
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The identity access log cannot be edited or emptied, even with direct SQL access.
+#[tokio::test]
+async fn the_identity_access_log_is_append_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aduan.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let siti = store.create_user(citizen("siti")).await.unwrap();
+    let mut admin = citizen("auditor");
+    admin.role = Role::Admin;
+    let admin = store.create_user(admin).await.unwrap();
+    let report = store
+        .submit_report(
+            report_by(siti.id, b"photo"),
+            TicketPrefix::parse("JK").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .reveal_reporter(report.id, admin.id, "court order".into(), now())
+        .await
+        .unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let update = raw.execute("UPDATE identity_access_log SET reason = 'nothing'", []);
+    assert!(update.is_err(), "{update:?}");
+    let delete = raw.execute("DELETE FROM identity_access_log", []);
+    assert!(delete.is_err(), "{delete:?}");
+    let count: i64 = raw
+        .query_row("SELECT COUNT(*) FROM identity_access_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
 }

@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use aduan_store::Store;
+use aduan_store::identity::{IdentityKey, Sealer};
 
 use crate::catalog::Catalog;
 
@@ -15,6 +16,8 @@ pub struct WebConfig {
     pub session_ttl: Duration,
     /// Largest request body accepted (photos included).
     pub max_body_bytes: usize,
+    /// Seals reporters' identities at rest; kept outside the database.
+    pub identity_key: IdentityKey,
 }
 
 impl Default for WebConfig {
@@ -23,6 +26,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             max_body_bytes: 40 * 1024 * 1024,
+            identity_key: IdentityKey::generate(),
         }
     }
 }
@@ -32,6 +36,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     catalog: Arc<RwLock<Arc<Catalog>>>,
     pub config: Arc<WebConfig>,
+    pub sealer: Sealer,
 }
 
 impl AppState {
@@ -39,6 +44,7 @@ impl AppState {
         Self {
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            sealer: Sealer::new(&config.identity_key),
             config: Arc::new(config),
         }
     }

@@ -36,16 +36,32 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL,
     unit          TEXT,
+    -- Staff names only; a citizen's name is identity and lives sealed in `identities`.
     display_name  TEXT,
+    -- May reveal a reporter's identity (with a reason, audited): a court order, say.
+    can_view_identity INTEGER NOT NULL DEFAULT 0,
     created_at    INTEGER NOT NULL
 );
 
--- How to reach a person: identity, kept apart from everything staff read.
-CREATE TABLE user_contacts (
+-- Who a person is (name, phone, e-mail, NIK, handle), sealed with a key that is not in
+-- the database; kept apart from everything staff read.
+CREATE TABLE identities (
     user_id INTEGER PRIMARY KEY REFERENCES users(id),
-    phone   TEXT,
-    email   TEXT
+    sealed  BLOB NOT NULL
 );
+
+-- Every reveal of a reporter's identity, with who, when and why. Append-only.
+CREATE TABLE identity_access_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    actor_id  INTEGER NOT NULL REFERENCES users(id),
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    reason    TEXT NOT NULL
+);
+CREATE TRIGGER identity_access_log_no_update BEFORE UPDATE ON identity_access_log
+BEGIN SELECT RAISE(ABORT, 'the identity access log is append-only'); END;
+CREATE TRIGGER identity_access_log_no_delete BEFORE DELETE ON identity_access_log
+BEGIN SELECT RAISE(ABORT, 'the identity access log is append-only'); END;
 
 CREATE TABLE sessions (
     token_hash BLOB PRIMARY KEY,

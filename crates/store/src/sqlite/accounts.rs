@@ -4,11 +4,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use aduan_domain::UserId;
+use aduan_domain::{ReportId, UserId};
 
 use super::SqliteStore;
 use super::rows::{self, micros, query_error};
-use crate::{AccountStore, Credentials, NewUser, Session, StoreError, StoreResult, User};
+use crate::{
+    AccountStore, Credentials, IdentityAccess, NewUser, Session, StoreError, StoreResult, User,
+};
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(
@@ -27,8 +29,9 @@ impl AccountStore for SqliteStore {
                 let created_at = rows::instant(micros(user.created_at))?;
                 let inserted = conn
                     .prepare_cached(
-                        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT INTO users (username, password_hash, role, unit, display_name,
+                             can_view_identity, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )
                     .and_then(|mut s| {
                         s.execute(params![
@@ -37,6 +40,7 @@ impl AccountStore for SqliteStore {
                             user.role.code(),
                             user.unit.as_ref().map(|u| u.as_str()),
                             user.display_name,
+                            user.can_view_identity,
                             micros(created_at)
                         ])
                     });
@@ -48,12 +52,10 @@ impl AccountStore for SqliteStore {
                     Err(e) => return Err(StoreError::other(e)),
                 }
                 let id = conn.last_insert_rowid();
-                if user.phone.is_some() || user.email.is_some() {
-                    conn.prepare_cached(
-                        "INSERT INTO user_contacts (user_id, phone, email) VALUES (?1, ?2, ?3)",
-                    )
-                    .and_then(|mut s| s.execute(params![id, user.phone, user.email]))
-                    .map_err(StoreError::other)?;
+                if let Some(sealed) = &user.sealed_identity {
+                    conn.prepare_cached("INSERT INTO identities (user_id, sealed) VALUES (?1, ?2)")
+                        .and_then(|mut s| s.execute(params![id, sealed]))
+                        .map_err(StoreError::other)?;
                 }
                 Ok(User {
                     id: UserId(id),
@@ -61,6 +63,7 @@ impl AccountStore for SqliteStore {
                     display_name: user.display_name,
                     role: user.role,
                     unit: user.unit,
+                    can_view_identity: user.can_view_identity,
                     created_at,
                 })
             })
@@ -94,7 +97,7 @@ impl AccountStore for SqliteStore {
                 match found.next().map_err(StoreError::other)? {
                     Some(row) => Ok(Credentials {
                         user: rows::user(row)?,
-                        password_hash: row.get(6).map_err(StoreError::other)?,
+                        password_hash: row.get(7).map_err(StoreError::other)?,
                     }),
                     None => Err(StoreError::NotFound),
                 }
@@ -165,6 +168,89 @@ impl AccountStore for SqliteStore {
                 )
                 .map_err(StoreError::other)?;
                 Ok(())
+            })
+            .await
+    }
+
+    async fn sealed_identity(&self, user: UserId) -> StoreResult<Option<Vec<u8>>> {
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached("SELECT sealed FROM identities WHERE user_id = ?1")
+                    .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
+                    .map_err(StoreError::other)
+            })
+            .await
+    }
+
+    async fn reveal_reporter(
+        &self,
+        report: ReportId,
+        by: UserId,
+        reason: String,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "INSERT INTO identity_access_log (at, actor_id, report_id, reason) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut s| s.execute(params![micros(at), by.0, report.0, reason]))
+                .map_err(query_error)?;
+                conn.prepare_cached(
+                    "SELECT i.sealed FROM report_reporters rr JOIN identities i ON i.user_id = rr.user_id
+                     WHERE rr.report_id = ?1",
+                )
+                .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
+                .map_err(StoreError::other)
+            })
+            .await
+    }
+
+    async fn identity_access_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<IdentityAccess>> {
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+                         FROM identity_access_log l
+                         JOIN users u ON u.id = l.actor_id
+                         JOIN reports r ON r.id = l.report_id
+                         WHERE l.id < ?1 ORDER BY l.id DESC LIMIT ?2",
+                    )
+                    .map_err(StoreError::other)?;
+                let rows = stmt
+                    .query_map(
+                        params![before.unwrap_or(i64::MAX), limit.clamp(1, 500)],
+                        |r| {
+                            Ok((
+                                r.get::<_, i64>(0)?,
+                                r.get::<_, i64>(1)?,
+                                r.get::<_, i64>(2)?,
+                                r.get::<_, String>(3)?,
+                                r.get::<_, String>(4)?,
+                                r.get::<_, String>(5)?,
+                            ))
+                        },
+                    )
+                    .map_err(StoreError::other)?;
+                rows.map(|row| {
+                    let (id, at, actor, actor_username, ticket, reason) =
+                        row.map_err(StoreError::other)?;
+                    Ok(IdentityAccess {
+                        id,
+                        at: rows::instant(at)?,
+                        actor: UserId(actor),
+                        actor_username,
+                        ticket: aduan_domain::Ticket::parse(&ticket)
+                            .map_err(|_| rows::corrupt("ticket", &ticket))?,
+                        reason,
+                    })
+                })
+                .collect()
             })
             .await
     }

@@ -98,7 +98,8 @@ pub fn report(row: &Row<'_>) -> StoreResult<Report> {
     })
 }
 
-pub const USER_COLUMNS: &str = "id, username, display_name, role, unit, created_at";
+pub const USER_COLUMNS: &str =
+    "id, username, display_name, role, unit, created_at, can_view_identity";
 
 pub fn user(row: &Row<'_>) -> StoreResult<User> {
     let get = |e: rusqlite::Error| StoreError::other(e);
@@ -109,6 +110,7 @@ pub fn user(row: &Row<'_>) -> StoreResult<User> {
         role: parse_role(&row.get::<_, String>(3).map_err(get)?)?,
         unit: parse_unit(row.get(4).map_err(get)?)?,
         created_at: instant(row.get(5).map_err(get)?)?,
+        can_view_identity: row.get(6).map_err(get)?,
     })
 }
 

@@ -57,6 +57,9 @@ macro_rules! store_contract_tests {
             list_filters_narrow_the_scope,
             pagination_visits_every_report_once_newest_first,
             a_failing_write_does_not_poison_concurrent_ones,
+            sealed_identity_is_kept_apart_and_returned_to_its_owner,
+            revealing_a_reporter_is_logged_with_its_reason,
+            revealing_an_unknown_report_logs_nothing,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -69,6 +72,9 @@ macro_rules! store_contract_tests {
         )+
     };
 }
+
+mod identity;
+pub use identity::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -278,8 +284,8 @@ fn new_user(username: &str, role: Role, unit_code: Option<&str>) -> NewUser {
         display_name: Some(format!("Pak {username}")),
         role,
         unit: unit_code.map(unit),
-        phone: Some("+62 812 0000 0000".into()),
-        email: None,
+        can_view_identity: false,
+        sealed_identity: Some(format!("sealed:{username}").into_bytes()),
         created_at: now(),
     }
 }

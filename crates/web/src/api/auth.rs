@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use aduan_domain::Role;
+use aduan_store::identity::Identity;
 use aduan_store::{NewUser, Session, StoreError, User};
 
 use crate::auth::{SignedIn, hash_password, new_token, session_cookie, verify_password};
@@ -36,12 +37,16 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// The signed-in account.
+/// The signed-in account. A citizen's contact details appear only here, to themself.
 #[derive(Serialize, ToSchema)]
 pub struct MeView {
     pub id: i64,
     pub username: String,
     pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// citizen, operator, coordinator, officer, validator or admin.
     pub role: String,
     pub unit: Option<Named>,
@@ -56,18 +61,26 @@ pub struct TokenResponse {
     pub user: MeView,
 }
 
-pub fn me_view(state: &AppState, user: &User) -> MeView {
+/// The account as its owner sees it; a citizen's name and contacts come from their sealed
+/// identity.
+pub async fn me_view(state: &AppState, user: &User) -> ApiResult<MeView> {
+    let identity = match state.store.sealed_identity(user.id).await? {
+        Some(sealed) => state.sealer.open(&sealed)?,
+        None => Identity::default(),
+    };
     let catalog = state.catalog();
-    MeView {
+    Ok(MeView {
         id: user.id.0,
         username: user.username.clone(),
-        display_name: user.display_name.clone(),
+        display_name: identity.name.or_else(|| user.display_name.clone()),
+        phone: identity.phone,
+        email: identity.email,
         role: user.role.code().to_owned(),
         unit: user
             .unit
             .as_ref()
             .map(|u| unit_named(&catalog.jurisdiction, u)),
-    }
+    })
 }
 
 pub fn check_username(username: &str) -> ApiResult<()> {
@@ -153,7 +166,7 @@ async fn issue_session(state: &AppState, user: &User) -> ApiResult<impl IntoResp
             token,
             token_type: "Bearer".into(),
             expires_at,
-            user: me_view(state, user),
+            user: me_view(state, user).await?,
         }),
     ))
 }
@@ -171,17 +184,27 @@ pub async fn register(
     let display_name = optional_text("display_name", req.display_name, 100)?;
     let phone = check_phone(req.phone)?;
     let email = check_email(req.email)?;
+    let identity = Identity {
+        name: display_name,
+        phone,
+        email,
+        ..Identity::default()
+    };
+    let sealed_identity = (!identity.is_empty())
+        .then(|| state.sealer.seal(&identity))
+        .transpose()?;
     let password_hash = hash_password(req.password).await?;
     let user = state
         .store
         .create_user(NewUser {
             username,
             password_hash,
-            display_name,
+            // A citizen's name is identity: sealed, never in the clear.
+            display_name: None,
             role: Role::Citizen,
             unit: None,
-            phone,
-            email,
+            can_view_identity: false,
+            sealed_identity,
             created_at: Utc::now(),
         })
         .await
@@ -238,6 +261,9 @@ pub async fn logout(
 /// The signed-in account, with its role and unit.
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = MeView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn get_me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Json<MeView> {
-    Json(me_view(&state, &user))
+pub async fn get_me(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> ApiResult<Json<MeView>> {
+    Ok(Json(me_view(&state, &user).await?))
 }

@@ -4,6 +4,7 @@
 mod actions;
 mod auth;
 mod catalog;
+mod identity;
 pub mod public;
 mod reports;
 mod users;
@@ -72,6 +73,8 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::get_photo))
         .routes(routes!(actions::take_action))
         .routes(routes!(public::list_public_reports))
+        .routes(routes!(identity::reveal_reporter))
+        .routes(routes!(identity::list_identity_access))
         .split_for_parts()
 }
 

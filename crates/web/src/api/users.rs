@@ -27,6 +27,9 @@ pub struct CreateUserRequest {
     /// Required for officers and validators; a coordinator without one is jurisdiction-wide.
     pub unit: Option<String>,
     pub display_name: Option<String>,
+    /// Admins only: may reveal who reported (with a reason, audited).
+    #[serde(default)]
+    pub can_view_identity: bool,
 }
 
 /// Create an account with a role and unit (admins only).
@@ -63,8 +66,17 @@ pub async fn create_user(
             format!("a {} needs a unit", role.code()),
         ));
     }
-    if role == Role::Citizen && unit.is_some() {
-        return Err(ApiError::invalid("unit", "citizens belong to no unit"));
+    if role == Role::Citizen {
+        return Err(ApiError::invalid(
+            "role",
+            "citizens register themselves at /auth/register",
+        ));
+    }
+    if req.can_view_identity && role != Role::Admin {
+        return Err(ApiError::invalid(
+            "can_view_identity",
+            "only an admin may be allowed to see identities",
+        ));
     }
     let password_hash = hash_password(req.password).await?;
     let user = state
@@ -78,8 +90,8 @@ pub async fn create_user(
                 .filter(|d| !d.is_empty()),
             role,
             unit,
-            phone: None,
-            email: None,
+            can_view_identity: req.can_view_identity,
+            sealed_identity: None,
             created_at: Utc::now(),
         })
         .await
@@ -87,5 +99,5 @@ pub async fn create_user(
             StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
             other => other.into(),
         })?;
-    Ok((StatusCode::CREATED, Json(me_view(&state, &user))))
+    Ok((StatusCode::CREATED, Json(me_view(&state, &user).await?)))
 }

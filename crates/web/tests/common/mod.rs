@@ -203,8 +203,8 @@ impl TestApp {
                 display_name: display_name.map(str::to_owned),
                 role,
                 unit: unit.map(|u| UnitCode::parse(u).expect("a unit code")),
-                phone: None,
-                email: None,
+                can_view_identity: false,
+                sealed_identity: None,
                 created_at: Utc::now(),
             })
             .await

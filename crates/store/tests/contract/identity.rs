@@ -1,0 +1,95 @@
+//! Contract: identity is kept apart, handed over only with an audit record.
+
+use std::sync::Arc;
+
+use aduan_domain::Role;
+use aduan_store::{Store, StoreError};
+
+use super::{create, day1, new_user, now, simple_report, submit};
+
+pub async fn sealed_identity_is_kept_apart_and_returned_to_its_owner(store: Arc<dyn Store>) {
+    let store = store.as_ref();
+    let citizen = create(store, "siti", Role::Citizen, None).await;
+    assert_eq!(
+        store.sealed_identity(citizen.id).await.unwrap(),
+        Some(b"sealed:siti".to_vec())
+    );
+    let mut officer = new_user("petugas", Role::Officer, Some("sudin-bm-31.74"));
+    officer.sealed_identity = None;
+    let officer = store.create_user(officer).await.unwrap();
+    assert_eq!(store.sealed_identity(officer.id).await.unwrap(), None);
+    assert!(!citizen.can_view_identity);
+}
+
+pub async fn revealing_a_reporter_is_logged_with_its_reason(store: Arc<dyn Store>) {
+    let store = store.as_ref();
+    let citizen = create(store, "siti", Role::Citizen, None).await;
+    let mut auditor = new_user("auditor", Role::Admin, None);
+    auditor.can_view_identity = true;
+    let auditor = store.create_user(auditor).await.unwrap();
+    assert!(auditor.can_view_identity);
+    assert!(store.user(auditor.id).await.unwrap().can_view_identity);
+    let report = submit(store, simple_report(citizen.id), day1()).await;
+    assert!(
+        store
+            .identity_access_log(None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let at = now();
+    let sealed = store
+        .reveal_reporter(
+            report.id,
+            auditor.id,
+            "Perintah pengadilan No. 12/2026".into(),
+            at,
+        )
+        .await
+        .unwrap();
+    assert_eq!(sealed, Some(b"sealed:siti".to_vec()));
+    let second = store
+        .reveal_reporter(report.id, auditor.id, "Banding".into(), at)
+        .await
+        .unwrap();
+    assert_eq!(second, sealed);
+
+    let log = store.identity_access_log(None, 10).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].reason, "Banding", "newest first");
+    assert_eq!(log[1].reason, "Perintah pengadilan No. 12/2026");
+    assert!(log.iter().all(|e| e.actor == auditor.id
+        && e.actor_username == "auditor"
+        && e.ticket == report.ticket
+        && e.at == at));
+    let older = store
+        .identity_access_log(Some(log[0].id), 10)
+        .await
+        .unwrap();
+    assert_eq!(older, log[1..].to_vec());
+}
+
+pub async fn revealing_an_unknown_report_logs_nothing(store: Arc<dyn Store>) {
+    let store = store.as_ref();
+    let auditor = create(store, "auditor", Role::Admin, None).await;
+    let result = store
+        .reveal_reporter(
+            aduan_domain::ReportId(999_999),
+            auditor.id,
+            "x".into(),
+            now(),
+        )
+        .await;
+    assert!(
+        matches!(result, Err(StoreError::NotFound | StoreError::Other(_))),
+        "{result:?}"
+    );
+    assert!(
+        store
+            .identity_access_log(None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
