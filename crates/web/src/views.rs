@@ -339,3 +339,7 @@ pub fn timeline_view(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "views_tests.rs"]
+mod tests;

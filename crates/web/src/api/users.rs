@@ -72,6 +72,11 @@ pub async fn create_user(
             "citizens register themselves at /auth/register",
         ));
     }
+    if req.can_view_identity && !admin.can_view_identity {
+        return Err(ApiError::forbidden(
+            "only an admin who holds the identity permission may grant it",
+        ));
+    }
     if req.can_view_identity && role != Role::Admin {
         return Err(ApiError::invalid(
             "can_view_identity",

@@ -5,6 +5,7 @@
 //! like an assertion does.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod canary;
 mod client;
 mod fixtures;
 
@@ -179,6 +180,23 @@ impl TestApp {
         self.login_as(&username).await
     }
 
+    /// The raw SQLite file of this app (WAL mode: see also its `-wal` file).
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("aduan.db")
+    }
+
+    /// The argon2 hash of [`PASSWORD`], computed once per app.
+    pub async fn password_hash(&self) -> String {
+        self.staff_hash
+            .get_or_init(|| async {
+                aduan_web::hash_password(PASSWORD.to_owned())
+                    .await
+                    .expect("hash a password")
+            })
+            .await
+            .clone()
+    }
+
     /// An account straight in the store (as an admin or the demo would create it).
     pub async fn create_account(
         &self,
@@ -187,15 +205,7 @@ impl TestApp {
         unit: Option<&str>,
         display_name: Option<&str>,
     ) {
-        let hash = self
-            .staff_hash
-            .get_or_init(|| async {
-                aduan_web::hash_password(PASSWORD.to_owned())
-                    .await
-                    .expect("hash a password")
-            })
-            .await
-            .clone();
+        let hash = self.password_hash().await;
         self.store
             .create_user(NewUser {
                 username: username.to_owned(),

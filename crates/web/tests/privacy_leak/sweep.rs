@@ -1,0 +1,279 @@
+//! Every endpoint as every viewer: each GET the OpenAPI document lists (for every report and
+//! photo, with and without filters, page after page), and requests that must be refused.
+
+use std::collections::VecDeque;
+
+use chrono::Days;
+use serde_json::{Value, json};
+
+use aduan_domain::ActionKind;
+
+use crate::common::{Client, PASSWORD, Resp, SUDIN, jakarta_today};
+use crate::world::{Seen, Viewer, Who, World};
+
+/// Not a report of this app, in a valid ticket's shape.
+const UNKNOWN_TICKET: &str = "JK2001010001";
+
+/// Queries to try on a listing endpoint, good ones and bad ones.
+fn queries(path: &str) -> Vec<String> {
+    let today = jakarta_today();
+    let list: &[&str] = match path {
+        "/reports" => &[
+            "?state=completed",
+            "?state=coordination",
+            "?state=waiting",
+            "?unit=sudin-bina-marga-31.74",
+            "?unit=dinas-bina-marga",
+            "?unit=kecamatan-31.74.01",
+            "?region=31.74.01",
+            "?region=31.74",
+            "?category=jalan",
+            "?limit=1",
+            "?state=bogus",
+            "?limit=0",
+            "?limit=500",
+            "?cursor=%25%25",
+            "?from=2026-02-30",
+            "?to=kemarin",
+            "?unit=NOPE!",
+        ],
+        "/public/reports" => &[
+            "?state=coordination",
+            "?state=completed",
+            "?category=jalan",
+            "?region=31.74",
+            "?limit=1",
+            "?limit=0",
+            "?state=nope",
+            "?cursor=zz",
+        ],
+        "/regions" => &["?level=kecamatan", "?parent=31.74", "?level=nope"],
+        "/audit/identity-access" => &["?limit=1", "?limit=0", "?cursor=zz"],
+        _ => &[],
+    };
+    let mut out: Vec<String> = std::iter::once(String::new())
+        .chain(list.iter().map(|q| (*q).to_owned()))
+        .collect();
+    if path == "/reports" {
+        out.push(format!("?from={today}&to={today}"));
+        out.push(format!("?from={today}&to=2001-01-01"));
+    }
+    out
+}
+
+/// Every GET path to request: the document's paths filled with every report and photo.
+async fn get_paths(world: &World) -> Vec<String> {
+    let doc = world.app.anonymous().get("/openapi.json").await.expect(200);
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut tickets = vec![world.r1.clone(), world.r2.clone(), world.r3.clone()];
+    tickets.extend([UNKNOWN_TICKET.to_owned(), "bukan-tiket".to_owned()]);
+    let mut ids: Vec<String> = world
+        .photos
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().map(i64::to_string))
+        .collect();
+    ids.extend(["999999".to_owned(), "x".to_owned()]);
+    let mut documented = Vec::new();
+    let mut out = vec![
+        "/healthz".to_owned(),
+        "/api/v1/openapi.json".to_owned(),
+        "/api/v1/no-such-endpoint".to_owned(),
+        format!("/api/v1/reports/{}/photos", world.r1),
+    ];
+    for (path, item) in paths {
+        if item.get("get").is_none() {
+            continue;
+        }
+        documented.push(path.as_str());
+        let mut filled = vec![path.clone()];
+        for (param, values) in [("{ticket}", &tickets), ("{id}", &ids)] {
+            filled = filled
+                .into_iter()
+                .flat_map(|p| {
+                    if p.contains(param) {
+                        values.iter().map(|v| p.replace(param, v)).collect()
+                    } else {
+                        vec![p]
+                    }
+                })
+                .collect();
+        }
+        for p in filled {
+            assert!(!p.contains('{'), "teach the sweep to fill {path}");
+            for q in queries(path) {
+                out.push(format!("/api/v1{p}{q}"));
+            }
+        }
+    }
+    for known in [
+        "/me",
+        "/categories",
+        "/units",
+        "/regions",
+        "/channels",
+        "/reports",
+        "/reports/{ticket}",
+        "/reports/{ticket}/timeline",
+        "/reports/{ticket}/photos/{id}",
+        "/public/reports",
+        "/audit/identity-access",
+    ] {
+        assert!(
+            documented.contains(&known),
+            "{known} is swept: {documented:?}"
+        );
+    }
+    out
+}
+
+/// GET every path, following `next_cursor` to the last page.
+async fn read_everything(viewer: &Viewer, paths: &[String], seen: &mut Vec<Seen>) {
+    let mut queue: VecDeque<(String, Option<String>)> =
+        paths.iter().map(|p| (p.clone(), None)).collect();
+    let mut pages = 0;
+    while let Some((path, cursor)) = queue.pop_front() {
+        let url = match &cursor {
+            Some(c) if path.contains('?') => format!("{path}&cursor={c}"),
+            Some(c) => format!("{path}?cursor={c}"),
+            None => path.clone(),
+        };
+        let resp = viewer.client.get_url(&url).await;
+        if resp.status == 200
+            && let Ok(body) = serde_json::from_slice::<Value>(&resp.body)
+            && let Some(next) = body["next_cursor"].as_str()
+        {
+            pages += 1;
+            assert!(pages < 200, "pagination never ends at {path}");
+            queue.push_back((path, Some(next.to_owned())));
+        }
+        seen.push(Seen {
+            who: viewer.who,
+            what: format!("GET {url}"),
+            resp,
+        });
+    }
+}
+
+fn action_body(code: &str, other: &str) -> Value {
+    let ews = jakarta_today()
+        .checked_add_days(Days::new(7))
+        .expect("a date")
+        .to_string();
+    json!({
+        "action": code, "unit": SUDIN, "estimated_completion": ews,
+        "note": "Sudah dikerjakan oleh tim.", "reason": "Alasan yang cukup jelas.",
+        "of": other, "to": "LAPOR!",
+    })
+}
+
+/// Requests that must all be refused: every action (those the viewer may take, on a stale
+/// version), bad bodies, other people's business. A 2xx among them is a problem.
+async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) -> Vec<String> {
+    let c: &Client = &viewer.client;
+    let mut answers: Vec<(String, Resp)> = Vec::new();
+    let tickets = [&world.r1, &world.r2, &world.r3, UNKNOWN_TICKET];
+    for ticket in tickets {
+        let view = c.get_report(ticket).await;
+        let offered: Vec<String> = if view.status == 200 {
+            view.json()["actions"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let other = if *ticket == world.r1 {
+            &world.r2
+        } else {
+            &world.r1
+        };
+        for kind in ActionKind::ON_REPORT {
+            let mut body = action_body(kind.code(), other);
+            if offered.iter().any(|o| o == kind.code()) {
+                // Allowed: on a version the report never had, so that it changes nothing.
+                body["version"] = json!(-1);
+            }
+            let what = format!("POST {ticket}/actions {body}");
+            answers.push((what, c.act(ticket, &body).await));
+        }
+    }
+    let r1 = &world.r1;
+    let actions = format!("/reports/{r1}/actions");
+    answers.push((
+        "POST broken JSON".into(),
+        c.post_raw(&actions, "application/json", b"{\"action\":".to_vec())
+            .await,
+    ));
+    answers.push((
+        "POST text/plain".into(),
+        c.post_raw(&actions, "text/plain", b"accept".to_vec()).await,
+    ));
+    let delete = c.http.delete(format!("{}/api/v1/reports/{r1}", c.base));
+    answers.push(("DELETE the report".into(), c.send(delete).await));
+    let short =
+        json!({"category": "jalan", "description": "pendek", "location": {"region": "31.74.01"}});
+    answers.push((
+        "POST /reports (short)".into(),
+        c.submit_report(&short).await,
+    ));
+    let reason = if viewer.who == Who::IdentityAdmin {
+        "singkat"
+    } else {
+        "Permintaan resmi pengadilan nomor 12/2026"
+    };
+    for ticket in [r1, &world.r2, &world.r3] {
+        let reveal = c
+            .post_json(
+                &format!("/reports/{ticket}/reporter"),
+                &json!({ "reason": reason }),
+            )
+            .await;
+        answers.push((format!("POST reveal {ticket}"), reveal));
+    }
+    let taken = json!({"username": world.a.username, "password": PASSWORD, "role": "officer", "unit": SUDIN});
+    answers.push((
+        "POST /users (taken)".into(),
+        c.post_json("/users", &taken).await,
+    ));
+    let login = json!({"username": world.a.username, "password": "salah-sekali-ini"});
+    answers.push((
+        "POST /auth/login (wrong)".into(),
+        c.post_json("/auth/login", &login).await,
+    ));
+    let again =
+        json!({"username": world.b.username, "password": PASSWORD, "display_name": "Orang Lain"});
+    answers.push((
+        "POST /auth/register (taken)".into(),
+        c.post_json("/auth/register", &again).await,
+    ));
+
+    let mut problems = Vec::new();
+    for (what, resp) in answers {
+        if (200..300).contains(&resp.status) {
+            problems.push(format!(
+                "{:?}: {what} was not refused: {resp:?}",
+                viewer.who
+            ));
+        }
+        seen.push(Seen {
+            who: viewer.who,
+            what,
+            resp,
+        });
+    }
+    problems
+}
+
+/// Every response every viewer gets, and the refusals that were not.
+pub async fn sweep(world: &World) -> (Vec<Seen>, Vec<String>) {
+    let paths = get_paths(world).await;
+    let mut seen = Vec::new();
+    let mut problems = Vec::new();
+    for viewer in &world.viewers {
+        read_everything(viewer, &paths, &mut seen).await;
+        problems.extend(refused_requests(world, viewer, &mut seen).await);
+    }
+    (seen, problems)
+}
