@@ -37,6 +37,9 @@ pub enum Command {
     /// Manage the jurisdiction data (settings, regions, units, categories).
     #[command(subcommand)]
     Jurisdiction(JurisdictionCommand),
+    /// Measure reports/s and latency over HTTP at high concurrency, then check that every
+    /// acknowledged report survived a crash. Build with `--release` first.
+    Bench(BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -56,6 +59,38 @@ pub struct ServeArgs {
     /// Send session cookies without `Secure` (plain-HTTP development only).
     #[arg(long, env = "ADUAN_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// The key (base64, 32 bytes) that seals reporters' identities. Without it, the key is
+    /// read from (or created in) `identity.key` in the data dir; keep a copy somewhere safe
+    /// and never beside backups of the database.
+    #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
+    pub identity_key: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Concurrent clients, each with its own account, bearer token and connection.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+    pub clients: u16,
+    /// Reports submitted in the measured run (the warm-up comes on top).
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub reports: u32,
+    /// Unmeasured warm-up reports per client before the run.
+    #[arg(long, default_value_t = 10)]
+    pub warmup: u32,
+    /// Benchmark a server already running at this address (e.g. `http://127.0.0.1:8080`)
+    /// instead of starting one; the crash test is then skipped.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// GeoJSON boundaries to import into the server the bench starts; with kelurahan
+    /// loaded, reports carry coordinates instead of a region code.
+    #[arg(long = "regions", value_name = "FILE", conflicts_with = "url")]
+    pub regions: Vec<PathBuf>,
+    /// Seed for the generated reports (the same seed submits the same reports).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the started server's data dir and log instead of deleting them.
+    #[arg(long, conflicts_with = "url")]
+    pub keep_data: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,11 +1,13 @@
 //! The aduan binary: command line, configuration, wiring.
 
+mod bench;
 mod cli;
 mod config;
 mod demo;
 mod import;
 mod serve;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use clap::Parser;
@@ -17,8 +19,8 @@ use aduan_store::sqlite::SqliteStore;
 use cli::{Cli, Command, JurisdictionCommand, RegionsCommand};
 use config::Database;
 
-fn open_store(cli: &Cli) -> anyhow::Result<Arc<dyn Store>> {
-    match Database::resolve(&cli.data_dir, cli.database_url.as_deref())? {
+fn open_store(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
+    match Database::resolve(data_dir, database_url)? {
         Database::Sqlite(path) => Ok(Arc::new(SqliteStore::open(&path)?)),
     }
 }
@@ -31,11 +33,19 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    let store = open_store(&cli)?;
-    match cli.command {
-        Command::Serve(args) => serve::run(store, args).await,
+    let Cli {
+        data_dir,
+        database_url,
+        command,
+    } = Cli::parse();
+    // Only the commands that work on a store open (and create) the data dir; the bench
+    // never touches it.
+    let open = || open_store(&data_dir, database_url.as_deref());
+    match command {
+        Command::Bench(args) => bench::run(args).await,
+        Command::Serve(args) => serve::run(open()?, &data_dir, args).await,
         Command::Regions(RegionsCommand::Import { files }) => {
+            let store = open()?;
             for file in files {
                 let n = import::import_regions(store.as_ref(), &file).await?;
                 println!("{}: {n} regions imported", file.display());
@@ -43,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {
+            let store = open()?;
             let text = std::fs::read_to_string(&file)?;
             import::import_pack(store.as_ref(), import::parse_pack(&text)?).await?;
             println!("{}: jurisdiction loaded", file.display());

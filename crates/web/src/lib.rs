@@ -10,6 +10,7 @@ mod extract;
 pub mod media;
 mod photos;
 pub mod service;
+mod sessions;
 mod state;
 mod views;
 

@@ -7,6 +7,7 @@ use aduan_store::Store;
 use aduan_store::identity::{IdentityKey, Sealer};
 
 use crate::catalog::Catalog;
+use crate::sessions::SessionCache;
 
 /// Settings of the HTTP surfaces, from the binary's configuration.
 #[derive(Debug, Clone)]
@@ -37,6 +38,7 @@ pub struct AppState {
     catalog: Arc<RwLock<Arc<Catalog>>>,
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
+    pub sessions: Arc<SessionCache>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             sealer: Sealer::new(&config.identity_key),
+            sessions: Arc::new(SessionCache::default()),
             config: Arc::new(config),
         }
     }

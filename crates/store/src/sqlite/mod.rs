@@ -6,6 +6,7 @@
 
 mod accounts;
 mod catalog;
+mod checkpoint;
 mod migrate;
 mod readers;
 mod reports;
@@ -29,6 +30,7 @@ const READERS: usize = 8;
 pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
+    _checkpointer: std::sync::Arc<checkpoint::Checkpointer>,
 }
 
 /// Switch to WAL. On a brand-new file another process may hold the lock for its own switch;
@@ -71,6 +73,13 @@ impl SqliteStore {
             .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
         configure(&conn)?;
         migrate::apply(&mut conn)?;
+        // Checkpoints run on their own thread, not inside a request's commit.
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")
+            .map_err(StoreError::other)?;
+        let checkpointer = Connection::open(path).map_err(StoreError::other)?;
+        checkpointer
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(StoreError::other)?;
         let readers = (0..READERS)
             .map(|_| {
                 let reader = Connection::open_with_flags(
@@ -90,6 +99,7 @@ impl SqliteStore {
         Ok(Self {
             writer: Writer::spawn(conn)?,
             readers: Readers::new(readers),
+            _checkpointer: std::sync::Arc::new(checkpoint::Checkpointer::spawn(checkpointer)?),
         })
     }
 }

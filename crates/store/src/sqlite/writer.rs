@@ -93,18 +93,18 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch.drain(..) {
         // Each job in its own savepoint: one job's failure leaves the others' work intact.
-        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+        if let Err(e) = run_cached(conn, "SAVEPOINT job") {
             tracing::error!(error = %e, "cannot open a savepoint");
             replies.push((false, job_failed_before_running(job).1));
             continue;
         }
         let (ok, reply) = job(conn);
         let end = if ok {
-            "RELEASE job"
+            run_cached(conn, "RELEASE job")
         } else {
-            "ROLLBACK TO job; RELEASE job"
+            run_cached(conn, "ROLLBACK TO job").and_then(|()| run_cached(conn, "RELEASE job"))
         };
-        if let Err(e) = conn.execute_batch(end) {
+        if let Err(e) = end {
             tracing::error!(error = %e, "cannot close a savepoint");
         }
         replies.push((ok, reply));
@@ -117,6 +117,11 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
     for (_, reply) in replies {
         reply(commit.clone());
     }
+}
+
+/// Savepoint statements run for every job: prepare them once.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 /// A job that could not run still owes its caller an answer.

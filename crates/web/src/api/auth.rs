@@ -244,15 +244,12 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     SignedIn(_user): SignedIn,
-    parts: axum::http::HeaderMap,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    let (mut p, _) = axum::http::Request::new(()).into_parts();
-    p.headers = parts;
-    if let Some(token) = crate::auth::presented_token(&p) {
-        state
-            .store
-            .delete_session(crate::auth::token_hash(&token))
-            .await?;
+    if let Some(token) = crate::auth::presented_token(&headers) {
+        let hash = crate::auth::token_hash(&token);
+        state.sessions.forget(&hash);
+        state.store.delete_session(hash).await?;
     }
     let clear = session_cookie("", 0, state.config.secure_cookies);
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, clear)])))

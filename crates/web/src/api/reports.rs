@@ -110,8 +110,22 @@ pub async fn submit_report(
         channel,
         photos: accept_photos(body.photos, Provenance::Reporter).await?,
     };
+    let with_photos = !intake.photos.is_empty();
     let report = service::submit(&state, &actor, intake).await?;
-    let view = full_view(&state, &report, Some(&actor)).await?;
+    let view = if with_photos {
+        full_view(&state, &report, Some(&actor)).await?
+    } else {
+        // A new report without photos has none stored and nothing merged into it yet:
+        // answer without reading back.
+        let catalog = state.catalog();
+        report_view(
+            &catalog.jurisdiction,
+            &report,
+            &[],
+            Vec::new(),
+            Some(&actor),
+        )
+    };
     Ok((StatusCode::CREATED, Json(view)))
 }
 
