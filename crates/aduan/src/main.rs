@@ -17,6 +17,10 @@ use aduan_store::Store;
 use aduan_store::sqlite::SqliteStore;
 
 use cli::{Cli, Command, JurisdictionCommand, RegionsCommand};
+
+/// mimalloc: many small allocations per request, from both cores at once.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::Database;
 
 fn open_store(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
