@@ -6,6 +6,7 @@ pub mod channel;
 pub mod codes;
 pub mod jurisdiction;
 pub mod location;
+pub mod message;
 pub mod region;
 pub mod report;
 pub mod role;

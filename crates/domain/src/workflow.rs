@@ -338,8 +338,10 @@ pub fn decide(
         from: report.state,
         to,
         new_holding_unit: None,
-        marks_coordinated: to.counts_as_coordinated() && !report.coordinated,
-        marks_completed: to == ReportState::Completed,
+        // Only a move between states stamps times: making a completed report public must
+        // not move its completion time.
+        marks_coordinated: to_state.is_some() && to.counts_as_coordinated() && !report.coordinated,
+        marks_completed: to_state.is_some() && to == ReportState::Completed,
         new_visibility: None,
         estimated_completion: None,
     };

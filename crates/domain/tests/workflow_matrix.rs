@@ -367,6 +367,8 @@ fn expected(
     if new_visibility.is_some() && new_visibility == Some(report.visibility) {
         return Outcome::Invalid;
     }
+    // Visibility flips keep the state and stamp no time.
+    let moves = to.is_some();
     let to = to.unwrap_or(report.state);
     Outcome::Ok(Transition {
         action: kind,
@@ -377,8 +379,10 @@ fn expected(
             K::Dispose => Some(code(MATRIX_DISPOSE_TO)),
             _ => None,
         },
-        marks_coordinated: matches!(to, S::InProgress | S::Scheduled) && !report.coordinated,
-        marks_completed: to == S::Completed,
+        marks_coordinated: moves
+            && matches!(to, S::InProgress | S::Scheduled)
+            && !report.coordinated,
+        marks_completed: moves && to == S::Completed,
         new_visibility,
         estimated_completion: (kind == K::Schedule).then(schedule_date),
     })
@@ -901,17 +905,18 @@ proptest! {
                 prop_assert!(matches!(kind, K::MakePublic | K::MakePrivate));
                 prop_assert_eq!(t.to, before.state);
             }
-            if t.to == S::Completed {
+            if t.to == S::Completed && t.from != S::Completed {
                 prop_assert_eq!(role, Role::Validator);
                 prop_assert_eq!(before.state, S::AwaitingValidation);
             }
-            prop_assert_eq!(t.marks_completed, t.to == S::Completed);
+            prop_assert_eq!(t.marks_completed, t.to == S::Completed && t.from != S::Completed);
             if t.marks_coordinated {
                 prop_assert!(!before.coordinated);
                 prop_assert!(matches!(t.to, S::InProgress | S::Scheduled));
                 coordinated_marks += 1;
             }
-            if matches!(t.to, S::InProgress | S::Scheduled) && !before.coordinated {
+            let moves = !matches!(kind, K::MakePublic | K::MakePrivate);
+            if moves && matches!(t.to, S::InProgress | S::Scheduled) && !before.coordinated {
                 prop_assert!(t.marks_coordinated);
             }
             if let Some(unit) = &t.new_holding_unit {

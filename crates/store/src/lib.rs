@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use aduan_domain::location::Boundary;
+use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewReport, PhotoInfo, Report, TimelineEntry};
 use aduan_domain::ticket::{Ticket, TicketPrefix};
 use aduan_domain::workflow::Transition;
@@ -97,6 +98,11 @@ pub trait ReportStore: Send + Sync {
     async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)>;
     /// Tickets of reports marked as duplicates of this one.
     async fn duplicates_of(&self, ticket: &Ticket) -> StoreResult<Vec<Ticket>>;
+    /// Append a message to a report's conversation; returns it as stored (its instant at
+    /// the precision the store keeps). `NotFound` when the report does not exist.
+    async fn post_message(&self, message: NewMessage) -> StoreResult<Message>;
+    /// A report's conversation, oldest first.
+    async fn messages(&self, report: ReportId) -> StoreResult<Vec<Message>>;
 }
 
 /// Everything a running aduan needs from storage.

@@ -8,6 +8,7 @@ mod catalog;
 mod error;
 mod extract;
 pub mod media;
+mod pages;
 mod photos;
 pub mod service;
 mod sessions;
@@ -38,6 +39,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::router())
+        .merge(pages::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use aduan_domain::access::{self, PRIVATE_REPORT_NOTICE_EN, PRIVATE_REPORT_NOTICE_ID};
+use aduan_domain::message::{Message, Side};
 use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::available_actions;
 use aduan_domain::{Actor, Jurisdiction, RegionCode, ReportState, UnitCode, Visibility};
@@ -338,6 +339,49 @@ pub fn timeline_view(
                 .collect(),
         })
         .collect()
+}
+
+/// One message of a report's conversation. Names no person: staff appear as a role and a
+/// unit, the reporter only as `reporter`; there is no field that could hold an account,
+/// a name or a contact.
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `reporter` (the citizen whose report it is) or `staff`.
+    pub from: String,
+    /// Staff messages: the writer's role, e.g. `officer`; absent for the reporter's.
+    pub author_role: Option<String>,
+    /// Staff messages: the writer's unit when they wrote.
+    pub author_unit: Option<Named>,
+    pub body: String,
+    /// Whether the caller wrote it.
+    pub mine: bool,
+}
+
+/// The messages as `viewer`, a party to the conversation, reads them.
+pub fn messages_view(j: &Jurisdiction, messages: &[Message], viewer: &Actor) -> Vec<MessageView> {
+    messages
+        .iter()
+        .map(|m| message_view(j, m, viewer))
+        .collect()
+}
+
+pub fn message_view(j: &Jurisdiction, message: &Message, viewer: &Actor) -> MessageView {
+    let staff = message.side() == Side::Staff;
+    MessageView {
+        id: message.id,
+        at: message.at,
+        from: if staff { "staff" } else { "reporter" }.to_owned(),
+        author_role: staff.then(|| message.author_role.code().to_owned()),
+        author_unit: message
+            .author_unit
+            .as_ref()
+            .filter(|_| staff)
+            .map(|u| unit_named(j, u)),
+        body: message.body.clone(),
+        mine: message.is_by(viewer),
+    }
 }
 
 #[cfg(test)]

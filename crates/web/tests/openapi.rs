@@ -29,6 +29,7 @@ fn documented() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
         ("/reports/{ticket}/timeline", vec!["get"]),
         ("/reports/{ticket}/photos/{id}", vec!["get"]),
         ("/reports/{ticket}/actions", vec!["post"]),
+        ("/reports/{ticket}/messages", vec!["get", "post"]),
         ("/public/reports", vec!["get"]),
         ("/reports/{ticket}/reporter", vec!["post"]),
         ("/audit/identity-access", vec!["get"]),
@@ -125,7 +126,7 @@ async fn every_documented_operation_is_served() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 18);
+    assert_eq!(checked, 20);
 }
 
 #[tokio::test]

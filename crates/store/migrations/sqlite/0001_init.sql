@@ -146,3 +146,17 @@ CREATE TABLE photos (
 );
 CREATE INDEX photos_report ON photos(report_id, id);
 CREATE INDEX photos_event ON photos(event_id);
+
+-- Messages between a report's reporter and the staff handling it, relayed by the system so
+-- that no contact is handed over. The author is kept to authorize and to mark one's own
+-- messages; views show a role and a unit for staff, "the reporter" for the reporter.
+CREATE TABLE report_messages (
+    id          INTEGER PRIMARY KEY,
+    report_id   INTEGER NOT NULL REFERENCES reports(id),
+    at          INTEGER NOT NULL,
+    author_id   INTEGER NOT NULL REFERENCES users(id),
+    author_role TEXT NOT NULL,
+    author_unit TEXT,
+    body        TEXT NOT NULL
+);
+CREATE INDEX report_messages_report ON report_messages(report_id, id);

@@ -7,6 +7,7 @@
 mod accounts;
 mod catalog;
 mod checkpoint;
+mod messages;
 mod migrate;
 mod readers;
 mod reports;

@@ -6,6 +6,7 @@ use rusqlite::types::ToSql;
 use rusqlite::{Connection, params};
 
 use aduan_domain::Coordinates;
+use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{
     NewPhoto, NewReport, PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry,
 };
@@ -550,6 +551,18 @@ impl ReportStore for SqliteStore {
                     })
                     .collect()
             })
+            .await
+    }
+
+    async fn post_message(&self, message: NewMessage) -> StoreResult<Message> {
+        self.writer
+            .write(move |conn| super::messages::insert(conn, message))
+            .await
+    }
+
+    async fn messages(&self, report: ReportId) -> StoreResult<Vec<Message>> {
+        self.readers
+            .read(move |conn| super::messages::select(conn, report))
             .await
     }
 }

@@ -60,6 +60,9 @@ macro_rules! store_contract_tests {
             sealed_identity_is_kept_apart_and_returned_to_its_owner,
             revealing_a_reporter_is_logged_with_its_reason,
             revealing_an_unknown_report_logs_nothing,
+            messages_round_trip_oldest_first,
+            messages_stay_with_their_report,
+            concurrent_messages_are_all_kept_in_posting_order,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -75,6 +78,8 @@ macro_rules! store_contract_tests {
 
 mod identity;
 pub use identity::*;
+mod messages;
+pub use messages::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -5,6 +5,7 @@ mod actions;
 mod auth;
 mod catalog;
 mod identity;
+mod messages;
 pub mod public;
 mod reports;
 mod users;
@@ -72,6 +73,7 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::get_timeline))
         .routes(routes!(reports::get_photo))
         .routes(routes!(actions::take_action))
+        .routes(routes!(messages::list_messages, messages::post_message))
         .routes(routes!(public::list_public_reports))
         .routes(routes!(identity::reveal_reporter))
         .routes(routes!(identity::list_identity_access))

@@ -156,6 +156,29 @@ fn controls(world: &World, seen: &[Seen]) {
     assert!(feed.contains(&world.r2.to_lowercase()), "{feed}");
     assert!(!feed.contains(&world.r1.to_lowercase()) && !feed.contains(&world.r3.to_lowercase()));
 
+    // The conversations are swept with content in them, to their parties only.
+    let messages = format!("GET /api/v1/reports/{}/messages", world.r1);
+    let officer = answer(seen, Who::OfficerSudin, &messages).json();
+    let from: Vec<&str> = officer
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["from"].as_str())
+        .collect();
+    assert_eq!(from, ["reporter", "staff"], "{officer}");
+    for who in [Who::Public, Who::OtherCitizen, Who::OfficerElsewhere] {
+        assert_eq!(answer(seen, who, &messages).status, 404, "{who:?}");
+    }
+    let messages = format!("GET /api/v1/reports/{}/messages", world.r2);
+    assert_eq!(
+        answer(seen, Who::ReporterB, &messages)
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(answer(seen, Who::Public, &messages).status, 404);
+
     let r1 = format!("GET /api/v1/reports/{}", world.r1);
     let validator = answer(seen, Who::Validator, &r1);
     assert!(

@@ -115,6 +115,7 @@ async fn get_paths(world: &World) -> Vec<String> {
         "/reports/{ticket}",
         "/reports/{ticket}/timeline",
         "/reports/{ticket}/photos/{id}",
+        "/reports/{ticket}/messages",
         "/public/reports",
         "/audit/identity-access",
     ] {
@@ -218,6 +219,15 @@ async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) 
         "POST /reports (short)".into(),
         c.submit_report(&short).await,
     ));
+    for ticket in [r1, &world.r2, &world.r3, UNKNOWN_TICKET] {
+        let empty = c
+            .post_json(
+                &format!("/reports/{ticket}/messages"),
+                &json!({"body": " "}),
+            )
+            .await;
+        answers.push((format!("POST {ticket}/messages (empty)"), empty));
+    }
     let reason = if viewer.who == Who::IdentityAdmin {
         "singkat"
     } else {

@@ -109,6 +109,23 @@ impl World {
         });
         view
     }
+
+    /// A message in a report's conversation, as `who`.
+    async fn say(&mut self, who: Who, ticket: &str, body: &str) {
+        let client = self.client(who).clone();
+        let resp = client
+            .post_json(
+                &format!("/reports/{ticket}/messages"),
+                &json!({ "body": body }),
+            )
+            .await;
+        resp.expect(201);
+        self.seen.push(Seen {
+            who,
+            what: format!("POST {ticket}/messages"),
+            resp,
+        });
+    }
 }
 
 fn photo_urls(view: &Value, kind: &str) -> Vec<String> {
@@ -349,6 +366,21 @@ pub async fn build() -> World {
         .act(Who::Validator, &r1, json!({"action": "validate"}), vec![])
         .await;
     assert_eq!(done["state"], "completed", "{done}");
+    // A talks with the Suku Dinas through the system: what staff read of it is swept too.
+    world
+        .say(
+            Who::ReporterA,
+            &r1,
+            "Terima kasih, jalannya sudah rata kembali.",
+        )
+        .await;
+    world
+        .say(
+            Who::OfficerSudin,
+            &r1,
+            "Sama-sama, terima kasih atas laporannya.",
+        )
+        .await;
     let mine = world
         .client(Who::ReporterA)
         .get_report(&r1)
@@ -390,6 +422,20 @@ pub async fn build() -> World {
             &r2,
             json!({"action": "make_public"}),
             vec![],
+        )
+        .await;
+    world
+        .say(
+            Who::ReporterB,
+            &r2,
+            "Apakah trotoarnya akan diperbaiki bulan ini?",
+        )
+        .await;
+    world
+        .say(
+            Who::OfficerDinas,
+            &r2,
+            "Sudah masuk jadwal perbaikan bulan ini.",
         )
         .await;
     world.photos.push((r2, photo_ids(&public)));

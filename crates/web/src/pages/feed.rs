@@ -1,0 +1,174 @@
+//! `/publik`: the public feed as a page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use aduan_domain::{RegionLevel, ReportState};
+
+use crate::api::public::{PublicFilter, public_feed};
+use crate::state::AppState;
+
+use super::{Lang, Texts, other_lang_href, page_error, render};
+
+#[derive(Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    lang: Lang,
+    category: Option<String>,
+    region: Option<String>,
+    cursor: Option<String>,
+}
+
+struct Choice {
+    code: String,
+    name: String,
+    selected: bool,
+}
+
+struct Item {
+    ticket: String,
+    category: String,
+    state: String,
+    color: &'static str,
+    region: String,
+    created: String,
+    description: String,
+    unit: String,
+    photos: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "feed.html")]
+struct FeedPage {
+    t: &'static Texts,
+    other_lang_href: String,
+    categories: Vec<Choice>,
+    regions: Vec<Choice>,
+    items: Vec<Item>,
+    next_href: Option<String>,
+}
+
+/// Jakarta's officer app colors: waiting red, in hand yellow, done green.
+fn state_color(state: ReportState) -> &'static str {
+    use ReportState::*;
+    match state {
+        Waiting => "red",
+        Coordination | Disposition | InProgress | Scheduled | AwaitingValidation
+        | FollowupRejected => "yellow",
+        Completed => "green",
+        Rejected | Duplicate | Referred => "grey",
+    }
+}
+
+fn query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn public_feed_page(
+    State(state): State<AppState>,
+    Query(q): Query<FeedQuery>,
+) -> Response {
+    let t = q.lang.texts();
+    let filter = PublicFilter {
+        state: None,
+        category: q.category.clone().filter(|c| !c.is_empty()),
+        region: q.region.clone().filter(|r| !r.is_empty()),
+        cursor: q.cursor.clone(),
+        limit: Some(20),
+    };
+    let feed = match public_feed(&state, &filter).await {
+        Ok(feed) => feed,
+        Err(e) if e.status.is_client_error() => return page_error(e.status, &e.message),
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let english = q.lang == Lang::En;
+    let mut categories: Vec<Choice> = j
+        .categories()
+        .map(|c| Choice {
+            code: c.code.to_string(),
+            name: if english {
+                c.name_en.clone()
+            } else {
+                c.name.clone()
+            },
+            selected: filter.category.as_deref() == Some(c.code.as_str()),
+        })
+        .collect();
+    categories.sort_by(|a, b| a.name.cmp(&b.name));
+    let regions = j
+        .regions()
+        .filter(|r| r.level == RegionLevel::Kota)
+        .map(|r| Choice {
+            code: r.code.to_string(),
+            name: r.name.clone(),
+            selected: filter.region.as_deref() == Some(r.code.as_str()),
+        })
+        .collect();
+    let tz = j.settings.time_zone;
+    let items = feed
+        .items
+        .into_iter()
+        .map(|r| {
+            let state = ReportState::parse(&r.state).unwrap_or(ReportState::Waiting);
+            let category = aduan_domain::CategoryCode::parse(&r.category.code)
+                .ok()
+                .and_then(|c| {
+                    j.category(&c).map(|c| {
+                        if english {
+                            c.name_en.clone()
+                        } else {
+                            c.name.clone()
+                        }
+                    })
+                })
+                .unwrap_or(r.category.name);
+            Item {
+                category,
+                state: if english {
+                    r.status.label_en
+                } else {
+                    r.status.label
+                },
+                color: state_color(state),
+                region: r.region.name,
+                created: r
+                    .created_at
+                    .with_timezone(&tz)
+                    .format("%d-%m-%Y %H:%M")
+                    .to_string(),
+                description: r.description,
+                unit: r.unit.name,
+                photos: r.photo_urls,
+                ticket: r.ticket,
+            }
+        })
+        .collect();
+    let mut next_href = None;
+    if let Some(cursor) = feed.next_cursor {
+        let mut href = format!("/publik?lang={}&cursor={}", t.lang, query_value(&cursor));
+        if let Some(c) = &filter.category {
+            href.push_str(&format!("&category={}", query_value(c)));
+        }
+        if let Some(r) = &filter.region {
+            href.push_str(&format!("&region={}", query_value(r)));
+        }
+        next_href = Some(href);
+    }
+    render(&FeedPage {
+        t,
+        other_lang_href: other_lang_href("/publik", t),
+        categories,
+        regions,
+        items,
+        next_href,
+    })
+}
