@@ -157,6 +157,16 @@ pub fn region_named(j: &Jurisdiction, code: &RegionCode) -> Named {
     }
 }
 
+pub fn category_named(j: &Jurisdiction, code: &aduan_domain::CategoryCode) -> Named {
+    Named {
+        code: code.to_string(),
+        name: j
+            .category(code)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| code.to_string()),
+    }
+}
+
 pub fn photo_url(ticket: &str, id: i64) -> String {
     format!("/api/v1/reports/{ticket}/photos/{id}")
 }
@@ -192,12 +202,7 @@ pub fn report_view(
     ReportView {
         state: report.state.code().to_owned(),
         status: report.state.into(),
-        category: Named {
-            code: report.category.to_string(),
-            name: category
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| report.category.to_string()),
-        },
+        category: category_named(j, &report.category),
         description: shown(&report.description, public),
         location: report.location.map(|c| LocationView {
             lat: c.lat,
@@ -273,13 +278,7 @@ pub fn report_summary(j: &Jurisdiction, report: &Report) -> ReportSummary {
         ticket: report.ticket.to_string(),
         state: report.state.code().to_owned(),
         status: report.state.into(),
-        category: Named {
-            code: report.category.to_string(),
-            name: j
-                .category(&report.category)
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| report.category.to_string()),
-        },
+        category: category_named(j, &report.category),
         region: region_named(j, &report.region),
         unit: unit_named(j, &report.holding_unit),
         visibility: report.visibility.code().to_owned(),

@@ -83,6 +83,14 @@ pub async fn me_view(state: &AppState, user: &User) -> ApiResult<MeView> {
     })
 }
 
+/// A store conflict on creating an account can only be the username.
+pub fn username_taken(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
+        other => other.into(),
+    }
+}
+
 pub fn check_username(username: &str) -> ApiResult<()> {
     let ok = (3..=32).contains(&username.len())
         && username
@@ -208,10 +216,7 @@ pub async fn register(
             created_at: Utc::now(),
         })
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
-            other => other.into(),
-        })?;
+        .map_err(username_taken)?;
     Ok((StatusCode::CREATED, issue_session(&state, &user).await?))
 }
 

@@ -15,7 +15,7 @@ use aduan_store::{ReportQuery, ReportScope};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiQuery;
 use crate::state::AppState;
-use crate::views::{Named, StateView, photo_url, region_named, unit_named};
+use crate::views::{Named, StateView, category_named, photo_url, region_named, unit_named};
 
 use super::reports::{decode_cursor, encode_cursor};
 
@@ -106,13 +106,7 @@ pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<P
         items.push(PublicReport {
             state: r.state.code().to_owned(),
             status: r.state.into(),
-            category: Named {
-                code: r.category.to_string(),
-                name: j
-                    .category(&r.category)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| r.category.to_string()),
-            },
+            category: category_named(j, &r.category),
             description: public_text(&r.description),
             region: region_named(j, &r.region),
             unit: unit_named(j, &r.holding_unit),

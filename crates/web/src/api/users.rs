@@ -9,14 +9,14 @@ use utoipa::ToSchema;
 
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Role, UnitCode};
-use aduan_store::{NewUser, StoreError};
+use aduan_store::NewUser;
 
 use crate::auth::{SignedIn, hash_password};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
-use super::auth::{MeView, check_password, check_username, me_view};
+use super::auth::{MeView, check_password, check_username, me_view, username_taken};
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateUserRequest {
@@ -100,9 +100,6 @@ pub async fn create_user(
             created_at: Utc::now(),
         })
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
-            other => other.into(),
-        })?;
+        .map_err(username_taken)?;
     Ok((StatusCode::CREATED, Json(me_view(&state, &user).await?)))
 }

@@ -1,0 +1,204 @@
+//! The binary as the README runs it: `aduan serve --demo --regions FILE`, then SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+const KELURAHAN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/regions/jakarta_kelurahan.geojson"
+);
+const PASSWORD: &str = "rahasia-demo-123";
+
+struct Server {
+    child: Child,
+    base: String,
+    banner: Vec<String>,
+}
+
+/// Start the binary on port 0 and read its stdout up to the "listening" line.
+fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start aduan");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut banner = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("read stdout");
+        if let Some(addr) = line.strip_prefix("aduan listening on ") {
+            return Server {
+                base: addr.trim().to_owned(),
+                child,
+                banner,
+            };
+        }
+        banner.push(line);
+    }
+    panic!("aduan exited before listening: {banner:?}");
+}
+
+async fn login(http: &reqwest::Client, base: &str, username: &str) -> String {
+    let resp: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login body");
+    resp["token"].as_str().expect("a token").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = start(
+        dir.path(),
+        &[
+            "--demo",
+            "--demo-password",
+            PASSWORD,
+            "--regions",
+            KELURAHAN,
+        ],
+    );
+    let base = server.base.clone();
+    assert!(
+        server.banner.iter().any(|l| l.contains("Demo accounts")),
+        "{:?}",
+        server.banner
+    );
+    let http = reqwest::Client::new();
+
+    let health = http
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.expect("body"), "ok");
+
+    for (username, role) in [
+        ("admin", "admin"),
+        ("koordinator", "coordinator"),
+        ("operator", "operator"),
+        ("petugas", "officer"),
+        ("validator", "validator"),
+        ("warga", "citizen"),
+    ] {
+        let token = login(&http, &base, username).await;
+        let me: Value = http
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me")
+            .json()
+            .await
+            .expect("me body");
+        assert_eq!(me["role"], role, "{username}: {me}");
+    }
+
+    // The jurisdiction-wide coordinator sees the sample reports: one in every state.
+    let token = login(&http, &base, "koordinator").await;
+    let list: Value = http
+        .get(format!("{base}/api/v1/reports?limit=200"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("list body");
+    let mut states: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|r| r["state"].as_str())
+        .collect();
+    states.sort_unstable();
+    states.dedup();
+    assert_eq!(
+        states,
+        [
+            "awaiting_validation",
+            "completed",
+            "coordination",
+            "disposition",
+            "duplicate",
+            "followup_rejected",
+            "in_progress",
+            "referred",
+            "rejected",
+            "scheduled",
+            "waiting"
+        ]
+    );
+
+    // With the kelurahan imported, a point at Monas lands at Kantor Kelurahan Gambir.
+    let warga = login(&http, &base, "warga").await;
+    let filed: Value = http
+        .post(format!("{base}/api/v1/reports"))
+        .bearer_auth(&warga)
+        .json(&json!({
+            "category": "jalan",
+            "description": "Jalan berlubang di depan Monas, dekat halte.",
+            "location": {"lat": -6.1754, "lon": 106.8272}
+        }))
+        .send()
+        .await
+        .expect("submit")
+        .json()
+        .await
+        .expect("submit body");
+    assert_eq!(filed["state"], "waiting", "{filed}");
+    assert_eq!(filed["region"]["code"], "31.71.01.1001", "{filed}");
+    assert_eq!(filed["unit"]["code"], "kelurahan-31.71.01.1001", "{filed}");
+    let ticket = filed["ticket"].as_str().expect("ticket").to_owned();
+
+    // SIGTERM: the server stops by itself, successfully.
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    let exit = server.child.wait().expect("wait for aduan");
+    assert!(exit.success(), "{exit:?}");
+
+    // Started again on the same data: nothing acknowledged was lost, the demo is not re-seeded,
+    // and the identity key file from the first start still opens the sealed identities.
+    let mut again = start(dir.path(), &["--demo"]);
+    assert!(
+        again.banner.iter().any(|l| l.contains("not empty")),
+        "{:?}",
+        again.banner
+    );
+    let warga = login(&http, &again.base, "warga").await;
+    let report = http
+        .get(format!("{}/api/v1/reports/{ticket}", again.base))
+        .bearer_auth(&warga)
+        .send()
+        .await
+        .expect("read back");
+    assert_eq!(report.status(), 200);
+    let me: Value = http
+        .get(format!("{}/api/v1/me", again.base))
+        .bearer_auth(&warga)
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("me body");
+    assert_eq!(me["display_name"], "Warga Jakarta", "{me}");
+    let _ = again.child.kill();
+    let _ = again.child.wait();
+}
