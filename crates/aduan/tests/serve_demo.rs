@@ -1,5 +1,8 @@
 //! The binary as the README runs it: `aduan serve --demo --regions FILE`, then SIGTERM.
 
+// A broken fixture is a failed test, not a bug to handle.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -17,9 +20,19 @@ struct Server {
     banner: Vec<String>,
 }
 
+/// A server left running by a failing test is stopped with it.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Start the binary on port 0 and read its stdout up to the "listening" line.
 fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+    let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
@@ -28,20 +41,22 @@ fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("start aduan");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut banner = Vec::new();
+    // Owned by `Server` at once, so any early panic still stops the process.
+    let mut server = Server {
+        child,
+        base: String::new(),
+        banner: Vec::new(),
+    };
+    let stdout = server.child.stdout.take().expect("stdout");
     for line in BufReader::new(stdout).lines() {
         let line = line.expect("read stdout");
         if let Some(addr) = line.strip_prefix("aduan listening on ") {
-            return Server {
-                base: addr.trim().to_owned(),
-                child,
-                banner,
-            };
+            server.base = addr.trim().to_owned();
+            return server;
         }
-        banner.push(line);
+        server.banner.push(line);
     }
-    panic!("aduan exited before listening: {banner:?}");
+    panic!("aduan exited before listening: {:?}", server.banner);
 }
 
 async fn login(http: &reqwest::Client, base: &str, username: &str) -> String {
@@ -175,7 +190,7 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
 
     // Started again on the same data: nothing acknowledged was lost, the demo is not re-seeded,
     // and the identity key file from the first start still opens the sealed identities.
-    let mut again = start(dir.path(), &["--demo"]);
+    let again = start(dir.path(), &["--demo"]);
     assert!(
         again.banner.iter().any(|l| l.contains("not empty")),
         "{:?}",
@@ -199,6 +214,5 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
         .await
         .expect("me body");
     assert_eq!(me["display_name"], "Warga Jakarta", "{me}");
-    let _ = again.child.kill();
-    let _ = again.child.wait();
+    drop(again);
 }

@@ -1,0 +1,118 @@
+//! The server the bench starts for itself: a child process on a fresh data dir, its
+//! address read from its stdout, killed with SIGKILL for the durability check.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+/// How long the started server may take to print its listening line.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The server the bench started: killed when dropped, whatever happened.
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) base: String,
+    pub(super) data_dir: PathBuf,
+    pub(super) log: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    pub(super) async fn start(regions: &[PathBuf]) -> anyhow::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("aduan-bench-")
+            .tempdir()
+            .context("creating a temporary directory")?;
+        let data_dir = dir.path().join("data");
+        let log = dir.path().join("server.log");
+        let log_file =
+            std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let exe = std::env::current_exe().context("finding the aduan binary")?;
+        let mut command = std::process::Command::new(exe);
+        command
+            .arg("serve")
+            .arg("--demo")
+            .arg("--demo-password")
+            .arg(crate::demo::demo_password(None))
+            .args(["--listen", "127.0.0.1:0", "--insecure-cookies"])
+            .arg("--data-dir")
+            .arg(&data_dir);
+        for file in regions {
+            command.arg("--regions").arg(file);
+        }
+        // The server must use the fresh data dir, whatever the environment says.
+        command
+            .env_remove("ADUAN_DATABASE_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log_file);
+        let mut child = command.spawn().context("starting the server")?;
+        let stdout = child
+            .stdout
+            .take()
+            .context("the server's stdout is not piped")?;
+        let mut server = Self {
+            child,
+            base: String::new(),
+            data_dir,
+            log,
+            dir: Some(dir),
+        };
+        // Read the pipe on a thread until the listening line, then keep draining it so the
+        // server never blocks (or fails) writing to stdout.
+        let (found, listening) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("aduan-bench-server-stdout".into())
+            .spawn(move || {
+                let mut found = Some(found);
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(address) = line.strip_prefix("aduan listening on ")
+                        && let Some(found) = found.take()
+                    {
+                        let _ = found.send(address.trim().to_owned());
+                    }
+                }
+            })
+            .context("starting the stdout reader")?;
+        server.base = match tokio::time::timeout(STARTUP_TIMEOUT, listening).await {
+            Ok(Ok(base)) => base,
+            Ok(Err(_)) => bail!(
+                "the server exited before listening; its log:\n{}",
+                log_tail(&server.log)
+            ),
+            Err(_) => bail!(
+                "the server did not listen within {STARTUP_TIMEOUT:?}; its log:\n{}",
+                log_tail(&server.log)
+            ),
+        };
+        Ok(server)
+    }
+
+    /// SIGKILL, as a crash would: no graceful shutdown, no final checkpoint.
+    pub(super) fn crash(&mut self) -> anyhow::Result<()> {
+        self.child.kill().context("killing the server")?;
+        self.child.wait().context("waiting for the server")?;
+        Ok(())
+    }
+
+    pub(super) fn keep_data(&mut self) -> Option<PathBuf> {
+        self.dir.take().map(tempfile::TempDir::keep)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(super) fn log_tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
