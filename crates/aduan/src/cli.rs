@@ -37,6 +37,9 @@ pub enum Command {
     /// Manage the jurisdiction data (settings, regions, units, categories).
     #[command(subcommand)]
     Jurisdiction(JurisdictionCommand),
+    /// Manage the API keys of third-party apps (Open311 clients such as Qlue).
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
     /// Measure reports/s and latency over HTTP at high concurrency, then check that every
     /// acknowledged report survived a crash. Build with `--release` first.
     Bench(BenchArgs),
@@ -106,4 +109,10 @@ pub enum RegionsCommand {
 pub enum JurisdictionCommand {
     /// Load a jurisdiction pack (JSON): settings, regions, units, categories.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiKeyCommand {
+    /// Issue a key for the app NAME and print it once (only its hash is stored).
+    Create { name: String },
 }

@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod demo;
 mod import;
+mod keys;
 mod serve;
 
 use std::path::Path;
@@ -16,7 +17,7 @@ use tracing_subscriber::EnvFilter;
 use aduan_store::Store;
 use aduan_store::sqlite::SqliteStore;
 
-use cli::{Cli, Command, JurisdictionCommand, RegionsCommand};
+use cli::{ApiKeyCommand, Cli, Command, JurisdictionCommand, RegionsCommand};
 
 /// mimalloc: many small allocations per request, from both cores at once.
 #[global_allocator]
@@ -54,6 +55,13 @@ async fn main() -> anyhow::Result<()> {
                 let n = import::import_regions(store.as_ref(), &file).await?;
                 println!("{}: {n} regions imported", file.display());
             }
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Create { name }) => {
+            let store = open()?;
+            let key = keys::create_api_key(store.as_ref(), &name).await?;
+            println!("API key for {name}: {key}");
+            println!("Keep it now: aduan stores only its hash and cannot show it again.");
             Ok(())
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {

@@ -23,6 +23,10 @@ pub struct Settings {
     /// How an imported kelurahan or kecamatan gets its office unit.
     #[serde(default)]
     pub office_templates: Vec<OfficeTemplate>,
+    /// The `jurisdiction_id` Open311 clients may send (e.g. `jakarta.go.id`); when unset,
+    /// any `jurisdiction_id` is refused and clients omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open311_jurisdiction_id: Option<String>,
 }
 
 /// "Every kelurahan has a Kantor Kelurahan": the code and name of the office for a region,
@@ -297,6 +301,7 @@ mod tests {
                     code: "kecamatan-{code}".into(),
                     name: "Kantor Kecamatan {name}".into(),
                 }],
+                open311_jurisdiction_id: None,
             },
             regions: vec![
                 region("31.74", "Jakarta Selatan"),

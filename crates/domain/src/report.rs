@@ -120,6 +120,9 @@ pub struct NewReport {
     pub entered_by: Option<UserId>,
     pub submitted_by_role: Role,
     pub photos: Vec<NewPhoto>,
+    /// The identity a channel gave for a reporter without an account (an Open311 client's
+    /// email, name, phone), already sealed; never stored in the clear.
+    pub reporter_identity: Option<Vec<u8>>,
 }
 
 /// One line of a report's history.

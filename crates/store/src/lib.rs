@@ -20,8 +20,8 @@ use aduan_domain::{JurisdictionData, ReportId, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, Credentials, IdentityAccess, NewUser, ReportPage, ReportQuery, ReportScope,
-    Session, User,
+    ActionRecord, ApiKey, Credentials, IdentityAccess, NewUser, ReportPage, ReportQuery,
+    ReportScope, Session, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -105,6 +105,22 @@ pub trait ReportStore: Send + Sync {
     async fn messages(&self, report: ReportId) -> StoreResult<Vec<Message>>;
 }
 
+/// Keys of third-party apps (Open311 clients).
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// Record a key by its hash; `Conflict` when the name (or the hash) is taken.
+    async fn create_api_key(
+        &self,
+        name: String,
+        key_hash: [u8; 32],
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApiKey>;
+    /// The key with this hash; `NotFound` when unknown or revoked.
+    async fn api_key_by_hash(&self, key_hash: [u8; 32]) -> StoreResult<ApiKey>;
+    /// Revoke the key named `name` (its name stays taken); `NotFound` when there is none.
+    async fn revoke_api_key(&self, name: String, at: DateTime<Utc>) -> StoreResult<()>;
+}
+
 /// Everything a running aduan needs from storage.
-pub trait Store: CatalogStore + AccountStore + ReportStore {}
-impl<T: CatalogStore + AccountStore + ReportStore> Store for T {}
+pub trait Store: CatalogStore + AccountStore + ReportStore + ApiKeyStore {}
+impl<T: CatalogStore + AccountStore + ReportStore + ApiKeyStore> Store for T {}

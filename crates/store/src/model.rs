@@ -103,12 +103,17 @@ pub enum ReportScope {
 pub struct ReportQuery {
     pub scope: ReportScope,
     pub state: Option<ReportState>,
+    /// Any of these states (empty: any state); with `state`, both must hold.
+    pub states: Vec<ReportState>,
     pub category: Option<CategoryCode>,
     pub unit: Option<UnitCode>,
     pub region: Option<RegionCode>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_before: Option<DateTime<Utc>>,
     pub after: Option<i64>,
+    /// Reports to skip before the page starts (page-numbered clients such as Open311's
+    /// `page`/`page_size`); 0 with cursors.
+    pub offset: u32,
     pub limit: u32,
 }
 
@@ -117,12 +122,14 @@ impl ReportQuery {
         Self {
             scope,
             state: None,
+            states: Vec::new(),
             category: None,
             unit: None,
             region: None,
             created_from: None,
             created_before: None,
             after: None,
+            offset: 0,
             limit,
         }
     }
@@ -134,4 +141,13 @@ pub struct ReportPage {
     pub reports: Vec<aduan_domain::report::Report>,
     /// The id to pass as `after` for the next page, when there is one.
     pub next_after: Option<i64>,
+}
+
+/// A third-party app's key (Open311); only the SHA-256 of the key is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }

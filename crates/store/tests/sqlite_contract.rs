@@ -78,6 +78,7 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
             bytes: photo.to_vec(),
             evidence: Default::default(),
         }],
+        reporter_identity: None,
     }
 }
 

@@ -8,6 +8,7 @@ mod catalog;
 mod error;
 mod extract;
 pub mod media;
+mod open311;
 mod pages;
 mod photos;
 pub mod service;
@@ -39,6 +40,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::router())
+        .nest("/open311/v2", open311::router())
         .merge(pages::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

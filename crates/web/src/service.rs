@@ -48,6 +48,15 @@ fn channel_allowed(role: Role, channel: Channel) -> bool {
     }
 }
 
+/// Who files a report.
+enum Filer<'a> {
+    /// A signed-in citizen for themself, or an operator at a desk.
+    Account(&'a Actor),
+    /// A third-party app (Open311) for a citizen without an account here, with the
+    /// identity the app gave, already sealed.
+    App { sealed_identity: Option<Vec<u8>> },
+}
+
 /// File a report for `submitter`: a citizen for themself, or an operator at a desk.
 pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiResult<Report> {
     if !matches!(submitter.role, Role::Citizen | Role::Operator) {
@@ -65,6 +74,27 @@ pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiR
             ),
         ));
     }
+    file(state, Filer::Account(submitter), intake).await
+}
+
+/// File a report that a third-party app (an Open311 client holding an API key) sends for a
+/// citizen. The report has no reporter account; `sealed_identity` is what the app told us
+/// about the citizen, sealed with [`AppState::sealer`], or `None`.
+pub async fn submit_from_app(
+    state: &AppState,
+    sealed_identity: Option<Vec<u8>>,
+    intake: Intake,
+) -> ApiResult<Report> {
+    if intake.channel != Channel::Open311 {
+        return Err(ApiError::invalid(
+            "channel",
+            "third-party apps file through open311",
+        ));
+    }
+    file(state, Filer::App { sealed_identity }, intake).await
+}
+
+async fn file(state: &AppState, filer: Filer<'_>, intake: Intake) -> ApiResult<Report> {
     let description = intake.description.trim().to_owned();
     let length = description.chars().count();
     if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
@@ -134,10 +164,25 @@ pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiR
         address,
         channel: intake.channel,
         first_receiver: receiver.code.clone(),
-        reporter: (submitter.role == Role::Citizen).then_some(submitter.user),
-        entered_by: (submitter.role == Role::Operator).then_some(submitter.user),
-        submitted_by_role: submitter.role,
+        reporter: None,
+        entered_by: None,
+        // An app files for a citizen: the timeline's submit entry reads "by the citizen"
+        // (with no account), never as staff.
+        submitted_by_role: Role::Citizen,
         photos: intake.photos,
+        reporter_identity: None,
+    };
+    let report = match filer {
+        Filer::Account(submitter) => NewReport {
+            reporter: (submitter.role == Role::Citizen).then_some(submitter.user),
+            entered_by: (submitter.role == Role::Operator).then_some(submitter.user),
+            submitted_by_role: submitter.role,
+            ..report
+        },
+        Filer::App { sealed_identity } => NewReport {
+            reporter_identity: sealed_identity,
+            ..report
+        },
     };
     Ok(state
         .store

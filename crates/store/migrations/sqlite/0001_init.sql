@@ -111,7 +111,10 @@ CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS
 CREATE TABLE report_reporters (
     report_id  INTEGER PRIMARY KEY REFERENCES reports(id),
     user_id    INTEGER REFERENCES users(id),
-    entered_by INTEGER REFERENCES users(id)
+    entered_by INTEGER REFERENCES users(id),
+    -- The identity a channel gave for a reporter without an account (e.g. Open311's
+    -- email/name/phone), sealed like `identities.sealed`; NULL when there is none.
+    sealed_identity BLOB
 );
 CREATE INDEX report_reporters_user ON report_reporters(user_id, report_id);
 CREATE INDEX report_reporters_entered_by ON report_reporters(entered_by, report_id);
@@ -160,3 +163,13 @@ CREATE TABLE report_messages (
     body        TEXT NOT NULL
 );
 CREATE INDEX report_messages_report ON report_messages(report_id, id);
+
+-- Keys of third-party apps (Open311 clients such as Qlue): only the SHA-256 of the key is
+-- kept; the key itself is shown once, when it is created.
+CREATE TABLE api_keys (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    key_hash   BLOB NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);

@@ -12,7 +12,7 @@ use crate::{
     AccountStore, Credentials, IdentityAccess, NewUser, Session, StoreError, StoreResult, User,
 };
 
-fn is_unique_violation(e: &rusqlite::Error) -> bool {
+pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(
         e,
         rusqlite::Error::SqliteFailure(f, _)
@@ -197,10 +197,15 @@ impl AccountStore for SqliteStore {
                 .and_then(|mut s| s.execute(params![micros(at), by.0, report.0, reason]))
                 .map_err(query_error)?;
                 conn.prepare_cached(
-                    "SELECT i.sealed FROM report_reporters rr JOIN identities i ON i.user_id = rr.user_id
+                    "SELECT COALESCE(i.sealed, rr.sealed_identity) FROM report_reporters rr
+                     LEFT JOIN identities i ON i.user_id = rr.user_id
                      WHERE rr.report_id = ?1",
                 )
-                .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
+                .and_then(|mut s| {
+                    s.query_row([report.0], |r| r.get::<_, Option<Vec<u8>>>(0))
+                        .optional()
+                })
+                .map(Option::flatten)
                 .map_err(StoreError::other)
             })
             .await

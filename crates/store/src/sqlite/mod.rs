@@ -5,8 +5,10 @@
 //! caller hears "saved". Group commit pays that fsync once per batch, not once per report.
 
 mod accounts;
+mod api_keys;
 mod catalog;
 mod checkpoint;
+mod listing;
 mod messages;
 mod migrate;
 mod readers;

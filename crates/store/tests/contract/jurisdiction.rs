@@ -39,6 +39,7 @@ pub fn jakarta() -> JurisdictionData {
                 code: "kec-{code}".into(),
                 name: "Kecamatan {name}".into(),
             }],
+            open311_jurisdiction_id: Some("jakarta.go.id".into()),
         },
         regions: vec![
             region_of(

@@ -51,6 +51,9 @@ macro_rules! store_contract_tests {
             messages_round_trip_oldest_first,
             messages_stay_with_their_report,
             concurrent_messages_are_all_kept_in_posting_order,
+            api_keys_are_found_by_hash_and_names_are_unique,
+            sealed_reporter_identity_without_an_account_is_revealed,
+            offset_and_states_select_pages,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -66,6 +69,8 @@ macro_rules! store_contract_tests {
 
 mod accounts;
 pub use accounts::*;
+mod api_keys;
+pub use api_keys::*;
 mod identity;
 pub use identity::*;
 mod jurisdiction;
@@ -197,6 +202,7 @@ fn report_at(
             Role::Citizen
         },
         photos: vec![],
+        reporter_identity: None,
     }
 }
 
