@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Query, Request};
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
 use chrono::{DateTime, Utc};
 
 use super::format::Fail;
@@ -107,12 +106,7 @@ impl Params {
 
     /// Add a POST body's parameters (form-urlencoded or multipart) to these.
     pub async fn add_body(&mut self, req: Request, state: &AppState) -> Result<(), Fail> {
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let content_type = crate::body::content_type(&req);
         if content_type.starts_with("multipart/form-data") {
             return self.add_multipart(req, state).await;
         }
