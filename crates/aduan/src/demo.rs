@@ -134,6 +134,7 @@ impl Samples<'_> {
                 address: None,
                 channel: Channel::Jaki,
                 photos: Vec::new(),
+                message_id: None,
             },
         )
         .await

@@ -123,6 +123,9 @@ pub struct NewReport {
     /// The identity a channel gave for a reporter without an account (an Open311 client's
     /// email, name, phone), already sealed; never stored in the clear.
     pub reporter_identity: Option<Vec<u8>>,
+    /// The channel's own id of the message this report came from: a second delivery of the
+    /// same message (a retry) files nothing new and answers with the first report.
+    pub channel_message_id: Option<String>,
 }
 
 /// One line of a report's history.

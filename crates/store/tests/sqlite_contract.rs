@@ -79,6 +79,7 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
             evidence: Default::default(),
         }],
         reporter_identity: None,
+        channel_message_id: None,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Intake {
     pub address: Option<String>,
     pub channel: Channel,
     pub photos: Vec<NewPhoto>,
+    /// The channel's id of the message, when it has one: a redelivery files nothing new.
+    pub message_id: Option<String>,
 }
 
 pub const MIN_DESCRIPTION: usize = 10;
@@ -171,6 +173,7 @@ async fn file(state: &AppState, filer: Filer<'_>, intake: Intake) -> ApiResult<R
         submitted_by_role: Role::Citizen,
         photos: intake.photos,
         reporter_identity: None,
+        channel_message_id: intake.message_id,
     };
     let report = match filer {
         Filer::Account(submitter) => NewReport {

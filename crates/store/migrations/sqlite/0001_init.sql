@@ -173,3 +173,11 @@ CREATE TABLE api_keys (
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
 );
+
+-- Which channel message each report came from: a message delivered twice files one report.
+CREATE TABLE channel_messages (
+    channel    TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    report_id  INTEGER NOT NULL REFERENCES reports(id),
+    PRIMARY KEY (channel, message_id)
+) WITHOUT ROWID;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::ToSql;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use aduan_domain::Coordinates;
 use aduan_domain::message::{Message, NewMessage};
@@ -122,6 +122,22 @@ fn insert_report(
     local_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<Report> {
+    // A redelivered message: answer with the report it filed the first time. The single
+    // writer makes check-then-insert atomic, so concurrent retries also file one report.
+    if let Some(message_id) = &new.channel_message_id {
+        let filed: Option<i64> = conn
+            .prepare_cached(
+                "SELECT report_id FROM channel_messages WHERE channel = ?1 AND message_id = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![new.channel.code(), message_id], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(StoreError::other)?;
+        if let Some(id) = filed {
+            return select_report(conn, "r.id = ?1", &id);
+        }
+    }
     // Keep the precision the database keeps, so the answer equals what is read back.
     let now = rows::instant(micros(now))?;
     let ticket = next_ticket(conn, prefix, local_date)?;
@@ -150,6 +166,13 @@ fn insert_report(
     })
     .map_err(StoreError::other)?;
     let id = ReportId(conn.last_insert_rowid());
+    if let Some(message_id) = &new.channel_message_id {
+        conn.prepare_cached(
+            "INSERT INTO channel_messages (channel, message_id, report_id) VALUES (?1, ?2, ?3)",
+        )
+        .and_then(|mut s| s.execute(params![new.channel.code(), message_id, id.0]))
+        .map_err(StoreError::other)?;
+    }
     conn.prepare_cached(
         "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity)
          VALUES (?1, ?2, ?3, ?4)",

@@ -54,6 +54,7 @@ macro_rules! store_contract_tests {
             api_keys_are_found_by_hash_and_names_are_unique,
             sealed_reporter_identity_without_an_account_is_revealed,
             offset_and_states_select_pages,
+            a_redelivered_message_files_one_report,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -78,7 +79,9 @@ pub use jurisdiction::*;
 mod listing;
 pub use listing::*;
 mod messages;
+mod redelivery;
 pub use messages::*;
+pub use redelivery::*;
 mod resilience;
 pub use resilience::*;
 mod submission;
@@ -203,6 +206,7 @@ fn report_at(
         },
         photos: vec![],
         reporter_identity: None,
+        channel_message_id: None,
     }
 }
 

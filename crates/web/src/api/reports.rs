@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -81,10 +81,28 @@ fn default_channel(role: Role) -> Channel {
     }
 }
 
+/// A client's `Idempotency-Key`, scoped to the account that sent it so no one can reach
+/// another account's report by guessing keys.
+fn idempotency_key(headers: &HeaderMap, actor: &Actor) -> ApiResult<Option<String>> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| ApiError::invalid("Idempotency-Key", "1-128 visible ASCII characters"))?;
+    Ok(Some(format!("account-{}:{key}", actor.user.0)))
+}
+
 /// File a report. JSON, or multipart/form-data with a `report` JSON part and up to five
 /// `photo` parts (JPEG, PNG or WebP). Every report starts private and `waiting` at the
-/// office of the kelurahan where it is.
+/// office of the kelurahan where it is. With an `Idempotency-Key` header, a retry of the
+/// same submission answers with the report filed the first time instead of a second one.
 #[utoipa::path(post, path = "/reports", tag = "reports", request_body = SubmitReportRequest,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Makes retries safe: the same key files one report")),
     responses((status = 201, body = ReportView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -92,9 +110,11 @@ fn default_channel(role: Role) -> Channel {
 pub async fn submit_report(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    headers: HeaderMap,
     body: JsonWithPhotos,
 ) -> ApiResult<impl IntoResponse> {
     let actor = signed_in.actor();
+    let message_id = idempotency_key(&headers, &actor)?;
     let req: SubmitReportRequest = body.parse()?;
     let channel = match req.channel.as_deref() {
         None => default_channel(actor.role),
@@ -109,10 +129,12 @@ pub async fn submit_report(
         address: req.address,
         channel,
         photos: accept_photos(body.photos, Provenance::Reporter).await?,
+        message_id,
     };
-    let with_photos = !intake.photos.is_empty();
+    // A retry may answer with an earlier report that has photos and history: read it back.
+    let read_back = !intake.photos.is_empty() || intake.message_id.is_some();
     let report = service::submit(&state, &actor, intake).await?;
-    let view = if with_photos {
+    let view = if read_back {
         full_view(&state, &report, Some(&actor)).await?
     } else {
         // A new report without photos has none stored and nothing merged into it yet:

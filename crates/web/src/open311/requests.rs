@@ -329,6 +329,8 @@ pub async fn create(
         address: params.owned("address_string"),
         channel: Channel::Open311,
         photos,
+        // GeoReport v2 carries no message id; clients that retry get a second report.
+        message_id: None,
     };
     let report = service::submit_from_app(state, sealed, intake).await?;
     let item = Value::Obj(vec![

@@ -204,6 +204,16 @@ impl Client {
         self.post_json("/reports", body).await
     }
 
+    /// Submit with an `Idempotency-Key` header, as a mobile app retrying would.
+    pub async fn submit_report_once(&self, body: &Value, key: &str) -> Resp {
+        let req = self
+            .http
+            .post(self.api("/reports"))
+            .header("Idempotency-Key", key)
+            .json(body);
+        self.send(req).await
+    }
+
     pub async fn submit_with_photos(&self, body: &Value, photos: Vec<Vec<u8>>) -> Resp {
         self.post_multipart("/reports", "report", body, photos)
             .await
