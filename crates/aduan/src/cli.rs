@@ -40,6 +40,9 @@ pub enum Command {
     /// Manage the API keys of third-party apps (Open311 clients such as Qlue).
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// File reports from messages that arrived through a channel.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
     /// Measure reports/s and latency over HTTP at high concurrency, then check that every
     /// acknowledged report survived a crash. Build with `--release` first.
     Bench(BenchArgs),
@@ -115,4 +118,21 @@ pub enum JurisdictionCommand {
 pub enum ApiKeyCommand {
     /// Issue a key for the app NAME and print it once (only its hash is stored).
     Create { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IngestCommand {
+    /// File each `.eml` file (an RFC 5322 message) as a report; a message filed before
+    /// (same Message-ID) files nothing new.
+    Email(IngestEmailArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IngestEmailArgs {
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The key that seals reporters' identities: the same one `aduan serve` uses (else the
+    /// `identity.key` file in the data dir).
+    #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
+    pub identity_key: Option<String>,
 }

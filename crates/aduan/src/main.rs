@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod demo;
 mod import;
+mod ingest;
 mod keys;
 mod serve;
 
@@ -17,7 +18,7 @@ use tracing_subscriber::EnvFilter;
 use aduan_store::Store;
 use aduan_store::sqlite::SqliteStore;
 
-use cli::{ApiKeyCommand, Cli, Command, JurisdictionCommand, RegionsCommand};
+use cli::{ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, RegionsCommand};
 
 /// mimalloc: many small allocations per request, from both cores at once.
 #[global_allocator]
@@ -63,6 +64,9 @@ async fn main() -> anyhow::Result<()> {
             println!("API key for {name}: {key}");
             println!("Keep it now: aduan stores only its hash and cannot show it again.");
             Ok(())
+        }
+        Command::Ingest(IngestCommand::Email(args)) => {
+            ingest::email(open()?, &data_dir, args).await
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {
             let store = open()?;

@@ -27,6 +27,14 @@ pub struct Settings {
     /// any `jurisdiction_id` is refused and clients omit it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open311_jurisdiction_id: Option<String>,
+    /// The category of a report whose channel carries none (e-mail) until free-text triage
+    /// exists; such channels are refused while it is unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_category: Option<CategoryCode>,
+    /// The region whose office receives reports whose channel carries no place (e-mail),
+    /// until triage places them: the intake desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_region: Option<RegionCode>,
 }
 
 /// "Every kelurahan has a Kantor Kelurahan": the code and name of the office for a region,
@@ -302,6 +310,8 @@ mod tests {
                     name: "Kantor Kecamatan {name}".into(),
                 }],
                 open311_jurisdiction_id: None,
+                default_category: None,
+                default_region: None,
             },
             regions: vec![
                 region("31.74", "Jakarta Selatan"),

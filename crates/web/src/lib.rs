@@ -5,6 +5,7 @@ pub mod api;
 mod auth;
 mod body;
 mod catalog;
+pub mod email;
 mod error;
 mod extract;
 pub mod media;

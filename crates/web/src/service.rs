@@ -54,8 +54,8 @@ fn channel_allowed(role: Role, channel: Channel) -> bool {
 enum Filer<'a> {
     /// A signed-in citizen for themself, or an operator at a desk.
     Account(&'a Actor),
-    /// A third-party app (Open311) for a citizen without an account here, with the
-    /// identity the app gave, already sealed.
+    /// A third-party app (Open311) or an e-mail for a citizen without an account here,
+    /// with the identity the channel gave, already sealed.
     App { sealed_identity: Option<Vec<u8>> },
 }
 
@@ -79,18 +79,18 @@ pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiR
     file(state, Filer::Account(submitter), intake).await
 }
 
-/// File a report that a third-party app (an Open311 client holding an API key) sends for a
-/// citizen. The report has no reporter account; `sealed_identity` is what the app told us
-/// about the citizen, sealed with [`AppState::sealer`], or `None`.
+/// File a report that arrives for a citizen without an account here: from a third-party
+/// app (an Open311 client holding an API key) or by e-mail. `sealed_identity` is what the
+/// channel told us about the citizen, sealed with [`AppState::sealer`], or `None`.
 pub async fn submit_from_app(
     state: &AppState,
     sealed_identity: Option<Vec<u8>>,
     intake: Intake,
 ) -> ApiResult<Report> {
-    if intake.channel != Channel::Open311 {
+    if !matches!(intake.channel, Channel::Open311 | Channel::Email) {
         return Err(ApiError::invalid(
             "channel",
-            "third-party apps file through open311",
+            "reports without an account arrive through open311 or email",
         ));
     }
     file(state, Filer::App { sealed_identity }, intake).await

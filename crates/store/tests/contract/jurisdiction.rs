@@ -40,6 +40,8 @@ pub fn jakarta() -> JurisdictionData {
                 name: "Kecamatan {name}".into(),
             }],
             open311_jurisdiction_id: Some("jakarta.go.id".into()),
+            default_category: None,
+            default_region: None,
         },
         regions: vec![
             region_of(

@@ -54,6 +54,8 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub store: Arc<dyn Store>,
+    /// The state the server runs on, for tests that call the services directly.
+    pub state: AppState,
     names: AtomicU32,
     staff_hash: OnceCell<String>,
     _dir: TempDir,
@@ -99,12 +101,13 @@ impl TestApp {
         let catalog = Catalog::load(&store).await.expect("load the catalog");
         let store: Arc<dyn Store> = Arc::new(store);
         let state = AppState::new(Arc::clone(&store), catalog, config);
+        let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
         tokio::spawn(async move {
-            axum::serve(listener, aduan_web::app(state))
+            axum::serve(listener, aduan_web::app(served))
                 .await
                 .expect("serve");
         });
@@ -113,6 +116,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             http: reqwest::Client::new(),
             store,
+            state,
             names: AtomicU32::new(0),
             staff_hash: OnceCell::new(),
             _dir: dir,
