@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// and never beside backups of the database.
     #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
     pub identity_key: Option<String>,
+    /// Shared secret that signs inbound mail posted to `/channels/email/inbound`
+    /// (`X-Aduan-Signature: sha256=<hmac>`); without it that webhook is off.
+    #[arg(long, env = "ADUAN_EMAIL_WEBHOOK_SECRET", hide_env_values = true)]
+    pub email_webhook_secret: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -7,7 +7,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use aduan_store::Store;
-use aduan_web::{AppState, Catalog, WebConfig};
+use aduan_web::{AppState, Catalog, WebConfig, WebhookSecret};
 
 use crate::cli::ServeArgs;
 use crate::config;
@@ -30,6 +30,11 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let config = WebConfig {
         secure_cookies: !args.insecure_cookies,
         identity_key,
+        email_webhook_secret: args
+            .email_webhook_secret
+            .clone()
+            .filter(|s| !s.is_empty())
+            .map(WebhookSecret),
         ..WebConfig::default()
     };
     let state = AppState::new(Arc::clone(&store), catalog, config);

@@ -2,5 +2,6 @@
 //! turns what arrives into the one normalized intake (see DESIGN.md, "Channels").
 
 pub mod email;
+pub mod signature;
 
 pub use email::{EmailError, InboundEmail, parse_email};

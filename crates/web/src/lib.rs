@@ -8,6 +8,7 @@ mod catalog;
 pub mod email;
 mod error;
 mod extract;
+mod inbound;
 pub mod media;
 mod open311;
 mod pages;
@@ -33,7 +34,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{hash_password, token_hash};
 pub use catalog::{Catalog, CatalogError};
 pub use error::{ApiError, ApiResult};
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, WebConfig, WebhookSecret};
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .nest("/open311/v2", open311::router())
         .merge(pages::router())
+        .merge(inbound::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -19,6 +19,18 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Seals reporters' identities at rest; kept outside the database.
     pub identity_key: IdentityKey,
+    /// Shared secret of the inbound-mail webhook; without one the webhook is off.
+    pub email_webhook_secret: Option<WebhookSecret>,
+}
+
+/// A webhook's shared secret; never printed.
+#[derive(Clone)]
+pub struct WebhookSecret(pub String);
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(<redacted>)")
+    }
 }
 
 impl Default for WebConfig {
@@ -28,6 +40,7 @@ impl Default for WebConfig {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             max_body_bytes: 40 * 1024 * 1024,
             identity_key: IdentityKey::generate(),
+            email_webhook_secret: None,
         }
     }
 }

@@ -176,7 +176,8 @@ fn ascii(tag: Tag, text: &str) -> Field {
 
 /// A photo whose EXIF carries `description`, a GPS position south and east given as
 /// (degrees, minutes, hundredths of seconds), and `taken` ("YYYY:MM:DD HH:MM:SS").
-/// `place` names what the coordinates look like once in degrees (e.g. "6.26145").
+/// `place` names what the coordinates look like once in degrees, with enough digits (e.g.
+/// "6.2614527") that a log line's timing cannot match them by chance.
 pub fn exif_photo(
     description: &str,
     lat: (u32, u32, u32),

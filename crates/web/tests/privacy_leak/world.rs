@@ -253,14 +253,14 @@ pub async fn build() -> World {
         (6, 15, 4123),
         (106, 50, 1111),
         "2019:07:14 05:43:21",
-        ["6.26145", "106.83641"],
+        ["6.2614527", "106.8364194"],
     );
     let b_photo = exif_photo(
         &format!("exif-kanari-{}", canary::unique_digits()),
         (6, 21, 1717),
         (106, 47, 2929),
         "2018:03:09 22:10:05",
-        ["6.35476", "106.79146"],
+        ["6.3547694", "106.7914694"],
     );
     let doc_photo: ExifPhoto = exif_photo(
         &format!("exif-dokumentasi-{}", canary::unique_digits()),
