@@ -59,6 +59,18 @@ fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
     panic!("aduan exited before listening: {:?}", server.banner);
 }
 
+/// GET `url` with a bearer token and read the JSON answer.
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    http.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
 async fn login(http: &reqwest::Client, base: &str, username: &str) -> String {
     let resp: Value = http
         .post(format!("{base}/api/v1/auth/login"))
@@ -110,29 +122,13 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
         ("warga", "citizen"),
     ] {
         let token = login(&http, &base, username).await;
-        let me: Value = http
-            .get(format!("{base}/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("me")
-            .json()
-            .await
-            .expect("me body");
+        let me: Value = get_json(&http, &format!("{base}/api/v1/me"), &token).await;
         assert_eq!(me["role"], role, "{username}: {me}");
     }
 
     // The jurisdiction-wide coordinator sees the sample reports: one in every state.
     let token = login(&http, &base, "koordinator").await;
-    let list: Value = http
-        .get(format!("{base}/api/v1/reports?limit=200"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("list body");
+    let list: Value = get_json(&http, &format!("{base}/api/v1/reports?limit=200"), &token).await;
     let mut states: Vec<&str> = list["items"]
         .as_array()
         .expect("items")
@@ -204,15 +200,7 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
         .await
         .expect("read back");
     assert_eq!(report.status(), 200);
-    let me: Value = http
-        .get(format!("{}/api/v1/me", again.base))
-        .bearer_auth(&warga)
-        .send()
-        .await
-        .expect("me")
-        .json()
-        .await
-        .expect("me body");
+    let me: Value = get_json(&http, &format!("{}/api/v1/me", again.base), &warga).await;
     assert_eq!(me["display_name"], "Warga Jakarta", "{me}");
     drop(again);
 }

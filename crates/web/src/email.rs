@@ -54,7 +54,7 @@ pub async fn submit_email(state: &AppState, mail: InboundEmail) -> ApiResult<Rep
         photos,
         message_id: Some(mail.message_id),
     };
-    service::submit_from_app(state, Some(sealed), intake).await
+    service::submit_without_account(state, Some(sealed), intake).await
 }
 
 /// The attached images, cleaned; one that cannot be read (or an unsupported kind) is left

@@ -82,7 +82,7 @@ pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiR
 /// File a report that arrives for a citizen without an account here: from a third-party
 /// app (an Open311 client holding an API key) or by e-mail. `sealed_identity` is what the
 /// channel told us about the citizen, sealed with [`AppState::sealer`], or `None`.
-pub async fn submit_from_app(
+pub async fn submit_without_account(
     state: &AppState,
     sealed_identity: Option<Vec<u8>>,
     intake: Intake,

@@ -1,6 +1,6 @@
 //! What every handler shares: the store, the loaded jurisdiction and the web settings.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aduan_store::Store;
@@ -48,7 +48,7 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    catalog: Arc<RwLock<Arc<Catalog>>>,
+    catalog: Arc<Catalog>,
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
     pub sessions: Arc<SessionCache>,
@@ -58,27 +58,15 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: WebConfig) -> Self {
         Self {
             store,
-            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            catalog: Arc::new(catalog),
             sealer: Sealer::new(&config.identity_key),
             sessions: Arc::new(SessionCache::default()),
             config: Arc::new(config),
         }
     }
 
-    /// The jurisdiction as loaded now; cheap to call per request.
+    /// The jurisdiction loaded at start; cheap to call per request.
     pub fn catalog(&self) -> Arc<Catalog> {
-        match self.catalog.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// Swap in a reloaded jurisdiction (after an import or an admin change).
-    pub fn replace_catalog(&self, catalog: Catalog) {
-        let fresh = Arc::new(catalog);
-        match self.catalog.write() {
-            Ok(mut guard) => *guard = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
+        Arc::clone(&self.catalog)
     }
 }

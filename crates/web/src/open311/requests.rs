@@ -332,7 +332,7 @@ pub async fn create(
         // GeoReport v2 carries no message id; clients that retry get a second report.
         message_id: None,
     };
-    let report = service::submit_from_app(state, sealed, intake).await?;
+    let report = service::submit_without_account(state, sealed, intake).await?;
     let item = Value::Obj(vec![
         ("service_request_id", Value::text(report.ticket.to_string())),
         ("service_notice", Value::text(SERVICE_NOTICE)),
