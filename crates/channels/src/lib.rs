@@ -1,7 +1,18 @@
 //! The channels: parsing, verifying and formatting each channel's messages, so every channel
-//! turns what arrives into the one normalized intake (see DESIGN.md, "Channels").
+//! turns what arrives into the one normalized intake (see DESIGN.md, "Channels"), and
+//! delivering the answers back on the channel the citizen used.
 
+pub mod config;
 pub mod email;
+pub mod inbound;
+pub mod lapor;
+pub mod meta;
+pub mod outbound;
 pub mod signature;
+pub mod sms;
+pub mod twitter;
+pub mod whatsapp;
 
+pub use config::ChannelsConfig;
 pub use email::{EmailError, InboundEmail, parse_email};
+pub use inbound::{GeoPoint, InboundError, InboundMessage, MediaRef, ReplyRoute, Sender};

@@ -31,4 +31,8 @@ pub struct Category {
     pub responsible_unit: UnitCode,
     #[serde(default)]
     pub sla: SlaTargets,
+    /// Words (Indonesian, lower case) that point free text to this category, for triage of
+    /// messages that arrive without one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
 }

@@ -333,6 +333,7 @@ mod tests {
                 name_en: "Roads".into(),
                 responsible_unit: UnitCode::parse("dinas-bm").unwrap(),
                 sla: SlaTargets::default(),
+                keywords: Vec::new(),
             }],
         }
     }

@@ -53,12 +53,14 @@ fn upsert_unit(conn: &Connection, unit: &Unit) -> StoreResult<()> {
 
 fn upsert_category(conn: &Connection, c: &Category) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO categories (code, name, name_en, responsible_unit, coordination_hours, completion_hours)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO categories (code, name, name_en, responsible_unit, coordination_hours,
+             completion_hours, keywords)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
              responsible_unit = excluded.responsible_unit,
              coordination_hours = excluded.coordination_hours,
-             completion_hours = excluded.completion_hours",
+             completion_hours = excluded.completion_hours,
+             keywords = excluded.keywords",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -67,7 +69,8 @@ fn upsert_category(conn: &Connection, c: &Category) -> StoreResult<()> {
             c.name_en,
             c.responsible_unit.as_str(),
             c.sla.coordination_hours,
-            c.sla.completion_hours
+            c.sla.completion_hours,
+            serde_json::to_string(&c.keywords).unwrap_or_else(|_| "[]".into()),
         ])
     })
     .map_err(StoreError::other)?;
@@ -136,7 +139,8 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
         .collect::<StoreResult<Vec<_>>>()?;
     let mut stmt = conn
         .prepare(
-            "SELECT code, name, name_en, responsible_unit, coordination_hours, completion_hours
+            "SELECT code, name, name_en, responsible_unit, coordination_hours, completion_hours,
+                 keywords
              FROM categories ORDER BY name",
         )
         .map_err(StoreError::other)?;
@@ -149,12 +153,15 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
                 r.get::<_, String>(3)?,
                 r.get::<_, u32>(4)?,
                 r.get::<_, u32>(5)?,
+                r.get::<_, String>(6)?,
             ))
         })
         .map_err(StoreError::other)?
         .map(|row| {
-            let (code, name, name_en, unit, coordination_hours, completion_hours) =
+            let (code, name, name_en, unit, coordination_hours, completion_hours, keywords) =
                 row.map_err(StoreError::other)?;
+            let keywords: Vec<String> =
+                serde_json::from_str(&keywords).map_err(|_| corrupt("keywords", &code))?;
             Ok(Category {
                 code: CategoryCode::parse(&code).map_err(|_| corrupt("category", &code))?,
                 name,
@@ -164,6 +171,7 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
                     coordination_hours,
                     completion_hours,
                 },
+                keywords,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

@@ -7,7 +7,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{StoreError, StoreResult};
 
 /// `(version, sql)`, oldest first. Never edit a released migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_channels.sql")),
+];
 
 /// Bring the schema up to date. The version is read and every pending migration applied in
 /// one write transaction, so two processes opening a new file at once cannot both apply the

@@ -95,6 +95,7 @@ pub fn jakarta() -> JurisdictionData {
                 name_en: "Roads".into(),
                 responsible_unit: unit("dinas-bina-marga"),
                 sla: SlaTargets::default(),
+                keywords: vec!["jalan rusak".into(), "lubang".into()],
             },
             Category {
                 code: category("sampah"),
@@ -105,6 +106,7 @@ pub fn jakarta() -> JurisdictionData {
                     coordination_hours: 3,
                     completion_hours: 48,
                 },
+                keywords: Vec::new(),
             },
         ],
     }

@@ -1,0 +1,227 @@
+//! Delivering answers to citizens on the channel they wrote through, and fetching the photos
+//! they sent. One [`Deliverer`] holds the HTTP clients and the SMTP transport built from
+//! [`ChannelsConfig`]; [`Deliverer::deliver`] sends one [`Outgoing`] answer and
+//! [`Deliverer::fetch_media`] downloads one [`MediaRef`].
+//!
+//! Each channel's call is documented in its module: [`email`] (SMTP), [`sms`] (Twilio),
+//! [`whatsapp`] (Cloud API, or Twilio), [`x`] (X v2 API), [`meta`] (Facebook and Instagram
+//! through the Graph API), [`lapor`] (LAPOR! status push) and [`media`].
+//!
+//! Failures are sorted for the outbox: [`DeliveryError::Temporary`] (try again later),
+//! [`DeliveryError::Permanent`] (dead letter) and [`DeliveryError::NotConfigured`] (keep the
+//! message until the channel is configured). Their messages are logged and shown to admins,
+//! so they never carry the citizen's address or the text: only the channel, the HTTP status
+//! or SMTP code, and the provider's error code.
+
+use std::time::Duration;
+
+use aduan_domain::Channel;
+
+use crate::config::ChannelsConfig;
+use crate::inbound::{MediaRef, ReplyRoute};
+
+pub mod email;
+mod http;
+pub mod lapor;
+pub mod media;
+pub mod meta;
+pub mod sms;
+pub mod whatsapp;
+pub mod x;
+
+#[cfg(test)]
+mod tests;
+
+/// How long one API call may take (connecting, sending, answering).
+const API_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one media download may take in all (photos can be several megabytes).
+const MEDIA_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many redirects a media download follows.
+const MAX_REDIRECTS: usize = 5;
+
+/// One answer to one citizen, already composed (Indonesian first, then English) and
+/// already checked against the privacy rules by the caller.
+#[derive(Clone)]
+pub struct Outgoing {
+    /// Where: channel + address (+ in_reply_to, public).
+    pub route: ReplyRoute,
+    /// The ticket the answer is about, e.g. `JK2611280001`.
+    pub ticket: String,
+    /// The e-mail subject (other channels have none).
+    pub subject: String,
+    /// The message body.
+    pub text: String,
+    /// Set for LAPOR! status pushes.
+    pub status: Option<StatusChange>,
+    /// Stable per outbox message, for idempotency (the e-mail Message-ID, logging).
+    pub key: String,
+}
+
+/// Never print the address or the text.
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("channel", &self.route.channel)
+            .field("public", &self.route.public)
+            .field("ticket", &self.ticket)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A report's change of state, as LAPOR! is told about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The state's code, e.g. `in_progress`.
+    pub state: String,
+    /// The state's Indonesian label, e.g. `Sedang ditangani`.
+    pub label: String,
+    pub note: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Why an answer was not delivered (or a photo not fetched). The message never names the
+/// citizen nor quotes the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// Worth trying again later (timeouts, connection errors, 5xx, 408, 429).
+    #[error("temporary failure: {0}")]
+    Temporary(String),
+    /// Trying again will not help (other 4xx, bad address, the channel is not configured…).
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+    /// The channel has no configuration: keep the message until it is configured.
+    #[error("the {0} channel is not configured")]
+    NotConfigured(&'static str),
+}
+
+/// A downloaded photo.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FetchedMedia {
+    pub bytes: Vec<u8>,
+    /// The `image/*` type the channel served (or declared).
+    pub content_type: Option<String>,
+}
+
+impl std::fmt::Debug for FetchedMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchedMedia")
+            .field("bytes", &self.bytes.len())
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+/// Delivers answers and fetches media with the channels' configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct Deliverer {
+    config: ChannelsConfig,
+    /// API calls: no redirects followed.
+    api: reqwest::Client,
+    /// Media downloads: a few redirects, http(s) only.
+    media: reqwest::Client,
+    smtp: Option<email::Smtp>,
+}
+
+/// Never print secrets.
+impl std::fmt::Debug for Deliverer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deliverer")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deliverer {
+    /// Builds the HTTP clients (10 s timeouts; 30 s for a whole media download) and, when
+    /// e-mail is configured, the SMTP transport. Fails on an unusable SMTP configuration
+    /// (a From address that does not parse, a host TLS cannot be set up for).
+    pub fn new(config: &ChannelsConfig) -> Result<Self, DeliveryError> {
+        let user_agent = concat!("aduan/", env!("CARGO_PKG_VERSION"));
+        let api = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(API_TIMEOUT)
+            .timeout(API_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|_| DeliveryError::Permanent("cannot build the HTTP client".into()))?;
+        let media = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(API_TIMEOUT)
+            .timeout(MEDIA_TIMEOUT)
+            .redirect(media::redirect_policy(MAX_REDIRECTS))
+            .build()
+            .map_err(|_| DeliveryError::Permanent("cannot build the HTTP client".into()))?;
+        let smtp = config
+            .smtp
+            .as_ref()
+            .map(|smtp| email::Smtp::new(smtp, API_TIMEOUT))
+            .transpose()?;
+        Ok(Self {
+            config: config.clone(),
+            api,
+            media,
+            smtp,
+        })
+    }
+
+    /// Sends one answer on its route's channel.
+    pub async fn deliver(&self, message: &Outgoing) -> Result<(), DeliveryError> {
+        let channel = message.route.channel;
+        let result = match channel {
+            Channel::Email => match &self.smtp {
+                Some(smtp) => smtp.send(message).await,
+                None => Err(DeliveryError::NotConfigured(channel.code())),
+            },
+            Channel::Sms => match &self.config.twilio {
+                Some(twilio) => sms::send(&self.api, twilio, message).await,
+                None => Err(DeliveryError::NotConfigured(channel.code())),
+            },
+            Channel::Whatsapp => {
+                whatsapp::send(
+                    &self.api,
+                    self.config.whatsapp.as_ref(),
+                    self.config.twilio.as_ref(),
+                    message,
+                )
+                .await
+            }
+            Channel::Twitter => match &self.config.x {
+                Some(x) => x::send(&self.api, x, message).await,
+                None => Err(DeliveryError::NotConfigured(channel.code())),
+            },
+            Channel::Facebook | Channel::Instagram | Channel::GovernorSocial => {
+                match &self.config.meta {
+                    Some(meta) => meta::send(&self.api, meta, message).await,
+                    None => Err(DeliveryError::NotConfigured(channel.code())),
+                }
+            }
+            Channel::Lapor => match &self.config.lapor {
+                Some(lapor) => lapor::send(&self.api, lapor, message).await,
+                None => Err(DeliveryError::NotConfigured(channel.code())),
+            },
+            other => Err(DeliveryError::Permanent(format!(
+                "no outbound delivery for {}",
+                other.code()
+            ))),
+        };
+        match &result {
+            Ok(()) => {
+                tracing::debug!(channel = channel.code(), key = %message.key, "answer delivered")
+            }
+            Err(error) => {
+                tracing::debug!(channel = channel.code(), key = %message.key, %error, "answer not delivered");
+            }
+        }
+        result
+    }
+
+    /// Downloads a photo the citizen sent: at most `max_bytes`, `image/*` only.
+    pub async fn fetch_media(
+        &self,
+        media: &MediaRef,
+        max_bytes: usize,
+    ) -> Result<FetchedMedia, DeliveryError> {
+        media::fetch(&self.media, &self.config, media, max_bytes).await
+    }
+}
