@@ -74,6 +74,10 @@ pub struct ServeArgs {
     /// (`X-Aduan-Signature: sha256=<hmac>`); without it that webhook is off.
     #[arg(long, env = "ADUAN_EMAIL_WEBHOOK_SECRET", hide_env_values = true)]
     pub email_webhook_secret: Option<String>,
+    /// JSON file with each messaging and social channel's secrets and endpoints (SMTP,
+    /// Twilio, WhatsApp, X, Meta, LAPOR!); see README "Channels". Channels left out are off.
+    #[arg(long = "channels", env = "ADUAN_CHANNELS", value_name = "FILE")]
+    pub channels: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

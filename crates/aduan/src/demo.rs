@@ -136,6 +136,7 @@ impl Samples<'_> {
                 photos: Vec::new(),
                 message_id: None,
             },
+            service::ReporterContact::default(),
         )
         .await
         .map_err(err)?;

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use aduan_channels::ChannelsConfig;
+use aduan_channels::outbound::Deliverer;
 use aduan_store::Store;
+use aduan_web::outbox::{OutboxWorker, RetryPolicy};
 use aduan_web::{AppState, Catalog, WebConfig, WebhookSecret};
 
 use crate::cli::ServeArgs;
@@ -27,8 +30,22 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let catalog = Catalog::load(store.as_ref())
         .await
         .context("loading the jurisdiction")?;
+    let channels = match &args.channels {
+        Some(path) => {
+            let raw = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            ChannelsConfig::from_json(&raw)
+                .with_context(|| format!("{} is not a valid channels file", path.display()))?
+        }
+        None => ChannelsConfig::default(),
+    };
+    let deliverer = Arc::new(
+        Deliverer::new(&channels)
+            .map_err(|e| anyhow::anyhow!("cannot set up the channels' delivery: {e}"))?,
+    );
     let config = WebConfig {
         secure_cookies: !args.insecure_cookies,
+        channels,
         identity_key,
         email_webhook_secret: args
             .email_webhook_secret
@@ -57,9 +74,18 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     // Scripts (the benchmark, tests) read this line to find the port.
     println!("aduan listening on http://{address}");
     tracing::info!(%address, "serving");
+    let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+    let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
+    let worker = tokio::spawn(worker.run(worker_stopped));
     axum::serve(listener, aduan_web::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // What the worker holds now is claimed with a lease: if it does not finish, another
+    // start picks it up when the lease runs out.
+    let _ = stop_worker.send(true);
+    if let Err(e) = worker.await {
+        tracing::error!(error = %e, "the outbox worker stopped abnormally");
+    }
     tracing::info!("stopped");
     Ok(())
 }

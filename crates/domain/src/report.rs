@@ -126,6 +126,38 @@ pub struct NewReport {
     /// The channel's own id of the message this report came from: a second delivery of the
     /// same message (a retry) files nothing new and answers with the first report.
     pub channel_message_id: Option<String>,
+    /// How to answer the reporter on their channel (a phone number, an X user id, a LAPOR!
+    /// tracking id…), already sealed like the identity; `None` when the channel has no way
+    /// back or the reporter has an account here (they read the app).
+    pub reply_route: Option<Vec<u8>>,
+    /// A stable, opaque key of who reported, for counting distinct reporters per channel
+    /// without identity: a keyed hash of the channel address. Accounts count by account.
+    pub reporter_key: Option<String>,
+    /// Photos the channel holds for us (a WhatsApp media id, a Twilio media URL), fetched
+    /// after filing and attached to the report.
+    pub fetch_media: Vec<MediaFetch>,
+    /// What free-text triage suggested, for a report from a channel that carries no
+    /// category or place; it waits in the coordinators' triage queue until confirmed.
+    pub triage: Option<TriageMark>,
+}
+
+/// A photo to fetch from the report's channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaFetch {
+    /// A URL or the channel's media id.
+    pub reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+/// Free-text triage's suggestion for a report, kept until a coordinator confirms or
+/// corrects it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriageMark {
+    pub category: Option<CategoryCode>,
+    /// 0 to 1; 0 when nothing pointed to a category.
+    pub confidence: f32,
+    pub region: Option<RegionCode>,
 }
 
 /// One line of a report's history.

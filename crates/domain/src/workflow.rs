@@ -87,6 +87,24 @@ impl ActionKind {
         Self::MakePrivate,
     ];
 
+    /// Whether a reporter who filed through a channel (SMS, WhatsApp, X, e-mail, LAPOR!) is
+    /// told of this step on that channel: the receipt with the ticket, and each change a
+    /// citizen cares about. Internal routing and the validation loop are not sent (they
+    /// show in the app's history); nor are visibility flips, which the reporter makes.
+    pub fn tells_reporter(self) -> bool {
+        matches!(
+            self,
+            Self::Submit
+                | Self::Accept
+                | Self::Dispose
+                | Self::Schedule
+                | Self::Validate
+                | Self::Reject
+                | Self::MarkDuplicate
+                | Self::Refer
+        )
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Submit => "submit",

@@ -78,6 +78,8 @@ impl IdentityKey {
 #[derive(Clone)]
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
+    /// Keys the reporter keys (an HMAC key, kept apart from the cipher by its label).
+    key: [u8; 32],
 }
 
 const NONCE: usize = 24;
@@ -86,21 +88,33 @@ impl Sealer {
     pub fn new(key: &IdentityKey) -> Self {
         Self {
             cipher: XChaCha20Poly1305::new(Key::from_slice(&key.0)),
+            key: key.0,
         }
     }
 
     pub fn seal(&self, identity: &Identity) -> StoreResult<Vec<u8>> {
         let plain = serde_json::to_vec(identity).map_err(StoreError::other)?;
+        self.seal_bytes(&plain)
+    }
+
+    /// Seal any identifying value (a reply route's JSON) the same way as an identity.
+    pub fn seal_bytes(&self, plain: &[u8]) -> StoreResult<Vec<u8>> {
         let mut nonce = [0u8; NONCE];
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(XNonce::from_slice(&nonce), plain)
             .map_err(|_| StoreError::other("cannot seal an identity"))?;
         Ok([nonce.as_slice(), &sealed].concat())
     }
 
     pub fn open(&self, sealed: &[u8]) -> StoreResult<Identity> {
+        let plain = self.open_bytes(sealed)?;
+        serde_json::from_slice(&plain).map_err(StoreError::other)
+    }
+
+    /// Open what [`Sealer::seal_bytes`] sealed.
+    pub fn open_bytes(&self, sealed: &[u8]) -> StoreResult<Vec<u8>> {
         if sealed.len() < NONCE {
             return Err(StoreError::other("a sealed identity is truncated"));
         }
@@ -109,7 +123,27 @@ impl Sealer {
             .cipher
             .decrypt(XNonce::from_slice(nonce), body)
             .map_err(|_| StoreError::other("cannot open a sealed identity: wrong identity key?"))?;
-        serde_json::from_slice(&plain).map_err(StoreError::other)
+        Ok(plain)
+    }
+
+    /// A stable, opaque key for "the same person on this channel", for counting distinct
+    /// reporters without identity: an HMAC-SHA256 of the channel and address under the
+    /// identity key, so it cannot be reversed (or even checked against a guessed number)
+    /// without the key.
+    pub fn reporter_key(&self, channel: &str, address: &str) -> String {
+        use hmac::Mac;
+        let digest = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.key) {
+            Ok(mut mac) => {
+                mac.update(b"aduan reporter key\0");
+                mac.update(channel.as_bytes());
+                mac.update(b"\0");
+                mac.update(address.trim().to_lowercase().as_bytes());
+                mac.finalize().into_bytes().to_vec()
+            }
+            Err(_) => Vec::new(),
+        };
+        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        format!("{channel}:{hex}")
     }
 }
 

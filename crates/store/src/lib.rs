@@ -13,15 +13,16 @@ use chrono::{DateTime, Utc};
 
 use aduan_domain::location::Boundary;
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{NewReport, PhotoInfo, Report, TimelineEntry};
+use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
 use aduan_domain::ticket::{Ticket, TicketPrefix};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{JurisdictionData, ReportId, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, ApiKey, Credentials, IdentityAccess, NewUser, ReportPage, ReportQuery,
-    ReportScope, Session, User,
+    ActionRecord, ApiKey, ChannelCount, Credentials, IdentityAccess, NewUser, OutboxEntry,
+    OutboxItem, OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope,
+    Session, TriageDecision, TriageRecord, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -121,6 +122,92 @@ pub trait ApiKeyStore: Send + Sync {
     async fn revoke_api_key(&self, name: String, at: DateTime<Utc>) -> StoreResult<()>;
 }
 
+/// Work done after the request that caused it: answers to reporters on their channels and
+/// photos fetched from channels. Rows are written in the same transaction as the change
+/// that causes them (a transactional outbox).
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claim up to `limit` pending messages due at `now` that no one holds, holding each
+    /// for `lease`: a worker that dies lets its claims run out and another takes them.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxItem>>;
+    /// Record how an attempt ended (counting it), releasing the claim.
+    async fn finish_outbox(
+        &self,
+        id: i64,
+        outcome: OutboxOutcome,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Attach a photo fetched for a `fetch_media` message to its report and mark the
+    /// message done, in one transaction; a message already done attaches nothing.
+    async fn attach_fetched_photo(
+        &self,
+        id: i64,
+        photo: NewPhoto,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Messages in `state` (any when `None`), newest first; `before` is the last id of the
+    /// previous page.
+    async fn outbox(
+        &self,
+        state: Option<OutboxState>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>>;
+    /// Put a dead message back in the queue, due now, with its attempts reset. `NotFound`
+    /// when there is no such message; `Conflict` when it is not dead.
+    async fn retry_outbox(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+/// The triage queue of reports from channels without a category or a place, and what the
+/// classifier learnt from coordinators' decisions.
+#[async_trait]
+pub trait TriageStore: Send + Sync {
+    /// A report's triage, or `None` when it was not triaged.
+    async fn triage(&self, report: ReportId) -> StoreResult<Option<TriageRecord>>;
+    /// Settle a report's triage: set its category, region and holding office if it is
+    /// still at `expected_version` and waiting, mark the triage confirmed and add the
+    /// decision's learning to the model, in one transaction. `Conflict` when the report
+    /// changed or the triage is already settled.
+    async fn confirm_triage(
+        &self,
+        report: ReportId,
+        expected_version: i64,
+        decision: TriageDecision,
+    ) -> StoreResult<Report>;
+    /// Every count the classifier has learnt: (category, token, count).
+    async fn triage_model(&self) -> StoreResult<Vec<(aduan_domain::CategoryCode, String, u64)>>;
+}
+
+/// Figures computed from the data.
+#[async_trait]
+pub trait StatsStore: Send + Sync {
+    /// Reports submitted in `[from, to)` and their distinct reporters, per channel, most
+    /// reports first.
+    async fn channel_counts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ChannelCount>>;
+}
+
 /// Everything a running aduan needs from storage.
-pub trait Store: CatalogStore + AccountStore + ReportStore + ApiKeyStore {}
-impl<T: CatalogStore + AccountStore + ReportStore + ApiKeyStore> Store for T {}
+pub trait Store:
+    CatalogStore + AccountStore + ReportStore + ApiKeyStore + OutboxStore + TriageStore + StatsStore
+{
+}
+impl<
+    T: CatalogStore
+        + AccountStore
+        + ReportStore
+        + ApiKeyStore
+        + OutboxStore
+        + TriageStore
+        + StatsStore,
+> Store for T
+{
+}

@@ -115,6 +115,8 @@ pub struct ReportQuery {
     /// `page`/`page_size`); 0 with cursors.
     pub offset: u32,
     pub limit: u32,
+    /// Only reports in the triage queue: still waiting, triaged, and nobody confirmed yet.
+    pub awaiting_triage: bool,
 }
 
 impl ReportQuery {
@@ -131,6 +133,7 @@ impl ReportQuery {
             after: None,
             offset: 0,
             limit,
+            awaiting_triage: false,
         }
     }
 }
@@ -150,4 +153,144 @@ pub struct ApiKey {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// What an outbox message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    /// Tell the reporter, on their channel, of a step of their report.
+    Reply,
+    /// Fetch a photo the report's channel holds and attach it to the report.
+    FetchMedia,
+}
+
+impl OutboxKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reply => "reply",
+            Self::FetchMedia => "fetch_media",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Reply, Self::FetchMedia]
+            .into_iter()
+            .find(|k| k.code() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// Done.
+    Sent,
+    /// Gave up after the last attempt, or failed for good: waits for an admin to retry.
+    Dead,
+}
+
+impl OutboxState {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Dead => "dead",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Pending, Self::Sent, Self::Dead]
+            .into_iter()
+            .find(|s| s.code() == raw)
+    }
+}
+
+/// An outbox message claimed for delivery.
+#[derive(Clone)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub report: aduan_domain::ReportId,
+    pub ticket: aduan_domain::Ticket,
+    pub kind: OutboxKind,
+    pub channel: aduan_domain::Channel,
+    /// JSON: `{"action", "state", "note"}` for a reply, a `MediaFetch` for a photo.
+    pub payload: String,
+    /// Attempts before this one.
+    pub attempts: u32,
+    /// The reporter's sealed reply route (for replies).
+    pub sealed_reply: Option<Vec<u8>>,
+}
+
+/// Never print the sealed route.
+impl std::fmt::Debug for OutboxItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxItem")
+            .field("id", &self.id)
+            .field("ticket", &self.ticket)
+            .field("kind", &self.kind)
+            .field("channel", &self.channel)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutboxOutcome {
+    Delivered,
+    /// Try again at `at`; the error is kept for admins.
+    RetryAt {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    /// Give up: the message waits in the dead-letter list.
+    Dead {
+        error: String,
+    },
+}
+
+/// An outbox message as admins see it: no address, no text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub ticket: aduan_domain::Ticket,
+    pub kind: OutboxKind,
+    pub channel: aduan_domain::Channel,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+/// A report's triage: what was suggested, and whether a coordinator has settled it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriageRecord {
+    pub report: aduan_domain::ReportId,
+    pub suggested_category: Option<aduan_domain::CategoryCode>,
+    pub confidence: f32,
+    pub suggested_region: Option<aduan_domain::RegionCode>,
+    pub confirmed_by: Option<UserId>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// A coordinator's decision on a triaged report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriageDecision {
+    pub category: aduan_domain::CategoryCode,
+    pub region: aduan_domain::RegionCode,
+    /// The office that receives the report in its (possibly corrected) region.
+    pub holding_unit: aduan_domain::UnitCode,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+    /// Counts the classifier learns from this decision: (category, token, count); token ""
+    /// counts documents. Added in the same transaction.
+    pub learning: Vec<(aduan_domain::CategoryCode, String, u64)>,
+}
+
+/// Reports and distinct reporters of one channel in a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelCount {
+    pub channel: aduan_domain::Channel,
+    pub reports: u64,
+    pub reporters: u64,
 }

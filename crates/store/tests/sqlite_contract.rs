@@ -80,6 +80,10 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
         }],
         reporter_identity: None,
         channel_message_id: None,
+        reply_route: None,
+        reporter_key: None,
+        fetch_media: Vec::new(),
+        triage: None,
     }
 }
 

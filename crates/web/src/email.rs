@@ -1,17 +1,14 @@
-//! Filing an inbound e-mail (from `aduan ingest email` or, later, an inbound-mail webhook).
-//!
-//! E-mail carries no category and no place. Until free-text triage exists, a report from an
-//! e-mail takes the jurisdiction's `default_category` and lands at the office of its
-//! `default_region` (for Jakarta, Kecamatan Gambir, where Balai Kota stands), whose staff read
-//! it and forward it. The sender's name and address are sealed; staff never see them.
+//! Filing an inbound e-mail (from `aduan ingest email` or the inbound-mail webhook): the
+//! message is parsed here and filed like any channel message (see [`crate::intake`]):
+//! triaged, with the sender sealed and answers sent back by e-mail.
 
 use aduan_channels::email::{self, InboundEmail};
+use aduan_channels::{ReplyRoute, Sender};
 use aduan_domain::report::{NewPhoto, Report};
-use aduan_store::identity::Identity;
 
 use crate::error::{ApiError, ApiResult};
+use crate::intake::{ChannelMessage, submit_channel_message};
 use crate::photos::{MAX_PHOTOS, Provenance, accept_photos};
-use crate::service::{self, Intake, Place};
 use crate::state::AppState;
 
 /// Parse a raw message and file it; see [`submit_email`].
@@ -22,39 +19,33 @@ pub async fn submit_raw_email(state: &AppState, raw: &[u8]) -> ApiResult<Report>
 
 /// File a parsed e-mail for its sender, who has no account. The Message-ID makes it
 /// idempotent: the same message delivered again answers with the report filed the first time.
+/// Answers go back by e-mail, threaded under the citizen's message.
 pub async fn submit_email(state: &AppState, mail: InboundEmail) -> ApiResult<Report> {
-    let (category, region) = {
-        let catalog = state.catalog();
-        let settings = &catalog.jurisdiction.settings;
-        match (&settings.default_category, &settings.default_region) {
-            (Some(c), Some(r)) => (c.clone(), r.clone()),
-            _ => {
-                return Err(ApiError::invalid(
-                    "channel",
-                    "e-mail intake needs default_category and default_region in the \
-                     jurisdiction settings",
-                ));
-            }
-        }
-    };
-    let identity = Identity {
-        name: mail.from_name.clone(),
-        email: Some(mail.from_address.clone()),
-        ..Identity::default()
-    };
-    let sealed = state.sealer.seal(&identity)?;
     let description = mail.description();
     let photos = photos(mail.attachments).await;
-    let intake = Intake {
-        category,
-        description,
-        place: Place::In(region),
-        address: None,
+    let reply = ReplyRoute {
         channel: email::CHANNEL,
-        photos,
-        message_id: Some(mail.message_id),
+        address: mail.from_address.clone(),
+        in_reply_to: Some(mail.message_id.clone()),
+        public: false,
     };
-    service::submit_without_account(state, Some(sealed), intake).await
+    let message = ChannelMessage {
+        channel: email::CHANNEL,
+        message_id: mail.message_id,
+        text: description,
+        sender: Sender {
+            name: mail.from_name,
+            email: Some(mail.from_address),
+            ..Sender::default()
+        },
+        reply: Some(reply),
+        location: None,
+        address: None,
+        category_hint: None,
+        photos,
+        media: Vec::new(),
+    };
+    submit_channel_message(state, message).await
 }
 
 /// The attached images, cleaned; one that cannot be read (or an unsupported kind) is left

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use aduan_domain::report::{NewPhoto, NewReport, Report};
+use aduan_domain::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
 use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{
     Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
@@ -54,13 +54,30 @@ fn channel_allowed(role: Role, channel: Channel) -> bool {
 enum Filer<'a> {
     /// A signed-in citizen for themself, or an operator at a desk.
     Account(&'a Actor),
-    /// A third-party app (Open311) or an e-mail for a citizen without an account here,
-    /// with the identity the channel gave, already sealed.
-    App { sealed_identity: Option<Vec<u8>> },
+    /// A channel or a third-party app, for a citizen without an account here.
+    Channel,
 }
 
-/// File a report for `submitter`: a citizen for themself, or an operator at a desk.
-pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiResult<Report> {
+/// What is known of a reporter besides an account, all of it already sealed or keyed: the
+/// identity the channel (or the desk) gave, how to answer them, and the key that counts
+/// them among distinct reporters. Also what the channel left to do after filing.
+#[derive(Debug, Clone, Default)]
+pub struct ReporterContact {
+    pub sealed_identity: Option<Vec<u8>>,
+    pub sealed_reply: Option<Vec<u8>>,
+    pub reporter_key: Option<String>,
+    pub fetch_media: Vec<MediaFetch>,
+    pub triage: Option<TriageMark>,
+}
+
+/// File a report for `submitter`: a citizen for themself, or an operator at a desk with
+/// the walk-in citizen's `contact` (sealed).
+pub async fn submit(
+    state: &AppState,
+    submitter: &Actor,
+    intake: Intake,
+    contact: ReporterContact,
+) -> ApiResult<Report> {
     if !matches!(submitter.role, Role::Citizen | Role::Operator) {
         return Err(ApiError::forbidden(
             "only citizens and desk operators file reports",
@@ -76,27 +93,53 @@ pub async fn submit(state: &AppState, submitter: &Actor, intake: Intake) -> ApiR
             ),
         ));
     }
-    file(state, Filer::Account(submitter), intake).await
+    file(state, Filer::Account(submitter), contact, intake).await
+}
+
+/// Channels through which reports arrive for citizens without an account here.
+fn arrives_without_account(channel: Channel) -> bool {
+    matches!(
+        channel,
+        Channel::Open311
+            | Channel::Qlue
+            | Channel::Email
+            | Channel::Sms
+            | Channel::Whatsapp
+            | Channel::Twitter
+            | Channel::Facebook
+            | Channel::Instagram
+            | Channel::GovernorSocial
+            | Channel::Lapor
+    )
 }
 
 /// File a report that arrives for a citizen without an account here: from a third-party
-/// app (an Open311 client holding an API key) or by e-mail. `sealed_identity` is what the
-/// channel told us about the citizen, sealed with [`AppState::sealer`], or `None`.
+/// app (an Open311 client holding an API key), by e-mail, or from a messaging or social
+/// channel. `contact` holds what the channel told us about the citizen, sealed with
+/// [`AppState::sealer`].
 pub async fn submit_without_account(
     state: &AppState,
-    sealed_identity: Option<Vec<u8>>,
+    contact: ReporterContact,
     intake: Intake,
 ) -> ApiResult<Report> {
-    if !matches!(intake.channel, Channel::Open311 | Channel::Email) {
+    if !arrives_without_account(intake.channel) {
         return Err(ApiError::invalid(
             "channel",
-            "reports without an account arrive through open311 or email",
+            format!(
+                "reports without an account do not arrive through {}",
+                intake.channel.code()
+            ),
         ));
     }
-    file(state, Filer::App { sealed_identity }, intake).await
+    file(state, Filer::Channel, contact, intake).await
 }
 
-async fn file(state: &AppState, filer: Filer<'_>, intake: Intake) -> ApiResult<Report> {
+async fn file(
+    state: &AppState,
+    filer: Filer<'_>,
+    contact: ReporterContact,
+    intake: Intake,
+) -> ApiResult<Report> {
     let description = intake.description.trim().to_owned();
     let length = description.chars().count();
     if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
@@ -172,8 +215,12 @@ async fn file(state: &AppState, filer: Filer<'_>, intake: Intake) -> ApiResult<R
         // (with no account), never as staff.
         submitted_by_role: Role::Citizen,
         photos: intake.photos,
-        reporter_identity: None,
+        reporter_identity: contact.sealed_identity,
         channel_message_id: intake.message_id,
+        reply_route: contact.sealed_reply,
+        reporter_key: contact.reporter_key,
+        fetch_media: contact.fetch_media,
+        triage: contact.triage,
     };
     let report = match filer {
         Filer::Account(submitter) => NewReport {
@@ -182,10 +229,7 @@ async fn file(state: &AppState, filer: Filer<'_>, intake: Intake) -> ApiResult<R
             submitted_by_role: submitter.role,
             ..report
         },
-        Filer::App { sealed_identity } => NewReport {
-            reporter_identity: sealed_identity,
-            ..report
-        },
+        Filer::Channel => report,
     };
     Ok(state
         .store

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use aduan_channels::ChannelsConfig;
 use aduan_store::Store;
 use aduan_store::identity::{IdentityKey, Sealer};
 
@@ -21,6 +22,8 @@ pub struct WebConfig {
     pub identity_key: IdentityKey,
     /// Shared secret of the inbound-mail webhook; without one the webhook is off.
     pub email_webhook_secret: Option<WebhookSecret>,
+    /// Each messaging and social channel's secrets and endpoints; a channel left out is off.
+    pub channels: ChannelsConfig,
 }
 
 /// A webhook's shared secret; never printed.
@@ -41,6 +44,7 @@ impl Default for WebConfig {
             max_body_bytes: 40 * 1024 * 1024,
             identity_key: IdentityKey::generate(),
             email_webhook_secret: None,
+            channels: ChannelsConfig::default(),
         }
     }
 }

@@ -63,8 +63,12 @@ async fn an_email_filed_twice_makes_one_private_report_with_a_sealed_sender() {
     assert_eq!(stored.channel, Channel::Email);
     assert_eq!(stored.state, ReportState::Waiting);
     assert_eq!(stored.visibility.code(), "private");
-    assert_eq!(stored.category.as_str(), "fasos-fasum");
-    assert_eq!(stored.region.as_str(), "31.71.01");
+    // Triage read the text: a road, in (Kecamatan) Tebet; a coordinator still confirms it.
+    assert_eq!(stored.category.as_str(), "jalan");
+    assert_eq!(stored.region.as_str(), "31.74.01");
+    let triage = app.store.triage(stored.id).await.unwrap().unwrap();
+    assert_eq!(triage.suggested_category.unwrap().as_str(), "jalan");
+    assert_eq!(triage.confirmed_at, None);
     assert!(
         stored
             .description

@@ -33,6 +33,10 @@ fn documented() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
         ("/public/reports", vec!["get"]),
         ("/reports/{ticket}/reporter", vec!["post"]),
         ("/audit/identity-access", vec!["get"]),
+        ("/triage", vec!["get"]),
+        ("/reports/{ticket}/triage", vec!["post"]),
+        ("/outbox", vec!["get"]),
+        ("/outbox/{id}/retry", vec!["post"]),
     ]
     .into_iter()
     .map(|(path, methods)| (path, methods.into_iter().collect()))
@@ -126,7 +130,7 @@ async fn every_documented_operation_is_served() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 20);
+    assert_eq!(checked, 24);
 }
 
 #[tokio::test]

@@ -66,6 +66,14 @@ pub(super) fn list(conn: &Connection, q: &ReportQuery) -> StoreResult<ReportPage
             .collect();
         f.and(&format!("r.state IN ({marks})"), values);
     }
+    if q.awaiting_triage {
+        f.and(
+            // Only a waiting report can still be triaged: one a coordinator has already
+            // forwarded or rejected has left the queue, confirmed or not.
+            "r.state = 'waiting' AND r.id IN (SELECT report_id FROM triage WHERE confirmed_at IS NULL)",
+            vec![],
+        );
+    }
     if let Some(category) = &q.category {
         f.and("r.category = ?", vec![Box::new(category.to_string())]);
     }

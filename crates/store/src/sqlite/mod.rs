@@ -11,9 +11,12 @@ mod checkpoint;
 mod listing;
 mod messages;
 mod migrate;
+mod outbox;
 mod readers;
 mod reports;
 mod rows;
+mod stats;
+mod triage;
 mod writer;
 
 use std::path::Path;

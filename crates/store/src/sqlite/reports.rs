@@ -13,16 +13,20 @@ use aduan_domain::report::{
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
 
-use super::SqliteStore;
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
 };
+use super::{SqliteStore, outbox, triage};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// Most reports one page may hold.
 pub const MAX_PAGE: u32 = 200;
 
-fn select_report(conn: &Connection, clause: &str, param: &dyn ToSql) -> StoreResult<Report> {
+pub(super) fn select_report(
+    conn: &Connection,
+    clause: &str,
+    param: &dyn ToSql,
+) -> StoreResult<Report> {
     let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE {clause}");
     let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
     let mut found = stmt.query([param]).map_err(StoreError::other)?;
@@ -69,7 +73,7 @@ fn insert_event(conn: &Connection, e: &EventRow<'_>) -> StoreResult<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-fn insert_photos(
+pub(super) fn insert_photos(
     conn: &Connection,
     report: ReportId,
     event: i64,
@@ -173,19 +177,35 @@ fn insert_report(
         .and_then(|mut s| s.execute(params![new.channel.code(), message_id, id.0]))
         .map_err(StoreError::other)?;
     }
+    let reporter_key = match new.reporter {
+        Some(user) => Some(format!("account:{}", user.0)),
+        None => new.reporter_key.clone(),
+    };
     conn.prepare_cached(
-        "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity)
-         VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity,
+             sealed_reply, reporter_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .and_then(|mut s| {
         s.execute(params![
             id.0,
             new.reporter.map(|u| u.0),
             new.entered_by.map(|u| u.0),
-            new.reporter_identity
+            new.reporter_identity,
+            new.reply_route,
+            reporter_key,
         ])
     })
     .map_err(StoreError::other)?;
+    if new.reply_route.is_some() {
+        outbox::enqueue_reply(conn, id, new.channel, ActionKind::Submit, state, None, now)?;
+    }
+    for media in &new.fetch_media {
+        outbox::enqueue_media(conn, id, new.channel, media, now)?;
+    }
+    if let Some(mark) = &new.triage {
+        triage::insert(conn, id, mark)?;
+    }
     let actor = new.entered_by.or(new.reporter);
     let event = insert_event(
         conn,
@@ -303,7 +323,19 @@ fn apply(
         &record.photos,
         record.at,
     )?;
-    select_report(conn, "r.id = ?1", &report.0)
+    let updated = select_report(conn, "r.id = ?1", &report.0)?;
+    if t.action.tells_reporter() && outbox::has_reply_route(conn, report)? {
+        outbox::enqueue_reply(
+            conn,
+            report,
+            updated.channel,
+            t.action,
+            t.to,
+            record.note.as_deref(),
+            record.at,
+        )?;
+    }
+    Ok(updated)
 }
 
 /// A WHERE clause under construction: each `?` in a condition binds the next value.

@@ -55,6 +55,14 @@ macro_rules! store_contract_tests {
             sealed_reporter_identity_without_an_account_is_revealed,
             offset_and_states_select_pages,
             a_redelivered_message_files_one_report,
+            replies_are_queued_with_the_steps_that_tell_the_reporter,
+            a_claim_holds_messages_until_its_lease_runs_out,
+            failed_attempts_back_off_then_die_and_admins_retry,
+            outbox_pages_newest_first,
+            fetched_photos_attach_to_the_report_once,
+            triaged_reports_wait_until_a_coordinator_decides,
+            learning_accumulates_across_decisions,
+            channel_counts_count_reports_and_distinct_reporters,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -79,15 +87,21 @@ pub use jurisdiction::*;
 mod listing;
 pub use listing::*;
 mod messages;
+mod outbox;
+pub use outbox::*;
 mod redelivery;
 pub use messages::*;
 pub use redelivery::*;
 mod resilience;
 pub use resilience::*;
+mod stats;
+pub use stats::*;
 mod submission;
 pub use submission::*;
 mod transitions;
 pub use transitions::*;
+mod triage;
+pub use triage::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -207,6 +221,10 @@ fn report_at(
         photos: vec![],
         reporter_identity: None,
         channel_message_id: None,
+        reply_route: None,
+        reporter_key: None,
+        fetch_media: Vec::new(),
+        triage: None,
     }
 }
 

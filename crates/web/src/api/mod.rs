@@ -6,8 +6,10 @@ mod auth;
 mod catalog;
 mod identity;
 mod messages;
+mod outbox;
 pub mod public;
 mod reports;
+mod triage;
 mod users;
 
 use std::sync::Arc;
@@ -77,6 +79,10 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public::list_public_reports))
         .routes(routes!(identity::reveal_reporter))
         .routes(routes!(identity::list_identity_access))
+        .routes(routes!(triage::list_triage))
+        .routes(routes!(triage::confirm_triage))
+        .routes(routes!(outbox::list_outbox))
+        .routes(routes!(outbox::retry_outbox))
         .split_for_parts()
 }
 

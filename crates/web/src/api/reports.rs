@@ -20,10 +20,11 @@ use aduan_store::{ReportQuery, ReportScope, StoreError};
 
 use crate::auth::{Caller, SignedIn};
 use crate::body::JsonWithPhotos;
+use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::photos::{Provenance, accept_photos};
-use crate::service::{self, Intake, Place};
+use crate::service::{self, Intake, Place, ReporterContact};
 use crate::state::AppState;
 use crate::views::{
     ReportSummary, ReportView, TimelineEntryView, report_summary, report_view, timeline_view,
@@ -48,6 +49,9 @@ pub struct SubmitReportRequest {
     pub address: Option<String>,
     /// `jaki` (default) or `web` for citizens; the desk's channel for operators.
     pub channel: Option<String>,
+    /// Operators only: the walk-in citizen's contact, sealed at once and never shown to
+    /// staff; with `notify_by`, the citizen hears of each step by SMS, WhatsApp or e-mail.
+    pub citizen: Option<DeskCitizen>,
 }
 
 fn parse_place(location: &LocationInput) -> ApiResult<Place> {
@@ -133,7 +137,17 @@ pub async fn submit_report(
     };
     // A retry may answer with an earlier report that has photos and history: read it back.
     let read_back = !intake.photos.is_empty() || intake.message_id.is_some();
-    let report = service::submit(&state, &actor, intake).await?;
+    let contact = match req.citizen {
+        None => ReporterContact::default(),
+        Some(_) if actor.role != Role::Operator => {
+            return Err(ApiError::invalid(
+                "citizen",
+                "only a desk operator records a citizen's contact",
+            ));
+        }
+        Some(citizen) => desk_contact(&state.sealer, channel, citizen)?,
+    };
+    let report = service::submit(&state, &actor, intake, contact).await?;
     let view = if read_back {
         full_view(&state, &report, Some(&actor)).await?
     } else {

@@ -18,8 +18,9 @@ use aduan_store::{ReportQuery, ReportScope, StoreError};
 use super::format::{Fail, Format, Outcome, Value, render, respond};
 use super::params::Params;
 use super::{check_jurisdiction, no_such_resource};
+use crate::contact::contact_for;
 use crate::photos::{Provenance, accept_photos};
-use crate::service::{self, Intake, Place};
+use crate::service::{self, Intake, Place, ReporterContact};
 use crate::state::AppState;
 use crate::views::{category_named, photo_url, unit_named};
 
@@ -261,7 +262,7 @@ pub async fn token(
 }
 
 /// The reporter's identity as the app gave it, sealed; `None` when it gave none.
-fn sealed_identity(state: &AppState, params: &Params) -> Result<Option<Vec<u8>>, Fail> {
+fn reporter_contact(state: &AppState, params: &Params) -> Result<ReporterContact, Fail> {
     let name = [params.get("first_name"), params.get("last_name")]
         .into_iter()
         .flatten()
@@ -282,10 +283,12 @@ fn sealed_identity(state: &AppState, params: &Params) -> Result<Option<Vec<u8>>,
         nik: None,
         handle: (!handle.is_empty()).then_some(handle),
     };
-    if identity.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(state.sealer.seal(&identity)?))
+    Ok(contact_for(
+        &state.sealer,
+        Channel::Open311,
+        &identity,
+        None,
+    )?)
 }
 
 /// `POST /requests.json|.xml`: file a report for a citizen through a third-party app.
@@ -320,7 +323,7 @@ pub async fn create(
     };
     let at = Coordinates::parse(lat, long).map_err(|e| Fail::bad_request(e.to_string()))?;
     let description = params.required("description")?.to_owned();
-    let sealed = sealed_identity(state, &params)?;
+    let contact = reporter_contact(state, &params)?;
     let photos = accept_photos(std::mem::take(&mut params.media), Provenance::Reporter).await?;
     let intake = Intake {
         category,
@@ -332,7 +335,7 @@ pub async fn create(
         // GeoReport v2 carries no message id; clients that retry get a second report.
         message_id: None,
     };
-    let report = service::submit_without_account(state, sealed, intake).await?;
+    let report = service::submit_without_account(state, contact, intake).await?;
     let item = Value::Obj(vec![
         ("service_request_id", Value::text(report.ticket.to_string())),
         ("service_notice", Value::text(SERVICE_NOTICE)),

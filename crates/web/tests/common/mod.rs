@@ -8,6 +8,7 @@
 pub mod canary;
 mod client;
 mod fixtures;
+pub mod receiver;
 
 // Each test binary uses some of these.
 #[allow(unused_imports)]

@@ -1,0 +1,42 @@
+//! The LAPOR! partner API: a report pushed to us, signed with the shared-secret HMAC over
+//! `"{timestamp}.{body}"`; we answer with our ticket. Status changes go back through the
+//! outbox.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+
+use aduan_channels::lapor;
+
+use crate::error::{ApiError, ApiResult};
+use crate::intake::submit_channel_message;
+use crate::state::AppState;
+
+use super::{Receipt, forged, header, malformed, not_configured};
+
+pub(super) async fn receive_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    let Some(config) = &state.config.channels.lapor else {
+        return Err(not_configured());
+    };
+    let received = Utc::now();
+    if !lapor::verify(
+        config.secret.as_bytes(),
+        header(&headers, lapor::TIMESTAMP_HEADER),
+        header(&headers, lapor::SIGNATURE_HEADER),
+        &body,
+        received.timestamp(),
+    ) {
+        return Err(forged());
+    }
+    let message = lapor::parse_report(&body).map_err(malformed)?;
+    let report = submit_channel_message(&state, message.into())
+        .await
+        .map_err(|e: ApiError| e)?;
+    Ok(Receipt::of(&report, received).respond())
+}

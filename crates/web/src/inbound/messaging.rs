@@ -1,0 +1,104 @@
+//! SMS through a Twilio-style gateway (form-encoded, `X-Twilio-Signature` over the full URL
+//! and the sorted parameters) and the WhatsApp Cloud API (JSON, `X-Hub-Signature-256`,
+//! with Meta's `hub.challenge` subscription handshake).
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+
+use aduan_channels::{meta, sms, whatsapp};
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+use super::{file_all, forged, header, malformed, not_configured};
+
+/// An empty TwiML answer: the gateway sends nothing back itself; our answer (with the
+/// ticket) goes out through the outbox once the report is filed.
+const EMPTY_TWIML: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#;
+
+pub(super) async fn receive_sms(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let channels = &state.config.channels;
+    let (Some(twilio), Some(base)) = (&channels.twilio, &channels.public_base_url) else {
+        return Err(not_configured());
+    };
+    // Twilio signs the URL it was told to call, query included.
+    let mut url = format!("{}/channels/sms/inbound", base.trim_end_matches('/'));
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(&query);
+    }
+    let params = sms::parse_form(&body).map_err(|_| forged())?;
+    let signature = header(&headers, sms::SIGNATURE_HEADER);
+    if !sms::verify_twilio_signature(&twilio.auth_token, &url, &params, signature) {
+        return Err(forged());
+    }
+    let message = sms::parse_sms(&params).map_err(malformed)?;
+    file_all(&state, vec![message]).await?;
+    Ok((
+        StatusCode::OK,
+        [(CONTENT_TYPE, "text/xml; charset=utf-8")],
+        EMPTY_TWIML,
+    ))
+}
+
+/// Query parameters of Meta's subscription handshake.
+pub(super) fn handshake(query: Option<&str>, verify_token: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = query
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    meta::verify_subscription(
+        get("hub.mode"),
+        get("hub.verify_token"),
+        get("hub.challenge"),
+        verify_token,
+    )
+}
+
+pub(super) async fn whatsapp_handshake(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<impl IntoResponse> {
+    let Some(config) = &state.config.channels.whatsapp else {
+        return Err(not_configured());
+    };
+    match handshake(query.as_deref(), &config.verify_token) {
+        Some(challenge) => Ok((StatusCode::OK, [(CONTENT_TYPE, "text/plain")], challenge)),
+        None => Err(crate::error::ApiError::forbidden(
+            "the verify token does not match",
+        )),
+    }
+}
+
+pub(super) async fn receive_whatsapp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let Some(config) = &state.config.channels.whatsapp else {
+        return Err(not_configured());
+    };
+    if !meta::verify_signature(
+        &config.app_secret,
+        &body,
+        header(&headers, meta::SIGNATURE_HEADER),
+    ) {
+        return Err(forged());
+    }
+    let messages = whatsapp::parse_webhook(&body).map_err(malformed)?;
+    file_all(&state, messages).await?;
+    Ok(StatusCode::OK)
+}

@@ -1,0 +1,92 @@
+//! X Account Activity (the CRC challenge answered with an HMAC of the token; events signed
+//! in `x-twitter-webhooks-signature`) and Meta webhooks for Facebook pages and Instagram
+//! accounts (`X-Hub-Signature-256`, the `hub.challenge` handshake).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde_json::json;
+
+use aduan_channels::{meta, twitter};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+use super::messaging::handshake;
+use super::{file_all, forged, header, malformed, not_configured};
+
+pub(super) async fn meta_handshake(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<impl IntoResponse> {
+    let Some(config) = &state.config.channels.meta else {
+        return Err(not_configured());
+    };
+    match handshake(query.as_deref(), &config.verify_token) {
+        Some(challenge) => Ok((StatusCode::OK, [(CONTENT_TYPE, "text/plain")], challenge)),
+        None => Err(ApiError::forbidden("the verify token does not match")),
+    }
+}
+
+pub(super) async fn receive_meta(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let Some(config) = &state.config.channels.meta else {
+        return Err(not_configured());
+    };
+    if !meta::verify_signature(
+        &config.app_secret,
+        &body,
+        header(&headers, meta::SIGNATURE_HEADER),
+    ) {
+        return Err(forged());
+    }
+    let messages = meta::parse_webhook(&body, &config.governor_account_ids).map_err(malformed)?;
+    file_all(&state, messages).await?;
+    Ok(StatusCode::OK)
+}
+
+/// The CRC check X makes when the webhook is registered and every so often after.
+pub(super) async fn x_crc(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<serde_json::Value>> {
+    let Some(config) = &state.config.channels.x else {
+        return Err(not_configured());
+    };
+    let pairs: Vec<(String, String)> = query
+        .as_deref()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "crc_token")
+        .map(|(_, v)| v.as_str())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::invalid("crc_token", "required"))?;
+    Ok(Json(json!({
+        "response_token": twitter::crc_response(&config.consumer_secret, token)
+    })))
+}
+
+pub(super) async fn receive_x(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let Some(config) = &state.config.channels.x else {
+        return Err(not_configured());
+    };
+    let signature = header(&headers, twitter::SIGNATURE_HEADER);
+    if !twitter::verify_signature(&config.consumer_secret, &body, signature) {
+        return Err(forged());
+    }
+    let messages = twitter::parse_activity(&body, &config.user_id).map_err(malformed)?;
+    file_all(&state, messages).await?;
+    Ok(StatusCode::OK)
+}

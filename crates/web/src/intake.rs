@@ -1,0 +1,184 @@
+//! Filing what arrives on a messaging or social channel (SMS, WhatsApp, X, Facebook,
+//! Instagram, LAPOR!, e-mail): free text, perhaps a point or photos, and who wrote.
+//!
+//! Such messages carry no category and rarely a place. Triage suggests both from the text;
+//! a confident category is used at once, otherwise the jurisdiction's `default_category`,
+//! and the place is the shared point, else a place named in the text, else the
+//! `default_region` (for Jakarta, Gambir, where Balai Kota stands). Either way the report
+//! waits in the coordinators' triage queue until one confirms or corrects it. The sender is
+//! sealed; the way to answer them goes into the outbox with each step of their report.
+
+use aduan_channels::{InboundMessage, MediaRef, ReplyRoute, Sender};
+use aduan_domain::report::{MediaFetch, NewPhoto, Report, TriageMark};
+use aduan_domain::{CategoryCode, Channel, Coordinates};
+use aduan_store::identity::Identity;
+
+use crate::contact::contact_for;
+use crate::error::{ApiError, ApiResult};
+use crate::service::{self, Intake, MIN_DESCRIPTION, Place};
+use crate::state::AppState;
+
+/// Below this confidence a suggested category is only a suggestion: the report files under
+/// the default category until a coordinator decides.
+pub const CONFIDENT: f32 = 0.5;
+
+/// A message from a channel, ready to file.
+pub struct ChannelMessage {
+    pub channel: Channel,
+    pub message_id: String,
+    pub text: String,
+    pub sender: Sender,
+    pub reply: Option<ReplyRoute>,
+    pub location: Option<Coordinates>,
+    pub address: Option<String>,
+    /// The channel's own category name (LAPOR!), matched to ours by name or code.
+    pub category_hint: Option<String>,
+    /// Photos that came inline (e-mail attachments), already cleaned.
+    pub photos: Vec<NewPhoto>,
+    /// Photos the channel holds for us, fetched by the outbox worker.
+    pub media: Vec<MediaRef>,
+}
+
+impl From<InboundMessage> for ChannelMessage {
+    fn from(m: InboundMessage) -> Self {
+        Self {
+            channel: m.channel,
+            message_id: m.message_id,
+            text: m.text,
+            sender: m.sender,
+            reply: Some(m.reply),
+            // A point outside the globe's ranges is dropped rather than refusing the message.
+            location: m
+                .location
+                .and_then(|p| Coordinates::parse(p.lat, p.lon).ok()),
+            address: m.address,
+            category_hint: m.category_hint,
+            photos: Vec::new(),
+            media: m.media,
+        }
+    }
+}
+
+/// File a channel message for its sender. Idempotent on the channel's message id.
+pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiResult<Report> {
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let settings = &j.settings;
+    let (Some(default_category), Some(default_region)) =
+        (&settings.default_category, &settings.default_region)
+    else {
+        return Err(ApiError::internal(
+            "channel intake needs default_category and default_region in the jurisdiction \
+             settings",
+        ));
+    };
+    let suggestion = catalog.suggest(&m.text);
+    let hinted = m.category_hint.as_deref().and_then(|hint| {
+        let hint = hint.trim();
+        j.categories()
+            .find(|c| c.name.eq_ignore_ascii_case(hint) || c.code.as_str() == hint)
+            .map(|c| c.code.clone())
+    });
+    let suggested_category = suggestion.category.as_ref().map(|g| g.code.clone());
+    let confidence = suggestion.category.as_ref().map_or(0.0, |g| g.confidence);
+    let category: CategoryCode = hinted
+        .clone()
+        .or_else(|| {
+            suggestion
+                .category
+                .as_ref()
+                .filter(|g| g.confidence >= CONFIDENT)
+                .map(|g| g.code.clone())
+        })
+        .unwrap_or_else(|| default_category.clone());
+    let suggested_region = suggestion
+        .region
+        .as_ref()
+        .map(|p| p.region.clone())
+        .filter(|r| j.first_receiver(r).is_some());
+    let fallback_region = suggested_region
+        .clone()
+        .unwrap_or_else(|| default_region.clone());
+    let place = match m.location {
+        Some(at) => Place::AtOrIn(at, fallback_region),
+        None => Place::In(fallback_region),
+    };
+    // A coordinator looks at every report whose category or place we had to guess.
+    let needs_triage = hinted.is_none() || m.location.is_none();
+    let triage = needs_triage.then_some(TriageMark {
+        category: suggested_category,
+        confidence,
+        region: suggested_region,
+    });
+    drop(catalog);
+
+    let identity = Identity {
+        name: m.sender.name,
+        phone: m.sender.phone,
+        email: m.sender.email,
+        nik: None,
+        handle: m.sender.handle,
+    };
+    let mut contact = contact_for(&state.sealer, m.channel, &identity, m.reply.as_ref())?;
+    contact.fetch_media = m
+        .media
+        .into_iter()
+        .map(|media| MediaFetch {
+            reference: media.reference,
+            content_type: media.content_type,
+        })
+        .collect();
+    contact.triage = triage;
+    let description = describe(
+        &m.text,
+        m.channel,
+        !contact.fetch_media.is_empty() || !m.photos.is_empty(),
+    );
+    let intake = Intake {
+        category,
+        description,
+        place,
+        address: m.address,
+        channel: m.channel,
+        photos: m.photos,
+        message_id: Some(m.message_id),
+    };
+    service::submit_without_account(state, contact, intake).await
+}
+
+/// The report's description: the text, or (when it is too short to stand alone, as a
+/// photo or a shared location often is) the text with a note of what came with it, so no
+/// message is turned away.
+fn describe(text: &str, channel: Channel, has_photos: bool) -> String {
+    let text = text.trim();
+    if text.chars().count() >= MIN_DESCRIPTION {
+        return text.to_owned();
+    }
+    let what = if has_photos { "foto" } else { "pesan" };
+    let note = format!(
+        "({what} melalui {}, tanpa keterangan lebih lanjut)",
+        channel.label()
+    );
+    if text.is_empty() {
+        note
+    } else {
+        format!("{text} {note}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_messages_are_described_not_refused() {
+        assert_eq!(
+            describe("  Jalan rusak parah  ", Channel::Sms, false),
+            "Jalan rusak parah"
+        );
+        let photo_only = describe("", Channel::Whatsapp, true);
+        assert!(photo_only.starts_with("(foto melalui"), "{photo_only}");
+        assert!(photo_only.chars().count() >= MIN_DESCRIPTION);
+        assert!(describe("banjir", Channel::Twitter, false).starts_with("banjir (pesan"));
+    }
+}
