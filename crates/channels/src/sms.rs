@@ -35,9 +35,19 @@ pub fn verify_twilio_signature(
     let Ok(expected) = STANDARD.decode(header.trim()) else {
         return false;
     };
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()) else {
-        return false;
-    };
+    twilio_mac(auth_token, url, params).is_some_and(|mac| mac.verify_slice(&expected).is_ok())
+}
+
+/// The `X-Twilio-Signature` a gateway sends for these parameters posted to `url` (what
+/// Twilio computes; for load tests and tools that play the gateway).
+pub fn twilio_signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
+    twilio_mac(auth_token, url, params)
+        .map(|mac| STANDARD.encode(mac.finalize().into_bytes()))
+        .unwrap_or_default()
+}
+
+fn twilio_mac(auth_token: &str, url: &str, params: &[(String, String)]) -> Option<Hmac<Sha1>> {
+    let mut mac = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()).ok()?;
     mac.update(url.as_bytes());
     let mut sorted: Vec<&(String, String)> = params.iter().collect();
     sorted.sort();
@@ -46,7 +56,7 @@ pub fn verify_twilio_signature(
         mac.update(name.as_bytes());
         mac.update(value.as_bytes());
     }
-    mac.verify_slice(&expected).is_ok()
+    Some(mac)
 }
 
 /// Decode an `application/x-www-form-urlencoded` body, in order, repeated names kept.

@@ -48,6 +48,11 @@ fn twilios_published_vectors_verify() {
         &example_params("+14158675309"),
         "RSOYDt4T1cUTdK1PDd93/VVr8B8="
     ));
+    // What a gateway signs is what we verify.
+    assert_eq!(
+        twilio_signature("12345", url, &example_params("+14158675309")),
+        "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    );
     // The worked example on Twilio's "Webhooks security" page.
     assert!(verify_twilio_signature(
         "12345",

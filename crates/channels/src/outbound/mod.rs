@@ -8,8 +8,8 @@
 //! through the Graph API), [`lapor`] (LAPOR! status push) and [`media`].
 //!
 //! Failures are sorted for the outbox: [`DeliveryError::Temporary`] (try again later),
-//! [`DeliveryError::Permanent`] (dead letter) and [`DeliveryError::NotConfigured`] (keep the
-//! message until the channel is configured). Their messages are logged and shown to admins,
+//! [`DeliveryError::Permanent`] (dead letter) and [`DeliveryError::NotConfigured`] (a dead
+//! letter too, saying why, for an admin to retry once the channel is configured). Their messages are logged and shown to admins,
 //! so they never carry the citizen's address or the text: only the channel, the HTTP status
 //! or SMTP code, and the provider's error code.
 
@@ -90,7 +90,8 @@ pub enum DeliveryError {
     /// Trying again will not help (other 4xx, bad address, the channel is not configured…).
     #[error("permanent failure: {0}")]
     Permanent(String),
-    /// The channel has no configuration: keep the message until it is configured.
+    /// The channel has no configuration: nothing can be sent until an admin configures it
+    /// (and retries the message).
     #[error("the {0} channel is not configured")]
     NotConfigured(&'static str),
 }

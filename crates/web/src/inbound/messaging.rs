@@ -10,10 +10,10 @@ use axum::response::IntoResponse;
 
 use aduan_channels::{meta, sms, whatsapp};
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-use super::{file_all, forged, header, malformed, not_configured};
+use super::{file_all, forged, header, malformed, not_configured, query_pairs, query_value};
 
 /// An empty TwiML answer: the gateway sends nothing back itself; our answer (with the
 /// ticket) goes out through the outbox once the report is filed.
@@ -49,23 +49,34 @@ pub(super) async fn receive_sms(
     ))
 }
 
-/// Query parameters of Meta's subscription handshake.
-pub(super) fn handshake(query: Option<&str>, verify_token: &str) -> Option<String> {
-    let pairs: Vec<(String, String)> = query
-        .and_then(|q| serde_urlencoded::from_str(q).ok())
-        .unwrap_or_default();
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    meta::verify_subscription(
-        get("hub.mode"),
-        get("hub.verify_token"),
-        get("hub.challenge"),
+/// Meta's subscription handshake (WhatsApp, Facebook, Instagram): echo `hub.challenge`
+/// when `hub.verify_token` is ours, else 403.
+pub(super) fn answer_handshake(
+    query: Option<&str>,
+    verify_token: &str,
+) -> ApiResult<impl IntoResponse + use<>> {
+    let pairs = query_pairs(query);
+    let challenge = meta::verify_subscription(
+        query_value(&pairs, "hub.mode"),
+        query_value(&pairs, "hub.verify_token"),
+        query_value(&pairs, "hub.challenge"),
         verify_token,
     )
+    .ok_or_else(|| ApiError::forbidden("the verify token does not match"))?;
+    Ok((StatusCode::OK, [(CONTENT_TYPE, "text/plain")], challenge))
+}
+
+/// Refuse a body not signed with Meta's `X-Hub-Signature-256` under `app_secret`.
+pub(super) fn check_meta_signature(
+    app_secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<()> {
+    if meta::verify_signature(app_secret, body, header(headers, meta::SIGNATURE_HEADER)) {
+        Ok(())
+    } else {
+        Err(forged())
+    }
 }
 
 pub(super) async fn whatsapp_handshake(
@@ -75,12 +86,7 @@ pub(super) async fn whatsapp_handshake(
     let Some(config) = &state.config.channels.whatsapp else {
         return Err(not_configured());
     };
-    match handshake(query.as_deref(), &config.verify_token) {
-        Some(challenge) => Ok((StatusCode::OK, [(CONTENT_TYPE, "text/plain")], challenge)),
-        None => Err(crate::error::ApiError::forbidden(
-            "the verify token does not match",
-        )),
-    }
+    answer_handshake(query.as_deref(), &config.verify_token)
 }
 
 pub(super) async fn receive_whatsapp(
@@ -91,13 +97,7 @@ pub(super) async fn receive_whatsapp(
     let Some(config) = &state.config.channels.whatsapp else {
         return Err(not_configured());
     };
-    if !meta::verify_signature(
-        &config.app_secret,
-        &body,
-        header(&headers, meta::SIGNATURE_HEADER),
-    ) {
-        return Err(forged());
-    }
+    check_meta_signature(&config.app_secret, &headers, &body)?;
     let messages = whatsapp::parse_webhook(&body).map_err(malformed)?;
     file_all(&state, messages).await?;
     Ok(StatusCode::OK)

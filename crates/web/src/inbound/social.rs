@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde_json::json;
@@ -15,8 +14,8 @@ use aduan_channels::{meta, twitter};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-use super::messaging::handshake;
-use super::{file_all, forged, header, malformed, not_configured};
+use super::messaging::{answer_handshake, check_meta_signature};
+use super::{file_all, forged, header, malformed, not_configured, query_pairs, query_value};
 
 pub(super) async fn meta_handshake(
     State(state): State<AppState>,
@@ -25,10 +24,7 @@ pub(super) async fn meta_handshake(
     let Some(config) = &state.config.channels.meta else {
         return Err(not_configured());
     };
-    match handshake(query.as_deref(), &config.verify_token) {
-        Some(challenge) => Ok((StatusCode::OK, [(CONTENT_TYPE, "text/plain")], challenge)),
-        None => Err(ApiError::forbidden("the verify token does not match")),
-    }
+    answer_handshake(query.as_deref(), &config.verify_token)
 }
 
 pub(super) async fn receive_meta(
@@ -39,13 +35,7 @@ pub(super) async fn receive_meta(
     let Some(config) = &state.config.channels.meta else {
         return Err(not_configured());
     };
-    if !meta::verify_signature(
-        &config.app_secret,
-        &body,
-        header(&headers, meta::SIGNATURE_HEADER),
-    ) {
-        return Err(forged());
-    }
+    check_meta_signature(&config.app_secret, &headers, &body)?;
     let messages = meta::parse_webhook(&body, &config.governor_account_ids).map_err(malformed)?;
     file_all(&state, messages).await?;
     Ok(StatusCode::OK)
@@ -59,14 +49,8 @@ pub(super) async fn x_crc(
     let Some(config) = &state.config.channels.x else {
         return Err(not_configured());
     };
-    let pairs: Vec<(String, String)> = query
-        .as_deref()
-        .and_then(|q| serde_urlencoded::from_str(q).ok())
-        .unwrap_or_default();
-    let token = pairs
-        .iter()
-        .find(|(k, _)| k == "crc_token")
-        .map(|(_, v)| v.as_str())
+    let pairs = query_pairs(query.as_deref());
+    let token = query_value(&pairs, "crc_token")
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::invalid("crc_token", "required"))?;
     Ok(Json(json!({

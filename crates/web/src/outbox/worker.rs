@@ -12,7 +12,7 @@ use aduan_channels::MediaRef;
 use aduan_channels::outbound::{Deliverer, DeliveryError, Outgoing, StatusChange};
 use aduan_domain::ReportState;
 use aduan_domain::report::{MediaFetch, NewPhoto, PhotoEvidence};
-use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreResult};
+use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult};
 
 use super::compose::{ReplyPayload, compose};
 use crate::contact::open_reply;
@@ -135,11 +135,15 @@ impl OutboxWorker {
                         Settled::Dead
                     }
                 };
-                self.state
-                    .store
-                    .finish_outbox(item.id, outcome, now)
-                    .await?;
-                settled
+                match self.state.store.finish_outbox(item.id, outcome, now).await {
+                    Ok(()) => settled,
+                    // Our lease ran out and another worker settled the message meanwhile.
+                    Err(StoreError::Conflict(_)) => {
+                        tracing::info!(id = item.id, "an outbox message was settled elsewhere");
+                        settled
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         };
         Ok(settled)
