@@ -1,7 +1,10 @@
 //! The proof of "privacy by default" (issue 3, item 8): canaries planted in every identity
 //! field and in the EXIF of the reporters' photos are searched for in every response body
 //! and header of every endpoint, as every role, in the log output, and in the database file
-//! at rest. None may appear where the rules forbid; the few places they are allowed are
+//! at rest. The reporters include some without accounts, who write through the channels'
+//! webhooks (SMS, WhatsApp, X) or leave their contact at a desk, and are answered through
+//! the outbox. None may appear where the rules forbid; the few places they are allowed (a
+//! reporter's own profile, the audited reveal, what goes to the channel's provider) are
 //! checked to show them, so that the search can fail.
 
 // Helpers fail their test by panicking, like an assertion does.
@@ -13,7 +16,9 @@ mod sweep;
 mod world;
 
 use aduan_domain::scrub::{MASK_EMAIL, MASK_PHONE};
+use aduan_web::outbox::RunSummary;
 use common::canary::{self, Needle, contains, found_in, response_bytes};
+use common::receiver::{TWILIO_SID, WA_PHONE_ID};
 use common::{PICTURE_SIZE, dimensions};
 use world::{Seen, Who, World};
 
@@ -44,15 +49,21 @@ fn sees_r1_documentation(who: Who) -> bool {
     )
 }
 
-/// What `seen` must not contain, by the rules of DESIGN.md.
+/// What `seen` must not contain, by the rules of DESIGN.md: no one's identity, but a
+/// reporter's own in their profile and each reporter's in the audited reveal of their report.
 fn forbidden(world: &World, seen: &Seen) -> Vec<Needle> {
     let own_profile = seen.what == "GET /api/v1/me";
     let mut needles = Vec::new();
-    if !(seen.who == Who::ReporterA && own_profile) {
-        needles.extend(world.a.all("A"));
-    }
-    if !(seen.who == Who::ReporterB && own_profile) {
-        needles.extend(world.b.all("B"));
+    for reporter in world.reporters() {
+        let own = own_profile && reporter.account == Some(seen.who);
+        let revealed = seen.who == Who::IdentityAdmin
+            && reporter
+                .tickets
+                .iter()
+                .any(|t| seen.what == world::reveal(t));
+        if !own && !revealed {
+            needles.extend(reporter.needles);
+        }
     }
     needles.extend(world.reporter_exif.iter().cloned());
     needles.extend(world.doc_exif.iter().cloned());
@@ -202,9 +213,169 @@ fn controls(world: &World, seen: &[Seen]) {
     );
 }
 
+/// The reporters without accounts: the identity admin reads each one (the search finds
+/// them), the providers got their addresses, and the outbox and the triage queue were
+/// swept with content in them.
+fn channel_controls(world: &World, seen: &[Seen]) {
+    // (ticket, the channel, whose canaries, the ones planted there)
+    let revealed = [
+        (
+            &world.r1,
+            "jaki",
+            "A",
+            &["username", "name", "phone (812...)", "email"][..],
+        ),
+        (
+            &world.r2,
+            "jaki",
+            "B",
+            &["name", "phone (812...)", "email", "NIK", "handle"],
+        ),
+        (&world.r4, "sms", "C", &["phone (812...)"]),
+        (&world.r5, "whatsapp", "C", &["name", "phone (812...)"]),
+        (&world.r6, "twitter", "D", &["name", "handle"]),
+        (
+            &world.r7,
+            "balai_kota",
+            "E",
+            &["name", "phone (812...)", "email", "NIK"],
+        ),
+    ];
+    let reporters = world.reporters();
+    for (ticket, channel, who, planted) in revealed {
+        let resp = answer(seen, Who::IdentityAdmin, &world::reveal(ticket));
+        let needles = &reporters
+            .iter()
+            .find(|r| r.label == who)
+            .expect("a reporter")
+            .needles;
+        let found = found_in(needles, &resp.body);
+        for field in planted {
+            let label = format!("{who}'s {field}");
+            assert!(
+                found.contains(&label),
+                "the reveal of {ticket} shows {label}: {resp:?}"
+            );
+        }
+        assert_eq!(resp.json()["channel"], channel, "{resp:?}");
+    }
+
+    // The outbox told every reporter who left a way back, on their channel.
+    assert_eq!(
+        world.delivered,
+        RunSummary {
+            delivered: 6,
+            ..RunSummary::default()
+        },
+        "receipts for C (twice), D and E, C's acceptance and E's rejection"
+    );
+    let sent = world.provider.requests();
+    let twilio = format!("/2010-04-01/Accounts/{TWILIO_SID}/Messages.json");
+    let texts_to = |number: &str| -> Vec<String> {
+        sent.iter()
+            .filter(|r| r.path == twilio && r.form("To").as_deref() == Some(number))
+            .map(|r| r.form("Body").expect("a Body"))
+            .collect()
+    };
+    let to_c = texts_to(&world.c_number());
+    assert_eq!(
+        to_c.len(),
+        2,
+        "C's receipt and acceptance by SMS: {sent:#?}"
+    );
+    assert!(to_c.iter().all(|t| t.contains(&world.r4)), "{to_c:?}");
+    let to_e = texts_to(&world.e_number());
+    assert_eq!(to_e.len(), 2, "E's receipt and rejection by SMS: {sent:#?}");
+    assert!(to_e.iter().all(|t| t.contains(&world.r7)), "{to_e:?}");
+    assert!(
+        to_e.iter().any(|t| t.contains(world::REJECTION)),
+        "E reads why: {to_e:?}"
+    );
+    let whatsapp: Vec<_> = sent
+        .iter()
+        .filter(|r| r.path == format!("/{WA_PHONE_ID}/messages"))
+        .collect();
+    assert_eq!(whatsapp.len(), 1, "{sent:#?}");
+    assert_eq!(
+        whatsapp[0].json()["to"],
+        world.c_number()[1..],
+        "{whatsapp:?}"
+    );
+    let dm = format!("/2/dm_conversations/with/{}/messages", world.d_user_id);
+    assert_eq!(
+        sent.iter().filter(|r| r.path == dm).count(),
+        1,
+        "D's receipt by DM: {sent:#?}"
+    );
+    assert_eq!(sent.len(), 6, "{sent:#?}");
+    // What went to the providers carries the canaries: they were in play.
+    let bytes: Vec<u8> = sent.iter().flat_map(|r| r.body.clone()).collect();
+    let mut needles = world.c.personal("C");
+    needles.extend(world.e.personal("E"));
+    let found = found_in(&needles, &bytes);
+    for label in ["C's phone (812...)", "E's phone (812...)"] {
+        assert!(found.iter().any(|f| f == label), "{label} in {found:?}");
+    }
+
+    // The admin's outbox list: every answer, sent, to its ticket; no one else's.
+    let outbox = answer(seen, Who::Admin, "GET /api/v1/outbox").json();
+    let items = outbox["items"].as_array().expect("items");
+    assert_eq!(items.len(), 6, "{outbox}");
+    assert!(items.iter().all(|i| i["state"] == "sent"), "{outbox}");
+    let mut tickets: Vec<&str> = items.iter().filter_map(|i| i["ticket"].as_str()).collect();
+    tickets.sort_unstable();
+    tickets.dedup();
+    let mut expected = [
+        world.r4.as_str(),
+        world.r5.as_str(),
+        world.r6.as_str(),
+        world.r7.as_str(),
+    ];
+    expected.sort_unstable();
+    assert_eq!(tickets, expected, "{outbox}");
+    for who in [
+        Who::CoordinatorAll,
+        Who::OfficerDinas,
+        Who::Operator,
+        Who::Public,
+    ] {
+        let status = answer(seen, who, "GET /api/v1/outbox").status;
+        assert!(status == 401 || status == 403, "{who:?}: HTTP {status}");
+    }
+
+    // The triage queue: C's WhatsApp message and D's DM wait; C's SMS was placed.
+    let queue = text(seen, Who::CoordinatorAll, "GET /api/v1/triage");
+    assert!(
+        queue.contains(&world.r5) && queue.contains(&world.r6) && !queue.contains(&world.r4),
+        "{queue}"
+    );
+    assert_eq!(
+        answer(seen, Who::OfficerSudin, "GET /api/v1/triage").status,
+        403
+    );
+
+    // The steps are in the timelines staff read.
+    let timeline = text(
+        seen,
+        Who::CoordinatorKecamatan,
+        &format!("GET /api/v1/reports/{}/timeline", world.r7),
+    );
+    assert!(timeline.contains(world::REJECTION), "{timeline}");
+    let timeline = text(
+        seen,
+        Who::OfficerDinas,
+        &format!("GET /api/v1/reports/{}/timeline", world.r4),
+    );
+    assert!(timeline.contains("accept"), "{timeline}");
+}
+
+fn text(seen: &[Seen], who: Who, what: &str) -> String {
+    answer(seen, who, what).text()
+}
+
 async fn versions(world: &World) -> Vec<i64> {
     let mut out = Vec::new();
-    for t in [&world.r1, &world.r2, &world.r3] {
+    for t in world.tickets() {
         out.push(world.app.stored(t).await.version);
     }
     out
@@ -223,8 +394,9 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
 
     let (mut seen, mut problems) = sweep::sweep(&world).await;
     seen.append(&mut world.seen);
+    // 3702 when written: 14 callers, 7 reports, 4 photos.
     assert!(
-        seen.len() > 1000,
+        seen.len() > 3500,
         "the sweep asked {} questions",
         seen.len()
     );
@@ -239,7 +411,7 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
     let listed = world.client(Who::Admin).list_all("limit=1").await;
     assert_eq!(
         listed.len(),
-        3,
+        world.tickets().len(),
         "no report was filed by the sweep: {listed:?}"
     );
 
@@ -250,8 +422,21 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
         contains(&log, world.r1.as_bytes()),
         "the app's request logs are captured"
     );
-    let mut never = world.a.all("A");
-    never.extend(world.b.all("B"));
+    for what in [
+        "/channels/sms/inbound",
+        "/channels/x/webhook",
+        "aduan_channels::outbound",
+    ] {
+        assert!(
+            contains(&log, what.as_bytes()),
+            "the webhooks' and the outbox worker's logs are captured: {what}"
+        );
+    }
+    let mut never: Vec<Needle> = world
+        .reporters()
+        .into_iter()
+        .flat_map(|r| r.needles)
+        .collect();
     never.extend(world.reporter_exif.iter().cloned());
     never.extend(world.doc_exif.iter().cloned());
     never.extend(world.contacts.iter().cloned());
@@ -265,6 +450,7 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
         problems.join("\n")
     );
     controls(&world, &seen);
+    channel_controls(&world, &seen);
 }
 
 /// The database file's bytes, and its WAL's (where recent writes are until a checkpoint).
@@ -276,8 +462,9 @@ fn database_bytes(world: &World) -> Vec<u8> {
     bytes
 }
 
-/// Every value of every table, through SQLite itself.
-fn database_dump(world: &World) -> (Vec<u8>, i64) {
+/// Every value of every table, through SQLite itself; and how many identities (of
+/// accounts, of reporters without one) and ways to answer are stored, sealed.
+fn database_dump(world: &World) -> (Vec<u8>, [i64; 3]) {
     use rusqlite::types::ValueRef;
     let conn = rusqlite::Connection::open_with_flags(
         world.app.db_path(),
@@ -307,9 +494,15 @@ fn database_dump(world: &World) -> (Vec<u8>, i64) {
             }
         }
     }
-    let sealed = conn
-        .query_row("SELECT count(*) FROM identities", [], |r| r.get(0))
-        .expect("count the identities");
+    let count = |sql: &str| -> i64 {
+        conn.query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let sealed = [
+        count("SELECT count(*) FROM identities"),
+        count("SELECT count(*) FROM report_reporters WHERE sealed_identity IS NOT NULL"),
+        count("SELECT count(*) FROM report_reporters WHERE sealed_reply IS NOT NULL"),
+    ];
     (dump, sealed)
 }
 
@@ -317,12 +510,17 @@ fn database_dump(world: &World) -> (Vec<u8>, i64) {
 async fn a_stolen_database_file_does_not_say_who_reported() {
     let world = world::build().await;
     sweep::sweep(&world).await;
-    let mut secrets = world.a.personal("A");
-    secrets.extend(world.b.personal("B"));
+    let mut secrets = world.personal();
     secrets.extend(world.reporter_exif.iter().cloned());
     secrets.extend(world.doc_exif.iter().cloned());
     let (dump, sealed) = database_dump(&world);
-    assert!(sealed >= 2, "A's and B's identities are stored, sealed");
+    let [accounts, channels, replies] = sealed;
+    assert!(accounts >= 2, "A's and B's identities are stored, sealed");
+    assert_eq!(
+        channels, 4,
+        "C's (twice), D's and E's identities are stored, sealed"
+    );
+    assert_eq!(replies, 4, "and the ways to answer them");
     for (what, bytes) in [("file", database_bytes(&world)), ("dump", dump)] {
         let found = found_in(&secrets, &bytes);
         assert!(found.is_empty(), "the database {what} reveals {found:?}");

@@ -49,6 +49,16 @@ fn queries(path: &str) -> Vec<String> {
         ],
         "/regions" => &["?level=kecamatan", "?parent=31.74", "?level=nope"],
         "/audit/identity-access" => &["?limit=1", "?limit=0", "?cursor=zz"],
+        "/outbox" => &[
+            "?state=sent",
+            "?state=pending",
+            "?state=dead",
+            "?limit=1",
+            "?limit=0",
+            "?state=nope",
+            "?cursor=zz",
+        ],
+        "/triage" => &["?limit=1", "?limit=0", "?cursor=zz"],
         _ => &[],
     };
     let mut out: Vec<String> = std::iter::once(String::new())
@@ -65,7 +75,7 @@ fn queries(path: &str) -> Vec<String> {
 async fn get_paths(world: &World) -> Vec<String> {
     let doc = world.app.anonymous().get("/openapi.json").await.expect(200);
     let paths = doc["paths"].as_object().expect("paths");
-    let mut tickets = vec![world.r1.clone(), world.r2.clone(), world.r3.clone()];
+    let mut tickets: Vec<String> = world.tickets().into_iter().cloned().collect();
     tickets.extend([UNKNOWN_TICKET.to_owned(), "bukan-tiket".to_owned()]);
     let mut ids: Vec<String> = world
         .photos
@@ -79,6 +89,11 @@ async fn get_paths(world: &World) -> Vec<String> {
         "/api/v1/openapi.json".to_owned(),
         "/api/v1/no-such-endpoint".to_owned(),
         format!("/api/v1/reports/{}/photos", world.r1),
+        // The channels' own GETs (handshakes), outside the document.
+        "/channels/x/webhook?crc_token=kanari".to_owned(),
+        "/channels/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=salah&hub.challenge=1"
+            .to_owned(),
+        "/channels/meta/webhook".to_owned(),
     ];
     for (path, item) in paths {
         if item.get("get").is_none() {
@@ -118,6 +133,8 @@ async fn get_paths(world: &World) -> Vec<String> {
         "/reports/{ticket}/messages",
         "/public/reports",
         "/audit/identity-access",
+        "/outbox",
+        "/triage",
     ] {
         assert!(
             documented.contains(&known),
@@ -172,7 +189,8 @@ fn action_body(code: &str, other: &str) -> Value {
 async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) -> Vec<String> {
     let c: &Client = &viewer.client;
     let mut answers: Vec<(String, Resp)> = Vec::new();
-    let tickets = [&world.r1, &world.r2, &world.r3, UNKNOWN_TICKET];
+    let mut tickets: Vec<&str> = world.tickets().into_iter().map(String::as_str).collect();
+    tickets.push(UNKNOWN_TICKET);
     for ticket in tickets {
         let view = c.get_report(ticket).await;
         let offered: Vec<String> = if view.status == 200 {
@@ -185,7 +203,7 @@ async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) 
         } else {
             Vec::new()
         };
-        let other = if *ticket == world.r1 {
+        let other = if ticket == world.r1 {
             &world.r2
         } else {
             &world.r1
@@ -219,7 +237,12 @@ async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) 
         "POST /reports (short)".into(),
         c.submit_report(&short).await,
     ));
-    for ticket in [r1, &world.r2, &world.r3, UNKNOWN_TICKET] {
+    for ticket in world
+        .tickets()
+        .into_iter()
+        .map(String::as_str)
+        .chain([UNKNOWN_TICKET])
+    {
         let empty = c
             .post_json(
                 &format!("/reports/{ticket}/messages"),
@@ -233,7 +256,7 @@ async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) 
     } else {
         "Permintaan resmi pengadilan nomor 12/2026"
     };
-    for ticket in [r1, &world.r2, &world.r3] {
+    for ticket in world.tickets() {
         let reveal = c
             .post_json(
                 &format!("/reports/{ticket}/reporter"),

@@ -1,16 +1,24 @@
-//! The scene of the leak test: two reporters whose every identity field is a canary, a
-//! private report with a photo carrying canary EXIF walked through the whole CRM loop, a
-//! public report with contacts in its text, a desk report, and one account of every role.
+//! The scene of the leak test: two reporters with accounts whose every identity field is a
+//! canary, a private report with a photo carrying canary EXIF walked through the whole CRM
+//! loop, a public report with contacts in its text, a desk report, and one account of every
+//! role; and three reporters without accounts, whose canaries arrive through the channels
+//! (SMS and WhatsApp, an X DM, a walk-in citizen's contact at a desk) and whose answers go
+//! out through the outbox to a stand-in provider.
+
+use std::sync::Arc;
 
 use chrono::{Days, Utc};
 use serde_json::{Value, json};
 
-use aduan_domain::Role;
-use aduan_store::NewUser;
+use aduan_channels::outbound::Deliverer;
+use aduan_domain::{Channel, Role};
 use aduan_store::identity::{Identity, IdentityKey, Sealer};
+use aduan_store::{NewUser, ReportQuery, ReportScope};
 use aduan_web::WebConfig;
+use aduan_web::outbox::{OutboxWorker, RetryPolicy, RunSummary};
 
 use crate::common::canary::{self, ExifPhoto, Needle, Person, exif_photo};
+use crate::common::receiver::{self, CITY_NUMBER, Receiver, TWILIO_SID, WA_SECRET, X_USER_ID};
 use crate::common::{Client, Resp, SUDIN, TestApp, jakarta_today, jpeg, ticket_of};
 
 pub const KECAMATAN: &str = "kecamatan-31.74.01";
@@ -38,8 +46,11 @@ pub enum Who {
     OfficerElsewhere,
     Validator,
     Admin,
-    /// An admin who may reveal identities, but does not here.
+    /// An admin who may reveal identities: does so once per reporter while the scene is
+    /// built (the control), and is refused in the sweep (a reason too short).
     IdentityAdmin,
+    /// A channel's provider delivering a citizen's message to a webhook: not a viewer.
+    Provider,
 }
 
 pub struct Viewer {
@@ -73,6 +84,26 @@ pub struct World {
     pub b_photo_url: String,
     /// An operator's desk report, still waiting: no reporter account.
     pub r3: String,
+    /// C writes by SMS and by WhatsApp (Cloud API, with a profile name); D sends a DM on
+    /// X; E walks in at the desk and leaves a name, phone, e-mail and NIK, to hear by SMS.
+    /// None has an account here.
+    pub c: Person,
+    pub d: Person,
+    pub e: Person,
+    /// D's X account id.
+    pub d_user_id: String,
+    /// C's SMS: triage confirmed, forwarded to the Dinas, accepted there.
+    pub r4: String,
+    /// C's WhatsApp message, waiting in the triage queue.
+    pub r5: String,
+    /// D's DM, waiting in the triage queue.
+    pub r6: String,
+    /// E's report entered at the desk, rejected with a note.
+    pub r7: String,
+    /// The channels' providers, to whom the outbox delivered the answers.
+    pub provider: Receiver,
+    /// What the one run of the outbox worker did.
+    pub delivered: RunSummary,
     /// Every photo of every report: (ticket, photo ids).
     pub photos: Vec<(String, Vec<i64>)>,
     /// Planted in R1's description: not identity, so kept in the clear at rest.
@@ -84,7 +115,87 @@ pub struct World {
     pub seen: Vec<Seen>,
 }
 
+/// A reporter: every spelling that gives them away, and what they filed.
+pub struct Reporter<'a> {
+    pub label: &'static str,
+    /// Everything, their account name included.
+    pub needles: Vec<Needle>,
+    /// Their account, which reads them in its own profile.
+    pub account: Option<Who>,
+    pub tickets: Vec<&'a str>,
+}
+
+/// What the audited reveal of `ticket`'s reporter is recorded as.
+pub fn reveal(ticket: &str) -> String {
+    format!("POST /reports/{ticket}/reporter (the audited reveal)")
+}
+
 impl World {
+    /// Every report of the scene.
+    pub fn tickets(&self) -> [&String; 7] {
+        [
+            &self.r1, &self.r2, &self.r3, &self.r4, &self.r5, &self.r6, &self.r7,
+        ]
+    }
+
+    pub fn reporters(&self) -> Vec<Reporter<'_>> {
+        let mut d = self.d.all("D");
+        d.push(Needle::text("D's X user id", &self.d_user_id));
+        vec![
+            Reporter {
+                label: "A",
+                needles: self.a.all("A"),
+                account: Some(Who::ReporterA),
+                tickets: vec![&self.r1],
+            },
+            Reporter {
+                label: "B",
+                needles: self.b.all("B"),
+                account: Some(Who::ReporterB),
+                tickets: vec![&self.r2],
+            },
+            Reporter {
+                label: "C",
+                needles: self.c.all("C"),
+                account: None,
+                tickets: vec![&self.r4, &self.r5],
+            },
+            Reporter {
+                label: "D",
+                needles: d,
+                account: None,
+                tickets: vec![&self.r6],
+            },
+            Reporter {
+                label: "E",
+                needles: self.e.all("E"),
+                account: None,
+                tickets: vec![&self.r7],
+            },
+        ]
+    }
+
+    /// What must never be at rest in the clear: every reporter's identity (A's account
+    /// name aside, which is not identity and is kept in the clear).
+    pub fn personal(&self) -> Vec<Needle> {
+        let mut out = self.a.personal("A");
+        out.extend(self.b.personal("B"));
+        out.extend(self.c.personal("C"));
+        out.extend(self.d.personal("D"));
+        out.push(Needle::text("D's X user id", &self.d_user_id));
+        out.extend(self.e.personal("E"));
+        out
+    }
+
+    /// C's and E's numbers as the SMS gateway spells them.
+    pub fn c_number(&self) -> String {
+        format!("+62{}", &self.c.phone[1..])
+    }
+
+    pub fn e_number(&self) -> String {
+        format!("+62{}", &self.e.phone[1..])
+    }
+
     pub fn client(&self, who: Who) -> &Client {
         &self
             .viewers
@@ -194,10 +305,11 @@ async fn identity_admin(app: &TestApp) -> Client {
 
 pub async fn build() -> World {
     let key = IdentityKey::generate();
+    let provider = Receiver::start().await;
+    let channels = receiver::channels(&provider.base);
     let app = TestApp::spawn_with(WebConfig {
-        secure_cookies: false,
         identity_key: key.clone(),
-        ..Default::default()
+        ..receiver::web_config(channels.clone())
     })
     .await;
     let (a, b) = (Person::new(), Person::new());
@@ -292,6 +404,16 @@ pub async fn build() -> World {
         r2: String::new(),
         b_photo_url: String::new(),
         r3: String::new(),
+        c: Person::new(),
+        d: Person::new(),
+        e: Person::new(),
+        d_user_id: format!("19{}{}", canary::unique_digits(), canary::unique_digits()),
+        r4: String::new(),
+        r5: String::new(),
+        r6: String::new(),
+        r7: String::new(),
+        provider,
+        delivered: RunSummary::default(),
         photos: Vec::new(),
         plain: plain.clone(),
         contacts: vec![
@@ -455,5 +577,175 @@ pub async fn build() -> World {
         what: "POST /reports".into(),
         resp,
     });
+
+    without_accounts(&mut world).await;
+    reveal_every_reporter(&mut world).await;
+    // The outbox worker answers everyone on their channel, once.
+    let deliverer = Arc::new(Deliverer::new(&channels).expect("a deliverer"));
+    let worker = OutboxWorker::new(world.app.state.clone(), deliverer, RetryPolicy::default());
+    world.delivered = worker.run_once(Utc::now()).await.expect("run the outbox");
     world
+}
+
+/// The report of `channel` (there is one of each here).
+async fn filed_on(app: &TestApp, channel: Channel) -> String {
+    let all = app
+        .store
+        .list_reports(ReportQuery::new(ReportScope::All, 200))
+        .await
+        .expect("list the reports")
+        .reports;
+    let found: Vec<String> = all
+        .iter()
+        .filter(|r| r.channel == channel)
+        .map(|r| r.ticket.to_string())
+        .collect();
+    assert_eq!(found.len(), 1, "one {channel:?} report: {found:?}");
+    found[0].clone()
+}
+
+/// C, D and E, who have no account: their reports come through the channels' webhooks and
+/// a desk, and join the tickets every caller asks about.
+async fn without_accounts(world: &mut World) {
+    // C texts from their phone through the Twilio gateway...
+    let sid = format!("SM{}", canary::unique_digits());
+    let number = world.c_number();
+    let params = receiver::form(&[
+        ("MessageSid", sid.as_str()),
+        ("AccountSid", TWILIO_SID),
+        ("From", number.as_str()),
+        ("To", CITY_NUMBER),
+        (
+            "Body",
+            "Jalan amblas di depan pasar, lubangnya makin lebar setiap kali hujan turun.",
+        ),
+        ("NumMedia", "0"),
+    ]);
+    let resp = receiver::sms_signed(&world.app, &params).await;
+    receiver::twiml(&resp);
+    world.seen.push(Seen {
+        who: Who::Provider,
+        what: "POST /channels/sms/inbound".into(),
+        resp,
+    });
+    world.r4 = filed_on(&world.app, Channel::Sms).await;
+
+    // ...and on WhatsApp, where their profile carries their name.
+    let wa_id = &number[1..];
+    let message = json!({
+        "from": wa_id, "id": format!("wamid.{}", canary::unique_digits()), "type": "text",
+        "text": {"body": "Saluran air di gang kami tersumbat sampah, air meluap ke rumah warga."},
+    });
+    let body = receiver::whatsapp_webhook(wa_id, &world.c.name, vec![message]);
+    let resp =
+        receiver::meta_signed(&world.app, "/channels/whatsapp/webhook", WA_SECRET, &body).await;
+    resp.expect(200);
+    world.seen.push(Seen {
+        who: Who::Provider,
+        what: "POST /channels/whatsapp/webhook".into(),
+        resp,
+    });
+    world.r5 = filed_on(&world.app, Channel::Whatsapp).await;
+
+    // D writes a DM on X; the payload names their account.
+    let id = world.d_user_id.clone();
+    let activity = json!({
+        "for_user_id": X_USER_ID,
+        "direct_message_events": [{
+            "type": "message_create",
+            "id": format!("18{}{}", canary::unique_digits(), canary::unique_digits()),
+            "message_create": {
+                "target": {"recipient_id": X_USER_ID}, "sender_id": id,
+                "message_data": {"text": "Lampu lalu lintas di perempatan mati sejak kemarin malam."}
+            }
+        }],
+        "users": {id.as_str(): {
+            "id_str": id, "screen_name": world.d.handle[1..], "name": world.d.name,
+        }}
+    });
+    let resp = receiver::x_signed(&world.app, &activity).await;
+    resp.expect(200);
+    world.seen.push(Seen {
+        who: Who::Provider,
+        what: "POST /channels/x/webhook".into(),
+        resp,
+    });
+    world.r6 = filed_on(&world.app, Channel::Twitter).await;
+
+    // E walks in at the Balai Kota desk and wants to hear by SMS.
+    let e = world.e.clone();
+    let resp = world
+        .client(Who::Operator)
+        .submit_report(&json!({
+            "category": "jalan",
+            "description": "Warga datang ke Balai Kota: trotoar dipakai parkir liar setiap malam.",
+            "location": {"region": "31.74.01"},
+            "citizen": {"name": e.name, "phone": e.phone, "email": e.email, "nik": e.nik,
+                        "notify_by": "sms"},
+        }))
+        .await;
+    world.r7 = ticket_of(&resp.expect(201));
+    world.seen.push(Seen {
+        who: Who::Operator,
+        what: "POST /reports (a walk-in citizen's contact)".into(),
+        resp,
+    });
+
+    // C's SMS: placed by a coordinator, forwarded by the kecamatan, accepted by the Dinas.
+    let r4 = world.r4.clone();
+    let resp = world
+        .client(Who::CoordinatorAll)
+        .post_json(
+            &format!("/reports/{r4}/triage"),
+            &json!({"category": "jalan", "region": "31.74.01"}),
+        )
+        .await;
+    resp.expect(200);
+    world.seen.push(Seen {
+        who: Who::CoordinatorAll,
+        what: format!("POST {r4}/triage"),
+        resp,
+    });
+    let forward = json!({"action": "forward", "unit": DINAS});
+    world
+        .act(Who::CoordinatorKecamatan, &r4, forward, vec![])
+        .await;
+    let accepted = world
+        .act(Who::OfficerDinas, &r4, json!({"action": "accept"}), vec![])
+        .await;
+    assert_eq!(accepted["state"], "in_progress", "{accepted}");
+
+    // E's: not the city's to fix, and E is told why.
+    let r7 = world.r7.clone();
+    let reject = json!({"action": "reject", "reason": REJECTION});
+    let rejected = world
+        .act(Who::CoordinatorKecamatan, &r7, reject, vec![])
+        .await;
+    assert_eq!(rejected["state"], "rejected", "{rejected}");
+}
+
+/// The note E hears by SMS.
+pub const REJECTION: &str = "Parkir liar ditangani Dinas Perhubungan; laporan diteruskan ke sana.";
+
+/// The identity admin looks up every reporter, with a reason: the one place their canaries
+/// may be read, so the search has something to find.
+async fn reveal_every_reporter(world: &mut World) {
+    let tickets: Vec<String> = world
+        .reporters()
+        .iter()
+        .flat_map(|r| r.tickets.iter().map(|t| (*t).to_owned()))
+        .collect();
+    let reason = json!({"reason": "Permintaan Inspektorat No. 12/2026 atas laporan ini"});
+    for ticket in tickets {
+        let resp = world
+            .client(Who::IdentityAdmin)
+            .post_json(&format!("/reports/{ticket}/reporter"), &reason)
+            .await;
+        resp.expect(200);
+        world.seen.push(Seen {
+            who: Who::IdentityAdmin,
+            what: reveal(&ticket),
+            resp,
+        });
+    }
 }
