@@ -10,6 +10,7 @@
 // Helpers fail their test by panicking, like an assertion does.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod channel_reporters;
 #[path = "../common/mod.rs"]
 mod common;
 mod sweep;
@@ -288,7 +289,8 @@ fn channel_controls(world: &World, seen: &[Seen]) {
     assert_eq!(to_e.len(), 2, "E's receipt and rejection by SMS: {sent:#?}");
     assert!(to_e.iter().all(|t| t.contains(&world.r7)), "{to_e:?}");
     assert!(
-        to_e.iter().any(|t| t.contains(world::REJECTION)),
+        to_e.iter()
+            .any(|t| t.contains(channel_reporters::REJECTION)),
         "E reads why: {to_e:?}"
     );
     let whatsapp: Vec<_> = sent
@@ -360,7 +362,10 @@ fn channel_controls(world: &World, seen: &[Seen]) {
         Who::CoordinatorKecamatan,
         &format!("GET /api/v1/reports/{}/timeline", world.r7),
     );
-    assert!(timeline.contains(world::REJECTION), "{timeline}");
+    assert!(
+        timeline.contains(channel_reporters::REJECTION),
+        "{timeline}"
+    );
     let timeline = text(
         seen,
         Who::OfficerDinas,
