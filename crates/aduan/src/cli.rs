@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,7 +43,8 @@ pub enum Command {
     /// File reports from messages that arrived through a channel.
     #[command(subcommand)]
     Ingest(IngestCommand),
-    /// Measure reports/s and latency over HTTP at high concurrency, then check that every
+    /// Measure reports/s and latency over HTTP at high concurrency (JSON reports, or with
+    /// `--channel sms` signed SMS webhooks and the answers they get), then check that every
     /// acknowledged report survived a crash. Build with `--release` first.
     Bench(BenchArgs),
 }
@@ -82,13 +83,15 @@ pub struct ServeArgs {
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Concurrent clients, each with its own account, bearer token and connection.
+    /// Concurrent clients, each with its own connection (and, posting JSON reports, its own
+    /// account and bearer token).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
     pub clients: u16,
-    /// Reports submitted in the measured run (the warm-up comes on top).
+    /// Reports (or channel messages) submitted in the measured run (the warm-up comes on
+    /// top).
     #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub reports: u32,
-    /// Unmeasured warm-up reports per client before the run.
+    /// Unmeasured warm-up reports (or messages) per client before the run.
     #[arg(long, default_value_t = 10)]
     pub warmup: u32,
     /// Benchmark a server already running at this address (e.g. `http://127.0.0.1:8080`)
@@ -105,6 +108,17 @@ pub struct BenchArgs {
     /// Keep the started server's data dir and log instead of deleting them.
     #[arg(long, conflicts_with = "url")]
     pub keep_data: bool,
+    /// Flood a channel's webhook instead of posting JSON reports: the bench plays the
+    /// channel's gateway (it receives the server's answers) and times the answers too.
+    #[arg(long, value_enum, value_name = "CHANNEL", conflicts_with = "url")]
+    pub channel: Option<BenchChannel>,
+}
+
+/// The channels `aduan bench --channel` can flood.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchChannel {
+    /// SMS through a Twilio-style gateway: signed form webhooks in, `Messages.json` out.
+    Sms,
 }
 
 #[derive(Subcommand, Debug)]

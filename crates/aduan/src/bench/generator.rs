@@ -159,7 +159,7 @@ pub(super) struct Generator<'a> {
     pub(super) locations: &'a Locations,
 }
 
-impl Generator<'_> {
+impl<'a> Generator<'a> {
     fn description(&mut self, category: &CategoryInfo) -> String {
         let rng = &mut self.rng;
         let problem = match PROBLEMS.iter().find(|(code, _)| *code == category.code) {
@@ -198,21 +198,31 @@ impl Generator<'_> {
         }
     }
 
-    fn body(&mut self) -> anyhow::Result<String> {
+    /// A complaint as citizens word it, in a category drawn like [`Self::body`]'s.
+    pub(super) fn any_description(&mut self) -> anyhow::Result<String> {
+        let category = self.category()?;
+        Ok(self.description(category))
+    }
+
+    /// Half the reports from the categories citizens use most, like the real mix.
+    fn category(&mut self) -> anyhow::Result<&'a CategoryInfo> {
         let categories = self.categories;
-        // Half the reports from the categories citizens use most, like the real mix.
-        let category = if self.rng.random_bool(0.5) {
+        let common = if self.rng.random_bool(0.5) {
             let code = PROBLEMS[self.rng.random_range(0..PROBLEMS.len())].0;
             categories.iter().find(|c| c.code == code)
         } else {
             None
         };
-        let category = match category {
-            Some(c) => c,
+        match common {
+            Some(c) => Ok(c),
             None => categories
                 .choose(&mut self.rng)
-                .context("the server has no categories")?,
-        };
+                .context("the server has no categories"),
+        }
+    }
+
+    fn body(&mut self) -> anyhow::Result<String> {
+        let category = self.category()?;
         let body = json!({
             "category": category.code,
             "description": self.description(category),

@@ -33,7 +33,7 @@ impl Outcome {
         self.failures.values().map(|(n, _)| n).sum()
     }
 
-    fn merge(&mut self, other: Self) {
+    pub(super) fn merge(&mut self, other: Self) {
         self.latencies_us.extend(other.latencies_us);
         self.tickets.extend(other.tickets);
         for (kind, (n, sample)) in other.failures {

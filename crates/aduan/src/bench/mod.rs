@@ -29,14 +29,51 @@
 //! The bench client runs on the same machine as the server and shares its cores: on a
 //! 2-core machine the client's own HTTP and JSON work takes CPU the server would otherwise
 //! have, so the figures understate what the server does alone.
+//!
+//! ## `--channel sms`: a flood day on the SMS line
+//!
+//! What the city's intake team lives through when thousands of citizens text at once: every
+//! message comes in through the Twilio-style webhook, is triaged and filed, and the citizen
+//! gets the ticket back by SMS through the outbox. The bench plays both ends the city does
+//! not run: the gateway posting the webhooks, and the gateway's `Messages.json` API the
+//! answers go to ([`sink`], an HTTP server in the bench process on 127.0.0.1 answering 201
+//! at once). It writes a channels file (`twilio.api_base` pointing at that sink, a fresh
+//! account SID and auth token) beside the server's data dir and starts the server with
+//! `--channels`.
+//!
+//! `--clients` connections post `--reports` form-encoded webhooks between them,
+//! closed-loop, each signed in `X-Twilio-Signature` as Twilio signs it (so every message
+//! pays the server's HMAC check): a unique `MessageSid`, `From` one of half as many random
+//! Indonesian mobile numbers as messages (so many citizens write more than once), `Body`
+//! one of the JSON bench's complaint descriptions naming a kelurahan (or kecamatan) the
+//! server knows, as people do in a text, with no map pin: every message goes to triage. A
+//! 200 is the acknowledgement (the server answers only once the report and its queued
+//! answer are committed); anything else is an error and fails the command.
+//!
+//! Figures, in two parts. Intake: acknowledged messages per second over the wall time of
+//! the posting, and the latency of each webhook. Answers: the outbox worker delivers while
+//! the messages still arrive; the drain is the time from the last acknowledgement until the
+//! gateway has received one answer per message (its counter looked at every 50 ms), with
+//! the answers per second in the drain alone (the outbox working undisturbed) and overall
+//! (every answer, over the time from the first message to the last answer). Warm-up
+//! messages and their answers are all done before the clock starts. The gateway checks
+//! each answer's credentials and sender, and the bench that every answer names a ticket of
+//! its own and that every number got exactly one answer per message it sent.
+//!
+//! Then, as for JSON reports, the server is killed with SIGKILL and the database read:
+//! every acknowledged `MessageSid` must be in `channel_messages`, every ticket the
+//! citizens were sent a report, and the outbox must hold one sent answer per message and
+//! nothing pending or dead.
 
 mod api;
+mod channel;
 mod durability;
 mod generator;
 mod load;
 mod report;
 mod server;
 mod setup;
+mod sink;
 
 use std::time::{Duration, Instant};
 
@@ -44,7 +81,7 @@ use anyhow::{Context, bail};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::cli::BenchArgs;
+use crate::cli::{BenchArgs, BenchChannel};
 
 use api::{Api, CategoryInfo, RegionInfo};
 use generator::Generator;
@@ -62,10 +99,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             "warning: this is a debug build; measure with `cargo build --release` and ./target/release/aduan bench"
         );
     }
+    if let Some(BenchChannel::Sms) = args.channel {
+        return channel::run(args).await;
+    }
 
     let mut server = match &args.url {
         Some(_) => None,
-        None => Some(Server::start(&args.regions).await?),
+        None => Some(Server::start(&args.regions, None).await?),
     };
     let base = match (&args.url, &server) {
         (Some(url), _) => url.trim_end_matches('/').to_owned(),

@@ -1,5 +1,6 @@
-//! The server the bench starts for itself: a child process on a fresh data dir, its
-//! address read from its stdout, killed with SIGKILL for the durability check.
+//! The server the bench starts for itself: a child process on a fresh data dir (and, for
+//! `--channel`, a channels file beside it), its address read from its stdout, killed with
+//! SIGKILL for the durability check.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -21,7 +22,9 @@ pub(super) struct Server {
 }
 
 impl Server {
-    pub(super) async fn start(regions: &[PathBuf]) -> anyhow::Result<Self> {
+    /// Start `serve --demo` on a fresh data dir; `channels` is the JSON of a channels file
+    /// (`--channels`) written beside it, else the server runs with no channel configured.
+    pub(super) async fn start(regions: &[PathBuf], channels: Option<&str>) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("aduan-bench-")
             .tempdir()
@@ -43,9 +46,17 @@ impl Server {
         for file in regions {
             command.arg("--regions").arg(file);
         }
-        // The server must use the fresh data dir, whatever the environment says.
+        if let Some(json) = channels {
+            // Holds the gateway's secrets: in the private temporary directory.
+            let file = dir.path().join("channels.json");
+            std::fs::write(&file, json).with_context(|| format!("writing {}", file.display()))?;
+            command.arg("--channels").arg(file);
+        }
+        // The server must use the fresh data dir and only the channels given, whatever the
+        // environment says.
         command
             .env_remove("ADUAN_DATABASE_URL")
+            .env_remove("ADUAN_CHANNELS")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log_file);
