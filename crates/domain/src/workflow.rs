@@ -38,17 +38,42 @@ impl Visibility {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Accept,
-    Forward { to: UnitCode },
-    Dispose { to: UnitCode },
-    Schedule { estimated_completion: NaiveDate },
-    SubmitFollowup { note: String },
+    Forward {
+        to: UnitCode,
+    },
+    Dispose {
+        to: UnitCode,
+    },
+    Schedule {
+        estimated_completion: NaiveDate,
+    },
+    SubmitFollowup {
+        note: String,
+    },
     Validate,
-    RejectFollowup { reason: String },
-    Reject { reason: String },
-    MarkDuplicate { of: Ticket },
-    Refer { to: String, reason: String },
+    RejectFollowup {
+        reason: String,
+    },
+    Reject {
+        reason: String,
+    },
+    MarkDuplicate {
+        of: Ticket,
+    },
+    Refer {
+        to: String,
+        reason: String,
+    },
     MakePublic,
     MakePrivate,
+    /// The reporter is satisfied with the completed work (an optional comment).
+    ReviewSatisfied {
+        comment: Option<String>,
+    },
+    /// The reporter is not satisfied: the report goes back to the validator, with why.
+    ReviewUnsatisfied {
+        comment: String,
+    },
 }
 
 /// The name of an action, without its payload.
@@ -68,11 +93,13 @@ pub enum ActionKind {
     Refer,
     MakePublic,
     MakePrivate,
+    ReviewSatisfied,
+    ReviewUnsatisfied,
 }
 
 impl ActionKind {
     /// Every action that can be taken on an existing report (`Submit` creates one).
-    pub const ON_REPORT: [ActionKind; 12] = [
+    pub const ON_REPORT: [ActionKind; 14] = [
         Self::Accept,
         Self::Forward,
         Self::Dispose,
@@ -85,6 +112,8 @@ impl ActionKind {
         Self::Refer,
         Self::MakePublic,
         Self::MakePrivate,
+        Self::ReviewSatisfied,
+        Self::ReviewUnsatisfied,
     ];
 
     /// Whether a reporter who filed through a channel (SMS, WhatsApp, X, e-mail, LAPOR!) is
@@ -120,6 +149,8 @@ impl ActionKind {
             Self::Refer => "refer",
             Self::MakePublic => "make_public",
             Self::MakePrivate => "make_private",
+            Self::ReviewSatisfied => "review_satisfied",
+            Self::ReviewUnsatisfied => "review_unsatisfied",
         }
     }
 
@@ -168,6 +199,10 @@ impl ActionKind {
             ),
             Self::Refer => (&[Waiting, Coordination, Disposition], Some(Referred)),
             Self::MakePublic | Self::MakePrivate => (&ReportState::ALL, None),
+            // A satisfied reporter leaves the report completed (its completion time stays).
+            Self::ReviewSatisfied => (&[Completed], None),
+            // "Not satisfied" reopens it for validation.
+            Self::ReviewUnsatisfied => (&[Completed], Some(AwaitingValidation)),
         }
     }
 }
@@ -187,6 +222,8 @@ impl Action {
             Self::Refer { .. } => ActionKind::Refer,
             Self::MakePublic => ActionKind::MakePublic,
             Self::MakePrivate => ActionKind::MakePrivate,
+            Self::ReviewSatisfied { .. } => ActionKind::ReviewSatisfied,
+            Self::ReviewUnsatisfied { .. } => ActionKind::ReviewUnsatisfied,
         }
     }
 
@@ -197,6 +234,8 @@ impl Action {
             Self::RejectFollowup { reason }
             | Self::Reject { reason }
             | Self::Refer { reason, .. } => Some(reason),
+            Self::ReviewUnsatisfied { comment } => Some(comment),
+            Self::ReviewSatisfied { comment } => comment.as_deref(),
             _ => None,
         }
     }
@@ -270,7 +309,10 @@ pub fn roles_for(kind: ActionKind) -> &'static [Role] {
         ActionKind::Dispose | ActionKind::Schedule | ActionKind::SubmitFollowup => &[Officer],
         ActionKind::Validate | ActionKind::RejectFollowup => &[Validator],
         ActionKind::Reject | ActionKind::MarkDuplicate | ActionKind::Refer => &[Coordinator],
-        ActionKind::MakePublic | ActionKind::MakePrivate => &[Citizen],
+        ActionKind::MakePublic
+        | ActionKind::MakePrivate
+        | ActionKind::ReviewSatisfied
+        | ActionKind::ReviewUnsatisfied => &[Citizen],
     }
 }
 
@@ -402,6 +444,10 @@ pub fn decide(
             transition.estimated_completion = Some(*estimated_completion);
         }
         Action::SubmitFollowup { note } => required_text("note", note)?,
+        Action::ReviewUnsatisfied { comment } => required_text("comment", comment)?,
+        Action::ReviewSatisfied {
+            comment: Some(comment),
+        } if !comment.trim().is_empty() => required_text("comment", comment)?,
         Action::RejectFollowup { reason } | Action::Reject { reason } => {
             required_text("reason", reason)?
         }
@@ -431,7 +477,7 @@ pub fn decide(
             }
             transition.new_visibility = Some(wanted);
         }
-        Action::Accept | Action::Validate => {}
+        Action::Accept | Action::Validate | Action::ReviewSatisfied { .. } => {}
     }
     Ok(transition)
 }

@@ -188,6 +188,12 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         },
         K::MakePublic => Action::MakePublic,
         K::MakePrivate => Action::MakePrivate,
+        K::ReviewSatisfied => Action::ReviewSatisfied {
+            comment: Some("Terima kasih, jalan sudah mulus".into()),
+        },
+        K::ReviewUnsatisfied => Action::ReviewUnsatisfied {
+            comment: "Lubangnya masih ada di sisi kiri jalan".into(),
+        },
         K::Submit => unreachable!("submit creates a report; it is not an action on one"),
     }
 }

@@ -238,3 +238,66 @@ fn errors_come_in_order_forbidden_then_state_then_payload() {
         Outcome::WrongState
     );
 }
+
+#[test]
+fn a_review_needs_a_reason_only_when_the_reporter_is_not_satisfied() {
+    let completed = Report::new(S::Completed, DINAS_BM);
+    let reporter = actor(Role::Citizen, None, REPORTER);
+    for blank in ["", " ", "  \n\t "] {
+        assert_invalid(
+            run(
+                &completed,
+                &Action::ReviewUnsatisfied {
+                    comment: blank.to_owned(),
+                },
+                &reporter,
+            ),
+            "comment",
+        );
+        // Satisfied needs no words: a blank comment is no comment.
+        let ok = run(
+            &completed,
+            &Action::ReviewSatisfied {
+                comment: Some(blank.to_owned()),
+            },
+            &reporter,
+        )
+        .unwrap();
+        assert_eq!((ok.from, ok.to), (S::Completed, S::Completed));
+        assert!(!ok.marks_completed, "the completion time stays");
+    }
+    let reopened = run(
+        &completed,
+        &Action::ReviewUnsatisfied {
+            comment: "Lubangnya masih ada".into(),
+        },
+        &reporter,
+    )
+    .unwrap();
+    assert_eq!(reopened.to, S::AwaitingValidation);
+    assert_eq!(
+        reopened.new_holding_unit, None,
+        "the same unit answers for it"
+    );
+    // Only the reporter reviews.
+    let stranger = actor(Role::Citizen, None, STRANGER);
+    assert_eq!(
+        classify(run(
+            &completed,
+            &Action::ReviewSatisfied { comment: None },
+            &stranger
+        )),
+        Outcome::Forbidden
+    );
+    let too_long = "a".repeat(4001);
+    assert_invalid(
+        run(
+            &completed,
+            &Action::ReviewSatisfied {
+                comment: Some(too_long),
+            },
+            &reporter,
+        ),
+        "comment",
+    );
+}

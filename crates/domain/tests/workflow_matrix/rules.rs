@@ -24,13 +24,14 @@ const STATES: [ReportState; 11] = [
     S::Referred,
 ];
 
-/// No action but a visibility flip is taken on these.
+/// No action but a visibility flip is taken on these, and on a completed report its
+/// reporter's review.
 pub(crate) const TERMINAL: [ReportState; 4] =
     [S::Completed, S::Rejected, S::Duplicate, S::Referred];
 
 /// The edge table: action, the states it may be taken from, the state it leads to
 /// (`None`: the state is unchanged, only visibility flips).
-const EDGES: [(ActionKind, &[ReportState], Option<ReportState>); 12] = [
+const EDGES: [(ActionKind, &[ReportState], Option<ReportState>); 14] = [
     (
         K::Accept,
         &[
@@ -93,7 +94,18 @@ const EDGES: [(ActionKind, &[ReportState], Option<ReportState>); 12] = [
     ),
     (K::MakePublic, &STATES, None),
     (K::MakePrivate, &STATES, None),
+    (K::ReviewSatisfied, &[S::Completed], None),
+    (
+        K::ReviewUnsatisfied,
+        &[S::Completed],
+        Some(S::AwaitingValidation),
+    ),
 ];
+
+/// The reporter's verdict on completed work.
+pub(crate) fn is_review(kind: ActionKind) -> bool {
+    matches!(kind, K::ReviewSatisfied | K::ReviewUnsatisfied)
+}
 
 pub(crate) fn rule_edge(kind: ActionKind) -> (&'static [ReportState], Option<ReportState>) {
     EDGES
@@ -114,7 +126,12 @@ pub(crate) enum UnitRel {
 /// The "who" table: role and scope.
 pub(crate) fn rule_permits(role: Role, kind: ActionKind, unit: UnitRel, is_reporter: bool) -> bool {
     match role {
-        Role::Citizen => matches!(kind, K::MakePublic | K::MakePrivate) && is_reporter,
+        Role::Citizen => {
+            matches!(
+                kind,
+                K::MakePublic | K::MakePrivate | K::ReviewSatisfied | K::ReviewUnsatisfied
+            ) && is_reporter
+        }
         Role::Officer => {
             matches!(
                 kind,
@@ -219,9 +236,10 @@ fn tables_cover_every_state_and_action() {
     for (kind, from, to) in EDGES {
         for s in TERMINAL {
             let visibility = matches!(kind, K::MakePublic | K::MakePrivate);
+            let review = s == S::Completed && is_review(kind);
             assert_eq!(
                 from.contains(&s),
-                visibility,
+                visibility || review,
                 "{kind:?} from terminal {s:?}"
             );
         }

@@ -141,8 +141,16 @@ proptest! {
             prop_assert_eq!(t.from, before.state);
             prop_assert_eq!(t.to, to.unwrap_or(before.state));
             if TERMINAL.contains(&before.state) {
-                prop_assert!(matches!(kind, K::MakePublic | K::MakePrivate));
-                prop_assert_eq!(t.to, before.state);
+                if before.state == S::Completed && kind == K::ReviewUnsatisfied {
+                    // The reporter's "not satisfied" reopens it for the validator.
+                    prop_assert_eq!(role, Role::Citizen);
+                    prop_assert_eq!(t.to, S::AwaitingValidation);
+                } else {
+                    prop_assert!(
+                        matches!(kind, K::MakePublic | K::MakePrivate | K::ReviewSatisfied)
+                    );
+                    prop_assert_eq!(t.to, before.state);
+                }
             }
             if t.to == S::Completed && t.from != S::Completed {
                 prop_assert_eq!(role, Role::Validator);

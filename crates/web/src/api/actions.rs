@@ -25,7 +25,8 @@ use super::reports::{full_view, readable_report};
 #[derive(Deserialize, ToSchema)]
 pub struct ActionRequest {
     /// accept, forward, dispose, schedule, submit_followup, validate, reject_followup,
-    /// reject, mark_duplicate, refer, make_public, make_private.
+    /// reject, mark_duplicate, refer, make_public, make_private, review_satisfied,
+    /// review_unsatisfied.
     pub action: String,
     /// forward, dispose: the unit code.
     pub unit: Option<String>,
@@ -39,6 +40,8 @@ pub struct ActionRequest {
     pub of: Option<String>,
     /// refer: the body it is referred to (e.g. LAPOR! for a national agency).
     pub to: Option<String>,
+    /// review_unsatisfied: what is still wrong (required); review_satisfied: optional.
+    pub comment: Option<String>,
     /// Optional: the `version` the client saw; a mismatch answers 409.
     pub version: Option<i64>,
 }
@@ -90,6 +93,12 @@ fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
         },
         ActionKind::MakePublic => Action::MakePublic,
         ActionKind::MakePrivate => Action::MakePrivate,
+        ActionKind::ReviewSatisfied => Action::ReviewSatisfied {
+            comment: req.comment.clone(),
+        },
+        ActionKind::ReviewUnsatisfied => Action::ReviewUnsatisfied {
+            comment: required("comment", &req.comment)?.to_owned(),
+        },
         ActionKind::Submit => return Err(ApiError::invalid("action", "no such action")),
     })
 }
