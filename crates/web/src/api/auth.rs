@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -152,8 +152,15 @@ fn check_email(email: Option<String>) -> ApiResult<Option<String>> {
     Ok(email)
 }
 
-/// Issue a session for `user`: the token in the body, and a cookie for browsers.
-async fn issue_session(state: &AppState, user: &User) -> ApiResult<impl IntoResponse + use<>> {
+/// A session just opened: the token (shown once), when it ends, and the cookie carrying it.
+pub(crate) struct OpenedSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub cookie: String,
+}
+
+/// Open a session for `user` (both the API and the web pages sign in through here).
+pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<OpenedSession> {
     let (token, token_hash) = new_token();
     let now = Utc::now();
     let ttl = state.config.session_ttl;
@@ -168,24 +175,55 @@ async fn issue_session(state: &AppState, user: &User) -> ApiResult<impl IntoResp
         })
         .await?;
     let cookie = session_cookie(&token, ttl.as_secs(), state.config.secure_cookies);
+    Ok(OpenedSession {
+        token,
+        expires_at,
+        cookie,
+    })
+}
+
+/// End the session the request presents, if any; returns the `Set-Cookie` that clears it.
+pub(crate) async fn close_session(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
+    if let Some(token) = crate::auth::presented_token(headers) {
+        let hash = crate::auth::token_hash(&token);
+        state.sessions.forget(&hash);
+        state.store.delete_session(hash).await?;
+    }
+    Ok(session_cookie("", 0, state.config.secure_cookies))
+}
+
+/// Issue a session for `user`: the token in the body, and a cookie for browsers.
+async fn issue_session(state: &AppState, user: &User) -> ApiResult<impl IntoResponse + use<>> {
+    let session = open_session(state, user).await?;
     Ok((
-        AppendHeaders([(SET_COOKIE, cookie)]),
+        AppendHeaders([(SET_COOKIE, session.cookie)]),
         Json(TokenResponse {
-            token,
+            token: session.token,
             token_type: "Bearer".into(),
-            expires_at,
+            expires_at: session.expires_at,
             user: me_view(state, user).await?,
         }),
     ))
 }
 
-/// Register a citizen account and sign it in.
-#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 201, body = TokenResponse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn register(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<RegisterRequest>,
-) -> ApiResult<impl IntoResponse> {
+/// Every problem with a registration, one per field: the API answers with the first, a form
+/// shows them all at once.
+pub(crate) fn registration_problems(req: &RegisterRequest) -> Vec<ApiError> {
+    let username = req.username.trim().to_ascii_lowercase();
+    [
+        check_username(&username).err(),
+        check_password(&req.password).err(),
+        optional_text("display_name", req.display_name.clone(), 100).err(),
+        check_phone(req.phone.clone()).err(),
+        check_email(req.email.clone()).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Check a registration and create the citizen account it asks for.
+pub(crate) async fn create_citizen(state: &AppState, req: RegisterRequest) -> ApiResult<User> {
     let username = req.username.trim().to_ascii_lowercase();
     check_username(&username)?;
     check_password(&req.password)?;
@@ -202,7 +240,7 @@ pub async fn register(
         .then(|| state.sealer.seal(&identity))
         .transpose()?;
     let password_hash = hash_password(req.password).await?;
-    let user = state
+    state
         .store
         .create_user(NewUser {
             username,
@@ -216,7 +254,39 @@ pub async fn register(
             created_at: Utc::now(),
         })
         .await
-        .map_err(username_taken)?;
+        .map_err(username_taken)
+}
+
+/// The account a username and password belong to; 401 when they do not match (as long for
+/// an unknown username as for a wrong password).
+pub(crate) async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> ApiResult<User> {
+    let username = username.trim().to_ascii_lowercase();
+    let found = match state.store.credentials(&username).await {
+        Ok(c) => Some(c),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let hash = found.as_ref().map(|c| c.password_hash.clone());
+    if !verify_password(hash, password).await? {
+        return Err(ApiError::unauthorized("wrong username or password"));
+    }
+    found
+        .map(|c| c.user)
+        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))
+}
+
+/// Register a citizen account and sign it in.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = TokenResponse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let user = create_citizen(&state, req).await?;
     Ok((StatusCode::CREATED, issue_session(&state, &user).await?))
 }
 
@@ -227,19 +297,7 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let username = req.username.trim().to_ascii_lowercase();
-    let found = match state.store.credentials(&username).await {
-        Ok(c) => Some(c),
-        Err(StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let hash = found.as_ref().map(|c| c.password_hash.clone());
-    if !verify_password(hash, req.password).await? {
-        return Err(ApiError::unauthorized("wrong username or password"));
-    }
-    let user = found
-        .map(|c| c.user)
-        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
+    let user = authenticate(&state, &req.username, req.password).await?;
     issue_session(&state, &user).await
 }
 
@@ -249,14 +307,9 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     SignedIn(_user): SignedIn,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    if let Some(token) = crate::auth::presented_token(&headers) {
-        let hash = crate::auth::token_hash(&token);
-        state.sessions.forget(&hash);
-        state.store.delete_session(hash).await?;
-    }
-    let clear = session_cookie("", 0, state.config.secure_cookies);
+    let clear = close_session(&state, &headers).await?;
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, clear)])))
 }
 

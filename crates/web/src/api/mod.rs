@@ -2,13 +2,13 @@
 //! the document cannot drift from what is served.
 
 mod actions;
-mod auth;
+pub(crate) mod auth;
 mod catalog;
 mod identity;
 mod messages;
 mod outbox;
 pub mod public;
-mod reports;
+pub(crate) mod reports;
 mod triage;
 mod users;
 

@@ -54,7 +54,7 @@ pub struct SubmitReportRequest {
     pub citizen: Option<DeskCitizen>,
 }
 
-fn parse_place(location: &LocationInput) -> ApiResult<Place> {
+pub(crate) fn parse_place(location: &LocationInput) -> ApiResult<Place> {
     let region = location
         .region
         .as_deref()
@@ -308,7 +308,7 @@ pub struct ReportList {
 }
 
 /// What a reader may list at all.
-fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
+pub(crate) fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
     Ok(match actor.role {
         Role::Citizen => ReportScope::ReportedBy(actor.user),
         Role::Operator => ReportScope::EnteredBy(actor.user),
@@ -325,11 +325,11 @@ fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
     })
 }
 
-pub(super) fn encode_cursor(after: i64) -> String {
+pub(crate) fn encode_cursor(after: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("r{after}"))
 }
 
-pub(super) fn decode_cursor(raw: &str) -> ApiResult<i64> {
+pub(crate) fn decode_cursor(raw: &str) -> ApiResult<i64> {
     URL_SAFE_NO_PAD
         .decode(raw)
         .ok()

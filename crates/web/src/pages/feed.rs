@@ -10,7 +10,9 @@ use aduan_domain::{RegionLevel, ReportState};
 use crate::api::public::{PublicFilter, public_feed};
 use crate::state::AppState;
 
-use super::{Lang, Texts, other_lang_href, page_error, render};
+use super::labels::state_color;
+use super::session::Visitor;
+use super::{Chrome, Lang, Texts, failure, render};
 
 #[derive(Deserialize)]
 pub struct FeedQuery {
@@ -43,23 +45,11 @@ struct Item {
 #[template(path = "feed.html")]
 struct FeedPage {
     t: &'static Texts,
-    other_lang_href: String,
+    chrome: Chrome,
     categories: Vec<Choice>,
     regions: Vec<Choice>,
     items: Vec<Item>,
     next_href: Option<String>,
-}
-
-/// Jakarta's officer app colors: waiting red, in hand yellow, done green.
-fn state_color(state: ReportState) -> &'static str {
-    use ReportState::*;
-    match state {
-        Waiting => "red",
-        Coordination | Disposition | InProgress | Scheduled | AwaitingValidation
-        | FollowupRejected => "yellow",
-        Completed => "green",
-        Rejected | Duplicate | Referred => "grey",
-    }
 }
 
 fn query_value(v: &str) -> String {
@@ -74,6 +64,7 @@ fn query_value(v: &str) -> String {
 pub async fn public_feed_page(
     State(state): State<AppState>,
     Query(q): Query<FeedQuery>,
+    visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
     let filter = PublicFilter {
@@ -85,8 +76,10 @@ pub async fn public_feed_page(
     };
     let feed = match public_feed(&state, &filter).await {
         Ok(feed) => feed,
-        Err(e) if e.status.is_client_error() => return page_error(e.status, &e.message),
-        Err(e) => return axum::response::IntoResponse::into_response(e),
+        Err(e) => {
+            let message = e.message.clone();
+            return failure(t, Chrome::new("/publik", t, &visitor), e, &message);
+        }
     };
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
@@ -165,7 +158,7 @@ pub async fn public_feed_page(
     }
     render(&FeedPage {
         t,
-        other_lang_href: other_lang_href("/publik", t),
+        chrome: Chrome::new("/publik", t, &visitor),
         categories,
         regions,
         items,

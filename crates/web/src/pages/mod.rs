@@ -1,27 +1,87 @@
 //! Server-rendered pages (askama, auto-escaped), Indonesian first, working without
 //! JavaScript, loading nothing from other hosts.
+//!
+//! Every link, form and redirect carries `?lang=`, so a reader who chose English stays in
+//! English. Forms post and redirect (303) to a page to get; a form with errors is shown
+//! again with the message beside the field and the status that says what went wrong.
 
+mod account;
 mod feed;
+mod forms;
 mod i18n;
+mod labels;
+mod mine;
+mod report;
+mod session;
+mod submit;
+
+use std::sync::LazyLock;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::Query;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use i18n::{Lang, Texts};
+pub use session::Visitor;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/publik", get(feed::public_feed_page))
+        .route(
+            "/daftar",
+            get(account::register_form).post(account::register),
+        )
+        .route("/masuk", get(account::login_form).post(account::login))
+        .route("/keluar", post(account::logout))
+        .route(
+            "/lapor",
+            get(submit::report_form).post(submit::submit_report),
+        )
+        .route("/laporan-saya", get(mine::my_reports))
+        .route("/laporan/{ticket}", get(report::report_page))
+        .route(
+            "/laporan/{ticket}/visibilitas",
+            post(report::change_visibility),
+        )
+        .route("/laporan/{ticket}/ulasan", post(report::review))
+        .route("/lacak", get(report::track))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CONTENT_SECURITY_POLICY,
+            CSP.clone(),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
 }
+
+/// The one script of ours (on `/lapor`): fill the coordinates from the device's location.
+pub const LOCATE_SCRIPT: &str = include_str!("../../templates/locate.js");
+
+/// Nothing from another host, ever; the only script is ours, allowed by its hash.
+static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
+    let hash = STANDARD.encode(Sha256::digest(LOCATE_SCRIPT.as_bytes()));
+    let policy = format!(
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
+         script-src 'sha256-{hash}'; form-action 'self'; frame-ancestors 'none'; \
+         base-uri 'none'"
+    );
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+});
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {
@@ -29,9 +89,39 @@ pub struct LangQuery {
     pub lang: Lang,
 }
 
+/// What the frame of every page needs besides its texts: the link to the other language,
+/// who is signed in, and the CSRF value for the sign-out button.
+pub struct Chrome {
+    pub other_lang_href: String,
+    pub username: Option<String>,
+    pub csrf: String,
+}
+
+impl Chrome {
+    /// The frame of the page at `path` (without query) for `visitor`.
+    pub fn new(path: &str, t: &Texts, visitor: &Visitor) -> Self {
+        Self {
+            other_lang_href: other_lang_href(path, t),
+            username: visitor.username(),
+            csrf: visitor.csrf(),
+        }
+    }
+}
+
 /// The link to the same page in the other language.
 pub fn other_lang_href(path: &str, t: &Texts) -> String {
     format!("{path}?lang={}", t.other_lang)
+}
+
+/// `path` in the reader's language, for links and redirects.
+pub fn href(path: &str, t: &Texts) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}lang={}", t.lang)
+}
+
+/// 303 to `path` in the reader's language (post/redirect/get).
+pub fn see_other(path: &str, t: &Texts) -> Response {
+    Redirect::to(&href(path, t)).into_response()
 }
 
 /// Render a page; a template failure is logged and answered generically.
@@ -42,27 +132,68 @@ pub fn render(page: &impl Template) -> Response {
     }
 }
 
+/// Render a page with a status other than 200 (a form shown again with its errors).
+pub fn render_with(status: StatusCode, page: &impl Template) -> Response {
+    let mut response = render(page);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     t: &'static Texts,
-    other_lang_href: String,
+    chrome: Chrome,
 }
 
-async fn home(Query(q): Query<LangQuery>) -> Response {
+async fn home(Query(q): Query<LangQuery>, visitor: Visitor) -> Response {
     let t = q.lang.texts();
     render(&HomePage {
         t,
-        other_lang_href: other_lang_href("/", t),
+        chrome: Chrome::new("/", t, &visitor),
     })
 }
 
-/// A page-shaped error: the status, with a short message in the reader's language.
-pub fn page_error(status: StatusCode, message: &str) -> Response {
-    (status, Html(format!(
-        "<!doctype html><html lang=\"id\"><meta charset=\"utf-8\"><title>aduan</title><main><h1>{}</h1><p>{}</p><p><a href=\"/\">aduan</a></p></main></html>",
-        i18n::ID.error_title,
-        askama::filters::escape(message, askama::filters::Html).map(|m| m.to_string()).unwrap_or_default()
-    )))
-        .into_response()
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A page-shaped error in the reader's language, with the status.
+pub fn error_page(
+    t: &'static Texts,
+    chrome: Chrome,
+    status: StatusCode,
+    message: &str,
+) -> Response {
+    let title = match status {
+        StatusCode::NOT_FOUND => t.not_found_title,
+        StatusCode::FORBIDDEN => t.forbidden_title,
+        _ => t.error_title,
+    };
+    render_with(
+        status,
+        &ErrorPage {
+            t,
+            chrome,
+            title,
+            message,
+        },
+    )
+}
+
+/// An API error as a page: a 5xx is logged (by the API's own mapping) and answered
+/// generically; anything else shows its status with `message` (in the reader's language).
+pub fn failure(t: &'static Texts, chrome: Chrome, e: ApiError, message: &str) -> Response {
+    if e.status.is_server_error() {
+        drop(e.into_response());
+        return error_page(t, chrome, StatusCode::INTERNAL_SERVER_ERROR, t.server_error);
+    }
+    error_page(t, chrome, e.status, message)
 }

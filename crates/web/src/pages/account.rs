@@ -1,0 +1,262 @@
+//! `/daftar`, `/masuk`, `/keluar`: registering, signing in and out, with the same rules and
+//! sessions as `/api/v1/auth` (the logic is theirs; this is its HTML face).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::api::RegisterRequest;
+use crate::api::auth::{
+    authenticate, close_session, create_citizen, open_session, registration_problems,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+use super::forms::{FieldErrors, field_of, refuse_forgery, safe_next};
+use super::session::Visitor;
+use super::{Chrome, Lang, Texts, failure, href, render, render_with};
+
+#[derive(Deserialize)]
+pub struct AuthQuery {
+    #[serde(default)]
+    lang: Lang,
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegisterForm {
+    username: String,
+    password: String,
+    display_name: String,
+    phone: String,
+    email: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    /// `&next=...` for the form's action, or "".
+    next_param: String,
+    /// What was typed, except the password.
+    values: RegisterForm,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    next_param: String,
+    username: String,
+    errors: FieldErrors,
+}
+
+fn next_param(next: &Option<String>) -> String {
+    next.as_deref()
+        .map(|n| format!("&next={n}"))
+        .unwrap_or_default()
+}
+
+/// Set (or clear) the session cookie and go on to `to` (post/redirect/get).
+fn with_cookie(cookie: String, to: &str, t: &Texts) -> Response {
+    (
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Redirect::to(&href(to, t)),
+    )
+        .into_response()
+}
+
+pub async fn register_form(Query(q): Query<AuthQuery>, visitor: Visitor) -> Response {
+    let t = q.lang.texts();
+    let next = safe_next(q.next.as_deref());
+    render(&RegisterPage {
+        t,
+        chrome: Chrome::new("/daftar", t, &visitor),
+        next_param: next_param(&next),
+        values: RegisterForm::default(),
+        errors: FieldErrors::default(),
+    })
+}
+
+/// Registration problems, each beside its field, in the reader's language.
+fn register_errors<'a>(t: &Texts, problems: impl IntoIterator<Item = &'a ApiError>) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for e in problems {
+        if e.status == StatusCode::CONFLICT {
+            errors.add("username", t.err_username_taken);
+            continue;
+        }
+        let field = field_of(e);
+        match field {
+            "username" => errors.add(field, t.err_username),
+            "password" => errors.add(field, t.err_password),
+            "display_name" => errors.add(field, t.err_display_name),
+            "phone" => errors.add(field, t.err_phone),
+            "email" => errors.add(field, t.err_email),
+            _ => errors.add("form", e.message.clone()),
+        }
+    }
+    errors
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    Query(q): Query<AuthQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<RegisterForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    if let Some(refused) = refuse_forgery(t, "/daftar", &visitor, &headers, None, false) {
+        return refused;
+    }
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let next = safe_next(q.next.as_deref());
+    let req = RegisterRequest {
+        username: form.username.clone(),
+        password: form.password.clone(),
+        display_name: Some(form.display_name.clone()),
+        phone: Some(form.phone.clone()),
+        email: Some(form.email.clone()),
+    };
+    let problems = registration_problems(&req);
+    let result = match problems.first() {
+        Some(first) => Err(ApiError::invalid(field_of(first), first.message.clone())),
+        None => match create_citizen(&state, req).await {
+            Ok(user) => open_session(&state, &user).await,
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(session) => {
+            // A session this browser had before is over: one account signed in at a time.
+            if let Err(e) = close_session(&state, &headers).await {
+                tracing::warn!(error = %e.message, "closing the previous session");
+            }
+            with_cookie(session.cookie, next.as_deref().unwrap_or("/lapor"), t)
+        }
+        Err(e) if e.status.is_server_error() => {
+            failure(t, Chrome::new("/daftar", t, &visitor), e, t.server_error)
+        }
+        Err(e) => render_with(
+            e.status,
+            &RegisterPage {
+                t,
+                chrome: Chrome::new("/daftar", t, &visitor),
+                next_param: next_param(&next),
+                errors: if problems.is_empty() {
+                    register_errors(t, [&e])
+                } else {
+                    register_errors(t, &problems)
+                },
+                values: RegisterForm {
+                    password: String::new(),
+                    ..form
+                },
+            },
+        ),
+    }
+}
+
+pub async fn login_form(Query(q): Query<AuthQuery>, visitor: Visitor) -> Response {
+    let t = q.lang.texts();
+    let next = safe_next(q.next.as_deref());
+    if visitor.user.is_some() {
+        return Redirect::to(&href(next.as_deref().unwrap_or("/laporan-saya"), t)).into_response();
+    }
+    render(&LoginPage {
+        t,
+        chrome: Chrome::new("/masuk", t, &visitor),
+        next_param: next_param(&next),
+        username: String::new(),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Query(q): Query<AuthQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    if let Some(refused) = refuse_forgery(t, "/masuk", &visitor, &headers, None, false) {
+        return refused;
+    }
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let next = safe_next(q.next.as_deref());
+    let result = match authenticate(&state, &form.username, form.password).await {
+        Ok(user) => open_session(&state, &user).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(session) => {
+            if let Err(e) = close_session(&state, &headers).await {
+                tracing::warn!(error = %e.message, "closing the previous session");
+            }
+            with_cookie(
+                session.cookie,
+                next.as_deref().unwrap_or("/laporan-saya"),
+                t,
+            )
+        }
+        Err(e) if e.status.is_server_error() => {
+            failure(t, Chrome::new("/masuk", t, &visitor), e, t.server_error)
+        }
+        Err(e) => render_with(
+            e.status,
+            &LoginPage {
+                t,
+                chrome: Chrome::new("/masuk", t, &visitor),
+                next_param: next_param(&next),
+                username: form.username,
+                errors: FieldErrors::one("password", t.err_login),
+            },
+        ),
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Query(q): Query<AuthQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    if visitor.user.is_none() {
+        // Nothing to end (the session expired meanwhile): home, signed out.
+        return Redirect::to(&href("/", t)).into_response();
+    }
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    if let Some(refused) = refuse_forgery(t, "/", &visitor, &headers, Some(&form.csrf), true) {
+        return refused;
+    }
+    match close_session(&state, &headers).await {
+        Ok(clear) => with_cookie(clear, "/", t),
+        Err(e) => failure(t, Chrome::new("/", t, &visitor), e, t.server_error),
+    }
+}

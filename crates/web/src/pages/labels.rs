@@ -1,0 +1,148 @@
+//! What codes read as on a page: state colors and labels, roles, actions, names and times in
+//! the reader's language.
+
+use chrono::{DateTime, Utc};
+
+use aduan_domain::{ActionKind, CategoryCode, Jurisdiction, ReportState, Role};
+
+use super::Lang;
+
+/// Jakarta's officer app colors: waiting red, in hand yellow, done green, the rest grey.
+pub fn state_color(state: ReportState) -> &'static str {
+    use ReportState::*;
+    match state {
+        Waiting => "red",
+        Coordination | Disposition | InProgress | Scheduled | AwaitingValidation
+        | FollowupRejected => "yellow",
+        Completed => "green",
+        Rejected | Duplicate | Referred => "grey",
+    }
+}
+
+/// A state as a page shows it: its label and pill color. Unknown codes read as themselves.
+pub struct Pill {
+    pub label: String,
+    pub color: &'static str,
+}
+
+pub fn pill(code: &str, lang: Lang) -> Pill {
+    match ReportState::parse(code) {
+        Some(state) => Pill {
+            label: match lang {
+                Lang::Id => state.label_id(),
+                Lang::En => state.label_en(),
+            }
+            .to_owned(),
+            color: state_color(state),
+        },
+        None => Pill {
+            label: code.to_owned(),
+            color: "grey",
+        },
+    }
+}
+
+/// Who acted, by role: the history names roles and units, never people.
+pub fn role_label(code: &str, lang: Lang) -> &'static str {
+    let Some(role) = Role::parse(code) else {
+        return "";
+    };
+    match (role, lang) {
+        (Role::Citizen, Lang::Id) => "Pelapor",
+        (Role::Citizen, Lang::En) => "Reporter",
+        (Role::Operator, Lang::Id) => "Operator layanan tatap muka",
+        (Role::Operator, Lang::En) => "Desk operator",
+        (Role::Coordinator, Lang::Id) => "Koordinator",
+        (Role::Coordinator, Lang::En) => "Coordinator",
+        (Role::Officer, Lang::Id) => "Petugas",
+        (Role::Officer, Lang::En) => "Officer",
+        (Role::Validator, Lang::Id) => "Validator",
+        (Role::Validator, Lang::En) => "Validator",
+        (Role::Admin, Lang::Id) => "Admin",
+        (Role::Admin, Lang::En) => "Admin",
+    }
+}
+
+/// What happened, as one line of the history.
+pub fn action_label(code: &str, lang: Lang) -> String {
+    let Some(kind) = ActionKind::parse(code) else {
+        return code.to_owned();
+    };
+    use ActionKind::*;
+    let (id, en) = match kind {
+        Submit => ("Laporan dikirim", "Report submitted"),
+        Accept => ("Diterima untuk ditindaklanjuti", "Accepted for follow-up"),
+        Forward => ("Diteruskan", "Forwarded"),
+        Dispose => ("Didisposisikan", "Disposed"),
+        Schedule => ("Estimasi waktu selesai ditetapkan", "Completion estimated"),
+        SubmitFollowup => ("Tindak lanjut dilaporkan", "Follow-up documented"),
+        Validate => ("Tindak lanjut divalidasi", "Follow-up validated"),
+        RejectFollowup => ("Tindak lanjut ditolak", "Follow-up rejected"),
+        Reject => ("Laporan ditolak", "Report rejected"),
+        MarkDuplicate => ("Digabung sebagai duplikat", "Merged as a duplicate"),
+        Refer => ("Dirujuk ke pihak lain", "Referred elsewhere"),
+        MakePublic => (
+            "Dijadikan publik oleh pelapor",
+            "Made public by the reporter",
+        ),
+        MakePrivate => (
+            "Dijadikan privat oleh pelapor",
+            "Made private by the reporter",
+        ),
+        ReviewSatisfied => (
+            "Pelapor puas dengan hasilnya",
+            "The reporter is satisfied with the result",
+        ),
+        ReviewUnsatisfied => (
+            "Pelapor tidak puas; dibuka kembali untuk validasi",
+            "The reporter is not satisfied; reopened for validation",
+        ),
+    };
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+    .to_owned()
+}
+
+/// A category's name in the reader's language.
+pub fn category_name(j: &Jurisdiction, code: &str, lang: Lang) -> String {
+    CategoryCode::parse(code)
+        .ok()
+        .and_then(|c| j.category(&c))
+        .map(|c| match lang {
+            Lang::Id => c.name.clone(),
+            Lang::En => c.name_en.clone(),
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// An instant in the jurisdiction's time zone, as day-month-year hour:minute.
+pub fn local_time(j: &Jurisdiction, at: DateTime<Utc>) -> String {
+    at.with_timezone(&j.settings.time_zone)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_has_a_color_and_both_labels() {
+        assert_eq!(state_color(ReportState::Waiting), "red");
+        assert_eq!(state_color(ReportState::InProgress), "yellow");
+        assert_eq!(state_color(ReportState::Completed), "green");
+        assert_eq!(state_color(ReportState::Referred), "grey");
+        for state in ReportState::ALL {
+            assert_eq!(pill(state.code(), Lang::Id).label, state.label_id());
+            assert_eq!(pill(state.code(), Lang::En).label, state.label_en());
+        }
+        for role in Role::ALL {
+            assert!(!role_label(role.code(), Lang::Id).is_empty());
+        }
+        for kind in ActionKind::ON_REPORT {
+            assert_ne!(action_label(kind.code(), Lang::En), kind.code());
+        }
+    }
+}

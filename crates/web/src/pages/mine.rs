@@ -1,0 +1,94 @@
+//! `/laporan-saya`: the signed-in citizen's reports, newest first, a page at a time.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use aduan_store::ReportQuery;
+
+use crate::api::reports::{decode_cursor, encode_cursor, scope_for};
+use crate::state::AppState;
+use crate::views::report_summary;
+
+use super::labels::{Pill, category_name, local_time, pill};
+use super::session::Visitor;
+use super::{Chrome, Lang, Texts, failure, render, see_other};
+
+const PATH: &str = "/laporan-saya";
+const PAGE_SIZE: u32 = 20;
+
+#[derive(Deserialize)]
+pub struct MineQuery {
+    #[serde(default)]
+    lang: Lang,
+    cursor: Option<String>,
+}
+
+struct Row {
+    ticket: String,
+    category: String,
+    region: String,
+    created: String,
+    state: Pill,
+    public: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mine.html")]
+struct MinePage {
+    t: &'static Texts,
+    chrome: Chrome,
+    rows: Vec<Row>,
+    next_href: Option<String>,
+}
+
+pub async fn my_reports(
+    State(state): State<AppState>,
+    Query(q): Query<MineQuery>,
+    visitor: Visitor,
+) -> Response {
+    let t = q.lang.texts();
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={PATH}"), t);
+    };
+    let chrome = Chrome::new(PATH, t, &visitor);
+    let mut query = match scope_for(&actor) {
+        Ok(scope) => ReportQuery::new(scope, PAGE_SIZE),
+        Err(e) => return failure(t, chrome, e, t.citizens_only),
+    };
+    match q.cursor.as_deref().map(decode_cursor).transpose() {
+        Ok(after) => query.after = after,
+        Err(e) => return failure(t, chrome, e, t.bad_link),
+    }
+    let page = match state.store.list_reports(query).await {
+        Ok(page) => page,
+        Err(e) => return failure(t, chrome, e.into(), t.server_error),
+    };
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let rows = page
+        .reports
+        .iter()
+        .map(|r| {
+            let s = report_summary(j, r);
+            Row {
+                category: category_name(j, &s.category.code, q.lang),
+                region: s.region.name,
+                created: local_time(j, s.created_at),
+                state: pill(&s.state, q.lang),
+                public: s.visibility == "public",
+                ticket: s.ticket,
+            }
+        })
+        .collect();
+    let next_href = page
+        .next_after
+        .map(|after| format!("{PATH}?lang={}&cursor={}", t.lang, encode_cursor(after)));
+    render(&MinePage {
+        t,
+        chrome,
+        rows,
+        next_href,
+    })
+}

@@ -1,0 +1,363 @@
+//! `/laporan/{ticket}`: one report as its reader may see it, with its whole history;
+//! the reporter makes it public or private. `/lacak`: find a report by its ticket.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use aduan_domain::report::PhotoKind;
+use aduan_domain::workflow::{Action, UnitDirectory};
+use aduan_domain::{ActionKind, Jurisdiction, Ticket, UnitCode, Visibility, access};
+use aduan_store::StoreError;
+
+use crate::api::reports::{full_view, readable_report};
+use crate::error::ApiError;
+use crate::service;
+use crate::state::AppState;
+use crate::views::{ReportView, TimelineEntryView, timeline_view};
+
+use super::forms::refuse_forgery;
+use super::labels::{Pill, action_label, category_name, local_time, pill, role_label};
+use super::session::Visitor;
+use super::{Chrome, Lang, Texts, failure, render, render_with, see_other};
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    lang: Lang,
+    /// Just filed: show the ticket.
+    sent: Option<String>,
+    /// Just made `public` or `private`.
+    done: Option<String>,
+}
+
+struct HistoryLine {
+    at: String,
+    action: String,
+    state: Pill,
+    by: String,
+    note: Option<String>,
+    target: Option<String>,
+    /// Photos documenting this step (the reporter's own show above, with the report).
+    attachments: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    notice: Option<&'static str>,
+    sent: bool,
+    r: ReportView,
+    /// The reporter's photos this reader may see; follow-up photos show in the history.
+    report_photos: Vec<String>,
+    category: String,
+    state: Pill,
+    place: String,
+    location: Option<String>,
+    created: String,
+    updated: String,
+    coordinated: Option<String>,
+    completed: Option<String>,
+    estimated: Option<String>,
+    public: bool,
+    can_make_public: bool,
+    can_make_private: bool,
+    can_review: bool,
+    history: Vec<HistoryLine>,
+}
+
+/// A unit's name for a timeline target that is a unit code; other targets as they are.
+fn target_name(j: &Jurisdiction, target: &str) -> String {
+    UnitCode::parse(target)
+        .ok()
+        .and_then(|code| j.unit(&code).map(|u| u.name.clone()))
+        .unwrap_or_else(|| target.to_owned())
+}
+
+fn history(j: &Jurisdiction, entries: Vec<TimelineEntryView>, lang: Lang) -> Vec<HistoryLine> {
+    entries
+        .into_iter()
+        .map(|e| {
+            let role = role_label(&e.actor_role, lang);
+            HistoryLine {
+                at: local_time(j, e.at),
+                action: action_label(&e.action, lang),
+                state: pill(&e.to_state, lang),
+                by: match e.actor_unit {
+                    Some(unit) => format!("{role} · {}", unit.name),
+                    None => role.to_owned(),
+                },
+                note: e.note,
+                target: e.target.map(|t| target_name(j, &t)),
+                attachments: if e.action == ActionKind::Submit.code() {
+                    Vec::new()
+                } else {
+                    e.attachments
+                },
+            }
+        })
+        .collect()
+}
+
+pub async fn report_page(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<ReportQuery>,
+    visitor: Visitor,
+) -> Response {
+    let t = q.lang.texts();
+    let chrome = Chrome::new(&format!("/laporan/{}", ticket_path(&ticket)), t, &visitor);
+    let viewer = visitor.actor();
+    let report = match readable_report(&state, &ticket, viewer.as_ref()).await {
+        Ok(report) => report,
+        Err(e) => return failure(t, chrome, e, t.report_not_found),
+    };
+    let view = full_view(&state, &report, viewer.as_ref()).await;
+    let photos = state.store.photos(report.id).await;
+    let entries = state.store.timeline(report.id).await;
+    let (view, photos, entries) = match (view, photos, entries) {
+        (Ok(v), Ok(p), Ok(e)) => (v, p, e),
+        (Err(e), _, _) => return failure(t, chrome, e, t.server_error),
+        (_, Err(e), _) | (_, _, Err(e)) => return failure(t, chrome, e.into(), t.server_error),
+    };
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let timeline = timeline_view(j, &report, &entries, &photos, viewer.as_ref());
+    let place = std::iter::once(view.region.name.clone())
+        .chain(view.region_path.iter().map(|r| r.name.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let notice = match q.done.as_deref() {
+        Some("public") => Some(t.made_public),
+        Some("private") => Some(t.made_private),
+        Some("satisfied") => Some(t.reviewed_satisfied),
+        Some("unsatisfied") => Some(t.reviewed_unsatisfied),
+        _ => None,
+    };
+    render(&ReportPage {
+        t,
+        chrome,
+        notice,
+        sent: q.sent.is_some() && view.is_mine,
+        category: category_name(j, &view.category.code, q.lang),
+        state: pill(&view.state, q.lang),
+        place,
+        location: view
+            .location
+            .as_ref()
+            .map(|l| format!("{:.6}, {:.6}", l.lat, l.lon)),
+        created: local_time(j, view.created_at),
+        updated: local_time(j, view.updated_at),
+        coordinated: view.coordinated_at.map(|at| local_time(j, at)),
+        completed: view.completed_at.map(|at| local_time(j, at)),
+        estimated: view
+            .estimated_completion
+            .map(|d| d.format("%d-%m-%Y").to_string()),
+        public: view.visibility == Visibility::Public.code(),
+        can_make_public: view.actions.iter().any(|a| a == "make_public"),
+        can_make_private: view.actions.iter().any(|a| a == "make_private"),
+        can_review: view
+            .actions
+            .iter()
+            .any(|a| a == ActionKind::ReviewUnsatisfied.code()),
+        history: history(j, timeline, q.lang),
+        report_photos: view
+            .photos
+            .iter()
+            .filter(|p| p.kind == PhotoKind::Report.code())
+            .map(|p| p.url.clone())
+            .collect(),
+        r: view,
+    })
+}
+
+/// The ticket as it may appear in a link: only the characters a ticket has.
+fn ticket_path(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VisibilityForm {
+    csrf: String,
+    visibility: String,
+}
+
+/// The reporter makes the report public or private.
+pub async fn change_visibility(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<ReportQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<VisibilityForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    let path = format!("/laporan/{}", ticket_path(&ticket));
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={path}"), t);
+    };
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    if let Some(refused) = refuse_forgery(t, &path, &visitor, &headers, Some(&form.csrf), true) {
+        return refused;
+    }
+    let chrome = || Chrome::new(&path, t, &visitor);
+    let (action, wanted) = match form.visibility.as_str() {
+        "public" => (Action::MakePublic, Visibility::Public),
+        "private" => (Action::MakePrivate, Visibility::Private),
+        _ => {
+            let e = ApiError::invalid("visibility", "public or private");
+            return failure(t, chrome(), e, t.bad_link);
+        }
+    };
+    let report = match readable_report(&state, &ticket, Some(&actor)).await {
+        Ok(report) => report,
+        Err(e) => return failure(t, chrome(), e, t.report_not_found),
+    };
+    // Sent twice (a double tap): the first already did it.
+    if report.visibility != wanted
+        && let Err(e) = service::act(&state, &actor, &report, action, Vec::new()).await
+    {
+        let message = match e.status {
+            StatusCode::FORBIDDEN => t.reporter_only,
+            _ => t.conflict,
+        };
+        return failure(t, chrome(), e, message);
+    }
+    see_other(
+        &format!("/laporan/{}?done={}", report.ticket, wanted.code()),
+        t,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    csrf: String,
+    verdict: String,
+    comment: String,
+}
+
+/// The reporter reviews completed work: satisfied, or not (which reopens the report for
+/// validation and needs a comment).
+pub async fn review(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<ReportQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<ReviewForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    let path = format!("/laporan/{}", ticket_path(&ticket));
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={path}"), t);
+    };
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    if let Some(refused) = refuse_forgery(t, &path, &visitor, &headers, Some(&form.csrf), true) {
+        return refused;
+    }
+    let chrome = || Chrome::new(&path, t, &visitor);
+    let comment = form.comment.trim().to_owned();
+    let (action, done) = match form.verdict.as_str() {
+        "satisfied" => (
+            Action::ReviewSatisfied {
+                comment: (!comment.is_empty()).then_some(comment),
+            },
+            "satisfied",
+        ),
+        "unsatisfied" if comment.is_empty() => {
+            let e = ApiError::invalid("comment", "say what is still wrong");
+            return failure(t, chrome(), e, t.review_needs_comment);
+        }
+        "unsatisfied" => (Action::ReviewUnsatisfied { comment }, "unsatisfied"),
+        _ => {
+            let e = ApiError::invalid("verdict", "satisfied or unsatisfied");
+            return failure(t, chrome(), e, t.bad_link);
+        }
+    };
+    let report = match readable_report(&state, &ticket, Some(&actor)).await {
+        Ok(report) => report,
+        Err(e) => return failure(t, chrome(), e, t.report_not_found),
+    };
+    if let Err(e) = service::act(&state, &actor, &report, action, Vec::new()).await {
+        let message = match e.status {
+            StatusCode::FORBIDDEN => t.reporter_only,
+            StatusCode::UNPROCESSABLE_ENTITY => t.review_needs_comment,
+            _ => t.conflict,
+        };
+        return failure(t, chrome(), e, message);
+    }
+    see_other(&format!("/laporan/{}?done={done}", report.ticket), t)
+}
+
+#[derive(Deserialize)]
+pub struct TrackQuery {
+    #[serde(default)]
+    lang: Lang,
+    ticket: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    ticket: String,
+    error: Option<&'static str>,
+    /// A report exists with this ticket, and it is private to someone else.
+    private: bool,
+    signed_in: bool,
+}
+
+/// Anyone finds a report by its ticket: the report when they may read it; for someone
+/// else's private report only that it is private (the privacy rules give the public
+/// nothing of it); 404 when no report has the ticket.
+pub async fn track(
+    State(state): State<AppState>,
+    Query(q): Query<TrackQuery>,
+    visitor: Visitor,
+) -> Response {
+    let t = q.lang.texts();
+    let raw: String = q
+        .ticket
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let mut page = TrackPage {
+        t,
+        chrome: Chrome::new("/lacak", t, &visitor),
+        ticket: raw.clone(),
+        error: None,
+        private: false,
+        signed_in: visitor.user.is_some(),
+    };
+    if raw.is_empty() {
+        return render(&page);
+    }
+    let Ok(ticket) = Ticket::parse(&raw) else {
+        page.error = Some(t.err_ticket);
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let report = match state.store.report(&ticket).await {
+        Ok(report) => report,
+        Err(StoreError::NotFound) => {
+            page.error = Some(t.ticket_not_found);
+            return render_with(StatusCode::NOT_FOUND, &page);
+        }
+        Err(e) => return failure(t, page.chrome, e.into(), t.server_error),
+    };
+    if access::may_read(&report, visitor.actor().as_ref()) {
+        return see_other(&format!("/laporan/{}", report.ticket), t);
+    }
+    page.private = true;
+    render(&page)
+}

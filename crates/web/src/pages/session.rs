@@ -1,0 +1,179 @@
+//! Who is looking at a page, and the guards on every form POST.
+//!
+//! CSRF, in two parts:
+//! - A form posted with a session carries `csrf`, derived from the session token:
+//!   `base64url(SHA-256("aduan-csrf-v1:" || token))`. The token lives only in the HttpOnly
+//!   cookie, so another site can neither read nor compute it; nothing extra is stored, and
+//!   signing out (or in again) changes it. A missing or wrong value is 403 before anything
+//!   is read or changed.
+//! - Signing in and registering happen before there is a session (login CSRF would sign a
+//!   victim into the attacker's account): those POSTs are refused when the browser says the
+//!   request comes from another site, by `Sec-Fetch-Site: cross-site` or by an `Origin`
+//!   whose host is not this request's `Host` (`Origin: null` included). A client that sends
+//!   neither header (not a browser) is let through; a browser always sends `Origin` on a
+//!   POST. Every page POST is checked this way too, besides the token.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use aduan_domain::Actor;
+use aduan_store::{StoreError, User};
+
+use crate::auth::{actor, presented_token, token_hash};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+const CSRF_LABEL: &[u8] = b"aduan-csrf-v1:";
+
+/// The visitor of a page: signed in or not. An unknown or expired session reads as not
+/// signed in (a page then offers to sign in, rather than failing as the API does).
+pub struct Visitor {
+    pub user: Option<User>,
+    token: Option<String>,
+}
+
+impl Visitor {
+    pub fn actor(&self) -> Option<Actor> {
+        self.user.as_ref().map(actor)
+    }
+
+    pub fn username(&self) -> Option<String> {
+        self.user.as_ref().map(|u| u.username.clone())
+    }
+
+    /// The value every form posted with this session must carry ("" without a session).
+    pub fn csrf(&self) -> String {
+        self.token.as_deref().map(csrf_for).unwrap_or_default()
+    }
+
+    /// Whether a posted `csrf` value is this session's.
+    pub fn csrf_ok(&self, presented: Option<&str>) -> bool {
+        match (&self.token, presented) {
+            (Some(token), Some(presented)) => {
+                constant_time_eq(csrf_for(token).as_bytes(), presented.trim().as_bytes())
+            }
+            _ => false,
+        }
+    }
+}
+
+fn csrf_for(token: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(CSRF_LABEL);
+    hasher.update(token.as_bytes());
+    URL_SAFE_NO_PAD.encode(hasher.finalize())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let Some(token) = presented_token(&parts.headers) else {
+            return Ok(Self {
+                user: None,
+                token: None,
+            });
+        };
+        match state
+            .store
+            .session_user(token_hash(&token), Utc::now())
+            .await
+        {
+            Ok(user) => Ok(Self {
+                user: Some(user),
+                token: Some(token),
+            }),
+            Err(StoreError::NotFound) => Ok(Self {
+                user: None,
+                token: None,
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Whether the browser says this POST comes from another site (see the module notes).
+pub fn cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    if fetch_site.is_some_and(|s| s.eq_ignore_ascii_case("cross-site")) {
+        return true;
+    }
+    let Some(origin) = headers.get(ORIGIN) else {
+        return false;
+    };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, authority)| authority.trim_end_matches('/'));
+    match (origin_host, host) {
+        (Some(o), Some(h)) => !o.eq_ignore_ascii_case(h.trim()),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn the_token_is_bound_to_the_session() {
+        let visitor = Visitor {
+            user: None,
+            token: Some("session-a".into()),
+        };
+        let good = visitor.csrf();
+        assert!(visitor.csrf_ok(Some(&good)));
+        assert!(!visitor.csrf_ok(Some(&csrf_for("session-b"))));
+        assert!(!visitor.csrf_ok(None));
+        assert!(!visitor.csrf_ok(Some("")));
+        let anonymous = Visitor {
+            user: None,
+            token: None,
+        };
+        assert_eq!(anonymous.csrf(), "");
+        assert!(!anonymous.csrf_ok(Some("")));
+    }
+
+    #[test]
+    fn posts_from_other_sites_are_recognized() {
+        assert!(!cross_site(&headers(&[])));
+        assert!(!cross_site(&headers(&[
+            ("host", "aduan.example:8080"),
+            ("origin", "https://aduan.example:8080"),
+            ("sec-fetch-site", "same-origin"),
+        ])));
+        assert!(cross_site(&headers(&[
+            ("host", "aduan.example"),
+            ("origin", "https://evil.example"),
+        ])));
+        assert!(cross_site(&headers(&[
+            ("host", "aduan.example"),
+            ("origin", "null"),
+        ])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+    }
+}

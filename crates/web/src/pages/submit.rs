@@ -1,0 +1,364 @@
+//! `/lapor`: a signed-in citizen files a report (category, description, where, photos),
+//! through the same service as `POST /api/v1/reports`, on the `web` channel.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use serde_json::{Map, Value};
+
+use aduan_domain::{CategoryCode, Channel, Jurisdiction, RegionLevel, Role};
+
+use crate::api::reports::{LocationInput, parse_place};
+use crate::body::JsonWithPhotos;
+use crate::error::{ApiError, ApiResult};
+use crate::photos::{Provenance, accept_photos};
+use crate::service::{self, Intake, MAX_DESCRIPTION, MIN_DESCRIPTION, ReporterContact};
+use crate::state::AppState;
+
+use super::forms::{FieldErrors, field_of, refuse_forgery};
+use super::session::Visitor;
+use super::{
+    Chrome, LOCATE_SCRIPT, Lang, LangQuery, Texts, error_page, failure, render, render_with,
+    see_other,
+};
+
+const PATH: &str = "/lapor";
+
+struct Choice {
+    code: String,
+    name: String,
+    selected: bool,
+}
+
+/// Kelurahan of one kecamatan (or kecamatan of one kota): an `<optgroup>`.
+struct Group {
+    label: String,
+    options: Vec<Choice>,
+}
+
+/// What was typed, shown again when the form comes back with errors.
+#[derive(Default)]
+struct Values {
+    category: String,
+    description: String,
+    region: String,
+    lat: String,
+    lon: String,
+    address: String,
+}
+
+#[derive(Template)]
+#[template(path = "submit.html")]
+struct SubmitPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    /// Names this filling of the form: sending it twice files one report.
+    submission: String,
+    categories: Vec<Choice>,
+    place_label: &'static str,
+    groups: Vec<Group>,
+    values: Values,
+    errors: FieldErrors,
+    photos_again: bool,
+    script: &'static str,
+}
+
+fn new_submission() -> String {
+    let mut raw = [0u8; 16];
+    rand::rng().fill_bytes(&mut raw);
+    URL_SAFE_NO_PAD.encode(raw)
+}
+
+fn categories(j: &Jurisdiction, lang: Lang, selected: &str) -> Vec<Choice> {
+    let mut out: Vec<Choice> = j
+        .categories()
+        .map(|c| Choice {
+            code: c.code.to_string(),
+            name: match lang {
+                Lang::Id => c.name.clone(),
+                Lang::En => c.name_en.clone(),
+            },
+            selected: c.code.as_str() == selected,
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The places a report can be filed in: the finest loaded level whose regions have an
+/// office to receive it, grouped by the region they lie in.
+fn places(j: &Jurisdiction, t: &Texts, selected: &str) -> (&'static str, Vec<Group>) {
+    let (level, label) = if j.has_level(RegionLevel::Kelurahan) {
+        (RegionLevel::Kelurahan, t.kelurahan)
+    } else if j.has_level(RegionLevel::Kecamatan) {
+        (RegionLevel::Kecamatan, t.kecamatan)
+    } else {
+        (RegionLevel::Kota, t.region)
+    };
+    let name = |code: Option<aduan_domain::RegionCode>| {
+        code.and_then(|c| j.region(&c).map(|r| r.name.clone()))
+            .unwrap_or_default()
+    };
+    let mut groups: std::collections::BTreeMap<String, Vec<Choice>> = Default::default();
+    for r in j
+        .regions()
+        .filter(|r| r.level == level && j.first_receiver(&r.code).is_some())
+    {
+        let parent = r.parent();
+        let label = match parent.as_ref().map(|p| p.level()) {
+            Some(RegionLevel::Kecamatan) => format!(
+                "{}, {}",
+                name(parent.clone()),
+                name(parent.as_ref().and_then(|p| p.parent()))
+            ),
+            Some(_) => name(parent),
+            None => String::new(),
+        };
+        groups.entry(label).or_default().push(Choice {
+            code: r.code.to_string(),
+            name: r.name.clone(),
+            selected: r.code.as_str() == selected,
+        });
+    }
+    let groups = groups
+        .into_iter()
+        .map(|(label, mut options)| {
+            options.sort_by(|a, b| a.name.cmp(&b.name));
+            Group { label, options }
+        })
+        .collect();
+    (label, groups)
+}
+
+fn page(
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    submission: String,
+    values: Values,
+    errors: FieldErrors,
+    photos_again: bool,
+) -> SubmitPage {
+    let t = lang.texts();
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let (place_label, groups) = places(j, t, &values.region);
+    SubmitPage {
+        t,
+        chrome: Chrome::new(PATH, t, visitor),
+        submission,
+        categories: categories(j, lang, &values.category),
+        place_label,
+        groups,
+        values,
+        errors,
+        photos_again,
+        script: LOCATE_SCRIPT,
+    }
+}
+
+/// Only a signed-in citizen files here: others are sent to sign in, staff are refused.
+fn gate(t: &'static Texts, visitor: &Visitor) -> Option<Response> {
+    match visitor.user.as_ref().map(|u| u.role) {
+        None => Some(see_other(&format!("/masuk?next={PATH}"), t)),
+        Some(Role::Citizen) => None,
+        Some(_) => Some(error_page(
+            t,
+            Chrome::new(PATH, t, visitor),
+            StatusCode::FORBIDDEN,
+            t.citizens_only,
+        )),
+    }
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+) -> Response {
+    let t = q.lang.texts();
+    if let Some(away) = gate(t, &visitor) {
+        return away;
+    }
+    let page = page(
+        &state,
+        q.lang,
+        &visitor,
+        new_submission(),
+        Values::default(),
+        FieldErrors::default(),
+        false,
+    );
+    render(&page)
+}
+
+fn text(object: &Map<String, Value>, field: &str) -> String {
+    object
+        .get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A number as people type it, a decimal comma included.
+fn number(raw: &str) -> Result<Option<f64>, ()> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.replace(',', ".").parse().map(Some).map_err(|_| ())
+}
+
+/// The report's problem, beside its field, in the reader's language.
+fn submit_error(t: &Texts, e: &ApiError) -> (&'static str, String) {
+    if matches!(
+        e.status,
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE
+    ) {
+        return ("photo", t.err_photo.to_owned());
+    }
+    match field_of(e) {
+        "category" => ("category", t.err_category.to_owned()),
+        "description" => ("description", t.err_description.to_owned()),
+        "address" => ("address", t.err_address.to_owned()),
+        "photo" => ("photo", t.err_photo.to_owned()),
+        f if f.starts_with("location") => ("place", t.err_place.to_owned()),
+        _ => ("form", e.message.clone()),
+    }
+}
+
+/// Parse the form into an intake, collecting every problem found at this edge.
+async fn intake(
+    object: &Map<String, Value>,
+    photos: Vec<Vec<u8>>,
+    actor_id: i64,
+    t: &Texts,
+    errors: &mut FieldErrors,
+) -> ApiResult<Option<Intake>> {
+    let category = CategoryCode::parse(text(object, "category").trim())
+        .map_err(|_| errors.add("category", t.err_category))
+        .ok();
+    let description = text(object, "description");
+    let length = description.trim().chars().count();
+    if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
+        errors.add("description", t.err_description);
+    }
+    let region = text(object, "region");
+    let place = match (number(&text(object, "lat")), number(&text(object, "lon"))) {
+        (Ok(lat), Ok(lon)) => parse_place(&LocationInput {
+            lat,
+            lon,
+            region: Some(region.trim().to_owned()).filter(|r| !r.is_empty()),
+        })
+        .map_err(|_| errors.add("place", t.err_place))
+        .ok(),
+        _ => {
+            errors.add("place", t.err_place);
+            None
+        }
+    };
+    let photos = match accept_photos(photos, Provenance::Reporter).await {
+        Ok(photos) => Some(photos),
+        Err(e) if e.status.is_server_error() => return Err(e),
+        Err(_) => {
+            errors.add("photo", t.err_photo);
+            None
+        }
+    };
+    let (Some(category), Some(place), Some(photos), true) =
+        (category, place, photos, errors.is_empty())
+    else {
+        return Ok(None);
+    };
+    let submission = text(object, "submission");
+    let well_formed = (1..=64).contains(&submission.len())
+        && submission
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+    Ok(Some(Intake {
+        category,
+        description,
+        place,
+        address: Some(text(object, "address")),
+        channel: Channel::Web,
+        photos,
+        message_id: well_formed.then(|| format!("account-{actor_id}:web-{submission}")),
+    }))
+}
+
+pub async fn submit_report(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    body: Result<JsonWithPhotos, ApiError>,
+) -> Response {
+    let t = q.lang.texts();
+    if let Some(away) = gate(t, &visitor) {
+        return away;
+    }
+    let chrome = || Chrome::new(PATH, t, &visitor);
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error_page(t, chrome(), e.status, t.err_photo);
+        }
+        Err(e) => return failure(t, chrome(), e, t.csrf_failed),
+    };
+    let csrf = text(&body.object, "csrf");
+    if let Some(refused) = refuse_forgery(t, PATH, &visitor, &headers, Some(&csrf), true) {
+        return refused;
+    }
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={PATH}"), t);
+    };
+    // A file input left empty still sends one empty part.
+    let photos: Vec<Vec<u8>> = body.photos.into_iter().filter(|p| !p.is_empty()).collect();
+    let sent_photos = !photos.is_empty();
+    let object = body.object;
+    let values = Values {
+        category: text(&object, "category"),
+        description: text(&object, "description"),
+        region: text(&object, "region"),
+        lat: text(&object, "lat"),
+        lon: text(&object, "lon"),
+        address: text(&object, "address"),
+    };
+    let submission = Some(text(&object, "submission"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(new_submission);
+    let mut errors = FieldErrors::default();
+    let result = match intake(&object, photos, actor.user.0, t, &mut errors).await {
+        Ok(Some(intake)) => service::submit(&state, &actor, intake, ReporterContact::default())
+            .await
+            .map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    let status = match result {
+        Ok(Some(report)) => return see_other(&format!("/laporan/{}?sent=1", report.ticket), t),
+        Ok(None) => StatusCode::UNPROCESSABLE_ENTITY,
+        Err(e) if e.status.is_server_error() || e.status == StatusCode::FORBIDDEN => {
+            return failure(t, chrome(), e, t.citizens_only);
+        }
+        Err(e) => {
+            let (field, message) = submit_error(t, &e);
+            errors.add(field, message);
+            e.status
+        }
+    };
+    let page = page(
+        &state,
+        q.lang,
+        &visitor,
+        submission,
+        values,
+        errors,
+        sent_photos,
+    );
+    render_with(status, &page)
+}
