@@ -1,0 +1,13 @@
+//! The pages in a real browser (issue 5): Debian's Chromium, headless at phone size, driven
+//! through chromedriver. Each test has its own app, chromedriver and browser; screenshots go
+//! to `$ADUAN_SCREENSHOTS` or the temp dir, never into the repository.
+
+// Helpers fail their test by panicking, like an assertion does.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+mod driver;
+mod feed;
+mod harness;
+mod home;
