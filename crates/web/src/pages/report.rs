@@ -10,8 +10,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use aduan_domain::report::PhotoKind;
+use aduan_domain::report::Report;
 use aduan_domain::workflow::{Action, UnitDirectory};
-use aduan_domain::{ActionKind, Jurisdiction, Ticket, UnitCode, Visibility, access};
+use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
 
 use crate::api::reports::{full_view, readable_report};
@@ -182,6 +183,46 @@ fn ticket_path(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
+/// A form the reporter posts from their report's page: signed in (else off to sign in)
+/// and not forged.
+fn reporter_posting(
+    t: &'static Texts,
+    path: &str,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Actor, Box<Response>> {
+    let Some(actor) = visitor.actor() else {
+        return Err(Box::new(see_other(&format!("/masuk?next={path}"), t)));
+    };
+    match refuse_forgery(t, path, visitor, headers, Some(csrf), true) {
+        Some(refused) => Err(Box::new(refused)),
+        None => Ok(actor),
+    }
+}
+
+/// Take the reporter's action; a refusal becomes the page saying why.
+async fn act_as_reporter(
+    state: &AppState,
+    t: &'static Texts,
+    chrome: Chrome,
+    actor: &Actor,
+    report: &Report,
+    action: Action,
+) -> Result<(), Box<Response>> {
+    match service::act(state, actor, report, action, Vec::new()).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let message = match e.status {
+                StatusCode::FORBIDDEN => t.reporter_only,
+                StatusCode::UNPROCESSABLE_ENTITY => t.review_needs_comment,
+                _ => t.conflict,
+            };
+            Err(Box::new(failure(t, chrome, e, message)))
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct VisibilityForm {
@@ -200,13 +241,11 @@ pub async fn change_visibility(
 ) -> Response {
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
-    let Some(actor) = visitor.actor() else {
-        return see_other(&format!("/masuk?next={path}"), t);
-    };
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(refused) = refuse_forgery(t, &path, &visitor, &headers, Some(&form.csrf), true) {
-        return refused;
-    }
+    let actor = match reporter_posting(t, &path, &visitor, &headers, &form.csrf) {
+        Ok(actor) => actor,
+        Err(refused) => return *refused,
+    };
     let chrome = || Chrome::new(&path, t, &visitor);
     let (action, wanted) = match form.visibility.as_str() {
         "public" => (Action::MakePublic, Visibility::Public),
@@ -222,13 +261,9 @@ pub async fn change_visibility(
     };
     // Sent twice (a double tap): the first already did it.
     if report.visibility != wanted
-        && let Err(e) = service::act(&state, &actor, &report, action, Vec::new()).await
+        && let Err(refused) = act_as_reporter(&state, t, chrome(), &actor, &report, action).await
     {
-        let message = match e.status {
-            StatusCode::FORBIDDEN => t.reporter_only,
-            _ => t.conflict,
-        };
-        return failure(t, chrome(), e, message);
+        return *refused;
     }
     see_other(
         &format!("/laporan/{}?done={}", report.ticket, wanted.code()),
@@ -256,13 +291,11 @@ pub async fn review(
 ) -> Response {
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
-    let Some(actor) = visitor.actor() else {
-        return see_other(&format!("/masuk?next={path}"), t);
-    };
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(refused) = refuse_forgery(t, &path, &visitor, &headers, Some(&form.csrf), true) {
-        return refused;
-    }
+    let actor = match reporter_posting(t, &path, &visitor, &headers, &form.csrf) {
+        Ok(actor) => actor,
+        Err(refused) => return *refused,
+    };
     let chrome = || Chrome::new(&path, t, &visitor);
     let comment = form.comment.trim().to_owned();
     let (action, done) = match form.verdict.as_str() {
@@ -286,13 +319,8 @@ pub async fn review(
         Ok(report) => report,
         Err(e) => return failure(t, chrome(), e, t.report_not_found),
     };
-    if let Err(e) = service::act(&state, &actor, &report, action, Vec::new()).await {
-        let message = match e.status {
-            StatusCode::FORBIDDEN => t.reporter_only,
-            StatusCode::UNPROCESSABLE_ENTITY => t.review_needs_comment,
-            _ => t.conflict,
-        };
-        return failure(t, chrome(), e, message);
+    if let Err(refused) = act_as_reporter(&state, t, chrome(), &actor, &report, action).await {
+        return *refused;
     }
     see_other(&format!("/laporan/{}?done={done}", report.ticket), t)
 }
