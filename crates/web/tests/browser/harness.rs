@@ -208,7 +208,6 @@ impl Browser {
     }
 
     /// Type `value` into the field labelled `label`, replacing what it held.
-    #[allow(dead_code)] // for the forms of issue 5 still to come
     pub async fn fill(&self, label: &str, value: &str) {
         let field = self.field(label).await;
         field.clear().await.expect("clear the field");
