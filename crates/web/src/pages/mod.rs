@@ -11,6 +11,7 @@ mod forms;
 mod i18n;
 mod labels;
 mod mine;
+mod queue;
 mod report;
 mod session;
 mod submit;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
             get(submit::report_form).post(submit::submit_report),
         )
         .route("/laporan-saya", get(mine::my_reports))
+        .route("/petugas", get(queue::queue))
         .route("/laporan/{ticket}", get(report::report_page))
         .route(
             "/laporan/{ticket}/visibilitas",
