@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use aduan_domain::scrub::public_text;
-use aduan_domain::{ReportState, Ticket};
+use aduan_domain::{ActionKind, ReportState, Ticket};
 
 /// The outbox row of a reply: the step and the state it left the report in.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -36,7 +36,7 @@ pub fn compose(
         .flatten()
         .map(|n| n.trim().chars().take(MAX_NOTE).collect::<String>())
         .filter(|n| !n.is_empty());
-    let mut text = if payload.action == "submit" {
+    let mut text = if ActionKind::parse(&payload.action) == Some(ActionKind::Submit) {
         format!(
             "Laporan Anda sudah kami terima dengan nomor {ticket}. Status: {label_id}. \
              Kami akan mengabari setiap perkembangannya.\n\

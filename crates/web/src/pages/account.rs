@@ -121,6 +121,21 @@ fn register_errors<'a>(t: &Texts, problems: impl IntoIterator<Item = &'a ApiErro
     errors
 }
 
+/// Signed in: a session this browser had before is over (one account at a time), the new
+/// one's cookie is set, and the visitor goes on to `to`.
+async fn replace_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    cookie: String,
+    to: &str,
+    t: &'static Texts,
+) -> Response {
+    if let Err(e) = close_session(state, headers).await {
+        tracing::warn!(error = %e.message, "closing the previous session");
+    }
+    with_cookie(cookie, to, t)
+}
+
 pub async fn register(
     State(state): State<AppState>,
     Query(q): Query<AuthQuery>,
@@ -151,11 +166,8 @@ pub async fn register(
     };
     match result {
         Ok(session) => {
-            // A session this browser had before is over: one account signed in at a time.
-            if let Err(e) = close_session(&state, &headers).await {
-                tracing::warn!(error = %e.message, "closing the previous session");
-            }
-            with_cookie(session.cookie, next.as_deref().unwrap_or("/lapor"), t)
+            let to = next.as_deref().unwrap_or("/lapor");
+            replace_session(&state, &headers, session.cookie, to, t).await
         }
         Err(e) if e.status.is_server_error() => {
             failure(t, Chrome::new("/daftar", t, &visitor), e, t.server_error)
@@ -214,14 +226,8 @@ pub async fn login(
     };
     match result {
         Ok(session) => {
-            if let Err(e) = close_session(&state, &headers).await {
-                tracing::warn!(error = %e.message, "closing the previous session");
-            }
-            with_cookie(
-                session.cookie,
-                next.as_deref().unwrap_or("/laporan-saya"),
-                t,
-            )
+            let to = next.as_deref().unwrap_or("/laporan-saya");
+            replace_session(&state, &headers, session.cookie, to, t).await
         }
         Err(e) if e.status.is_server_error() => {
             failure(t, Chrome::new("/masuk", t, &visitor), e, t.server_error)

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use aduan_domain::Visibility;
 use aduan_store::ReportQuery;
 
 use crate::api::reports::{decode_cursor, encode_cursor, scope_for};
@@ -77,7 +78,7 @@ pub async fn my_reports(
                 region: s.region.name,
                 created: local_time(j, s.created_at),
                 state: pill(&s.state, q.lang),
-                public: s.visibility == "public",
+                public: r.visibility == Visibility::Public,
                 ticket: s.ticket,
             }
         })

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use aduan_domain::report::PhotoKind;
 use aduan_domain::report::Report;
-use aduan_domain::workflow::{Action, UnitDirectory};
+use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
 
@@ -130,6 +130,10 @@ pub async fn report_page(
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     let timeline = timeline_view(j, &report, &entries, &photos, viewer.as_ref());
+    let offered = viewer
+        .as_ref()
+        .map(|actor| available_actions(&report.facts(), actor))
+        .unwrap_or_default();
     let place = std::iter::once(view.region.name.clone())
         .chain(view.region_path.iter().map(|r| r.name.clone()))
         .collect::<Vec<_>>()
@@ -160,13 +164,10 @@ pub async fn report_page(
         estimated: view
             .estimated_completion
             .map(|d| d.format("%d-%m-%Y").to_string()),
-        public: view.visibility == Visibility::Public.code(),
-        can_make_public: view.actions.iter().any(|a| a == "make_public"),
-        can_make_private: view.actions.iter().any(|a| a == "make_private"),
-        can_review: view
-            .actions
-            .iter()
-            .any(|a| a == ActionKind::ReviewUnsatisfied.code()),
+        public: report.visibility == Visibility::Public,
+        can_make_public: offered.contains(&ActionKind::MakePublic),
+        can_make_private: offered.contains(&ActionKind::MakePrivate),
+        can_review: offered.contains(&ActionKind::ReviewUnsatisfied),
         history: history(j, timeline, q.lang),
         report_photos: view
             .photos
