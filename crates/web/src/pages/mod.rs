@@ -31,6 +31,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use aduan_domain::Role;
+
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -97,15 +99,28 @@ pub struct Chrome {
     pub other_lang_href: String,
     pub username: Option<String>,
     pub csrf: String,
+    /// Which of the staff's pages the menu offers.
+    pub is_citizen: bool,
+    pub is_staff: bool,
+    pub is_operator: bool,
+    pub is_admin: bool,
 }
 
 impl Chrome {
     /// The frame of the page at `path` (without query) for `visitor`.
     pub fn new(path: &str, t: &Texts, visitor: &Visitor) -> Self {
+        let role = visitor.user.as_ref().map(|u| u.role);
         Self {
             other_lang_href: other_lang_href(path, t),
             username: visitor.username(),
             csrf: visitor.csrf(),
+            is_citizen: role == Some(Role::Citizen),
+            is_staff: matches!(
+                role,
+                Some(Role::Officer | Role::Coordinator | Role::Validator)
+            ),
+            is_operator: role == Some(Role::Operator),
+            is_admin: role == Some(Role::Admin),
         }
     }
 }
