@@ -145,7 +145,7 @@ impl Samples<'_> {
 
     async fn act(&self, actor: &Actor, ticket: &Ticket, action: Action) -> anyhow::Result<()> {
         let report = self.state.store.report(ticket).await?;
-        service::act(self.state, actor, &report, action, Vec::new())
+        service::act(self.state, actor, &report, action, Default::default())
             .await
             .map_err(err)?;
         Ok(())

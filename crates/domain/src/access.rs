@@ -68,6 +68,8 @@ pub fn may_see_photo(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -
         PhotoKind::Report => reporter || public,
         // Documentation of the follow-up: staff who handle it, the reporter, the public of a
         // public report.
-        PhotoKind::Followup => reporter || public || handles_as_staff(report, viewer),
+        PhotoKind::Before | PhotoKind::Followup => {
+            reporter || public || handles_as_staff(report, viewer)
+        }
     }
 }

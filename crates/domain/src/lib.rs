@@ -4,6 +4,7 @@ pub mod access;
 pub mod category;
 pub mod channel;
 pub mod codes;
+pub mod evidence;
 pub mod jurisdiction;
 pub mod location;
 pub mod message;

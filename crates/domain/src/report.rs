@@ -60,7 +60,11 @@ impl Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoKind {
+    /// The reporter's photo of the problem.
     Report,
+    /// An officer's photo of the scene before the work (documentation).
+    Before,
+    /// An officer's photo of the finished work (documentation).
     Followup,
 }
 
@@ -68,11 +72,12 @@ impl PhotoKind {
     pub fn code(self) -> &'static str {
         match self {
             Self::Report => "report",
+            Self::Before => "before",
             Self::Followup => "followup",
         }
     }
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Report, Self::Followup]
+        [Self::Report, Self::Before, Self::Followup]
             .into_iter()
             .find(|k| k.code() == raw)
     }
@@ -93,6 +98,19 @@ pub struct NewPhoto {
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
     pub evidence: PhotoEvidence,
+}
+
+/// The photos documenting a follow-up: the scene before the work and the work done.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FollowupPhotos {
+    pub before: Vec<NewPhoto>,
+    pub after: Vec<NewPhoto>,
+}
+
+impl FollowupPhotos {
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.after.is_empty()
+    }
 }
 
 /// A stored photo's description (its bytes are fetched separately).

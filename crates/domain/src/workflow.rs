@@ -316,6 +316,21 @@ pub fn roles_for(kind: ActionKind) -> &'static [Role] {
     }
 }
 
+/// The states in which `role` has some step to take (on reports within their reach): what
+/// their "to do" list holds.
+pub fn states_acted_on(role: Role) -> Vec<ReportState> {
+    ReportState::ALL
+        .into_iter()
+        .filter(|state| {
+            ActionKind::ON_REPORT.into_iter().any(|kind| {
+                roles_for(kind).contains(&role)
+                    && !matches!(kind, ActionKind::MakePublic | ActionKind::MakePrivate)
+                    && kind.edge().0.contains(state)
+            })
+        })
+        .collect()
+}
+
 /// Whether the actor's unit (or reporter relation) puts this report within their reach.
 fn in_scope(actor: &Actor, kind: ActionKind, report: &ReportFacts<'_>) -> bool {
     match actor.role {

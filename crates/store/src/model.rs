@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use aduan_domain::report::NewPhoto;
+use aduan_domain::report::FollowupPhotos;
 use aduan_domain::{CategoryCode, RegionCode, ReportState, Role, UnitCode, UserId};
 
 /// An account as the application sees it. Contact details are not part of it.
@@ -78,7 +78,8 @@ pub struct ActionRecord {
     pub at: DateTime<Utc>,
     pub note: Option<String>,
     pub target: Option<String>,
-    pub photos: Vec<NewPhoto>,
+    /// Documentation of a follow-up (empty for other steps).
+    pub photos: FollowupPhotos,
 }
 
 /// Which reports a reader may list at all; filters narrow it further.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use tempfile::TempDir;
 
-use aduan_domain::report::{NewPhoto, NewReport};
+use aduan_domain::report::{FollowupPhotos, NewPhoto, NewReport};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, RegionCode, ReportState, Role, TicketPrefix, UnitCode,
@@ -108,7 +108,7 @@ fn by(actor: UserId) -> ActionRecord {
         at: now(),
         note: Some("diteruskan".into()),
         target: None,
-        photos: vec![],
+        photos: FollowupPhotos::default(),
     }
 }
 

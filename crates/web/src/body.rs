@@ -15,6 +15,8 @@ use crate::state::AppState;
 pub struct JsonWithPhotos {
     pub object: Map<String, Value>,
     pub photos: Vec<Vec<u8>>,
+    /// `photo_before` parts: a follow-up's photos of the scene before the work.
+    pub photos_before: Vec<Vec<u8>>,
 }
 
 impl JsonWithPhotos {
@@ -68,6 +70,7 @@ impl FromRequest<AppState> for JsonWithPhotos {
             return Ok(Self {
                 object: json_object(&bytes)?,
                 photos: Vec::new(),
+                photos_before: Vec::new(),
             });
         }
         if !content_type.starts_with("multipart/form-data") {
@@ -81,11 +84,16 @@ impl FromRequest<AppState> for JsonWithPhotos {
         let mut object = None;
         let mut fields = Map::new();
         let mut photos = Vec::new();
+        let mut photos_before = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
             let name = field.name().unwrap_or_default().to_owned();
             match name.as_str() {
                 "photo" | "photos" | "photo[]" => {
                     photos.push(field.bytes().await.map_err(multipart_error)?.to_vec());
+                }
+                "photo_before" | "photo_before[]" => {
+                    let bytes = field.bytes().await.map_err(multipart_error)?;
+                    photos_before.push(bytes.to_vec());
                 }
                 "report" | "action" if field.content_type().is_none_or(|t| t.contains("json")) => {
                     let bytes = field.bytes().await.map_err(multipart_error)?;
@@ -107,6 +115,7 @@ impl FromRequest<AppState> for JsonWithPhotos {
         Ok(Self {
             object: object.unwrap_or(fields),
             photos,
+            photos_before,
         })
     }
 }

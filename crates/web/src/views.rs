@@ -46,7 +46,8 @@ pub struct LocationView {
 #[derive(Serialize, ToSchema)]
 pub struct PhotoView {
     pub id: i64,
-    /// `report` (the reporter's) or `followup` (an officer's documentation).
+    /// `report` (the reporter's), or an officer's documentation of a follow-up: `before`
+    /// (the scene before the work) or `followup` (the work done).
     pub kind: String,
     pub content_type: String,
     pub size: i64,

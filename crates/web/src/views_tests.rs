@@ -204,17 +204,14 @@ prop_compose! {
 }
 
 fn photos() -> impl Strategy<Value = Vec<PhotoInfo>> {
-    vec((any::<bool>(), any::<bool>(), any::<bool>()), 0..5).prop_map(|specs| {
+    let kinds = [PhotoKind::Report, PhotoKind::Before, PhotoKind::Followup];
+    vec((0..kinds.len(), any::<bool>(), any::<bool>()), 0..5).prop_map(move |specs| {
         specs
             .into_iter()
             .zip(1i64..)
-            .map(|((own, timed, placed), id)| PhotoInfo {
+            .map(|((kind, timed, placed), id)| PhotoInfo {
                 id,
-                kind: if own {
-                    PhotoKind::Report
-                } else {
-                    PhotoKind::Followup
-                },
+                kind: kinds[kind],
                 content_type: "image/jpeg".into(),
                 size: 1000 + id,
                 evidence: PhotoEvidence {
@@ -286,7 +283,7 @@ fn may_see(report: &Report, photo: &PhotoInfo, viewer: Option<&Actor>) -> bool {
     let open = is_reporter(report, viewer) || report.visibility == Visibility::Public;
     match photo.kind {
         PhotoKind::Report => open,
-        PhotoKind::Followup => open || handles(report, viewer),
+        PhotoKind::Before | PhotoKind::Followup => open || handles(report, viewer),
     }
 }
 

@@ -248,3 +248,35 @@ fn tables_cover_every_state_and_action() {
         }
     }
 }
+
+#[test]
+fn each_role_acts_on_its_own_states() {
+    use aduan_domain::workflow::states_acted_on;
+    assert_eq!(states_acted_on(Role::Validator), [S::AwaitingValidation]);
+    assert_eq!(
+        states_acted_on(Role::Officer),
+        [
+            S::Waiting,
+            S::Coordination,
+            S::Disposition,
+            S::InProgress,
+            S::Scheduled,
+            S::FollowupRejected
+        ]
+    );
+    assert_eq!(
+        states_acted_on(Role::Coordinator),
+        [
+            S::Waiting,
+            S::Coordination,
+            S::Disposition,
+            S::InProgress,
+            S::Scheduled,
+            S::FollowupRejected
+        ]
+    );
+    // A citizen reviews completed work; changing visibility is not a step to do.
+    assert_eq!(states_acted_on(Role::Citizen), [S::Completed]);
+    assert!(states_acted_on(Role::Operator).is_empty());
+    assert!(states_acted_on(Role::Admin).is_empty());
+}

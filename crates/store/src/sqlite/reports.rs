@@ -319,8 +319,16 @@ fn apply(
         conn,
         report,
         event,
+        PhotoKind::Before,
+        &record.photos.before,
+        record.at,
+    )?;
+    insert_photos(
+        conn,
+        report,
+        event,
         PhotoKind::Followup,
-        &record.photos,
+        &record.photos.after,
         record.at,
     )?;
     let updated = select_report(conn, "r.id = ?1", &report.0)?;

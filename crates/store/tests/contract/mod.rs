@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use aduan_domain::report::{NewPhoto, NewReport, PhotoEvidence, Report};
+use aduan_domain::report::{FollowupPhotos, NewPhoto, NewReport, PhotoEvidence, Report};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
@@ -266,7 +266,7 @@ fn record(actor: &User, at: DateTime<Utc>) -> ActionRecord {
         at,
         note: None,
         target: None,
-        photos: vec![],
+        photos: FollowupPhotos::default(),
     }
 }
 

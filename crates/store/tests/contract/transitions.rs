@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use tokio::task::JoinSet;
 
-use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::report::{NewPhoto, PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, Visibility};
 use aduan_store::{ActionRecord, Store, StoreError};
@@ -56,11 +56,15 @@ async fn step(store: &dyn Store, before: &Report, t: Transition, rec: ActionReco
     assert_eq!(timeline[..timeline_before.len()], timeline_before[..]);
 
     let photos = store.photos(before.id).await.unwrap();
-    assert_eq!(photos.len(), photos_before.len() + rec.photos.len());
+    let sent: Vec<(PhotoKind, &NewPhoto)> = (rec.photos.before.iter())
+        .map(|p| (PhotoKind::Before, p))
+        .chain(rec.photos.after.iter().map(|p| (PhotoKind::Followup, p)))
+        .collect();
+    assert_eq!(photos.len(), photos_before.len() + sent.len());
     assert_eq!(photos[..photos_before.len()], photos_before[..]);
     let added = &photos[photos_before.len()..];
-    for (info, sent) in added.iter().zip(&rec.photos) {
-        assert_eq!(info.kind, PhotoKind::Followup);
+    for (info, (kind, sent)) in added.iter().zip(sent) {
+        assert_eq!(info.kind, kind);
         assert_eq!(info.content_type, sent.content_type);
         let (_, bytes) = store.photo(before.id, info.id).await.unwrap();
         assert!(
@@ -129,9 +133,20 @@ pub async fn transitions_change_the_report_and_append_one_entry(store: Arc<dyn S
     let followup = transition(ActionKind::SubmitFollowup, Scheduled, AwaitingValidation);
     let mut rec = record(&c.officer, at(600));
     rec.note = Some("Lubang sudah ditambal".into());
-    rec.photos = vec![photo(3, 40_000), photo(4, 10)];
+    rec.photos.before = vec![photo(3, 40_000)];
+    rec.photos.after = vec![photo(4, 10)];
     let r = step(&*store, &r, followup, rec).await;
-    assert_eq!(store.photos(r.id).await.unwrap().len(), 3);
+    let kinds: Vec<PhotoKind> = store
+        .photos(r.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [PhotoKind::Report, PhotoKind::Before, PhotoKind::Followup]
+    );
 
     // TL Ditolak, then documented again.
     let reject_followup = transition(
@@ -150,7 +165,7 @@ pub async fn transitions_change_the_report_and_append_one_entry(store: Arc<dyn S
     );
     let mut rec = record(&c.officer, at(800));
     rec.note = Some("Foto dengan papan nama jalan".into());
-    rec.photos = vec![photo(5, 2048)];
+    rec.photos.after = vec![photo(5, 2048)];
     let r = step(&*store, &r, followup, rec).await;
 
     // Selesai.
@@ -309,7 +324,7 @@ pub async fn stale_version_is_a_conflict_and_changes_nothing(store: Arc<dyn Stor
         accept.estimated_completion = Some(day(2025, 4, 1));
         let mut rec = record(&c.officer, now());
         rec.note = Some("tidak boleh tersimpan".into());
-        rec.photos = vec![photo(6, 3000)];
+        rec.photos.after = vec![photo(6, 3000)];
         let result = store.apply_transition(r.id, stale, accept, rec).await;
         assert!(is_conflict(&result), "version {stale}: {result:?}");
         assert_eq!(
@@ -350,7 +365,7 @@ pub async fn wrong_from_state_is_a_conflict_and_changes_nothing(store: Arc<dyn S
         let mut t = transition(ActionKind::Validate, from, Completed);
         t.marks_completed = true;
         let mut rec = record(&c.validator, now());
-        rec.photos = vec![photo(7, 10)];
+        rec.photos.after = vec![photo(7, 10)];
         let result = store.apply_transition(r.id, r.version, t, rec).await;
         assert!(is_conflict(&result), "from {from:?}: {result:?}");
         assert_eq!(snapshot(&*store, &r.ticket).await, before, "from {from:?}");
@@ -374,7 +389,7 @@ async fn race(store: Arc<dyn Store>, n: usize) {
         t.new_holding_unit = Some(unit(&format!("unit-{i}")));
         let mut rec = record(&c.coordinator, now());
         rec.target = Some(format!("unit-{i}"));
-        rec.photos = vec![photo(i as u8, 64)];
+        rec.photos.after = vec![photo(i as u8, 64)];
         let (id, version) = (r.id, r.version);
         jobs.spawn(async move { store.apply_transition(id, version, t, rec).await });
     }

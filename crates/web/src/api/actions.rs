@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use aduan_domain::report::FollowupPhotos;
 use aduan_domain::workflow::Action;
 use aduan_domain::{ActionKind, Ticket, UnitCode};
 
@@ -21,7 +22,8 @@ use crate::views::ReportView;
 use super::reports::{full_view, readable_report};
 
 /// An action and what it carries. JSON, or multipart/form-data with an `action` JSON part
-/// (or plain fields) and `photo` parts documenting a follow-up.
+/// (or plain fields) and the photos documenting a follow-up: `photo` parts (the work done)
+/// and `photo_before` parts (the scene before it).
 #[derive(Deserialize, ToSchema)]
 pub struct ActionRequest {
     /// accept, forward, dispose, schedule, submit_followup, validate, reject_followup,
@@ -58,7 +60,7 @@ fn unit(req: &ActionRequest) -> ApiResult<UnitCode> {
 }
 
 /// Parse the request into a domain action.
-fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
+pub(crate) fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
     let kind = ActionKind::parse(req.action.trim())
         .filter(|k| *k != ActionKind::Submit)
         .ok_or_else(|| ApiError::invalid("action", "no such action"))?;
@@ -128,7 +130,10 @@ pub async fn take_action(
             "the report changed since you loaded it; reload and try again",
         ));
     }
-    let photos = accept_photos(body.photos, Provenance::Documentation).await?;
+    let photos = FollowupPhotos {
+        before: accept_photos(body.photos_before, Provenance::Documentation).await?,
+        after: accept_photos(body.photos, Provenance::Documentation).await?,
+    };
     let updated = service::act(&state, &actor, &report, action, photos).await?;
     Ok(Json(full_view(&state, &updated, Some(&actor)).await?))
 }
