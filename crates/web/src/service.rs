@@ -3,12 +3,12 @@
 
 use chrono::Utc;
 
-use aduan_domain::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
+use aduan_domain::report::{FollowupPhotos, MediaFetch, NewPhoto, NewReport, Report, TriageMark};
 use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{
     Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
 };
-use aduan_store::{ActionRecord, StoreError};
+use aduan_store::{ActionRecord, StoreError, TriageDecision};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -248,7 +248,7 @@ pub async fn act(
     actor: &Actor,
     report: &Report,
     action: Action,
-    photos: Vec<NewPhoto>,
+    photos: FollowupPhotos,
 ) -> ApiResult<Report> {
     if !photos.is_empty() && !matches!(action, Action::SubmitFollowup { .. }) {
         return Err(ApiError::invalid(
@@ -312,4 +312,63 @@ async fn check_original(state: &AppState, of: &Ticket) -> ApiResult<()> {
         ));
     }
     Ok(())
+}
+
+/// A coordinator confirms or corrects a triaged report's category and place (codes as
+/// typed): the report moves to the office receiving reports there, and the classifier
+/// learns from the decision in the same transaction. Who may triage is the caller's check.
+pub async fn confirm_triage(
+    state: &AppState,
+    actor: &Actor,
+    report: &Report,
+    category: &str,
+    region: &str,
+) -> ApiResult<Report> {
+    if actor.role == Role::Coordinator
+        && actor
+            .unit
+            .as_ref()
+            .is_some_and(|u| *u != report.holding_unit)
+    {
+        return Err(ApiError::forbidden("this report is held by another office"));
+    }
+    let category = CategoryCode::parse(category.trim())
+        .map_err(|e| ApiError::invalid("category", e.to_string()))?;
+    let region =
+        RegionCode::parse(region.trim()).map_err(|e| ApiError::invalid("region", e.to_string()))?;
+    let holding_unit = {
+        let catalog = state.catalog();
+        let j = &catalog.jurisdiction;
+        if j.category(&category).is_none() {
+            return Err(ApiError::invalid("category", "no such category"));
+        }
+        if j.region(&region).is_none() {
+            return Err(ApiError::invalid("region", "no such region"));
+        }
+        j.first_receiver(&region)
+            .ok_or_else(|| ApiError::invalid("region", "no office receives reports here"))?
+            .code
+            .clone()
+    };
+    if state.store.triage(report.id).await?.is_none() {
+        return Err(ApiError::not_found("this report was not triaged"));
+    }
+    let learning = aduan_triage::learning(&category, &report.description)
+        .into_iter()
+        .map(|t| (t.category, t.token, t.count))
+        .collect();
+    let decision = TriageDecision {
+        category: category.clone(),
+        region,
+        holding_unit,
+        by: actor.user,
+        at: Utc::now(),
+        learning,
+    };
+    let updated = state
+        .store
+        .confirm_triage(report.id, report.version, decision)
+        .await?;
+    state.catalog().learn(&category, &report.description);
+    Ok(updated)
 }

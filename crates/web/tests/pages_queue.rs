@@ -6,8 +6,8 @@ mod common;
 use serde_json::json;
 
 use aduan_domain::Role;
-use citizen_browser::{Browser, assert_good_page, location, page};
-use common::{PASSWORD, SUDIN, TestApp};
+use citizen_browser::{Browser, assert_good_page, location, page, staff_browser};
+use common::{SUDIN, TestApp};
 
 /// Move a report's submission back by `hours`, as if it had waited that long.
 // A helper fails its test by panicking, as assertions do.
@@ -21,20 +21,6 @@ fn backdate(app: &TestApp, ticket: &str, hours: i64) {
         )
         .expect("backdate");
     assert_eq!(changed, 1);
-}
-
-async fn sign_in(app: &TestApp, role: Role, unit: Option<&str>) -> Browser {
-    let username = app.unique(role.code());
-    app.create_account(&username, role, unit, None).await;
-    let browser = Browser::new(app);
-    let resp = browser
-        .post(
-            "/masuk?next=/petugas",
-            &[("username", &username), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(resp.status, 303, "{resp:?}");
-    browser
 }
 
 #[tokio::test]
@@ -55,7 +41,7 @@ async fn an_officer_sees_the_units_queue_with_sla_and_overdue_flags() {
         .await;
     backdate(&app, &late, 10);
 
-    let officer = sign_in(&app, Role::Officer, Some(SUDIN)).await;
+    let officer = staff_browser(&app, Role::Officer, Some(SUDIN)).await;
     let html = page(&officer.get("/petugas").await);
     assert_good_page(&html, "id");
     assert!(
@@ -142,10 +128,15 @@ async fn citizens_are_refused_and_anonymous_visitors_sent_to_sign_in() {
     assert_eq!(resp.status, 403, "{resp:?}");
     assert!(resp.text().contains("hanya untuk petugas"), "{resp:?}");
 
-    let validator = sign_in(&app, Role::Validator, Some("biro-pemerintahan")).await;
-    assert_eq!(validator.get("/petugas").await.status, 403);
+    // Validators work the validation queue.
+    let validator = staff_browser(&app, Role::Validator, Some("biro-pemerintahan")).await;
+    let html = page(&validator.get("/petugas").await);
+    assert!(html.contains(">Menunggu validasi</a>"), "{html}");
+    // Desk operators have their own page, not the queue.
+    let operator = staff_browser(&app, Role::Operator, None).await;
+    assert_eq!(operator.get("/petugas").await.status, 403);
 
-    let coordinator = sign_in(&app, Role::Coordinator, Some(SUDIN)).await;
+    let coordinator = staff_browser(&app, Role::Coordinator, Some(SUDIN)).await;
     let html = page(&coordinator.get("/petugas").await);
     assert_good_page(&html, "id");
 }

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`; routes and their OpenAPI document come from one place, so
 //! the document cannot drift from what is served.
 
-mod actions;
+pub(crate) mod actions;
 pub(crate) mod auth;
 mod catalog;
 mod identity;
@@ -9,7 +9,7 @@ mod messages;
 mod outbox;
 pub mod public;
 pub(crate) mod reports;
-mod triage;
+pub(crate) mod triage;
 mod users;
 
 use std::sync::Arc;

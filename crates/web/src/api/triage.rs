@@ -4,16 +4,16 @@
 
 use axum::Json;
 use axum::extract::State;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::{Actor, CategoryCode, RegionCode, Role};
-use aduan_store::{ReportQuery, ReportScope, TriageDecision};
+use aduan_domain::{Actor, Role};
+use aduan_store::{ReportQuery, ReportScope};
 
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::service;
 use crate::state::AppState;
 use crate::views::{ReportSummary, ReportView, report_summary};
 
@@ -53,7 +53,7 @@ pub struct TriageConfirmation {
 }
 
 /// Who may work the triage queue, and over which reports.
-fn triage_scope(actor: &Actor) -> ApiResult<ReportScope> {
+pub(crate) fn triage_scope(actor: &Actor) -> ApiResult<ReportScope> {
     match (actor.role, &actor.unit) {
         (Role::Coordinator, Some(unit)) => Ok(ReportScope::HeldBy(unit.clone())),
         (Role::Coordinator | Role::Admin, None) | (Role::Admin, Some(_)) => Ok(ReportScope::All),
@@ -122,51 +122,7 @@ pub async fn confirm_triage(
     let actor = signed_in.actor();
     triage_scope(&actor)?;
     let report = readable_report(&state, &ticket, Some(&actor)).await?;
-    if actor.role == Role::Coordinator
-        && actor
-            .unit
-            .as_ref()
-            .is_some_and(|u| *u != report.holding_unit)
-    {
-        return Err(ApiError::forbidden("this report is held by another office"));
-    }
-    let category = CategoryCode::parse(req.category.trim())
-        .map_err(|e| ApiError::invalid("category", e.to_string()))?;
-    let region = RegionCode::parse(req.region.trim())
-        .map_err(|e| ApiError::invalid("region", e.to_string()))?;
-    let holding_unit = {
-        let catalog = state.catalog();
-        let j = &catalog.jurisdiction;
-        if j.category(&category).is_none() {
-            return Err(ApiError::invalid("category", "no such category"));
-        }
-        if j.region(&region).is_none() {
-            return Err(ApiError::invalid("region", "no such region"));
-        }
-        j.first_receiver(&region)
-            .ok_or_else(|| ApiError::invalid("region", "no office receives reports here"))?
-            .code
-            .clone()
-    };
-    if state.store.triage(report.id).await?.is_none() {
-        return Err(ApiError::not_found("this report was not triaged"));
-    }
-    let learning = aduan_triage::learning(&category, &report.description)
-        .into_iter()
-        .map(|t| (t.category, t.token, t.count))
-        .collect();
-    let decision = TriageDecision {
-        category: category.clone(),
-        region,
-        holding_unit,
-        by: actor.user,
-        at: Utc::now(),
-        learning,
-    };
-    let updated = state
-        .store
-        .confirm_triage(report.id, report.version, decision)
-        .await?;
-    state.catalog().learn(&category, &report.description);
+    let updated =
+        service::confirm_triage(&state, &actor, &report, &req.category, &req.region).await?;
     Ok(Json(full_view(&state, &updated, Some(&actor)).await?))
 }

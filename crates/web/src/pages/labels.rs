@@ -105,6 +105,41 @@ pub fn action_label(code: &str, lang: Lang) -> String {
     .to_owned()
 }
 
+/// A step as a button says it: what pressing it does.
+pub fn action_verb(kind: ActionKind, lang: Lang) -> &'static str {
+    use ActionKind::*;
+    let (id, en) = match kind {
+        Submit => ("Kirim laporan", "Submit the report"),
+        Accept => ("Terima laporan", "Accept the report"),
+        Forward => ("Teruskan ke unit lain", "Forward to another unit"),
+        Dispose => (
+            "Disposisikan ke kantor di bawah unit",
+            "Dispose to an office below",
+        ),
+        Schedule => (
+            "Tetapkan perkiraan selesai (EWS)",
+            "Set the estimated completion (EWS)",
+        ),
+        SubmitFollowup => (
+            "Kirim dokumentasi tindak lanjut",
+            "Send the follow-up documentation",
+        ),
+        Validate => ("Validasi: selesai", "Validate: completed"),
+        RejectFollowup => ("Tolak tindak lanjut", "Send the follow-up back"),
+        Reject => ("Tolak laporan", "Reject the report"),
+        MarkDuplicate => ("Gabungkan sebagai duplikat", "Merge as a duplicate"),
+        Refer => ("Rujuk ke pihak lain", "Refer elsewhere"),
+        MakePublic => ("Jadikan publik", "Make public"),
+        MakePrivate => ("Jadikan privat", "Make private"),
+        ReviewSatisfied => ("Saya puas", "I am satisfied"),
+        ReviewUnsatisfied => ("Saya tidak puas", "I am not satisfied"),
+    };
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
 /// A category's name in the reader's language.
 pub fn category_name(j: &Jurisdiction, code: &str, lang: Lang) -> String {
     CategoryCode::parse(code)

@@ -6,6 +6,7 @@
 //! again with the message beside the field and the status that says what went wrong.
 
 mod account;
+mod choices;
 mod feed;
 mod forms;
 mod i18n;
@@ -14,6 +15,7 @@ mod mine;
 mod queue;
 mod report;
 mod session;
+mod staff;
 mod submit;
 
 use std::sync::LazyLock;
@@ -61,6 +63,8 @@ pub fn router() -> Router<AppState> {
             post(report::change_visibility),
         )
         .route("/laporan/{ticket}/ulasan", post(report::review))
+        .route("/laporan/{ticket}/tindakan", post(staff::act))
+        .route("/laporan/{ticket}/triase", post(staff::triage))
         .route("/lacak", get(report::track))
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,

@@ -1,6 +1,8 @@
-//! `/petugas`: the queue of the reports an officer's (or coordinator's) unit holds, newest
-//! first, with the state pill and the SLA time left or overdue. Names no reporter: rows come
-//! from the report summaries, which carry no identity.
+//! `/petugas`: the staff's queue, newest first, with the state pill and the SLA time left or
+//! overdue: the reports an officer's or coordinator's unit holds, or those a validator
+//! checks. Views per role: what needs a step from me, the coordinators' incoming and triage
+//! queues, the validation queue. Names no reporter: rows come from the report summaries,
+//! which carry no identity.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -9,6 +11,7 @@ use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
+use aduan_domain::workflow::states_acted_on;
 use aduan_domain::{ReportState, Role, SlaClock, SlaKind};
 use aduan_store::ReportQuery;
 
@@ -16,7 +19,7 @@ use crate::api::reports::{decode_cursor, encode_cursor, readable_report, scope_f
 use crate::state::AppState;
 use crate::views::report_summary;
 
-use super::labels::{Pill, category_name, local_time, pill};
+use super::labels::{Pill, action_label, category_name, local_time, pill};
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, error_page, failure, render, see_other};
 
@@ -30,6 +33,70 @@ pub struct QueueQuery {
     cursor: Option<String>,
     state: Option<String>,
     ticket: Option<String>,
+    /// One of the role's views (`perlu`, `masuk`, `triase`, `validasi`); none: everything.
+    view: Option<String>,
+    /// A report that just left the reader's hands (with the step that moved it).
+    moved: Option<String>,
+    done: Option<String>,
+}
+
+/// The views of the queue, by role.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Reports in a state where the reader's role has a step to take.
+    ToDo,
+    /// Reports not yet taken on by anyone (coordinators).
+    Incoming,
+    /// Messages from unstructured channels waiting for a category and place.
+    Triage,
+    /// Follow-ups waiting for the validator.
+    Validation,
+}
+
+impl View {
+    fn code(self) -> &'static str {
+        match self {
+            Self::ToDo => "perlu",
+            Self::Incoming => "masuk",
+            Self::Triage => "triase",
+            Self::Validation => "validasi",
+        }
+    }
+
+    fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Self::ToDo => t.view_todo,
+            Self::Incoming => t.view_incoming,
+            Self::Triage => t.view_triage,
+            Self::Validation => t.view_validation,
+        }
+    }
+
+    /// The views a role has, in the order shown.
+    fn of(role: Role) -> &'static [View] {
+        match role {
+            Role::Officer => &[Self::ToDo],
+            Role::Coordinator | Role::Admin => &[Self::Incoming, Self::Triage, Self::ToDo],
+            Role::Validator => &[Self::Validation],
+            _ => &[],
+        }
+    }
+
+    /// Narrow `query` to this view for `role`.
+    fn narrow(self, query: &mut ReportQuery, role: Role) {
+        match self {
+            Self::ToDo => query.states = states_acted_on(role),
+            Self::Incoming => query.state = Some(ReportState::Waiting),
+            Self::Triage => query.awaiting_triage = true,
+            Self::Validation => query.state = Some(ReportState::AwaitingValidation),
+        }
+    }
+}
+
+struct Tab {
+    href: String,
+    label: &'static str,
+    current: bool,
 }
 
 struct Sla {
@@ -59,6 +126,9 @@ struct StateOption {
 struct QueuePage {
     t: &'static Texts,
     chrome: Chrome,
+    notice: Option<String>,
+    tabs: Vec<Tab>,
+    view: &'static str,
     states: Vec<StateOption>,
     ticket: String,
     ticket_missing: bool,
@@ -76,7 +146,7 @@ pub async fn queue(
         return see_other(&format!("/masuk?next={PATH}"), t);
     };
     let chrome = Chrome::new(PATH, t, &visitor);
-    if !matches!(actor.role, Role::Officer | Role::Coordinator) {
+    if View::of(actor.role).is_empty() {
         return error_page(t, chrome, StatusCode::FORBIDDEN, t.queue_staff_only);
     }
     let ticket = q.ticket.as_deref().map(str::trim).unwrap_or_default();
@@ -92,8 +162,18 @@ pub async fn queue(
         Ok(scope) => ReportQuery::new(scope, PAGE_SIZE),
         Err(e) => return failure(t, chrome, e, t.queue_staff_only),
     };
+    let views = View::of(actor.role);
+    let view = views
+        .iter()
+        .copied()
+        .find(|v| q.view.as_deref() == Some(v.code()));
+    if let Some(view) = view {
+        view.narrow(&mut query, actor.role);
+    }
     let chosen = q.state.as_deref().and_then(ReportState::parse);
-    query.state = chosen;
+    if chosen.is_some() {
+        query.state = chosen;
+    }
     match q.cursor.as_deref().map(decode_cursor).transpose() {
         Ok(after) => query.after = after,
         Err(e) => return failure(t, chrome, e, t.bad_link),
@@ -132,7 +212,35 @@ pub async fn queue(
         .collect();
     let state_param = chosen
         .map(|s| format!("&state={}", s.code()))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + &view
+            .map(|v| format!("&view={}", v.code()))
+            .unwrap_or_default();
+    let tab = |v: Option<View>| Tab {
+        href: match v {
+            Some(v) => format!("{PATH}?lang={}&view={}", t.lang, v.code()),
+            None => format!("{PATH}?lang={}", t.lang),
+        },
+        label: v.map_or(t.view_all, |v| v.label(t)),
+        current: v == view,
+    };
+    let tabs = views
+        .iter()
+        .map(|v| tab(Some(*v)))
+        .chain(std::iter::once(tab(None)))
+        .collect();
+    let notice = q
+        .moved
+        .as_deref()
+        .and_then(|raw| aduan_domain::Ticket::parse(raw).ok())
+        .map(|ticket| {
+            let step = q
+                .done
+                .as_deref()
+                .map(|code| action_label(code, q.lang))
+                .unwrap_or_default();
+            format!("{ticket}: {step}. {}", t.queue_moved)
+        });
     let next_href = page.next_after.map(|after| {
         format!(
             "{PATH}?lang={}{state_param}&cursor={}",
@@ -154,6 +262,9 @@ pub async fn queue(
     render(&QueuePage {
         t,
         chrome,
+        notice,
+        tabs,
+        view: view.map_or("", View::code),
         states,
         ticket: ticket.to_owned(),
         ticket_missing,
@@ -173,7 +284,7 @@ fn sla_text(t: &Texts, clock: &SlaClock) -> String {
     pattern.replace("{}", &span)
 }
 
-fn duration_text(t: &Texts, span: Duration, overdue: bool) -> String {
+pub(super) fn duration_text(t: &Texts, span: Duration, overdue: bool) -> String {
     let mut minutes = span.num_minutes();
     if overdue && minutes == 0 {
         minutes = 1;

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::report::PhotoKind;
 use aduan_domain::report::Report;
+use aduan_domain::report::{FollowupPhotos, PhotoKind};
 use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
@@ -24,7 +24,8 @@ use crate::views::{ReportView, TimelineEntryView, timeline_view};
 use super::forms::refuse_forgery;
 use super::labels::{Pill, action_label, category_name, local_time, pill, role_label};
 use super::session::Visitor;
-use super::{Chrome, Lang, Texts, failure, render, render_with, see_other};
+use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
+use super::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
 
 #[derive(Deserialize)]
 pub struct ReportQuery {
@@ -52,9 +53,11 @@ struct HistoryLine {
 struct ReportPage {
     t: &'static Texts,
     chrome: Chrome,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     sent: bool,
     r: ReportView,
+    /// The steps this staff reader may take, and what they need to see to take them.
+    staff: Option<StaffPanel>,
     /// The reporter's photos this reader may see; follow-up photos show in the history.
     report_photos: Vec<String>,
     category: String,
@@ -106,6 +109,24 @@ fn history(j: &Jurisdiction, entries: Vec<TimelineEntryView>, lang: Lang) -> Vec
         .collect()
 }
 
+/// How the page is shown besides the report: a notice after a step, or why a staff form
+/// was refused (with the status to answer).
+#[derive(Default)]
+pub struct Shown {
+    notice: Option<String>,
+    sent: bool,
+    refused: Option<(StatusCode, String)>,
+}
+
+impl Shown {
+    pub fn refused(status: StatusCode, message: String) -> Self {
+        Self {
+            refused: Some((status, message)),
+            ..Self::default()
+        }
+    }
+}
+
 pub async fn report_page(
     State(state): State<AppState>,
     Path(ticket): Path<String>,
@@ -113,13 +134,45 @@ pub async fn report_page(
     visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
-    let chrome = Chrome::new(&format!("/laporan/{}", ticket_path(&ticket)), t, &visitor);
+    let notice = match q.done.as_deref() {
+        Some("public") => Some(t.made_public.to_owned()),
+        Some("private") => Some(t.made_private.to_owned()),
+        Some("satisfied") => Some(t.reviewed_satisfied.to_owned()),
+        Some("unsatisfied") => Some(t.reviewed_unsatisfied.to_owned()),
+        Some("triage") => Some(StaffTexts::of(q.lang).triaged.to_owned()),
+        Some(code) => ActionKind::parse(code).map(|kind| {
+            format!(
+                "{} {}",
+                StaffTexts::of(q.lang).done,
+                action_label(kind.code(), q.lang)
+            )
+        }),
+        None => None,
+    };
+    let shown = Shown {
+        notice,
+        sent: q.sent.is_some(),
+        refused: None,
+    };
+    show(&state, q.lang, &visitor, &ticket, shown).await
+}
+
+/// The report page for `visitor`, as `shown` says.
+pub async fn show(
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    ticket: &str,
+    shown: Shown,
+) -> Response {
+    let t = lang.texts();
+    let chrome = Chrome::new(&format!("/laporan/{}", ticket_path(ticket)), t, visitor);
     let viewer = visitor.actor();
-    let report = match readable_report(&state, &ticket, viewer.as_ref()).await {
+    let report = match readable_report(state, ticket, viewer.as_ref()).await {
         Ok(report) => report,
         Err(e) => return failure(t, chrome, e, t.report_not_found),
     };
-    let view = full_view(&state, &report, viewer.as_ref()).await;
+    let view = full_view(state, &report, viewer.as_ref()).await;
     let photos = state.store.photos(report.id).await;
     let entries = state.store.timeline(report.id).await;
     let (view, photos, entries) = match (view, photos, entries) {
@@ -134,24 +187,39 @@ pub async fn report_page(
         .as_ref()
         .map(|actor| available_actions(&report.facts(), actor))
         .unwrap_or_default();
+    let mut staff = match viewer.as_ref() {
+        Some(actor) => {
+            let input = PanelInput {
+                report: &report,
+                actor,
+                offered: &offered,
+                photos: &photos,
+                entries: &entries,
+                lang,
+            };
+            staff::panel(state, j, input).await
+        }
+        None => None,
+    };
+    let status = match (shown.refused, staff.as_mut()) {
+        (Some((status, message)), Some(panel)) => {
+            panel.error = Some(message);
+            status
+        }
+        (Some((status, message)), None) => return error_page(t, chrome, status, &message),
+        (None, _) => StatusCode::OK,
+    };
     let place = std::iter::once(view.region.name.clone())
         .chain(view.region_path.iter().map(|r| r.name.clone()))
         .collect::<Vec<_>>()
         .join(", ");
-    let notice = match q.done.as_deref() {
-        Some("public") => Some(t.made_public),
-        Some("private") => Some(t.made_private),
-        Some("satisfied") => Some(t.reviewed_satisfied),
-        Some("unsatisfied") => Some(t.reviewed_unsatisfied),
-        _ => None,
-    };
-    render(&ReportPage {
+    let page = ReportPage {
         t,
         chrome,
-        notice,
-        sent: q.sent.is_some() && view.is_mine,
-        category: category_name(j, &view.category.code, q.lang),
-        state: pill(&view.state, q.lang),
+        notice: shown.notice,
+        sent: shown.sent && view.is_mine,
+        category: category_name(j, &view.category.code, lang),
+        state: pill(&view.state, lang),
         place,
         location: view
             .location
@@ -168,7 +236,7 @@ pub async fn report_page(
         can_make_public: offered.contains(&ActionKind::MakePublic),
         can_make_private: offered.contains(&ActionKind::MakePrivate),
         can_review: offered.contains(&ActionKind::ReviewUnsatisfied),
-        history: history(j, timeline, q.lang),
+        history: history(j, timeline, lang),
         report_photos: view
             .photos
             .iter()
@@ -176,11 +244,13 @@ pub async fn report_page(
             .map(|p| p.url.clone())
             .collect(),
         r: view,
-    })
+        staff,
+    };
+    render_with(status, &page)
 }
 
 /// The ticket as it may appear in a link: only the characters a ticket has.
-fn ticket_path(raw: &str) -> String {
+pub fn ticket_path(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
@@ -211,7 +281,7 @@ async fn act_as_reporter(
     report: &Report,
     action: Action,
 ) -> Result<(), Box<Response>> {
-    match service::act(state, actor, report, action, Vec::new()).await {
+    match service::act(state, actor, report, action, FollowupPhotos::default()).await {
         Ok(_) => Ok(()),
         Err(e) => {
             let message = match e.status {

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use serde_json::{Map, Value};
 
-use aduan_domain::{CategoryCode, Channel, Jurisdiction, RegionLevel, Role};
+use aduan_domain::{CategoryCode, Channel, Role};
 
 use crate::api::reports::{LocationInput, parse_place};
 use crate::body::JsonWithPhotos;
@@ -19,6 +19,7 @@ use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, MAX_DESCRIPTION, MIN_DESCRIPTION, ReporterContact};
 use crate::state::AppState;
 
+use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, field_of, refuse_forgery};
 use super::session::Visitor;
 use super::{
@@ -27,18 +28,6 @@ use super::{
 };
 
 const PATH: &str = "/lapor";
-
-struct Choice {
-    code: String,
-    name: String,
-    selected: bool,
-}
-
-/// Kelurahan of one kecamatan (or kecamatan of one kota): an `<optgroup>`.
-struct Group {
-    label: String,
-    options: Vec<Choice>,
-}
 
 /// What was typed, shown again when the form comes back with errors.
 #[derive(Default)]
@@ -71,67 +60,6 @@ fn new_submission() -> String {
     let mut raw = [0u8; 16];
     rand::rng().fill_bytes(&mut raw);
     URL_SAFE_NO_PAD.encode(raw)
-}
-
-fn categories(j: &Jurisdiction, lang: Lang, selected: &str) -> Vec<Choice> {
-    let mut out: Vec<Choice> = j
-        .categories()
-        .map(|c| Choice {
-            code: c.code.to_string(),
-            name: match lang {
-                Lang::Id => c.name.clone(),
-                Lang::En => c.name_en.clone(),
-            },
-            selected: c.code.as_str() == selected,
-        })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
-}
-
-/// The places a report can be filed in: the finest loaded level whose regions have an
-/// office to receive it, grouped by the region they lie in.
-fn places(j: &Jurisdiction, t: &Texts, selected: &str) -> (&'static str, Vec<Group>) {
-    let (level, label) = if j.has_level(RegionLevel::Kelurahan) {
-        (RegionLevel::Kelurahan, t.kelurahan)
-    } else if j.has_level(RegionLevel::Kecamatan) {
-        (RegionLevel::Kecamatan, t.kecamatan)
-    } else {
-        (RegionLevel::Kota, t.region)
-    };
-    let name = |code: Option<aduan_domain::RegionCode>| {
-        code.and_then(|c| j.region(&c).map(|r| r.name.clone()))
-            .unwrap_or_default()
-    };
-    let mut groups: std::collections::BTreeMap<String, Vec<Choice>> = Default::default();
-    for r in j
-        .regions()
-        .filter(|r| r.level == level && j.first_receiver(&r.code).is_some())
-    {
-        let parent = r.parent();
-        let label = match parent.as_ref().map(|p| p.level()) {
-            Some(RegionLevel::Kecamatan) => format!(
-                "{}, {}",
-                name(parent.clone()),
-                name(parent.as_ref().and_then(|p| p.parent()))
-            ),
-            Some(_) => name(parent),
-            None => String::new(),
-        };
-        groups.entry(label).or_default().push(Choice {
-            code: r.code.to_string(),
-            name: r.name.clone(),
-            selected: r.code.as_str() == selected,
-        });
-    }
-    let groups = groups
-        .into_iter()
-        .map(|(label, mut options)| {
-            options.sort_by(|a, b| a.name.cmp(&b.name));
-            Group { label, options }
-        })
-        .collect();
-    (label, groups)
 }
 
 fn page(

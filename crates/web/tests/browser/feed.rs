@@ -97,7 +97,10 @@ async fn the_public_feed_shows_the_public_report_with_its_state_and_never_the_pr
 
 #[tokio::test]
 async fn the_category_filter_works_without_javascript() {
-    let options = Options { javascript: false };
+    let options = Options {
+        javascript: false,
+        ..Options::default()
+    };
     run_with("publik_filter", options, |b| async move {
         let citizen = b.app.register_citizen("warga").await;
         let road = file(&citizen, "jalan", "Lubang di jalan depan pasar", false).await;

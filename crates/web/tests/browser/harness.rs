@@ -24,7 +24,8 @@ use aduan_web::WebConfig;
 /// A phone held upright (mobile first: officers work from phones in the field).
 pub const PHONE: (u32, u32) = (412, 915);
 
-/// How long a test's body may take, so that a hung browser fails it instead of CI.
+/// How long a test's body may take (unless its options say otherwise), so that a hung
+/// browser fails it instead of CI.
 const TEST_DEADLINE: Duration = Duration::from_secs(120);
 
 /// How long the failure screenshot and closing the session may take.
@@ -41,11 +42,16 @@ const LEFT: &str = "data-test-leaving";
 pub struct Options {
     /// Off proves a page works without JavaScript (forms submit, links navigate).
     pub javascript: bool,
+    /// How long the test's body may take: a journey through several roles takes longer.
+    pub deadline: Duration,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { javascript: true }
+        Self {
+            javascript: true,
+            deadline: TEST_DEADLINE,
+        }
     }
 }
 
@@ -87,13 +93,14 @@ where
     // On its own task so that a panic comes back here as an error and the session is
     // still closed below; under a deadline so that a hung browser fails the test.
     let mut task = tokio::spawn(body(browser.clone()));
-    let outcome = match tokio::time::timeout(TEST_DEADLINE, &mut task).await {
+    let outcome = match tokio::time::timeout(options.deadline, &mut task).await {
         Ok(Ok(())) => None,
         Ok(Err(e)) if e.is_panic() => Some(e.into_panic()),
         Ok(Err(e)) => Some(Box::new(format!("the test body did not finish: {e}")) as _),
         Err(_) => {
             task.abort();
-            Some(Box::new(format!("{test} took longer than {TEST_DEADLINE:?}")) as _)
+            let deadline = options.deadline;
+            Some(Box::new(format!("{test} took longer than {deadline:?}")) as _)
         }
     };
     if outcome.is_some() {
@@ -229,7 +236,7 @@ impl Browser {
 
     /// Click the element matching `css`, staying on the page (see [`Browser::leaving`] for
     /// a click that goes to another page).
-    #[allow(dead_code)] // for the pages of issue 5 still to come
+    #[allow(dead_code)] // not every page's test clicks by selector
     pub async fn click(&self, css: &str) {
         self.find(css)
             .await
@@ -329,6 +336,21 @@ impl Browser {
             self.client.clone(),
             ElementRef::from(id.to_owned()),
         ))
+    }
+
+    /// Scroll the first element matching `css` to the top of the window (before a
+    /// screenshot of what lies below the fold).
+    pub async fn scroll_to(&self, css: &str) {
+        let found = self
+            .js(
+                r"const el = document.querySelector(arguments[0]);
+                  if (!el) return false;
+                  el.scrollIntoView({block: 'start'});
+                  return true;",
+                vec![json!(css)],
+            )
+            .await;
+        assert_eq!(found, json!(true), "nothing matches {css:?} to scroll to");
     }
 
     /// Save a PNG of the viewport as `<name>.png` in this test's screenshot folder

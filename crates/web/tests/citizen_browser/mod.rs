@@ -80,6 +80,18 @@ impl Browser {
     }
 }
 
+/// A staff member with a fresh account, signed in through the form.
+pub async fn staff_browser(app: &TestApp, role: aduan_domain::Role, unit: Option<&str>) -> Browser {
+    let username = app.unique(role.code());
+    app.create_account(&username, role, unit, None).await;
+    let browser = Browser::new(app);
+    let resp = browser
+        .post("/masuk", &[("username", &username), ("password", PASSWORD)])
+        .await;
+    assert_eq!(resp.status, 303, "{resp:?}");
+    browser
+}
+
 pub fn location(resp: &Resp) -> String {
     resp.header("location")
         .unwrap_or_else(|| panic!("a Location: {resp:?}"))

@@ -107,3 +107,50 @@ pub fn jpeg_with_exif(marker: &str) -> Vec<u8> {
     out.extend_from_slice(&plain[2..]);
     out
 }
+
+/// A JPEG as a phone's camera writes it: the capture time (`"2026:11:28 09:15:30"`, local,
+/// as EXIF has it) and the GPS position, which the server keeps as evidence for validators.
+pub fn camera_photo(taken: &str, lat: f64, lon: f64) -> Vec<u8> {
+    use exif::{Field, In, Rational, Tag, Value as Exif, experimental::Writer};
+    let dms = |deg: f64| {
+        let deg = deg.abs();
+        let d = deg.trunc();
+        let m = ((deg - d) * 60.0).trunc();
+        let s = (deg - d - m / 60.0) * 3600.0;
+        Exif::Rational(vec![
+            Rational::from((d as u32, 1)),
+            Rational::from((m as u32, 1)),
+            Rational::from(((s * 1000.0).round() as u32, 1000)),
+        ])
+    };
+    let ascii = |s: &str| Exif::Ascii(vec![s.as_bytes().to_vec()]);
+    let fields = [
+        (Tag::DateTimeOriginal, ascii(taken)),
+        (
+            Tag::GPSLatitudeRef,
+            ascii(if lat < 0.0 { "S" } else { "N" }),
+        ),
+        (Tag::GPSLatitude, dms(lat)),
+        (
+            Tag::GPSLongitudeRef,
+            ascii(if lon < 0.0 { "W" } else { "E" }),
+        ),
+        (Tag::GPSLongitude, dms(lon)),
+    ]
+    .map(|(tag, value)| Field {
+        tag,
+        ifd_num: In::PRIMARY,
+        value,
+    });
+    let mut writer = Writer::new();
+    for field in &fields {
+        writer.push_field(field);
+    }
+    let mut tiff = Cursor::new(Vec::new());
+    writer.write(&mut tiff, false).expect("write EXIF");
+    let mut photo = img_parts::jpeg::Jpeg::from_bytes(jpeg().into()).expect("a JPEG");
+    img_parts::ImageEXIF::set_exif(&mut photo, Some(tiff.into_inner().into()));
+    let mut out = Vec::new();
+    photo.encoder().write_to(&mut out).expect("encode");
+    out
+}

@@ -1,0 +1,209 @@
+//! The staff's forms post here: one door for every workflow step (the API's rules, parsed
+//! from form fields), and the triage decision. A step refused comes back as the report page
+//! with the reason above the forms and what was typed lost only on a conflict.
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use aduan_domain::report::FollowupPhotos;
+use aduan_domain::{Actor, access};
+
+use super::StaffTexts;
+use crate::api::actions::{ActionRequest, parse_action};
+use crate::api::reports::readable_report;
+use crate::api::triage::triage_scope;
+use crate::body::JsonWithPhotos;
+use crate::error::ApiError;
+use crate::pages::forms::{field_of, refuse_forgery};
+use crate::pages::report::{Shown, show, ticket_path};
+use crate::pages::session::Visitor;
+use crate::pages::{Chrome, LangQuery, Texts, error_page, failure, see_other};
+use crate::photos::{Provenance, accept_photos};
+use crate::service;
+use crate::state::AppState;
+
+/// The message for a refused step, in the reader's language.
+fn refusal(st: &StaffTexts, e: &ApiError) -> String {
+    match e.status {
+        StatusCode::FORBIDDEN => st.err_forbidden.to_owned(),
+        StatusCode::CONFLICT => st.err_conflict.to_owned(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::PAYLOAD_TOO_LARGE => {
+            st.err_photo.to_owned()
+        }
+        _ => match field_of(e) {
+            "note" => st.err_note,
+            "reason" | "comment" => st.err_reason,
+            "unit" => st.err_unit,
+            "estimated_completion" => st.err_date,
+            "of" => st.err_duplicate,
+            "to" => st.err_refer_to,
+            "photo" => st.err_photo,
+            "category" => st.err_category,
+            "region" => st.err_region,
+            "action" | "body" => st.err_action,
+            _ => return e.message.clone(),
+        }
+        .to_owned(),
+    }
+}
+
+/// Signed in (else off to sign in) and not forged.
+fn staff_posting(
+    t: &'static Texts,
+    path: &str,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Actor, Box<Response>> {
+    if let Some(refused) = refuse_forgery(t, path, visitor, headers, Some(csrf), true) {
+        return Err(Box::new(refused));
+    }
+    visitor
+        .actor()
+        .ok_or_else(|| Box::new(see_other(&format!("/masuk?next={path}"), t)))
+}
+
+/// Where to go once a step is taken: the report again, or (when it left the reader's
+/// hands) the queue, saying where it went.
+fn after_step(
+    t: &Texts,
+    actor: &Actor,
+    report: &aduan_domain::report::Report,
+    done: &str,
+) -> Response {
+    if access::may_read(report, Some(actor)) {
+        see_other(&format!("/laporan/{}?done={done}", report.ticket), t)
+    } else {
+        see_other(&format!("/petugas?moved={}&done={done}", report.ticket), t)
+    }
+}
+
+/// The form's fields as the API's request: empty fields are absent, `csrf` and `version`
+/// are the page's own.
+fn action_request(object: &Map<String, Value>) -> Result<ActionRequest, ApiError> {
+    let mut fields: Map<String, Value> = object
+        .iter()
+        .filter(|(k, v)| {
+            !matches!(k.as_str(), "csrf" | "version")
+                && !v.as_str().is_some_and(|s| s.trim().is_empty())
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    // A duplicate's original: the nearby report chosen, else the ticket typed.
+    if let Some(typed) = fields.remove("of_ticket")
+        && !fields.contains_key("of")
+    {
+        fields.insert("of".into(), typed);
+    }
+    serde_json::from_value(Value::Object(fields))
+        .map_err(|_| ApiError::invalid("action", "not a form this page sends"))
+}
+
+fn text<'a>(object: &'a Map<String, Value>, field: &str) -> &'a str {
+    object.get(field).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Take one workflow step from a form on the report page.
+pub async fn act(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    body: Result<JsonWithPhotos, ApiError>,
+) -> Response {
+    let t = q.lang.texts();
+    let st = StaffTexts::of(q.lang);
+    let path = format!("/laporan/{}", ticket_path(&ticket));
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
+            let chrome = Chrome::new(&path, t, &visitor);
+            return error_page(t, chrome, e.status, st.err_photo);
+        }
+        Err(e) => return failure(t, Chrome::new(&path, t, &visitor), e, t.csrf_failed),
+    };
+    let actor = match staff_posting(t, &path, &visitor, &headers, text(&body.object, "csrf")) {
+        Ok(actor) => actor,
+        Err(away) => return *away,
+    };
+    let refused = |e: ApiError| {
+        let shown = Shown::refused(e.status, refusal(st, &e));
+        show(&state, q.lang, &visitor, &ticket, shown)
+    };
+    let action = match action_request(&body.object).and_then(|req| parse_action(&req)) {
+        Ok(action) => action,
+        Err(e) => return refused(e).await,
+    };
+    let report = match readable_report(&state, &ticket, Some(&actor)).await {
+        Ok(report) => report,
+        Err(e) => return failure(t, Chrome::new(&path, t, &visitor), e, t.report_not_found),
+    };
+    let seen = text(&body.object, "version").trim().parse::<i64>().ok();
+    if seen.is_some_and(|v| v != report.version) {
+        return refused(ApiError::conflict("the report changed")).await;
+    }
+    let nonempty = |parts: Vec<Vec<u8>>| parts.into_iter().filter(|p| !p.is_empty()).collect();
+    let before = accept_photos(nonempty(body.photos_before), Provenance::Documentation).await;
+    let after = accept_photos(nonempty(body.photos), Provenance::Documentation).await;
+    let photos = match (before, after) {
+        (Ok(before), Ok(after)) => FollowupPhotos { before, after },
+        (Err(e), _) | (_, Err(e)) => return refused(e).await,
+    };
+    let done = action.kind().code();
+    match service::act(&state, &actor, &report, action, photos).await {
+        Ok(updated) => after_step(t, &actor, &updated, done),
+        Err(e) if e.status.is_server_error() => {
+            failure(t, Chrome::new(&path, t, &visitor), e, t.server_error)
+        }
+        Err(e) => refused(e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TriageForm {
+    csrf: String,
+    category: String,
+    region: String,
+}
+
+/// A coordinator confirms or corrects a triaged report's category and place.
+pub async fn triage(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<TriageForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    let st = StaffTexts::of(q.lang);
+    let path = format!("/laporan/{}", ticket_path(&ticket));
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let actor = match staff_posting(t, &path, &visitor, &headers, &form.csrf) {
+        Ok(actor) => actor,
+        Err(away) => return *away,
+    };
+    let chrome = || Chrome::new(&path, t, &visitor);
+    if let Err(e) = triage_scope(&actor) {
+        return failure(t, chrome(), e, st.err_forbidden);
+    }
+    let report = match readable_report(&state, &ticket, Some(&actor)).await {
+        Ok(report) => report,
+        Err(e) => return failure(t, chrome(), e, t.report_not_found),
+    };
+    match service::confirm_triage(&state, &actor, &report, &form.category, &form.region).await {
+        Ok(updated) => after_step(t, &actor, &updated, "triage"),
+        Err(e) if e.status.is_server_error() => failure(t, chrome(), e, t.server_error),
+        Err(e) => {
+            let shown = Shown::refused(e.status, refusal(st, &e));
+            show(&state, q.lang, &visitor, &ticket, shown).await
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The units a report can go to from here, as the workflow allows: forwarded anywhere but the
+//! validation team (the suggested unit first, then agencies and the area offices of the
+//! report's own kota, not every kelurahan of the city), disposed only to the holding unit's
+//! own offices.
+
+use aduan_domain::report::Report;
+use aduan_domain::{Jurisdiction, Unit, UnitKind};
+
+use super::StaffTexts;
+use crate::pages::Lang;
+
+pub struct UnitOption {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// An `<optgroup>` of units.
+pub struct UnitGroup {
+    pub label: String,
+    pub options: Vec<UnitOption>,
+}
+
+fn territorial(kind: UnitKind) -> bool {
+    matches!(
+        kind,
+        UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota
+    )
+}
+
+/// The units `report` may be disposed to: the holding unit's own offices (a Dinas's Suku
+/// Dinas), the suggested one first.
+pub fn dispose_choices(j: &Jurisdiction, report: &Report, lang: Lang) -> Vec<UnitGroup> {
+    let suggested = suggested(j, report);
+    let mut children: Vec<&Unit> = j
+        .units()
+        .filter(|u| u.parent.as_ref() == Some(&report.holding_unit))
+        .collect();
+    children.sort_by(|a, b| a.name.cmp(&b.name));
+    let options: Vec<UnitOption> = children
+        .into_iter()
+        .map(|u| UnitOption {
+            selected: Some(&u.code) == suggested.map(|s| &s.code),
+            ..option(u)
+        })
+        .collect();
+    if options.is_empty() {
+        return Vec::new();
+    }
+    vec![UnitGroup {
+        label: StaffTexts::of(lang).unit_group_offices.to_owned(),
+        options,
+    }]
+}
+
+fn suggested<'j>(j: &'j Jurisdiction, report: &Report) -> Option<&'j Unit> {
+    j.category(&report.category)
+        .and_then(|c| j.suggested_unit(c, &report.region))
+        .filter(|u| u.code != report.holding_unit)
+}
+
+fn option(u: &Unit) -> UnitOption {
+    UnitOption {
+        code: u.code.to_string(),
+        name: u.name.clone(),
+        selected: false,
+    }
+}
+
+/// The units `report` may be forwarded to: the suggested one first, then the agencies and
+/// the area offices of its kota; not the current unit, not the validation team.
+pub fn forward_choices(j: &Jurisdiction, report: &Report, lang: Lang) -> Vec<UnitGroup> {
+    let st = StaffTexts::of(lang);
+    let suggested = suggested(j, report);
+    let kota = report.region.lineage().pop();
+    let mut offices: Vec<&Unit> = j
+        .units()
+        .filter(|u| u.code != report.holding_unit && !territorial(u.kind))
+        .filter(|u| u.kind != UnitKind::Validation && Some(&u.code) != suggested.map(|s| &s.code))
+        .collect();
+    offices.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut territory: Vec<&Unit> = j
+        .units()
+        .filter(|u| u.code != report.holding_unit && territorial(u.kind))
+        .filter(|u| Some(&u.code) != suggested.map(|s| &s.code))
+        .filter(|u| u.region.as_ref().is_some_and(|r| r.lineage().pop() == kota))
+        .collect();
+    territory.sort_by(|a, b| (a.kind.code(), &a.name).cmp(&(b.kind.code(), &b.name)));
+    let mut groups = Vec::new();
+    if let Some(unit) = suggested {
+        groups.push(UnitGroup {
+            label: st.unit_suggested.to_owned(),
+            options: vec![UnitOption {
+                selected: true,
+                ..option(unit)
+            }],
+        });
+    }
+    groups.push(UnitGroup {
+        label: st.unit_group_offices.to_owned(),
+        options: offices.into_iter().map(option).collect(),
+    });
+    groups.push(UnitGroup {
+        label: st.unit_group_territory.to_owned(),
+        options: territory.into_iter().map(option).collect(),
+    });
+    groups.retain(|g| !g.options.is_empty());
+    groups
+}
