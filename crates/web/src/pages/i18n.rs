@@ -201,4 +201,15 @@ pub struct Texts {
     pub ticket_not_found: &'static str,
     pub private_report: &'static str,
     pub private_report_hint: &'static str,
+    // The conversation on a report
+    pub message_title: &'static str,
+    pub message_explain: &'static str,
+    pub message_you: &'static str,
+    pub message_reporter: &'static str,
+    pub message_label: &'static str,
+    pub message_submit: &'static str,
+    pub message_empty: &'static str,
+    pub message_invalid: &'static str,
+    pub message_not_party: &'static str,
+    pub message_sent: &'static str,
 }

@@ -7,6 +7,7 @@
 
 mod account;
 mod choices;
+mod conversation;
 mod feed;
 mod forms;
 mod i18n;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
             post(report::change_visibility),
         )
         .route("/laporan/{ticket}/ulasan", post(report::review))
+        .route("/laporan/{ticket}/pesan", post(conversation::post))
         .route("/laporan/{ticket}/tindakan", post(staff::act))
         .route("/laporan/{ticket}/triase", post(staff::triage))
         .route("/lacak", get(report::track))

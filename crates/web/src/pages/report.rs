@@ -21,6 +21,7 @@ use crate::service;
 use crate::state::AppState;
 use crate::views::{ReportView, TimelineEntryView, timeline_view};
 
+use super::conversation::{self, Line};
 use super::forms::refuse_forgery;
 use super::labels::{Pill, action_label, category_name, local_time, pill, role_label};
 use super::session::Visitor;
@@ -58,6 +59,9 @@ struct ReportPage {
     r: ReportView,
     /// The steps this staff reader may take, and what they need to see to take them.
     staff: Option<StaffPanel>,
+    /// The conversation, for its parties.
+    conversation: Option<Vec<Line>>,
+    message_error: Option<String>,
     /// The reporter's photos this reader may see; follow-up photos show in the history.
     report_photos: Vec<String>,
     category: String,
@@ -116,9 +120,18 @@ pub struct Shown {
     notice: Option<String>,
     sent: bool,
     refused: Option<(StatusCode, String)>,
+    /// Why a message could not be sent (shown beside the message form).
+    message_refused: Option<(StatusCode, String)>,
 }
 
 impl Shown {
+    pub fn message_refused(status: StatusCode, message: &str) -> Self {
+        Self {
+            message_refused: Some((status, message.to_owned())),
+            ..Self::default()
+        }
+    }
+
     pub fn refused(status: StatusCode, message: String) -> Self {
         Self {
             refused: Some((status, message)),
@@ -140,6 +153,7 @@ pub async fn report_page(
         Some("satisfied") => Some(t.reviewed_satisfied.to_owned()),
         Some("unsatisfied") => Some(t.reviewed_unsatisfied.to_owned()),
         Some("triage") => Some(StaffTexts::of(q.lang).triaged.to_owned()),
+        Some("message") => Some(t.message_sent.to_owned()),
         Some(code) => ActionKind::parse(code).map(|kind| {
             format!(
                 "{} {}",
@@ -152,7 +166,7 @@ pub async fn report_page(
     let shown = Shown {
         notice,
         sent: q.sent.is_some(),
-        refused: None,
+        ..Shown::default()
     };
     show(&state, q.lang, &visitor, &ticket, shown).await
 }
@@ -201,13 +215,22 @@ pub async fn show(
         }
         None => None,
     };
-    let status = match (shown.refused, staff.as_mut()) {
+    let conversation = conversation::lines(state, j, &report, viewer.as_ref(), lang).await;
+    let mut status = match (shown.refused, staff.as_mut()) {
         (Some((status, message)), Some(panel)) => {
             panel.error = Some(message);
             status
         }
         (Some((status, message)), None) => return error_page(t, chrome, status, &message),
         (None, _) => StatusCode::OK,
+    };
+    let message_error = match (shown.message_refused, &conversation) {
+        (Some((refused, message)), Some(_)) => {
+            status = refused;
+            Some(message)
+        }
+        (Some((refused, message)), None) => return error_page(t, chrome, refused, &message),
+        (None, _) => None,
     };
     let place = std::iter::once(view.region.name.clone())
         .chain(view.region_path.iter().map(|r| r.name.clone()))
@@ -245,6 +268,8 @@ pub async fn show(
             .collect(),
         r: view,
         staff,
+        conversation,
+        message_error,
     };
     render_with(status, &page)
 }

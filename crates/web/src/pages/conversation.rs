@@ -1,0 +1,121 @@
+//! The conversation on a report's page: the reporter and the staff handling the report
+//! write to each other (the API's `/messages`, the same rules). Staff read the reporter as
+//! "Pelapor"; the reporter reads staff as a role and a unit; nobody else sees it.
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+
+use aduan_domain::message::{MessageBody, NewMessage, ThreadAccess, thread_access};
+use aduan_domain::report::Report;
+use aduan_domain::{Actor, Jurisdiction};
+
+use crate::api::reports::readable_report;
+use crate::state::AppState;
+use crate::views::messages_view;
+
+use super::forms::refuse_forgery;
+use super::labels::{local_time, role_label};
+use super::report::{Shown, show, ticket_path};
+use super::session::Visitor;
+use super::{Chrome, Lang, LangQuery, failure, see_other};
+
+/// One message as the page shows it.
+pub struct Line {
+    pub from: String,
+    pub at: String,
+    pub body: String,
+    pub mine: bool,
+}
+
+/// The conversation for a party to it; None for anyone else.
+pub async fn lines(
+    state: &AppState,
+    j: &Jurisdiction,
+    report: &Report,
+    viewer: Option<&Actor>,
+    lang: Lang,
+) -> Option<Vec<Line>> {
+    let viewer = viewer?;
+    if !matches!(thread_access(report, Some(viewer)), ThreadAccess::Party(_)) {
+        return None;
+    }
+    let t = lang.texts();
+    let messages = state.store.messages(report.id).await.ok()?;
+    Some(
+        messages_view(j, &messages, viewer)
+            .into_iter()
+            .map(|m| Line {
+                from: if m.mine {
+                    t.message_you.to_owned()
+                } else if m.from == "reporter" {
+                    t.message_reporter.to_owned()
+                } else {
+                    let role = role_label(m.author_role.as_deref().unwrap_or_default(), lang);
+                    match m.author_unit {
+                        Some(unit) => format!("{role} · {}", unit.name),
+                        None => role.to_owned(),
+                    }
+                },
+                at: local_time(j, m.at),
+                body: m.body,
+                mine: m.mine,
+            })
+            .collect(),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MessageForm {
+    csrf: String,
+    body: String,
+}
+
+/// Post a message to the other side of the report's conversation.
+pub async fn post(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<MessageForm>, FormRejection>,
+) -> Response {
+    let t = q.lang.texts();
+    let path = format!("/laporan/{}", ticket_path(&ticket));
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    if let Some(refused) = refuse_forgery(t, &path, &visitor, &headers, Some(&form.csrf), true) {
+        return refused;
+    }
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={path}"), t);
+    };
+    let chrome = || Chrome::new(&path, t, &visitor);
+    let report = match readable_report(&state, &ticket, Some(&actor)).await {
+        Ok(report) => report,
+        Err(e) => return failure(t, chrome(), e, t.report_not_found),
+    };
+    let refused = |status: StatusCode, message: &str| {
+        show(
+            &state,
+            q.lang,
+            &visitor,
+            &ticket,
+            Shown::message_refused(status, message),
+        )
+    };
+    let Ok(body) = MessageBody::parse(&form.body) else {
+        return refused(StatusCode::UNPROCESSABLE_ENTITY, t.message_invalid).await;
+    };
+    let Some(message) = NewMessage::compose(&report, &actor, body, Utc::now()) else {
+        return refused(StatusCode::FORBIDDEN, t.message_not_party).await;
+    };
+    match state.store.post_message(message).await {
+        Ok(_) => see_other(&format!("/laporan/{}?done=message", report.ticket), t),
+        Err(e) => failure(t, chrome(), e.into(), t.server_error),
+    }
+}
