@@ -30,6 +30,7 @@ pub static ADMIN_EN: AdminTexts = AdminTexts {
     routes_desc: "Which unit receives a report, by category and area.",
     users_intro: "Staff accounts in the order they were created. Citizens' accounts are self-registered and not shown here.",
     all_staff: "All staff",
+    filter_role: "Filter by role",
     role: "Role",
     unit: "Unit",
     unit_hint: "A unit code, e.g. kecamatan-31.74.01. Required for officers and validators; a coordinator without a unit covers the whole jurisdiction.",

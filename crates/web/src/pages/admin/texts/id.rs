@@ -28,6 +28,7 @@ pub static ADMIN_ID: AdminTexts = AdminTexts {
     routes_desc: "Unit yang menerima laporan menurut kategori dan wilayah.",
     users_intro: "Akun staf dalam urutan pembuatannya. Akun warga didaftarkan sendiri dan tidak ditampilkan di sini.",
     all_staff: "Semua staf",
+    filter_role: "Saring menurut peran",
     role: "Peran",
     unit: "Unit",
     unit_hint: "Kode unit, mis. kecamatan-31.74.01. Wajib untuk petugas dan validator; koordinator tanpa unit berlaku untuk seluruh wilayah.",

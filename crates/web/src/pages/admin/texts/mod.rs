@@ -57,6 +57,7 @@ pub struct AdminTexts {
     // Users
     pub users_intro: &'static str,
     pub all_staff: &'static str,
+    pub filter_role: &'static str,
     pub role: &'static str,
     pub unit: &'static str,
     pub unit_hint: &'static str,
