@@ -16,7 +16,7 @@ use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
 use aduan_domain::ticket::{Ticket, TicketPrefix};
 use aduan_domain::workflow::Transition;
-use aduan_domain::{JurisdictionData, ReportId, UserId};
+use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
@@ -68,6 +68,22 @@ pub trait AccountStore: Send + Sync {
         before: Option<i64>,
         limit: u32,
     ) -> StoreResult<Vec<IdentityAccess>>;
+    /// Accounts in the order they were created, only those holding one of `roles` (any
+    /// role when empty); `after` is the last id of the previous page.
+    async fn list_users(
+        &self,
+        roles: Vec<Role>,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> StoreResult<Vec<User>>;
+    /// Give an account another role and unit; returns it as stored. `NotFound` when there
+    /// is no such account.
+    async fn update_user(
+        &self,
+        id: UserId,
+        role: Role,
+        unit: Option<UnitCode>,
+    ) -> StoreResult<User>;
 }
 
 /// Reports, their timelines and photos.
@@ -120,6 +136,9 @@ pub trait ApiKeyStore: Send + Sync {
     async fn api_key_by_hash(&self, key_hash: [u8; 32]) -> StoreResult<ApiKey>;
     /// Revoke the key named `name` (its name stays taken); `NotFound` when there is none.
     async fn revoke_api_key(&self, name: String, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Every key, revoked ones too, in the order they were created; `after` is the last id
+    /// of the previous page.
+    async fn list_api_keys(&self, after: Option<i64>, limit: u32) -> StoreResult<Vec<ApiKey>>;
 }
 
 /// Work done after the request that caused it: answers to reporters on their channels and

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use aduan_domain::UserId;
 use aduan_store::User;
 
 /// How long a looked-up session is trusted without asking the store again.
@@ -46,12 +47,20 @@ impl SessionCache {
             entries.remove(token_hash);
         }
     }
+
+    /// Forget every session of one account (its role or unit has changed), so that its
+    /// next request reads the account afresh.
+    pub fn forget_user(&self, user: UserId) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (cached, _)| cached.id != user);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aduan_domain::{Role, UserId};
+    use aduan_domain::Role;
 
     fn user() -> User {
         User {
@@ -74,5 +83,21 @@ mod tests {
         assert!(cache.get(&[2; 32]).is_none());
         cache.forget(&[1; 32]);
         assert!(cache.get(&[1; 32]).is_none());
+    }
+
+    #[test]
+    fn forgets_every_session_of_an_account() {
+        let cache = SessionCache::default();
+        let other = User {
+            id: UserId(8),
+            ..user()
+        };
+        cache.put([1; 32], user());
+        cache.put([2; 32], user());
+        cache.put([3; 32], other);
+        cache.forget_user(UserId(7));
+        assert!(cache.get(&[1; 32]).is_none());
+        assert!(cache.get(&[2; 32]).is_none());
+        assert_eq!(cache.get(&[3; 32]).map(|u| u.id), Some(UserId(8)));
     }
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use aduan_domain::{ReportId, UserId};
+use aduan_domain::{ReportId, Role, UnitCode, UserId};
 
 use super::SqliteStore;
 use super::rows::{self, micros, query_error};
@@ -256,6 +256,69 @@ impl AccountStore for SqliteStore {
                     })
                 })
                 .collect()
+            })
+            .await
+    }
+
+    async fn list_users(
+        &self,
+        roles: Vec<Role>,
+        after: Option<UserId>,
+        limit: u32,
+    ) -> StoreResult<Vec<User>> {
+        self.readers
+            .read(move |conn| {
+                // The role codes as a JSON array: one statement whatever their number.
+                let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+                let codes = serde_json::to_string(&codes).map_err(StoreError::other)?;
+                let sql = format!(
+                    "SELECT {} FROM users WHERE id > ?1
+                       AND (?2 = '[]' OR role IN (SELECT value FROM json_each(?2)))
+                     ORDER BY id LIMIT ?3",
+                    rows::USER_COLUMNS
+                );
+                let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
+                let mut found = stmt
+                    .query(params![
+                        after.map_or(0, |id| id.0),
+                        codes,
+                        limit.clamp(1, 500)
+                    ])
+                    .map_err(StoreError::other)?;
+                let mut users = Vec::new();
+                while let Some(row) = found.next().map_err(StoreError::other)? {
+                    users.push(rows::user(row)?);
+                }
+                Ok(users)
+            })
+            .await
+    }
+
+    async fn update_user(
+        &self,
+        id: UserId,
+        role: Role,
+        unit: Option<UnitCode>,
+    ) -> StoreResult<User> {
+        self.writer
+            .write(move |conn| {
+                let changed = conn
+                    .prepare_cached("UPDATE users SET role = ?1, unit = ?2 WHERE id = ?3")
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            role.code(),
+                            unit.as_ref().map(|u| u.as_str()),
+                            id.0
+                        ])
+                    })
+                    .map_err(StoreError::other)?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let sql = format!("SELECT {} FROM users WHERE id = ?1", rows::USER_COLUMNS);
+                conn.prepare_cached(&sql)
+                    .and_then(|mut s| s.query_row([id.0], |row| Ok(rows::user(row))))
+                    .map_err(query_error)?
             })
             .await
     }

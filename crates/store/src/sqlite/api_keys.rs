@@ -91,4 +91,25 @@ impl ApiKeyStore for SqliteStore {
             })
             .await
     }
+
+    async fn list_api_keys(&self, after: Option<i64>, limit: u32) -> StoreResult<Vec<ApiKey>> {
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT id, name, created_at, revoked_at FROM api_keys
+                         WHERE id > ?1 ORDER BY id LIMIT ?2",
+                    )
+                    .map_err(StoreError::other)?;
+                let mut found = stmt
+                    .query(params![after.unwrap_or(0), limit.clamp(1, 500)])
+                    .map_err(StoreError::other)?;
+                let mut keys = Vec::new();
+                while let Some(row) = found.next().map_err(StoreError::other)? {
+                    keys.push(api_key(row)?);
+                }
+                Ok(keys)
+            })
+            .await
+    }
 }

@@ -10,6 +10,7 @@ use crate::{StoreError, StoreResult};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../migrations/sqlite/0002_channels.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_admin.sql")),
 ];
 
 /// Bring the schema up to date. The version is read and every pending migration applied in

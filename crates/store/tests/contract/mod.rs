@@ -63,6 +63,9 @@ macro_rules! store_contract_tests {
             triaged_reports_wait_until_a_coordinator_decides,
             learning_accumulates_across_decisions,
             channel_counts_count_reports_and_distinct_reporters,
+            users_are_listed_by_role_page_by_page,
+            updating_a_user_changes_role_and_unit_at_once,
+            api_keys_are_listed_with_the_revoked_ones,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -78,6 +81,8 @@ macro_rules! store_contract_tests {
 
 mod accounts;
 pub use accounts::*;
+mod admin;
+pub use admin::*;
 mod api_keys;
 pub use api_keys::*;
 mod identity;

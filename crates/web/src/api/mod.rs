@@ -10,7 +10,7 @@ mod outbox;
 pub mod public;
 pub(crate) mod reports;
 pub(crate) mod triage;
-mod users;
+pub(crate) mod users;
 
 use std::sync::Arc;
 

@@ -48,30 +48,7 @@ pub async fn create_user(
     let username = req.username.trim().to_ascii_lowercase();
     check_username(&username)?;
     check_password(&req.password)?;
-    let role =
-        Role::parse(req.role.trim()).ok_or_else(|| ApiError::invalid("role", "no such role"))?;
-    let unit = req
-        .unit
-        .as_deref()
-        .map(|u| UnitCode::parse(u.trim()).map_err(|e| ApiError::invalid("unit", e.to_string())))
-        .transpose()?;
-    if let Some(code) = &unit
-        && state.catalog().jurisdiction.unit(code).is_none()
-    {
-        return Err(ApiError::invalid("unit", "no such unit"));
-    }
-    if role.requires_unit() && unit.is_none() {
-        return Err(ApiError::invalid(
-            "unit",
-            format!("a {} needs a unit", role.code()),
-        ));
-    }
-    if role == Role::Citizen {
-        return Err(ApiError::invalid(
-            "role",
-            "citizens register themselves at /auth/register",
-        ));
-    }
+    let (role, unit) = staff_role_and_unit(&state, &req.role, req.unit.as_deref())?;
     if req.can_view_identity && !admin.can_view_identity {
         return Err(ApiError::forbidden(
             "only an admin who holds the identity permission may grant it",
@@ -102,4 +79,36 @@ pub async fn create_user(
         .await
         .map_err(username_taken)?;
     Ok((StatusCode::CREATED, Json(me_view(&state, &user).await?)))
+}
+
+/// A staff account's role and unit as the rules allow them: a known role other than
+/// citizen (citizens register themselves), a unit the jurisdiction has, and a unit
+/// wherever the role needs one. The account pages use the same rules.
+pub fn staff_role_and_unit(
+    state: &AppState,
+    role: &str,
+    unit: Option<&str>,
+) -> ApiResult<(Role, Option<UnitCode>)> {
+    let role = Role::parse(role.trim()).ok_or_else(|| ApiError::invalid("role", "no such role"))?;
+    let unit = unit
+        .map(|u| UnitCode::parse(u.trim()).map_err(|e| ApiError::invalid("unit", e.to_string())))
+        .transpose()?;
+    if let Some(code) = &unit
+        && state.catalog().jurisdiction.unit(code).is_none()
+    {
+        return Err(ApiError::invalid("unit", "no such unit"));
+    }
+    if role.requires_unit() && unit.is_none() {
+        return Err(ApiError::invalid(
+            "unit",
+            format!("a {} needs a unit", role.code()),
+        ));
+    }
+    if role == Role::Citizen {
+        return Err(ApiError::invalid(
+            "role",
+            "citizens register themselves at /auth/register",
+        ));
+    }
+    Ok((role, unit))
 }

@@ -6,6 +6,7 @@
 //! again with the message beside the field and the status that says what went wrong.
 
 mod account;
+mod admin;
 mod choices;
 mod conversation;
 mod feed;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/laporan/{ticket}/tindakan", post(staff::act))
         .route("/laporan/{ticket}/triase", post(staff::triage))
         .route("/lacak", get(report::track))
+        .merge(admin::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             CSP.clone(),

@@ -1,0 +1,225 @@
+//! The forms of `/admin/pengguna`: create a staff account, change an account's role and
+//! unit. The rules are the API's (`POST /api/v1/users`); a changed role applies to the
+//! account's open sessions at once.
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+
+use aduan_domain::{Role, UnitCode, UserId};
+use aduan_store::{NewUser, StoreError};
+
+use crate::api::auth::{check_password, check_username};
+use crate::api::users::staff_role_and_unit;
+use crate::auth::hash_password;
+use crate::pages::forms::{FieldErrors, field_of};
+use crate::pages::session::Visitor;
+use crate::pages::{Chrome, Lang, LangQuery, error_page, failure, see_other};
+use crate::state::AppState;
+
+use super::users::{CreateState, Edit, Listing, PATH, Page, users_page};
+use super::{AdminTexts, admin_posting, admin_texts};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CreateForm {
+    csrf: String,
+    username: String,
+    password: String,
+    role: String,
+    unit: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChangeForm {
+    csrf: String,
+    role: String,
+    unit: String,
+    /// Where in the list the form was: shown again there.
+    list_role: String,
+    list_cursor: String,
+}
+
+/// The role and unit a form asks for, by the API's rules, or the problem beside its field.
+fn role_and_unit(
+    state: &AppState,
+    a: &AdminTexts,
+    role: &str,
+    unit: &str,
+) -> Result<(Role, Option<UnitCode>), FieldErrors> {
+    let unit = unit.trim();
+    staff_role_and_unit(state, role, (!unit.is_empty()).then_some(unit)).map_err(
+        |e| match field_of(&e) {
+            "unit" if unit.is_empty() => FieldErrors::one("unit", a.err_unit_needed),
+            "unit" => FieldErrors::one("unit", a.err_unit_unknown),
+            _ => FieldErrors::one("role", a.err_role),
+        },
+    )
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<CreateForm>, FormRejection>,
+) -> Response {
+    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let chrome = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
+        Ok((_, chrome)) => chrome,
+        Err(refused) => return *refused,
+    };
+    let username = form.username.trim().to_ascii_lowercase();
+    let mut errors = FieldErrors::default();
+    if check_username(&username).is_err() {
+        errors.add("username", t.err_username);
+    }
+    if check_password(&form.password).is_err() {
+        errors.add("password", t.err_password);
+    }
+    let checked = role_and_unit(&state, a, &form.role, &form.unit);
+    let mut shown = CreateState {
+        username: form.username.trim().to_owned(),
+        role: form.role.clone(),
+        unit: form.unit.trim().to_owned(),
+        errors: FieldErrors::default(),
+    };
+    if let Err(problem) = &checked {
+        for field in ["role", "unit"] {
+            if let Some(message) = problem.get(field) {
+                errors.add(field, message);
+            }
+        }
+    }
+    let (role, unit) = match checked {
+        Ok(found) if errors.is_empty() => found,
+        _ => {
+            shown.errors = errors;
+            return again(&state, chrome, q.lang, shown).await;
+        }
+    };
+    let password_hash = match hash_password(form.password).await {
+        Ok(hash) => hash,
+        Err(e) => return failure(t, chrome, e, t.server_error),
+    };
+    let created = state
+        .store
+        .create_user(NewUser {
+            username,
+            password_hash,
+            display_name: None,
+            role,
+            unit,
+            can_view_identity: false,
+            sealed_identity: None,
+            created_at: Utc::now(),
+        })
+        .await;
+    match created {
+        Ok(_) => see_other(&format!("{PATH}?done=created"), t),
+        Err(StoreError::Conflict(_)) => {
+            shown.errors = FieldErrors::one("username", t.err_username_taken);
+            again(&state, chrome, q.lang, shown).await
+        }
+        Err(e) => failure(t, chrome, e.into(), t.server_error),
+    }
+}
+
+/// The users page again with the create form's problems (422; nothing was created).
+async fn again(state: &AppState, chrome: Chrome, lang: Lang, shown: CreateState) -> Response {
+    let page = Page {
+        lang,
+        notice: None,
+        create: shown,
+        edit: None,
+    };
+    users_page(
+        state,
+        chrome,
+        &Listing::default(),
+        page,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+pub async fn change_user(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<ChangeForm>, FormRejection>,
+) -> Response {
+    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let (admin, chrome) = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let listing = Listing {
+        role: form.list_role.clone(),
+        cursor: form.list_cursor.clone(),
+    };
+    // Only staff accounts are managed here; a citizen's is as good as absent.
+    let target = match id.parse::<i64>().map(UserId) {
+        Ok(id) => state.store.user(id).await,
+        Err(_) => Err(StoreError::NotFound),
+    };
+    let target = match target {
+        Ok(user) if user.role.is_staff() => user,
+        Ok(_) | Err(StoreError::NotFound) => {
+            return error_page(t, chrome, StatusCode::NOT_FOUND, a.not_found);
+        }
+        Err(e) => return failure(t, chrome, e.into(), t.server_error),
+    };
+    let checked = role_and_unit(&state, a, &form.role, &form.unit).and_then(|(role, unit)| {
+        if target.id == admin.id && role != Role::Admin {
+            Err(FieldErrors::one("role", a.err_own_admin))
+        } else {
+            Ok((role, unit))
+        }
+    });
+    let (role, unit) = match checked {
+        Ok(found) => found,
+        Err(errors) => {
+            let page = Page {
+                lang: q.lang,
+                notice: None,
+                create: CreateState::default(),
+                edit: Some(Edit {
+                    id: target.id,
+                    role: form.role,
+                    unit: form.unit.trim().to_owned(),
+                    errors,
+                }),
+            };
+            return users_page(
+                &state,
+                chrome,
+                &listing,
+                page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match state.store.update_user(target.id, role, unit).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => {
+            return error_page(t, chrome, StatusCode::NOT_FOUND, a.not_found);
+        }
+        Err(e) => return failure(t, chrome, e.into(), t.server_error),
+    }
+    // Its sessions read the account afresh on their next request.
+    state.sessions.forget_user(target.id);
+    let back = listing.query();
+    let sep = if back.is_empty() { "" } else { "&" };
+    see_other(&format!("{PATH}?done=changed{sep}{back}"), t)
+}
