@@ -6,6 +6,7 @@
 //! again with the message beside the field and the status that says what went wrong.
 
 mod account;
+mod catalog_admin;
 mod feed;
 mod forms;
 mod i18n;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/laporan/{ticket}/ulasan", post(report::review))
         .route("/lacak", get(report::track))
+        .merge(catalog_admin::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             CSP.clone(),
