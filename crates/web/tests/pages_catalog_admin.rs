@@ -77,10 +77,10 @@ async fn the_pages_render_for_an_admin_in_both_languages() {
     let app = TestApp::spawn().await;
     let admin = sign_in(&app, Role::Admin, None).await;
     let pages = [
-        ("/admin/unit", "Dinas Bina Marga", "Halaman 1 dari"),
+        ("/admin/unit", "Kantor Kecamatan", "Halaman 1 dari"),
         (
-            "/admin/unit?jenis=suku_dinas&hal=2",
-            "Suku Dinas",
+            "/admin/unit?jenis=kecamatan&hal=2",
+            "Kantor Kecamatan",
             "Halaman 2 dari 2",
         ),
         ("/admin/unit/baru", "name=\"code\"", "Tambah unit"),
@@ -126,7 +126,7 @@ async fn the_pages_render_for_an_admin_in_both_languages() {
     );
     let units = page(&admin.get("/admin/unit").await);
     assert!(
-        units.contains("href=\"/admin/unit?lang=id&amp;hal=2\" rel=\"next\""),
+        units.contains("href=\"/admin/unit?lang=id&#38;hal=2\" rel=\"next\""),
         "{units}"
     );
 
