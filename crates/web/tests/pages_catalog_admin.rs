@@ -485,3 +485,25 @@ async fn a_new_unit_and_category_can_be_used_at_once() {
     let queue = page(&officer.get("/petugas").await);
     assert!(card(&queue, &ticket).contains("Puskesmas"), "{queue}");
 }
+
+#[tokio::test]
+async fn with_kelurahan_loaded_a_report_is_routed_from_the_kelurahan_office() {
+    let app = TestApp::spawn_with_boundaries().await;
+    let admin = sign_in(&app, Role::Admin, None).await;
+    let html = page(
+        &admin
+            .get("/admin/rute?kategori=pohon&wilayah=31.74.01.1001")
+            .await,
+    );
+    assert_good_page(&html, "id");
+    assert!(
+        html.contains("<optgroup label=\"Tebet\">"),
+        "kelurahan under their kecamatan"
+    );
+    let result = &html[html.find("id=\"route\"").expect("a route")..];
+    assert!(result.contains("Kantor Kelurahan Tebet Timur"), "{result}");
+    assert!(
+        result.contains("Suku Dinas Pertamanan dan Hutan Kota Kota Administrasi Jakarta Selatan"),
+        "{result}"
+    );
+}
