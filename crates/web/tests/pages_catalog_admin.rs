@@ -63,9 +63,14 @@ fn entry<'a>(list: &'a Value, code: &str) -> &'a Value {
 
 /// The queue card of one ticket.
 fn card<'a>(html: &'a str, ticket: &str) -> &'a str {
+    card_of(html, &format!("r-{ticket}"))
+}
+
+/// The card (article) with the id `id`.
+fn card_of<'a>(html: &'a str, id: &str) -> &'a str {
     let start = html
-        .find(&format!("id=\"r-{ticket}\""))
-        .unwrap_or_else(|| panic!("the card of {ticket}: {html}"));
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("the card {id}: {html}"));
     let end = html[start..]
         .find("</article>")
         .map_or(html.len(), |e| start + e);
@@ -254,7 +259,10 @@ async fn an_sla_change_is_in_force_at_once_and_survives_a_restart() {
     assert_eq!(location(&resp), "/admin/kategori?done=saved&lang=id");
     let listed = page(&admin.follow(&resp).await);
     assert!(listed.contains("class=\"notice\""), "{listed}");
-    assert!(listed.contains("Target penyelesaian (jam): 48"), "{listed}");
+    assert!(
+        card_of(&listed, "c-jalan").contains("<dt>Target penyelesaian (jam)</dt><dd>48</dd>"),
+        "{listed}"
+    );
 
     let after = page(&officer.get("/petugas").await);
     assert!(
@@ -382,6 +390,7 @@ async fn bad_input_is_refused_beside_the_field_and_nothing_changes() {
         resp.text().contains("id=\"name-error\">Wajib diisi."),
         "{resp:?}"
     );
+    assert!(resp.text().contains("<code>jalan</code>"), "{resp:?}");
 
     let new = "/admin/unit/baru";
     let duplicate = [

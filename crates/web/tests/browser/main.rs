@@ -5,6 +5,7 @@
 // Helpers fail their test by panicking, like an assertion does.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalog_admin;
 mod citizen;
 #[path = "../common/mod.rs"]
 mod common;

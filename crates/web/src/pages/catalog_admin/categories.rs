@@ -167,6 +167,8 @@ struct CategoryPage {
     errors: FieldErrors,
     /// Adding a category (the code is asked for) rather than changing one.
     adding: bool,
+    /// The code of the category changed (the form's own `code` is only for adding).
+    code: String,
     action: String,
     form: CategoryForm,
     units: Vec<Choice>,
@@ -199,6 +201,7 @@ fn category_page(
         chrome,
         errors,
         adding: current.is_none(),
+        code: current.map(|c| c.code.to_string()).unwrap_or_default(),
         action: current.map_or_else(|| NEW_PATH.to_owned(), |c| format!("{PATH}/{}", c.code)),
         keywords: current.map_or(0, |c| c.keywords.len()),
         form,

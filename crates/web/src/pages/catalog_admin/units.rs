@@ -185,7 +185,7 @@ fn new_unit_page(
         .regions()
         .map(|r| Choice {
             value: r.code.to_string(),
-            label: format!("{} {} ({})", r.code, r.name, ct.level(r.level)),
+            label: format!("{} ({}, {})", r.name, r.code, ct.level(r.level)),
             selected: r.code.as_str() == form.region.trim(),
         })
         .collect();
