@@ -117,6 +117,15 @@ impl Catalog {
         }
     }
 
+    /// What triage has learnt so far (for tests of what survives a change).
+    #[cfg(test)]
+    pub(crate) fn learnt(&self) -> Model {
+        match self.triage.read() {
+            Ok(triage) => triage.model().clone(),
+            Err(poisoned) => poisoned.into_inner().model().clone(),
+        }
+    }
+
     /// The finest loaded region containing the point, if any.
     pub fn locate(&self, at: Coordinates) -> Option<&RegionCode> {
         self.regions.locate(at)
@@ -136,7 +145,7 @@ mod tests {
     const PACK: &str = include_str!("../../../packs/jakarta.json");
 
     fn model_of(catalog: &Catalog) -> Model {
-        catalog.triage.read().unwrap().model().clone()
+        catalog.learnt()
     }
 
     #[test]

@@ -94,12 +94,14 @@ impl AppState {
         let _one_at_a_time = self.catalog_changes.lock().await;
         let current = self.catalog();
         let data = edit(&current.jurisdiction).map_err(CatalogChange::Refused)?;
-        let revised = current.revised(data).map_err(CatalogChange::Failed)?;
+        Jurisdiction::new(data.clone()).map_err(|e| CatalogChange::Failed(e.into()))?;
         self.store
-            .save_jurisdiction(revised.jurisdiction.to_data())
+            .save_jurisdiction(data.clone())
             .await
             .map_err(|e| CatalogChange::Failed(e.into()))?;
-        let revised = Arc::new(revised);
+        // Built only now, so that triage carries over what it learnt while the store was
+        // writing; from here to the swap nothing waits.
+        let revised = Arc::new(current.revised(data).map_err(CatalogChange::Failed)?);
         match self.catalog.write() {
             Ok(mut slot) => *slot = Arc::clone(&revised),
             Err(poisoned) => *poisoned.into_inner() = Arc::clone(&revised),
@@ -116,3 +118,7 @@ pub enum CatalogChange<E> {
     /// The changed data does not hang together, or the store failed.
     Failed(CatalogError),
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;
