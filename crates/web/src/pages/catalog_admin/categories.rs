@@ -25,6 +25,12 @@ use super::{Choice, Outcome, Pager, admin_only, admin_posting, change, paginate}
 
 const PATH: &str = "/admin/kategori";
 const NEW_PATH: &str = "/admin/kategori/baru";
+/// The address of one entry's page, for the way back after signing in: only a valid
+/// code makes one (anything else goes back to the list).
+fn own_path(raw: &str) -> String {
+    CategoryCode::parse(raw).map_or_else(|_| PATH.to_owned(), |code| format!("{PATH}/{code}"))
+}
+
 const PAGE_SIZE: usize = 20;
 
 #[derive(Deserialize)]
@@ -296,7 +302,7 @@ pub async fn category_form(
     visitor: Visitor,
 ) -> Response {
     let (t, ct) = (q.lang.texts(), texts(q.lang));
-    if let Err(refused) = admin_only(t, ct, PATH, &visitor) {
+    if let Err(refused) = admin_only(t, ct, &own_path(&code), &visitor) {
         return *refused;
     }
     let catalog = state.catalog();
@@ -322,7 +328,7 @@ pub async fn change_category(
 ) -> Response {
     let (t, ct) = (q.lang.texts(), texts(q.lang));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let admin = match admin_posting(t, ct, PATH, &visitor, &headers, &form.csrf) {
+    let admin = match admin_posting(t, ct, &own_path(&code), &visitor, &headers, &form.csrf) {
         Ok(admin) => admin,
         Err(refused) => return *refused,
     };

@@ -23,6 +23,12 @@ use super::{Choice, Outcome, Pager, admin_only, admin_posting, change, paginate}
 
 const PATH: &str = "/admin/unit";
 const NEW_PATH: &str = "/admin/unit/baru";
+/// The address of one entry's page, for the way back after signing in: only a valid
+/// code makes one (anything else goes back to the list).
+fn own_path(raw: &str) -> String {
+    UnitCode::parse(raw).map_or_else(|_| PATH.to_owned(), |code| format!("{PATH}/{code}"))
+}
+
 const PAGE_SIZE: usize = 30;
 
 const KINDS: [UnitKind; 8] = [
@@ -327,7 +333,7 @@ pub async fn unit_form(
     visitor: Visitor,
 ) -> Response {
     let (t, ct) = (q.lang.texts(), texts(q.lang));
-    if let Err(refused) = admin_only(t, ct, PATH, &visitor) {
+    if let Err(refused) = admin_only(t, ct, &own_path(&code), &visitor) {
         return *refused;
     }
     let catalog = state.catalog();
@@ -357,7 +363,7 @@ pub async fn rename_unit(
 ) -> Response {
     let (t, ct) = (q.lang.texts(), texts(q.lang));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let admin = match admin_posting(t, ct, PATH, &visitor, &headers, &form.csrf) {
+    let admin = match admin_posting(t, ct, &own_path(&code), &visitor, &headers, &form.csrf) {
         Ok(admin) => admin,
         Err(refused) => return *refused,
     };
