@@ -1,6 +1,6 @@
 //! The loaded jurisdiction: its data and the point-in-polygon index of its regions.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use aduan_domain::location::Boundary;
 use aduan_domain::{
@@ -11,7 +11,9 @@ use aduan_triage::{CategoryTerms, Model, PlaceName, Suggestion, TokenCount, Tria
 
 pub struct Catalog {
     pub jurisdiction: Jurisdiction,
-    regions: RegionIndex,
+    /// Shared with the catalogs that replace this one: an admin's change touches units and
+    /// categories, never regions or their boundaries.
+    regions: Arc<RegionIndex>,
     /// Free-text triage over this jurisdiction's categories and place names; it learns
     /// from coordinators' decisions while running.
     triage: RwLock<Triage>,
@@ -37,6 +39,20 @@ impl Catalog {
         boundaries: Vec<Boundary>,
         model: Model,
     ) -> Result<Self, CatalogError> {
+        let regions = RegionIndex::new(
+            boundaries
+                .into_iter()
+                .map(|b| (b.region.code, b.shape))
+                .collect(),
+        );
+        Self::indexed(data, Arc::new(regions), model)
+    }
+
+    fn indexed(
+        data: JurisdictionData,
+        regions: Arc<RegionIndex>,
+        model: Model,
+    ) -> Result<Self, CatalogError> {
         let jurisdiction = Jurisdiction::new(data)?;
         let categories = jurisdiction
             .categories()
@@ -56,13 +72,19 @@ impl Catalog {
         Ok(Self {
             triage: RwLock::new(Triage::new(categories, places, model)),
             jurisdiction,
-            regions: RegionIndex::new(
-                boundaries
-                    .into_iter()
-                    .map(|b| (b.region.code, b.shape))
-                    .collect(),
-            ),
+            regions,
         })
+    }
+
+    /// This catalog with `data` (changed units or categories, same regions) in place of its
+    /// jurisdiction, checked as a loaded one is. The boundaries are shared and triage keeps
+    /// everything it has learnt so far, so nothing is read from the store.
+    pub fn revised(&self, data: JurisdictionData) -> Result<Self, CatalogError> {
+        let model = match self.triage.read() {
+            Ok(triage) => triage.model().clone(),
+            Err(poisoned) => poisoned.into_inner().model().clone(),
+        };
+        Self::indexed(data, Arc::clone(&self.regions), model)
     }
 
     /// Read the jurisdiction and its boundaries from the store.
@@ -95,6 +117,15 @@ impl Catalog {
         }
     }
 
+    /// What triage has learnt so far (for tests of what survives a change).
+    #[cfg(test)]
+    pub(crate) fn learnt(&self) -> Model {
+        match self.triage.read() {
+            Ok(triage) => triage.model().clone(),
+            Err(poisoned) => poisoned.into_inner().model().clone(),
+        }
+    }
+
     /// The finest loaded region containing the point, if any.
     pub fn locate(&self, at: Coordinates) -> Option<&RegionCode> {
         self.regions.locate(at)
@@ -102,5 +133,48 @@ impl Catalog {
 
     pub fn has_boundaries(&self) -> bool {
         !self.regions.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    const PACK: &str = include_str!("../../../packs/jakarta.json");
+
+    fn model_of(catalog: &Catalog) -> Model {
+        catalog.learnt()
+    }
+
+    #[test]
+    fn a_revised_catalog_keeps_what_triage_learnt_and_checks_its_data() {
+        let data: JurisdictionData = serde_json::from_str(PACK).unwrap();
+        let catalog = Catalog::new(data.clone(), Vec::new()).unwrap();
+        let jalan = CategoryCode::parse("jalan").unwrap();
+        catalog.learn(&jalan, "aspal mengelupas di depan pasar");
+        let learnt = model_of(&catalog);
+        assert_eq!(learnt.documents(), 1);
+
+        let mut changed = data.clone();
+        changed.categories[0].sla.completion_hours = 5;
+        let revised = catalog.revised(changed).unwrap();
+        assert_eq!(model_of(&revised), learnt);
+        assert_eq!(
+            revised
+                .jurisdiction
+                .categories()
+                .find(|c| c.code == data.categories[0].code)
+                .map(|c| c.sla.completion_hours),
+            Some(5)
+        );
+
+        let mut broken = data;
+        broken.categories[0].responsible_unit = aduan_domain::UnitCode::parse("nowhere").unwrap();
+        assert!(matches!(
+            catalog.revised(broken),
+            Err(CatalogError::Data(_))
+        ));
     }
 }

@@ -1,13 +1,14 @@
 //! What every handler shares: the store, the loaded jurisdiction and the web settings.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use aduan_channels::ChannelsConfig;
+use aduan_domain::{Jurisdiction, JurisdictionData};
 use aduan_store::Store;
 use aduan_store::identity::{IdentityKey, Sealer};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogError};
 use crate::sessions::SessionCache;
 
 /// Settings of the HTTP surfaces, from the binary's configuration.
@@ -52,7 +53,11 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    catalog: Arc<Catalog>,
+    /// The jurisdiction in force: swapped whole when an admin changes it, so a request
+    /// keeps the catalog it took for as long as it runs.
+    catalog: Arc<RwLock<Arc<Catalog>>>,
+    /// One change of the jurisdiction at a time: each starts from the one before it.
+    catalog_changes: Arc<tokio::sync::Mutex<()>>,
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
     pub sessions: Arc<SessionCache>,
@@ -62,15 +67,58 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: WebConfig) -> Self {
         Self {
             store,
-            catalog: Arc::new(catalog),
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            catalog_changes: Arc::new(tokio::sync::Mutex::new(())),
             sealer: Sealer::new(&config.identity_key),
             sessions: Arc::new(SessionCache::default()),
             config: Arc::new(config),
         }
     }
 
-    /// The jurisdiction loaded at start; cheap to call per request.
+    /// The jurisdiction in force; cheap to call per request.
     pub fn catalog(&self) -> Arc<Catalog> {
-        Arc::clone(&self.catalog)
+        let current = match self.catalog.read() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        Arc::clone(&current)
+    }
+
+    /// Change the jurisdiction: `edit` turns the one in force into new data (or refuses);
+    /// the result is checked as a loaded jurisdiction is, saved in one go, and only then
+    /// swapped in. Changes run one at a time, so none is lost to a concurrent one.
+    pub async fn change_catalog<E>(
+        &self,
+        edit: impl FnOnce(&Jurisdiction) -> Result<JurisdictionData, E>,
+    ) -> Result<Arc<Catalog>, CatalogChange<E>> {
+        let _one_at_a_time = self.catalog_changes.lock().await;
+        let current = self.catalog();
+        let data = edit(&current.jurisdiction).map_err(CatalogChange::Refused)?;
+        Jurisdiction::new(data.clone()).map_err(|e| CatalogChange::Failed(e.into()))?;
+        self.store
+            .save_jurisdiction(data.clone())
+            .await
+            .map_err(|e| CatalogChange::Failed(e.into()))?;
+        // Built only now, so that triage carries over what it learnt while the store was
+        // writing; from here to the swap nothing waits.
+        let revised = Arc::new(current.revised(data).map_err(CatalogChange::Failed)?);
+        match self.catalog.write() {
+            Ok(mut slot) => *slot = Arc::clone(&revised),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&revised),
+        }
+        Ok(revised)
     }
 }
+
+/// Why a change of the jurisdiction was not made; nothing was saved.
+#[derive(Debug)]
+pub enum CatalogChange<E> {
+    /// The edit refused its input.
+    Refused(E),
+    /// The changed data does not hang together, or the store failed.
+    Failed(CatalogError),
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod choices;
 mod conversation;
+mod catalog_admin;
 mod feed;
 mod forms;
 mod i18n;
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .route("/laporan/{ticket}/triase", post(staff::triage))
         .route("/lacak", get(report::track))
         .merge(admin::router())
+        .merge(catalog_admin::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             CSP.clone(),

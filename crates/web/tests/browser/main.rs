@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod catalog_admin;
 mod citizen;
 #[path = "../common/mod.rs"]
 mod common;

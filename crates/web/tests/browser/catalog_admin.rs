@@ -1,0 +1,88 @@
+//! The admins' catalog pages in a phone-wide browser without JavaScript: sign in, change a
+//! category's completion target (refused first, with the error beside the field), add a
+//! unit, try the routing; every page same-origin only and no wider than the phone.
+
+use aduan_domain::Role;
+
+use crate::common::PASSWORD;
+use crate::harness::{Browser, Options, run_with};
+
+async fn check_page(b: &Browser) {
+    b.assert_same_origin_only().await;
+    b.assert_no_horizontal_overflow().await;
+}
+
+#[tokio::test]
+async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
+    let options = Options { javascript: false };
+    run_with("catalog_admin", options, |b| async move {
+        b.app
+            .create_account("admin.kota", Role::Admin, None, None)
+            .await;
+        b.goto("/masuk?next=/admin/kategori").await;
+        b.fill("Nama pengguna", "admin.kota").await;
+        b.fill("Kata sandi", PASSWORD).await;
+        b.press("Masuk").await;
+        assert!(
+            b.location().await.starts_with("/admin/kategori"),
+            "{}",
+            b.location().await
+        );
+        check_page(&b).await;
+        b.screenshot("kategori").await;
+
+        b.goto("/admin/kategori/jalan").await;
+        check_page(&b).await;
+        b.fill("Target penyelesaian (jam)", "0").await;
+        b.press("Simpan").await;
+        assert_eq!(
+            b.text("#completion_hours-error").await,
+            "Paling sedikit 1 jam."
+        );
+        check_page(&b).await;
+        b.screenshot("kategori-salah").await;
+        b.fill("Target penyelesaian (jam)", "48").await;
+        b.press("Simpan").await;
+        assert_eq!(b.location().await, "/admin/kategori?done=saved&lang=id");
+        assert_eq!(
+            b.text("p.notice").await,
+            "Kategori disimpan; berlaku seketika."
+        );
+        assert_eq!(b.text("#c-jalan dd:nth-of-type(3)").await, "48");
+
+        b.goto("/admin/unit/baru").await;
+        check_page(&b).await;
+        b.fill("Kode", "sudin-kesehatan-31.74").await;
+        b.fill("Nama", "Suku Dinas Kesehatan Jakarta Selatan").await;
+        b.choose("Jenis", "Suku Dinas").await;
+        b.choose(
+            "Wilayah (opsional)",
+            "Kota Administrasi Jakarta Selatan (31.74, kota)",
+        )
+        .await;
+        b.choose("Induk (opsional)", "Dinas Kesehatan (dinas-kesehatan)")
+            .await;
+        b.screenshot("unit-baru").await;
+        b.press("Simpan").await;
+        assert_eq!(b.location().await, "/admin/unit?done=added&lang=id");
+        check_page(&b).await;
+        b.goto("/admin/unit?jenis=suku_dinas").await;
+        let added = b.text("#u-sudin-kesehatan-31\\.74").await;
+        assert!(
+            added.contains("Suku Dinas Kesehatan Jakarta Selatan"),
+            "{added}"
+        );
+        check_page(&b).await;
+        b.screenshot("unit").await;
+
+        b.goto("/admin/rute").await;
+        b.choose("Kategori", "Jalan").await;
+        b.choose("Wilayah laporan", "Tebet").await;
+        b.press("Tampilkan rute").await;
+        let route = b.text("#route").await;
+        assert!(route.contains("Kantor Kecamatan Tebet"), "{route}");
+        check_page(&b).await;
+        b.screenshot("rute").await;
+    })
+    .await;
+}
