@@ -9,9 +9,13 @@ use aduan_domain::{
 use aduan_store::{Store, StoreError};
 use aduan_triage::{CategoryTerms, Model, PlaceName, Suggestion, TokenCount, Triage};
 
+use crate::pages::RegionMap;
+
 pub struct Catalog {
     pub jurisdiction: Jurisdiction,
     regions: RegionIndex,
+    /// The finest regions drawn for choosing on a map (empty without boundaries).
+    pub map: RegionMap,
     /// Free-text triage over this jurisdiction's categories and place names; it learns
     /// from coordinators' decisions while running.
     triage: RwLock<Triage>,
@@ -53,8 +57,10 @@ impl Catalog {
                 name: r.name.clone(),
             })
             .collect();
+        let map = RegionMap::build(&boundaries, &jurisdiction);
         Ok(Self {
             triage: RwLock::new(Triage::new(categories, places, model)),
+            map,
             jurisdiction,
             regions: RegionIndex::new(
                 boundaries

@@ -12,3 +12,4 @@ mod driver;
 mod feed;
 mod harness;
 mod home;
+mod region_map;
