@@ -3,6 +3,9 @@
 //! only the audited reveal does), and gets a receipt with the ticket; bad input comes back
 //! beside its field with nothing filed; only operators work the desk.
 
+// Helpers fail their test by panicking, like an assertion does.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod citizen_browser;
 mod common;
 
@@ -57,6 +60,9 @@ fn desk_form(form_page: &str, fields: &[(&str, &str)]) -> Form {
     }
     form
 }
+
+/// Fields to send, the field whose error shows, and the error.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
 
 async fn all_reports(app: &TestApp) -> usize {
     let page = app
@@ -226,7 +232,7 @@ async fn an_operator_files_for_a_walk_in_citizen_whose_identity_stays_sealed() {
 async fn bad_input_comes_back_beside_its_field_and_files_nothing() {
     let app = TestApp::spawn().await;
     let (desk, _) = sign_in(&app, Role::Operator, None).await;
-    let cases: [(&[(&str, &str)], &str, &str); 7] = [
+    let cases: [Case; 7] = [
         (
             &[("description", "")],
             "description",

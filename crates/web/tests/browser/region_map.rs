@@ -1,11 +1,14 @@
 //! The region map on a phone: a citizen opens the map from `/lapor`, zooms into a kota,
-//! taps a kelurahan's shape and is back on the form with that kelurahan chosen.
+//! taps a kelurahan's shape and is back on the form with that kelurahan chosen and what
+//! they had typed still there.
 
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use serde_json::json;
 
 use crate::common::PASSWORD;
 use crate::harness::{Browser, run_with_boundaries};
+
+const DESCRIPTION: &str = "Lubang besar di Jalan Tebet Raya, berbahaya bagi motor.";
 
 /// Tebet Timur, Jakarta Selatan.
 const TEBET_TIMUR: &str = "31.74.01.1001";
@@ -64,6 +67,9 @@ async fn a_citizen_taps_a_kelurahan_on_the_map_and_it_is_chosen_on_the_form() {
             b.location().await
         );
 
+        // What was typed before going to the map comes back with the place chosen.
+        b.choose("Kategori", "Jalan").await;
+        b.fill("Uraian masalah", DESCRIPTION).await;
         b.click_link("Pilih di peta").await;
         assert_eq!(b.location().await, "/lapor/peta?lang=id");
         assert_eq!(b.text("h1").await, "Pilih kelurahan di peta");
@@ -93,6 +99,14 @@ async fn a_citizen_taps_a_kelurahan_on_the_map_and_it_is_chosen_on_the_form() {
             )
             .await;
         assert_eq!(chosen, json!([TEBET_TIMUR, "Tebet Timur"]));
+        let kept = b
+            .js(
+                "return [document.getElementById('category').value, \
+                 document.getElementById('description').value];",
+                vec![],
+            )
+            .await;
+        assert_eq!(kept, json!(["jalan", DESCRIPTION]));
         let notice = b.text("p.notice").await;
         assert!(notice.contains("Tebet Timur"), "{notice}");
         b.assert_no_horizontal_overflow().await;

@@ -33,6 +33,7 @@ pub struct MapQuery {
 /// A link to one view of the map.
 struct Zoom {
     name: String,
+    tone: Option<usize>,
     href: String,
     current: bool,
 }
@@ -80,6 +81,7 @@ pub async fn map_page(
                 None => format!("{PATH}?lang={}", t.lang),
                 Some(k) => format!("{PATH}?kota={k}&lang={}", t.lang),
             },
+            tone: v.tone,
             current: v.kota == view.kota,
         })
         .collect();

@@ -18,9 +18,8 @@ use aduan_domain::{Jurisdiction, RegionCode};
 const WIDTH: f64 = 1000.0;
 /// How far (in SVG units) a simplified outline may stray from the boundary.
 const EPSILON: f64 = 1.0;
-/// A region smaller than this (in SVG units, both ways) also gets a round marker, so
-/// that there is something to tap.
-const MIN_TARGET: f64 = 14.0;
+/// Half the width of a label's character, in SVG units (at the zoomed font size).
+const LABEL_HALF_CHAR: f64 = 8.0;
 /// Holes and islands of a border smaller than this (square SVG units) are not drawn.
 const MIN_BORDER_AREA: f64 = 40.0;
 /// Kota whose boxes lie this close (in degrees) belong to the same panel.
@@ -31,6 +30,8 @@ pub struct Area {
     pub code: String,
     pub name: String,
     pub path: String,
+    /// Where a round marker goes (islands), so that there is something to tap.
+    pub marker: Option<(i64, i64)>,
     /// Which of a few fill colours (by kota), so neighbours in different kota differ.
     pub tone: usize,
 }
@@ -46,6 +47,8 @@ pub struct Label {
 pub struct Panel {
     /// The name of what this panel shows apart from the main one ("" for the main one).
     pub title: String,
+    /// Islands apart from the main land: small shapes, marked and outlined.
+    pub islands: bool,
     pub width: i64,
     pub height: i64,
     pub areas: Vec<Area>,
@@ -57,6 +60,8 @@ pub struct Panel {
 pub struct View {
     pub kota: Option<String>,
     pub name: String,
+    /// The kota's fill colour (none for everything).
+    pub tone: Option<usize>,
     pub panels: Vec<Panel>,
 }
 
@@ -143,16 +148,26 @@ impl RegionMap {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                panel(title, &members, &outlines, &tone)
+                let style = Style {
+                    named: false,
+                    islands: i > 0,
+                };
+                panel(title, &members, &outlines, &tone, style)
             })
             .collect();
         views.push(View {
             kota: None,
+            tone: None,
             name: j.settings.name.clone(),
             panels,
         });
         // Each kota on its own, larger, with its kecamatan named.
+        let main = clusters.first().cloned().unwrap_or_default();
         for kota in kotas.keys() {
+            let style = Style {
+                named: true,
+                islands: !main.contains(kota),
+            };
             let members: Vec<&Piece> = pieces.iter().filter(|p| &p.kota == kota).collect();
             let outlines: Vec<(String, &MultiPolygon<f64>)> = groups
                 .iter()
@@ -162,7 +177,8 @@ impl RegionMap {
             views.push(View {
                 kota: Some(kota.to_string()),
                 name: name(kota),
-                panels: vec![panel(String::new(), &members, &outlines, &tone)],
+                tone: tones.get(kota).copied(),
+                panels: vec![panel(String::new(), &members, &outlines, &tone, style)],
             });
         }
         Self { views }
@@ -265,11 +281,21 @@ impl Projection {
     }
 }
 
+/// How a panel is drawn.
+#[derive(Clone, Copy)]
+struct Style {
+    /// The outlines' names are written on the map.
+    named: bool,
+    /// Islands: small regions get a marker, and no border hides them.
+    islands: bool,
+}
+
 fn panel(
     title: String,
     members: &[&Piece],
     outlines: &[(String, &MultiPolygon<f64>)],
     tone: &impl Fn(&Piece) -> usize,
+    style: Style,
 ) -> Panel {
     let bounds = members
         .iter()
@@ -292,18 +318,17 @@ fn panel(
         .iter()
         .map(|p| {
             let shape = projection.shape(&p.shape);
-            let mut path = path_data(&shape, 0.0);
-            if let Some(r) = shape.bounding_rect()
-                && r.width() < MIN_TARGET
-                && r.height() < MIN_TARGET
-                && let Some(at) = shape.interior_point()
-            {
-                circle(&mut path, at.x(), at.y(), MIN_TARGET / 2.0);
-            }
+            let path = path_data(&shape, 0.0);
+            let marker = style
+                .islands
+                .then(|| largest_part(&shape).and_then(|part| part.interior_point()))
+                .flatten()
+                .map(|at| (at.x().round() as i64, at.y().round() as i64));
             Area {
                 code: p.code.to_string(),
                 name: p.name.clone(),
                 path,
+                marker,
                 tone: tone(p),
             }
         })
@@ -313,14 +338,18 @@ fn panel(
     let mut labels = Vec::new();
     for (name, shape) in outlines {
         let shape = projection.shape(shape);
-        borders.push_str(&path_data(&shape, MIN_BORDER_AREA));
+        if !style.islands {
+            borders.push_str(&path_data(&shape, MIN_BORDER_AREA));
+        }
         // The name goes inside the largest part.
-        let largest = shape
-            .iter()
-            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
-        if let Some(at) = largest.and_then(|p| p.interior_point()) {
+        if let Some(at) = largest_part(&shape)
+            .and_then(|p| p.interior_point())
+            .filter(|_| style.named)
+        {
+            // Kept inside the drawing: about half a character's width per side each.
+            let half = name.chars().count() as f64 * LABEL_HALF_CHAR;
             labels.push(Label {
-                x: at.x().round() as i64,
+                x: at.x().clamp(half, (WIDTH - half).max(half)).round() as i64,
                 y: at.y().round() as i64,
                 text: name.clone(),
             });
@@ -328,6 +357,7 @@ fn panel(
     }
     Panel {
         title,
+        islands: style.islands,
         width: WIDTH as i64,
         height: ((bounds.height() * projection.scale_y).ceil() as i64).max(1),
         areas,
@@ -395,14 +425,12 @@ fn ring(out: &mut String, line: &geo::LineString<f64>) {
     out.push('z');
 }
 
-/// A round marker of radius `r` at (`x`, `y`), as two arcs.
-fn circle(out: &mut String, x: f64, y: f64, r: f64) {
-    let (x, y, r) = (x.round() as i64, y.round() as i64, r.round() as i64);
-    let _ = write!(
-        out,
-        "M{} {y}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 {} 0z",
-        x - r,
-        2 * r,
-        -2 * r
-    );
+fn largest_part(shape: &MultiPolygon<f64>) -> Option<&geo::Polygon<f64>> {
+    shape
+        .iter()
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
 }
+
+#[cfg(test)]
+#[path = "shapes_tests.rs"]
+mod tests;

@@ -19,27 +19,27 @@ pub struct MapTexts {
 
 pub static MAP_ID: MapTexts = MapTexts {
     title: "Pilih kelurahan di peta",
-    intro: "Ketuk atau klik kelurahan tempat masalahnya; kelurahan itu langsung terpilih di formulir laporan. Perbesar satu kota agar lebih mudah mengetuk.",
+    intro: "Ketuk atau klik kelurahan tempat masalahnya; kelurahan itu langsung terpilih di formulir laporan. Di bawah peta, pilih satu kota untuk memperbesarnya.",
     list_instead: "Lebih mudah memilih dari daftar? Formulir laporan juga punya daftar kelurahan.",
     back_to_form: "Kembali ke formulir",
-    zoom: "Perbesar",
+    zoom: "Perbesar satu kota",
     whole: "Seluruh wilayah",
     map_label: "Peta kelurahan",
     pick_on_map: "Pilih di peta",
-    pick_hint: "Isian lain di formulir ini belum tersimpan saat Anda membuka peta; pilih lokasi lebih dulu.",
+    pick_hint: "Tanpa JavaScript, isian lain di formulir ini tidak tersimpan saat Anda membuka peta; pilih lokasi lebih dulu.",
     chosen: "Dipilih dari peta:",
 };
 
 pub static MAP_EN: MapTexts = MapTexts {
     title: "Choose the kelurahan on the map",
-    intro: "Tap or click the kelurahan where the problem is; it is chosen on the report form at once. Zoom into one city to tap more easily.",
+    intro: "Tap or click the kelurahan where the problem is; it is chosen on the report form at once. Below the map, choose one city to zoom into it.",
     list_instead: "Easier to choose from a list? The report form has the list of kelurahan too.",
     back_to_form: "Back to the form",
-    zoom: "Zoom in",
+    zoom: "Zoom into one city",
     whole: "Whole area",
     map_label: "Map of the kelurahan",
     pick_on_map: "Choose on the map",
-    pick_hint: "Other fields of this form are not kept when you open the map; choose the place first.",
+    pick_hint: "Without JavaScript, other fields of this form are not kept when you open the map; choose the place first.",
     chosen: "Chosen on the map:",
 };
 
