@@ -9,11 +9,16 @@ use aduan_domain::{
 use aduan_store::{Store, StoreError};
 use aduan_triage::{CategoryTerms, Model, PlaceName, Suggestion, TokenCount, Triage};
 
+use crate::pages::RegionMap;
+
 pub struct Catalog {
     pub jurisdiction: Jurisdiction,
     /// Shared with the catalogs that replace this one: an admin's change touches units and
     /// categories, never regions or their boundaries.
     regions: Arc<RegionIndex>,
+    /// The finest regions drawn for choosing on a map (empty without boundaries); shared
+    /// like the boundaries it is drawn from.
+    pub map: Arc<RegionMap>,
     /// Free-text triage over this jurisdiction's categories and place names; it learns
     /// from coordinators' decisions while running.
     triage: RwLock<Triage>,
@@ -39,21 +44,28 @@ impl Catalog {
         boundaries: Vec<Boundary>,
         model: Model,
     ) -> Result<Self, CatalogError> {
+        let jurisdiction = Jurisdiction::new(data)?;
+        let map = RegionMap::build(&boundaries, &jurisdiction);
         let regions = RegionIndex::new(
             boundaries
                 .into_iter()
                 .map(|b| (b.region.code, b.shape))
                 .collect(),
         );
-        Self::indexed(data, Arc::new(regions), model)
+        Ok(Self::indexed(
+            jurisdiction,
+            Arc::new(regions),
+            Arc::new(map),
+            model,
+        ))
     }
 
     fn indexed(
-        data: JurisdictionData,
+        jurisdiction: Jurisdiction,
         regions: Arc<RegionIndex>,
+        map: Arc<RegionMap>,
         model: Model,
-    ) -> Result<Self, CatalogError> {
-        let jurisdiction = Jurisdiction::new(data)?;
+    ) -> Self {
         let categories = jurisdiction
             .categories()
             .map(|c| CategoryTerms {
@@ -69,11 +81,12 @@ impl Catalog {
                 name: r.name.clone(),
             })
             .collect();
-        Ok(Self {
+        Self {
             triage: RwLock::new(Triage::new(categories, places, model)),
+            map,
             jurisdiction,
             regions,
-        })
+        }
     }
 
     /// This catalog with `data` (changed units or categories, same regions) in place of its
@@ -84,7 +97,12 @@ impl Catalog {
             Ok(triage) => triage.model().clone(),
             Err(poisoned) => poisoned.into_inner().model().clone(),
         };
-        Self::indexed(data, Arc::clone(&self.regions), model)
+        Ok(Self::indexed(
+            Jurisdiction::new(data)?,
+            Arc::clone(&self.regions),
+            Arc::clone(&self.map),
+            model,
+        ))
     }
 
     /// Read the jurisdiction and its boundaries from the store.

@@ -26,8 +26,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderValue;
-use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
+use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -76,8 +76,20 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint")
+/// Nothing answers this path: JSON for the machine surfaces (`/api/`, `/open311/`), a page
+/// in the reader's language for everything else.
+async fn not_found(
+    uri: Uri,
+    visitor: Result<pages::Visitor, ApiError>,
+) -> axum::response::Response {
+    let path = uri.path();
+    let machine = ["/api", "/open311"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")));
+    match visitor {
+        Ok(visitor) if !machine => pages::not_found_page(path, uri.query(), &visitor),
+        _ => ApiError::not_found("no such endpoint").into_response(),
+    }
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -40,7 +40,7 @@ pub const MAX_DESCRIPTION: usize = 4000;
 pub const MAX_ADDRESS: usize = 500;
 
 /// Which channels a role may file through.
-fn channel_allowed(role: Role, channel: Channel) -> bool {
+pub(crate) fn channel_allowed(role: Role, channel: Channel) -> bool {
     match role {
         Role::Citizen => matches!(channel, Channel::Jaki | Channel::Web),
         Role::Operator => {

@@ -143,13 +143,20 @@ async fn what_is_not_documented_is_not_found() {
         "/api/v1/reports/extra/segments/here/too",
         &format!("/api/v1/reports/{ticket}/comments"),
         "/api/v2/reports",
-        "/nope",
         "/api",
     ] {
         let resp = app.get_raw(path).await;
         resp.error(404, "not_found");
         assert!(no_such_endpoint(&resp), "{path}: {resp:?}");
     }
+    // Outside the API an unknown path is a page for people (tests/pages_region_map.rs).
+    let page = app.get_raw("/nope").await;
+    assert_eq!(page.status, 404, "{page:?}");
+    assert!(
+        page.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
+        "{page:?}"
+    );
     let resp = citizen
         .post_json("/nope", &json!({"action": "accept"}))
         .await;

@@ -7,15 +7,18 @@
 
 mod account;
 mod admin;
+mod catalog_admin;
 mod choices;
 mod conversation;
-mod catalog_admin;
+mod desk;
 mod feed;
 mod forms;
 mod i18n;
 mod labels;
 mod mine;
+mod not_found;
 mod queue;
+mod region_map;
 mod report;
 mod session;
 mod staff;
@@ -42,6 +45,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use i18n::{Lang, Texts};
+pub use not_found::not_found_page;
+pub use region_map::RegionMap;
 pub use session::Visitor;
 
 pub fn router() -> Router<AppState> {
@@ -58,6 +63,9 @@ pub fn router() -> Router<AppState> {
             "/lapor",
             get(submit::report_form).post(submit::submit_report),
         )
+        .route("/lapor/peta", get(region_map::map_page))
+        .route("/meja", get(desk::desk_form).post(desk::file_report))
+        .route("/meja/tanda-terima/{ticket}", get(desk::receipt))
         .route("/laporan-saya", get(mine::my_reports))
         .route("/petugas", get(queue::queue))
         .route("/laporan/{ticket}", get(report::report_page))

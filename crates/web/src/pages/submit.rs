@@ -8,6 +8,7 @@ use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use aduan_domain::{CategoryCode, Channel, Role};
@@ -21,6 +22,7 @@ use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, field_of, refuse_forgery};
+use super::region_map::{self, texts::MapTexts};
 use super::session::Visitor;
 use super::{
     Chrome, LOCATE_SCRIPT, Lang, LangQuery, Texts, error_page, failure, render, render_with,
@@ -54,9 +56,22 @@ struct SubmitPage {
     errors: FieldErrors,
     photos_again: bool,
     script: &'static str,
+    mt: &'static MapTexts,
+    /// The map to choose the place on, when boundaries are loaded.
+    map_href: Option<String>,
+    /// The region just chosen on the map, by name.
+    chosen: Option<String>,
 }
 
-fn new_submission() -> String {
+#[derive(Deserialize)]
+pub struct FormQuery {
+    #[serde(default)]
+    lang: Lang,
+    /// A region chosen on the map.
+    wilayah: Option<String>,
+}
+
+pub(super) fn new_submission() -> String {
     let mut raw = [0u8; 16];
     rand::rng().fill_bytes(&mut raw);
     URL_SAFE_NO_PAD.encode(raw)
@@ -86,17 +101,27 @@ fn page(
         errors,
         photos_again,
         script: LOCATE_SCRIPT,
+        mt: MapTexts::of(lang),
+        map_href: catalog
+            .has_boundaries()
+            .then(|| format!("{}?lang={}", region_map::PATH, t.lang)),
+        chosen: None,
     }
 }
 
 /// Only a signed-in citizen files here: others are sent to sign in, staff are refused.
 fn gate(t: &'static Texts, visitor: &Visitor) -> Option<Response> {
+    citizen_gate(t, visitor, PATH)
+}
+
+/// The citizens' pages at `path`: others are sent to sign in, staff are refused.
+pub(super) fn citizen_gate(t: &'static Texts, visitor: &Visitor, path: &str) -> Option<Response> {
     match visitor.user.as_ref().map(|u| u.role) {
-        None => Some(see_other(&format!("/masuk?next={PATH}"), t)),
+        None => Some(see_other(&format!("/masuk?next={path}"), t)),
         Some(Role::Citizen) => None,
         Some(_) => Some(error_page(
             t,
-            Chrome::new(PATH, t, visitor),
+            Chrome::new(path, t, visitor),
             StatusCode::FORBIDDEN,
             t.citizens_only,
         )),
@@ -105,26 +130,37 @@ fn gate(t: &'static Texts, visitor: &Visitor) -> Option<Response> {
 
 pub async fn report_form(
     State(state): State<AppState>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<FormQuery>,
     visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
     if let Some(away) = gate(t, &visitor) {
         return away;
     }
-    let page = page(
+    let values = Values {
+        region: q.wilayah.unwrap_or_default().trim().to_owned(),
+        ..Values::default()
+    };
+    let mut page = page(
         &state,
         q.lang,
         &visitor,
         new_submission(),
-        Values::default(),
+        values,
         FieldErrors::default(),
         false,
     );
+    // Only a region the list offers counts as chosen.
+    page.chosen = page
+        .groups
+        .iter()
+        .flat_map(|g| &g.options)
+        .find(|c| c.selected)
+        .map(|c| c.name.clone());
     render(&page)
 }
 
-fn text(object: &Map<String, Value>, field: &str) -> String {
+pub(super) fn text(object: &Map<String, Value>, field: &str) -> String {
     object
         .get(field)
         .and_then(Value::as_str)

@@ -14,7 +14,10 @@ async fn check_page(b: &Browser) {
 
 #[tokio::test]
 async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
-    let options = Options { javascript: false };
+    let options = Options {
+        javascript: false,
+        ..Options::default()
+    };
     run_with("catalog_admin", options, |b| async move {
         b.app
             .create_account("admin.kota", Role::Admin, None, None)

@@ -72,14 +72,32 @@ where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let chromium = locate("chromium", "/usr/bin/chromium");
-    let driver = Driver::start().await;
     let app = TestApp::spawn_with(WebConfig {
         // The tests speak plain HTTP to 127.0.0.1.
         secure_cookies: false,
         ..Default::default()
     })
     .await;
+    run_on(test, options, app, body).await;
+}
+
+/// As [`run`], on an app with the kelurahan boundaries loaded (the region map).
+pub async fn run_with_boundaries<F, Fut>(test: &str, body: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let app = TestApp::spawn_with_boundaries().await;
+    run_on(test, Options::default(), app, body).await;
+}
+
+async fn run_on<F, Fut>(test: &str, options: Options, app: TestApp, body: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let chromium = locate("chromium", "/usr/bin/chromium");
+    let driver = Driver::start().await;
     let profile = tempfile::tempdir().expect("a temp dir for the Chromium profile");
     let client = driver.connect(&chromium, profile.path(), options).await;
     if !options.javascript {

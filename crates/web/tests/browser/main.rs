@@ -15,3 +15,4 @@ mod feed;
 mod harness;
 mod home;
 mod lifecycle;
+mod region_map;

@@ -1,0 +1,296 @@
+//! `/meja`: the operators' desk. An operator enters the report of a citizen who came in
+//! person (or wrote on a channel they watch), with the citizen's contact sealed at once,
+//! through the same service as `POST /api/v1/reports`; a receipt shows the ticket to hand
+//! over; below the form, the operator's recent entries. The citizen's details are never
+//! shown back once filed.
+
+mod form;
+mod recent;
+pub mod texts;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use aduan_domain::{Channel, Role};
+
+use crate::api::reports::parse_ticket;
+use crate::body::JsonWithPhotos;
+use crate::error::ApiError;
+use crate::service;
+use crate::state::AppState;
+
+use super::choices::{Choice, Group, categories, places};
+use super::forms::{FieldErrors, refuse_forgery};
+use super::labels::{Pill, category_name, local_time, pill};
+use super::session::Visitor;
+use super::submit::{new_submission, text};
+use super::{Chrome, Lang, LangQuery, Texts, error_page, failure, render, render_with, see_other};
+use form::Values;
+use recent::Recent;
+use texts::DeskTexts;
+
+pub const PATH: &str = "/meja";
+
+#[derive(Deserialize)]
+pub struct DeskQuery {
+    #[serde(default)]
+    lang: Lang,
+    cursor: Option<String>,
+}
+
+/// A channel to choose, in one of two groups.
+struct ChannelChoice {
+    code: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "desk.html")]
+struct DeskPage {
+    t: &'static Texts,
+    dt: &'static DeskTexts,
+    chrome: Chrome,
+    submission: String,
+    desks: Vec<ChannelChoice>,
+    others: Vec<ChannelChoice>,
+    categories: Vec<Choice>,
+    place_label: &'static str,
+    groups: Vec<Group>,
+    values: Values,
+    errors: FieldErrors,
+    photos_again: bool,
+    recent: Recent,
+}
+
+/// Only an operator works the desk: others are sent to sign in, or refused.
+fn gate(t: &'static Texts, dt: &DeskTexts, visitor: &Visitor) -> Option<Response> {
+    match visitor.user.as_ref().map(|u| u.role) {
+        None => Some(see_other(&format!("/masuk?next={PATH}"), t)),
+        Some(Role::Operator) => None,
+        Some(_) => Some(error_page(
+            t,
+            Chrome::new(PATH, t, visitor),
+            StatusCode::FORBIDDEN,
+            dt.operators_only,
+        )),
+    }
+}
+
+/// The channels an operator may file through, desks first; `selected` is chosen (the
+/// Balai Kota desk when nothing is).
+fn channels(selected: &str) -> (Vec<ChannelChoice>, Vec<ChannelChoice>) {
+    let selected = Some(selected.trim())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(Channel::BalaiKota.code());
+    let choice = |c: Channel| ChannelChoice {
+        code: c.code(),
+        label: c.label(),
+        selected: c.code() == selected,
+    };
+    let allowed = || {
+        Channel::ALL
+            .into_iter()
+            .filter(|c| service::channel_allowed(Role::Operator, *c))
+    };
+    (
+        allowed().filter(|c| c.is_desk()).map(choice).collect(),
+        allowed().filter(|c| !c.is_desk()).map(choice).collect(),
+    )
+}
+
+struct Form {
+    submission: String,
+    values: Values,
+    errors: FieldErrors,
+    photos_again: bool,
+}
+
+async fn desk_page(
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    form: Form,
+    cursor: Option<&str>,
+) -> Result<DeskPage, Response> {
+    let t = lang.texts();
+    let chrome = || Chrome::new(PATH, t, visitor);
+    let Some(actor) = visitor.actor() else {
+        return Err(see_other(&format!("/masuk?next={PATH}"), t));
+    };
+    let recent = match recent::recent(state, &actor, cursor, lang, t).await {
+        Ok(recent) => recent,
+        Err(e) => return Err(failure(t, chrome(), e, t.bad_link)),
+    };
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let (place_label, groups) = places(j, t, &form.values.region);
+    let (desks, others) = channels(&form.values.channel);
+    Ok(DeskPage {
+        t,
+        dt: DeskTexts::of(lang),
+        chrome: chrome(),
+        submission: form.submission,
+        desks,
+        others,
+        categories: categories(j, lang, &form.values.category),
+        place_label,
+        groups,
+        values: form.values,
+        errors: form.errors,
+        photos_again: form.photos_again,
+        recent,
+    })
+}
+
+pub async fn desk_form(
+    State(state): State<AppState>,
+    Query(q): Query<DeskQuery>,
+    visitor: Visitor,
+) -> Response {
+    let t = q.lang.texts();
+    if let Some(away) = gate(t, DeskTexts::of(q.lang), &visitor) {
+        return away;
+    }
+    let form = Form {
+        submission: new_submission(),
+        values: Values::default(),
+        errors: FieldErrors::default(),
+        photos_again: false,
+    };
+    match desk_page(&state, q.lang, &visitor, form, q.cursor.as_deref()).await {
+        Ok(page) => render(&page),
+        Err(away) => away,
+    }
+}
+
+pub async fn file_report(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    body: Result<JsonWithPhotos, ApiError>,
+) -> Response {
+    let (t, dt) = (q.lang.texts(), DeskTexts::of(q.lang));
+    if let Some(away) = gate(t, dt, &visitor) {
+        return away;
+    }
+    let chrome = || Chrome::new(PATH, t, &visitor);
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error_page(t, chrome(), e.status, t.err_photo);
+        }
+        Err(e) => return failure(t, chrome(), e, t.csrf_failed),
+    };
+    let csrf = text(&body.object, "csrf");
+    if let Some(refused) = refuse_forgery(t, PATH, &visitor, &headers, Some(&csrf), true) {
+        return refused;
+    }
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={PATH}"), t);
+    };
+    // A file input left empty still sends one empty part.
+    let photos: Vec<Vec<u8>> = body.photos.into_iter().filter(|p| !p.is_empty()).collect();
+    let photos_again = !photos.is_empty();
+    let values = Values::read(&body.object);
+    let submission = Some(text(&body.object, "submission"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(new_submission);
+    let mut errors = FieldErrors::default();
+    let filed = form::file(
+        &state,
+        &actor,
+        &values,
+        &submission,
+        photos,
+        (t, dt),
+        &mut errors,
+    )
+    .await;
+    let status = match filed {
+        Ok(Some(report)) => {
+            return see_other(&format!("{PATH}/tanda-terima/{}", report.ticket), t);
+        }
+        Ok(None) => StatusCode::UNPROCESSABLE_ENTITY,
+        Err(e) if e.status.is_server_error() || e.status == StatusCode::FORBIDDEN => {
+            return failure(t, chrome(), e, dt.operators_only);
+        }
+        Err(e) => {
+            let (field, message) = form::report_error(&e, t, dt);
+            errors.add(field, message);
+            e.status
+        }
+    };
+    let form = Form {
+        submission,
+        values,
+        errors,
+        photos_again,
+    };
+    match desk_page(&state, q.lang, &visitor, form, None).await {
+        Ok(page) => render_with(status, &page),
+        Err(away) => away,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "desk_receipt.html")]
+struct ReceiptPage {
+    t: &'static Texts,
+    dt: &'static DeskTexts,
+    chrome: Chrome,
+    ticket: String,
+    submitted: String,
+    category: String,
+    region: String,
+    channel: &'static str,
+    state: Pill,
+}
+
+/// The receipt of a report this operator entered: the ticket, big, to hand over.
+pub async fn receipt(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+) -> Response {
+    let (t, dt) = (q.lang.texts(), DeskTexts::of(q.lang));
+    let path = format!("{PATH}/tanda-terima/{ticket}");
+    if let Some(away) = gate(t, dt, &visitor) {
+        return away;
+    }
+    let chrome = || Chrome::new(&path, t, &visitor);
+    let Some(actor) = visitor.actor() else {
+        return see_other(&format!("/masuk?next={PATH}"), t);
+    };
+    let report = match parse_ticket(&ticket) {
+        Ok(ticket) => state.store.report(&ticket).await.map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    let report = match report {
+        // Only the operator who entered it.
+        Ok(r) if r.entered_by == Some(actor.user) => r,
+        Ok(_) => return error_page(t, chrome(), StatusCode::NOT_FOUND, t.report_not_found),
+        Err(e) => return failure(t, chrome(), e, t.report_not_found),
+    };
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    render(&ReceiptPage {
+        t,
+        dt,
+        chrome: chrome(),
+        ticket: report.ticket.to_string(),
+        submitted: local_time(j, report.created_at),
+        category: category_name(j, report.category.as_str(), q.lang),
+        region: j
+            .region(&report.region)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| report.region.to_string()),
+        channel: report.channel.label(),
+        state: pill(report.state.code(), q.lang),
+    })
+}

@@ -1,0 +1,68 @@
+//! The operator's own recent entries, newest first, a page at a time: ticket, state pill,
+//! what and where; never who (the rows come from summaries, which carry no identity).
+
+use aduan_domain::Actor;
+use aduan_store::ReportQuery;
+
+use crate::api::reports::{decode_cursor, encode_cursor, scope_for};
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::views::report_summary;
+
+use super::super::labels::{Pill, category_name, local_time, pill};
+use super::super::{Lang, Texts};
+use super::PATH;
+
+const PAGE_SIZE: u32 = 20;
+
+pub struct Row {
+    pub ticket: String,
+    pub category: String,
+    pub region: String,
+    pub created: String,
+    pub channel: &'static str,
+    pub state: Pill,
+}
+
+pub struct Recent {
+    pub rows: Vec<Row>,
+    pub next_href: Option<String>,
+}
+
+/// One page of what `actor` entered, after `cursor`.
+pub async fn recent(
+    state: &AppState,
+    actor: &Actor,
+    cursor: Option<&str>,
+    lang: Lang,
+    t: &Texts,
+) -> ApiResult<Recent> {
+    let mut query = ReportQuery::new(scope_for(actor)?, PAGE_SIZE);
+    query.after = cursor.map(decode_cursor).transpose()?;
+    let page = state.store.list_reports(query).await?;
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let rows = page
+        .reports
+        .iter()
+        .map(|r| {
+            let s = report_summary(j, r);
+            Row {
+                category: category_name(j, &s.category.code, lang),
+                region: s.region.name,
+                created: local_time(j, s.created_at),
+                channel: r.channel.label(),
+                state: pill(&s.state, lang),
+                ticket: s.ticket,
+            }
+        })
+        .collect();
+    let next_href = page.next_after.map(|after| {
+        format!(
+            "{PATH}?lang={}&cursor={}#terbaru",
+            t.lang,
+            encode_cursor(after)
+        )
+    });
+    Ok(Recent { rows, next_href })
+}
