@@ -279,8 +279,11 @@ async fn a_role_change_applies_to_the_accounts_next_request() {
     assert_eq!(resp.status, 303, "{resp:?}");
     assert_eq!(location(&resp), "/admin/pengguna?done=changed&lang=en");
     assert!(page(&admin.follow(&resp).await).contains("applies at once"));
-    // The officer's session, open all along, is now a validator's.
-    assert_eq!(officer.get("/petugas").await.status, 403);
+    // The officer's session, open all along, is now a validator's: the queue offers the
+    // validation view, not the officer's.
+    let queue = page(&officer.get("/petugas").await);
+    assert!(queue.contains(">Menunggu validasi</a>"), "{queue}");
+    assert!(!queue.contains(">Perlu tindakan</a>"), "{queue}");
     let promoted = change("admin", "").await;
     assert_eq!(promoted.status, 303, "{promoted:?}");
     assert_good_page(&page(&officer.get("/admin").await), "id");

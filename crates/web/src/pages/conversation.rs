@@ -18,7 +18,7 @@ use crate::api::reports::readable_report;
 use crate::state::AppState;
 use crate::views::messages_view;
 
-use super::forms::refuse_forgery;
+use super::forms::signed_in_posting;
 use super::labels::{local_time, role_label};
 use super::report::{Shown, show, ticket_path};
 use super::session::Visitor;
@@ -88,11 +88,9 @@ pub async fn post(
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(refused) = refuse_forgery(t, &path, &visitor, &headers, Some(&form.csrf), true) {
-        return refused;
-    }
-    let Some(actor) = visitor.actor() else {
-        return see_other(&format!("/masuk?next={path}"), t);
+    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
+        Ok(actor) => actor,
+        Err(away) => return *away,
     };
     let chrome = || Chrome::new(&path, t, &visitor);
     let report = match readable_report(&state, &ticket, Some(&actor)).await {

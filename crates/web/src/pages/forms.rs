@@ -5,11 +5,15 @@ use std::collections::BTreeMap;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use serde_json::Value;
 
+use aduan_domain::Actor;
+
+use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
 
 use super::session::{Visitor, cross_site};
-use super::{Chrome, Texts, error_page};
+use super::{Chrome, Texts, error_page, failure, see_other};
 
 /// Problems with a form's fields, by field name, in the reader's language.
 #[derive(Default)]
@@ -63,6 +67,52 @@ pub fn refuse_forgery(
             t.csrf_failed,
         )
     })
+}
+
+/// A form with photos posted from `path` with a session: read, not forged, and its sender
+/// signed in (else off to sign in). Refused with the page to answer, `too_large` saying
+/// what to do about a body over the limit; nothing has been changed when this refuses.
+pub fn posted_with_photos(
+    t: &'static Texts,
+    path: &str,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    body: Result<JsonWithPhotos, ApiError>,
+    too_large: &str,
+) -> Result<(Actor, JsonWithPhotos), Box<Response>> {
+    let chrome = || Chrome::new(path, t, visitor);
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(Box::new(error_page(t, chrome(), e.status, too_large)));
+        }
+        Err(e) => return Err(Box::new(failure(t, chrome(), e, t.csrf_failed))),
+    };
+    let csrf = body
+        .object
+        .get("csrf")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let actor = signed_in_posting(t, path, visitor, headers, csrf)?;
+    Ok((actor, body))
+}
+
+/// A form posted from `path` with a session: its sender signed in (else off to sign in)
+/// and the form not forged (else 403); nothing has been changed when this refuses.
+pub fn signed_in_posting(
+    t: &'static Texts,
+    path: &str,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Actor, Box<Response>> {
+    let Some(actor) = visitor.actor() else {
+        return Err(Box::new(see_other(&format!("/masuk?next={path}"), t)));
+    };
+    match refuse_forgery(t, path, visitor, headers, Some(csrf), true) {
+        Some(refused) => Err(Box::new(refused)),
+        None => Ok(actor),
+    }
 }
 
 /// Where to go after signing in: a path on this site only (never another host), without a

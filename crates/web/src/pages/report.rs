@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::views::{ReportView, TimelineEntryView, timeline_view};
 
 use super::conversation::{self, Line};
-use super::forms::refuse_forgery;
+use super::forms::signed_in_posting;
 use super::labels::{Pill, action_label, category_name, local_time, pill, role_label};
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
@@ -279,24 +279,6 @@ pub fn ticket_path(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-/// A form the reporter posts from their report's page: signed in (else off to sign in)
-/// and not forged.
-fn reporter_posting(
-    t: &'static Texts,
-    path: &str,
-    visitor: &Visitor,
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<Actor, Box<Response>> {
-    let Some(actor) = visitor.actor() else {
-        return Err(Box::new(see_other(&format!("/masuk?next={path}"), t)));
-    };
-    match refuse_forgery(t, path, visitor, headers, Some(csrf), true) {
-        Some(refused) => Err(Box::new(refused)),
-        None => Ok(actor),
-    }
-}
-
 /// Take the reporter's action; a refusal becomes the page saying why.
 async fn act_as_reporter(
     state: &AppState,
@@ -338,7 +320,7 @@ pub async fn change_visibility(
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match reporter_posting(t, &path, &visitor, &headers, &form.csrf) {
+    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
         Ok(actor) => actor,
         Err(refused) => return *refused,
     };
@@ -388,7 +370,7 @@ pub async fn review(
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match reporter_posting(t, &path, &visitor, &headers, &form.csrf) {
+    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
         Ok(actor) => actor,
         Err(refused) => return *refused,
     };

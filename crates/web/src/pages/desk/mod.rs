@@ -23,7 +23,7 @@ use crate::service;
 use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
-use super::forms::{FieldErrors, refuse_forgery};
+use super::forms::{FieldErrors, posted_with_photos};
 use super::labels::{Pill, category_name, local_time, pill};
 use super::session::Visitor;
 use super::submit::{new_submission, text};
@@ -179,19 +179,9 @@ pub async fn file_report(
         return away;
     }
     let chrome = || Chrome::new(PATH, t, &visitor);
-    let body = match body {
-        Ok(body) => body,
-        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
-            return error_page(t, chrome(), e.status, t.err_photo);
-        }
-        Err(e) => return failure(t, chrome(), e, t.csrf_failed),
-    };
-    let csrf = text(&body.object, "csrf");
-    if let Some(refused) = refuse_forgery(t, PATH, &visitor, &headers, Some(&csrf), true) {
-        return refused;
-    }
-    let Some(actor) = visitor.actor() else {
-        return see_other(&format!("/masuk?next={PATH}"), t);
+    let (actor, body) = match posted_with_photos(t, PATH, &visitor, &headers, body, t.err_photo) {
+        Ok(posted) => posted,
+        Err(refused) => return *refused,
     };
     // A file input left empty still sends one empty part.
     let photos: Vec<Vec<u8>> = body.photos.into_iter().filter(|p| !p.is_empty()).collect();

@@ -19,10 +19,10 @@ use crate::api::reports::readable_report;
 use crate::api::triage::triage_scope;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
-use crate::pages::forms::{field_of, refuse_forgery};
+use crate::pages::forms::{field_of, posted_with_photos, signed_in_posting};
 use crate::pages::report::{Shown, show, ticket_path};
 use crate::pages::session::Visitor;
-use crate::pages::{Chrome, LangQuery, Texts, error_page, failure, see_other};
+use crate::pages::{Chrome, LangQuery, Texts, failure, see_other};
 use crate::photos::{Provenance, accept_photos};
 use crate::service;
 use crate::state::AppState;
@@ -50,22 +50,6 @@ fn refusal(st: &StaffTexts, e: &ApiError) -> String {
         }
         .to_owned(),
     }
-}
-
-/// Signed in (else off to sign in) and not forged.
-fn staff_posting(
-    t: &'static Texts,
-    path: &str,
-    visitor: &Visitor,
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<Actor, Box<Response>> {
-    if let Some(refused) = refuse_forgery(t, path, visitor, headers, Some(csrf), true) {
-        return Err(Box::new(refused));
-    }
-    visitor
-        .actor()
-        .ok_or_else(|| Box::new(see_other(&format!("/masuk?next={path}"), t)))
 }
 
 /// Where to go once a step is taken: the report again, or (when it left the reader's
@@ -120,17 +104,9 @@ pub async fn act(
     let t = q.lang.texts();
     let st = StaffTexts::of(q.lang);
     let path = format!("/laporan/{}", ticket_path(&ticket));
-    let body = match body {
-        Ok(body) => body,
-        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
-            let chrome = Chrome::new(&path, t, &visitor);
-            return error_page(t, chrome, e.status, st.err_photo);
-        }
-        Err(e) => return failure(t, Chrome::new(&path, t, &visitor), e, t.csrf_failed),
-    };
-    let actor = match staff_posting(t, &path, &visitor, &headers, text(&body.object, "csrf")) {
-        Ok(actor) => actor,
-        Err(away) => return *away,
+    let (actor, body) = match posted_with_photos(t, &path, &visitor, &headers, body, st.err_photo) {
+        Ok(posted) => posted,
+        Err(refused) => return *refused,
     };
     let refused = |e: ApiError| {
         let shown = Shown::refused(e.status, refusal(st, &e));
@@ -186,7 +162,7 @@ pub async fn triage(
     let st = StaffTexts::of(q.lang);
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match staff_posting(t, &path, &visitor, &headers, &form.csrf) {
+    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
         Ok(actor) => actor,
         Err(away) => return *away,
     };
