@@ -436,5 +436,20 @@ pub fn controls(world: &World, seen: &[Seen], crawls: &[Crawl]) {
         placing.contains(&format!("/laporan/{}/triase", world.r5)),
         "{placing}"
     );
-    html(Who::Validator, &id("/petugas?view=validasi"));
+    // The validator finds R8 waiting, with where and when its documentation was taken
+    // beside it (theirs alone: `forbidden` keeps it from everyone else), and the forms.
+    let r8 = &world.r8;
+    let waiting = html(Who::Validator, &id("/petugas?view=validasi"));
+    assert!(waiting.contains(&format!("/laporan/{r8}")), "{waiting}");
+    let validating = html(Who::Validator, &report(r8));
+    assert!(
+        found_in(&world.doc_evidence, validating.as_bytes()).len() >= 2,
+        "the validator sees the evidence: {validating}"
+    );
+    assert!(
+        validating.contains(&format!("/laporan/{r8}/tindakan")),
+        "{validating}"
+    );
+    let documented = html(Who::OfficerSudin, &report(r8));
+    assert!(found_in(&world.doc_evidence, documented.as_bytes()).is_empty());
 }
