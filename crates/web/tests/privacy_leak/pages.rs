@@ -237,7 +237,6 @@ async fn crawl_as(world: &World, viewer: &Viewer, seeds: &[String]) -> (Vec<Seen
         });
     }
     crawl.elapsed = started.elapsed();
-
     (seen, crawl)
 }
 
@@ -318,6 +317,12 @@ pub fn controls(world: &World, seen: &[Seen], crawls: &[Crawl]) {
 
     for c in crawls {
         let who = c.who;
+        // Pages left unread would be pages unsearched: a crawl that grows past the cap (or
+        // links without end) fails rather than passing on what it happened to read.
+        assert!(
+            !c.capped,
+            "{who:?} stopped at {CAP} pages: raise the cap or find the loop"
+        );
         // Beyond the seeds: at least the forms' actions and the public report's photo.
         assert!(
             c.statuses.len() >= seeds + 3,
@@ -349,6 +354,13 @@ pub fn controls(world: &World, seen: &[Seen], crawls: &[Crawl]) {
         }
     }
 
+    // The operator's desk and the administration are reached by whom they are for, once
+    // they exist (counted in the statistics while they do not).
+    for (who, path) in [(Who::Operator, "/meja"), (Who::Admin, "/admin")] {
+        let status = crawl(who).status(&id(path));
+        assert!(matches!(status, 200 | 404), "{who:?} {path}: {status}");
+    }
+
     // Not signed in: the private pages send to the sign-in, the private reports are not found.
     for who in [Who::Public, Who::BadToken] {
         let resp = page(who, &id("/laporan-saya"));
@@ -358,7 +370,7 @@ pub fn controls(world: &World, seen: &[Seen], crawls: &[Crawl]) {
             to.starts_with("/masuk?") && to.contains("next=/laporan-saya"),
             "{to}"
         );
-        assert!(crawl(who).status(&id("/masuk")) == 200);
+        assert_eq!(crawl(who).status(&id("/masuk")), 200, "{who:?}");
         assert_eq!(crawl(who).status(&report(r1)), 404, "{who:?}");
         assert_eq!(crawl(who).status(&id("/petugas")), 303, "{who:?}");
     }
