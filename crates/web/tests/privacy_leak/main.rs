@@ -13,6 +13,7 @@
 mod channel_reporters;
 #[path = "../common/mod.rs"]
 mod common;
+mod pages;
 mod sweep;
 mod world;
 
@@ -56,15 +57,22 @@ fn forbidden(world: &World, seen: &Seen) -> Vec<Needle> {
     let own_profile = seen.what == "GET /api/v1/me";
     let mut needles = Vec::new();
     for reporter in world.reporters() {
-        let own = own_profile && reporter.account == Some(seen.who);
+        let account = reporter.account == Some(seen.who);
+        let own = own_profile && account;
         let revealed = seen.who == Who::IdentityAdmin
             && reporter
                 .tickets
                 .iter()
                 .any(|t| seen.what == world::reveal(t));
-        if !own && !revealed {
-            needles.extend(reporter.needles);
+        if own || revealed {
+            continue;
         }
+        // Every page's frame names who is signed in ("Masuk sebagai <username>"): that is
+        // the reader's own account name, shown to them alone, not a leak. The rest of their
+        // identity stays forbidden on their own pages too.
+        let username = format!("{}'s username", reporter.label);
+        let own_name = |n: &Needle| account && pages::is_page(seen) && n.label == username;
+        needles.extend(reporter.needles.into_iter().filter(|n| !own_name(n)));
     }
     needles.extend(world.reporter_exif.iter().cloned());
     needles.extend(world.doc_exif.iter().cloned());
@@ -405,6 +413,10 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
         "the sweep asked {} questions",
         seen.len()
     );
+    // The pages, as every viewer: their answers join the API's, under the same search.
+    let (mut pages_seen, crawls) = pages::crawl(&world).await;
+    seen.append(&mut pages_seen);
+    problems.extend(pages::problems(&crawls));
     problems.extend(leaks(&world, &seen));
     problems.extend(photo_access(&world, &seen));
 
@@ -456,6 +468,7 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
     );
     controls(&world, &seen);
     channel_controls(&world, &seen);
+    pages::controls(&world, &seen, &crawls);
 }
 
 /// The database file's bytes, and its WAL's (where recent writes are until a checkpoint).

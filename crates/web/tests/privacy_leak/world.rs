@@ -84,6 +84,9 @@ pub struct World {
     pub b_photo_url: String,
     /// An operator's desk report, still waiting: no reporter account.
     pub r3: String,
+    /// A's second report, documented by the Suku Dinas (with the documentation photo) and
+    /// waiting for the validator, whose page shows the evidence beside the report.
+    pub r8: String,
     /// C writes by SMS and by WhatsApp (Cloud API, with a profile name); D sends a DM on
     /// X; E walks in at the desk and leaves a name, phone, e-mail and NIK, to hear by SMS.
     /// None has an account here.
@@ -132,9 +135,9 @@ pub fn reveal(ticket: &str) -> String {
 
 impl World {
     /// Every report of the scene.
-    pub fn tickets(&self) -> [&String; 7] {
+    pub fn tickets(&self) -> [&String; 8] {
         [
-            &self.r1, &self.r2, &self.r3, &self.r4, &self.r5, &self.r6, &self.r7,
+            &self.r1, &self.r2, &self.r3, &self.r4, &self.r5, &self.r6, &self.r7, &self.r8,
         ]
     }
 
@@ -146,7 +149,7 @@ impl World {
                 label: "A",
                 needles: self.a.all("A"),
                 account: Some(Who::ReporterA),
-                tickets: vec![&self.r1],
+                tickets: vec![&self.r1, &self.r8],
             },
             Reporter {
                 label: "B",
@@ -410,6 +413,7 @@ pub async fn build() -> World {
         r2: String::new(),
         b_photo_url: String::new(),
         r3: String::new(),
+        r8: String::new(),
         c: Person::new(),
         d: Person::new(),
         e: Person::new(),
@@ -583,6 +587,43 @@ pub async fn build() -> World {
         what: "POST /reports".into(),
         resp,
     });
+
+    // R8: A's again, documented and waiting for the validator.
+    let resp = world
+        .client(Who::ReporterA)
+        .submit_report(&json!({
+            "category": "jalan",
+            "description": "Saluran di tepi jalan tertutup tanah sisa galian, air menggenang.",
+            "location": {"region": "31.74.01"},
+        }))
+        .await;
+    world.r8 = ticket_of(&resp.expect(201));
+    world.seen.push(Seen {
+        who: Who::ReporterA,
+        what: "POST /reports (R8)".into(),
+        resp,
+    });
+    let r8 = world.r8.clone();
+    let steps = [
+        (
+            Who::CoordinatorAll,
+            json!({"action": "forward", "unit": DINAS}),
+        ),
+        (
+            Who::OfficerDinas,
+            json!({"action": "dispose", "unit": SUDIN}),
+        ),
+        (Who::OfficerSudin, json!({"action": "accept"})),
+    ];
+    for (who, body) in steps {
+        world.act(who, &r8, body, vec![]).await;
+    }
+    let note = json!({"action": "submit_followup", "note": "Saluran sudah dibersihkan."});
+    let documented = world
+        .act(Who::OfficerSudin, &r8, note, vec![doc_photo.jpeg.clone()])
+        .await;
+    assert_eq!(documented["state"], "awaiting_validation", "{documented}");
+    world.photos.push((r8, photo_ids(&documented)));
 
     crate::channel_reporters::without_accounts(&mut world).await;
     crate::channel_reporters::reveal_every_reporter(&mut world).await;
