@@ -114,8 +114,10 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, token)| token.to_owned())
 }
 
-/// The caller, if signed in. A token that is presented but unknown or expired is refused
-/// with 401 rather than silently treated as anonymous.
+/// The caller, if signed in. A bearer token that is unknown or expired is refused with 401
+/// rather than silently treated as anonymous (a client must learn its token is dead). A
+/// browser's stale session cookie reads as the public instead, as the pages read it: its
+/// `<img>` of a public report's photo still loads after the session has ended.
 pub struct Caller(pub Option<User>);
 
 impl Caller {
@@ -145,6 +147,9 @@ impl FromRequestParts<AppState> for Caller {
             .await
         {
             Ok(user) => Ok(Self(Some(user))),
+            Err(StoreError::NotFound) if !parts.headers.contains_key(AUTHORIZATION) => {
+                Ok(Self(None))
+            }
             Err(StoreError::NotFound) => Err(ApiError::unauthorized(
                 "the session is unknown or has expired; sign in again",
             )),

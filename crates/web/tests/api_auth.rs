@@ -228,3 +228,31 @@ async fn cookies_are_secure_by_default() {
     let cookie = login.header("set-cookie").expect("a session cookie");
     assert!(cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
 }
+
+#[tokio::test]
+async fn a_stale_cookie_reads_public_reports_as_anyone_while_a_stale_bearer_is_refused() {
+    let app = TestApp::spawn().await;
+    let citizen = app.register_citizen("warga").await;
+    let ticket = citizen.file_road_report().await;
+    citizen
+        .act_ok(&ticket, json!({"action": "make_public"}))
+        .await;
+    let path = format!("/api/v1/reports/{ticket}");
+    let anyone = app.anonymous();
+    let stale_cookie = anyone
+        .send(
+            app.http
+                .get(app.url(&path))
+                .header("cookie", "aduan_session=basi"),
+        )
+        .await;
+    assert_eq!(stale_cookie.expect(200)["ticket"], ticket.as_str());
+    let stale_bearer = anyone
+        .send(
+            app.http
+                .get(app.url(&path))
+                .header("authorization", "Bearer basi"),
+        )
+        .await;
+    stale_bearer.error(401, "unauthorized");
+}

@@ -132,9 +132,11 @@ async fn citizens_are_refused_and_anonymous_visitors_sent_to_sign_in() {
     let validator = staff_browser(&app, Role::Validator, Some("biro-pemerintahan")).await;
     let html = page(&validator.get("/petugas").await);
     assert!(html.contains(">Menunggu validasi</a>"), "{html}");
-    // Desk operators have their own page, not the queue.
+    // Desk operators have their own page, not the queue; "my reports" are citizens' own.
     let operator = staff_browser(&app, Role::Operator, None).await;
     assert_eq!(operator.get("/petugas").await.status, 403);
+    assert_eq!(operator.get("/laporan-saya").await.status, 403);
+    assert_eq!(validator.get("/laporan-saya").await.status, 403);
 
     let coordinator = staff_browser(&app, Role::Coordinator, Some(SUDIN)).await;
     let html = page(&coordinator.get("/petugas").await);
