@@ -14,13 +14,11 @@ use aduan_domain::message::{MessageBody, NewMessage, ThreadAccess, thread_access
 use aduan_domain::report::Report;
 use aduan_domain::{Actor, Jurisdiction};
 
-use crate::api::reports::readable_report;
 use crate::state::AppState;
 use crate::views::messages_view;
 
-use super::forms::signed_in_posting;
 use super::labels::{local_time, role_label};
-use super::report::{Shown, show, ticket_path};
+use super::report::{Shown, posted_about, show};
 use super::session::Visitor;
 use super::{Chrome, Lang, LangQuery, failure, see_other};
 
@@ -86,17 +84,12 @@ pub async fn post(
     form: Result<Form<MessageForm>, FormRejection>,
 ) -> Response {
     let t = q.lang.texts();
-    let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
-        Ok(actor) => actor,
-        Err(away) => return *away,
-    };
-    let chrome = || Chrome::new(&path, t, &visitor);
-    let report = match readable_report(&state, &ticket, Some(&actor)).await {
-        Ok(report) => report,
-        Err(e) => return failure(t, chrome(), e, t.report_not_found),
-    };
+    let (actor, report) =
+        match posted_about(&state, t, &ticket, &visitor, &headers, &form.csrf).await {
+            Ok(posted) => posted,
+            Err(refused) => return *refused,
+        };
     let refused = |status: StatusCode, message: &str| {
         show(
             &state,
@@ -114,6 +107,9 @@ pub async fn post(
     };
     match state.store.post_message(message).await {
         Ok(_) => see_other(&format!("/laporan/{}?done=message", report.ticket), t),
-        Err(e) => failure(t, chrome(), e.into(), t.server_error),
+        Err(e) => {
+            let chrome = Chrome::new(&format!("/laporan/{}", report.ticket), t, &visitor);
+            failure(t, chrome, e.into(), t.server_error)
+        }
     }
 }

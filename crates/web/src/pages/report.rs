@@ -279,6 +279,27 @@ pub fn ticket_path(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
+/// A form posted from a report's page: its sender signed in and the form not forged (see
+/// `signed_in_posting`), and the report as that sender may read it.
+pub async fn posted_about(
+    state: &AppState,
+    t: &'static Texts,
+    ticket: &str,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(Actor, Report), Box<Response>> {
+    let path = format!("/laporan/{}", ticket_path(ticket));
+    let actor = signed_in_posting(t, &path, visitor, headers, csrf)?;
+    match readable_report(state, ticket, Some(&actor)).await {
+        Ok(report) => Ok((actor, report)),
+        Err(e) => {
+            let chrome = Chrome::new(&path, t, visitor);
+            Err(Box::new(failure(t, chrome, e, t.report_not_found)))
+        }
+    }
+}
+
 /// Take the reporter's action; a refusal becomes the page saying why.
 async fn act_as_reporter(
     state: &AppState,
@@ -320,10 +341,11 @@ pub async fn change_visibility(
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
-        Ok(actor) => actor,
-        Err(refused) => return *refused,
-    };
+    let (actor, report) =
+        match posted_about(&state, t, &ticket, &visitor, &headers, &form.csrf).await {
+            Ok(posted) => posted,
+            Err(refused) => return *refused,
+        };
     let chrome = || Chrome::new(&path, t, &visitor);
     let (action, wanted) = match form.visibility.as_str() {
         "public" => (Action::MakePublic, Visibility::Public),
@@ -332,10 +354,6 @@ pub async fn change_visibility(
             let e = ApiError::invalid("visibility", "public or private");
             return failure(t, chrome(), e, t.bad_link);
         }
-    };
-    let report = match readable_report(&state, &ticket, Some(&actor)).await {
-        Ok(report) => report,
-        Err(e) => return failure(t, chrome(), e, t.report_not_found),
     };
     // Sent twice (a double tap): the first already did it.
     if report.visibility != wanted
@@ -370,10 +388,11 @@ pub async fn review(
     let t = q.lang.texts();
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
-        Ok(actor) => actor,
-        Err(refused) => return *refused,
-    };
+    let (actor, report) =
+        match posted_about(&state, t, &ticket, &visitor, &headers, &form.csrf).await {
+            Ok(posted) => posted,
+            Err(refused) => return *refused,
+        };
     let chrome = || Chrome::new(&path, t, &visitor);
     let comment = form.comment.trim().to_owned();
     let (action, done) = match form.verdict.as_str() {
@@ -392,10 +411,6 @@ pub async fn review(
             let e = ApiError::invalid("verdict", "satisfied or unsatisfied");
             return failure(t, chrome(), e, t.bad_link);
         }
-    };
-    let report = match readable_report(&state, &ticket, Some(&actor)).await {
-        Ok(report) => report,
-        Err(e) => return failure(t, chrome(), e, t.report_not_found),
     };
     if let Err(refused) = act_as_reporter(&state, t, chrome(), &actor, &report, action).await {
         return *refused;

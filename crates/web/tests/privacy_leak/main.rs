@@ -10,6 +10,7 @@
 // Helpers fail their test by panicking, like an assertion does.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod accounts;
 mod channel_reporters;
 #[path = "../common/mod.rs"]
 mod common;

@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 
 use aduan_channels::outbound::Deliverer;
 use aduan_domain::Role;
-use aduan_store::NewUser;
-use aduan_store::identity::{Identity, IdentityKey, Sealer};
+use aduan_store::identity::IdentityKey;
 use aduan_web::WebConfig;
 use aduan_web::outbox::{OutboxWorker, RetryPolicy, RunSummary};
 
+use crate::accounts::{full_identity_citizen, identity_admin};
 use crate::common::canary::{self, ExifPhoto, Needle, Person, exif_photo};
 use crate::common::receiver::{self, Receiver};
 use crate::common::{Client, Resp, SUDIN, TestApp, jakarta_today, jpeg, ticket_of};
@@ -265,51 +265,6 @@ fn photo_ids(view: &Value) -> Vec<i64> {
         .iter()
         .map(|p| p["id"].as_i64().expect("an id"))
         .collect()
-}
-
-/// A citizen created in the store with every identity field set (the API registers only
-/// name, phone and e-mail), signed in over HTTP.
-async fn full_identity_citizen(app: &TestApp, key: &IdentityKey, person: &Person) -> Client {
-    let identity = Identity {
-        name: Some(person.name.clone()),
-        phone: Some(person.phone.clone()),
-        email: Some(person.email.clone()),
-        nik: Some(person.nik.clone()),
-        handle: Some(person.handle.clone()),
-    };
-    let sealed = Sealer::new(key).seal(&identity).expect("seal");
-    app.store
-        .create_user(NewUser {
-            username: person.username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: None,
-            role: Role::Citizen,
-            unit: None,
-            can_view_identity: false,
-            sealed_identity: Some(sealed),
-            created_at: Utc::now(),
-        })
-        .await
-        .expect("create B");
-    app.login_as(&person.username).await
-}
-
-async fn identity_admin(app: &TestApp) -> Client {
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: Some("Admin Identitas".into()),
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: Utc::now(),
-        })
-        .await
-        .expect("create the identity admin");
-    app.login_as(&username).await
 }
 
 pub async fn build() -> World {

@@ -19,8 +19,8 @@ use crate::api::reports::readable_report;
 use crate::api::triage::triage_scope;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
-use crate::pages::forms::{field_of, posted_with_photos, signed_in_posting};
-use crate::pages::report::{Shown, show, ticket_path};
+use crate::pages::forms::{field_of, posted_with_photos};
+use crate::pages::report::{Shown, posted_about, show, ticket_path};
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, LangQuery, Texts, failure, see_other};
 use crate::photos::{Provenance, accept_photos};
@@ -162,18 +162,15 @@ pub async fn triage(
     let st = StaffTexts::of(q.lang);
     let path = format!("/laporan/{}", ticket_path(&ticket));
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let actor = match signed_in_posting(t, &path, &visitor, &headers, &form.csrf) {
-        Ok(actor) => actor,
-        Err(away) => return *away,
-    };
+    let (actor, report) =
+        match posted_about(&state, t, &ticket, &visitor, &headers, &form.csrf).await {
+            Ok(posted) => posted,
+            Err(refused) => return *refused,
+        };
     let chrome = || Chrome::new(&path, t, &visitor);
     if let Err(e) = triage_scope(&actor) {
         return failure(t, chrome(), e, st.err_forbidden);
     }
-    let report = match readable_report(&state, &ticket, Some(&actor)).await {
-        Ok(report) => report,
-        Err(e) => return failure(t, chrome(), e, t.report_not_found),
-    };
     match service::confirm_triage(&state, &actor, &report, &form.category, &form.region).await {
         Ok(updated) => after_step(t, &actor, &updated, "triage"),
         Err(e) if e.status.is_server_error() => failure(t, chrome(), e, t.server_error),
