@@ -13,6 +13,7 @@ pub mod report;
 pub mod role;
 pub mod scrub;
 pub mod sla;
+pub mod stats;
 pub mod state;
 pub mod ticket;
 pub mod unit;

@@ -1,0 +1,163 @@
+//! Statistics of reports submitted in a period: the period and filter asked for, the raw
+//! counts a store computes, and the figures published from them (rounding and ordering).
+//!
+//! A period is a range of calendar days in the jurisdiction's time zone, `to` exclusive;
+//! every figure counts reports *submitted* in it (restricted to some categories if asked).
+
+mod figures;
+mod number;
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::codes::CategoryCode;
+use crate::jurisdiction::Jurisdiction;
+
+pub use figures::{CategoryFigure, ChannelFigure, Figures, KotaFigure, MonthFigure, StatsCounts};
+pub use number::{format_count, format_decimal, format_percent};
+
+/// Why a statistics request was refused, naming the parameter at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatsError {
+    #[error("{field}: '{value}' is not a date (expected YYYY-MM-DD)")]
+    BadDate { field: &'static str, value: String },
+    #[error("'to' ({to}) must be after 'from' ({from})")]
+    EmptyPeriod { from: NaiveDate, to: NaiveDate },
+    #[error("unknown category '{0}'")]
+    UnknownCategory(String),
+}
+
+impl StatsError {
+    /// The request parameter the error is about: `from`, `to` or `category`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::BadDate { field, .. } => field,
+            Self::EmptyPeriod { .. } => "to",
+            Self::UnknownCategory(_) => "category",
+        }
+    }
+}
+
+/// Calendar days `[from, to)` in the jurisdiction's time zone; never empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl Period {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, StatsError> {
+        if to > from {
+            Ok(Self { from, to })
+        } else {
+            Err(StatsError::EmptyPeriod { from, to })
+        }
+    }
+
+    /// Parse `YYYY-MM-DD` days; the error names the first bad one.
+    pub fn parse(from: &str, to: &str) -> Result<Self, StatsError> {
+        Self::new(parse_day("from", from)?, parse_day("to", to)?)
+    }
+
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    /// The UTC instants `[start, end)` the period covers in `tz`.
+    pub fn instants(&self, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+        (day_start(self.from, tz), day_start(self.to, tz))
+    }
+
+    /// The first day of every calendar month the period touches, in order.
+    pub fn months(&self) -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        let mut month = self.from.with_day(1).unwrap_or(self.from);
+        while month < self.to {
+            out.push(month);
+            match month.checked_add_months(Months::new(1)) {
+                Some(next) => month = next,
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// Where each month after the first begins, as UTC instants: the boundaries a store
+    /// splits the period at to count reports per local month (`months().len() - 1` of them).
+    pub fn month_boundaries(&self, tz: Tz) -> Vec<DateTime<Utc>> {
+        self.months()
+            .into_iter()
+            .skip(1)
+            .map(|m| day_start(m, tz))
+            .collect()
+    }
+}
+
+/// What a store is asked for: reports submitted in `[from, to)`, only of `categories` when
+/// that is not empty, with per-bucket counts split at `boundaries` (ascending, inside the
+/// range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsQuery {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub categories: Vec<CategoryCode>,
+    pub boundaries: Vec<DateTime<Utc>>,
+}
+
+impl StatsQuery {
+    /// The query for a period in the jurisdiction's time zone, split by local month.
+    pub fn monthly(period: &Period, tz: Tz, categories: Vec<CategoryCode>) -> Self {
+        let (from, to) = period.instants(tz);
+        Self {
+            from,
+            to,
+            categories,
+            boundaries: period.month_boundaries(tz),
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, nothing else; `field` names the parameter in the error.
+pub fn parse_day(field: &'static str, raw: &str) -> Result<NaiveDate, StatsError> {
+    let well_formed = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|_| well_formed)
+        .ok_or_else(|| StatsError::BadDate {
+            field,
+            value: raw.chars().take(40).collect(),
+        })
+}
+
+/// A category given by its code or its Indonesian name (any case).
+pub fn resolve_category(
+    jurisdiction: &Jurisdiction,
+    raw: &str,
+) -> Result<CategoryCode, StatsError> {
+    let wanted = raw.trim().to_lowercase();
+    jurisdiction
+        .categories()
+        .find(|c| c.code.as_str() == raw.trim() || c.name.to_lowercase() == wanted)
+        .map(|c| c.code.clone())
+        .ok_or_else(|| StatsError::UnknownCategory(raw.chars().take(80).collect()))
+}
+
+/// The instant a local day begins; where midnight does not exist (a DST gap), the first
+/// instant of the day that does.
+fn day_start(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let mut local = day.and_time(chrono::NaiveTime::MIN);
+    for _ in 0..4 {
+        if let Some(at) = tz.from_local_datetime(&local).earliest() {
+            return at.with_timezone(&Utc);
+        }
+        local += chrono::Duration::minutes(30);
+    }
+    local.and_utc()
+}
+
+#[cfg(test)]
+mod tests;
