@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use aduan_domain::location::Boundary;
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
+use aduan_domain::stats::{StatsCounts, StatsQuery};
 use aduan_domain::ticket::{Ticket, TicketPrefix};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
@@ -212,6 +213,10 @@ pub trait StatsStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<ChannelCount>>;
+    /// The counts behind the published statistics: reports submitted in
+    /// `[query.from, query.to)`, of `query.categories` only when that is not empty, with
+    /// reports per bucket split at `query.boundaries`. One consistent snapshot.
+    async fn stats_counts(&self, query: StatsQuery) -> StoreResult<StatsCounts>;
 }
 
 /// Everything a running aduan needs from storage.

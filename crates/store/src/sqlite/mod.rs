@@ -16,6 +16,7 @@ mod readers;
 mod reports;
 mod rows;
 mod stats;
+mod stats_counts;
 mod triage;
 mod writer;
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use aduan_domain::Channel;
+use aduan_domain::stats::{StatsCounts, StatsQuery};
 
 use super::SqliteStore;
 use super::rows::{corrupt, micros};
@@ -47,6 +48,12 @@ impl StatsStore for SqliteStore {
                 })
                 .collect()
             })
+            .await
+    }
+
+    async fn stats_counts(&self, query: StatsQuery) -> StoreResult<StatsCounts> {
+        self.readers
+            .read(move |conn| super::stats_counts::stats_counts(conn, &query))
             .await
     }
 }

@@ -63,6 +63,7 @@ macro_rules! store_contract_tests {
             triaged_reports_wait_until_a_coordinator_decides,
             learning_accumulates_across_decisions,
             channel_counts_count_reports_and_distinct_reporters,
+            stats_counts_follow_local_months_and_categories,
             users_are_listed_by_role_page_by_page,
             updating_a_user_changes_role_and_unit_at_once,
             api_keys_are_listed_with_the_revoked_ones,
@@ -101,6 +102,8 @@ mod resilience;
 pub use resilience::*;
 mod stats;
 pub use stats::*;
+mod stats_figures;
+pub use stats_figures::*;
 mod submission;
 pub use submission::*;
 mod transitions;

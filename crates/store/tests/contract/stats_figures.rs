@@ -1,0 +1,184 @@
+//! Contract: the counts behind the published statistics, on reports whose times are set, at
+//! the edges of Jakarta's months and years.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono_tz::Asia::Jakarta;
+
+use aduan_domain::stats::{Period, StatsCounts, StatsQuery};
+use aduan_domain::{ActionKind, Channel, ReportState, Role};
+use aduan_store::Store;
+
+use super::{category, create, jk, record, region, report_at, transition};
+
+fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
+}
+
+/// The counts for local days `[from, to)`, lists sorted so they compare.
+async fn counts(store: &dyn Store, from: &str, to: &str, categories: &[&str]) -> StatsCounts {
+    let period = Period::parse(from, to).unwrap();
+    let categories = categories.iter().map(|c| category(c)).collect();
+    let mut counts = store
+        .stats_counts(StatsQuery::monthly(&period, Jakarta, categories))
+        .await
+        .unwrap();
+    counts.by_state.sort();
+    counts.by_category.sort();
+    counts.by_channel.sort();
+    counts.by_region.sort();
+    counts
+}
+
+fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
+}
+
+pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Store>) {
+    use ReportState::*;
+    let lurah = create(
+        &*store,
+        "lurah",
+        Role::Coordinator,
+        Some("kel-31.74.01.1001"),
+    )
+    .await;
+    let file = |cat: &str, place: &str, channel: Channel, key: &str, at: DateTime<Utc>| {
+        let store = Arc::clone(&store);
+        let mut report = report_at(cat, place, "kel-31.74.01.1001", None, None);
+        report.channel = channel;
+        report.reporter_key = Some(key.to_owned());
+        let date = at.with_timezone(&Jakarta).date_naive();
+        async move { store.submit_report(report, jk(), date, at).await.unwrap() }
+    };
+    let step = |report: aduan_domain::report::Report, t: aduan_domain::workflow::Transition, at| {
+        let store = Arc::clone(&store);
+        let rec = record(&lurah, at);
+        async move {
+            store
+                .apply_transition(report.id, report.version, t, rec)
+                .await
+                .unwrap()
+        }
+    };
+
+    // 23:59 WIB on 31 December 2020: the old year.
+    file(
+        "jalan",
+        "31.74.01.1001",
+        Channel::Jaki,
+        "k0",
+        utc(2020, 12, 31, 16, 59, 0),
+    )
+    .await;
+    // 00:00 WIB on 1 January 2021: coordinated after 6 hours, completed after 30.
+    let b_at = utc(2020, 12, 31, 17, 0, 0);
+    let b = file("jalan", "31.74.01.1001", Channel::Jaki, "k1", b_at).await;
+    let mut accept = transition(ActionKind::Accept, Waiting, InProgress);
+    accept.marks_coordinated = true;
+    let b = step(b, accept.clone(), b_at + Duration::hours(6)).await;
+    let mut complete = transition(ActionKind::Validate, InProgress, Completed);
+    complete.marks_completed = true;
+    step(b, complete, b_at + Duration::hours(30)).await;
+    // Mid-January, by the same reporter on another channel; forwarded, not yet taken.
+    let d = file(
+        "jalan",
+        "31.74.02.1001",
+        Channel::Sms,
+        "k1",
+        utc(2021, 1, 15, 3, 0, 0),
+    )
+    .await;
+    step(
+        d,
+        transition(ActionKind::Forward, Waiting, Coordination),
+        utc(2021, 1, 15, 4, 0, 0),
+    )
+    .await;
+    // 00:30 WIB on 1 February is still 31 January in UTC: February. Taken after 3 hours.
+    let c_at = utc(2021, 1, 31, 17, 30, 0);
+    let c = file("pohon", "31.71.01.1001", Channel::Twitter, "k2", c_at).await;
+    step(c, accept, c_at + Duration::hours(3)).await;
+    // The last second of February in Jakarta, and the first of March.
+    file(
+        "sampah",
+        "31.74.01.1001",
+        Channel::Jaki,
+        "k3",
+        utc(2021, 2, 28, 16, 59, 59),
+    )
+    .await;
+    file(
+        "sampah",
+        "31.74.01.1001",
+        Channel::Jaki,
+        "k4",
+        utc(2021, 2, 28, 17, 0, 0),
+    )
+    .await;
+
+    assert_eq!(
+        counts(&*store, "2021-01-01", "2021-03-01", &[]).await,
+        StatsCounts {
+            reports: 4,
+            reporters: 3,
+            by_state: vec![
+                (Waiting, 1),
+                (Coordination, 1),
+                (InProgress, 1),
+                (Completed, 1)
+            ],
+            mean_coordination_secs: Some(4.5 * 3600.0),
+            mean_completion_secs: Some(30.0 * 3600.0),
+            by_category: vec![
+                (category("jalan"), 2),
+                (category("pohon"), 1),
+                (category("sampah"), 1)
+            ],
+            by_channel: sorted(vec![
+                (Channel::Jaki, 2, 2),
+                (Channel::Twitter, 1, 1),
+                (Channel::Sms, 1, 1)
+            ]),
+            by_bucket: vec![2, 2],
+            by_region: vec![
+                (region("31.71.01.1001"), 1),
+                (region("31.74.01.1001"), 2),
+                (region("31.74.02.1001"), 1),
+            ],
+        }
+    );
+
+    let jalan = counts(&*store, "2021-01-01", "2021-03-01", &["jalan"]).await;
+    assert_eq!((jalan.reports, jalan.reporters), (2, 1));
+    assert_eq!(jalan.by_state, vec![(Coordination, 1), (Completed, 1)]);
+    assert_eq!(jalan.mean_coordination_secs, Some(6.0 * 3600.0));
+    assert_eq!(jalan.by_bucket, vec![2, 0]);
+    assert_eq!(
+        jalan.by_channel,
+        sorted(vec![(Channel::Jaki, 1, 1), (Channel::Sms, 1, 1)])
+    );
+
+    let two = counts(&*store, "2021-01-01", "2021-03-01", &["pohon", "sampah"]).await;
+    assert_eq!((two.reports, two.reporters), (2, 2));
+    assert_eq!(two.by_bucket, vec![0, 2]);
+    assert_eq!(two.mean_completion_secs, None);
+
+    // The last day of 2020 holds only the report at 23:59 WIB.
+    let eve = counts(&*store, "2020-12-31", "2021-01-01", &[]).await;
+    assert_eq!((eve.reports, eve.by_bucket), (1, vec![1]));
+    // March holds only the report at 00:00 WIB on 1 March.
+    let march = counts(&*store, "2021-03-01", "2021-04-01", &[]).await;
+    assert_eq!((march.reports, march.by_bucket), (1, vec![1]));
+
+    let empty = counts(&*store, "2022-01-01", "2022-02-01", &[]).await;
+    assert_eq!(
+        empty,
+        StatsCounts {
+            by_bucket: vec![0],
+            ..StatsCounts::default()
+        }
+    );
+}
