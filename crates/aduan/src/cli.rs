@@ -47,6 +47,25 @@ pub enum Command {
     /// `--channel sms` signed SMS webhooks and the answers they get), then check that every
     /// acknowledged report survived a crash. Build with `--release` first.
     Bench(BenchArgs),
+    /// Figures for reports submitted in a period of local days (`--to` exclusive): counts
+    /// per status, category, channel, month and kota, shares and average times.
+    Stats(StatsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// First day of the period, YYYY-MM-DD, in the jurisdiction's time zone.
+    #[arg(long)]
+    pub from: String,
+    /// The day after the period (exclusive), YYYY-MM-DD.
+    #[arg(long)]
+    pub to: String,
+    /// Count only this category (its Indonesian name, any case, or its code); repeatable.
+    #[arg(long = "category", value_name = "NAME")]
+    pub categories: Vec<String>,
+    /// Print JSON (the same as `GET /api/v1/stats`) instead of a report in Indonesian.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

@@ -8,6 +8,7 @@ mod import;
 mod ingest;
 mod keys;
 mod serve;
+mod stats;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -49,6 +50,13 @@ async fn main() -> anyhow::Result<()> {
     let open = || open_store(&data_dir, database_url.as_deref());
     match command {
         Command::Bench(args) => bench::run(args).await,
+        Command::Stats(args) => {
+            // Bad dates are refused before the data dir is opened (or created).
+            if let Err(e) = aduan_domain::stats::Period::parse(&args.from, &args.to) {
+                anyhow::bail!(e);
+            }
+            stats::run(open()?.as_ref(), args).await
+        }
         Command::Serve(args) => serve::run(open()?, &data_dir, args).await,
         Command::Regions(RegionsCommand::Import { files }) => {
             let store = open()?;
