@@ -9,6 +9,7 @@ mod messages;
 mod outbox;
 pub mod public;
 pub(crate) mod reports;
+mod stats;
 pub(crate) mod triage;
 pub(crate) mod users;
 
@@ -52,7 +53,7 @@ impl Modify for BearerAuth {
         (name = "auth", description = "Accounts and sessions"),
         (name = "catalog", description = "Categories, units, regions, channels"),
         (name = "reports", description = "Reports and their workflow"),
-        (name = "public", description = "What anyone may read: public reports"),
+        (name = "public", description = "What anyone may read: public reports, statistics"),
         (name = "admin", description = "Administration")
     )
 )]
@@ -77,6 +78,7 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(actions::take_action))
         .routes(routes!(messages::list_messages, messages::post_message))
         .routes(routes!(public::list_public_reports))
+        .routes(routes!(stats::get_stats))
         .routes(routes!(identity::reveal_reporter))
         .routes(routes!(identity::list_identity_access))
         .routes(routes!(triage::list_triage))
