@@ -51,11 +51,20 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Bench(args) => bench::run(args).await,
         Command::Stats(args) => {
-            // Bad dates are refused before the data dir is opened (or created).
-            if let Err(e) = aduan_domain::stats::Period::parse(&args.from, &args.to) {
-                anyhow::bail!(e);
+            // Refused input is one line on stderr and exit status 2, nothing else (no
+            // backtrace); bad dates are refused before the data dir is opened (or created).
+            let result = match aduan_domain::stats::Period::parse(&args.from, &args.to) {
+                Err(e) => Err(e.into()),
+                Ok(_) => match open() {
+                    Ok(store) => stats::run(store.as_ref(), args).await,
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = result {
+                eprintln!("aduan stats: {e:#}");
+                std::process::exit(2);
             }
-            stats::run(open()?.as_ref(), args).await
+            Ok(())
         }
         Command::Serve(args) => serve::run(open()?, &data_dir, args).await,
         Command::Regions(RegionsCommand::Import { files }) => {

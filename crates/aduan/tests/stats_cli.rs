@@ -326,10 +326,20 @@ async fn bad_input_prints_a_reason_and_nothing_else() {
     ] {
         let mut all = vec!["stats", "--json"];
         all.extend_from_slice(&args);
-        let output = aduan(dir.path(), &all);
-        assert!(!output.status.success(), "{args:?}");
+        // Even with backtraces asked for, the reason is all that is printed.
+        let output = Command::new(env!("CARGO_BIN_EXE_aduan"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(&all)
+            .env("RUST_LOG", "warn")
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .expect("run aduan");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("aduan stats: "), "{args:?}: {stderr}");
         assert!(stderr.contains(reason), "{args:?}: {stderr}");
     }
 }

@@ -313,5 +313,12 @@ async fn bad_input_is_a_field_error() {
             body["error"]["fields"][field].is_string(),
             "{query}: {body}"
         );
+        // The message names the field once.
+        let message = body["error"]["message"].as_str().unwrap();
+        assert_eq!(
+            message.matches(&format!("{field}:")).count(),
+            1,
+            "{message}"
+        );
     }
 }

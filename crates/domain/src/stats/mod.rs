@@ -28,6 +28,14 @@ pub enum StatsError {
 }
 
 impl StatsError {
+    /// What is wrong, without the parameter's name (for a message beside the field).
+    pub fn problem(&self) -> String {
+        match self {
+            Self::BadDate { value, .. } => format!("'{value}' is not a date (expected YYYY-MM-DD)"),
+            other => other.to_string(),
+        }
+    }
+
     /// The request parameter the error is about: `from`, `to` or `category`.
     pub fn field(&self) -> &'static str {
         match self {

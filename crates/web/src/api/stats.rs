@@ -126,5 +126,5 @@ pub async fn get_stats(
 }
 
 fn refused(e: StatsError) -> ApiError {
-    ApiError::invalid(e.field(), e.to_string())
+    ApiError::invalid(e.field(), e.problem())
 }
