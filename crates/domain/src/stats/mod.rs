@@ -23,9 +23,14 @@ pub enum StatsError {
     BadDate { field: &'static str, value: String },
     #[error("'to' ({to}) must be after 'from' ({from})")]
     EmptyPeriod { from: NaiveDate, to: NaiveDate },
+    #[error("the period from {from} to {to} is longer than {MAX_YEARS} years")]
+    TooLong { from: NaiveDate, to: NaiveDate },
     #[error("unknown category '{0}'")]
     UnknownCategory(String),
 }
+
+/// The longest period asked for: figures are counted month by month, and the API is public.
+pub const MAX_YEARS: u32 = 100;
 
 impl StatsError {
     /// What is wrong, without the parameter's name (for a message beside the field).
@@ -40,7 +45,7 @@ impl StatsError {
     pub fn field(&self) -> &'static str {
         match self {
             Self::BadDate { field, .. } => field,
-            Self::EmptyPeriod { .. } => "to",
+            Self::EmptyPeriod { .. } | Self::TooLong { .. } => "to",
             Self::UnknownCategory(_) => "category",
         }
     }
@@ -55,10 +60,13 @@ pub struct Period {
 
 impl Period {
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, StatsError> {
-        if to > from {
-            Ok(Self { from, to })
-        } else {
+        let longest = from.checked_add_months(Months::new(12 * MAX_YEARS));
+        if to <= from {
             Err(StatsError::EmptyPeriod { from, to })
+        } else if longest.is_some_and(|last| to > last) {
+            Err(StatsError::TooLong { from, to })
+        } else {
+            Ok(Self { from, to })
         }
     }
 

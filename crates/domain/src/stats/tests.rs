@@ -182,3 +182,13 @@ fn categories_are_found_by_code_or_any_case_name() {
         Err(StatsError::UnknownCategory("Banjir Kanal".into()))
     );
 }
+
+#[test]
+fn a_period_is_at_most_a_hundred_years() {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    assert!(Period::new(day(1926, 1, 1), day(2026, 1, 1)).is_ok());
+    let err = Period::new(day(1926, 1, 1), day(2026, 1, 2)).unwrap_err();
+    assert_eq!(err.field(), "to");
+    assert!(matches!(err, StatsError::TooLong { .. }));
+    assert!(Period::parse("0001-01-01", "9999-12-31").is_err());
+}
