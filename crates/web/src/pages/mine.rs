@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -13,9 +12,10 @@ use crate::api::reports::{decode_cursor, encode_cursor};
 use crate::state::AppState;
 use crate::views::report_summary;
 
+use super::gate::signed_in_as;
 use super::labels::{Pill, category_name, local_time, pill};
 use super::session::Visitor;
-use super::{Chrome, Lang, Texts, error_page, failure, render, see_other};
+use super::{Chrome, Lang, Texts, failure, render};
 
 const PATH: &str = "/laporan-saya";
 const PAGE_SIZE: u32 = 20;
@@ -51,15 +51,13 @@ pub async fn my_reports(
     visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
-    let Some(actor) = visitor.actor() else {
-        return see_other(&format!("/masuk?next={PATH}"), t);
-    };
-    let chrome = Chrome::new(PATH, t, &visitor);
     // Staff have their queue, operators their desk: "my reports" are a citizen's own.
-    if actor.role != Role::Citizen {
-        return error_page(t, chrome, StatusCode::FORBIDDEN, t.citizens_only);
-    }
-    let mut query = ReportQuery::new(ReportScope::ReportedBy(actor.user), PAGE_SIZE);
+    let citizen = |role| role == Role::Citizen;
+    let (user, chrome) = match signed_in_as(t, PATH, &visitor, citizen, t.citizens_only) {
+        Ok(allowed) => allowed,
+        Err(away) => return *away,
+    };
+    let mut query = ReportQuery::new(ReportScope::ReportedBy(user.id), PAGE_SIZE);
     match q.cursor.as_deref().map(decode_cursor).transpose() {
         Ok(after) => query.after = after,
         Err(e) => return failure(t, chrome, e, t.bad_link),

@@ -13,6 +13,7 @@ mod conversation;
 mod desk;
 mod feed;
 mod forms;
+mod gate;
 mod i18n;
 mod labels;
 mod mine;

@@ -6,7 +6,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
@@ -16,12 +15,14 @@ use aduan_domain::{ReportState, Role, SlaClock, SlaKind};
 use aduan_store::ReportQuery;
 
 use crate::api::reports::{decode_cursor, encode_cursor, readable_report, scope_for};
+use crate::auth::actor;
 use crate::state::AppState;
 use crate::views::report_summary;
 
+use super::gate::signed_in_as;
 use super::labels::{Pill, action_label, category_name, local_time, pill};
 use super::session::Visitor;
-use super::{Chrome, Lang, Texts, error_page, failure, render, see_other};
+use super::{Chrome, Lang, Texts, failure, render, see_other};
 
 const PATH: &str = "/petugas";
 const PAGE_SIZE: u32 = 20;
@@ -142,13 +143,12 @@ pub async fn queue(
     visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
-    let Some(actor) = visitor.actor() else {
-        return see_other(&format!("/masuk?next={PATH}"), t);
+    let has_views = |role| !View::of(role).is_empty();
+    let (user, chrome) = match signed_in_as(t, PATH, &visitor, has_views, t.queue_staff_only) {
+        Ok(allowed) => allowed,
+        Err(away) => return *away,
     };
-    let chrome = Chrome::new(PATH, t, &visitor);
-    if View::of(actor.role).is_empty() {
-        return error_page(t, chrome, StatusCode::FORBIDDEN, t.queue_staff_only);
-    }
+    let actor = actor(&user);
     let ticket = q.ticket.as_deref().map(str::trim).unwrap_or_default();
     let mut ticket_missing = false;
     if !ticket.is_empty() {

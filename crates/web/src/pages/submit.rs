@@ -22,11 +22,11 @@ use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, field_of, posted_with_photos};
+use super::gate::signed_in_as;
 use super::region_map::{self, texts::MapTexts};
 use super::session::Visitor;
 use super::{
-    Chrome, LOCATE_SCRIPT, Lang, LangQuery, Texts, error_page, failure, render, render_with,
-    see_other,
+    Chrome, LOCATE_SCRIPT, Lang, LangQuery, Texts, failure, render, render_with, see_other,
 };
 
 const PATH: &str = "/lapor";
@@ -116,16 +116,10 @@ fn gate(t: &'static Texts, visitor: &Visitor) -> Option<Response> {
 
 /// The citizens' pages at `path`: others are sent to sign in, staff are refused.
 pub(super) fn citizen_gate(t: &'static Texts, visitor: &Visitor, path: &str) -> Option<Response> {
-    match visitor.user.as_ref().map(|u| u.role) {
-        None => Some(see_other(&format!("/masuk?next={path}"), t)),
-        Some(Role::Citizen) => None,
-        Some(_) => Some(error_page(
-            t,
-            Chrome::new(path, t, visitor),
-            StatusCode::FORBIDDEN,
-            t.citizens_only,
-        )),
-    }
+    let citizen = |role| role == Role::Citizen;
+    signed_in_as(t, path, visitor, citizen, t.citizens_only)
+        .err()
+        .map(|away| *away)
 }
 
 pub async fn report_form(

@@ -23,6 +23,7 @@ use crate::api::reports::decode_cursor;
 use crate::state::AppState;
 
 use super::forms::refuse_forgery;
+use super::gate::signed_in_as;
 use super::session::Visitor;
 use super::{Chrome, Texts, error_page, see_other};
 
@@ -61,19 +62,7 @@ fn admin_only(
     path: &str,
     visitor: &Visitor,
 ) -> Result<(User, Chrome), Box<Response>> {
-    let Some(user) = visitor.user.clone() else {
-        return Err(Box::new(see_other(&format!("/masuk?next={path}"), t)));
-    };
-    let chrome = Chrome::new(path, t, visitor);
-    if user.role != Role::Admin {
-        return Err(Box::new(error_page(
-            t,
-            chrome,
-            StatusCode::FORBIDDEN,
-            a.admins_only,
-        )));
-    }
-    Ok((user, chrome))
+    signed_in_as(t, path, visitor, |role| role == Role::Admin, a.admins_only)
 }
 
 /// A form an admin posts: signed in (else off to sign in), not forged (403 before anything

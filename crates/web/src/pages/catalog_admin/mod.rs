@@ -16,7 +16,7 @@ mod unit_edit;
 mod units;
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -25,8 +25,9 @@ use aduan_domain::Role;
 use crate::state::{AppState, CatalogChange};
 
 use super::forms::{FieldErrors, refuse_forgery};
+use super::gate::signed_in_as;
 use super::session::Visitor;
-use super::{Chrome, Texts, error_page, failure, see_other};
+use super::{Chrome, Texts, failure};
 use problems::{Edited, Problems};
 use texts::CatalogTexts;
 
@@ -60,19 +61,8 @@ fn admin_only(
     path: &str,
     visitor: &Visitor,
 ) -> Result<String, Box<Response>> {
-    let Some(user) = &visitor.user else {
-        return Err(Box::new(see_other(&format!("/masuk?next={path}"), t)));
-    };
-    if user.role != Role::Admin {
-        let chrome = Chrome::new(path, t, visitor);
-        return Err(Box::new(error_page(
-            t,
-            chrome,
-            StatusCode::FORBIDDEN,
-            ct.admins_only,
-        )));
-    }
-    Ok(user.username.clone())
+    signed_in_as(t, path, visitor, |role| role == Role::Admin, ct.admins_only)
+        .map(|(user, _)| user.username)
 }
 
 /// As [`admin_only`], for a form posted to `path`: refused (403) when forged, before

@@ -24,6 +24,7 @@ use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, posted_with_photos};
+use super::gate::signed_in_as;
 use super::labels::{Pill, category_name, local_time, pill};
 use super::session::Visitor;
 use super::submit::{new_submission, text};
@@ -68,16 +69,10 @@ struct DeskPage {
 
 /// Only an operator works the desk: others are sent to sign in, or refused.
 fn gate(t: &'static Texts, dt: &DeskTexts, visitor: &Visitor) -> Option<Response> {
-    match visitor.user.as_ref().map(|u| u.role) {
-        None => Some(see_other(&format!("/masuk?next={PATH}"), t)),
-        Some(Role::Operator) => None,
-        Some(_) => Some(error_page(
-            t,
-            Chrome::new(PATH, t, visitor),
-            StatusCode::FORBIDDEN,
-            dt.operators_only,
-        )),
-    }
+    let operator = |role| role == Role::Operator;
+    signed_in_as(t, PATH, visitor, operator, dt.operators_only)
+        .err()
+        .map(|away| *away)
 }
 
 /// The channels an operator may file through, desks first; `selected` is chosen (the
