@@ -10,9 +10,10 @@ use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
-use aduan_domain::message::{MessageBody, NewMessage, ThreadAccess, thread_access};
+use aduan_domain::message::{MessageBody, NewMessage, Side, ThreadAccess, thread_access};
 use aduan_domain::report::Report;
 use aduan_domain::{Actor, Jurisdiction};
+use aduan_store::StoreError;
 
 use crate::state::AppState;
 use crate::views::messages_view;
@@ -37,20 +38,24 @@ pub async fn lines(
     report: &Report,
     viewer: Option<&Actor>,
     lang: Lang,
-) -> Option<Vec<Line>> {
-    let viewer = viewer?;
+) -> Result<Option<Vec<Line>>, StoreError> {
+    let Some(viewer) = viewer else {
+        return Ok(None);
+    };
     if !matches!(thread_access(report, Some(viewer)), ThreadAccess::Party(_)) {
-        return None;
+        return Ok(None);
     }
     let t = lang.texts();
-    let messages = state.store.messages(report.id).await.ok()?;
-    Some(
-        messages_view(j, &messages, viewer)
-            .into_iter()
-            .map(|m| Line {
+    let messages = state.store.messages(report.id).await?;
+    let views = messages_view(j, &messages, viewer);
+    Ok(Some(
+        messages
+            .iter()
+            .zip(views)
+            .map(|(message, m)| Line {
                 from: if m.mine {
                     t.message_you.to_owned()
-                } else if m.from == "reporter" {
+                } else if message.side() == Side::Reporter {
                     t.message_reporter.to_owned()
                 } else {
                     let role = role_label(m.author_role.as_deref().unwrap_or_default(), lang);
@@ -64,7 +69,7 @@ pub async fn lines(
                 mine: m.mine,
             })
             .collect(),
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]

@@ -211,11 +211,17 @@ pub async fn show(
                 entries: &entries,
                 lang,
             };
-            staff::panel(state, j, input).await
+            match staff::panel(state, j, input).await {
+                Ok(panel) => panel,
+                Err(e) => return failure(t, chrome, e.into(), t.server_error),
+            }
         }
         None => None,
     };
-    let conversation = conversation::lines(state, j, &report, viewer.as_ref(), lang).await;
+    let conversation = match conversation::lines(state, j, &report, viewer.as_ref(), lang).await {
+        Ok(lines) => lines,
+        Err(e) => return failure(t, chrome, e.into(), t.server_error),
+    };
     let mut status = match (shown.refused, staff.as_mut()) {
         (Some((status, message)), Some(panel)) => {
             panel.error = Some(message);

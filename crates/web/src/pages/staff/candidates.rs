@@ -5,7 +5,7 @@ use aduan_domain::evidence::distance_metres;
 use aduan_domain::report::Report;
 use aduan_domain::scrub::public_text;
 use aduan_domain::{Jurisdiction, RegionLevel, ReportState};
-use aduan_store::{ReportQuery, ReportScope};
+use aduan_store::{ReportQuery, ReportScope, StoreError};
 
 use crate::pages::labels::local_time;
 use crate::state::AppState;
@@ -23,8 +23,12 @@ pub struct Candidate {
     pub excerpt: String,
 }
 
-/// Open reports of `report`'s category around it; empty when the store cannot say.
-pub async fn nearby(state: &AppState, j: &Jurisdiction, report: &Report) -> Vec<Candidate> {
+/// Open reports of `report`'s category around it.
+pub async fn nearby(
+    state: &AppState,
+    j: &Jurisdiction,
+    report: &Report,
+) -> Result<Vec<Candidate>, StoreError> {
     let area = match report.region.level() {
         RegionLevel::Kelurahan => report
             .region
@@ -39,9 +43,7 @@ pub async fn nearby(state: &AppState, j: &Jurisdiction, report: &Report) -> Vec<
         .into_iter()
         .filter(|s| !s.is_terminal())
         .collect();
-    let Ok(page) = state.store.list_reports(query).await else {
-        return Vec::new();
-    };
+    let page = state.store.list_reports(query).await?;
     let mut found: Vec<(Option<f64>, &Report)> = page
         .reports
         .iter()
@@ -61,7 +63,7 @@ pub async fn nearby(state: &AppState, j: &Jurisdiction, report: &Report) -> Vec<
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    found
+    Ok(found
         .into_iter()
         .take(OFFERED)
         .map(|(metres, r)| Candidate {
@@ -75,7 +77,7 @@ pub async fn nearby(state: &AppState, j: &Jurisdiction, report: &Report) -> Vec<
             // Another report, perhaps another unit's: personal data masked as for the public.
             excerpt: excerpt(&public_text(&r.description)),
         })
-        .collect()
+        .collect())
 }
 
 fn excerpt(text: &str) -> String {

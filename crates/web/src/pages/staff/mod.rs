@@ -16,6 +16,8 @@ use chrono::{Duration, Utc};
 use aduan_domain::report::{PhotoInfo, Report, TimelineEntry};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, ReportState, Role};
 
+use aduan_store::StoreError;
+
 use crate::state::AppState;
 
 use super::Lang;
@@ -115,7 +117,7 @@ pub async fn panel(
     state: &AppState,
     j: &Jurisdiction,
     input: PanelInput<'_>,
-) -> Option<StaffPanel> {
+) -> Result<Option<StaffPanel>, StoreError> {
     let PanelInput {
         report,
         actor,
@@ -125,10 +127,10 @@ pub async fn panel(
         lang,
     } = input;
     if !is_staff(actor.role) {
-        return None;
+        return Ok(None);
     }
     let st = StaffTexts::of(lang);
-    let triage = triage_form(state, j, report, actor, lang).await;
+    let triage = triage_form(state, j, report, actor, lang).await?;
     // Sent back: redoing the follow-up comes first.
     let redo = report.state == ReportState::FollowupRejected
         && offered.contains(&ActionKind::SubmitFollowup);
@@ -145,7 +147,7 @@ pub async fn panel(
     let mut actions = Vec::with_capacity(kinds.len());
     for (i, kind) in kinds.into_iter().enumerate() {
         let candidates = if kind == ActionKind::MarkDuplicate {
-            Some(candidates::nearby(state, j, report).await)
+            Some(candidates::nearby(state, j, report).await?)
         } else {
             None
         };
@@ -162,7 +164,7 @@ pub async fn panel(
         && report.state == ReportState::AwaitingValidation)
         .then(|| evidence::beside(j, report, photos, entries, actor, lang))
         .flatten();
-    Some(StaffPanel {
+    Ok(Some(StaffPanel {
         st,
         version: report.version,
         error: None,
@@ -173,7 +175,7 @@ pub async fn panel(
         maps_href: report
             .location
             .map(|l| format!("geo:{:.6},{:.6}", l.lat, l.lon)),
-    })
+    }))
 }
 
 fn action_form(
@@ -261,15 +263,17 @@ async fn triage_form(
     report: &Report,
     actor: &Actor,
     lang: Lang,
-) -> Option<TriageForm> {
+) -> Result<Option<TriageForm>, StoreError> {
     if !matches!(actor.role, Role::Coordinator | Role::Admin)
         || report.state != ReportState::Waiting
     {
-        return None;
+        return Ok(None);
     }
-    let record = state.store.triage(report.id).await.ok().flatten()?;
+    let Some(record) = state.store.triage(report.id).await? else {
+        return Ok(None);
+    };
     if record.confirmed_at.is_some() {
-        return None;
+        return Ok(None);
     }
     let category = record
         .suggested_category
@@ -280,7 +284,7 @@ async fn triage_form(
         .clone()
         .unwrap_or_else(|| report.region.clone());
     let (place_label, places) = places(j, lang.texts(), region.as_str());
-    Some(TriageForm {
+    Ok(Some(TriageForm {
         suggestion: record
             .suggested_category
             .as_ref()
@@ -289,7 +293,7 @@ async fn triage_form(
         categories: categories(j, lang, category.as_str()),
         place_label,
         places,
-    })
+    }))
 }
 
 /// "5 jam 30 menit" and the like, for spans of time on staff pages.
