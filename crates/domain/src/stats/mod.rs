@@ -4,6 +4,7 @@
 //! A period is a range of calendar days in the jurisdiction's time zone, `to` exclusive;
 //! every figure counts reports *submitted* in it (restricted to some categories if asked).
 
+pub mod choropleth;
 mod figures;
 mod number;
 

@@ -9,7 +9,7 @@ mod messages;
 mod outbox;
 pub mod public;
 pub(crate) mod reports;
-mod stats;
+pub mod stats;
 pub(crate) mod triage;
 pub(crate) mod users;
 

@@ -8,7 +8,10 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::stats::{Figures, Period, StatsError, StatsQuery, parse_day, resolve_category};
+use aduan_domain::stats::{
+    Figures, Period, StatsCounts, StatsError, StatsQuery, parse_day, resolve_category,
+};
+use aduan_domain::{CategoryCode, Jurisdiction};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiQuery;
@@ -96,35 +99,91 @@ pub async fn get_stats(
     ApiQuery(pairs): ApiQuery<Vec<(String, String)>>,
 ) -> ApiResult<Json<Figures>> {
     let catalog = state.catalog();
-    let jurisdiction = &catalog.jurisdiction;
-    let one = |name: &str| {
+    let request = parse_request(&pairs, &catalog.jurisdiction).map_err(Refusal::into_error)?;
+    let (figures, _) = stats_figures(&state, &request).await?;
+    Ok(Json(figures))
+}
+
+/// A period and category group asked for, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsRequest {
+    pub period: Period,
+    /// Empty for every category; each code once.
+    pub categories: Vec<CategoryCode>,
+}
+
+/// Why a statistics request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A required parameter (`from` or `to`) is missing.
+    Missing(&'static str),
+    Stats(StatsError),
+}
+
+impl Refusal {
+    /// The parameter at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Missing(field) => field,
+            Self::Stats(e) => e.field(),
+        }
+    }
+
+    pub fn into_error(self) -> ApiError {
+        match self {
+            Self::Missing(field) => ApiError::invalid(field, "required (YYYY-MM-DD)"),
+            Self::Stats(e) => ApiError::invalid(e.field(), e.problem()),
+        }
+    }
+}
+
+impl From<StatsError> for Refusal {
+    fn from(e: StatsError) -> Self {
+        Self::Stats(e)
+    }
+}
+
+/// The request that query pairs carry: `from` and `to` (`YYYY-MM-DD`, required) and any
+/// number of `category` (a code or name; empty ones ignored).
+pub fn parse_request(
+    pairs: &[(String, String)],
+    jurisdiction: &Jurisdiction,
+) -> Result<StatsRequest, Refusal> {
+    let one = |name: &'static str| {
         pairs
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-            .ok_or_else(|| ApiError::invalid(name, "required (YYYY-MM-DD)"))
+            .ok_or(Refusal::Missing(name))
     };
-    let from = parse_day("from", one("from")?).map_err(refused)?;
-    let to = parse_day("to", one("to")?).map_err(refused)?;
-    let period = Period::new(from, to).map_err(refused)?;
+    let from = parse_day("from", one("from")?)?;
+    let to = parse_day("to", one("to")?)?;
+    let period = Period::new(from, to)?;
     let mut categories = Vec::new();
     for (_, raw) in pairs
         .iter()
         .filter(|(k, v)| k == "category" && !v.is_empty())
     {
-        let code = resolve_category(jurisdiction, raw).map_err(refused)?;
+        let code = resolve_category(jurisdiction, raw)?;
         if !categories.contains(&code) {
             categories.push(code);
         }
     }
-    let tz = jurisdiction.settings.time_zone;
-    let counts = state
-        .store
-        .stats_counts(StatsQuery::monthly(&period, tz, categories))
-        .await?;
-    Ok(Json(Figures::from_counts(&period, counts, jurisdiction)))
+    Ok(StatsRequest { period, categories })
 }
 
-fn refused(e: StatsError) -> ApiError {
-    ApiError::invalid(e.field(), e.problem())
+/// The one way the web crate counts: one store query for the request, the published
+/// figures and the raw counts they were made from (for what the figures leave out, such
+/// as counts per region finer than the kota).
+pub async fn stats_figures(
+    state: &AppState,
+    request: &StatsRequest,
+) -> ApiResult<(Figures, StatsCounts)> {
+    let catalog = state.catalog();
+    let jurisdiction = &catalog.jurisdiction;
+    let tz = jurisdiction.settings.time_zone;
+    let query = StatsQuery::monthly(&request.period, tz, request.categories.clone());
+    let counts = state.store.stats_counts(query).await?;
+    let figures = Figures::from_counts(&request.period, counts.clone(), jurisdiction);
+    Ok((figures, counts))
 }

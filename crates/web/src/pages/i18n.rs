@@ -53,6 +53,7 @@ pub struct Texts {
     pub home_privacy: &'static str,
     pub api_link: &'static str,
     pub feed_title: &'static str,
+    pub nav_stats: &'static str,
     pub feed_intro: &'static str,
     pub category: &'static str,
     pub region: &'static str,

@@ -23,6 +23,7 @@ mod region_map;
 mod report;
 mod session;
 mod staff;
+mod statistik;
 mod submit;
 
 use std::sync::LazyLock;
@@ -79,6 +80,9 @@ pub fn router() -> Router<AppState> {
         .route("/laporan/{ticket}/tindakan", post(staff::act))
         .route("/laporan/{ticket}/triase", post(staff::triage))
         .route("/lacak", get(report::track))
+        .route(statistik::PATH, get(statistik::stats_page))
+        .route("/statistik.csv", get(statistik::stats_csv))
+        .route("/statistik.json", get(statistik::stats_json))
         .merge(admin::router())
         .merge(catalog_admin::router())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -24,6 +24,7 @@ pub static EN: Texts = Texts {
     home_intro: "Potholes, illegal parking, fallen trees, uncollected rubbish: reports go to the unit responsible, are followed up, then verified.",
     home_privacy: "Your report is private from the start. Officers never learn who reported.",
     api_link: "API documentation",
+    nav_stats: "Statistics",
     feed_title: "Public reports",
     feed_intro: "Reports their reporters opened to the public. Phone numbers, e-mail addresses, NIK and plates are masked.",
     category: "Category",

@@ -24,6 +24,7 @@ pub static ID: Texts = Texts {
     home_intro: "Jalan berlubang, parkir liar, pohon tumbang, sampah yang tidak diangkut: laporan diteruskan ke unit yang bertanggung jawab, ditindaklanjuti, lalu diverifikasi.",
     home_privacy: "Laporan Anda privat sejak awal. Petugas tidak pernah mengetahui siapa pelapornya.",
     api_link: "Dokumentasi API",
+    nav_stats: "Statistik",
     feed_title: "Laporan publik",
     feed_intro: "Laporan yang dibuka untuk umum oleh pelapornya. Nomor telepon, e-mail, NIK, dan pelat nomor disamarkan.",
     category: "Kategori",

@@ -17,7 +17,7 @@ use super::session::Visitor;
 use super::submit::citizen_gate;
 use super::{Chrome, Lang, Texts, error_page, render};
 
-pub use shapes::RegionMap;
+pub use shapes::{Area, Panel, RegionMap};
 use shapes::View;
 use texts::MapTexts;
 

@@ -12,7 +12,8 @@ use geo::{
 };
 
 use aduan_domain::location::Boundary;
-use aduan_domain::{Jurisdiction, RegionCode};
+use aduan_domain::stats::choropleth::ancestor_at;
+use aduan_domain::{Jurisdiction, RegionCode, RegionLevel};
 
 /// The width of every panel in SVG units; heights follow the shape.
 const WIDTH: f64 = 1000.0;
@@ -69,6 +70,15 @@ pub struct View {
 #[derive(Default)]
 pub struct RegionMap {
     pub views: Vec<View>,
+    /// The whole jurisdiction at each level down to the finest loaded (kota first), for
+    /// maps shaded by a count per region.
+    pub layers: Vec<Layer>,
+}
+
+/// The whole jurisdiction drawn as the regions of one level.
+pub struct Layer {
+    pub level: RegionLevel,
+    pub panels: Vec<Panel>,
 }
 
 /// A region's boundary and where it sits in the hierarchy.
@@ -126,35 +136,8 @@ impl RegionMap {
         clusters.sort_by_key(|c| {
             std::cmp::Reverse(pieces.iter().filter(|p| c.contains(&p.kota)).count())
         });
-        let panels = clusters
-            .iter()
-            .enumerate()
-            .map(|(i, cluster)| {
-                let members: Vec<&Piece> = pieces
-                    .iter()
-                    .filter(|p| cluster.contains(&p.kota))
-                    .collect();
-                let outlines: Vec<(String, &MultiPolygon<f64>)> = kotas
-                    .iter()
-                    .filter(|(k, _)| cluster.contains(k))
-                    .map(|(k, shape)| (name(k), shape))
-                    .collect();
-                let title = if i == 0 {
-                    String::new()
-                } else {
-                    outlines
-                        .iter()
-                        .map(|(n, _)| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let style = Style {
-                    named: false,
-                    islands: i > 0,
-                };
-                panel(title, &members, &outlines, &tone, style)
-            })
-            .collect();
+        let all: Vec<&Piece> = pieces.iter().collect();
+        let panels = cluster_panels(&all, &kotas, &clusters, &name, &tone);
         views.push(View {
             kota: None,
             tone: None,
@@ -181,13 +164,94 @@ impl RegionMap {
                 panels: vec![panel(String::new(), &members, &outlines, &tone, style)],
             });
         }
-        Self { views }
+        let layers = RegionLevel::ALL
+            .into_iter()
+            .filter(|level| *level <= finest)
+            .map(|level| {
+                let owned: Vec<Piece>;
+                let members: Vec<&Piece> = if level == finest {
+                    pieces.iter().collect()
+                } else {
+                    // The finest level's parents are its groups; the kota are the kota.
+                    let source = if level == RegionLevel::Kota {
+                        &kotas
+                    } else {
+                        &groups
+                    };
+                    owned = source
+                        .iter()
+                        .filter(|(code, _)| code.level() == level)
+                        .filter_map(|(code, shape)| {
+                            Some(Piece {
+                                code: code.clone(),
+                                name: name(code),
+                                group: None,
+                                kota: ancestor_at(code, RegionLevel::Kota)?,
+                                shape: shape.clone(),
+                            })
+                        })
+                        .collect();
+                    owned.iter().collect()
+                };
+                Layer {
+                    level,
+                    panels: cluster_panels(&members, &kotas, &clusters, &name, &|_| 0),
+                }
+            })
+            .collect();
+        Self { views, layers }
+    }
+
+    /// The whole jurisdiction at `level`, when its boundaries are loaded.
+    pub fn layer(&self, level: RegionLevel) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.level == level)
     }
 
     /// The view of `kota` (everything for `None`); `None` when there is no such view.
     pub fn view(&self, kota: Option<&str>) -> Option<&View> {
         self.views.iter().find(|v| v.kota.as_deref() == kota)
     }
+}
+
+/// One panel per cluster of kota (the first the main one, untitled), drawing the members
+/// that lie in it with the kota's borders.
+fn cluster_panels(
+    members: &[&Piece],
+    kotas: &BTreeMap<RegionCode, MultiPolygon<f64>>,
+    clusters: &[Vec<RegionCode>],
+    name: &impl Fn(&RegionCode) -> String,
+    tone: &impl Fn(&Piece) -> usize,
+) -> Vec<Panel> {
+    clusters
+        .iter()
+        .enumerate()
+        .map(|(i, cluster)| {
+            let inside: Vec<&Piece> = members
+                .iter()
+                .copied()
+                .filter(|p| cluster.contains(&p.kota))
+                .collect();
+            let outlines: Vec<(String, &MultiPolygon<f64>)> = kotas
+                .iter()
+                .filter(|(k, _)| cluster.contains(k))
+                .map(|(k, shape)| (name(k), shape))
+                .collect();
+            let title = if i == 0 {
+                String::new()
+            } else {
+                outlines
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let style = Style {
+                named: false,
+                islands: i > 0,
+            };
+            panel(title, &inside, &outlines, tone, style)
+        })
+        .collect()
 }
 
 /// The union of the pieces' shapes, by the key each piece names (pieces without one left
