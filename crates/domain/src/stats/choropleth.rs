@@ -132,11 +132,31 @@ mod tests {
         assert_eq!(
             c.ranges(),
             vec![
-                ClassRange { class: 1, low: 1, high: 2 },
-                ClassRange { class: 2, low: 3, high: 4 },
-                ClassRange { class: 3, low: 5, high: 6 },
-                ClassRange { class: 4, low: 7, high: 8 },
-                ClassRange { class: 5, low: 9, high: 10 },
+                ClassRange {
+                    class: 1,
+                    low: 1,
+                    high: 2
+                },
+                ClassRange {
+                    class: 2,
+                    low: 3,
+                    high: 4
+                },
+                ClassRange {
+                    class: 3,
+                    low: 5,
+                    high: 6
+                },
+                ClassRange {
+                    class: 4,
+                    low: 7,
+                    high: 8
+                },
+                ClassRange {
+                    class: 5,
+                    low: 9,
+                    high: 10
+                },
             ]
         );
         // Fewer counts than classes: only the classes a count can fall in.
@@ -145,8 +165,16 @@ mod tests {
         assert_eq!(
             small.ranges(),
             vec![
-                ClassRange { class: 3, low: 1, high: 1 },
-                ClassRange { class: 5, low: 2, high: 2 },
+                ClassRange {
+                    class: 3,
+                    low: 1,
+                    high: 1
+                },
+                ClassRange {
+                    class: 5,
+                    low: 2,
+                    high: 2
+                },
             ]
         );
         // Nothing counted: everything is class 0, no legend classes.

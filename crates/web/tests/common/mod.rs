@@ -9,6 +9,7 @@ pub mod canary;
 mod client;
 mod fixtures;
 pub mod receiver;
+pub mod stats;
 
 // Each test binary uses some of these.
 #[allow(unused_imports)]

@@ -17,8 +17,8 @@ use super::session::Visitor;
 use super::submit::citizen_gate;
 use super::{Chrome, Lang, Texts, error_page, render};
 
-pub use shapes::{Area, Panel, RegionMap};
 use shapes::View;
+pub use shapes::{Area, Panel, RegionMap};
 use texts::MapTexts;
 
 pub const PATH: &str = "/lapor/peta";

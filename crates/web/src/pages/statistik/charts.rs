@@ -1,7 +1,7 @@
 //! The geometry of the page's charts, worked out on the server in whole SVG units: columns
 //! over time (the monthly trend) and labelled rows of bars (categories, channels).
 
-use aduan_domain::stats::format_count;
+use super::numbers::Numbers;
 
 /// Width of every chart in SVG units (scaled to the page's width).
 pub const WIDTH: i64 = 600;
@@ -53,7 +53,7 @@ pub struct Point {
 
 /// Columns for counts in order; labels under them: every month when there are few, else
 /// each January (with the year), thinned to about ten.
-pub fn columns(points: &[Point], month_names: &[&str; 12]) -> Columns {
+pub fn columns(points: &[Point], month_names: &[&str; 12], numbers: Numbers) -> Columns {
     let n = i64::try_from(points.len()).unwrap_or(1).max(1);
     let max = points.iter().map(|p| p.value).max().unwrap_or(0);
     let slot = (WIDTH as f64) / (n as f64);
@@ -108,7 +108,7 @@ pub fn columns(points: &[Point], month_names: &[&str; 12]) -> Columns {
         height: COLUMNS_HEIGHT,
         columns,
         ticks,
-        top: format_count(max),
+        top: numbers.count(max),
         top_y: PLOT_TOP,
         base_y: PLOT_BOTTOM,
     }
@@ -144,7 +144,7 @@ pub struct Item {
 }
 
 /// Labelled rows of bars, all on one scale (the largest value of any series).
-pub fn rows(items: &[Item]) -> Rows {
+pub fn rows(items: &[Item], numbers: Numbers) -> Rows {
     let max = items
         .iter()
         .flat_map(|i| i.values.iter().map(|(v, _)| *v))
@@ -173,7 +173,7 @@ pub fn rows(items: &[Item]) -> Rows {
                         series,
                         value_x: width + 8,
                         value_y: y + BAR - 4,
-                        value: format_count(*value),
+                        value: numbers.count(*value),
                         title: title.clone(),
                     };
                     y += BAR + BAR_GAP;
@@ -197,6 +197,9 @@ pub fn rows(items: &[Item]) -> Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::Lang;
+
+    const ID: Numbers = Numbers(Lang::Id);
 
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
@@ -213,7 +216,7 @@ mod tests {
 
     #[test]
     fn the_largest_column_fills_the_plot_and_few_months_are_all_named() {
-        let c = columns(&[point(2021, 0, 2), point(2021, 1, 4)], &MONTHS);
+        let c = columns(&[point(2021, 0, 2), point(2021, 1, 4)], &MONTHS, ID);
         let heights: Vec<i64> = c.columns.iter().map(|c| c.height).collect();
         assert_eq!(heights, vec![80, 160]);
         assert_eq!(c.columns[1].y, PLOT_TOP);
@@ -224,8 +227,10 @@ mod tests {
 
     #[test]
     fn many_months_are_labelled_by_year_and_nothing_counted_draws_flat() {
-        let points: Vec<Point> = (0..36).map(|i| point(2020 + i / 12, (i % 12) as usize, 0)).collect();
-        let c = columns(&points, &MONTHS);
+        let points: Vec<Point> = (0..36)
+            .map(|i| point(2020 + i / 12, (i % 12) as usize, 0))
+            .collect();
+        let c = columns(&points, &MONTHS, ID);
         assert!(c.columns.iter().all(|c| c.height == 0));
         let ticks: Vec<&str> = c.ticks.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(ticks, vec!["2020", "2021", "2022"]);
@@ -233,16 +238,19 @@ mod tests {
 
     #[test]
     fn rows_share_one_scale() {
-        let r = rows(&[
-            Item {
-                label: "JAKI".into(),
-                values: vec![(10, String::new()), (5, String::new())],
-            },
-            Item {
-                label: "SMS".into(),
-                values: vec![(1_000, String::new()), (0, String::new())],
-            },
-        ]);
+        let r = rows(
+            &[
+                Item {
+                    label: "JAKI".into(),
+                    values: vec![(10, String::new()), (5, String::new())],
+                },
+                Item {
+                    label: "SMS".into(),
+                    values: vec![(1_000, String::new()), (0, String::new())],
+                },
+            ],
+            ID,
+        );
         let widths: Vec<i64> = r
             .rows
             .iter()

@@ -55,7 +55,10 @@ pub fn figures_csv(
         ("reports", figures.reports.to_string()),
         ("reporters", figures.reporters.to_string()),
         ("completed_pct", format!("{:.1}", figures.completed_pct)),
-        ("coordination_pct", format!("{:.1}", figures.coordination_pct)),
+        (
+            "coordination_pct",
+            format!("{:.1}", figures.coordination_pct),
+        ),
         (
             "avg_coordination_hours",
             hours(figures.avg_coordination_hours),
@@ -114,7 +117,10 @@ mod tests {
     #[test]
     fn fields_are_quoted_only_when_they_must_be() {
         assert_eq!(field("Jalan"), "Jalan");
-        assert_eq!(field("Pelanggaran Perda, Pergub"), "\"Pelanggaran Perda, Pergub\"");
+        assert_eq!(
+            field("Pelanggaran Perda, Pergub"),
+            "\"Pelanggaran Perda, Pergub\""
+        );
         assert_eq!(field("kata \"rusak\""), "\"kata \"\"rusak\"\"\"");
         assert_eq!(field("dua\r\nbaris"), "\"dua\r\nbaris\"");
     }

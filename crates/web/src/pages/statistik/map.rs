@@ -3,10 +3,12 @@
 //! schematic of equal tiles when none are loaded.
 
 use aduan_domain::stats::choropleth::{Classes, roll_up};
-use aduan_domain::stats::format_count;
 use aduan_domain::{Jurisdiction, RegionCode, RegionLevel};
 
 use crate::pages::region_map::{Area, Panel, RegionMap};
+
+use super::numbers::Numbers;
+use super::texts::StatsTexts;
 
 /// How many shades of blue a region with reports can get.
 pub const CLASSES: u64 = 5;
@@ -91,15 +93,16 @@ pub fn region_counts(
     (regions, rolled.coarser)
 }
 
-/// The map of `level` for the counts `by_region`; `unit` names what is counted (for
+/// The map of `level` for the counts `by_region`; `units` name what is counted (for
 /// titles), `none` the legend's class for regions without reports.
 pub fn map_view<'a>(
     j: &Jurisdiction,
     map: &'a RegionMap,
     by_region: &[(RegionCode, u64)],
     level: RegionLevel,
-    unit: &str,
+    units: [&'static str; 2],
     none: &str,
+    numbers: Numbers,
 ) -> MapView<'a> {
     let (regions, coarser) = region_counts(j, by_region, level);
     let max = regions.iter().map(|r| r.reports).max().unwrap_or(0);
@@ -110,7 +113,12 @@ pub fn map_view<'a>(
             .find(|r| r.code.as_str() == code)
             .map_or(0, |r| r.reports)
     };
-    let title = |name: &str, n: u64| format!("{name}: {} {unit}", format_count(n));
+    let title = |name: &str, n: u64| {
+        format!(
+            "{name}: {}",
+            StatsTexts::counted(units, n, &numbers.count(n))
+        )
+    };
     let (panels, tiles) = match map.layer(level) {
         Some(layer) => {
             let panels = layer
@@ -142,7 +150,7 @@ pub fn map_view<'a>(
                 .into_iter()
                 .map(|r| Tile {
                     name: r.name.clone(),
-                    count: format_count(r.reports),
+                    count: numbers.count(r.reports),
                     class: classes.of(r.reports),
                 })
                 .collect();
@@ -156,9 +164,9 @@ pub fn map_view<'a>(
     legend.extend(classes.ranges().into_iter().map(|r| LegendEntry {
         class: r.class,
         text: if r.low == r.high {
-            format_count(r.low)
+            numbers.count(r.low)
         } else {
-            format!("{}–{}", format_count(r.low), format_count(r.high))
+            format!("{}–{}", numbers.count(r.low), numbers.count(r.high))
         },
     }));
     MapView {

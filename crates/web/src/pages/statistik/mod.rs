@@ -6,6 +6,7 @@
 mod charts;
 mod csv;
 mod map;
+mod numbers;
 mod texts;
 
 use askama::Template;
@@ -15,7 +16,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 
-use aduan_domain::stats::{Figures, format_count, format_decimal, format_percent};
+use aduan_domain::stats::Figures;
 use aduan_domain::{CategoryCode, Channel, Jurisdiction, RegionLevel, ReportState};
 
 use crate::api::stats::{Refusal, StatsRequest, parse_request, stats_figures};
@@ -27,6 +28,7 @@ use super::{Chrome, Lang, Texts, failure, render_with};
 
 use charts::{Columns, Item, Point, Rows};
 use map::MapView;
+use numbers::Numbers;
 use texts::StatsTexts;
 
 pub const PATH: &str = "/statistik";
@@ -196,10 +198,14 @@ pub async fn stats_page(
     let (from, to) = (asked.one("from"), asked.one("to"));
     chrome.other_lang_href = format!(
         "{PATH}?{}",
-        asked.query(from, to, match lang {
-            Lang::Id => Lang::En,
-            Lang::En => Lang::Id,
-        })
+        asked.query(
+            from,
+            to,
+            match lang {
+                Lang::Id => Lang::En,
+                Lang::En => Lang::Id,
+            }
+        )
     );
     let chosen: Vec<CategoryCode> = asked
         .categories()
@@ -262,8 +268,9 @@ pub async fn stats_page(
         &catalog.map,
         &counts.by_region,
         asked.level,
-        &st.reports.to_lowercase(),
+        st.report_units,
         st.no_reports,
+        Numbers(lang),
     );
     page.board = Some(dashboard(&asked, j, st, &request, &figures, map));
     render_with(StatusCode::OK, &page)
@@ -325,10 +332,10 @@ fn day_text(day: NaiveDate, st: &StatsTexts) -> String {
     format!("{} {month} {}", day.day(), day.year())
 }
 
-fn hours_text(hours: Option<f64>, st: &StatsTexts) -> String {
+fn hours_text(hours: Option<f64>, st: &StatsTexts, numbers: Numbers) -> String {
     hours.map_or_else(
         || st.no_value.to_owned(),
-        |h| format!("{} {}", format_decimal(h, 2), st.hours),
+        |h| format!("{} {}", numbers.decimal(h, 2), st.hours),
     )
 }
 
@@ -351,7 +358,8 @@ fn dashboard<'a>(
     map: MapView<'a>,
 ) -> Dashboard<'a> {
     let lang = asked.lang;
-    let unit = st.reports.to_lowercase();
+    let numbers = Numbers(lang);
+    let reports = |n: u64| StatsTexts::counted(st.report_units, n, &numbers.count(n));
     let last = request.period.to() - Duration::days(1);
     let groups: Vec<String> = request
         .categories
@@ -375,27 +383,27 @@ fn dashboard<'a>(
     let headlines = vec![
         Headline {
             label: st.reports,
-            value: format_count(f.reports),
+            value: numbers.count(f.reports),
         },
         Headline {
             label: st.reporters,
-            value: format_count(f.reporters),
+            value: numbers.count(f.reporters),
         },
         Headline {
             label: st.completed,
-            value: format_percent(f.completed_pct),
+            value: numbers.percent(f.completed_pct),
         },
         Headline {
             label: st.in_coordination,
-            value: format_percent(f.coordination_pct),
+            value: numbers.percent(f.coordination_pct),
         },
         Headline {
             label: st.avg_coordination,
-            value: hours_text(f.avg_coordination_hours, st),
+            value: hours_text(f.avg_coordination_hours, st, numbers),
         },
         Headline {
             label: st.avg_completion,
-            value: hours_text(f.avg_completion_hours, st),
+            value: hours_text(f.avg_completion_hours, st, numbers),
         },
     ];
     let statuses = ReportState::ALL
@@ -407,10 +415,7 @@ fn dashboard<'a>(
                     Lang::Id => s.label_id().to_owned(),
                     Lang::En => s.label_en().to_owned(),
                 },
-                values: vec![
-                    format_count(n),
-                    format_percent(share(n, f.reports)),
-                ],
+                values: vec![numbers.count(n), numbers.percent(share(n, f.reports))],
             }
         })
         .collect();
@@ -430,7 +435,7 @@ fn dashboard<'a>(
                 year: first.year(),
                 month0: first.month0() as usize,
                 value: m.reports,
-                title: format!("{name} {}: {} {unit}", first.year(), format_count(m.reports)),
+                title: format!("{name} {}: {}", first.year(), reports(m.reports)),
             }
         })
         .collect();
@@ -444,7 +449,7 @@ fn dashboard<'a>(
                 st.months.get(p.month0).copied().unwrap_or_default(),
                 p.year
             ),
-            values: vec![format_count(m.reports)],
+            values: vec![numbers.count(m.reports)],
         })
         .collect();
 
@@ -462,22 +467,22 @@ fn dashboard<'a>(
         &top.iter()
             .map(|(name, n)| Item {
                 label: name.clone(),
-                values: vec![(*n, format!("{name}: {} {unit}", format_count(*n)))],
+                values: vec![(*n, format!("{name}: {}", reports(*n)))],
             })
             .collect::<Vec<_>>(),
+        numbers,
     );
     let category_lines = named
         .iter()
         .map(|(name, n)| Line {
             name: name.clone(),
-            values: vec![format_count(*n)],
+            values: vec![numbers.count(*n)],
         })
         .collect();
 
-    let reporters = st.reporters.to_lowercase();
-    let channel_name = |code: &str| {
-        Channel::parse(code).map_or_else(|| code.to_owned(), |c| c.label().to_owned())
-    };
+    let reporters = |n: u64| StatsTexts::counted(st.reporter_units, n, &numbers.count(n));
+    let channel_name =
+        |code: &str| Channel::parse(code).map_or_else(|| code.to_owned(), |c| c.label().to_owned());
     let channels = charts::rows(
         &f.by_channel
             .iter()
@@ -485,23 +490,21 @@ fn dashboard<'a>(
                 let name = channel_name(&c.channel);
                 Item {
                     values: vec![
-                        (c.reports, format!("{name}: {} {unit}", format_count(c.reports))),
-                        (
-                            c.reporters,
-                            format!("{name}: {} {reporters}", format_count(c.reporters)),
-                        ),
+                        (c.reports, format!("{name}: {}", reports(c.reports))),
+                        (c.reporters, format!("{name}: {}", reporters(c.reporters))),
                     ],
                     label: name,
                 }
             })
             .collect::<Vec<_>>(),
+        numbers,
     );
     let channel_lines = f
         .by_channel
         .iter()
         .map(|c| Line {
             name: channel_name(&c.channel),
-            values: vec![format_count(c.reports), format_count(c.reporters)],
+            values: vec![numbers.count(c.reports), numbers.count(c.reporters)],
         })
         .collect();
     let map_lines = map
@@ -509,7 +512,7 @@ fn dashboard<'a>(
         .iter()
         .map(|r| Line {
             name: r.name.clone(),
-            values: vec![format_count(r.reports)],
+            values: vec![numbers.count(r.reports)],
         })
         .collect();
     let (from, to) = (asked.one("from"), asked.one("to"));
@@ -518,14 +521,14 @@ fn dashboard<'a>(
         empty: f.reports == 0,
         headlines,
         statuses,
-        trend: charts::columns(&points, &st.months),
+        trend: charts::columns(&points, &st.months, numbers),
         months,
         categories,
         category_lines,
         channels,
         channel_lines,
         map_level: st.level(map.level, lang),
-        coarser: (map.coarser > 0).then(|| format_count(map.coarser)),
+        coarser: (map.coarser > 0).then(|| numbers.count(map.coarser)),
         map,
         map_lines,
         csv_href: format!("{PATH}.csv?{}", asked.query(from, to, lang)),
@@ -537,7 +540,15 @@ fn dashboard<'a>(
 async fn download(
     state: &AppState,
     raw: Vec<(String, String)>,
-) -> Result<(Asked, StatsRequest, Figures, aduan_domain::stats::StatsCounts), ApiError> {
+) -> Result<
+    (
+        Asked,
+        StatsRequest,
+        Figures,
+        aduan_domain::stats::StatsCounts,
+    ),
+    ApiError,
+> {
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     let asked = Asked::new(raw, j, &map::levels(&catalog.map));

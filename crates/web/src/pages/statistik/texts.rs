@@ -52,6 +52,9 @@ pub struct StatsTexts {
     pub downloads_hint: &'static str,
     pub privacy: &'static str,
     pub months: [&'static str; 12],
+    /// What a count in a title counts: one, several.
+    pub report_units: [&'static str; 2],
+    pub reporter_units: [&'static str; 2],
     pub missing: &'static str,
     pub bad_date: &'static str,
     pub empty_period: &'static str,
@@ -107,6 +110,8 @@ pub static STATS_ID: StatsTexts = StatsTexts {
     months: [
         "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
     ],
+    report_units: ["laporan", "laporan"],
+    reporter_units: ["pelapor", "pelapor"],
     missing: "Wajib diisi (format TTTT-BB-HH).",
     bad_date: "bukan tanggal; tulis dengan format TTTT-BB-HH, misalnya 2021-02-01.",
     empty_period: "Tanggal akhir harus sesudah tanggal awal.",
@@ -162,6 +167,8 @@ pub static STATS_EN: StatsTexts = StatsTexts {
     months: [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
+    report_units: ["report", "reports"],
+    reporter_units: ["reporter", "reporters"],
     missing: "Required (format YYYY-MM-DD).",
     bad_date: "is not a date; write it as YYYY-MM-DD, e.g. 2021-02-01.",
     empty_period: "The end must be after the start.",
@@ -190,6 +197,12 @@ impl StatsTexts {
                 format!("'{name}': {}", self.unknown_category)
             }
         }
+    }
+
+    /// `n` written (`shown`) with the word for what it counts.
+    pub fn counted(units: [&'static str; 2], n: u64, shown: &str) -> String {
+        let unit = if n == 1 { units[0] } else { units[1] };
+        format!("{shown} {unit}")
     }
 
     pub fn level(&self, level: RegionLevel, lang: Lang) -> &'static str {
