@@ -16,3 +16,4 @@ mod harness;
 mod home;
 mod lifecycle;
 mod region_map;
+mod statistik;

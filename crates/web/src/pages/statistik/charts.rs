@@ -10,8 +10,8 @@ const COLUMNS_HEIGHT: i64 = 230;
 const PLOT_TOP: i64 = 30;
 const PLOT_BOTTOM: i64 = 190;
 /// Rows: a line for the label, then one bar per series.
-const LABEL_LINE: i64 = 26;
-const BAR: i64 = 20;
+const LABEL_LINE: i64 = 30;
+const BAR: i64 = 22;
 const BAR_GAP: i64 = 4;
 const ROW_GAP: i64 = 12;
 /// Room left right of the longest bar for its number.
@@ -118,6 +118,7 @@ pub fn columns(points: &[Point], month_names: &[&str; 12], numbers: Numbers) -> 
 pub struct RowBar {
     pub y: i64,
     pub width: i64,
+    pub height: i64,
     /// Which series (its colour).
     pub series: usize,
     pub value_x: i64,
@@ -170,6 +171,7 @@ pub fn rows(items: &[Item], numbers: Numbers) -> Rows {
                     let bar = RowBar {
                         y,
                         width,
+                        height: BAR,
                         series,
                         value_x: width + 8,
                         value_y: y + BAR - 4,
