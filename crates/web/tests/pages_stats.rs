@@ -491,3 +491,36 @@ async fn the_english_page_uses_english_words_and_marks() {
         "href=\"/statistik?from=2021-01-01&amp;to=2022-01-01&amp;lang=id\"",
     );
 }
+
+#[tokio::test]
+async fn many_categories_chart_the_top_eight_and_the_rest_as_others() {
+    let app = TestApp::spawn().await;
+    let at = utc(2022, 3, 3, 3, 0);
+    let mut codes = vec!["jalan", "jalan"];
+    codes.extend([
+        "gangguan-ketenteraman-ketertiban",
+        "jalan",
+        "parkir-liar",
+        "pohon",
+        "sampah",
+        "pelanggaran-perda-pergub",
+        "bantuan-sosial",
+        "pendataan-kesehatan",
+        "hubungan-pekerja-pengusaha",
+        "fasilitas-kesehatan-pusat-swasta",
+        "fasos-fasum",
+    ]);
+    for (i, code) in codes.into_iter().enumerate() {
+        file(&app, code, "31.74.01", Channel::Jaki, &format!("p{i}"), at).await;
+    }
+    let html = page(&app, "from=2022-03-01&to=2022-04-01").await;
+    assert_has(&html, "<title>Jalan: 3 laporan</title>");
+    assert_has(&html, "<title>Pelanggaran Perda/Pergub: 1 laporan</title>");
+    // Ties by name: the last three of the ten with one report each are put together.
+    assert_has(&html, "<title>Lainnya: 3 laporan</title>");
+    assert!(!html.contains("<title>Pohon:"));
+    assert_has(&html, "<tr><td>Pohon</td><td class=\"n\">1</td></tr>");
+    let chart = html.split("id=\"category-h\"").nth(1).unwrap();
+    let chart = chart.split("</svg>").next().unwrap();
+    assert_eq!(chart.matches("<rect ").count(), 9);
+}

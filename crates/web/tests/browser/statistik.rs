@@ -63,6 +63,19 @@ async fn the_dashboard_fits_a_phone_and_loads_only_from_its_own_origin() {
         b.screenshot("map").await;
         b.scroll_to("#legend-label").await;
         b.screenshot("legend").await;
+
+        // In English, by kota.
+        b.click_link("English").await;
+        assert_eq!(
+            b.location().await,
+            "/statistik?from=2024-01-01&to=2025-01-01&peta=kelurahan&lang=en"
+        );
+        b.goto("/statistik?from=2024-01-01&to=2025-01-01&lang=en")
+            .await;
+        assert_eq!(b.text("h1").await, "Report statistics");
+        b.assert_no_horizontal_overflow().await;
+        b.scroll_to("#map-h").await;
+        b.screenshot("map-kota-en").await;
     })
     .await;
 }

@@ -137,7 +137,7 @@ impl RegionMap {
             std::cmp::Reverse(pieces.iter().filter(|p| c.contains(&p.kota)).count())
         });
         let all: Vec<&Piece> = pieces.iter().collect();
-        let panels = cluster_panels(&all, &kotas, &clusters, &name, &tone);
+        let panels = cluster_panels(&all, &kotas, &clusters, &name, &tone, false);
         views.push(View {
             kota: None,
             tone: None,
@@ -150,6 +150,7 @@ impl RegionMap {
             let style = Style {
                 named: true,
                 islands: !main.contains(kota),
+                merged: false,
             };
             let members: Vec<&Piece> = pieces.iter().filter(|p| &p.kota == kota).collect();
             let outlines: Vec<(String, &MultiPolygon<f64>)> = groups
@@ -195,7 +196,14 @@ impl RegionMap {
                 };
                 Layer {
                     level,
-                    panels: cluster_panels(&members, &kotas, &clusters, &name, &|_| 0),
+                    panels: cluster_panels(
+                        &members,
+                        &kotas,
+                        &clusters,
+                        &name,
+                        &|_| 0,
+                        level != finest,
+                    ),
                 }
             })
             .collect();
@@ -221,6 +229,7 @@ fn cluster_panels(
     clusters: &[Vec<RegionCode>],
     name: &impl Fn(&RegionCode) -> String,
     tone: &impl Fn(&Piece) -> usize,
+    merged: bool,
 ) -> Vec<Panel> {
     clusters
         .iter()
@@ -248,6 +257,7 @@ fn cluster_panels(
             let style = Style {
                 named: false,
                 islands: i > 0,
+                merged,
             };
             panel(title, &inside, &outlines, tone, style)
         })
@@ -350,6 +360,9 @@ impl Projection {
 struct Style {
     /// The outlines' names are written on the map.
     named: bool,
+    /// The regions are unions of finer ones: the slivers left between their parts are
+    /// filled.
+    merged: bool,
     /// Islands: small regions get a marker, and no border hides them.
     islands: bool,
 }
@@ -382,7 +395,11 @@ fn panel(
         .iter()
         .map(|p| {
             let shape = projection.shape(&p.shape);
-            let path = path_data(&shape, 0.0);
+            let path = if style.merged {
+                path_data(&without_small_holes(&shape), 0.0)
+            } else {
+                path_data(&shape, 0.0)
+            };
             let marker = style
                 .islands
                 .then(|| largest_part(&shape).and_then(|part| part.interior_point()))
@@ -448,6 +465,25 @@ fn path_data(shape: &MultiPolygon<f64>, min_area: f64) -> String {
         }
     }
     out
+}
+
+/// The shape with the holes smaller than `MIN_BORDER_AREA` filled (the slivers a union
+/// of neighbouring boundaries leaves between them).
+fn without_small_holes(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        shape
+            .iter()
+            .map(|p| {
+                let holes = p
+                    .interiors()
+                    .iter()
+                    .filter(|h| h.unsigned_area_ring() >= MIN_BORDER_AREA)
+                    .cloned()
+                    .collect();
+                geo::Polygon::new(p.exterior().clone(), holes)
+            })
+            .collect(),
+    )
 }
 
 trait RingArea {
