@@ -5,7 +5,7 @@
 use aduan_domain::Channel;
 
 use crate::common::stats::{file, utc};
-use crate::harness::run_with_boundaries;
+use crate::harness::{run, run_with_boundaries};
 
 #[tokio::test]
 async fn the_dashboard_fits_a_phone_and_loads_only_from_its_own_origin() {
@@ -76,6 +76,34 @@ async fn the_dashboard_fits_a_phone_and_loads_only_from_its_own_origin() {
         b.assert_no_horizontal_overflow().await;
         b.scroll_to("#map-h").await;
         b.screenshot("map-kota-en").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_boundaries_the_map_is_a_schematic_of_tiles() {
+    run("statistik-skema", |b| async move {
+        for (place, key) in [("31.74.01", "a"), ("31.74.02", "b"), ("31.71.01", "c")] {
+            file(
+                &b.app,
+                "jalan",
+                place,
+                Channel::Jaki,
+                key,
+                utc(2024, 2, 1, 3, 0),
+            )
+            .await;
+        }
+        b.goto("/statistik?from=2024-01-01&to=2024-03-01").await;
+        b.assert_same_origin_only().await;
+        b.assert_no_horizontal_overflow().await;
+        assert_eq!(b.find_all("ul.tiles li").await.len(), 6);
+        assert_eq!(
+            b.text("ul.tiles li.c5").await,
+            "Kota Administrasi Jakarta Selatan\n2"
+        );
+        b.scroll_to("#map-h").await;
+        b.screenshot("tiles").await;
     })
     .await;
 }
