@@ -181,8 +181,7 @@ pub async fn stats_figures(
 ) -> ApiResult<(Figures, StatsCounts)> {
     let catalog = state.catalog();
     let jurisdiction = &catalog.jurisdiction;
-    let tz = jurisdiction.settings.time_zone;
-    let query = StatsQuery::monthly(&request.period, tz, request.categories.clone());
+    let query = StatsQuery::new(request.period, request.categories.clone());
     let counts = state.store.stats_counts(query).await?;
     let figures = Figures::from_counts(&request.period, counts.clone(), jurisdiction);
     Ok((figures, counts))
