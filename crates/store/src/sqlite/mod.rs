@@ -8,6 +8,7 @@ mod accounts;
 mod api_keys;
 mod catalog;
 mod checkpoint;
+mod import;
 mod listing;
 mod messages;
 mod migrate;
