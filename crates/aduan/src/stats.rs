@@ -31,9 +31,8 @@ pub async fn run(store: &dyn Store, args: StatsArgs) -> anyhow::Result<()> {
         .iter()
         .filter_map(|c| jurisdiction.category(c).map(|c| c.name.clone()))
         .collect();
-    let tz = jurisdiction.settings.time_zone;
     let counts = store
-        .stats_counts(StatsQuery::monthly(&period, tz, categories))
+        .stats_counts(StatsQuery::new(period, categories))
         .await?;
     let figures = Figures::from_counts(&period, counts, &jurisdiction);
     if args.json {

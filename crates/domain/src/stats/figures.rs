@@ -29,8 +29,8 @@ pub struct StatsCounts {
     pub by_category: Vec<(CategoryCode, u64)>,
     /// Per channel: reports and distinct reporters.
     pub by_channel: Vec<(Channel, u64, u64)>,
-    /// One count per bucket (`boundaries.len() + 1` of them), in order.
-    pub by_bucket: Vec<u64>,
+    /// Reports per calendar month of the period (`Period::months`), in order.
+    pub by_month: Vec<u64>,
     /// Per region the reports are located in (any level).
     pub by_region: Vec<(RegionCode, u64)>,
 }
@@ -129,7 +129,7 @@ impl Figures {
             .enumerate()
             .map(|(i, first)| MonthFigure {
                 month: first.format("%Y-%m").to_string(),
-                reports: counts.by_bucket.get(i).copied().unwrap_or_default(),
+                reports: counts.by_month.get(i).copied().unwrap_or_default(),
             })
             .collect();
 

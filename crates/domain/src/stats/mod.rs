@@ -91,7 +91,7 @@ impl Period {
     /// The first day of every calendar month the period touches, in order.
     pub fn months(&self) -> Vec<NaiveDate> {
         let mut out = Vec::new();
-        let mut month = self.from.with_day(1).unwrap_or(self.from);
+        let mut month = first_of_month(self.from);
         while month < self.to {
             out.push(month);
             match month.checked_add_months(Months::new(1)) {
@@ -102,38 +102,56 @@ impl Period {
         out
     }
 
-    /// Where each month after the first begins, as UTC instants: the boundaries a store
-    /// splits the period at to count reports per local month (`months().len() - 1` of them).
-    pub fn month_boundaries(&self, tz: Tz) -> Vec<DateTime<Utc>> {
-        self.months()
-            .into_iter()
-            .skip(1)
-            .map(|m| day_start(m, tz))
-            .collect()
+    /// How precomputed counts cover the period: whole calendar months where it spans them,
+    /// single days at its ragged ends. Reading a year costs twelve month rows per kind of
+    /// count, however many reports the store holds.
+    pub fn cover(&self) -> Cover {
+        let first_full = if self.from.day() == 1 {
+            Some(self.from)
+        } else {
+            first_of_month(self.from).checked_add_months(Months::new(1))
+        };
+        let end_full = first_of_month(self.to);
+        match first_full {
+            Some(start) if start < end_full => Cover {
+                months: Some((start, end_full)),
+                days: [(self.from, start), (end_full, self.to)]
+                    .into_iter()
+                    .filter(|(a, b)| a < b)
+                    .collect(),
+            },
+            _ => Cover {
+                months: None,
+                days: vec![(self.from, self.to)],
+            },
+        }
     }
 }
 
-/// What a store is asked for: reports submitted in `[from, to)`, only of `categories` when
-/// that is not empty, with per-bucket counts split at `boundaries` (ascending, inside the
-/// range).
+/// A period as whole months `[first, end)` (each the first day of its month) and runs of
+/// single days `[from, to)`, together covering it exactly once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cover {
+    pub months: Option<(NaiveDate, NaiveDate)>,
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// What a store is asked for: reports submitted on the local days of `period` (the day a
+/// report was filed in the jurisdiction's time zone, as its ticket says), only of
+/// `categories` when that is not empty, counted per calendar month.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsQuery {
-    pub from: DateTime<Utc>,
-    pub to: DateTime<Utc>,
+    pub period: Period,
     pub categories: Vec<CategoryCode>,
-    pub boundaries: Vec<DateTime<Utc>>,
 }
 
 impl StatsQuery {
-    /// The query for a period in the jurisdiction's time zone, split by local month.
-    pub fn monthly(period: &Period, tz: Tz, categories: Vec<CategoryCode>) -> Self {
-        let (from, to) = period.instants(tz);
-        Self {
-            from,
-            to,
-            categories,
-            boundaries: period.month_boundaries(tz),
-        }
+    pub fn new(period: Period, categories: Vec<CategoryCode>) -> Self {
+        Self { period, categories }
     }
 }
 

@@ -71,16 +71,51 @@ fn months_cover_every_month_the_period_touches() {
         period.months(),
         vec![day(2020, 12, 1), day(2021, 1, 1), day(2021, 2, 1)]
     );
-    assert_eq!(
-        period.month_boundaries(Jakarta),
-        vec![
-            Utc.with_ymd_and_hms(2020, 12, 31, 17, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(2021, 1, 31, 17, 0, 0).unwrap(),
-        ]
-    );
     let one_day = Period::parse("2021-03-31", "2021-04-01").unwrap();
     assert_eq!(one_day.months(), vec![day(2021, 3, 1)]);
-    assert!(one_day.month_boundaries(Jakarta).is_empty());
+}
+
+#[test]
+fn a_cover_takes_whole_months_and_the_days_at_the_ends() {
+    let cover = |from, to| Period::parse(from, to).unwrap().cover();
+    // A calendar year: twelve months, no days.
+    assert_eq!(
+        cover("2021-01-01", "2022-01-01"),
+        Cover {
+            months: Some((day(2021, 1, 1), day(2022, 1, 1))),
+            days: vec![]
+        }
+    );
+    // Ragged at both ends.
+    assert_eq!(
+        cover("2020-12-15", "2021-03-10"),
+        Cover {
+            months: Some((day(2021, 1, 1), day(2021, 3, 1))),
+            days: vec![
+                (day(2020, 12, 15), day(2021, 1, 1)),
+                (day(2021, 3, 1), day(2021, 3, 10))
+            ]
+        }
+    );
+    // Inside one month, or across a month edge without a whole month: days only.
+    for (from, to) in [("2021-03-31", "2021-04-01"), ("2021-01-20", "2021-02-10")] {
+        assert_eq!(
+            cover(from, to),
+            Cover {
+                months: None,
+                days: vec![(
+                    parse_day("from", from).unwrap(),
+                    parse_day("to", to).unwrap()
+                )]
+            }
+        );
+    }
+    // A whole single month, then a leap February.
+    assert_eq!(
+        cover("2024-02-01", "2024-03-01").months,
+        Some((day(2024, 2, 1), day(2024, 3, 1)))
+    );
+    assert_eq!(cover("2024-02-01", "2024-03-01").days, vec![]);
 }
 
 #[test]
@@ -130,7 +165,7 @@ fn figures_name_fold_round_and_order() {
         mean_completion_secs: None,
         by_category: vec![(cat("sampah"), 2), (cat("jalan"), 2), (cat("pohon"), 3)],
         by_channel: vec![(Channel::Twitter, 2, 1), (Channel::Jaki, 5, 4)],
-        by_bucket: vec![4, 0, 3],
+        by_month: vec![4, 0, 3],
         by_region: vec![
             (kel("31.71.01.1001"), 1),
             (kel("31.74.01.1001"), 2),

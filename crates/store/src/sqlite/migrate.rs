@@ -11,7 +11,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../migrations/sqlite/0002_channels.sql")),
     (3, include_str!("../../migrations/sqlite/0003_admin.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_stats.sql")),
 ];
+
+/// The migration that starts the statistics' counts; existing reports are counted after it.
+const STATS_MIGRATION: i64 = 4;
 
 /// Bring the schema up to date. The version is read and every pending migration applied in
 /// one write transaction, so two processes opening a new file at once cannot both apply the
@@ -54,6 +58,9 @@ fn apply_once(conn: &mut Connection) -> StoreResult<()> {
             (version, chrono::Utc::now().timestamp_micros()),
         )
         .map_err(StoreError::other)?;
+        if *version == STATS_MIGRATION {
+            super::aggregates::backfill(&tx)?;
+        }
     }
     tx.commit().map_err(StoreError::other)
 }

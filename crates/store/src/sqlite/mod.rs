@@ -5,6 +5,7 @@
 //! caller hears "saved". Group commit pays that fsync once per batch, not once per report.
 
 mod accounts;
+mod aggregates;
 mod api_keys;
 mod catalog;
 mod checkpoint;

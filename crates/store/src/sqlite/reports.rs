@@ -16,7 +16,7 @@ use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, User
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
 };
-use super::{SqliteStore, outbox, triage};
+use super::{SqliteStore, aggregates, outbox, triage};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// Most reports one page may hold.
@@ -149,8 +149,8 @@ fn insert_report(
     let visibility = Visibility::Private;
     conn.prepare_cached(
         "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address, channel,
-             first_receiver, holding_unit, visibility, created_at, updated_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?12, 1)",
+             first_receiver, holding_unit, visibility, created_at, updated_at, version, local_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?12, 1, ?13)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -166,6 +166,7 @@ fn insert_report(
             new.first_receiver.as_str(),
             visibility.code(),
             micros(now),
+            local_date.format("%Y-%m-%d").to_string(),
         ])
     })
     .map_err(StoreError::other)?;
@@ -223,6 +224,7 @@ fn insert_report(
         },
     )?;
     insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now)?;
+    aggregates::count(conn, id.0, 1)?;
     Ok(Report {
         id,
         ticket,
@@ -263,6 +265,7 @@ fn apply(
     let referred_to = (t.action == ActionKind::Refer)
         .then_some(record.target.as_deref())
         .flatten();
+    let counted = aggregates::read(conn, report.0)?;
     let changed = conn
         .prepare_cached(
             "UPDATE reports SET
@@ -300,6 +303,11 @@ fn apply(
             "the report changed since it was read; reload and try again".into(),
         ));
     }
+    aggregates::shift(
+        conn,
+        counted.as_ref(),
+        aggregates::read(conn, report.0)?.as_ref(),
+    )?;
     let event = insert_event(
         conn,
         &EventRow {

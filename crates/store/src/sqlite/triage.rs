@@ -6,9 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use aduan_domain::report::{Report, TriageMark};
 use aduan_domain::{CategoryCode, RegionCode, ReportId, UserId};
 
-use super::SqliteStore;
 use super::reports::select_report;
 use super::rows::{corrupt, instant, micros};
+use super::{SqliteStore, aggregates};
 use crate::{StoreError, StoreResult, TriageDecision, TriageRecord, TriageStore};
 
 /// Put a newly filed report in the triage queue with what triage suggested.
@@ -80,6 +80,7 @@ fn confirm(
         }
         Some(_) => {}
     }
+    let counted = aggregates::read(conn, report.0)?;
     let changed = conn
         .prepare_cached(
             "UPDATE reports SET category = ?1, region = ?2, holding_unit = ?3,
@@ -102,6 +103,11 @@ fn confirm(
             "the report changed since it was read, or is no longer waiting; reload".into(),
         ));
     }
+    aggregates::shift(
+        conn,
+        counted.as_ref(),
+        aggregates::read(conn, report.0)?.as_ref(),
+    )?;
     conn.prepare_cached(
         "UPDATE triage SET confirmed_by = ?1, confirmed_at = ?2 WHERE report_id = ?3",
     )

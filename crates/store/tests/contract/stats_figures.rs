@@ -21,7 +21,7 @@ async fn counts(store: &dyn Store, from: &str, to: &str, categories: &[&str]) ->
     let period = Period::parse(from, to).unwrap();
     let categories = categories.iter().map(|c| category(c)).collect();
     let mut counts = store
-        .stats_counts(StatsQuery::monthly(&period, Jakarta, categories))
+        .stats_counts(StatsQuery::new(period, categories))
         .await
         .unwrap();
     counts.by_state.sort();
@@ -142,7 +142,7 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
                 (Channel::Twitter, 1, 1),
                 (Channel::Sms, 1, 1)
             ]),
-            by_bucket: vec![2, 2],
+            by_month: vec![2, 2],
             by_region: vec![
                 (region("31.71.01.1001"), 1),
                 (region("31.74.01.1001"), 2),
@@ -155,7 +155,7 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
     assert_eq!((jalan.reports, jalan.reporters), (2, 1));
     assert_eq!(jalan.by_state, vec![(Coordination, 1), (Completed, 1)]);
     assert_eq!(jalan.mean_coordination_secs, Some(6.0 * 3600.0));
-    assert_eq!(jalan.by_bucket, vec![2, 0]);
+    assert_eq!(jalan.by_month, vec![2, 0]);
     assert_eq!(
         jalan.by_channel,
         sorted(vec![(Channel::Jaki, 1, 1), (Channel::Sms, 1, 1)])
@@ -163,22 +163,123 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
 
     let two = counts(&*store, "2021-01-01", "2021-03-01", &["pohon", "sampah"]).await;
     assert_eq!((two.reports, two.reporters), (2, 2));
-    assert_eq!(two.by_bucket, vec![0, 2]);
+    assert_eq!(two.by_month, vec![0, 2]);
     assert_eq!(two.mean_completion_secs, None);
 
     // The last day of 2020 holds only the report at 23:59 WIB.
     let eve = counts(&*store, "2020-12-31", "2021-01-01", &[]).await;
-    assert_eq!((eve.reports, eve.by_bucket), (1, vec![1]));
+    assert_eq!((eve.reports, eve.by_month), (1, vec![1]));
     // March holds only the report at 00:00 WIB on 1 March.
     let march = counts(&*store, "2021-03-01", "2021-04-01", &[]).await;
-    assert_eq!((march.reports, march.by_bucket), (1, vec![1]));
+    assert_eq!((march.reports, march.by_month), (1, vec![1]));
 
     let empty = counts(&*store, "2022-01-01", "2022-02-01", &[]).await;
     assert_eq!(
         empty,
         StatsCounts {
-            by_bucket: vec![0],
+            by_month: vec![0],
             ..StatsCounts::default()
         }
     );
+}
+
+/// The counts follow a report wherever its changes take it: a coordinator's triage moving it
+/// to another category and region, a completion, and a step back out of `completed`; in a
+/// whole-month period and a period of days alike, and never counting it twice.
+pub async fn stats_counts_follow_triage_and_every_step(store: Arc<dyn Store>) {
+    use ReportState::*;
+    let koordinator = create(&*store, "koordinator", Role::Coordinator, None).await;
+    // 10 March 2021, 09:00 WIB, by SMS, placed and categorised only by a guess.
+    let at = utc(2021, 3, 10, 2, 0, 0);
+    let mut sms = report_at("fasos-fasum", "31.71.01", "kec-31.71.01", None, None);
+    sms.channel = Channel::Sms;
+    sms.reporter_key = Some("sms:a".into());
+    sms.triage = Some(aduan_domain::report::TriageMark {
+        category: None,
+        confidence: 0.0,
+        region: None,
+    });
+    let date = at.with_timezone(&Jakarta).date_naive();
+    let report = store.submit_report(sms, jk(), date, at).await.unwrap();
+    let month = || counts(&*store, "2021-03-01", "2021-04-01", &[]);
+    let days = || counts(&*store, "2021-03-05", "2021-03-20", &[]);
+    for got in [month().await, days().await] {
+        assert_eq!(got.by_category, vec![(category("fasos-fasum"), 1)]);
+        assert_eq!(got.by_region, vec![(region("31.71.01"), 1)]);
+        assert_eq!(got.reporters, 1);
+    }
+
+    let report = store
+        .confirm_triage(
+            report.id,
+            report.version,
+            aduan_store::TriageDecision {
+                category: category("pohon"),
+                region: region("31.74.01.1001"),
+                holding_unit: super::unit("kel-31.74.01.1001"),
+                by: koordinator.id,
+                at: at + Duration::hours(1),
+                learning: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    for got in [month().await, days().await] {
+        assert_eq!(got.reports, 1);
+        assert_eq!(got.by_category, vec![(category("pohon"), 1)]);
+        assert_eq!(got.by_region, vec![(region("31.74.01.1001"), 1)]);
+        assert_eq!(got.by_channel, vec![(Channel::Sms, 1, 1)]);
+        assert_eq!(got.by_state, vec![(Waiting, 1)]);
+    }
+    let old = counts(&*store, "2021-03-01", "2021-04-01", &["fasos-fasum"]).await;
+    assert_eq!((old.reports, old.reporters), (0, 0));
+    let new = counts(&*store, "2021-03-05", "2021-03-20", &["pohon"]).await;
+    assert_eq!((new.reports, new.reporters), (1, 1));
+
+    let rec = |at| record(&koordinator, at);
+    let mut accept = transition(ActionKind::Accept, Waiting, InProgress);
+    accept.marks_coordinated = true;
+    let report = store
+        .apply_transition(
+            report.id,
+            report.version,
+            accept,
+            rec(at + Duration::hours(2)),
+        )
+        .await
+        .unwrap();
+    let mut complete = transition(ActionKind::Validate, InProgress, Completed);
+    complete.marks_completed = true;
+    let report = store
+        .apply_transition(
+            report.id,
+            report.version,
+            complete,
+            rec(at + Duration::hours(8)),
+        )
+        .await
+        .unwrap();
+    for got in [month().await, days().await] {
+        assert_eq!(got.by_state, vec![(Completed, 1)]);
+        assert_eq!(got.mean_coordination_secs, Some(2.0 * 3600.0));
+        assert_eq!(got.mean_completion_secs, Some(8.0 * 3600.0));
+    }
+    // Back to work: no longer completed, so no completion time; coordination stays.
+    let reopen = transition(ActionKind::ReviewUnsatisfied, Completed, InProgress);
+    store
+        .apply_transition(
+            report.id,
+            report.version,
+            reopen,
+            rec(at + Duration::hours(9)),
+        )
+        .await
+        .unwrap();
+    for got in [month().await, days().await] {
+        assert_eq!(got.reports, 1);
+        assert_eq!(got.by_state, vec![(InProgress, 1)]);
+        assert_eq!(got.mean_coordination_secs, Some(2.0 * 3600.0));
+        assert_eq!(got.mean_completion_secs, None);
+        assert_eq!(got.by_month, vec![1]);
+    }
 }

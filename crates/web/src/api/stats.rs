@@ -117,10 +117,9 @@ pub async fn get_stats(
             categories.push(code);
         }
     }
-    let tz = jurisdiction.settings.time_zone;
     let counts = state
         .store
-        .stats_counts(StatsQuery::monthly(&period, tz, categories))
+        .stats_counts(StatsQuery::new(period, categories))
         .await?;
     Ok(Json(Figures::from_counts(&period, counts, jurisdiction)))
 }

@@ -1,0 +1,146 @@
+//! Upgrading a city's database from before the statistics' counts: opening it with this
+//! version gives every existing report its local day and counts it, once.
+
+// Tests may panic on a broken fixture: that is a failed test, not a bug to handle.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use aduan_domain::stats::{Period, StatsQuery};
+use aduan_domain::{CategoryCode, Channel, RegionCode, ReportState};
+use aduan_store::StatsStore;
+use aduan_store::sqlite::SqliteStore;
+use rusqlite::{Connection, params};
+
+/// The schema as version 3 left it.
+const BEFORE_STATISTICS: [&str; 3] = [
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/sqlite/0002_channels.sql"),
+    include_str!("../migrations/sqlite/0003_admin.sql"),
+];
+
+/// Microseconds of a UTC instant.
+fn at(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .timestamp_micros()
+}
+
+#[tokio::test]
+async fn opening_an_older_database_counts_its_reports_by_local_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aduan.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+        )
+        .unwrap();
+        for (i, sql) in BEFORE_STATISTICS.iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [i as i64 + 1],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO settings (id, data) VALUES (1, ?1)",
+            [r#"{"name":"Jakarta","time_zone":"Asia/Jakarta"}"#],
+        )
+        .unwrap();
+        // (ticket, created, coordinated, completed, state, category, reporter)
+        let reports = [
+            // 23:30 WIB on 31 January: January.
+            (
+                "JK2101310001",
+                "2021-01-31T16:30:00Z",
+                None,
+                None,
+                "waiting",
+                "jalan",
+                "a",
+            ),
+            // 00:30 WIB on 1 February: February, though still January in UTC.
+            (
+                "JK2102010001",
+                "2021-01-31T17:30:00Z",
+                Some("2021-01-31T19:30:00Z"),
+                Some("2021-02-01T05:30:00Z"),
+                "completed",
+                "pohon",
+                "a",
+            ),
+            (
+                "JK2102150001",
+                "2021-02-15T03:00:00Z",
+                None,
+                None,
+                "rejected",
+                "pohon",
+                "b",
+            ),
+        ];
+        for (i, (ticket, created, coordinated, completed, state, category, key)) in
+            reports.into_iter().enumerate()
+        {
+            conn.execute(
+                "INSERT INTO reports (id, ticket, state, category, description, region, channel,
+                     first_receiver, holding_unit, visibility, created_at, updated_at,
+                     coordinated_at, completed_at, version)
+                 VALUES (?1, ?2, ?3, ?4, '', '31.74.01', 'jaki', 'kec-31.74.01', 'kec-31.74.01',
+                     'private', ?5, ?5, ?6, ?7, 1)",
+                params![
+                    i as i64 + 1,
+                    ticket,
+                    state,
+                    category,
+                    at(created),
+                    coordinated.map(at),
+                    completed.map(at)
+                ],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO report_reporters (report_id, reporter_key) VALUES (?1, ?2)",
+                params![i as i64 + 1, key],
+            )
+            .unwrap();
+        }
+    }
+
+    let store = SqliteStore::open(&path).unwrap();
+    let counts = |from: &str, to: &str| {
+        let query = StatsQuery::new(Period::parse(from, to).unwrap(), vec![]);
+        let store = store.clone();
+        async move { store.stats_counts(query).await.unwrap() }
+    };
+    let january = counts("2021-01-01", "2021-02-01").await;
+    assert_eq!((january.reports, january.reporters), (1, 1));
+    assert_eq!(january.by_state, vec![(ReportState::Waiting, 1)]);
+    let february = counts("2021-02-01", "2021-03-01").await;
+    assert_eq!((february.reports, february.reporters), (2, 2));
+    assert_eq!(
+        february.by_category,
+        vec![(CategoryCode::parse("pohon").unwrap(), 2)]
+    );
+    assert_eq!(february.by_channel, vec![(Channel::Jaki, 2, 2)]);
+    assert_eq!(
+        february.by_region,
+        vec![(RegionCode::parse("31.74.01").unwrap(), 2)]
+    );
+    assert_eq!(february.mean_coordination_secs, Some(2.0 * 3600.0));
+    assert_eq!(february.mean_completion_secs, Some(12.0 * 3600.0));
+    // Both months at once (a period of days), and opening again counts nothing twice.
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    let both = store
+        .stats_counts(StatsQuery::new(
+            Period::parse("2021-01-20", "2021-02-20").unwrap(),
+            vec![],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        (both.reports, both.reporters, both.by_month),
+        (3, 2, vec![1, 2])
+    );
+}
