@@ -6,8 +6,8 @@ use rusqlite::{Connection, params};
 use aduan_domain::import::{IMPORT_NOTE, ImportedReport};
 use aduan_domain::{ActionKind, Role};
 
-use super::SqliteStore;
 use super::rows::micros;
+use super::{SqliteStore, aggregates};
 use crate::{ImportOutcome, ImportStore, StoreError, StoreResult};
 
 /// Insert one report unless its ticket is stored; `false` when it was already there.
@@ -16,8 +16,8 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
         .prepare_cached(
             "INSERT INTO reports (ticket, state, category, description, lat, lon, region,
                  channel, first_receiver, holding_unit, visibility, created_at, updated_at,
-                 coordinated_at, completed_at, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1)
+                 coordinated_at, completed_at, version, local_day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16)
              ON CONFLICT(ticket) DO NOTHING",
         )
         .and_then(|mut s| {
@@ -37,6 +37,7 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
                 micros(r.updated_at()),
                 r.coordinated_at.map(micros),
                 r.completed_at.map(micros),
+                r.local_day.format("%Y-%m-%d").to_string(),
             ])
         })
         .map_err(StoreError::other)?;
@@ -62,6 +63,7 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
         ])
     })
     .map_err(StoreError::other)?;
+    aggregates::count(conn, id, 1)?;
     if let Some((day, sequence)) = r.issued {
         // A ticket this jurisdiction issues: new tickets of that day come after it.
         conn.prepare_cached(
