@@ -96,8 +96,10 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
         Some(sealer) => sealer.reporter_key("import", raw),
         None => String::new(),
     };
+    // Some exporters start the file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let plan = plan_import(
-        &text,
+        text,
         &ImportContext {
             jurisdiction: &jurisdiction,
             locate: &locate,
