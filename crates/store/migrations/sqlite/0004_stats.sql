@@ -5,14 +5,15 @@
 -- YYYY-MM-DD; the unit every period is counted in. Filled for existing reports on open.
 ALTER TABLE reports ADD COLUMN local_day TEXT;
 
--- Reports per period, category and one other dimension: `state` (with the coordination
--- and completion time sums the averages need), `channel` or `region` (the report's own
--- region, any level). `grain` 'd': `period` is a day YYYY-MM-DD; 'm': a month YYYY-MM.
--- Every report counts once per dimension at each grain.
+-- Reports per period and category along one dimension. `grain` 'd': `period` is a day
+-- YYYY-MM-DD; 'm': a month YYYY-MM. `category` is a category code, or '*' for all of them.
+-- `dim`: `state` (with the coordination and completion time sums the averages need),
+-- `channel`, `region` (the report's own region, any level) and, under '*' only,
+-- `category`. Every report counts once per dimension, grain and category row.
 CREATE TABLE stats_cells (
     grain           TEXT NOT NULL,
-    period          TEXT NOT NULL,
     category        TEXT NOT NULL,
+    period          TEXT NOT NULL,
     dim             TEXT NOT NULL,
     value           TEXT NOT NULL,
     reports         INTEGER NOT NULL,
@@ -22,16 +23,32 @@ CREATE TABLE stats_cells (
     -- Completed reports with a completion instant, and the sum of their times to it (ms).
     completed       INTEGER NOT NULL,
     completion_ms   INTEGER NOT NULL,
-    PRIMARY KEY (grain, period, category, dim, value)
+    PRIMARY KEY (grain, category, period, dim, value)
 ) WITHOUT ROWID;
 
--- Who reported, per day, category and channel, for counting distinct reporters over any
--- period: the opaque reporter key only (a keyed hash or an account number).
-CREATE TABLE stats_reporters (
-    day      TEXT NOT NULL,
+-- Distinct reporters: each opaque reporter key (a keyed hash or an account number) gets a
+-- small number; per grain, category ('*' too), period and channel, how many reports each
+-- reporter made there, and the set of those who made any (a Roaring bitmap), so the
+-- reporters of a year are the union of a few dozen sets.
+CREATE TABLE stats_reporter_ids (
+    id  INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE stats_reporter_counts (
+    grain    TEXT NOT NULL,
     category TEXT NOT NULL,
+    period   TEXT NOT NULL,
     channel  TEXT NOT NULL,
-    reporter TEXT NOT NULL,
+    reporter INTEGER NOT NULL,
     reports  INTEGER NOT NULL,
-    PRIMARY KEY (day, category, channel, reporter)
+    PRIMARY KEY (grain, category, period, channel, reporter)
 ) WITHOUT ROWID;
+CREATE TABLE stats_reporter_sets (
+    id       INTEGER PRIMARY KEY,
+    grain    TEXT NOT NULL,
+    category TEXT NOT NULL,
+    period   TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    members  BLOB NOT NULL,
+    UNIQUE (grain, category, period, channel)
+);

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
+use roaring::RoaringBitmap;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{StoreError, StoreResult};
@@ -72,6 +73,9 @@ pub(super) fn count(conn: &Connection, report: i64, sign: i64) -> StoreResult<()
     }
 }
 
+/// The category row that counts every category.
+pub(super) const ALL_CATEGORIES: &str = "*";
+
 /// Replace what `before` contributed by what `after` does (either may be absent), touching
 /// only the rows whose counts change.
 pub(super) fn shift(
@@ -83,7 +87,7 @@ pub(super) fn shift(
         return Ok(());
     }
     let mut cells: BTreeMap<CellKey, [i64; 5]> = BTreeMap::new();
-    let mut reporters: BTreeMap<[String; 4], i64> = BTreeMap::new();
+    let mut reporters: BTreeMap<ReporterKey, i64> = BTreeMap::new();
     for (c, sign) in [(before, -1), (after, 1)] {
         let Some(c) = c else { continue };
         for (key, delta) in cells_of(c) {
@@ -92,13 +96,7 @@ pub(super) fn shift(
                 *s += sign * d;
             }
         }
-        if let Some(reporter) = &c.reporter {
-            let key = [
-                c.day.clone(),
-                c.category.clone(),
-                c.channel.clone(),
-                reporter.clone(),
-            ];
+        for key in reporters_of(c) {
             *reporters.entry(key).or_default() += sign;
         }
     }
@@ -111,13 +109,13 @@ pub(super) fn shift(
     Ok(())
 }
 
-/// `(grain, period, category, dim, value)`.
+/// `(grain, category, period, dim, value)`.
 type CellKey = (&'static str, String, String, &'static str, String);
 
-/// The cells a contribution counts in: each dimension at day and month grain, with
+/// The cells a contribution counts in: each dimension at day and month grain, under its
+/// category and under all categories, with
 /// `[reports, coordinated, coordination_ms, completed, completion_ms]`.
 fn cells_of(c: &Contribution) -> Vec<(CellKey, [i64; 5])> {
-    let month = c.day.get(..7).unwrap_or(&c.day).to_owned();
     let times = [
         1,
         i64::from(c.coordination_ms.is_some()),
@@ -125,34 +123,68 @@ fn cells_of(c: &Contribution) -> Vec<(CellKey, [i64; 5])> {
         i64::from(c.completion_ms.is_some()),
         c.completion_ms.unwrap_or(0),
     ];
-    let dims: [(&'static str, &String, [i64; 5]); 3] = [
-        ("state", &c.state, times),
-        ("channel", &c.channel, [1, 0, 0, 0, 0]),
-        ("region", &c.region, [1, 0, 0, 0, 0]),
-    ];
-    let mut out = Vec::with_capacity(6);
-    for (grain, period) in [("d", &c.day), ("m", &month)] {
-        for (dim, value, delta) in &dims {
-            let key = (
-                grain,
-                period.clone(),
-                c.category.clone(),
-                *dim,
-                (*value).clone(),
-            );
-            out.push((key, *delta));
+    let one = [1, 0, 0, 0, 0];
+    let mut out = Vec::with_capacity(14);
+    for (grain, period) in periods_of(c) {
+        for category in [c.category.as_str(), ALL_CATEGORIES] {
+            let mut dims = vec![
+                ("state", &c.state, times),
+                ("channel", &c.channel, one),
+                ("region", &c.region, one),
+            ];
+            if category == ALL_CATEGORIES {
+                dims.push(("category", &c.category, one));
+            }
+            for (dim, value, delta) in dims {
+                let key = (
+                    grain,
+                    category.to_owned(),
+                    period.clone(),
+                    dim,
+                    value.clone(),
+                );
+                out.push((key, delta));
+            }
         }
     }
     out
 }
 
+/// `(grain, category, period, channel, reporter key)`.
+type ReporterKey = (&'static str, String, String, String, String);
+
+fn reporters_of(c: &Contribution) -> Vec<ReporterKey> {
+    let Some(reporter) = &c.reporter else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(4);
+    for (grain, period) in periods_of(c) {
+        for category in [c.category.as_str(), ALL_CATEGORIES] {
+            out.push((
+                grain,
+                category.to_owned(),
+                period.clone(),
+                c.channel.clone(),
+                reporter.clone(),
+            ));
+        }
+    }
+    out
+}
+
+/// The day and the month a contribution counts in.
+fn periods_of(c: &Contribution) -> [(&'static str, String); 2] {
+    let month = c.day.get(..7).unwrap_or(&c.day).to_owned();
+    [("d", c.day.clone()), ("m", month)]
+}
+
 fn add_cell(conn: &Connection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
-    let (grain, period, category, dim, value) = key;
+    let (grain, category, period, dim, value) = key;
     conn.prepare_cached(
-        "INSERT INTO stats_cells (grain, period, category, dim, value, reports, coordinated,
+        "INSERT INTO stats_cells (grain, category, period, dim, value, reports, coordinated,
              coordination_ms, completed, completion_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (grain, period, category, dim, value) DO UPDATE SET
+         ON CONFLICT (grain, category, period, dim, value) DO UPDATE SET
              reports = reports + excluded.reports,
              coordinated = coordinated + excluded.coordinated,
              coordination_ms = coordination_ms + excluded.coordination_ms,
@@ -161,40 +193,118 @@ fn add_cell(conn: &Connection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
     )
     .and_then(|mut s| {
         s.execute(params![
-            grain, period, category, dim, value, d[0], d[1], d[2], d[3], d[4]
+            grain, category, period, dim, value, d[0], d[1], d[2], d[3], d[4]
         ])
     })
     .map_err(StoreError::other)?;
     if d[0] < 0 {
         conn.prepare_cached(
-            "DELETE FROM stats_cells WHERE grain = ?1 AND period = ?2 AND category = ?3
+            "DELETE FROM stats_cells WHERE grain = ?1 AND category = ?2 AND period = ?3
                  AND dim = ?4 AND value = ?5 AND reports <= 0",
         )
-        .and_then(|mut s| s.execute(params![grain, period, category, dim, value]))
+        .and_then(|mut s| s.execute(params![grain, category, period, dim, value]))
         .map_err(StoreError::other)?;
     }
     Ok(())
 }
 
-fn add_reporter(conn: &Connection, key: &[String; 4], delta: i64) -> StoreResult<()> {
-    let [day, category, channel, reporter] = key;
-    conn.prepare_cached(
-        "INSERT INTO stats_reporters (day, category, channel, reporter, reports)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (day, category, channel, reporter) DO UPDATE SET
-             reports = reports + excluded.reports",
-    )
-    .and_then(|mut s| s.execute(params![day, category, channel, reporter, delta]))
-    .map_err(StoreError::other)?;
-    if delta < 0 {
-        conn.prepare_cached(
-            "DELETE FROM stats_reporters WHERE day = ?1 AND category = ?2 AND channel = ?3
-                 AND reporter = ?4 AND reports <= 0",
+/// Count `delta` more reports by a reporter; when that makes them appear in (or leave) the
+/// period's set, update the set.
+fn add_reporter(conn: &Connection, key: &ReporterKey, delta: i64) -> StoreResult<()> {
+    let (grain, category, period, channel, reporter) = key;
+    let id = reporter_id(conn, reporter)?;
+    let now: i64 = conn
+        .prepare_cached(
+            "INSERT INTO stats_reporter_counts (grain, category, period, channel, reporter, reports)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (grain, category, period, channel, reporter) DO UPDATE SET
+                 reports = reports + excluded.reports
+             RETURNING reports",
         )
-        .and_then(|mut s| s.execute(params![day, category, channel, reporter]))
+        .and_then(|mut s| {
+            s.query_row(params![grain, category, period, channel, id, delta], |r| {
+                r.get(0)
+            })
+        })
+        .map_err(StoreError::other)?;
+    let before = now - delta;
+    if now <= 0 {
+        conn.prepare_cached(
+            "DELETE FROM stats_reporter_counts WHERE grain = ?1 AND category = ?2
+                 AND period = ?3 AND channel = ?4 AND reporter = ?5",
+        )
+        .and_then(|mut s| s.execute(params![grain, category, period, channel, id]))
         .map_err(StoreError::other)?;
     }
+    match (before > 0, now > 0) {
+        (false, true) => change_set(conn, key, id, true),
+        (true, false) => change_set(conn, key, id, false),
+        _ => Ok(()),
+    }
+}
+
+/// The small number of a reporter key, given one the first time it is seen.
+fn reporter_id(conn: &Connection, key: &str) -> StoreResult<u32> {
+    let known: Option<i64> = conn
+        .prepare_cached("SELECT id FROM stats_reporter_ids WHERE key = ?1")
+        .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
+        .map_err(StoreError::other)?;
+    let id = match known {
+        Some(id) => id,
+        None => conn
+            .prepare_cached("INSERT INTO stats_reporter_ids (key) VALUES (?1) RETURNING id")
+            .and_then(|mut s| s.query_row([key], |r| r.get(0)))
+            .map_err(StoreError::other)?,
+    };
+    u32::try_from(id).map_err(|_| StoreError::Other(format!("reporter number {id} overflows")))
+}
+
+fn change_set(conn: &Connection, key: &ReporterKey, id: u32, member: bool) -> StoreResult<()> {
+    let (grain, category, period, channel, _) = key;
+    let stored: Option<Vec<u8>> = conn
+        .prepare_cached(
+            "SELECT members FROM stats_reporter_sets
+             WHERE grain = ?1 AND category = ?2 AND period = ?3 AND channel = ?4",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![grain, category, period, channel], |r| r.get(0))
+                .optional()
+        })
+        .map_err(StoreError::other)?;
+    let mut set = match stored {
+        Some(bytes) => reporter_set(&bytes)?,
+        None => RoaringBitmap::new(),
+    };
+    if member {
+        set.insert(id);
+    } else {
+        set.remove(id);
+    }
+    if set.is_empty() {
+        conn.prepare_cached(
+            "DELETE FROM stats_reporter_sets
+             WHERE grain = ?1 AND category = ?2 AND period = ?3 AND channel = ?4",
+        )
+        .and_then(|mut s| s.execute(params![grain, category, period, channel]))
+        .map_err(StoreError::other)?;
+        return Ok(());
+    }
+    let mut bytes = Vec::with_capacity(set.serialized_size());
+    set.serialize_into(&mut bytes).map_err(StoreError::other)?;
+    conn.prepare_cached(
+        "INSERT INTO stats_reporter_sets (grain, category, period, channel, members)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (grain, category, period, channel) DO UPDATE SET members = excluded.members",
+    )
+    .and_then(|mut s| s.execute(params![grain, category, period, channel, bytes]))
+    .map_err(StoreError::other)?;
     Ok(())
+}
+
+/// A stored set of reporter numbers.
+pub(super) fn reporter_set(bytes: &[u8]) -> StoreResult<RoaringBitmap> {
+    RoaringBitmap::deserialize_from(bytes)
+        .map_err(|e| StoreError::Other(format!("a stored reporter set is damaged: {e}")))
 }
 
 /// Give every report filed before the statistics existed its local day (in the

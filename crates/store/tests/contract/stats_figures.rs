@@ -200,7 +200,10 @@ pub async fn stats_counts_follow_triage_and_every_step(store: Arc<dyn Store>) {
         region: None,
     });
     let date = at.with_timezone(&Jakarta).date_naive();
-    let report = store.submit_report(sms, jk(), date, at).await.unwrap();
+    let report = store
+        .submit_report(sms.clone(), jk(), date, at)
+        .await
+        .unwrap();
     let month = || counts(&*store, "2021-03-01", "2021-04-01", &[]);
     let days = || counts(&*store, "2021-03-05", "2021-03-20", &[]);
     for got in [month().await, days().await] {
@@ -236,6 +239,41 @@ pub async fn stats_counts_follow_triage_and_every_step(store: Arc<dyn Store>) {
     let new = counts(&*store, "2021-03-05", "2021-03-20", &["pohon"]).await;
     assert_eq!((new.reports, new.reporters), (1, 1));
 
+    // The same person texts again the same day; they stay one reporter in every view.
+    let mut again = sms;
+    again.triage = None;
+    let second = store
+        .submit_report(again, jk(), date, at + Duration::minutes(5))
+        .await
+        .unwrap();
+    for got in [month().await, days().await] {
+        assert_eq!((got.reports, got.reporters), (2, 1));
+        assert_eq!(got.by_channel, vec![(Channel::Sms, 2, 1)]);
+    }
+    let both = counts(
+        &*store,
+        "2021-03-01",
+        "2021-04-01",
+        &["pohon", "fasos-fasum"],
+    )
+    .await;
+    assert_eq!((both.reports, both.reporters), (2, 1));
+    let withdraw = transition(ActionKind::Reject, Waiting, Rejected);
+    store
+        .apply_transition(
+            second.id,
+            second.version,
+            withdraw,
+            record(&koordinator, at),
+        )
+        .await
+        .unwrap();
+    let old = counts(&*store, "2021-03-01", "2021-04-01", &["fasos-fasum"]).await;
+    assert_eq!(
+        (old.reports, old.reporters, old.by_state.clone()),
+        (1, 1, vec![(Rejected, 1)])
+    );
+
     let rec = |at| record(&koordinator, at);
     let mut accept = transition(ActionKind::Accept, Waiting, InProgress);
     accept.marks_coordinated = true;
@@ -259,7 +297,13 @@ pub async fn stats_counts_follow_triage_and_every_step(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    for got in [month().await, days().await] {
+    let pohon = || async {
+        [
+            counts(&*store, "2021-03-01", "2021-04-01", &["pohon"]).await,
+            counts(&*store, "2021-03-05", "2021-03-20", &["pohon"]).await,
+        ]
+    };
+    for got in pohon().await {
         assert_eq!(got.by_state, vec![(Completed, 1)]);
         assert_eq!(got.mean_coordination_secs, Some(2.0 * 3600.0));
         assert_eq!(got.mean_completion_secs, Some(8.0 * 3600.0));
@@ -275,7 +319,7 @@ pub async fn stats_counts_follow_triage_and_every_step(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    for got in [month().await, days().await] {
+    for got in pohon().await {
         assert_eq!(got.reports, 1);
         assert_eq!(got.by_state, vec![(InProgress, 1)]);
         assert_eq!(got.mean_coordination_secs, Some(2.0 * 3600.0));
