@@ -10,8 +10,9 @@ use super::rows::micros;
 use super::{SqliteStore, aggregates};
 use crate::{ImportOutcome, ImportStore, StoreError, StoreResult};
 
-/// Insert one report unless its ticket is stored; `false` when it was already there.
-fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
+/// Insert one report unless its ticket is stored; its id, or `None` when it was already
+/// there. The caller counts it in the statistics.
+fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<Option<i64>> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO reports (ticket, state, category, description, lat, lon, region,
@@ -42,7 +43,7 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
         })
         .map_err(StoreError::other)?;
     if inserted == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO report_reporters (report_id, reporter_key) VALUES (?1, ?2)")
@@ -63,7 +64,6 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
         ])
     })
     .map_err(StoreError::other)?;
-    aggregates::count(conn, id, 1)?;
     if let Some((day, sequence)) = r.issued {
         // A ticket this jurisdiction issues: new tickets of that day come after it.
         conn.prepare_cached(
@@ -73,7 +73,7 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
         .and_then(|mut s| s.execute(params![day.format("%Y-%m-%d").to_string(), sequence]))
         .map_err(StoreError::other)?;
     }
-    Ok(true)
+    Ok(Some(id))
 }
 
 #[async_trait]
@@ -82,13 +82,16 @@ impl ImportStore for SqliteStore {
         self.writer
             .write(move |conn| {
                 let mut outcome = ImportOutcome::default();
+                let mut inserted = Vec::with_capacity(reports.len());
                 for report in &reports {
-                    if insert(conn, report)? {
-                        outcome.imported += 1;
-                    } else {
-                        outcome.already_present += 1;
+                    match insert(conn, report)? {
+                        Some(id) => inserted.push(id),
+                        None => outcome.already_present += 1,
                     }
                 }
+                outcome.imported = inserted.len() as u64;
+                // The whole batch at once: each statistics row is written once per batch.
+                aggregates::count_new(conn, &inserted)?;
                 Ok(outcome)
             })
             .await
