@@ -20,7 +20,7 @@ use crate::config;
 
 /// Reports per store call: each is one transaction, so an interrupted import leaves whole
 /// batches and a second run completes it.
-const BATCH: usize = 5_000;
+const BATCH: usize = 1_000;
 
 /// Most refusal lines printed; the rest are counted.
 const MAX_SHOWN: usize = 100;
