@@ -50,6 +50,23 @@ pub enum Command {
     /// Figures for reports submitted in a period of local days (`--to` exclusive): counts
     /// per status, category, channel, month and kota, shares and average times.
     Stats(StatsArgs),
+    /// Import the history of the previous system from NDJSON (one report a line, see
+    /// README "Importing history"). The whole file is checked first: any bad line is
+    /// printed with its reason and nothing is imported. Running it again changes nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The NDJSON file.
+    pub file: PathBuf,
+    /// Check the file and say what would be imported, storing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The key reporter keys are hashed with: the same one `aduan serve` uses (else the
+    /// `identity.key` file in the data dir).
+    #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
+    pub identity_key: Option<String>,
 }
 
 #[derive(Args, Debug)]

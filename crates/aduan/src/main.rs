@@ -4,6 +4,7 @@ mod bench;
 mod cli;
 mod config;
 mod demo;
+mod history;
 mod import;
 mod ingest;
 mod keys;
@@ -65,6 +66,27 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(2);
             }
             Ok(())
+        }
+        Command::Import(args) => {
+            let result = match open() {
+                Ok(store) => history::run(store.as_ref(), &data_dir, args).await,
+                Err(e) => Err(e.into()),
+            };
+            match result {
+                Ok(summary) => {
+                    println!("{summary}");
+                    Ok(())
+                }
+                Err(history::Refusal::Lines(lines)) => {
+                    eprint!("{}", history::shown(&lines));
+                    eprintln!("aduan import: nothing was imported");
+                    std::process::exit(1);
+                }
+                Err(history::Refusal::Other(e)) => {
+                    eprintln!("aduan import: {e:#}");
+                    std::process::exit(1);
+                }
+            }
         }
         Command::Serve(args) => serve::run(open()?, &data_dir, args).await,
         Command::Regions(RegionsCommand::Import { files }) => {

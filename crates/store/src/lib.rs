@@ -11,6 +11,7 @@ pub mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use aduan_domain::import::ImportedReport;
 use aduan_domain::location::Boundary;
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
@@ -219,9 +220,34 @@ pub trait StatsStore: Send + Sync {
     async fn stats_counts(&self, query: StatsQuery) -> StoreResult<StatsCounts>;
 }
 
+/// What an import of another system's history did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportOutcome {
+    pub imported: u64,
+    /// Reports skipped because their ticket is already stored (an earlier run).
+    pub already_present: u64,
+}
+
+/// Reports imported from the system aduan replaces.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Store each report as it was (state, times, one `submit` timeline entry), all in one
+    /// transaction; a report whose ticket is already stored is skipped, so running an
+    /// import again changes nothing. Issued tickets among them move the day's ticket
+    /// sequence past them.
+    async fn import_reports(&self, reports: Vec<ImportedReport>) -> StoreResult<ImportOutcome>;
+}
+
 /// Everything a running aduan needs from storage.
 pub trait Store:
-    CatalogStore + AccountStore + ReportStore + ApiKeyStore + OutboxStore + TriageStore + StatsStore
+    CatalogStore
+    + AccountStore
+    + ReportStore
+    + ApiKeyStore
+    + OutboxStore
+    + TriageStore
+    + StatsStore
+    + ImportStore
 {
 }
 impl<
@@ -231,7 +257,8 @@ impl<
         + ApiKeyStore
         + OutboxStore
         + TriageStore
-        + StatsStore,
+        + StatsStore
+        + ImportStore,
 > Store for T
 {
 }

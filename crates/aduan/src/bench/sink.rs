@@ -215,7 +215,7 @@ fn check(shared: &Shared, sid: &str, headers: &HeaderMap, body: &[u8]) -> Result
 fn ticket_in(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| word.bytes().any(|b| b.is_ascii_digit()))
-        .find_map(|word| Ticket::parse(word).ok())
+        .find_map(|word| Ticket::parse_issued(word).ok())
         .map(|ticket| ticket.as_str().to_owned())
 }
 

@@ -210,23 +210,92 @@ fn add_cell(conn: &Connection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
 
 /// Count `delta` more reports by a reporter; when that makes them appear in (or leave) the
 /// period's set, update the set.
+/// Add `delta` to a reporter's reports in one set's period; returns the count after.
+fn bump_reporter(conn: &Connection, key: &ReporterKey, id: u32, delta: i64) -> StoreResult<i64> {
+    let (grain, category, period, channel, _) = key;
+    conn.prepare_cached(
+        "INSERT INTO stats_reporter_counts (grain, category, period, channel, reporter, reports)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (grain, category, period, channel, reporter) DO UPDATE SET
+             reports = reports + excluded.reports
+         RETURNING reports",
+    )
+    .and_then(|mut s| {
+        s.query_row(params![grain, category, period, channel, id, delta], |r| {
+            r.get(0)
+        })
+    })
+    .map_err(StoreError::other)
+}
+
+/// Add many newly stored reports at once (an import's batch): the same counts as
+/// `count(conn, id, 1)` for each, but every cell and every reporter set is written once
+/// per call instead of once per report (a month's set is rewritten whole on each change).
+pub(super) fn count_new(conn: &Connection, reports: &[i64]) -> StoreResult<()> {
+    let mut cells: BTreeMap<CellKey, [i64; 5]> = BTreeMap::new();
+    let mut reporters: BTreeMap<ReporterKey, i64> = BTreeMap::new();
+    for &report in reports {
+        let c = read(conn, report)?.ok_or(StoreError::NotFound)?;
+        for (key, delta) in cells_of(&c) {
+            let sum = cells.entry(key).or_default();
+            for (s, d) in sum.iter_mut().zip(delta) {
+                *s += d;
+            }
+        }
+        for key in reporters_of(&c) {
+            *reporters.entry(key).or_default() += 1;
+        }
+    }
+    for (key, delta) in &cells {
+        add_cell(conn, key, *delta)?;
+    }
+    let mut joining: BTreeMap<ReporterKey, Vec<u32>> = BTreeMap::new();
+    for (key, delta) in reporters {
+        let id = reporter_id(conn, &key.4)?;
+        let now = bump_reporter(conn, &key, id, delta)?;
+        if now - delta <= 0 && now > 0 {
+            let (grain, category, period, channel, _) = key;
+            joining
+                .entry((grain, category, period, channel, String::new()))
+                .or_default()
+                .push(id);
+        }
+    }
+    for (key, ids) in joining {
+        let (grain, category, period, channel, _) = &key;
+        let stored: Option<Vec<u8>> = conn
+            .prepare_cached(
+                "SELECT members FROM stats_reporter_sets
+                 WHERE grain = ?1 AND category = ?2 AND period = ?3 AND channel = ?4",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![grain, category, period, channel], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(StoreError::other)?;
+        let mut set = match stored {
+            Some(bytes) => reporter_set(&bytes)?,
+            None => RoaringBitmap::new(),
+        };
+        set.extend(ids);
+        let mut bytes = Vec::with_capacity(set.serialized_size());
+        set.serialize_into(&mut bytes).map_err(StoreError::other)?;
+        conn.prepare_cached(
+            "INSERT INTO stats_reporter_sets (grain, category, period, channel, members)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (grain, category, period, channel) DO UPDATE SET
+                 members = excluded.members",
+        )
+        .and_then(|mut s| s.execute(params![grain, category, period, channel, bytes]))
+        .map_err(StoreError::other)?;
+    }
+    Ok(())
+}
+
 fn add_reporter(conn: &Connection, key: &ReporterKey, delta: i64) -> StoreResult<()> {
     let (grain, category, period, channel, reporter) = key;
     let id = reporter_id(conn, reporter)?;
-    let now: i64 = conn
-        .prepare_cached(
-            "INSERT INTO stats_reporter_counts (grain, category, period, channel, reporter, reports)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (grain, category, period, channel, reporter) DO UPDATE SET
-                 reports = reports + excluded.reports
-             RETURNING reports",
-        )
-        .and_then(|mut s| {
-            s.query_row(params![grain, category, period, channel, id, delta], |r| {
-                r.get(0)
-            })
-        })
-        .map_err(StoreError::other)?;
+    let now = bump_reporter(conn, key, id, delta)?;
     let before = now - delta;
     if now <= 0 {
         conn.prepare_cached(

@@ -9,6 +9,7 @@ mod aggregates;
 mod api_keys;
 mod catalog;
 mod checkpoint;
+mod import;
 mod listing;
 mod messages;
 mod migrate;

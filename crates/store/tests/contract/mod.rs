@@ -68,6 +68,8 @@ macro_rules! store_contract_tests {
             users_are_listed_by_role_page_by_page,
             updating_a_user_changes_role_and_unit_at_once,
             api_keys_are_listed_with_the_revoked_ones,
+            imported_reports_are_stored_as_they_were_once,
+            importing_nothing_changes_nothing,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -89,6 +91,8 @@ mod api_keys;
 pub use api_keys::*;
 mod identity;
 pub use identity::*;
+mod import;
+pub use import::*;
 mod jurisdiction;
 pub use jurisdiction::*;
 mod listing;

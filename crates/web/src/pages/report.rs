@@ -280,9 +280,16 @@ pub async fn show(
     render_with(status, &page)
 }
 
-/// The ticket as it may appear in a link: only the characters a ticket has.
+/// The ticket as it may appear in a link: only the characters a ticket has, with the '/'
+/// of an imported id escaped so it stays one path segment.
 pub fn ticket_path(raw: &str) -> String {
-    raw.chars().filter(char::is_ascii_alphanumeric).collect()
+    raw.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_./".contains(*c))
+        .map(|c| match c {
+            '/' => "%2F".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// A form posted from a report's page: its sender signed in and the form not forged (see

@@ -1,0 +1,99 @@
+//! Reports imported from the system aduan replaces, stored as they were.
+
+use async_trait::async_trait;
+use rusqlite::{Connection, params};
+
+use aduan_domain::import::{IMPORT_NOTE, ImportedReport};
+use aduan_domain::{ActionKind, Role};
+
+use super::rows::micros;
+use super::{SqliteStore, aggregates};
+use crate::{ImportOutcome, ImportStore, StoreError, StoreResult};
+
+/// Insert one report unless its ticket is stored; its id, or `None` when it was already
+/// there. The caller counts it in the statistics.
+fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<Option<i64>> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO reports (ticket, state, category, description, lat, lon, region,
+                 channel, first_receiver, holding_unit, visibility, created_at, updated_at,
+                 coordinated_at, completed_at, version, local_day)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16)
+             ON CONFLICT(ticket) DO NOTHING",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                r.ticket.as_str(),
+                r.state.code(),
+                r.category.as_str(),
+                r.description,
+                r.location.map(|c| c.lat),
+                r.location.map(|c| c.lon),
+                r.region.as_str(),
+                r.channel.code(),
+                r.first_receiver.as_str(),
+                r.holding_unit.as_str(),
+                r.visibility.code(),
+                micros(r.submitted_at),
+                micros(r.updated_at()),
+                r.coordinated_at.map(micros),
+                r.completed_at.map(micros),
+                r.local_day.format("%Y-%m-%d").to_string(),
+            ])
+        })
+        .map_err(StoreError::other)?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO report_reporters (report_id, reporter_key) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![id, r.reporter_key]))
+        .map_err(StoreError::other)?;
+    conn.prepare_cached(
+        "INSERT INTO report_events (report_id, at, action, actor_id, actor_role, to_state, note)
+         VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            id,
+            micros(r.submitted_at),
+            ActionKind::Submit.code(),
+            Role::Admin.code(),
+            r.state.code(),
+            IMPORT_NOTE,
+        ])
+    })
+    .map_err(StoreError::other)?;
+    if let Some((day, sequence)) = r.issued {
+        // A ticket this jurisdiction issues: new tickets of that day come after it.
+        conn.prepare_cached(
+            "INSERT INTO ticket_days (day, last) VALUES (?1, ?2)
+             ON CONFLICT(day) DO UPDATE SET last = MAX(last, excluded.last)",
+        )
+        .and_then(|mut s| s.execute(params![day.format("%Y-%m-%d").to_string(), sequence]))
+        .map_err(StoreError::other)?;
+    }
+    Ok(Some(id))
+}
+
+#[async_trait]
+impl ImportStore for SqliteStore {
+    async fn import_reports(&self, reports: Vec<ImportedReport>) -> StoreResult<ImportOutcome> {
+        self.writer
+            .write(move |conn| {
+                let mut outcome = ImportOutcome::default();
+                let mut inserted = Vec::with_capacity(reports.len());
+                for report in &reports {
+                    match insert(conn, report)? {
+                        Some(id) => inserted.push(id),
+                        None => outcome.already_present += 1,
+                    }
+                }
+                outcome.imported = inserted.len() as u64;
+                // The whole batch at once: each statistics row is written once per batch.
+                aggregates::count_new(conn, &inserted)?;
+                Ok(outcome)
+            })
+            .await
+    }
+}
