@@ -54,6 +54,23 @@ pub enum Command {
     /// README "Importing history"). The whole file is checked first: any bad line is
     /// printed with its reason and nothing is imported. Running it again changes nothing.
     Import(ImportArgs),
+    /// Import synthetic years of Jakarta's volume through `aduan import` and measure the
+    /// import and the statistics' latency (p50/p99) at each size. Build with `--release`.
+    #[command(name = "bench-stats")]
+    BenchStats(BenchStatsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchStatsArgs {
+    /// Store sizes to measure at, in synthetic years of 134,814 reports; repeatable.
+    #[arg(long = "years", default_values_t = [1u32, 10])]
+    pub years: Vec<u32>,
+    /// How many times each question is asked at each size.
+    #[arg(long, default_value_t = 200)]
+    pub queries: usize,
+    /// Seed of the synthetic history (the same seed makes the same reports).
+    #[arg(long, default_value_t = 2021)]
+    pub seed: u64,
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,7 @@ mod ingest;
 mod keys;
 mod serve;
 mod stats;
+mod stats_bench;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
     let open = || open_store(&data_dir, database_url.as_deref());
     match command {
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchStats(args) => stats_bench::run(args).await,
         Command::Stats(args) => {
             // Refused input is one line on stderr and exit status 2, nothing else (no
             // backtrace); bad dates are refused before the data dir is opened (or created).

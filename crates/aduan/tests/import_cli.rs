@@ -59,13 +59,13 @@ fn history() -> Vec<serde_json::Value> {
     vec![
         // 00:30 WIB on 1 February, given with its offset: February. Taken after 2 hours,
         // completed after 26.
-        json!({"id": "CRM-2021/000001", "submitted_at": "2021-02-01T00:30:00+07:00",
+        json!({"id": "CRM-2021-000001", "submitted_at": "2021-02-01T00:30:00+07:00",
                "coordinated_at": "2021-02-01T02:30:00+07:00",
                "completed_at": "2021-02-01T19:30:00Z", "channel": "jaki", "category": "Jalan",
                "reporter": "warga-001", "status": "completed", "kota": "Jakarta Selatan",
                "kecamatan": "Tebet", "kelurahan": "Tebet Timur"}),
         // The same instant given in UTC: February too. A category the pack lacks.
-        json!({"id": "crm-2021/000002", "submitted_at": "2021-01-31T17:30:00Z",
+        json!({"id": "crm-2021-000002", "submitted_at": "2021-01-31T17:30:00Z",
                "coordinated_at": null, "completed_at": null, "channel": "twitter",
                "category": "Pohon Tumbang", "reporter": "warga-002", "status": "coordination",
                "kota": "Kota Administrasi Jakarta Timur", "description": "Pohon tumbang"}),
@@ -76,7 +76,7 @@ fn history() -> Vec<serde_json::Value> {
                "status": "waiting", "kota": "jakarta pusat", "kecamatan": "GAMBIR",
                "kelurahan": "Gambir", "old_system_field": {"x": 1}}),
         // A point in Tebet Barat under the kota's name only: placed in the kelurahan.
-        json!({"id": "CRM-2021/000004", "submitted_at": "2021-03-10T08:00:00+07:00",
+        json!({"id": "CRM-2021-000004", "submitted_at": "2021-03-10T08:00:00+07:00",
                "coordinated_at": "2021-03-10T12:00:00+07:00", "completed_at": null,
                "channel": "email", "category": "sampah", "reporter": "warga-003",
                "status": "in_progress", "kota": "Kota Jakarta Selatan",
@@ -180,10 +180,10 @@ async fn imported_reports_read_back_as_they_were() {
 
     // An id that is not an issued ticket is found as typed, in any case.
     let kept = store
-        .report(&Ticket::parse("CRM-2021/000002").unwrap())
+        .report(&Ticket::parse("CRM-2021-000002").unwrap())
         .await
         .unwrap();
-    assert_eq!(kept.ticket.as_str(), "CRM-2021/000002");
+    assert_eq!(kept.ticket.as_str(), "CRM-2021-000002");
     assert_eq!(kept.category.as_str(), "pohon-tumbang");
     assert_eq!(kept.region.as_str(), "31.75");
     assert_eq!(kept.first_receiver.as_str(), "walikota-31.75");
@@ -210,7 +210,7 @@ async fn imported_reports_read_back_as_they_were() {
     assert_eq!(named.region.as_str(), "31.71.01.1001");
     assert_eq!(named.first_receiver.as_str(), "kelurahan-31.71.01.1001");
     let placed = store
-        .report(&Ticket::parse("CRM-2021/000004").unwrap())
+        .report(&Ticket::parse("CRM-2021-000004").unwrap())
         .await
         .unwrap();
     assert_eq!(placed.region.as_str(), "31.74.01.1002");
@@ -267,7 +267,7 @@ fn every_bad_line_is_printed_and_nothing_changes() {
     jakarta(dir.path());
     let mut lines = history();
     lines.push(
-        json!({"id": "CRM-2021/000001", "submitted_at": "2021-04-01T08:00:00+07:00",
+        json!({"id": "CRM-2021-000001", "submitted_at": "2021-04-01T08:00:00+07:00",
         "channel": "jaki", "category": "Kategori Baru Sekali", "reporter": "w",
         "status": "waiting", "kota": "Jakarta Selatan"}),
     );
@@ -316,7 +316,7 @@ fn every_bad_line_is_printed_and_nothing_changes() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "line 5: id CRM-2021/000001 already on line 1\n\
+            "line 5: id CRM-2021-000001 already on line 1\n\
              line 6: completed_at is before submitted_at\n\
              line 6: channel \"fax\" is not one of {channels}\n\
              line 6: kota \"Jakarta Tengah\" is not a kota of the jurisdiction\n\

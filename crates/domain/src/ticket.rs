@@ -97,15 +97,16 @@ impl Ticket {
     }
 
     /// Accepts an issued ticket or the id a report kept from the system it was imported
-    /// from: 1-40 characters of A-Z, 0-9, '-', '_', '.' or '/', starting with a letter or
-    /// digit, case-insensitively (normalised to upper case, like typed tickets).
+    /// from: 1-40 characters of A-Z, 0-9, '-', '_' or '.', starting with a letter or digit,
+    /// case-insensitively (normalised to upper case, like typed tickets). No '/': a ticket
+    /// is one segment of a page's address.
     pub fn parse(raw: &str) -> Result<Self, CodeError> {
         let upper = raw.trim().to_ascii_uppercase();
         let well_formed = (1..=MAX_TICKET_CHARS).contains(&upper.len())
             && upper.as_bytes()[0].is_ascii_alphanumeric()
             && upper
                 .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"-_./".contains(&b));
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"-_.".contains(&b));
         if well_formed {
             Ok(Self(upper))
         } else {
@@ -113,7 +114,7 @@ impl Ticket {
                 what: "ticket",
                 value: raw.chars().take(40).collect(),
                 rule: "a ticket such as JK2503050007, or an imported id of 1-40 characters \
-                       A-Z, 0-9, '-', '_', '.', '/'",
+                       A-Z, 0-9, '-', '_', '.'",
             })
         }
     }
@@ -185,7 +186,7 @@ mod tests {
     #[test]
     fn imported_ids_are_tickets_in_upper_case() {
         for (raw, kept) in [
-            ("crm-2021/000123", "CRM-2021/000123"),
+            ("crm-2021-000123", "CRM-2021-000123"),
             ("A", "A"),
             ("7.x_Y", "7.X_Y"),
             ("JK2613280001", "JK2613280001"),
@@ -195,7 +196,17 @@ mod tests {
         }
         let forty = "A".repeat(40);
         assert_eq!(Ticket::parse(&forty).unwrap().as_str(), forty);
-        for bad in ["", " ", "-A1", "/A", "A B", "Ä1", "A#1", &"A".repeat(41)] {
+        for bad in [
+            "",
+            " ",
+            "-A1",
+            "/A",
+            "CRM/2021",
+            "A B",
+            "Ä1",
+            "A#1",
+            &"A".repeat(41),
+        ] {
             assert!(Ticket::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -184,7 +184,7 @@ impl Line<'_, '_> {
         let j = self.cx.jurisdiction;
         let ticket = self.note(Ticket::parse(&raw.id).map_err(|_| {
             format!(
-                "id {:?} is not 1-40 characters of A-Z, 0-9, '-', '_', '.', '/' \
+                "id {:?} is not 1-40 characters of A-Z, 0-9, '-', '_', '.' \
                      starting with a letter or digit",
                 raw.id.chars().take(60).collect::<String>()
             )

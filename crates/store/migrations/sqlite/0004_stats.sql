@@ -27,22 +27,14 @@ CREATE TABLE stats_cells (
 ) WITHOUT ROWID;
 
 -- Distinct reporters: each opaque reporter key (a keyed hash or an account number) gets a
--- small number; per grain, category ('*' too), period and channel, how many reports each
--- reporter made there, and the set of those who made any (a Roaring bitmap), so the
--- reporters of a year are the union of a few dozen sets.
+-- small number; per grain, category ('*' too), period and channel, the set of reporters
+-- with any report there (a Roaring bitmap), so the reporters of a year are the union of a
+-- few dozen sets. A set only loses a member when a report changes category (triage), and
+-- then only if that reporter has no other report there: asked of the reports themselves.
 CREATE TABLE stats_reporter_ids (
     id  INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE
 );
-CREATE TABLE stats_reporter_counts (
-    grain    TEXT NOT NULL,
-    category TEXT NOT NULL,
-    period   TEXT NOT NULL,
-    channel  TEXT NOT NULL,
-    reporter INTEGER NOT NULL,
-    reports  INTEGER NOT NULL,
-    PRIMARY KEY (grain, category, period, channel, reporter)
-) WITHOUT ROWID;
 CREATE TABLE stats_reporter_sets (
     id       INTEGER PRIMARY KEY,
     grain    TEXT NOT NULL,
@@ -52,3 +44,5 @@ CREATE TABLE stats_reporter_sets (
     members  BLOB NOT NULL,
     UNIQUE (grain, category, period, channel)
 );
+CREATE INDEX report_reporters_key ON report_reporters(reporter_key)
+    WHERE reporter_key IS NOT NULL;

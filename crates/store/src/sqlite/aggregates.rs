@@ -63,21 +63,22 @@ pub(super) fn read(conn: &Connection, report: i64) -> StoreResult<Option<Contrib
     .transpose()
 }
 
-/// Add (`sign` 1) or remove (-1) a stored report's contribution.
-pub(super) fn count(conn: &Connection, report: i64, sign: i64) -> StoreResult<()> {
-    let c = read(conn, report)?.ok_or(StoreError::NotFound)?;
-    if sign >= 0 {
-        shift(conn, None, Some(&c))
-    } else {
-        shift(conn, Some(&c), None)
-    }
-}
-
 /// The category row that counts every category.
 pub(super) const ALL_CATEGORIES: &str = "*";
 
-/// Replace what `before` contributed by what `after` does (either may be absent), touching
-/// only the rows whose counts change.
+/// Count newly stored reports (a submission, an import's batch): every cell and reporter
+/// set they touch is written once, however many of them it counts.
+pub(super) fn count_new(conn: &Connection, reports: &[i64]) -> StoreResult<()> {
+    let mut delta = Delta::default();
+    for &report in reports {
+        let c = read(conn, report)?.ok_or(StoreError::NotFound)?;
+        delta.add(&c, 1);
+    }
+    delta.write(conn)
+}
+
+/// Replace what a report contributed `before` a change by what it contributes `after` it
+/// (read once the change is written), touching only the rows whose counts change.
 pub(super) fn shift(
     conn: &Connection,
     before: Option<&Contribution>,
@@ -86,96 +87,105 @@ pub(super) fn shift(
     if before == after {
         return Ok(());
     }
-    let mut cells: BTreeMap<CellKey, [i64; 5]> = BTreeMap::new();
-    let mut reporters: BTreeMap<ReporterKey, i64> = BTreeMap::new();
-    for (c, sign) in [(before, -1), (after, 1)] {
-        let Some(c) = c else { continue };
-        for (key, delta) in cells_of(c) {
-            let sum = cells.entry(key).or_default();
-            for (s, d) in sum.iter_mut().zip(delta) {
-                *s += sign * d;
-            }
-        }
-        for key in reporters_of(c) {
-            *reporters.entry(key).or_default() += sign;
-        }
+    let mut delta = Delta::default();
+    if let Some(before) = before {
+        delta.add(before, -1);
     }
-    for (key, delta) in cells.into_iter().filter(|(_, d)| d.iter().any(|v| *v != 0)) {
-        add_cell(conn, &key, delta)?;
+    if let Some(after) = after {
+        delta.add(after, 1);
     }
-    for (key, delta) in reporters.into_iter().filter(|(_, d)| *d != 0) {
-        add_reporter(conn, &key, delta)?;
-    }
-    Ok(())
+    delta.write(conn)
 }
 
 /// `(grain, category, period, dim, value)`.
 type CellKey = (&'static str, String, String, &'static str, String);
 
-/// The cells a contribution counts in: each dimension at day and month grain, under its
-/// category and under all categories, with
-/// `[reports, coordinated, coordination_ms, completed, completion_ms]`.
-fn cells_of(c: &Contribution) -> Vec<(CellKey, [i64; 5])> {
-    let times = [
-        1,
-        i64::from(c.coordination_ms.is_some()),
-        c.coordination_ms.unwrap_or(0),
-        i64::from(c.completion_ms.is_some()),
-        c.completion_ms.unwrap_or(0),
-    ];
-    let one = [1, 0, 0, 0, 0];
-    let mut out = Vec::with_capacity(14);
-    for (grain, period) in periods_of(c) {
-        for category in [c.category.as_str(), ALL_CATEGORIES] {
-            let mut dims = vec![
-                ("state", &c.state, times),
-                ("channel", &c.channel, one),
-                ("region", &c.region, one),
-            ];
-            if category == ALL_CATEGORIES {
-                dims.push(("category", &c.category, one));
-            }
-            for (dim, value, delta) in dims {
-                let key = (
-                    grain,
-                    category.to_owned(),
-                    period.clone(),
-                    dim,
-                    value.clone(),
-                );
-                out.push((key, delta));
+/// `(grain, category, period, channel)`.
+type SetKey = (&'static str, String, String, String);
+
+/// Changes to the counts, summed before anything is written.
+#[derive(Default)]
+struct Delta {
+    /// `[reports, coordinated, coordination_ms, completed, completion_ms]` per cell.
+    cells: BTreeMap<CellKey, [i64; 5]>,
+    /// Per reporter set, each reporter's change in reports there.
+    reporters: BTreeMap<SetKey, BTreeMap<String, i64>>,
+}
+
+impl Delta {
+    /// Count (`sign` 1) or uncount (-1) a contribution: each dimension at day and month
+    /// grain, under its category and under all categories.
+    fn add(&mut self, c: &Contribution, sign: i64) {
+        let times = [
+            1,
+            i64::from(c.coordination_ms.is_some()),
+            c.coordination_ms.unwrap_or(0),
+            i64::from(c.completion_ms.is_some()),
+            c.completion_ms.unwrap_or(0),
+        ];
+        let one = [1, 0, 0, 0, 0];
+        let month = c.day.get(..7).unwrap_or(&c.day).to_owned();
+        for (grain, period) in [("d", &c.day), ("m", &month)] {
+            for category in [c.category.as_str(), ALL_CATEGORIES] {
+                let mut dims = vec![
+                    ("state", &c.state, times),
+                    ("channel", &c.channel, one),
+                    ("region", &c.region, one),
+                ];
+                if category == ALL_CATEGORIES {
+                    dims.push(("category", &c.category, one));
+                }
+                for (dim, value, delta) in dims {
+                    let key = (
+                        grain,
+                        category.to_owned(),
+                        period.clone(),
+                        dim,
+                        value.clone(),
+                    );
+                    let sum = self.cells.entry(key).or_default();
+                    for (s, d) in sum.iter_mut().zip(delta) {
+                        *s += sign * d;
+                    }
+                }
+                if let Some(reporter) = &c.reporter {
+                    let set = (
+                        grain,
+                        category.to_owned(),
+                        period.clone(),
+                        c.channel.clone(),
+                    );
+                    *self
+                        .reporters
+                        .entry(set)
+                        .or_default()
+                        .entry(reporter.clone())
+                        .or_default() += sign;
+                }
             }
         }
     }
-    out
-}
 
-/// `(grain, category, period, channel, reporter key)`.
-type ReporterKey = (&'static str, String, String, String, String);
-
-fn reporters_of(c: &Contribution) -> Vec<ReporterKey> {
-    let Some(reporter) = &c.reporter else {
-        return Vec::new();
-    };
-    let mut out = Vec::with_capacity(4);
-    for (grain, period) in periods_of(c) {
-        for category in [c.category.as_str(), ALL_CATEGORIES] {
-            out.push((
-                grain,
-                category.to_owned(),
-                period.clone(),
-                c.channel.clone(),
-                reporter.clone(),
-            ));
+    fn write(self, conn: &Connection) -> StoreResult<()> {
+        for (key, delta) in self.cells.iter().filter(|(_, d)| d.iter().any(|v| *v != 0)) {
+            add_cell(conn, key, *delta)?;
         }
+        for (set, people) in &self.reporters {
+            let mut joining = Vec::new();
+            let mut leaving = Vec::new();
+            for (reporter, change) in people {
+                if *change > 0 {
+                    joining.push(reporter_id(conn, reporter)?);
+                } else if *change < 0 && !still_reports(conn, set, reporter)? {
+                    leaving.extend(known_reporter_id(conn, reporter)?);
+                }
+            }
+            if !joining.is_empty() || !leaving.is_empty() {
+                change_set(conn, set, &joining, &leaving)?;
+            }
+        }
+        Ok(())
     }
-    out
-}
-
-/// The day and the month a contribution counts in.
-fn periods_of(c: &Contribution) -> [(&'static str, String); 2] {
-    let month = c.day.get(..7).unwrap_or(&c.day).to_owned();
-    [("d", c.day.clone()), ("m", month)]
 }
 
 fn add_cell(conn: &Connection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
@@ -208,128 +218,55 @@ fn add_cell(conn: &Connection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
     Ok(())
 }
 
-/// Count `delta` more reports by a reporter; when that makes them appear in (or leave) the
-/// period's set, update the set.
-/// Add `delta` to a reporter's reports in one set's period; returns the count after.
-fn bump_reporter(conn: &Connection, key: &ReporterKey, id: u32, delta: i64) -> StoreResult<i64> {
-    let (grain, category, period, channel, _) = key;
+/// Whether a reporter still has a report in a set's period, category and channel (asked
+/// after the change that may have taken their last one away).
+fn still_reports(conn: &Connection, set: &SetKey, reporter: &str) -> StoreResult<bool> {
+    let (grain, category, period, channel) = set;
     conn.prepare_cached(
-        "INSERT INTO stats_reporter_counts (grain, category, period, channel, reporter, reports)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (grain, category, period, channel, reporter) DO UPDATE SET
-             reports = reports + excluded.reports
-         RETURNING reports",
+        "SELECT EXISTS (SELECT 1 FROM report_reporters rr JOIN reports r ON r.id = rr.report_id
+             WHERE rr.reporter_key = ?1 AND r.channel = ?2 AND (?3 = '*' OR r.category = ?3)
+               AND (CASE ?4 WHEN 'd' THEN r.local_day ELSE substr(r.local_day, 1, 7) END) = ?5)",
     )
     .and_then(|mut s| {
-        s.query_row(params![grain, category, period, channel, id, delta], |r| {
+        s.query_row(params![reporter, channel, category, grain, period], |r| {
             r.get(0)
         })
     })
     .map_err(StoreError::other)
 }
 
-/// Add many newly stored reports at once (an import's batch): the same counts as
-/// `count(conn, id, 1)` for each, but every cell and every reporter set is written once
-/// per call instead of once per report (a month's set is rewritten whole on each change).
-pub(super) fn count_new(conn: &Connection, reports: &[i64]) -> StoreResult<()> {
-    let mut cells: BTreeMap<CellKey, [i64; 5]> = BTreeMap::new();
-    let mut reporters: BTreeMap<ReporterKey, i64> = BTreeMap::new();
-    for &report in reports {
-        let c = read(conn, report)?.ok_or(StoreError::NotFound)?;
-        for (key, delta) in cells_of(&c) {
-            let sum = cells.entry(key).or_default();
-            for (s, d) in sum.iter_mut().zip(delta) {
-                *s += d;
-            }
-        }
-        for key in reporters_of(&c) {
-            *reporters.entry(key).or_default() += 1;
-        }
-    }
-    for (key, delta) in &cells {
-        add_cell(conn, key, *delta)?;
-    }
-    let mut joining: BTreeMap<ReporterKey, Vec<u32>> = BTreeMap::new();
-    for (key, delta) in reporters {
-        let id = reporter_id(conn, &key.4)?;
-        let now = bump_reporter(conn, &key, id, delta)?;
-        if now - delta <= 0 && now > 0 {
-            let (grain, category, period, channel, _) = key;
-            joining
-                .entry((grain, category, period, channel, String::new()))
-                .or_default()
-                .push(id);
-        }
-    }
-    for (key, ids) in joining {
-        let (grain, category, period, channel, _) = &key;
-        let stored: Option<Vec<u8>> = conn
-            .prepare_cached(
-                "SELECT members FROM stats_reporter_sets
-                 WHERE grain = ?1 AND category = ?2 AND period = ?3 AND channel = ?4",
-            )
-            .and_then(|mut s| {
-                s.query_row(params![grain, category, period, channel], |r| r.get(0))
-                    .optional()
-            })
-            .map_err(StoreError::other)?;
-        let mut set = match stored {
-            Some(bytes) => reporter_set(&bytes)?,
-            None => RoaringBitmap::new(),
-        };
-        set.extend(ids);
-        let mut bytes = Vec::with_capacity(set.serialized_size());
-        set.serialize_into(&mut bytes).map_err(StoreError::other)?;
-        conn.prepare_cached(
-            "INSERT INTO stats_reporter_sets (grain, category, period, channel, members)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (grain, category, period, channel) DO UPDATE SET
-                 members = excluded.members",
-        )
-        .and_then(|mut s| s.execute(params![grain, category, period, channel, bytes]))
-        .map_err(StoreError::other)?;
-    }
-    Ok(())
-}
-
-fn add_reporter(conn: &Connection, key: &ReporterKey, delta: i64) -> StoreResult<()> {
-    let (grain, category, period, channel, reporter) = key;
-    let id = reporter_id(conn, reporter)?;
-    let now = bump_reporter(conn, key, id, delta)?;
-    let before = now - delta;
-    if now <= 0 {
-        conn.prepare_cached(
-            "DELETE FROM stats_reporter_counts WHERE grain = ?1 AND category = ?2
-                 AND period = ?3 AND channel = ?4 AND reporter = ?5",
-        )
-        .and_then(|mut s| s.execute(params![grain, category, period, channel, id]))
-        .map_err(StoreError::other)?;
-    }
-    match (before > 0, now > 0) {
-        (false, true) => change_set(conn, key, id, true),
-        (true, false) => change_set(conn, key, id, false),
-        _ => Ok(()),
-    }
-}
-
 /// The small number of a reporter key, given one the first time it is seen.
 fn reporter_id(conn: &Connection, key: &str) -> StoreResult<u32> {
-    let known: Option<i64> = conn
-        .prepare_cached("SELECT id FROM stats_reporter_ids WHERE key = ?1")
-        .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
-        .map_err(StoreError::other)?;
-    let id = match known {
-        Some(id) => id,
+    let id = match known_reporter_id(conn, key)? {
+        Some(id) => return Ok(id),
         None => conn
             .prepare_cached("INSERT INTO stats_reporter_ids (key) VALUES (?1) RETURNING id")
-            .and_then(|mut s| s.query_row([key], |r| r.get(0)))
+            .and_then(|mut s| s.query_row([key], |r| r.get::<_, i64>(0)))
             .map_err(StoreError::other)?,
     };
+    small(id)
+}
+
+fn known_reporter_id(conn: &Connection, key: &str) -> StoreResult<Option<u32>> {
+    conn.prepare_cached("SELECT id FROM stats_reporter_ids WHERE key = ?1")
+        .and_then(|mut s| s.query_row([key], |r| r.get::<_, i64>(0)).optional())
+        .map_err(StoreError::other)?
+        .map(small)
+        .transpose()
+}
+
+fn small(id: i64) -> StoreResult<u32> {
     u32::try_from(id).map_err(|_| StoreError::Other(format!("reporter number {id} overflows")))
 }
 
-fn change_set(conn: &Connection, key: &ReporterKey, id: u32, member: bool) -> StoreResult<()> {
-    let (grain, category, period, channel, _) = key;
+/// Add and remove members of one reporter set, rewriting it once.
+fn change_set(
+    conn: &Connection,
+    set: &SetKey,
+    joining: &[u32],
+    leaving: &[u32],
+) -> StoreResult<()> {
+    let (grain, category, period, channel) = set;
     let stored: Option<Vec<u8>> = conn
         .prepare_cached(
             "SELECT members FROM stats_reporter_sets
@@ -340,16 +277,15 @@ fn change_set(conn: &Connection, key: &ReporterKey, id: u32, member: bool) -> St
                 .optional()
         })
         .map_err(StoreError::other)?;
-    let mut set = match stored {
+    let mut members = match stored {
         Some(bytes) => reporter_set(&bytes)?,
         None => RoaringBitmap::new(),
     };
-    if member {
-        set.insert(id);
-    } else {
-        set.remove(id);
+    members.extend(joining.iter().copied());
+    for id in leaving {
+        members.remove(*id);
     }
-    if set.is_empty() {
+    if members.is_empty() {
         conn.prepare_cached(
             "DELETE FROM stats_reporter_sets
              WHERE grain = ?1 AND category = ?2 AND period = ?3 AND channel = ?4",
@@ -358,8 +294,10 @@ fn change_set(conn: &Connection, key: &ReporterKey, id: u32, member: bool) -> St
         .map_err(StoreError::other)?;
         return Ok(());
     }
-    let mut bytes = Vec::with_capacity(set.serialized_size());
-    set.serialize_into(&mut bytes).map_err(StoreError::other)?;
+    let mut bytes = Vec::with_capacity(members.serialized_size());
+    members
+        .serialize_into(&mut bytes)
+        .map_err(StoreError::other)?;
     conn.prepare_cached(
         "INSERT INTO stats_reporter_sets (grain, category, period, channel, members)
          VALUES (?1, ?2, ?3, ?4, ?5)
@@ -390,14 +328,17 @@ pub(super) fn backfill(conn: &Connection) -> StoreResult<()> {
         return Ok(());
     }
     let tz = time_zone(conn)?;
-    for (id, created_at) in pending {
-        let day = local_day(created_at, tz)?;
+    for (id, created_at) in &pending {
+        let day = local_day(*created_at, tz)?;
         conn.execute(
             "UPDATE reports SET local_day = ?1 WHERE id = ?2",
             params![day.format("%Y-%m-%d").to_string(), id],
         )
         .map_err(StoreError::other)?;
-        count(conn, id, 1)?;
+    }
+    let ids: Vec<i64> = pending.iter().map(|(id, _)| *id).collect();
+    for chunk in ids.chunks(1000) {
+        count_new(conn, chunk)?;
     }
     Ok(())
 }

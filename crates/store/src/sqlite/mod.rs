@@ -61,6 +61,10 @@ fn enable_wal(conn: &Connection) -> StoreResult<()> {
     }
 }
 
+/// The writer's settings. `temp_store = FILE`: SQLite keeps a statement journal in memory
+/// until it passes 64 KiB and spills it to a temporary file after; held in memory without a
+/// limit (`MEMORY`), every statement's end walks the whole journal of the enclosing job, so
+/// a large job (an import's batch) slows down quadratically.
 fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(StoreError::other)?;
@@ -68,7 +72,7 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
-         PRAGMA temp_store = MEMORY;
+         PRAGMA temp_store = FILE;
          PRAGMA cache_size = -32000;",
     )
     .map_err(StoreError::other)?;

@@ -224,7 +224,7 @@ fn insert_report(
         },
     )?;
     insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now)?;
-    aggregates::count(conn, id.0, 1)?;
+    aggregates::count_new(conn, &[id.0])?;
     Ok(Report {
         id,
         ticket,

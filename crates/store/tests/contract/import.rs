@@ -39,7 +39,7 @@ fn imported(id: &str, state: ReportState, key: &str, submitted: DateTime<Utc>) -
 
 pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>) {
     let t0 = at(1_612_114_200_000_000); // 2021-01-31T17:30:00Z, 00:30 WIB on 1 February
-    let mut done = imported("CRM-2021/1", ReportState::Completed, "import:aa", t0);
+    let mut done = imported("CRM-2021-1", ReportState::Completed, "import:aa", t0);
     done.coordinated_at = Some(t0 + Duration::hours(2));
     done.completed_at = Some(t0 + Duration::hours(30));
     done.location = Some(Coordinates::parse(-6.2297, 106.8532).unwrap());
@@ -63,7 +63,7 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
     );
 
     let stored = store.report(&done.ticket).await.unwrap();
-    assert_eq!(stored.ticket.as_str(), "CRM-2021/1");
+    assert_eq!(stored.ticket.as_str(), "CRM-2021-1");
     assert_eq!(stored.state, ReportState::Completed);
     assert_eq!(stored.category, done.category);
     assert_eq!(stored.description, "Jalan berlubang (arsip)");
@@ -123,7 +123,7 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
     // A second run (or the rest of an interrupted one) changes nothing already there.
     let mut more = reports.clone();
     more.push(imported(
-        "CRM-2021/3",
+        "CRM-2021-3",
         ReportState::Rejected,
         "import:cc",
         t0,

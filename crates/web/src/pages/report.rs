@@ -280,15 +280,11 @@ pub async fn show(
     render_with(status, &page)
 }
 
-/// The ticket as it may appear in a link: only the characters a ticket has, with the '/'
-/// of an imported id escaped so it stays one path segment.
+/// The ticket as it may appear in a link: only the characters a ticket has (never a '/'),
+/// so it stays one path segment.
 pub fn ticket_path(raw: &str) -> String {
     raw.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "-_./".contains(*c))
-        .map(|c| match c {
-            '/' => "%2F".to_owned(),
-            c => c.to_string(),
-        })
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
         .collect()
 }
 
