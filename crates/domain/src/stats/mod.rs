@@ -14,7 +14,9 @@ use chrono_tz::Tz;
 use crate::codes::CategoryCode;
 use crate::jurisdiction::Jurisdiction;
 
-pub use figures::{CategoryFigure, ChannelFigure, Figures, KotaFigure, MonthFigure, StatsCounts};
+pub use figures::{
+    CategoryFigure, ChannelFigure, Figures, KotaFigure, MonthFigure, StatsCounts, percent_tenths,
+};
 pub use number::{format_count, format_decimal, format_percent};
 
 /// Why a statistics request was refused, naming the parameter at fault.

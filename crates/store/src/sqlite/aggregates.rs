@@ -1,6 +1,6 @@
 //! The statistics' counts, kept up to date inside every transaction that changes a report:
 //! what a report contributes is read before the change and after it, and the difference
-//! applied to `stats_cells` and `stats_reporters` (see migration 0004).
+//! applied to `stats_cells` and `stats_reporter_sets` (see migration 0004).
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use aduan_domain::stats::Figures;
+use aduan_domain::stats::{Figures, percent_tenths};
 use aduan_domain::{Channel, Jurisdiction, ReportState};
 
 use crate::api::stats::StatsRequest;
@@ -47,17 +47,6 @@ pub struct Dashboard<'a> {
     pub map_lines: Vec<Line>,
     pub csv_href: String,
     pub json_href: String,
-}
-
-/// `part / whole` in percent to one decimal, rounded half up as the figures round; 0 of 0
-/// is 0.
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        return 0.0;
-    }
-    let (part, whole) = (u128::from(part), u128::from(whole));
-    let tenths = (part * 2000 + whole) / (2 * whole);
-    u32::try_from(tenths).map_or(0.0, f64::from) / 10.0
 }
 
 /// A local day as `1 Feb 2021`.
@@ -153,7 +142,10 @@ pub fn dashboard<'a>(
                     Lang::Id => s.label_id().to_owned(),
                     Lang::En => s.label_en().to_owned(),
                 },
-                values: vec![numbers.count(n), numbers.percent(share(n, f.reports))],
+                values: vec![
+                    numbers.count(n),
+                    numbers.percent(percent_tenths(n, f.reports)),
+                ],
             }
         })
         .collect();
