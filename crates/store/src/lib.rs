@@ -22,9 +22,9 @@ use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, ApiKey, ChannelCount, Credentials, IdentityAccess, NewUser, OutboxEntry,
-    OutboxItem, OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope,
-    Session, TriageDecision, TriageRecord, User,
+    ActionRecord, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry, OutboxItem,
+    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, Session,
+    TriageDecision, TriageRecord, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -207,13 +207,6 @@ pub trait TriageStore: Send + Sync {
 /// Figures computed from the data.
 #[async_trait]
 pub trait StatsStore: Send + Sync {
-    /// Reports submitted in `[from, to)` and their distinct reporters, per channel, most
-    /// reports first.
-    async fn channel_counts(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<ChannelCount>>;
     /// The counts behind the published statistics: reports submitted in
     /// `[query.from, query.to)`, of `query.categories` only when that is not empty, with
     /// reports per bucket split at `query.boundaries`. One consistent snapshot.

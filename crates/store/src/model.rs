@@ -287,11 +287,3 @@ pub struct TriageDecision {
     /// counts documents. Added in the same transaction.
     pub learning: Vec<(aduan_domain::CategoryCode, String, u64)>,
 }
-
-/// Reports and distinct reporters of one channel in a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChannelCount {
-    pub channel: aduan_domain::Channel,
-    pub reports: u64,
-    pub reporters: u64,
-}
