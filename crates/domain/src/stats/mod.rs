@@ -8,8 +8,7 @@ pub mod choropleth;
 mod figures;
 mod number;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{Datelike, Months, NaiveDate};
 
 use crate::codes::CategoryCode;
 use crate::jurisdiction::Jurisdiction;
@@ -84,11 +83,6 @@ impl Period {
 
     pub fn to(&self) -> NaiveDate {
         self.to
-    }
-
-    /// The UTC instants `[start, end)` the period covers in `tz`.
-    pub fn instants(&self, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
-        (day_start(self.from, tz), day_start(self.to, tz))
     }
 
     /// The first day of every calendar month the period touches, in order.
@@ -181,19 +175,6 @@ pub fn resolve_category(
         .find(|c| c.code.as_str() == raw.trim() || c.name.to_lowercase() == wanted)
         .map(|c| c.code.clone())
         .ok_or_else(|| StatsError::UnknownCategory(raw.chars().take(80).collect()))
-}
-
-/// The instant a local day begins; where midnight does not exist (a DST gap), the first
-/// instant of the day that does.
-fn day_start(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let mut local = day.and_time(chrono::NaiveTime::MIN);
-    for _ in 0..4 {
-        if let Some(at) = tz.from_local_datetime(&local).earliest() {
-            return at.with_timezone(&Utc);
-        }
-        local += chrono::Duration::minutes(30);
-    }
-    local.and_utc()
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 // Tests may panic on a broken fixture.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use chrono_tz::Asia::Jakarta;
+use chrono::NaiveDate;
 
 use super::figures::{hours_hundredths, percent_tenths};
 use super::*;
@@ -53,15 +52,6 @@ fn a_period_needs_to_after_from_and_real_days() {
             .field(),
         "to"
     );
-}
-
-#[test]
-fn local_days_become_utc_instants() {
-    let period = Period::parse("2021-02-01", "2021-03-01").unwrap();
-    let (from, to) = period.instants(Jakarta);
-    // 00:00 WIB is 17:00 UTC the day before.
-    assert_eq!(from, Utc.with_ymd_and_hms(2021, 1, 31, 17, 0, 0).unwrap());
-    assert_eq!(to, Utc.with_ymd_and_hms(2021, 2, 28, 17, 0, 0).unwrap());
 }
 
 #[test]
