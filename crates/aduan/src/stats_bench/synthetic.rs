@@ -3,7 +3,7 @@
 //! hours and completion in about 40), written as the NDJSON lines `aduan import` reads.
 //! Deterministic for a seed; made up entirely (no person behind any reporter key).
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{Duration, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -199,8 +199,5 @@ impl History {
 fn days_in_month(first: NaiveDate) -> u32 {
     first
         .checked_add_months(chrono::Months::new(1))
-        .map_or(31, |next| {
-            next.signed_duration_since(first).num_days() as u32
-        })
-        .max(first.day())
+        .map_or(31, |next| (next - first).num_days() as u32)
 }
