@@ -1,4 +1,5 @@
-//! Storage for aduan: traits named in domain words, and their SQLite implementation.
+//! Storage for aduan: traits named in domain words, and their SQLite and PostgreSQL
+//! implementations.
 //!
 //! Every surface talks to `dyn Store`; the contract tests in `tests/` hold each
 //! implementation to the same behaviour.
@@ -6,6 +7,7 @@
 mod error;
 pub mod identity;
 mod model;
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;

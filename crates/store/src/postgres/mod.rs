@@ -1,0 +1,82 @@
+//! The shared store: PostgreSQL, for deployments past one machine. Several stateless aduan
+//! instances may use one database at once; every rule that the SQLite store keeps with its
+//! single writer is kept here by row locks inside one transaction per change (see each
+//! module), and background work is claimed with `FOR UPDATE SKIP LOCKED`.
+//!
+//! The schema mirrors the SQLite store's column for column (migrations in
+//! `migrations/postgres`, embedded and applied on connect), so that `aduan migrate-store`
+//! copies rows one for one.
+
+mod accounts;
+mod aggregates;
+mod api_keys;
+mod catalog;
+mod import;
+mod outbox;
+mod reports;
+mod rows;
+pub mod scratch;
+mod stats;
+mod triage;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, PgPool};
+
+use crate::{StoreError, StoreResult};
+
+/// Connections per instance; PostgreSQL's default limit of 100 leaves room for several.
+const POOL_SIZE: u32 = 16;
+
+/// The embedded migrations. sqlx applies them under an advisory lock, so instances that
+/// start together do not race.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// aduan's PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connect to `url` (`postgres://user@host:port/database`) and bring the schema up to
+    /// date.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|e| StoreError::Other(format!("bad PostgreSQL URL: {e}")))?;
+        let options = options
+            .application_name("aduan")
+            .log_statements(tracing::log::LevelFilter::Trace);
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Other(format!("cannot connect to PostgreSQL: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Other(format!("cannot migrate the PostgreSQL schema: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for tools that work on the tables themselves
+    /// (`aduan migrate-store`).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// Map a database error: no row is `NotFound`, a broken uniqueness rule is `Conflict`,
+/// anything else `Other`.
+pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_string())
+        }
+        _ => StoreError::other(e),
+    }
+}
