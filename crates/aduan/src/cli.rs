@@ -20,7 +20,8 @@ pub struct Cli {
         global = true
     )]
     pub data_dir: PathBuf,
-    /// Database to use instead of the SQLite file in the data dir: `sqlite://PATH`.
+    /// Database to use instead of the SQLite file in the data dir: `sqlite://PATH`, or
+    /// `postgres://USER@HOST:PORT/DATABASE` for a database several instances share.
     #[arg(long, env = "ADUAN_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     #[command(subcommand)]

@@ -10,6 +10,8 @@ use aduan_store::identity::IdentityKey;
 #[derive(Debug, Clone)]
 pub enum Database {
     Sqlite(PathBuf),
+    /// A `postgres://` URL: a database several instances may share.
+    Postgres(String),
 }
 
 impl Database {
@@ -32,9 +34,9 @@ impl Database {
             return Ok(Self::Sqlite(path));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            bail!("the PostgreSQL store is not available in this build yet; use sqlite://PATH");
+            return Ok(Self::Postgres(url.to_string()));
         }
-        bail!("unsupported database URL (expected sqlite://PATH)")
+        bail!("unsupported database URL (expected sqlite://PATH or postgres://...)")
     }
 }
 

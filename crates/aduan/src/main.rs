@@ -19,6 +19,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use aduan_store::Store;
+use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 
 use cli::{ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, RegionsCommand};
@@ -28,9 +29,10 @@ use cli::{ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, Regio
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::Database;
 
-fn open_store(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
+async fn open_store(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
     match Database::resolve(data_dir, database_url)? {
         Database::Sqlite(path) => Ok(Arc::new(SqliteStore::open(&path)?)),
+        Database::Postgres(url) => Ok(Arc::new(PgStore::connect(&url).await?)),
     }
 }
 
@@ -58,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
             // backtrace); bad dates are refused before the data dir is opened (or created).
             let result = match aduan_domain::stats::Period::parse(&args.from, &args.to) {
                 Err(e) => Err(e.into()),
-                Ok(_) => match open() {
+                Ok(_) => match open().await {
                     Ok(store) => stats::run(store.as_ref(), args).await,
                     Err(e) => Err(e),
                 },
@@ -70,7 +72,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import(args) => {
-            let result = match open() {
+            let result = match open().await {
                 Ok(store) => history::run(store.as_ref(), &data_dir, args).await,
                 Err(e) => Err(e.into()),
             };
@@ -90,9 +92,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Serve(args) => serve::run(open()?, &data_dir, args).await,
+        Command::Serve(args) => serve::run(open().await?, &data_dir, args).await,
         Command::Regions(RegionsCommand::Import { files }) => {
-            let store = open()?;
+            let store = open().await?;
             for file in files {
                 let n = import::import_regions(store.as_ref(), &file).await?;
                 println!("{}: {n} regions imported", file.display());
@@ -100,17 +102,17 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::ApiKey(ApiKeyCommand::Create { name }) => {
-            let store = open()?;
+            let store = open().await?;
             let key = keys::create_api_key(store.as_ref(), &name).await?;
             println!("API key for {name}: {key}");
             println!("Keep it now: aduan stores only its hash and cannot show it again.");
             Ok(())
         }
         Command::Ingest(IngestCommand::Email(args)) => {
-            ingest::email(open()?, &data_dir, args).await
+            ingest::email(open().await?, &data_dir, args).await
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {
-            let store = open()?;
+            let store = open().await?;
             let text = std::fs::read_to_string(&file)?;
             import::import_pack(store.as_ref(), import::parse_pack(&text)?).await?;
             println!("{}: jurisdiction loaded", file.display());

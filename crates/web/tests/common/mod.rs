@@ -29,6 +29,8 @@ use tokio::sync::OnceCell;
 use aduan_domain::location::parse_boundaries;
 use aduan_domain::report::Report;
 use aduan_domain::{JurisdictionData, Role, Ticket, UnitCode};
+use aduan_store::postgres::PgStore;
+use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
 use aduan_store::sqlite::SqliteStore;
 use aduan_store::{CatalogStore, NewUser, Store};
 use aduan_web::{AppState, Catalog, WebConfig};
@@ -50,6 +52,38 @@ pub const SUDIN: &str = "sudin-bina-marga-31.74";
 /// Every account of a test app has this password.
 pub const PASSWORD: &str = "kata-sandi-rahasia";
 
+/// The variable that runs the HTTP suites on PostgreSQL: `ADUAN_TEST_STORE=postgres` gives
+/// every app a scratch database on the server `ADUAN_TEST_POSTGRES_URL` names; unset (or
+/// `sqlite`), a SQLite file in a temporary directory.
+pub const STORE_VARIABLE: &str = "ADUAN_TEST_STORE";
+
+/// What keeps a test app's database alive, and removes it afterwards.
+enum Database {
+    Sqlite(TempDir),
+    Postgres(ScratchDatabase),
+}
+
+/// A new, empty store of the kind [`STORE_VARIABLE`] asks for.
+async fn fresh_store() -> (Arc<dyn Store>, Database) {
+    match std::env::var(STORE_VARIABLE).as_deref() {
+        Err(_) | Ok("sqlite") => {
+            let dir = tempfile::tempdir().expect("a temp dir");
+            let store = SqliteStore::open(&dir.path().join("aduan.db")).expect("open the store");
+            (Arc::new(store), Database::Sqlite(dir))
+        }
+        Ok("postgres") => {
+            let database = ScratchDatabase::create(&server_url())
+                .await
+                .expect("a scratch PostgreSQL database");
+            let store = PgStore::connect(database.url())
+                .await
+                .expect("connect to the scratch database");
+            (Arc::new(store), Database::Postgres(database))
+        }
+        Ok(other) => panic!("{STORE_VARIABLE}={other}: expected sqlite or postgres"),
+    }
+}
+
 /// A running aduan on 127.0.0.1:0 with its own temporary database.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -60,7 +94,7 @@ pub struct TestApp {
     pub state: AppState,
     names: AtomicU32,
     staff_hash: OnceCell<String>,
-    _dir: TempDir,
+    _database: Database,
 }
 
 impl TestApp {
@@ -80,8 +114,7 @@ impl TestApp {
     }
 
     async fn start(config: WebConfig, boundaries: bool) -> Self {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let store = SqliteStore::open(&dir.path().join("aduan.db")).expect("open the store");
+        let (store, database) = fresh_store().await;
         let mut data = serde_json::from_str::<JurisdictionData>(JAKARTA_PACK)
             .expect("the Jakarta pack parses");
         let mut shapes = Vec::new();
@@ -100,8 +133,9 @@ impl TestApp {
                 .await
                 .expect("save boundaries");
         }
-        let catalog = Catalog::load(&store).await.expect("load the catalog");
-        let store: Arc<dyn Store> = Arc::new(store);
+        let catalog = Catalog::load(store.as_ref())
+            .await
+            .expect("load the catalog");
         let state = AppState::new(Arc::clone(&store), catalog, config);
         let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -121,7 +155,7 @@ impl TestApp {
             state,
             names: AtomicU32::new(0),
             staff_hash: OnceCell::new(),
-            _dir: dir,
+            _database: database,
         }
     }
 
@@ -188,7 +222,10 @@ impl TestApp {
 
     /// The raw SQLite file of this app (WAL mode: see also its `-wal` file).
     pub fn db_path(&self) -> std::path::PathBuf {
-        self._dir.path().join("aduan.db")
+        match &self._database {
+            Database::Sqlite(dir) => dir.path().join("aduan.db"),
+            Database::Postgres(_) => panic!("this test reads the SQLite file: not on PostgreSQL"),
+        }
     }
 
     /// The argon2 hash of [`PASSWORD`], computed once per app.
