@@ -166,6 +166,16 @@ pub struct BenchArgs {
     /// channel's gateway (it receives the server's answers) and times the answers too.
     #[arg(long, value_enum, value_name = "CHANNEL", conflicts_with = "url")]
     pub channel: Option<BenchChannel>,
+    /// Run the started server on a new database on this PostgreSQL server (a URL of any of
+    /// its databases, as a role that may create databases) instead of SQLite; the database
+    /// is dropped afterwards.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["url", "channel"])]
+    pub postgres: Option<String>,
+    /// Start this many servers on that one PostgreSQL database, the clients spread over
+    /// them in turn.
+    #[arg(long, default_value_t = 1, requires = "postgres",
+        value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub instances: u8,
 }
 
 /// The channels `aduan bench --channel` can flood.

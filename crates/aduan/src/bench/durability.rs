@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use aduan_domain::Ticket;
+use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 use aduan_store::{Store, StoreError};
 
@@ -21,15 +22,30 @@ use super::server::Server;
 /// Concurrent lookups in the durability check.
 const CHECK_CONCURRENCY: usize = 8;
 
-/// Look every ticket up in the database the killed server left behind.
-pub(super) async fn check_on_disk(
+/// Open the database the killed servers left behind: their SQLite file, or the PostgreSQL
+/// database they shared.
+pub(super) async fn open_after_kill(
     db: &Path,
+    postgres: Option<&str>,
+) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(match postgres {
+        Some(url) => Arc::new(
+            PgStore::connect(url)
+                .await
+                .context("connecting to PostgreSQL after the kill")?,
+        ),
+        None => Arc::new(
+            SqliteStore::open(db)
+                .with_context(|| format!("opening {} after the kill", db.display()))?,
+        ),
+    })
+}
+
+/// Look every ticket up in the database the killed servers left behind.
+pub(super) async fn check_on_disk(
+    store: Arc<dyn Store>,
     tickets: &[String],
 ) -> anyhow::Result<(usize, Vec<String>)> {
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(db)
-            .with_context(|| format!("opening {} after the kill", db.display()))?,
-    );
     let chunk = tickets.len().div_ceil(CHECK_CONCURRENCY).max(1);
     let mut tasks = JoinSet::new();
     for part in tickets.chunks(chunk) {
@@ -91,10 +107,12 @@ pub(super) async fn check_over_http(
     Ok((found, missing))
 }
 
-/// Check that no ticket was given out twice, then that every acknowledged report is kept: on
-/// disk after killing `server`, or over HTTP when there is none (`--url`). The missing ones.
+/// Check that no ticket was given out twice, then that every acknowledged report is kept: in
+/// the database after killing `servers`, or over HTTP when there are none (`--url`). The
+/// missing ones.
 pub(super) async fn check(
-    server: Option<&mut Server>,
+    servers: &mut [Server],
+    postgres: Option<&str>,
     api: &Api,
     tokens: &[HeaderValue],
     acknowledged: Vec<(usize, String)>,
@@ -107,11 +125,15 @@ pub(super) async fn check(
         );
     }
     let total = acknowledged.len();
-    let missing = match server {
-        Some(s) => {
-            s.crash()?;
+    let missing = match servers.first() {
+        Some(first) => {
+            let db = first.data_dir.join("aduan.db");
+            for s in servers.iter_mut() {
+                s.crash()?;
+            }
             let tickets: Vec<String> = acknowledged.into_iter().map(|(_, t)| t).collect();
-            let (found, missing) = check_on_disk(&s.data_dir.join("aduan.db"), &tickets).await?;
+            let store = open_after_kill(&db, postgres).await?;
+            let (found, missing) = check_on_disk(store, &tickets).await?;
             println!("durability:  {found}/{total} acknowledged reports found after kill -9");
             missing
         }

@@ -48,12 +48,16 @@ impl Outcome {
     }
 }
 
-/// Every client sends its bodies one after another; all clients at once.
-pub(super) async fn run_phase(api: &Api, clients: Vec<Client>) -> anyhow::Result<Outcome> {
+/// Every client sends its bodies one after another; all clients at once, spread over the
+/// servers in `apis` in turn.
+pub(super) async fn run_phase(apis: &[Api], clients: Vec<Client>) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut tasks = JoinSet::new();
     for (index, client) in clients.into_iter().enumerate() {
-        let api = api.clone();
+        let api = apis
+            .get(index % apis.len().max(1))
+            .context("no server to send to")?
+            .clone();
         tasks.spawn(async move {
             let mut out = Outcome {
                 latencies_us: Vec::with_capacity(client.bodies.len()),

@@ -81,13 +81,16 @@ use anyhow::{Context, bail};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use aduan_store::identity::IdentityKey;
+use aduan_store::postgres::scratch::ScratchDatabase;
+
 use crate::cli::{BenchArgs, BenchChannel};
 
 use api::{Api, CategoryInfo, RegionInfo};
 use generator::Generator;
 use load::{Client, run_phase};
 use report::cpu;
-use server::{Server, log_tail};
+use server::{Server, SharedDatabase, log_tail};
 use setup::{KNOWN_INSIDE, Locations, check_points, register_clients};
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -103,14 +106,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         return channel::run(args).await;
     }
 
-    let mut server = match &args.url {
-        Some(_) => None,
-        None => Some(Server::start(&args.regions, None).await?),
+    let scratch = match &args.postgres {
+        Some(server_url) => Some(ScratchDatabase::create(server_url).await?),
+        None => None,
     };
-    let base = match (&args.url, &server) {
-        (Some(url), _) => url.trim_end_matches('/').to_owned(),
-        (None, Some(s)) => s.base.clone(),
-        (None, None) => bail!("no server to benchmark"),
+    let mut servers = start_servers(&args, scratch.as_ref()).await?;
+    let bases: Vec<String> = match &args.url {
+        Some(url) => vec![url.trim_end_matches('/').to_owned()],
+        None => servers.iter().map(|s| s.base.clone()).collect(),
     };
     let http = reqwest::Client::builder()
         .http1_only()
@@ -118,7 +121,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .pool_max_idle_per_host(clients)
         .timeout(Duration::from_secs(120))
         .build()?;
-    let api = Api { http, base };
+    let apis: Vec<Api> = bases
+        .into_iter()
+        .map(|base| Api {
+            http: http.clone(),
+            base,
+        })
+        .collect();
+    let api = apis.first().context("no server to benchmark")?.clone();
 
     // Setup: the catalog, where reports go, one account per client.
     let categories: Vec<CategoryInfo> = api.get("/categories").await?;
@@ -168,7 +178,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             })
             .collect()
     };
-    let warm = run_phase(&api, phase(warm_bodies)).await?;
+    let warm = run_phase(&apis, phase(warm_bodies)).await?;
     if warm.errors() > 0 {
         println!("warm-up failed:");
         warm.print_failures();
@@ -180,16 +190,18 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     acknowledged.extend(warm.tickets);
     let setup = setup.elapsed();
 
-    let server_pid = server.as_ref().map(|s| s.child.id());
-    let before = cpu::Snapshot::take(server_pid);
-    let mut load = run_phase(&api, phase(load_bodies)).await?;
-    let after = cpu::Snapshot::take(server_pid);
+    let server_pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+    let measures_postgres = scratch.is_some();
+    let before = cpu::Snapshot::take(&server_pids, measures_postgres);
+    let mut load = run_phase(&apis, phase(load_bodies)).await?;
+    let after = cpu::Snapshot::take(&server_pids, measures_postgres);
     report::print(
         &report::Run {
             clients,
             reports,
             warmup,
-            server: server.as_ref(),
+            servers: &servers,
+            postgres: scratch.as_ref().map(ScratchDatabase::url),
             base: &api.base,
             locations: &locations,
             locations_text: &locations_text,
@@ -202,8 +214,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let errors = load.errors();
 
     acknowledged.extend(load.tickets);
-    let missing = durability::check(server.as_mut(), &api, &tokens, acknowledged).await?;
-    if let Some(s) = server.as_mut() {
+    let missing = durability::check(
+        &mut servers,
+        scratch.as_ref().map(ScratchDatabase::url),
+        &api,
+        &tokens,
+        acknowledged,
+    )
+    .await?;
+    if let Some(s) = servers.first_mut() {
         if args.keep_data {
             if let Some(path) = s.keep_data() {
                 println!(
@@ -227,4 +246,29 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         bail!("{errors} of {reports} reports were not acknowledged");
     }
     Ok(())
+}
+
+/// The servers to measure: none with `--url`; else one on SQLite, or `--instances` on the
+/// scratch PostgreSQL database, the first loading the demo city before the others start.
+async fn start_servers(
+    args: &BenchArgs,
+    scratch: Option<&ScratchDatabase>,
+) -> anyhow::Result<Vec<Server>> {
+    if args.url.is_some() {
+        return Ok(Vec::new());
+    }
+    let Some(database) = scratch else {
+        return Ok(vec![Server::start(&args.regions, None, None).await?]);
+    };
+    let identity_key = IdentityKey::generate().to_base64();
+    let mut servers = Vec::with_capacity(usize::from(args.instances));
+    for index in 0..args.instances {
+        let shared = SharedDatabase {
+            url: database.url(),
+            identity_key: &identity_key,
+            first: index == 0,
+        };
+        servers.push(Server::start(&args.regions, None, Some(&shared)).await?);
+    }
+    Ok(servers)
 }

@@ -43,18 +43,55 @@ pub(super) mod cpu {
         Some(busy / TICKS_PER_SEC)
     }
 
-    /// A snapshot of the server, this process and the machine.
+    /// Summed user and system seconds of `pids`; `None` when any cannot be read.
+    fn processes(pids: impl IntoIterator<Item = u32>) -> Option<(f64, f64)> {
+        let mut total = (0.0, 0.0);
+        for pid in pids {
+            let (user, system) = process(pid)?;
+            total = (total.0 + user, total.1 + system);
+        }
+        Some(total)
+    }
+
+    /// Every PostgreSQL process on this machine (the server and its backends).
+    fn postgres_pids() -> Vec<u32> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|comm| comm.trim() == "postgres")
+            })
+            .collect()
+    }
+
+    /// A snapshot of the servers, this process, PostgreSQL and the machine.
     #[derive(Clone, Copy)]
     pub struct Snapshot {
         server: Option<(f64, f64)>,
+        postgres: Option<(f64, f64)>,
         client: Option<(f64, f64)>,
         machine: Option<f64>,
     }
 
     impl Snapshot {
-        pub fn take(server: Option<u32>) -> Self {
+        /// `servers`: the aduan processes started; `postgres`: whether to count the
+        /// PostgreSQL server's processes too. A backend that ends between two snapshots
+        /// takes its CPU time with it, so that figure is a lower bound.
+        pub fn take(servers: &[u32], postgres: bool) -> Self {
             Self {
-                server: server.and_then(process),
+                server: if servers.is_empty() {
+                    None
+                } else {
+                    processes(servers.iter().copied())
+                },
+                postgres: if postgres {
+                    processes(postgres_pids())
+                } else {
+                    None
+                },
                 client: process(std::process::id()),
                 machine: machine_busy(),
             }
@@ -82,6 +119,15 @@ pub(super) mod cpu {
                     per(su),
                     per(ss)
                 );
+            }
+            if let Some((pu, ps)) = diff(self.postgres, later.postgres) {
+                accounted += pu + ps;
+                line.push_str(&format!(
+                    ", PostgreSQL {:.2} ms/report ({:.2} user + {:.2} sys)",
+                    per(pu + ps),
+                    per(pu),
+                    per(ps)
+                ));
             }
             if let Some(busy) = self.machine.zip(later.machine).map(|(a, b)| b - a) {
                 let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
@@ -111,8 +157,10 @@ pub(super) struct Run<'a> {
     pub(super) clients: usize,
     pub(super) reports: usize,
     pub(super) warmup: usize,
-    /// The server the bench started; `None` with `--url`.
-    pub(super) server: Option<&'a Server>,
+    /// The servers the bench started; none with `--url`.
+    pub(super) servers: &'a [Server],
+    /// The scratch PostgreSQL database they share, if not SQLite.
+    pub(super) postgres: Option<&'a str>,
     pub(super) base: &'a str,
     pub(super) locations: &'a Locations,
     pub(super) locations_text: &'a str,
@@ -130,7 +178,8 @@ pub(super) fn print(
         clients,
         reports,
         warmup,
-        server,
+        servers,
+        postgres,
         base,
         locations,
         locations_text,
@@ -151,12 +200,17 @@ pub(super) fn print(
 
     println!();
     println!("aduan bench: {clients} clients, {reports} reports over HTTP/1.1 keep-alive");
-    match &server {
-        Some(s) => println!(
+    match (servers, postgres) {
+        ([], _) => println!("server:      {base}"),
+        ([s], None) => println!(
             "server:      started here (serve --demo), SQLite WAL synchronous=FULL, data in {}",
             s.data_dir.display()
         ),
-        None => println!("server:      {base}"),
+        (servers, Some(url)) => println!(
+            "server:      {} instance(s) started here (serve --demo), sharing PostgreSQL {url}; clients spread over them",
+            servers.len()
+        ),
+        (servers, None) => println!("server:      {} instances started here", servers.len()),
     }
     println!("locations:   {locations_text}");
     println!(
@@ -166,7 +220,7 @@ pub(super) fn print(
     );
     println!(
         "note:        the bench client shares this machine's {cores} cores with the server{}",
-        if server.is_some() {
+        if !servers.is_empty() {
             ""
         } else {
             " (if the server is local)"

@@ -12,6 +12,15 @@ use anyhow::{Context, bail};
 /// How long the started server may take to print its listening line.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// A PostgreSQL database the bench's servers share, and the identity key they all need to
+/// read each other's sealed data.
+pub(super) struct SharedDatabase<'a> {
+    pub(super) url: &'a str,
+    pub(super) identity_key: &'a str,
+    /// The first instance loads the demo city and the boundaries; the others join it.
+    pub(super) first: bool,
+}
+
 /// The server the bench started: killed when dropped, whatever happened.
 pub(super) struct Server {
     pub(super) child: Child,
@@ -24,7 +33,12 @@ pub(super) struct Server {
 impl Server {
     /// Start `serve --demo` on a fresh data dir; `channels` is the JSON of a channels file
     /// (`--channels`) written beside it, else the server runs with no channel configured.
-    pub(super) async fn start(regions: &[PathBuf], channels: Option<&str>) -> anyhow::Result<Self> {
+    /// With `shared`, the data is in that PostgreSQL database instead of the data dir.
+    pub(super) async fn start(
+        regions: &[PathBuf],
+        channels: Option<&str>,
+        shared: Option<&SharedDatabase<'_>>,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("aduan-bench-")
             .tempdir()
@@ -37,14 +51,22 @@ impl Server {
         let mut command = std::process::Command::new(exe);
         command
             .arg("serve")
-            .arg("--demo")
-            .arg("--demo-password")
-            .arg(crate::demo::demo_password(None))
             .args(["--listen", "127.0.0.1:0", "--insecure-cookies"])
             .arg("--data-dir")
             .arg(&data_dir);
-        for file in regions {
-            command.arg("--regions").arg(file);
+        if shared.is_none_or(|s| s.first) {
+            command
+                .arg("--demo")
+                .arg("--demo-password")
+                .arg(crate::demo::demo_password(None));
+            for file in regions {
+                command.arg("--regions").arg(file);
+            }
+        }
+        if let Some(shared) = shared {
+            command
+                .args(["--database-url", shared.url])
+                .env("ADUAN_IDENTITY_KEY", shared.identity_key);
         }
         if let Some(json) = channels {
             // Holds the gateway's secrets: in the private temporary directory.
@@ -54,8 +76,12 @@ impl Server {
         }
         // The server must use the fresh data dir and only the channels given, whatever the
         // environment says.
+        if shared.is_none() {
+            command
+                .env_remove("ADUAN_DATABASE_URL")
+                .env_remove("ADUAN_IDENTITY_KEY");
+        }
         command
-            .env_remove("ADUAN_DATABASE_URL")
             .env_remove("ADUAN_CHANNELS")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

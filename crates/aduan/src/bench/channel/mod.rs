@@ -23,7 +23,7 @@ use aduan_domain::Channel;
 use crate::cli::BenchArgs;
 
 use super::api::{Api, CategoryInfo};
-use super::durability::check_on_disk;
+use super::durability::{check_on_disk, open_after_kill};
 use super::generator::Generator;
 use super::load::Outcome;
 use super::report::{cpu, percentile_ms};
@@ -90,7 +90,7 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<()> {
             "from": CITY_NUMBER,
         },
     });
-    let mut server = Server::start(&args.regions, Some(&channels.to_string())).await?;
+    let mut server = Server::start(&args.regions, Some(&channels.to_string()), None).await?;
     let http = reqwest::Client::builder()
         .http1_only()
         .tcp_nodelay(true)
@@ -144,16 +144,16 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let warm_log = sink.take();
 
     // The flood: every message posted, then the outbox's answers awaited.
-    let server_pid = Some(server.child.id());
-    let before = cpu::Snapshot::take(server_pid);
+    let server_pid = [server.child.id()];
+    let before = cpu::Snapshot::take(&server_pid, false);
     let mut load = run_phase(&api.http, &inbound, deal(load_messages, clients)).await?;
-    let after_intake = cpu::Snapshot::take(server_pid);
+    let after_intake = cpu::Snapshot::take(&server_pid, false);
     let answered_in_intake = sink.calls() - answered_before;
     acknowledged.append(&mut load.tickets);
     let expected = acknowledged.len();
     let drain_limit = drain_timeout(expected.saturating_sub(answered_before));
     let drain = sink.wait_for(expected, drain_limit).await;
-    let after_drain = cpu::Snapshot::take(server_pid);
+    let after_drain = cpu::Snapshot::take(&server_pid, false);
     // The measured run's answers, then all of them for the checks.
     let mut log = sink.take();
     let answers = Answers {
@@ -202,7 +202,8 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .iter()
         .filter_map(|r| r.ticket.clone())
         .collect();
-    let (found, missing_tickets) = check_on_disk(&db, &tickets).await?;
+    let (found, missing_tickets) =
+        check_on_disk(open_after_kill(&db, None).await?, &tickets).await?;
     let sids: Vec<&str> = acknowledged.iter().map(|(_, sid)| sid.as_str()).collect();
     let disk = on_disk(&db, &sids)?;
     println!(
