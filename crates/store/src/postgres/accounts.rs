@@ -1,70 +1,272 @@
-//! Accounts, sessions, identities and the identity access log in PostgreSQL. (Being
-//! ported: helper A.)
+//! Accounts, sessions, sealed identities and the identity access log in PostgreSQL.
+//! Every change is one statement or one transaction; a reveal of a reporter's identity is
+//! logged in the transaction that reads it, so no identity leaves without its log entry.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
 
-use aduan_domain::{ReportId, Role, UnitCode, UserId};
+use aduan_domain::{ReportId, Role, Ticket, UnitCode, UserId};
 
-use super::PgStore;
-use crate::{AccountStore, Credentials, IdentityAccess, NewUser, Session, StoreResult, User};
+use super::rows::{self, USER_COLUMNS, corrupt, get, instant, micros};
+use super::{PgStore, db_error};
+use crate::{
+    AccountStore, Credentials, IdentityAccess, NewUser, Session, StoreError, StoreResult, User,
+};
+
+/// The most rows one page of a listing returns.
+const MAX_PAGE: u32 = 500;
+
+fn page_size(limit: u32) -> i64 {
+    i64::from(limit.clamp(1, MAX_PAGE))
+}
+
+fn access_row(row: &PgRow) -> StoreResult<IdentityAccess> {
+    let ticket: String = get(row, 4)?;
+    Ok(IdentityAccess {
+        id: get(row, 0)?,
+        at: instant(get(row, 1)?)?,
+        actor: UserId(get(row, 2)?),
+        actor_username: get(row, 3)?,
+        ticket: Ticket::parse(&ticket).map_err(|_| corrupt("ticket", &ticket))?,
+        reason: get(row, 5)?,
+    })
+}
 
 #[async_trait]
 impl AccountStore for PgStore {
-    async fn create_user(&self, _user: NewUser) -> StoreResult<User> {
-        todo!()
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        let created_at = instant(micros(user.created_at))?;
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, role, unit, display_name,
+                 can_view_identity, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.password_hash)
+        .bind(user.role.code())
+        .bind(user.unit.as_ref().map(|u| u.as_str()))
+        .bind(&user.display_name)
+        .bind(user.can_view_identity)
+        .bind(micros(created_at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match db_error(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("username is taken".into()),
+            other => other,
+        })?;
+        if let Some(sealed) = &user.sealed_identity {
+            sqlx::query("INSERT INTO identities (user_id, sealed) VALUES ($1, $2)")
+                .bind(id)
+                .bind(sealed)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(User {
+            id: UserId(id),
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+            unit: user.unit,
+            can_view_identity: user.can_view_identity,
+            created_at,
+        })
     }
-    async fn user(&self, _id: UserId) -> StoreResult<User> {
-        todo!()
+
+    async fn user(&self, id: UserId) -> StoreResult<User> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        rows::user(&row)
     }
-    async fn credentials(&self, _username: &str) -> StoreResult<Credentials> {
-        todo!()
+
+    async fn credentials(&self, username: &str) -> StoreResult<Credentials> {
+        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Credentials {
+            user: rows::user(&row)?,
+            password_hash: get(&row, 7)?,
+        })
     }
+
     async fn count_users(&self) -> StoreResult<i64> {
-        todo!()
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
     }
-    async fn create_session(&self, _session: Session) -> StoreResult<()> {
-        todo!()
+
+    async fn create_session(&self, session: Session) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&session.token_hash[..])
+        .bind(session.user.0)
+        .bind(micros(session.created_at))
+        .bind(micros(session.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        // Expired sessions of this user go as new ones come.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+            .bind(session.user.0)
+            .bind(micros(session.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
     }
-    async fn session_user(&self, _token_hash: [u8; 32], _now: DateTime<Utc>) -> StoreResult<User> {
-        todo!()
+
+    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT user_id FROM sessions
+                 WHERE token_hash = $1 AND expires_at > $2)"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&token_hash[..])
+            .bind(micros(now))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        rows::user(&row)
     }
-    async fn delete_session(&self, _token_hash: [u8; 32]) -> StoreResult<()> {
-        todo!()
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&token_hash[..])
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
-    async fn sealed_identity(&self, _user: UserId) -> StoreResult<Option<Vec<u8>>> {
-        todo!()
+
+    async fn sealed_identity(&self, user: UserId) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT sealed FROM identities WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)
     }
+
     async fn reveal_reporter(
         &self,
-        _report: ReportId,
-        _by: UserId,
-        _reason: String,
-        _at: DateTime<Utc>,
+        report: ReportId,
+        by: UserId,
+        reason: String,
+        at: DateTime<Utc>,
     ) -> StoreResult<Option<Vec<u8>>> {
-        todo!()
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM reports WHERE id = $1")
+            .bind(report.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if known.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO identity_access_log (at, actor_id, report_id, reason)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(micros(at))
+        .bind(by.0)
+        .bind(report.0)
+        .bind(&reason)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let sealed: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+            "SELECT COALESCE(i.sealed, rr.sealed_identity) FROM report_reporters rr
+             LEFT JOIN identities i ON i.user_id = rr.user_id
+             WHERE rr.report_id = $1",
+        )
+        .bind(report.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(sealed.flatten())
     }
+
     async fn identity_access_log(
         &self,
-        _before: Option<i64>,
-        _limit: u32,
+        before: Option<i64>,
+        limit: u32,
     ) -> StoreResult<Vec<IdentityAccess>> {
-        todo!()
+        sqlx::query(
+            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+             FROM identity_access_log l
+             JOIN users u ON u.id = l.actor_id
+             JOIN reports r ON r.id = l.report_id
+             WHERE l.id < $1 ORDER BY l.id DESC LIMIT $2",
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(page_size(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?
+        .iter()
+        .map(access_row)
+        .collect()
     }
+
     async fn list_users(
         &self,
-        _roles: Vec<Role>,
-        _after: Option<UserId>,
-        _limit: u32,
+        roles: Vec<Role>,
+        after: Option<UserId>,
+        limit: u32,
     ) -> StoreResult<Vec<User>> {
-        todo!()
+        // The role codes as one array parameter: one statement whatever their number.
+        let codes: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id > $1
+               AND (cardinality($2::text[]) = 0 OR role = ANY($2::text[]))
+             ORDER BY id LIMIT $3"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after.map_or(0, |id| id.0))
+            .bind(codes)
+            .bind(page_size(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .iter()
+            .map(rows::user)
+            .collect()
     }
+
     async fn update_user(
         &self,
-        _id: UserId,
-        _role: Role,
-        _unit: Option<UnitCode>,
+        id: UserId,
+        role: Role,
+        unit: Option<UnitCode>,
     ) -> StoreResult<User> {
-        todo!()
+        let sql =
+            format!("UPDATE users SET role = $1, unit = $2 WHERE id = $3 RETURNING {USER_COLUMNS}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(role.code())
+            .bind(unit.as_ref().map(|u| u.as_str()))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        rows::user(&row)
     }
 }

@@ -60,6 +60,7 @@ macro_rules! store_contract_tests {
             failed_attempts_back_off_then_die_and_admins_retry,
             outbox_pages_newest_first,
             fetched_photos_attach_to_the_report_once,
+            concurrent_claims_hand_each_message_to_one_claimer,
             triaged_reports_wait_until_a_coordinator_decides,
             learning_accumulates_across_decisions,
             channel_counts_count_reports_and_distinct_reporters,

@@ -2,7 +2,7 @@
 //! they tell of; claims hold messages for a lease; failures back off, then die, and admins
 //! bring dead messages back; fetched photos attach once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -307,4 +307,48 @@ pub async fn fetched_photos_attach_to_the_report_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(sent.len(), 1);
+}
+
+pub async fn concurrent_claims_hand_each_message_to_one_claimer(store: Arc<dyn Store>) {
+    for _ in 0..40 {
+        submit(&*store, from_sms(), day1()).await;
+    }
+    let queued: BTreeSet<i64> = store
+        .outbox(Some(OutboxState::Pending), None, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(queued.len(), 40, "one receipt per report");
+
+    // Eight workers claim three at a time until nothing due is left.
+    let t0 = now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let store = Arc::clone(&store);
+        workers.spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let batch = store
+                    .claim_outbox(t0, Duration::seconds(60), 3)
+                    .await
+                    .unwrap();
+                if batch.is_empty() {
+                    return mine;
+                }
+                assert!(batch.len() <= 3, "{}", batch.len());
+                mine.extend(batch.iter().map(|item| item.id));
+            }
+        });
+    }
+    let mut times_claimed: BTreeMap<i64, usize> = BTreeMap::new();
+    for id in workers.join_all().await.into_iter().flatten() {
+        *times_claimed.entry(id).or_default() += 1;
+    }
+    let twice: Vec<_> = times_claimed.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "claimed more than once: {twice:?}");
+    let claimed: BTreeSet<i64> = times_claimed.keys().copied().collect();
+    assert_eq!(claimed, queued, "every message claimed");
+    assert!(claim_all(&*store, t0).await.is_empty(), "all held");
 }
