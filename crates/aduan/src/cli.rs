@@ -72,6 +72,10 @@ pub struct BenchStatsArgs {
     /// Seed of the synthetic history (the same seed makes the same reports).
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
+    /// Measure on a new database on this PostgreSQL server (a URL of any of its databases,
+    /// as a role that may create databases) instead of SQLite; dropped afterwards.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -1,7 +1,8 @@
 //! `aduan bench-stats`: how long `aduan import` takes for synthetic years of Jakarta's
 //! volume, and how fast the published figures answer at each size.
 //!
-//! A fresh store in a temporary directory gets the Jakarta pack, then the latest synthetic
+//! A fresh store (SQLite in a temporary directory, or with `--postgres` a new database on
+//! that server) gets the Jakarta pack, then the latest synthetic
 //! year (134,814 reports) through the same code `aduan import` runs (parsing, checking,
 //! batches, statistics' counts), and the figures are asked for again and again: the
 //! yearly report, the same for a group of three categories, one month, a ragged period of
@@ -21,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use aduan_domain::stats::{Figures, Period, StatsQuery, format_count, resolve_category};
 use aduan_domain::{CategoryCode, Jurisdiction};
+use aduan_store::postgres::PgStore;
+use aduan_store::postgres::scratch::ScratchDatabase;
 use aduan_store::sqlite::SqliteStore;
 use aduan_store::{CatalogStore, Store};
 use anyhow::Context;
@@ -41,8 +44,16 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         "--years takes 1 to 5 sizes of at least one year"
     );
     let dir = tempfile::tempdir()?;
-    let store = SqliteStore::open(&dir.path().join("aduan.db"))?;
-    import::import_pack(&store, import::parse_pack(import::JAKARTA_PACK)?).await?;
+    let scratch = match &args.postgres {
+        Some(server) => Some(ScratchDatabase::create(server).await?),
+        None => None,
+    };
+    let store: Box<dyn Store> = match &scratch {
+        Some(database) => Box::new(PgStore::connect(database.url()).await?),
+        None => Box::new(SqliteStore::open(&dir.path().join("aduan.db"))?),
+    };
+    let store = store.as_ref();
+    import::import_pack(store, import::parse_pack(import::JAKARTA_PACK)?).await?;
     let jurisdiction = Jurisdiction::new(
         store
             .jurisdiction()
@@ -56,16 +67,21 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
 
     println!(
-        "aduan bench-stats: {} reports a synthetic year, {} queries per question",
+        "aduan bench-stats: {} reports a synthetic year, {} queries per question, on {}",
         format_count(u64::from(synthetic::REPORTS_PER_YEAR)),
-        args.queries
+        args.queries,
+        if scratch.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
     let mut stored_years = 0;
     for size in sizes {
         let mut import_time = Duration::ZERO;
         while stored_years < size {
             let year = LATEST_YEAR - i32::try_from(stored_years)?;
-            import_time += import_year(&store, dir.path(), &mut history, year).await?;
+            import_time += import_year(store, dir.path(), &mut history, year).await?;
             stored_years += 1;
         }
         let first_year = LATEST_YEAR + 1 - i32::try_from(stored_years)?;
@@ -99,7 +115,7 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         for (name, from, to, categories) in questions {
             let period = Period::parse(from, to)?;
             let (figures, mut times) =
-                ask(&store, &jurisdiction, period, categories, args.queries).await?;
+                ask(store, &jurisdiction, period, categories, args.queries).await?;
             times.sort_unstable();
             println!(
                 "{name:<26} {:>10} {:>10} {:>10.2} {:>10.2}",
