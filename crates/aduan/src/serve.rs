@@ -76,7 +76,8 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     tracing::info!(%address, "serving");
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
-    let worker = tokio::spawn(worker.run(worker_stopped));
+    let worker = tokio::spawn(worker.run(worker_stopped.clone()));
+    let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped));
     axum::serve(listener, aduan_web::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -86,8 +87,32 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the outbox worker stopped abnormally");
     }
+    if let Err(e) = catalog_watch.await {
+        tracing::error!(error = %e, "the catalog watch stopped abnormally");
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often an instance asks the store whether the jurisdiction changed elsewhere.
+const CATALOG_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Reload the jurisdiction when another instance (or a command such as `aduan regions
+/// import`) changed it, until `stop` turns true: every instance on a shared database serves
+/// the same categories, units and SLA within seconds of a change.
+async fn follow_catalog(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(CATALOG_CHECK) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        if let Err(e) = state.refresh_catalog().await {
+            tracing::warn!(error = %e, "cannot check the jurisdiction for changes");
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.

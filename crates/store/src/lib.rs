@@ -34,9 +34,16 @@ pub use model::{
 pub trait CatalogStore: Send + Sync {
     /// The stored jurisdiction, or `None` before one is loaded.
     async fn jurisdiction(&self) -> StoreResult<Option<JurisdictionData>>;
-    /// Insert or update everything in `data` (nothing is deleted).
+    /// Insert or update everything in `data` (nothing is deleted), raising the revision.
     async fn save_jurisdiction(&self, data: JurisdictionData) -> StoreResult<()>;
-    /// Insert or update regions with their boundaries.
+    /// As [`CatalogStore::save_jurisdiction`], only if the revision is still `expected`
+    /// (the one the change was made from); the new revision. `Conflict`, saving nothing,
+    /// when another change came first.
+    async fn change_jurisdiction(&self, data: JurisdictionData, expected: i64) -> StoreResult<i64>;
+    /// The jurisdiction's revision: 0 before any save, raised by every save of the
+    /// jurisdiction or of boundaries. An instance that sees it move reloads its catalog.
+    async fn catalog_revision(&self) -> StoreResult<i64>;
+    /// Insert or update regions with their boundaries, raising the revision.
     async fn save_boundaries(&self, boundaries: Vec<Boundary>) -> StoreResult<()>;
     /// Every stored boundary.
     async fn boundaries(&self) -> StoreResult<Vec<Boundary>>;

@@ -22,6 +22,9 @@ pub struct Catalog {
     /// Free-text triage over this jurisdiction's categories and place names; it learns
     /// from coordinators' decisions while running.
     triage: RwLock<Triage>,
+    /// The store's catalog revision this catalog was read at (or saved as): a change is
+    /// made from it, and a newer one in the store means another instance changed it.
+    pub revision: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,13 +39,14 @@ pub enum CatalogError {
 
 impl Catalog {
     pub fn new(data: JurisdictionData, boundaries: Vec<Boundary>) -> Result<Self, CatalogError> {
-        Self::with_model(data, boundaries, Model::default())
+        Self::with_model(data, boundaries, Model::default(), 0)
     }
 
     fn with_model(
         data: JurisdictionData,
         boundaries: Vec<Boundary>,
         model: Model,
+        revision: i64,
     ) -> Result<Self, CatalogError> {
         let jurisdiction = Jurisdiction::new(data)?;
         let map = RegionMap::build(&boundaries, &jurisdiction);
@@ -57,6 +61,7 @@ impl Catalog {
             Arc::new(regions),
             Arc::new(map),
             model,
+            revision,
         ))
     }
 
@@ -65,6 +70,7 @@ impl Catalog {
         regions: Arc<RegionIndex>,
         map: Arc<RegionMap>,
         model: Model,
+        revision: i64,
     ) -> Self {
         let categories = jurisdiction
             .categories()
@@ -86,13 +92,15 @@ impl Catalog {
             map,
             jurisdiction,
             regions,
+            revision,
         }
     }
 
     /// This catalog with `data` (changed units or categories, same regions) in place of its
     /// jurisdiction, checked as a loaded one is. The boundaries are shared and triage keeps
-    /// everything it has learnt so far, so nothing is read from the store.
-    pub fn revised(&self, data: JurisdictionData) -> Result<Self, CatalogError> {
+    /// everything it has learnt so far, so nothing is read from the store. `revision`: the
+    /// one the store gave the saved change.
+    pub fn revised(&self, data: JurisdictionData, revision: i64) -> Result<Self, CatalogError> {
         let model = match self.triage.read() {
             Ok(triage) => triage.model().clone(),
             Err(poisoned) => poisoned.into_inner().model().clone(),
@@ -102,11 +110,15 @@ impl Catalog {
             Arc::clone(&self.regions),
             Arc::clone(&self.map),
             model,
+            revision,
         ))
     }
 
-    /// Read the jurisdiction and its boundaries from the store.
+    /// Read the jurisdiction, its boundaries and what triage learnt from the store.
     pub async fn load(store: &dyn Store) -> Result<Self, CatalogError> {
+        // The revision first: if a change lands while the rest is read, the catalog is
+        // labelled older than it is, and the next check reloads it; never the reverse.
+        let revision = store.catalog_revision().await?;
         let data = store.jurisdiction().await?.ok_or(CatalogError::Missing)?;
         let boundaries = store.boundaries().await?;
         let model = Model::from_counts(store.triage_model().await?.into_iter().map(
@@ -116,7 +128,7 @@ impl Catalog {
                 count,
             },
         ));
-        Self::with_model(data, boundaries, model)
+        Self::with_model(data, boundaries, model, revision)
     }
 
     /// What triage suggests for a free text.
@@ -177,7 +189,7 @@ mod tests {
 
         let mut changed = data.clone();
         changed.categories[0].sla.completion_hours = 5;
-        let revised = catalog.revised(changed).unwrap();
+        let revised = catalog.revised(changed, 1).unwrap();
         assert_eq!(model_of(&revised), learnt);
         assert_eq!(
             revised
@@ -191,7 +203,7 @@ mod tests {
         let mut broken = data;
         broken.categories[0].responsible_unit = aduan_domain::UnitCode::parse("nowhere").unwrap();
         assert!(matches!(
-            catalog.revised(broken),
+            catalog.revised(broken, 1),
             Err(CatalogError::Data(_))
         ));
     }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use aduan_channels::ChannelsConfig;
 use aduan_domain::{Jurisdiction, JurisdictionData};
-use aduan_store::Store;
 use aduan_store::identity::{IdentityKey, Sealer};
+use aduan_store::{Store, StoreError};
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::sessions::SessionCache;
@@ -84,9 +84,34 @@ impl AppState {
         Arc::clone(&current)
     }
 
+    fn swap_catalog(&self, catalog: Arc<Catalog>) {
+        match self.catalog.write() {
+            Ok(mut slot) => *slot = catalog,
+            Err(poisoned) => *poisoned.into_inner() = catalog,
+        }
+    }
+
+    /// Reload the catalog when the store's revision has moved past the one in force (another
+    /// instance, or a command, changed it); whether it did.
+    pub async fn refresh_catalog(&self) -> Result<bool, CatalogError> {
+        let _one_at_a_time = self.catalog_changes.lock().await;
+        if self.store.catalog_revision().await? <= self.catalog().revision {
+            return Ok(false);
+        }
+        let fresh = Catalog::load(self.store.as_ref()).await?;
+        tracing::info!(
+            revision = fresh.revision,
+            "reloaded the jurisdiction changed elsewhere"
+        );
+        self.swap_catalog(Arc::new(fresh));
+        Ok(true)
+    }
+
     /// Change the jurisdiction: `edit` turns the one in force into new data (or refuses);
     /// the result is checked as a loaded jurisdiction is, saved in one go, and only then
-    /// swapped in. Changes run one at a time, so none is lost to a concurrent one.
+    /// swapped in. Changes run one at a time, so none is lost to a concurrent one; a change
+    /// made from a revision another instance has moved past is refused (`Stale`) and the
+    /// newer catalog loaded, so the admin decides again on what is now in force.
     pub async fn change_catalog<E>(
         &self,
         edit: impl FnOnce(&Jurisdiction) -> Result<JurisdictionData, E>,
@@ -95,17 +120,29 @@ impl AppState {
         let current = self.catalog();
         let data = edit(&current.jurisdiction).map_err(CatalogChange::Refused)?;
         Jurisdiction::new(data.clone()).map_err(|e| CatalogChange::Failed(e.into()))?;
-        self.store
-            .save_jurisdiction(data.clone())
+        let revision = match self
+            .store
+            .change_jurisdiction(data.clone(), current.revision)
             .await
-            .map_err(|e| CatalogChange::Failed(e.into()))?;
+        {
+            Ok(revision) => revision,
+            Err(StoreError::Conflict(_)) => {
+                let fresh = Catalog::load(self.store.as_ref())
+                    .await
+                    .map_err(CatalogChange::Failed)?;
+                self.swap_catalog(Arc::new(fresh));
+                return Err(CatalogChange::Stale);
+            }
+            Err(e) => return Err(CatalogChange::Failed(e.into())),
+        };
         // Built only now, so that triage carries over what it learnt while the store was
         // writing; from here to the swap nothing waits.
-        let revised = Arc::new(current.revised(data).map_err(CatalogChange::Failed)?);
-        match self.catalog.write() {
-            Ok(mut slot) => *slot = Arc::clone(&revised),
-            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&revised),
-        }
+        let revised = Arc::new(
+            current
+                .revised(data, revision)
+                .map_err(CatalogChange::Failed)?,
+        );
+        self.swap_catalog(Arc::clone(&revised));
         Ok(revised)
     }
 }
@@ -117,6 +154,9 @@ pub enum CatalogChange<E> {
     Refused(E),
     /// The changed data does not hang together, or the store failed.
     Failed(CatalogError),
+    /// Another instance changed the jurisdiction since the one in force was loaded; the
+    /// newer one is now in force.
+    Stale,
 }
 
 #[cfg(test)]

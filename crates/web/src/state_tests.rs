@@ -92,3 +92,47 @@ async fn a_refused_or_inconsistent_change_saves_and_swaps_nothing() {
     let stored = Catalog::load(state.store.as_ref()).await.unwrap();
     assert_eq!(completion_hours(&stored), 336);
 }
+
+/// Two instances on one database: each sees the other's change, and a change made from a
+/// catalog the other has moved past is refused rather than undoing it.
+#[tokio::test]
+async fn instances_sharing_a_store_follow_and_never_undo_each_others_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = state(dir.path()).await;
+    let second = AppState::new(
+        Arc::clone(&first.store),
+        Catalog::load(first.store.as_ref()).await.unwrap(),
+        WebConfig::default(),
+    );
+    assert!(
+        !second.refresh_catalog().await.unwrap(),
+        "nothing changed yet"
+    );
+
+    first
+        .change_catalog(|j| Ok::<_, ()>(with_completion(j, 48)))
+        .await
+        .unwrap();
+    // The second still serves what it loaded; a change made from it would undo 48 hours.
+    assert_eq!(completion_hours(&second.catalog()), 336);
+    let stale = second
+        .change_catalog(|j| Ok::<_, ()>(with_completion(j, 24)))
+        .await;
+    assert!(matches!(stale, Err(CatalogChange::Stale)));
+    assert_eq!(
+        completion_hours(&second.catalog()),
+        48,
+        "the newer one is in force"
+    );
+    let stored = Catalog::load(first.store.as_ref()).await.unwrap();
+    assert_eq!(completion_hours(&stored), 48, "nothing was saved");
+
+    // Made again from what is now in force, it goes through; the first follows it.
+    second
+        .change_catalog(|j| Ok::<_, ()>(with_completion(j, 24)))
+        .await
+        .unwrap();
+    assert!(first.refresh_catalog().await.unwrap());
+    assert_eq!(completion_hours(&first.catalog()), 24);
+    assert!(!first.refresh_catalog().await.unwrap());
+}

@@ -20,6 +20,45 @@ use crate::{CatalogStore, StoreError, StoreResult};
 /// Reads see one committed state of every table.
 const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
+/// Insert or update everything in `data`, rows in code order.
+async fn write_jurisdiction(conn: &mut PgConnection, data: &JurisdictionData) -> StoreResult<()> {
+    let mut regions: Vec<&Region> = data.regions.iter().collect();
+    regions.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+    let mut units: Vec<&Unit> = data.units.iter().collect();
+    units.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+    let mut categories: Vec<&Category> = data.categories.iter().collect();
+    categories.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+    upsert_settings(conn, &data.settings).await?;
+    for region in regions {
+        upsert_region(conn, region, None).await?;
+    }
+    for unit in units {
+        upsert_unit(conn, unit).await?;
+    }
+    for category in categories {
+        upsert_category(conn, category).await?;
+    }
+    Ok(())
+}
+
+/// The revision, its row locked until the transaction ends.
+async fn lock_revision(conn: &mut PgConnection) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT revision FROM catalog_revision WHERE id = 1 FOR UPDATE")
+        .fetch_one(conn)
+        .await
+        .map_err(db_error)
+}
+
+/// Count one more save; the new revision.
+async fn raise_revision(conn: &mut PgConnection) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+    )
+    .fetch_one(conn)
+    .await
+    .map_err(db_error)
+}
+
 async fn upsert_settings(conn: &mut PgConnection, settings: &Settings) -> StoreResult<()> {
     let data = serde_json::to_string(settings).map_err(StoreError::other)?;
     sqlx::query(
@@ -217,34 +256,44 @@ impl CatalogStore for PgStore {
     }
 
     async fn save_jurisdiction(&self, data: JurisdictionData) -> StoreResult<()> {
-        let mut regions: Vec<&Region> = data.regions.iter().collect();
-        regions.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
-        let mut units: Vec<&Unit> = data.units.iter().collect();
-        units.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
-        let mut categories: Vec<&Category> = data.categories.iter().collect();
-        categories.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
-
         let mut tx = self.pool.begin().await.map_err(db_error)?;
-        upsert_settings(&mut tx, &data.settings).await?;
-        for region in regions {
-            upsert_region(&mut tx, region, None).await?;
-        }
-        for unit in units {
-            upsert_unit(&mut tx, unit).await?;
-        }
-        for category in categories {
-            upsert_category(&mut tx, category).await?;
-        }
+        // The revision row first: saves queue up on its lock, one at a time.
+        lock_revision(&mut tx).await?;
+        write_jurisdiction(&mut tx, &data).await?;
+        raise_revision(&mut tx).await?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn change_jurisdiction(&self, data: JurisdictionData, expected: i64) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let current = lock_revision(&mut tx).await?;
+        if current != expected {
+            return Err(StoreError::Conflict(format!(
+                "the jurisdiction changed meanwhile (revision {current}, not {expected})"
+            )));
+        }
+        write_jurisdiction(&mut tx, &data).await?;
+        let revision = raise_revision(&mut tx).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(revision)
+    }
+
+    async fn catalog_revision(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT revision FROM catalog_revision WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
     }
 
     async fn save_boundaries(&self, boundaries: Vec<Boundary>) -> StoreResult<()> {
         let mut boundaries: Vec<&Boundary> = boundaries.iter().collect();
         boundaries.sort_by(|a, b| a.region.code.as_str().cmp(b.region.code.as_str()));
         let mut tx = self.pool.begin().await.map_err(db_error)?;
+        lock_revision(&mut tx).await?;
         for b in boundaries {
             upsert_region(&mut tx, &b.region, Some(geometry_to_json(&b.shape))).await?;
         }
+        raise_revision(&mut tx).await?;
         tx.commit().await.map_err(db_error)
     }
 

@@ -14,6 +14,46 @@ use super::SqliteStore;
 use super::rows::{corrupt, parse_unit};
 use crate::{CatalogStore, StoreError, StoreResult};
 
+/// Insert or update everything in `data`.
+fn write_jurisdiction(conn: &Connection, data: &JurisdictionData) -> StoreResult<()> {
+    let settings = serde_json::to_string(&data.settings).map_err(StoreError::other)?;
+    conn.execute(
+        "INSERT INTO settings (id, data) VALUES (1, ?1)
+         ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+        [settings],
+    )
+    .map_err(StoreError::other)?;
+    for region in &data.regions {
+        upsert_region(conn, region, None)?;
+    }
+    for unit in &data.units {
+        upsert_unit(conn, unit)?;
+    }
+    for category in &data.categories {
+        upsert_category(conn, category)?;
+    }
+    Ok(())
+}
+
+fn read_revision(conn: &Connection) -> StoreResult<i64> {
+    conn.query_row(
+        "SELECT revision FROM catalog_revision WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(StoreError::other)
+}
+
+/// Count one more save; the new revision.
+fn raise_revision(conn: &Connection) -> StoreResult<i64> {
+    conn.query_row(
+        "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(StoreError::other)
+}
+
 fn upsert_region(conn: &Connection, region: &Region, boundary: Option<&str>) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO regions (code, name, level, boundary) VALUES (?1, ?2, ?3, ?4)
@@ -192,25 +232,29 @@ impl CatalogStore for SqliteStore {
     async fn save_jurisdiction(&self, data: JurisdictionData) -> StoreResult<()> {
         self.writer
             .write(move |conn| {
-                let settings = serde_json::to_string(&data.settings).map_err(StoreError::other)?;
-                conn.execute(
-                    "INSERT INTO settings (id, data) VALUES (1, ?1)
-                     ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-                    [settings],
-                )
-                .map_err(StoreError::other)?;
-                for region in &data.regions {
-                    upsert_region(conn, region, None)?;
-                }
-                for unit in &data.units {
-                    upsert_unit(conn, unit)?;
-                }
-                for category in &data.categories {
-                    upsert_category(conn, category)?;
-                }
-                Ok(())
+                write_jurisdiction(conn, &data)?;
+                raise_revision(conn).map(|_| ())
             })
             .await
+    }
+
+    async fn change_jurisdiction(&self, data: JurisdictionData, expected: i64) -> StoreResult<i64> {
+        self.writer
+            .write(move |conn| {
+                let current = read_revision(conn)?;
+                if current != expected {
+                    return Err(StoreError::Conflict(format!(
+                        "the jurisdiction changed meanwhile (revision {current}, not {expected})"
+                    )));
+                }
+                write_jurisdiction(conn, &data)?;
+                raise_revision(conn)
+            })
+            .await
+    }
+
+    async fn catalog_revision(&self) -> StoreResult<i64> {
+        self.readers.read(read_revision).await
     }
 
     async fn save_boundaries(&self, boundaries: Vec<Boundary>) -> StoreResult<()> {
@@ -219,7 +263,7 @@ impl CatalogStore for SqliteStore {
                 for b in &boundaries {
                     upsert_region(conn, &b.region, Some(&geometry_to_json(&b.shape)))?;
                 }
-                Ok(())
+                raise_revision(conn).map(|_| ())
             })
             .await
     }

@@ -12,6 +12,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_channels.sql")),
     (3, include_str!("../../migrations/sqlite/0003_admin.sql")),
     (4, include_str!("../../migrations/sqlite/0004_stats.sql")),
+    (
+        6,
+        include_str!("../../migrations/sqlite/0006_catalog_revision.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

@@ -10,7 +10,7 @@ use aduan_domain::location::Boundary;
 use aduan_domain::{
     Category, JurisdictionData, Region, RegionLevel, Settings, SlaTargets, Unit, UnitKind,
 };
-use aduan_store::Store;
+use aduan_store::{Store, StoreError};
 
 use super::{category, jk, region, unit};
 
@@ -326,4 +326,58 @@ pub async fn boundary_coordinates_round_trip_bit_for_bit(store: Arc<dyn Store>) 
             .collect()
     };
     assert_eq!(bits(&got[0].shape), bits(&computed), "{:?}", got[0].shape);
+}
+
+pub async fn catalog_revisions_refuse_a_change_made_from_an_older_one(store: Arc<dyn Store>) {
+    assert_eq!(store.catalog_revision().await.unwrap(), 0);
+    store.save_jurisdiction(jakarta()).await.unwrap();
+    assert_eq!(store.catalog_revision().await.unwrap(), 1);
+
+    let mut renamed = jakarta();
+    renamed.settings.name = "Provinsi DKI Jakarta".into();
+    assert_eq!(
+        store.change_jurisdiction(renamed.clone(), 1).await.unwrap(),
+        2
+    );
+    // A change made from revision 1 would undo the one above: refused, nothing saved.
+    let mut stale = jakarta();
+    stale.settings.name = "DKI".into();
+    assert!(matches!(
+        store.change_jurisdiction(stale, 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.catalog_revision().await.unwrap(), 2);
+    assert_eq!(
+        sorted(store.jurisdiction().await.unwrap().unwrap()),
+        sorted(renamed.clone())
+    );
+
+    store
+        .save_boundaries(vec![boundary("31.74.01", "Tebet", shape())])
+        .await
+        .unwrap();
+    assert_eq!(store.catalog_revision().await.unwrap(), 3);
+
+    // Eight admins change it at once from the same revision: one wins.
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            let mut data = renamed.clone();
+            data.settings.name = format!("Jakarta {i}");
+            tokio::spawn(async move { store.change_jurisdiction(data, 3).await })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(revision) => {
+                assert_eq!(revision, 4);
+                won += 1;
+            }
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(store.catalog_revision().await.unwrap(), 4);
 }

@@ -25,6 +25,7 @@ macro_rules! store_contract_tests {
             jurisdiction_saves_are_upserts,
             boundaries_round_trip_and_survive_jurisdiction_saves,
             boundary_coordinates_round_trip_bit_for_bit,
+            catalog_revisions_refuse_a_change_made_from_an_older_one,
             accounts_create_and_read,
             duplicate_username_is_a_conflict,
             sessions_expire_and_can_be_deleted,

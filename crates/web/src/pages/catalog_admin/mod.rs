@@ -125,6 +125,10 @@ async fn change(
             tracing::warn!(admin, error = %e, "catalog change refused by the domain");
             Outcome::Refused(FieldErrors::one("", ct.refused_inconsistent))
         }
+        Err(CatalogChange::Stale) => {
+            tracing::info!(admin, "catalog change refused: changed elsewhere meanwhile");
+            Outcome::Refused(FieldErrors::one("", ct.refused_stale))
+        }
         Err(CatalogChange::Failed(e)) => Outcome::Failed(failure(
             t,
             chrome(),

@@ -48,6 +48,7 @@ pub struct CatalogTexts {
     pub category_saved: &'static str,
     pub category_not_found: &'static str,
     pub refused_inconsistent: &'static str,
+    pub refused_stale: &'static str,
     // Routing
     pub routing_intro: &'static str,
     pub routing_step_receive: &'static str,
@@ -204,6 +205,8 @@ pub static CATALOG_ID: CatalogTexts = CatalogTexts {
     category_added: "Kategori ditambahkan.",
     category_saved: "Kategori disimpan; berlaku seketika.",
     category_not_found: "Kategori ini tidak ada.",
+    refused_stale: "Data ini baru saja diubah oleh admin lain; tidak ada yang disimpan. Periksa data \
+        terbaru di bawah, lalu simpan lagi.",
     refused_inconsistent: "Perubahan ditolak karena data wilayah tidak lagi konsisten; tidak ada \
                            yang disimpan.",
     routing_intro: "Beginilah sebuah laporan sampai ke unit yang menanganinya:",
@@ -314,6 +317,8 @@ pub static CATALOG_EN: CatalogTexts = CatalogTexts {
     category_added: "Category added.",
     category_saved: "Category saved; in force at once.",
     category_not_found: "There is no such category.",
+    refused_stale: "Another admin has just changed this data; nothing was saved. Check the latest \
+        data below, then save again.",
     refused_inconsistent: "The change was refused because the jurisdiction data would no longer \
                            hang together; nothing was saved.",
     routing_intro: "This is how a report reaches the unit that handles it:",

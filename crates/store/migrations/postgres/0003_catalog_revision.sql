@@ -1,0 +1,8 @@
+-- The jurisdiction's revision, raised by every save, so that an instance sees another's
+-- change (and reloads), and an admin's change made from an older revision is refused rather
+-- than undoing a newer one.
+CREATE TABLE catalog_revision (
+    id       BIGINT PRIMARY KEY CHECK (id = 1),
+    revision BIGINT NOT NULL
+);
+INSERT INTO catalog_revision (id, revision) VALUES (1, 0);
