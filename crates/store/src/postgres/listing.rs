@@ -13,6 +13,7 @@ use crate::{ReportPage, ReportQuery, ReportScope, StoreResult};
 enum Value {
     Text(String),
     Number(i64),
+    Texts(Vec<String>),
 }
 
 /// A WHERE clause under construction: each `?` in a condition becomes the next `$n` and
@@ -40,13 +41,10 @@ impl Filter {
         self.clauses.push(numbered);
     }
 
+    /// The state is one of `states` (none when empty, as SQL's `IN ()` would say).
     fn in_states(&mut self, states: &[ReportState]) {
-        let marks = vec!["?"; states.len()].join(", ");
-        let values = states
-            .iter()
-            .map(|s| Value::Text(s.code().to_owned()))
-            .collect();
-        self.and(&format!("r.state IN ({marks})"), values);
+        let codes = states.iter().map(|s| s.code().to_owned()).collect();
+        self.and("r.state = ANY(?)", vec![Value::Texts(codes)]);
     }
 }
 
@@ -125,6 +123,7 @@ pub(super) async fn list(conn: &mut PgConnection, q: &ReportQuery) -> StoreResul
         query = match value {
             Value::Text(text) => query.bind(text),
             Value::Number(number) => query.bind(number),
+            Value::Texts(texts) => query.bind(texts),
         };
     }
     let found = query.fetch_all(&mut *conn).await.map_err(db_error)?;

@@ -306,7 +306,7 @@ pub(super) async fn lock_unchanged(
     state: ReportState,
 ) -> StoreResult<bool> {
     let found: Option<(i64, String)> =
-        sqlx::query_as("SELECT version, state FROM reports WHERE id = $1 FOR UPDATE")
+        sqlx::query_as("SELECT version, state FROM reports WHERE id = $1 FOR NO KEY UPDATE")
             .bind(report.0)
             .fetch_optional(&mut *conn)
             .await
