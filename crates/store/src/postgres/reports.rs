@@ -1,10 +1,10 @@
 //! Reports, timelines and photos in PostgreSQL.
 //!
 //! Every change is one transaction. Rules the SQLite store keeps with its single writer are
-//! kept here with locks taken in one order (an advisory lock on a channel message, then the
-//! day's ticket row, then rows the change adds), so that several instances sharing the
-//! database file one report per channel message, issue gap-free tickets and let one of two
-//! racing transitions win.
+//! kept here with row locks, so that several instances sharing the database still file one
+//! report per channel message (an advisory lock on the message, taken first), issue
+//! gap-free tickets (the day's ticket row, locked by its upsert until commit) and let one
+//! of racing transitions win (the report's row, locked before its version is checked).
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -40,7 +40,10 @@ pub(super) async fn select_report(
     .fetch_optional(&mut *conn)
     .await
     .map_err(db_error)?;
-    row.as_ref().map(rows::report).ok_or(StoreError::NotFound)?
+    match row {
+        Some(row) => rows::report(&row),
+        None => Err(StoreError::NotFound),
+    }
 }
 
 /// The report with this ticket; `NotFound` when there is none.
@@ -52,7 +55,10 @@ async fn select_by_ticket(conn: &mut PgConnection, ticket: &Ticket) -> StoreResu
     .fetch_optional(&mut *conn)
     .await
     .map_err(db_error)?;
-    row.as_ref().map(rows::report).ok_or(StoreError::NotFound)?
+    match row {
+        Some(row) => rows::report(&row),
+        None => Err(StoreError::NotFound),
+    }
 }
 
 /// One timeline row to append.
