@@ -12,6 +12,8 @@ mod aggregates;
 mod api_keys;
 mod catalog;
 mod import;
+mod listing;
+mod messages;
 mod outbox;
 mod reports;
 mod rows;

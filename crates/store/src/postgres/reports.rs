@@ -1,58 +1,584 @@
-//! Reports, timelines, photos and messages in PostgreSQL. (Being ported: helper B.)
+//! Reports, timelines and photos in PostgreSQL.
+//!
+//! Every change is one transaction. Rules the SQLite store keeps with its single writer are
+//! kept here with row locks, so that several instances sharing the database still file one
+//! report per channel message (an advisory lock on the message, taken first), issue
+//! gap-free tickets (the day's ticket row, locked by its upsert until commit) and let one
+//! of racing transitions win (the report's row, locked before its version is checked).
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
 
+use aduan_domain::Coordinates;
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{NewReport, PhotoInfo, Report, TimelineEntry};
+use aduan_domain::report::{
+    NewPhoto, NewReport, PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry,
+};
 use aduan_domain::workflow::Transition;
-use aduan_domain::{ReportId, Ticket, TicketPrefix};
+use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
 
-use super::PgStore;
-use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreResult};
+use super::rows::{
+    self, REPORT_COLUMNS, REPORT_FROM, corrupt, get, micros, parse_role, parse_state, parse_unit,
+};
+use super::{PgStore, aggregates, db_error, listing, messages, outbox, triage};
+use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
+
+/// Most reports one page may hold.
+pub const MAX_PAGE: u32 = 200;
+
+/// The report with this id; `NotFound` when there is none.
+pub(super) async fn select_report(
+    conn: &mut PgConnection,
+    report: ReportId,
+) -> StoreResult<Report> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1"
+    )))
+    .bind(report.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    match row {
+        Some(row) => rows::report(&row),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+/// The report with this ticket; `NotFound` when there is none.
+async fn select_by_ticket(conn: &mut PgConnection, ticket: &Ticket) -> StoreResult<Report> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.ticket = $1"
+    )))
+    .bind(ticket.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    match row {
+        Some(row) => rows::report(&row),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+/// One timeline row to append.
+struct EventRow<'a> {
+    report: ReportId,
+    action: ActionKind,
+    actor: Option<UserId>,
+    role: &'a str,
+    unit: Option<&'a str>,
+    from: Option<ReportState>,
+    to: ReportState,
+    note: Option<&'a str>,
+    target: Option<&'a str>,
+    at: DateTime<Utc>,
+}
+
+async fn insert_event(conn: &mut PgConnection, e: &EventRow<'_>) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO report_events (report_id, at, action, actor_id, actor_role, actor_unit,
+             from_state, to_state, note, target)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING id",
+    )
+    .bind(e.report.0)
+    .bind(micros(e.at))
+    .bind(e.action.code())
+    .bind(e.actor.map(|a| a.0))
+    .bind(e.role)
+    .bind(e.unit)
+    .bind(e.from.map(|s| s.code()))
+    .bind(e.to.code())
+    .bind(e.note)
+    .bind(e.target)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)
+}
+
+/// Attach `photos` of `kind` to the report, as documentation of timeline entry `event`.
+pub(super) async fn insert_photos(
+    conn: &mut PgConnection,
+    report: ReportId,
+    event: i64,
+    kind: PhotoKind,
+    photos: &[NewPhoto],
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    for photo in photos {
+        sqlx::query(
+            "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
+                 captured_at, evidence_lat, evidence_lon)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(report.0)
+        .bind(event)
+        .bind(kind.code())
+        .bind(photo.content_type)
+        .bind(photo.bytes.as_slice())
+        .bind(micros(at))
+        .bind(
+            photo
+                .evidence
+                .captured_at
+                .map(|t| t.format(EVIDENCE_TIME).to_string()),
+        )
+        .bind(photo.evidence.location.map(|c| c.lat))
+        .bind(photo.evidence.location.map(|c| c.lon))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// The next ticket of `date`. The upsert locks the day's row until the transaction ends:
+/// tickets are unique across instances, and a rolled-back submission leaves no gap.
+async fn next_ticket(
+    conn: &mut PgConnection,
+    prefix: &TicketPrefix,
+    date: NaiveDate,
+) -> StoreResult<Ticket> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO ticket_days (day, last) VALUES ($1, 1)
+         ON CONFLICT (day) DO UPDATE SET last = ticket_days.last + 1
+         RETURNING last",
+    )
+    .bind(date.format("%Y-%m-%d").to_string())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let sequence =
+        u32::try_from(last).map_err(|_| corrupt("ticket sequence", &last.to_string()))?;
+    Ok(Ticket::issue(prefix, date, sequence))
+}
+
+/// The report a channel message already filed, if any. Takes a transaction-long advisory
+/// lock on the message first, so that two instances receiving it at once file it once: the
+/// second waits for the first to commit, then finds its report.
+async fn already_filed(
+    conn: &mut PgConnection,
+    channel: &str,
+    message_id: &str,
+) -> StoreResult<Option<ReportId>> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(format!("channel_messages\u{1f}{channel}\u{1f}{message_id}"))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let filed: Option<i64> = sqlx::query_scalar(
+        "SELECT report_id FROM channel_messages WHERE channel = $1 AND message_id = $2",
+    )
+    .bind(channel)
+    .bind(message_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(filed.map(ReportId))
+}
+
+async fn insert_report(
+    conn: &mut PgConnection,
+    new: NewReport,
+    prefix: &TicketPrefix,
+    local_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<Report> {
+    // A redelivered message: answer with the report it filed the first time.
+    if let Some(message_id) = &new.channel_message_id
+        && let Some(id) = already_filed(conn, new.channel.code(), message_id).await?
+    {
+        return select_report(conn, id).await;
+    }
+    // Keep the precision the database keeps, so the answer equals what is read back.
+    let now = rows::instant(micros(now))?;
+    let ticket = next_ticket(conn, prefix, local_date).await?;
+    let state = ReportState::Waiting;
+    let visibility = Visibility::Private;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address,
+             channel, first_receiver, holding_unit, visibility, created_at, updated_at, version,
+             local_day)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, 1, $13)
+         RETURNING id",
+    )
+    .bind(ticket.as_str())
+    .bind(state.code())
+    .bind(new.category.as_str())
+    .bind(&new.description)
+    .bind(new.location.map(|c| c.lat))
+    .bind(new.location.map(|c| c.lon))
+    .bind(new.region.as_str())
+    .bind(&new.address)
+    .bind(new.channel.code())
+    .bind(new.first_receiver.as_str())
+    .bind(visibility.code())
+    .bind(micros(now))
+    .bind(local_date.format("%Y-%m-%d").to_string())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let id = ReportId(id);
+    if let Some(message_id) = &new.channel_message_id {
+        sqlx::query(
+            "INSERT INTO channel_messages (channel, message_id, report_id) VALUES ($1, $2, $3)",
+        )
+        .bind(new.channel.code())
+        .bind(message_id)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    let reporter_key = match new.reporter {
+        Some(user) => Some(format!("account:{}", user.0)),
+        None => new.reporter_key.clone(),
+    };
+    sqlx::query(
+        "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity,
+             sealed_reply, reporter_key)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.0)
+    .bind(new.reporter.map(|u| u.0))
+    .bind(new.entered_by.map(|u| u.0))
+    .bind(new.reporter_identity.as_deref())
+    .bind(new.reply_route.as_deref())
+    .bind(reporter_key)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    if new.reply_route.is_some() {
+        outbox::enqueue_reply(conn, id, new.channel, ActionKind::Submit, state, None, now).await?;
+    }
+    for media in &new.fetch_media {
+        outbox::enqueue_media(conn, id, new.channel, media, now).await?;
+    }
+    if let Some(mark) = &new.triage {
+        triage::insert(conn, id, mark).await?;
+    }
+    let actor = new.entered_by.or(new.reporter);
+    let event = insert_event(
+        conn,
+        &EventRow {
+            report: id,
+            action: ActionKind::Submit,
+            actor,
+            role: new.submitted_by_role.code(),
+            unit: None,
+            from: None,
+            to: state,
+            note: None,
+            target: None,
+            at: now,
+        },
+    )
+    .await?;
+    insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now).await?;
+    aggregates::count_new(conn, &[id.0]).await?;
+    Ok(Report {
+        id,
+        ticket,
+        state,
+        category: new.category,
+        description: new.description,
+        location: new.location,
+        region: new.region,
+        address: new.address,
+        channel: new.channel,
+        holding_unit: new.first_receiver.clone(),
+        first_receiver: new.first_receiver,
+        visibility,
+        reporter: new.reporter,
+        entered_by: new.entered_by,
+        created_at: now,
+        updated_at: now,
+        coordinated_at: None,
+        completed_at: None,
+        estimated_completion: None,
+        duplicate_of: None,
+        referred_to: None,
+        version: 1,
+    })
+}
+
+/// Lock the report's row for the rest of the transaction and tell whether it is still at
+/// `version` in `state`; a racing change waits here, then sees the winner's row.
+pub(super) async fn lock_unchanged(
+    conn: &mut PgConnection,
+    report: ReportId,
+    version: i64,
+    state: ReportState,
+) -> StoreResult<bool> {
+    let found: Option<(i64, String)> =
+        sqlx::query_as("SELECT version, state FROM reports WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(report.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    Ok(matches!(found, Some((v, s)) if v == version && s == state.code()))
+}
+
+async fn apply(
+    conn: &mut PgConnection,
+    report: ReportId,
+    expected_version: i64,
+    t: &Transition,
+    record: &ActionRecord,
+) -> StoreResult<Report> {
+    if !lock_unchanged(conn, report, expected_version, t.from).await? {
+        return Err(StoreError::Conflict(
+            "the report changed since it was read; reload and try again".into(),
+        ));
+    }
+    let at = micros(record.at);
+    let duplicate_of = (t.action == ActionKind::MarkDuplicate)
+        .then_some(record.target.as_deref())
+        .flatten();
+    let referred_to = (t.action == ActionKind::Refer)
+        .then_some(record.target.as_deref())
+        .flatten();
+    let counted = aggregates::read(conn, report.0).await?;
+    sqlx::query(
+        "UPDATE reports SET
+             state = $1,
+             holding_unit = COALESCE($2, holding_unit),
+             visibility = COALESCE($3, visibility),
+             coordinated_at = CASE WHEN $4 THEN COALESCE(coordinated_at, $8) ELSE coordinated_at END,
+             completed_at = CASE WHEN $5 THEN $8 ELSE completed_at END,
+             estimated_completion = COALESCE($6, estimated_completion),
+             duplicate_of = COALESCE($7, duplicate_of),
+             referred_to = COALESCE($9, referred_to),
+             updated_at = $8,
+             version = version + 1
+         WHERE id = $10",
+    )
+    .bind(t.to.code())
+    .bind(t.new_holding_unit.as_ref().map(|u| u.as_str()))
+    .bind(t.new_visibility.map(|v| v.code()))
+    .bind(t.marks_coordinated)
+    .bind(t.marks_completed)
+    .bind(
+        t.estimated_completion
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+    )
+    .bind(duplicate_of)
+    .bind(at)
+    .bind(referred_to)
+    .bind(report.0)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let after = aggregates::read(conn, report.0).await?;
+    aggregates::shift(conn, counted.as_ref(), after.as_ref()).await?;
+    let event = insert_event(
+        conn,
+        &EventRow {
+            report,
+            action: t.action,
+            actor: Some(record.actor),
+            role: record.actor_role.code(),
+            unit: record.actor_unit.as_ref().map(|u| u.as_str()),
+            from: Some(t.from),
+            to: t.to,
+            note: record.note.as_deref(),
+            target: record.target.as_deref(),
+            at: record.at,
+        },
+    )
+    .await?;
+    insert_photos(
+        conn,
+        report,
+        event,
+        PhotoKind::Before,
+        &record.photos.before,
+        record.at,
+    )
+    .await?;
+    insert_photos(
+        conn,
+        report,
+        event,
+        PhotoKind::Followup,
+        &record.photos.after,
+        record.at,
+    )
+    .await?;
+    let updated = select_report(conn, report).await?;
+    if t.action.tells_reporter() && outbox::has_reply_route(conn, report).await? {
+        outbox::enqueue_reply(
+            conn,
+            report,
+            updated.channel,
+            t.action,
+            t.to,
+            record.note.as_deref(),
+            record.at,
+        )
+        .await?;
+    }
+    Ok(updated)
+}
+
+fn timeline_entry(row: &PgRow) -> StoreResult<TimelineEntry> {
+    let action: String = get(row, 1)?;
+    let role: String = get(row, 3)?;
+    let from: Option<String> = get(row, 5)?;
+    let to: String = get(row, 6)?;
+    Ok(TimelineEntry {
+        at: rows::instant(get(row, 0)?)?,
+        action: ActionKind::parse(&action).ok_or_else(|| corrupt("action", &action))?,
+        actor: get::<Option<i64>>(row, 2)?.map(UserId),
+        actor_role: parse_role(&role)?,
+        actor_unit: parse_unit(get(row, 4)?)?,
+        from_state: from.map(|s| parse_state(&s)).transpose()?,
+        to_state: parse_state(&to)?,
+        note: get(row, 7)?,
+        target: get(row, 8)?,
+        attachments: get(row, 9)?,
+    })
+}
+
+async fn timeline(conn: &mut PgConnection, report: ReportId) -> StoreResult<Vec<TimelineEntry>> {
+    let found = sqlx::query(
+        "SELECT e.at, e.action, e.actor_id, e.actor_role, e.actor_unit, e.from_state,
+                e.to_state, e.note, e.target,
+                ARRAY(SELECT p.id FROM photos p WHERE p.event_id = e.id ORDER BY p.id)
+         FROM report_events e WHERE e.report_id = $1 ORDER BY e.id",
+    )
+    .bind(report.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    found.iter().map(timeline_entry).collect()
+}
+
+/// Camera-local capture time as stored.
+const EVIDENCE_TIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+const PHOTO_COLUMNS: &str =
+    "id, kind, content_type, length(bytes)::BIGINT, captured_at, evidence_lat, evidence_lon";
+
+fn photo_info(row: &PgRow) -> StoreResult<PhotoInfo> {
+    let kind: String = get(row, 1)?;
+    let captured_at: Option<String> = get(row, 4)?;
+    let lat: Option<f64> = get(row, 5)?;
+    let lon: Option<f64> = get(row, 6)?;
+    Ok(PhotoInfo {
+        id: get(row, 0)?,
+        kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
+        content_type: get(row, 2)?,
+        size: get(row, 3)?,
+        evidence: PhotoEvidence {
+            captured_at: captured_at
+                .map(|t| {
+                    chrono::NaiveDateTime::parse_from_str(&t, EVIDENCE_TIME)
+                        .map_err(|_| corrupt("capture time", &t))
+                })
+                .transpose()?,
+            location: match (lat, lon) {
+                (Some(lat), Some(lon)) => Some(
+                    Coordinates::parse(lat, lon).map_err(|_| corrupt("evidence location", ""))?,
+                ),
+                _ => None,
+            },
+        },
+    })
+}
+
+impl PgStore {
+    async fn connection(&self) -> StoreResult<sqlx::pool::PoolConnection<sqlx::Postgres>> {
+        self.pool.acquire().await.map_err(db_error)
+    }
+}
 
 #[async_trait]
 impl ReportStore for PgStore {
     async fn submit_report(
         &self,
-        _report: NewReport,
-        _prefix: TicketPrefix,
-        _local_date: chrono::NaiveDate,
-        _now: DateTime<Utc>,
+        report: NewReport,
+        prefix: TicketPrefix,
+        local_date: NaiveDate,
+        now: DateTime<Utc>,
     ) -> StoreResult<Report> {
-        todo!()
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let filed = insert_report(&mut tx, report, &prefix, local_date, now).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(filed)
     }
-    async fn report(&self, _ticket: &Ticket) -> StoreResult<Report> {
-        todo!()
+
+    async fn report(&self, ticket: &Ticket) -> StoreResult<Report> {
+        select_by_ticket(&mut *self.connection().await?, ticket).await
     }
+
     async fn apply_transition(
         &self,
-        _report: ReportId,
-        _expected_version: i64,
-        _transition: Transition,
-        _record: ActionRecord,
+        report: ReportId,
+        expected_version: i64,
+        transition: Transition,
+        record: ActionRecord,
     ) -> StoreResult<Report> {
-        todo!()
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let updated = apply(&mut tx, report, expected_version, &transition, &record).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
     }
-    async fn list_reports(&self, _query: ReportQuery) -> StoreResult<ReportPage> {
-        todo!()
+
+    async fn list_reports(&self, query: ReportQuery) -> StoreResult<ReportPage> {
+        listing::list(&mut *self.connection().await?, &query).await
     }
-    async fn timeline(&self, _report: ReportId) -> StoreResult<Vec<TimelineEntry>> {
-        todo!()
+
+    async fn timeline(&self, report: ReportId) -> StoreResult<Vec<TimelineEntry>> {
+        timeline(&mut *self.connection().await?, report).await
     }
-    async fn photos(&self, _report: ReportId) -> StoreResult<Vec<PhotoInfo>> {
-        todo!()
+
+    async fn photos(&self, report: ReportId) -> StoreResult<Vec<PhotoInfo>> {
+        let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = $1 ORDER BY id"
+        )))
+        .bind(report.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        found.iter().map(photo_info).collect()
     }
-    async fn photo(&self, _report: ReportId, _photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)> {
-        todo!()
+
+    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)> {
+        let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PHOTO_COLUMNS}, bytes FROM photos WHERE report_id = $1 AND id = $2"
+        )))
+        .bind(report.0)
+        .bind(photo)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let row = found.ok_or(StoreError::NotFound)?;
+        Ok((
+            photo_info(&row)?,
+            row.try_get(7).map_err(StoreError::other)?,
+        ))
     }
-    async fn duplicates_of(&self, _ticket: &Ticket) -> StoreResult<Vec<Ticket>> {
-        todo!()
+
+    async fn duplicates_of(&self, ticket: &Ticket) -> StoreResult<Vec<Ticket>> {
+        let tickets: Vec<String> =
+            sqlx::query_scalar("SELECT ticket FROM reports WHERE duplicate_of = $1 ORDER BY id")
+                .bind(ticket.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+        tickets
+            .iter()
+            .map(|t| Ticket::parse(t).map_err(|_| corrupt("ticket", t)))
+            .collect()
     }
-    async fn post_message(&self, _message: NewMessage) -> StoreResult<Message> {
-        todo!()
+
+    async fn post_message(&self, message: NewMessage) -> StoreResult<Message> {
+        messages::insert(&mut *self.connection().await?, message).await
     }
-    async fn messages(&self, _report: ReportId) -> StoreResult<Vec<Message>> {
-        todo!()
+
+    async fn messages(&self, report: ReportId) -> StoreResult<Vec<Message>> {
+        messages::select(&mut *self.connection().await?, report).await
     }
 }

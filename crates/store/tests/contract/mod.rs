@@ -64,6 +64,7 @@ macro_rules! store_contract_tests {
             concurrent_claims_hand_each_message_to_one_claimer,
             triaged_reports_wait_until_a_coordinator_decides,
             learning_accumulates_across_decisions,
+            racing_triage_decisions_one_wins_per_report,
             channel_counts_count_reports_and_distinct_reporters,
             stats_counts_follow_local_months_and_categories,
             stats_counts_follow_triage_and_every_step,

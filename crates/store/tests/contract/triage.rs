@@ -176,3 +176,84 @@ pub async fn learning_accumulates_across_decisions(store: Arc<dyn Store>) {
         ]
     );
 }
+
+/// Coordinators deciding the same reports at once: one decision per report wins, the rest
+/// are conflicts that change nothing, and the model counts each winner once, however the
+/// decisions' tokens overlap.
+pub async fn racing_triage_decisions_one_wins_per_report(store: Arc<dyn Store>) {
+    const REPORTS: usize = 4;
+    const RACERS: usize = 4;
+    let coordinator = create(&*store, "koordinator", Role::Coordinator, None).await;
+    let mut filed = Vec::new();
+    for _ in 0..REPORTS {
+        let mut sms = report_at("fasos-fasum", "31.71.01", "kec-31.71.01", None, None);
+        sms.channel = Channel::Sms;
+        sms.triage = Some(TriageMark {
+            category: None,
+            confidence: 0.0,
+            region: None,
+        });
+        filed.push(submit(&*store, sms, day1()).await);
+    }
+    let mut jobs = tokio::task::JoinSet::new();
+    for report in &filed {
+        for racer in 0..RACERS {
+            let store = Arc::clone(&store);
+            let (id, version) = (report.id, report.version);
+            // Tokens in a different order per racer, shared between reports.
+            let mut learning = vec![
+                (category("sampah"), String::new(), 1),
+                (category("sampah"), "sampah".to_string(), 2),
+                (category("sampah"), "tumpuk".to_string(), 1),
+            ];
+            learning.rotate_left(racer % 3);
+            let decision = TriageDecision {
+                category: category("sampah"),
+                region: region("31.74.01.1001"),
+                holding_unit: unit(&format!("kel-racer-{racer}")),
+                by: coordinator.id,
+                at: now(),
+                learning,
+            };
+            jobs.spawn(async move { store.confirm_triage(id, version, decision).await });
+        }
+    }
+    let mut winners = Vec::new();
+    while let Some(joined) = jobs.join_next().await {
+        match joined.unwrap() {
+            Ok(report) => winners.push(report),
+            other => assert!(is_conflict(&other), "a lost race is a conflict: {other:?}"),
+        }
+    }
+    winners.sort_by_key(|r| r.id);
+    assert_eq!(
+        winners.iter().map(|r| r.id).collect::<Vec<_>>(),
+        filed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        "one winner per report"
+    );
+    for winner in &winners {
+        assert_eq!(winner.version, 2);
+        assert_eq!(store.report(&winner.ticket).await.unwrap(), *winner);
+        let settled = store.triage(winner.id).await.unwrap().unwrap();
+        assert!(settled.confirmed_at.is_some());
+    }
+    let mut model = store.triage_model().await.unwrap();
+    model.sort();
+    let reports = REPORTS as u64;
+    assert_eq!(
+        model,
+        vec![
+            (category("sampah"), String::new(), reports),
+            (category("sampah"), "sampah".into(), 2 * reports),
+            (category("sampah"), "tumpuk".into(), reports),
+        ]
+    );
+    assert!(
+        store
+            .list_reports(queue())
+            .await
+            .unwrap()
+            .reports
+            .is_empty()
+    );
+}
