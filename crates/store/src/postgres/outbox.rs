@@ -12,6 +12,7 @@ use sqlx::postgres::PgRow;
 use aduan_domain::report::{MediaFetch, NewPhoto, PhotoKind};
 use aduan_domain::{ActionKind, Channel, ReportId, ReportState, Ticket};
 
+use super::reports::insert_photos;
 use super::rows::{corrupt, get, instant, micros, opt_instant};
 use super::{PgStore, db_error};
 use crate::{
@@ -20,7 +21,6 @@ use crate::{
 };
 
 /// How a photo's capture time is stored, as the report photos' own insert writes it.
-const EVIDENCE_TIME: &str = "%Y-%m-%dT%H:%M:%S";
 
 async fn enqueue(
     conn: &mut PgConnection,
@@ -89,40 +89,6 @@ pub(super) async fn has_reply_route(
     .await
     .map_err(db_error)?;
     Ok(found.is_some())
-}
-
-/// A fetched photo, shown with the report's submission. (The same insert as the report
-/// photos'; to share one function with `reports.rs` once both are ported.)
-async fn insert_photo(
-    conn: &mut PgConnection,
-    report: ReportId,
-    event: i64,
-    photo: &NewPhoto,
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
-             captured_at, evidence_lat, evidence_lon)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(report.0)
-    .bind(event)
-    .bind(PhotoKind::Report.code())
-    .bind(photo.content_type)
-    .bind(&photo.bytes)
-    .bind(micros(at))
-    .bind(
-        photo
-            .evidence
-            .captured_at
-            .map(|t| t.format(EVIDENCE_TIME).to_string()),
-    )
-    .bind(photo.evidence.location.map(|c| c.lat))
-    .bind(photo.evidence.location.map(|c| c.lon))
-    .execute(conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
 }
 
 fn channel(raw: &str) -> StoreResult<Channel> {
@@ -248,7 +214,16 @@ async fn attach(
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
-    insert_photo(conn, report, event, photo, at).await?;
+    // A fetched photo is shown with the report's submission.
+    insert_photos(
+        conn,
+        report,
+        event,
+        PhotoKind::Report,
+        std::slice::from_ref(photo),
+        at,
+    )
+    .await?;
     finish(conn, id, &OutboxOutcome::Delivered, at).await
 }
 
