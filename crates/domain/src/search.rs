@@ -76,6 +76,13 @@ pub fn index_terms(text: &str) -> String {
     terms(text).join(" ")
 }
 
+/// The terms the public feed finds a report by: its description as the public sees it, with
+/// personal data masked ([`crate::scrub::public_text`]), and not its address, which the feed
+/// does not show. A search must never tell anyone what a mask hides.
+pub fn public_index_terms(description: &str) -> String {
+    index_terms(&crate::scrub::public_text(description))
+}
+
 /// Why a search cannot be run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SearchTextError {
@@ -88,13 +95,22 @@ pub enum SearchTextError {
 }
 
 impl SearchTextError {
+    /// The message as a sentence, for English pages.
+    pub fn english(self) -> String {
+        let message = self.to_string();
+        let mut chars = message.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string());
+        format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+    }
+
     /// The same message in Indonesian, for pages.
     pub fn indonesian(self) -> String {
         match self {
             Self::TooShort => format!("Kata pencarian minimal {MIN_CHARS} karakter."),
             Self::TooLong => format!("Kata pencarian maksimal {MAX_CHARS} karakter."),
-            Self::NoWords => "Kata pencarian harus berisi setidaknya satu kata (huruf atau angka)."
-                .to_owned(),
+            Self::NoWords => {
+                "Kata pencarian harus berisi setidaknya satu kata (huruf atau angka).".to_owned()
+            }
         }
     }
 }
@@ -164,10 +180,24 @@ mod tests {
     #[test]
     fn stems_as_postgresql_indonesian_does() {
         assert_eq!(
-            index_terms("Jalan rusak belum diperbaiki. Perbaikan lampu jalan; sampah menumpuk di pasar"),
+            index_terms(
+                "Jalan rusak belum diperbaiki. Perbaikan lampu jalan; sampah menumpuk di pasar"
+            ),
             "jalan rusak belum baik baik lampu jalan sampah umpuk di pasar"
         );
         assert_eq!(index_terms("penebangan 12"), "ebang 12");
+    }
+
+    #[test]
+    fn the_public_terms_hold_no_masked_data() {
+        let terms = public_index_terms("Lampu mati, hubungi 0812-3456-7890 atau ani@contoh.id");
+        assert!(terms.starts_with("lampu mati hubung"), "{terms}");
+        for hidden in ["0812", "3456", "7890", "ani", "contoh"] {
+            assert!(
+                !terms.split(' ').any(|t| t == hidden),
+                "{hidden} in {terms}"
+            );
+        }
     }
 
     #[test]
@@ -192,5 +222,9 @@ mod tests {
         assert_eq!(SearchText::parse(&long), Err(SearchTextError::TooLong));
         assert!(SearchText::parse(&"a".repeat(MAX_CHARS)).is_ok());
         assert!(SearchTextError::NoWords.indonesian().contains("kata"));
+        assert_eq!(
+            SearchTextError::TooShort.english(),
+            "The search must have at least 2 characters."
+        );
     }
 }
