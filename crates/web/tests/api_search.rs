@@ -60,8 +60,11 @@ async fn staff_find_reports_by_stems_only_within_their_scope() {
         search(&officer, "perbaikan").await,
         [lamp.clone(), broken.clone()]
     );
-    assert_eq!(search(&officer, "sampah pasar").await, [rubbish.clone()]);
-    assert_eq!(search(&officer, "tebet raya").await, [lamp.clone()]);
+    assert_eq!(
+        search(&officer, "sampah pasar").await,
+        vec![rubbish.clone()]
+    );
+    assert_eq!(search(&officer, "tebet raya").await, vec![lamp.clone()]);
     assert_eq!(search(&officer, "banjir").await, Vec::<String>::new());
     // Syntax of search engines is only words.
     assert_eq!(search(&officer, "jalan OR").await, Vec::<String>::new());
@@ -76,7 +79,7 @@ async fn staff_find_reports_by_stems_only_within_their_scope() {
     );
     assert_eq!(
         citizen.list_all("q=menumpuk&limit=1").await,
-        [rubbish.clone()]
+        vec![rubbish.clone()]
     );
     // A blank q is no search.
     assert_eq!(tickets_of(&officer.list("q=%20").await).len(), 3);
@@ -131,7 +134,7 @@ async fn the_public_feed_finds_only_what_it_shows() {
         let page: Value = anyone.get(&path).await.expect(200);
         tickets_of(&page)
     }
-    assert_eq!(feed_of(&anyone, "lampu taman").await, [ticket.clone()]);
+    assert_eq!(feed_of(&anyone, "lampu taman").await, vec![ticket.clone()]);
     // Masked data and the address, which the feed does not show, find nothing.
     for hidden in ["0812-3456-7890", "kenari"] {
         assert_eq!(
@@ -139,7 +142,11 @@ async fn the_public_feed_finds_only_what_it_shows() {
             Vec::<String>::new(),
             "{hidden}"
         );
-        assert_eq!(search(&citizen, hidden).await, [ticket.clone()], "{hidden}");
+        assert_eq!(
+            search(&citizen, hidden).await,
+            vec![ticket.clone()],
+            "{hidden}"
+        );
     }
     assert!(!feed_of(&anyone, "sebelah").await.contains(&private));
 }

@@ -58,11 +58,11 @@ pub async fn search_finds_reports_by_stems_within_the_scope(store: Arc<dyn Store
     );
     assert_eq!(
         found(store, all("Sampah  PASAR")).await,
-        [rubbish.ticket.clone()]
+        vec![rubbish.ticket.clone()]
     );
     assert_eq!(
         found(store, all("menumpuk")).await,
-        [rubbish.ticket.clone()]
+        vec![rubbish.ticket.clone()]
     );
     assert_eq!(
         found(store, all("sampah lampu")).await,
@@ -70,13 +70,13 @@ pub async fn search_finds_reports_by_stems_within_the_scope(store: Arc<dyn Store
     );
     assert_eq!(found(store, all("banjir")).await, Vec::<Ticket>::new());
     // The address is searched too.
-    assert_eq!(found(store, all("tebet")).await, [lamp.ticket.clone()]);
+    assert_eq!(found(store, all("tebet")).await, vec![lamp.ticket.clone()]);
 
     // Search narrows the scope like any filter: a unit finds only what it holds.
     let held = |code: &str, text| search(ReportScope::HeldBy(unit(code)), text);
     assert_eq!(
         found(store, held(kel, "jalan")).await,
-        [broken.ticket.clone()]
+        vec![broken.ticket.clone()]
     );
     assert_eq!(
         found(store, held(kec, "sampah")).await,
@@ -108,7 +108,7 @@ pub async fn search_finds_reports_by_stems_within_the_scope(store: Arc<dyn Store
     );
     assert_eq!(
         found(store, all("jalan - rusak")).await,
-        [broken.ticket.clone()]
+        vec![broken.ticket.clone()]
     );
 }
 
@@ -175,7 +175,7 @@ pub async fn public_search_finds_only_what_the_feed_shows(store: Arc<dyn Store>)
     let everyone = |text| search(ReportScope::Public, text);
     assert_eq!(
         found(store, everyone("lampu taman")).await,
-        [ticket.clone()]
+        vec![ticket.clone()]
     );
     // Its reporter finds it by all it holds; the public by none of what is hidden. (How a
     // store splits a phone number or an e-mail address into words is its own: only whole
@@ -183,7 +183,7 @@ pub async fn public_search_finds_only_what_the_feed_shows(store: Arc<dyn Store>)
     for hidden in ["0812-3456-7890", "kenari"] {
         assert_eq!(
             found(store, own(hidden)).await,
-            [ticket.clone()],
+            vec![ticket.clone()],
             "{hidden}"
         );
         assert_eq!(
