@@ -37,6 +37,13 @@ async fn search(client: &Client, words: &str) -> Vec<String> {
     tickets_of(&client.list(&format!("q={}", encoded(words))).await)
 }
 
+/// The tickets of the public feed's search for `words`.
+async fn feed_of(anyone: &Client, words: &str) -> Vec<String> {
+    let path = format!("/public/reports?q={}", encoded(words));
+    let page: Value = anyone.get(&path).await.expect(200);
+    tickets_of(&page)
+}
+
 #[tokio::test]
 async fn staff_find_reports_by_stems_only_within_their_scope() {
     let app = TestApp::spawn().await;
@@ -129,11 +136,6 @@ async fn the_public_feed_finds_only_what_it_shows() {
         .await;
 
     let anyone = app.anonymous();
-    async fn feed_of(anyone: &Client, words: &str) -> Vec<String> {
-        let path = format!("/public/reports?q={}", encoded(words));
-        let page: Value = anyone.get(&path).await.expect(200);
-        tickets_of(&page)
-    }
     assert_eq!(feed_of(&anyone, "lampu taman").await, vec![ticket.clone()]);
     // Masked data and the address, which the feed does not show, find nothing.
     for hidden in ["0812-3456-7890", "kenari"] {
