@@ -13,6 +13,7 @@ pub mod region;
 pub mod report;
 pub mod role;
 pub mod scrub;
+pub mod search;
 pub mod sla;
 pub mod state;
 pub mod stats;

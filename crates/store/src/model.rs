@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use aduan_domain::report::FollowupPhotos;
+use aduan_domain::search::SearchText;
 use aduan_domain::{CategoryCode, RegionCode, ReportState, Role, UnitCode, UserId};
 
 /// An account as the application sees it. Contact details are not part of it.
@@ -118,6 +119,9 @@ pub struct ReportQuery {
     pub limit: u32,
     /// Only reports in the triage queue: still waiting, triaged, and nobody confirmed yet.
     pub awaiting_triage: bool,
+    /// Only reports whose description or address holds every word of this search (stemmed).
+    /// It narrows the scope like any filter: a reader finds nothing the scope hides.
+    pub text: Option<SearchText>,
 }
 
 impl ReportQuery {
@@ -135,6 +139,7 @@ impl ReportQuery {
             offset: 0,
             limit,
             awaiting_triage: false,
+            text: None,
         }
     }
 }

@@ -144,3 +144,83 @@ async fn opening_an_older_database_counts_its_reports_by_local_day() {
         (3, 2, vec![1, 2])
     );
 }
+
+/// The schema as version 4 left it, before search.
+const BEFORE_SEARCH: [&str; 4] = [
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/sqlite/0002_channels.sql"),
+    include_str!("../migrations/sqlite/0003_admin.sql"),
+    include_str!("../migrations/sqlite/0004_stats.sql"),
+];
+
+#[tokio::test]
+async fn opening_a_database_from_before_search_indexes_its_reports() {
+    use aduan_domain::search::SearchText;
+    use aduan_store::{ReportQuery, ReportScope, ReportStore};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aduan.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+        )
+        .unwrap();
+        for (i, sql) in BEFORE_SEARCH.iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [i as i64 + 1],
+            )
+            .unwrap();
+        }
+        // (ticket, description, address)
+        let reports = [
+            ("JK2101310001", "Jalan rusak belum diperbaiki", None),
+            ("JK2101310002", "Sampah menumpuk", Some("Pasar Minggu")),
+        ];
+        for (i, (ticket, description, address)) in reports.into_iter().enumerate() {
+            conn.execute(
+                "INSERT INTO reports (id, ticket, state, category, description, address, region,
+                     channel, first_receiver, holding_unit, visibility, created_at, updated_at,
+                     version)
+                 VALUES (?1, ?2, 'waiting', 'jalan', ?3, ?4, '31.74.01', 'jaki', 'kec-31.74.01',
+                     'kec-31.74.01', 'private', ?5, ?5, 1)",
+                params![
+                    i as i64 + 1,
+                    ticket,
+                    description,
+                    address,
+                    at("2021-01-31T16:30:00Z")
+                ],
+            )
+            .unwrap();
+        }
+    }
+
+    let found = |text: &str| {
+        let mut query = ReportQuery::new(ReportScope::All, 10);
+        query.text = Some(SearchText::parse(text).unwrap());
+        query
+    };
+    for _ in 0..2 {
+        // Opening twice indexes nothing twice.
+        let store = SqliteStore::open(&path).unwrap();
+        let tickets = |page: aduan_store::ReportPage| {
+            page.reports
+                .into_iter()
+                .map(|r| r.ticket.as_str().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let perbaikan = store.list_reports(found("perbaikan")).await.unwrap();
+        assert_eq!(tickets(perbaikan), ["JK2101310001"]);
+        let pasar = store.list_reports(found("pasar sampah")).await.unwrap();
+        assert_eq!(tickets(pasar), ["JK2101310002"]);
+        drop(store);
+    }
+    let conn = Connection::open(&path).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT COUNT(*) FROM reports_fts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
+}

@@ -6,13 +6,7 @@ use std::sync::LazyLock;
 
 use frostem::{Algorithm, Stemmer};
 
-/// A word of the text, lower-cased, with its byte span in the original text.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Word {
-    pub text: String,
-    pub start: usize,
-    pub end: usize,
-}
+pub(crate) use aduan_domain::search::{Word, words};
 
 /// A stemmed token and the index of the word it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,34 +192,6 @@ fn is_root(word: &str) -> bool {
     ROOT_SET.contains(word)
 }
 
-/// Splits on every character that is not alphanumeric and lower-cases each word.
-pub(crate) fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(word(text, s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push(word(text, s, text.len()));
-    }
-    out
-}
-
-fn word(text: &str, start: usize, end: usize) -> Word {
-    Word {
-        text: text[start..end].to_lowercase(),
-        start,
-        end,
-    }
-}
-
 /// The tokens triage works on: the text lower-cased and split on every non-alphanumeric
 /// character; Indonesian stop words (yang, di, ke, dari, dan, ini, itu, sudah, tidak, ada, untuk,
 /// dengan, pak, bu, mohon, tolong, segera, ...), one-character words and bare numbers dropped;
@@ -274,7 +240,7 @@ pub(crate) fn stem_with(stemmer: Stemmer, word: &str) -> String {
             return root.to_owned();
         }
     }
-    let mut stem = stemmer.stem(word).into_owned();
+    let mut stem = aduan_domain::search::stem(stemmer, word);
     for _ in 0..2 {
         match stemmer.stem(&stem) {
             Cow::Owned(again) if again != stem && !again.is_empty() => stem = again,
@@ -350,15 +316,6 @@ mod tests {
     fn word_lists_have_no_duplicates() {
         assert_eq!(STOP_SET.len(), STOP_WORDS.len(), "STOP_WORDS");
         assert_eq!(ROOT_SET.len(), ROOTS.len(), "ROOTS");
-    }
-
-    #[test]
-    fn words_keep_their_spans() {
-        let text = "Jl. Kebon-Sirih  nO.5";
-        let ws = words(text);
-        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(texts, ["jl", "kebon", "sirih", "no", "5"]);
-        assert_eq!(&text[ws[1].start..ws[1].end], "Kebon");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use aduan_domain::import::{IMPORT_NOTE, ImportedReport};
 use aduan_domain::{ActionKind, Role};
 
 use super::rows::micros;
-use super::{SqliteStore, aggregates};
+use super::{SqliteStore, aggregates, search};
 use crate::{ImportOutcome, ImportStore, StoreError, StoreResult};
 
 /// Insert one report unless its ticket is stored; its id, or `None` when it was already
@@ -46,6 +46,7 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<Option<i64>> {
         return Ok(None);
     }
     let id = conn.last_insert_rowid();
+    search::index(conn, id, &r.description, None)?;
     conn.prepare_cached("INSERT INTO report_reporters (report_id, reporter_key) VALUES (?1, ?2)")
         .and_then(|mut s| s.execute(params![id, r.reporter_key]))
         .map_err(StoreError::other)?;

@@ -7,6 +7,7 @@ use aduan_domain::Visibility;
 
 use super::reports::MAX_PAGE;
 use super::rows::{self, REPORT_COLUMNS, REPORT_FROM, micros};
+use super::search;
 use crate::{ReportPage, ReportQuery, ReportScope, StoreError, StoreResult};
 
 #[derive(Default)]
@@ -94,6 +95,17 @@ pub(super) fn list(conn: &Connection, q: &ReportQuery) -> StoreResult<ReportPage
     }
     if let Some(before) = q.created_before {
         f.and("r.created_at < ?", vec![Box::new(micros(before))]);
+    }
+    if let Some(text) = &q.text {
+        // The public finds a report only by what the feed shows of it.
+        let searched = match q.scope {
+            ReportScope::Public => search::Searched::Public,
+            _ => search::Searched::Full,
+        };
+        f.and(
+            search::CONDITION,
+            vec![Box::new(search::match_expression(text, searched))],
+        );
     }
     if let Some(after) = q.after {
         f.and("r.id < ?", vec![Box::new(after)]);

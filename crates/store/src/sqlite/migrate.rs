@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_channels.sql")),
     (3, include_str!("../../migrations/sqlite/0003_admin.sql")),
     (4, include_str!("../../migrations/sqlite/0004_stats.sql")),
+    (5, include_str!("../../migrations/sqlite/0005_search.sql")),
     (
         6,
         include_str!("../../migrations/sqlite/0006_catalog_revision.sql"),
@@ -20,6 +21,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.
 const STATS_MIGRATION: i64 = 4;
+
+/// The migration that creates the search index; existing reports are indexed after it.
+const SEARCH_MIGRATION: i64 = 5;
 
 /// Bring the schema up to date. The version is read and every pending migration applied in
 /// one write transaction, so two processes opening a new file at once cannot both apply the
@@ -64,6 +68,9 @@ fn apply_once(conn: &mut Connection) -> StoreResult<()> {
         .map_err(StoreError::other)?;
         if *version == STATS_MIGRATION {
             super::aggregates::backfill(&tx)?;
+        }
+        if *version == SEARCH_MIGRATION {
+            super::search::backfill(&tx)?;
         }
     }
     tx.commit().map_err(StoreError::other)

@@ -17,6 +17,7 @@ mod outbox;
 mod readers;
 mod reports;
 mod rows;
+mod search;
 mod stats;
 mod stats_counts;
 mod triage;

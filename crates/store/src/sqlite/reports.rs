@@ -16,7 +16,7 @@ use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, User
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
 };
-use super::{SqliteStore, aggregates, outbox, triage};
+use super::{SqliteStore, aggregates, outbox, search, triage};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// Most reports one page may hold.
@@ -171,6 +171,7 @@ fn insert_report(
     })
     .map_err(StoreError::other)?;
     let id = ReportId(conn.last_insert_rowid());
+    search::index(conn, id.0, &new.description, new.address.as_deref())?;
     if let Some(message_id) = &new.channel_message_id {
         conn.prepare_cached(
             "INSERT INTO channel_messages (channel, message_id, report_id) VALUES (?1, ?2, ?3)",

@@ -73,6 +73,9 @@ macro_rules! store_contract_tests {
             api_keys_are_listed_with_the_revoked_ones,
             imported_reports_are_stored_as_they_were_once,
             importing_nothing_changes_nothing,
+            search_finds_reports_by_stems_within_the_scope,
+            imported_reports_are_searchable,
+            public_search_finds_only_what_the_feed_shows,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -108,6 +111,8 @@ pub use messages::*;
 pub use redelivery::*;
 mod resilience;
 pub use resilience::*;
+mod search;
+pub use search::*;
 mod stats;
 pub use stats::*;
 mod stats_figures;

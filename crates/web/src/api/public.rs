@@ -17,7 +17,7 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::views::{Named, StateView, category_named, photo_url, region_named, unit_named};
 
-use super::reports::{decode_cursor, encode_cursor};
+use super::reports::{decode_cursor, encode_cursor, parse_search};
 
 #[derive(Deserialize, IntoParams)]
 pub struct PublicFilter {
@@ -25,6 +25,10 @@ pub struct PublicFilter {
     pub category: Option<String>,
     /// A region code; reports in it or inside it.
     pub region: Option<String>,
+    /// Words to search for in the descriptions as shown here (2-200 characters): reports
+    /// holding every word, matched by Indonesian stems. Masked personal data is never
+    /// searched. Empty: no search.
+    pub q: Option<String>,
     pub cursor: Option<String>,
     /// 1-100, default 20.
     pub limit: Option<u32>,
@@ -87,6 +91,7 @@ pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<P
         .filter(|r| !r.is_empty())
         .map(|r| RegionCode::parse(r).map_err(|e| ApiError::invalid("region", e.to_string())))
         .transpose()?;
+    query.text = parse_search(filter.q.as_deref())?;
     query.after = filter.cursor.as_deref().map(decode_cursor).transpose()?;
     let page = state.store.list_reports(query).await?;
     let catalog = state.catalog();

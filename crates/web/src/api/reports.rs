@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use aduan_domain::access::{self, VALIDATOR_STATES};
 use aduan_domain::report::Report;
+use aduan_domain::search::SearchText;
 use aduan_domain::{
     Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket, UnitCode,
 };
@@ -294,10 +295,24 @@ pub struct ReportFilter {
     pub from: Option<String>,
     /// Last day (YYYY-MM-DD, jurisdiction time), inclusive.
     pub to: Option<String>,
+    /// Words to search for in descriptions and addresses (2-200 characters): reports holding
+    /// every word, matched by Indonesian stems ("perbaikan" finds "diperbaiki"). Empty: no
+    /// search.
+    pub q: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1-200, default 50.
     pub limit: Option<u32>,
+}
+
+/// A list's `q`: absent or blank is no search; otherwise a [`SearchText`] or a 422 on `q`.
+pub(crate) fn parse_search(raw: Option<&str>) -> ApiResult<Option<SearchText>> {
+    match raw {
+        Some(raw) if !raw.trim().is_empty() => SearchText::parse(raw)
+            .map(Some)
+            .map_err(|e| ApiError::invalid("q", e.to_string())),
+        _ => Ok(None),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -398,6 +413,7 @@ pub async fn list_reports(
     {
         return Err(ApiError::invalid("to", "must not be before from"));
     }
+    query.text = parse_search(filter.q.as_deref())?;
     query.after = filter.cursor.as_deref().map(decode_cursor).transpose()?;
     let page = state.store.list_reports(query).await?;
     Ok(Json(ReportList {

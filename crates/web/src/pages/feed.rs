@@ -7,12 +7,13 @@ use serde::Deserialize;
 
 use aduan_domain::{RegionLevel, ReportState};
 
-use crate::api::public::{PublicFilter, public_feed};
+use crate::api::public::{PublicFeed, PublicFilter, public_feed};
 use crate::state::AppState;
 
 use super::labels::state_color;
+use super::search_box::SearchBox;
 use super::session::Visitor;
-use super::{Chrome, Lang, Texts, failure, render};
+use super::{Chrome, Lang, Texts, failure, render_with};
 
 #[derive(Deserialize)]
 pub struct FeedQuery {
@@ -20,6 +21,8 @@ pub struct FeedQuery {
     lang: Lang,
     category: Option<String>,
     region: Option<String>,
+    /// Words to search for in the descriptions.
+    q: Option<String>,
     cursor: Option<String>,
 }
 
@@ -48,11 +51,12 @@ struct FeedPage {
     chrome: Chrome,
     categories: Vec<Choice>,
     regions: Vec<Choice>,
+    words: SearchBox,
     items: Vec<Item>,
     next_href: Option<String>,
 }
 
-fn query_value(v: &str) -> String {
+pub(super) fn query_value(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
@@ -67,18 +71,28 @@ pub async fn public_feed_page(
     visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
+    let words = SearchBox::read(q.q.as_deref(), q.lang);
     let filter = PublicFilter {
         state: None,
         category: q.category.clone().filter(|c| !c.is_empty()),
         region: q.region.clone().filter(|r| !r.is_empty()),
+        q: words.search.as_ref().map(|s| s.as_str().to_owned()),
         cursor: q.cursor.clone(),
         limit: Some(20),
     };
-    let feed = match public_feed(&state, &filter).await {
-        Ok(feed) => feed,
-        Err(e) => {
-            let message = e.message.clone();
-            return failure(t, Chrome::new("/publik", t, &visitor), e, &message);
+    // Words that cannot be searched list nothing: the box says why.
+    let feed = if words.error.is_some() {
+        PublicFeed {
+            items: Vec::new(),
+            next_cursor: None,
+        }
+    } else {
+        match public_feed(&state, &filter).await {
+            Ok(feed) => feed,
+            Err(e) => {
+                let message = e.message.clone();
+                return failure(t, Chrome::new("/publik", t, &visitor), e, &message);
+            }
         }
     };
     let catalog = state.catalog();
@@ -154,14 +168,19 @@ pub async fn public_feed_page(
         if let Some(r) = &filter.region {
             href.push_str(&format!("&region={}", query_value(r)));
         }
+        href.push_str(&words.param());
         next_href = Some(href);
     }
-    render(&FeedPage {
-        t,
-        chrome: Chrome::new("/publik", t, &visitor),
-        categories,
-        regions,
-        items,
-        next_href,
-    })
+    render_with(
+        words.status(),
+        &FeedPage {
+            t,
+            chrome: Chrome::new("/publik", t, &visitor),
+            categories,
+            regions,
+            words,
+            items,
+            next_href,
+        },
+    )
 }

@@ -178,6 +178,8 @@ pub struct Texts {
     pub queue_search: &'static str,
     pub queue_search_submit: &'static str,
     pub queue_ticket_missing: &'static str,
+    pub queue_words: &'static str,
+    pub feed_words: &'static str,
     pub view_todo: &'static str,
     pub view_incoming: &'static str,
     pub view_triage: &'static str,

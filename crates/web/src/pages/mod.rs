@@ -21,6 +21,7 @@ mod not_found;
 mod queue;
 mod region_map;
 mod report;
+mod search_box;
 mod session;
 mod staff;
 mod statistik;

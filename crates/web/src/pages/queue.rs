@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use aduan_domain::workflow::states_acted_on;
 use aduan_domain::{ReportState, Role, SlaClock, SlaKind};
-use aduan_store::ReportQuery;
+use aduan_store::{ReportPage, ReportQuery};
 
 use crate::api::reports::{decode_cursor, encode_cursor, readable_report, scope_for};
 use crate::auth::actor;
@@ -21,8 +21,9 @@ use crate::views::report_summary;
 
 use super::gate::signed_in_as;
 use super::labels::{Pill, action_label, category_name, local_time, pill};
+use super::search_box::SearchBox;
 use super::session::Visitor;
-use super::{Chrome, Lang, Texts, failure, render, see_other};
+use super::{Chrome, Lang, Texts, failure, render_with, see_other};
 
 const PATH: &str = "/petugas";
 const PAGE_SIZE: u32 = 20;
@@ -34,6 +35,8 @@ pub struct QueueQuery {
     cursor: Option<String>,
     state: Option<String>,
     ticket: Option<String>,
+    /// Words to search for in descriptions and addresses.
+    q: Option<String>,
     /// One of the role's views (`perlu`, `masuk`, `triase`, `validasi`); none: everything.
     view: Option<String>,
     /// A report that just left the reader's hands (with the step that moved it).
@@ -133,6 +136,7 @@ struct QueuePage {
     states: Vec<StateOption>,
     ticket: String,
     ticket_missing: bool,
+    words: SearchBox,
     rows: Vec<Row>,
     next_href: Option<String>,
 }
@@ -174,13 +178,23 @@ pub async fn queue(
     if chosen.is_some() {
         query.state = chosen;
     }
+    let words = SearchBox::read(q.q.as_deref(), q.lang);
+    query.text = words.search.clone();
     match q.cursor.as_deref().map(decode_cursor).transpose() {
         Ok(after) => query.after = after,
         Err(e) => return failure(t, chrome, e, t.bad_link),
     }
-    let page = match state.store.list_reports(query).await {
-        Ok(page) => page,
-        Err(e) => return failure(t, chrome, e.into(), t.server_error),
+    // Words that cannot be searched list nothing: the box says why.
+    let page = if words.error.is_some() {
+        ReportPage {
+            reports: Vec::new(),
+            next_after: None,
+        }
+    } else {
+        match state.store.list_reports(query).await {
+            Ok(page) => page,
+            Err(e) => return failure(t, chrome, e.into(), t.server_error),
+        }
     };
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
@@ -215,7 +229,8 @@ pub async fn queue(
         .unwrap_or_default()
         + &view
             .map(|v| format!("&view={}", v.code()))
-            .unwrap_or_default();
+            .unwrap_or_default()
+        + &words.param();
     let tab = |v: Option<View>| Tab {
         href: match v {
             Some(v) => format!("{PATH}?lang={}&view={}", t.lang, v.code()),
@@ -259,18 +274,22 @@ pub async fn queue(
             selected: chosen == Some(s),
         })
         .collect();
-    render(&QueuePage {
-        t,
-        chrome,
-        notice,
-        tabs,
-        view: view.map_or("", View::code),
-        states,
-        ticket: ticket.to_owned(),
-        ticket_missing,
-        rows,
-        next_href,
-    })
+    render_with(
+        words.status(),
+        &QueuePage {
+            t,
+            chrome,
+            notice,
+            tabs,
+            view: view.map_or("", View::code),
+            states,
+            ticket: ticket.to_owned(),
+            ticket_missing,
+            words,
+            rows,
+            next_href,
+        },
+    )
 }
 
 /// "sisa 3 jam 20 menit" / "lewat 2 jam"; days once a day or more is left.

@@ -143,6 +143,8 @@ pub static EN: Texts = Texts {
     queue_search: "Search by ticket number",
     queue_search_submit: "Search",
     queue_ticket_missing: "That ticket is not among the reports you can open.",
+    queue_words: "Search words in the description or address",
+    feed_words: "Search words in the description",
     view_todo: "Needs action",
     view_incoming: "Incoming",
     view_triage: "Triage",

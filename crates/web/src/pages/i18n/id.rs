@@ -143,6 +143,8 @@ pub static ID: Texts = Texts {
     queue_search: "Cari nomor tiket",
     queue_search_submit: "Cari",
     queue_ticket_missing: "Nomor tiket itu tidak ditemukan di antrean yang dapat Anda buka.",
+    queue_words: "Cari kata dalam uraian atau alamat",
+    feed_words: "Cari kata dalam uraian",
     view_todo: "Perlu tindakan",
     view_incoming: "Laporan masuk",
     view_triage: "Triase",
