@@ -4,9 +4,9 @@ use sqlx::PgConnection;
 
 use aduan_domain::{ReportState, Visibility};
 
-use super::db_error;
 use super::reports::MAX_PAGE;
 use super::rows::{self, REPORT_COLUMNS, REPORT_FROM, micros};
+use super::{db_error, search};
 use crate::{ReportPage, ReportQuery, ReportScope, StoreResult};
 
 /// A value bound to a `$n` placeholder.
@@ -97,6 +97,12 @@ fn filter(q: &ReportQuery) -> Filter {
     }
     if let Some(before) = q.created_before {
         f.and("r.created_at < ?", vec![Value::Number(micros(before))]);
+    }
+    if let Some(text) = &q.text {
+        f.and(
+            &search::text_condition(&q.scope, "?"),
+            vec![Value::Text(search::text_value(text).to_owned())],
+        );
     }
     if let Some(after) = q.after {
         f.and("r.id < ?", vec![Value::Number(after)]);

@@ -18,6 +18,7 @@ mod outbox;
 mod reports;
 mod rows;
 pub mod scratch;
+mod search;
 mod stats;
 mod triage;
 

@@ -22,7 +22,7 @@ use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, User
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, get, micros, parse_role, parse_state, parse_unit,
 };
-use super::{PgStore, aggregates, db_error, listing, messages, outbox, triage};
+use super::{PgStore, aggregates, db_error, listing, messages, outbox, search, triage};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// Most reports one page may hold.
@@ -199,8 +199,9 @@ async fn insert_report(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address,
              channel, first_receiver, holding_unit, visibility, created_at, updated_at, version,
-             local_day)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, 1, $13)
+             local_day, public_search)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, 1, $13,
+             to_tsvector('indonesian', $14))
          RETURNING id",
     )
     .bind(ticket.as_str())
@@ -216,6 +217,7 @@ async fn insert_report(
     .bind(visibility.code())
     .bind(micros(now))
     .bind(local_date.format("%Y-%m-%d").to_string())
+    .bind(search::public_text(&new.description))
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
