@@ -6,11 +6,14 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use tokio::task::JoinSet;
 
+use aduan_domain::report::NewReport;
 use aduan_domain::stats::{Period, StatsQuery};
-use aduan_domain::{CategoryCode, Channel, ReportState, Role};
+use aduan_domain::{ActionKind, CategoryCode, Channel, ReportState, Role};
 use aduan_store::Store;
 
-use super::{category, create, day, day1, jk, now, report_at, simple_report, ticket};
+use super::{
+    category, create, day, day1, jk, now, record, report_at, simple_report, ticket, transition,
+};
 
 /// Reports and distinct reporters per channel on local days `[from, to)`, most reports
 /// first.
@@ -90,20 +93,57 @@ fn concurrent_filing(w: u32, i: u32) -> (Channel, String, &'static str, NaiveDat
     (channel, key, category, day)
 }
 
+/// Report `i` of writer `w`, and its local day.
+fn concurrent_report(w: u32, i: u32) -> (NewReport, NaiveDate) {
+    let (channel, key, cat, day) = concurrent_filing(w, i);
+    let mut report = report_at(cat, "31.74.01.1001", "kel-31.74.01.1001", None, None);
+    report.channel = channel;
+    report.reporter_key = Some(key);
+    (report, day)
+}
+
+/// Whether each writer accepts its report `i` right after filing it.
+fn concurrently_accepted(i: u32) -> bool {
+    i % 4 == 1
+}
+
+/// Eight writers file at once (and take some of their reports while the others still file),
+/// over four days, two channels and two categories, with reporters shared between them:
+/// every count is exact, read through day rows and month rows.
 pub async fn concurrent_submissions_keep_exact_counts(store: Arc<dyn Store>) {
     const WRITERS: u32 = 8;
     const EACH: u32 = 10;
     let t0 = now();
+    let lurah = create(
+        &*store,
+        "lurah",
+        Role::Coordinator,
+        Some("kel-31.74.01.1001"),
+    )
+    .await;
+    let mut accept = transition(
+        ActionKind::Accept,
+        ReportState::Waiting,
+        ReportState::InProgress,
+    );
+    accept.marks_coordinated = true;
     let mut writers = JoinSet::new();
     for w in 0..WRITERS {
         let store = Arc::clone(&store);
+        let accepted = record(&lurah, t0 + Duration::hours(1));
+        let accept = accept.clone();
         writers.spawn(async move {
             for i in 0..EACH {
-                let (channel, key, cat, day) = concurrent_filing(w, i);
-                let mut report = report_at(cat, "31.74.01.1001", "kel-31.74.01.1001", None, None);
-                report.channel = channel;
-                report.reporter_key = Some(key);
-                store.submit_report(report, jk(), day, t0).await.unwrap();
+                let (report, day) = concurrent_report(w, i);
+                let filed = store.submit_report(report, jk(), day, t0).await.unwrap();
+                // Some are taken at once, while the other writers still file theirs.
+                if concurrently_accepted(i) {
+                    let (step, by) = (accept.clone(), accepted.clone());
+                    store
+                        .apply_transition(filed.id, filed.version, step, by)
+                        .await
+                        .unwrap();
+                }
             }
         });
     }
@@ -113,14 +153,21 @@ pub async fn concurrent_submissions_keep_exact_counts(store: Arc<dyn Store>) {
 
     // What the counts must be, from the same plan.
     let filings: Vec<_> = (0..WRITERS)
-        .flat_map(|w| (0..EACH).map(move |i| concurrent_filing(w, i)))
+        .flat_map(|w| {
+            (0..EACH).map(move |i| {
+                let (channel, key, cat, day) = concurrent_filing(w, i);
+                (i, channel, key, cat, day)
+            })
+        })
         .collect();
     assert_eq!(filings.len(), 80);
     let expect = |only: Option<&str>| {
         let mut by_category: BTreeMap<CategoryCode, u64> = BTreeMap::new();
         let mut by_channel: BTreeMap<Channel, (u64, BTreeSet<&str>)> = BTreeMap::new();
         let mut reporters = BTreeSet::new();
-        for (channel, key, cat, _) in filings.iter().filter(|f| only.is_none_or(|c| c == f.2)) {
+        let mut accepted = 0;
+        for (i, channel, key, cat, _) in filings.iter().filter(|f| only.is_none_or(|c| c == f.3)) {
+            accepted += u64::from(concurrently_accepted(*i));
             *by_category.entry(category(cat)).or_default() += 1;
             let entry = by_channel.entry(*channel).or_default();
             entry.0 += 1;
@@ -131,7 +178,7 @@ pub async fn concurrent_submissions_keep_exact_counts(store: Arc<dyn Store>) {
             .into_iter()
             .map(|(channel, (n, people))| (channel, n, people.len() as u64))
             .collect();
-        (by_category, by_channel, reporters.len() as u64)
+        (by_category, by_channel, reporters.len() as u64, accepted)
     };
 
     // Read through the day rows and the month rows (March 2025).
@@ -144,14 +191,17 @@ pub async fn concurrent_submissions_keep_exact_counts(store: Arc<dyn Store>) {
                 .stats_counts(StatsQuery::new(period, categories))
                 .await
                 .unwrap();
-            let (by_category, by_channel, reporters) = expect(only);
+            let (by_category, by_channel, reporters, accepted) = expect(only);
             let total: u64 = by_category.values().sum();
             assert_eq!(got.reports, total, "{period:?} {only:?}");
-            assert_eq!(
-                got.by_state,
-                vec![(ReportState::Waiting, total)],
-                "{period:?} {only:?}"
-            );
+            let mut by_state = vec![(ReportState::Waiting, total - accepted)];
+            if accepted > 0 {
+                by_state.push((ReportState::InProgress, accepted));
+            }
+            by_state.sort();
+            assert_eq!(got.by_state, by_state, "{period:?} {only:?}");
+            let coordination = (accepted > 0).then_some(3600.0);
+            assert_eq!(got.mean_coordination_secs, coordination);
             assert_eq!(
                 got.by_category,
                 by_category.into_iter().collect::<Vec<_>>(),
@@ -163,7 +213,7 @@ pub async fn concurrent_submissions_keep_exact_counts(store: Arc<dyn Store>) {
         }
     }
     // Tickets stayed gap-free per day while the counts were written.
-    let on_day1 = filings.iter().filter(|f| f.3 == day1()).count() as u32;
+    let on_day1 = filings.iter().filter(|f| f.4 == day1()).count() as u32;
     let next = submit_on(&*store, day1()).await;
     assert_eq!(next.ticket, ticket(day1(), on_day1 + 1));
 }
