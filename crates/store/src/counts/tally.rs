@@ -178,3 +178,86 @@ fn mean_secs((n, total_ms): (i64, i64)) -> Option<f64> {
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use aduan_domain::stats::Period;
+
+    use super::*;
+
+    fn query(from: &str, to: &str, categories: &[&str]) -> StatsQuery {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let categories = categories
+            .iter()
+            .map(|c| CategoryCode::parse(c).unwrap())
+            .collect();
+        StatsQuery::new(Period::new(day(from), day(to)).unwrap(), categories)
+    }
+
+    fn segment(grain: &'static str, from: &str, to: &str) -> Segment {
+        Segment {
+            grain,
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn a_period_reads_whole_months_and_the_days_at_its_ends() {
+        let q = query("2025-03-05", "2025-05-10", &[]);
+        assert_eq!(
+            segments(&q),
+            vec![
+                segment("m", "2025-04", "2025-05"),
+                segment("d", "2025-03-05", "2025-04-01"),
+                segment("d", "2025-05-01", "2025-05-10"),
+            ]
+        );
+        assert_eq!(category_rows(&q), vec![ALL_CATEGORIES]);
+        let q = query("2025-03-05", "2025-03-07", &["jalan", "sampah"]);
+        assert_eq!(segments(&q), vec![segment("d", "2025-03-05", "2025-03-07")]);
+        assert_eq!(category_rows(&q), vec!["jalan", "sampah"]);
+    }
+
+    #[test]
+    fn rows_add_up_to_the_counts() {
+        let q = query("2025-03-01", "2025-05-01", &["jalan"]);
+        let mut tally = Tally::default();
+        tally
+            .cell("jalan", "2025-03", "state", "waiting", [2, 0, 0, 0, 0])
+            .unwrap();
+        tally
+            .cell(
+                "jalan",
+                "2025-04-02",
+                "state",
+                "completed",
+                [1, 1, 4000, 1, 9000],
+            )
+            .unwrap();
+        tally
+            .cell("jalan", "2025-03", "channel", "sms", [3, 0, 0, 0, 0])
+            .unwrap();
+        assert!(
+            tally
+                .cell("jalan", "2025-03", "colour", "red", [1; 5])
+                .is_err()
+        );
+        assert!(
+            tally
+                .cell("jalan", "2025-03", "state", "lost", [1; 5])
+                .is_err()
+        );
+        let counts = tally.finish(&q);
+        assert_eq!(counts.reports, 3);
+        assert_eq!(counts.by_month, vec![2, 1]);
+        assert_eq!(
+            counts.by_category,
+            vec![(CategoryCode::parse("jalan").unwrap(), 3)]
+        );
+        assert_eq!(counts.by_channel, vec![(Channel::Sms, 3, 0)]);
+        assert_eq!(counts.mean_coordination_secs, Some(4.0));
+        assert_eq!(counts.mean_completion_secs, Some(9.0));
+        assert_eq!(counts.reporters, 0);
+    }
+}
