@@ -2,28 +2,15 @@
 //! what a report contributes is read before the change and after it, and the difference
 //! applied to `stats_cells` and `stats_reporter_sets` (see migration 0004).
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
-use roaring::RoaringBitmap;
 use rusqlite::{Connection, OptionalExtension, params};
 
+pub(super) use crate::counts::Contribution;
+use crate::counts::{
+    CellKey, Delta, SetKey, decode_reporter_set, encode_reporter_set, small_reporter_id,
+};
 use crate::{StoreError, StoreResult};
-
-/// What one report adds to the statistics, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Contribution {
-    day: String,
-    category: String,
-    channel: String,
-    region: String,
-    state: String,
-    coordination_ms: Option<i64>,
-    /// Only for a completed report with a completion instant.
-    completion_ms: Option<i64>,
-    reporter: Option<String>,
-}
 
 /// A stored report's contribution; `None` when there is no such report.
 pub(super) fn read(conn: &Connection, report: i64) -> StoreResult<Option<Contribution>> {
@@ -63,18 +50,14 @@ pub(super) fn read(conn: &Connection, report: i64) -> StoreResult<Option<Contrib
     .transpose()
 }
 
-/// The category row that counts every category.
-pub(super) const ALL_CATEGORIES: &str = "*";
-
 /// Count newly stored reports (a submission, an import's batch): every cell and reporter
 /// set they touch is written once, however many of them it counts.
 pub(super) fn count_new(conn: &Connection, reports: &[i64]) -> StoreResult<()> {
-    let mut delta = Delta::default();
+    let mut counted = Vec::with_capacity(reports.len());
     for &report in reports {
-        let c = read(conn, report)?.ok_or(StoreError::NotFound)?;
-        delta.add(&c, 1);
+        counted.push(read(conn, report)?.ok_or(StoreError::NotFound)?);
     }
-    delta.write(conn)
+    write(conn, &Delta::counting(&counted))
 }
 
 /// Replace what a report contributed `before` a change by what it contributes `after` it
@@ -84,108 +67,32 @@ pub(super) fn shift(
     before: Option<&Contribution>,
     after: Option<&Contribution>,
 ) -> StoreResult<()> {
-    if before == after {
-        return Ok(());
+    match Delta::shifting(before, after) {
+        Some(delta) => write(conn, &delta),
+        None => Ok(()),
     }
-    let mut delta = Delta::default();
-    if let Some(before) = before {
-        delta.add(before, -1);
-    }
-    if let Some(after) = after {
-        delta.add(after, 1);
-    }
-    delta.write(conn)
 }
 
-/// `(grain, category, period, dim, value)`.
-type CellKey = (&'static str, String, String, &'static str, String);
-
-/// `(grain, category, period, channel)`.
-type SetKey = (&'static str, String, String, String);
-
-/// Changes to the counts, summed before anything is written.
-#[derive(Default)]
-struct Delta {
-    /// `[reports, coordinated, coordination_ms, completed, completion_ms]` per cell.
-    cells: BTreeMap<CellKey, [i64; 5]>,
-    /// Per reporter set, each reporter's change in reports there.
-    reporters: BTreeMap<SetKey, BTreeMap<String, i64>>,
-}
-
-impl Delta {
-    /// Count (`sign` 1) or uncount (-1) a contribution: each dimension at day and month
-    /// grain, under its category and under all categories.
-    fn add(&mut self, c: &Contribution, sign: i64) {
-        let times = [
-            1,
-            i64::from(c.coordination_ms.is_some()),
-            c.coordination_ms.unwrap_or(0),
-            i64::from(c.completion_ms.is_some()),
-            c.completion_ms.unwrap_or(0),
-        ];
-        let one = [1, 0, 0, 0, 0];
-        let month = c.day.get(..7).unwrap_or(&c.day).to_owned();
-        for (grain, period) in [("d", &c.day), ("m", &month)] {
-            for category in [c.category.as_str(), ALL_CATEGORIES] {
-                let mut dims = vec![
-                    ("state", &c.state, times),
-                    ("channel", &c.channel, one),
-                    ("region", &c.region, one),
-                ];
-                if category == ALL_CATEGORIES {
-                    dims.push(("category", &c.category, one));
-                }
-                for (dim, value, delta) in dims {
-                    let key = (
-                        grain,
-                        category.to_owned(),
-                        period.clone(),
-                        dim,
-                        value.clone(),
-                    );
-                    let sum = self.cells.entry(key).or_default();
-                    for (s, d) in sum.iter_mut().zip(delta) {
-                        *s += sign * d;
-                    }
-                }
-                if let Some(reporter) = &c.reporter {
-                    let set = (
-                        grain,
-                        category.to_owned(),
-                        period.clone(),
-                        c.channel.clone(),
-                    );
-                    *self
-                        .reporters
-                        .entry(set)
-                        .or_default()
-                        .entry(reporter.clone())
-                        .or_default() += sign;
-                }
+fn write(conn: &Connection, delta: &Delta) -> StoreResult<()> {
+    for (key, change) in delta.changed_cells() {
+        add_cell(conn, key, change)?;
+    }
+    for (set, change) in delta.set_changes() {
+        let mut joining = Vec::new();
+        let mut leaving = Vec::new();
+        for reporter in change.joining {
+            joining.push(reporter_id(conn, reporter)?);
+        }
+        for reporter in change.losing {
+            if !still_reports(conn, set, reporter)? {
+                leaving.extend(known_reporter_id(conn, reporter)?);
             }
+        }
+        if !joining.is_empty() || !leaving.is_empty() {
+            change_set(conn, set, &joining, &leaving)?;
         }
     }
-
-    fn write(self, conn: &Connection) -> StoreResult<()> {
-        for (key, delta) in self.cells.iter().filter(|(_, d)| d.iter().any(|v| *v != 0)) {
-            add_cell(conn, key, *delta)?;
-        }
-        for (set, people) in &self.reporters {
-            let mut joining = Vec::new();
-            let mut leaving = Vec::new();
-            for (reporter, change) in people {
-                if *change > 0 {
-                    joining.push(reporter_id(conn, reporter)?);
-                } else if *change < 0 && !still_reports(conn, set, reporter)? {
-                    leaving.extend(known_reporter_id(conn, reporter)?);
-                }
-            }
-            if !joining.is_empty() || !leaving.is_empty() {
-                change_set(conn, set, &joining, &leaving)?;
-            }
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 fn add_cell(conn: &Connection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
@@ -244,19 +151,15 @@ fn reporter_id(conn: &Connection, key: &str) -> StoreResult<u32> {
             .and_then(|mut s| s.query_row([key], |r| r.get::<_, i64>(0)))
             .map_err(StoreError::other)?,
     };
-    small(id)
+    small_reporter_id(id)
 }
 
 fn known_reporter_id(conn: &Connection, key: &str) -> StoreResult<Option<u32>> {
     conn.prepare_cached("SELECT id FROM stats_reporter_ids WHERE key = ?1")
         .and_then(|mut s| s.query_row([key], |r| r.get::<_, i64>(0)).optional())
         .map_err(StoreError::other)?
-        .map(small)
+        .map(small_reporter_id)
         .transpose()
-}
-
-fn small(id: i64) -> StoreResult<u32> {
-    u32::try_from(id).map_err(|_| StoreError::Other(format!("reporter number {id} overflows")))
 }
 
 /// Add and remove members of one reporter set, rewriting it once.
@@ -278,8 +181,8 @@ fn change_set(
         })
         .map_err(StoreError::other)?;
     let mut members = match stored {
-        Some(bytes) => reporter_set(&bytes)?,
-        None => RoaringBitmap::new(),
+        Some(bytes) => decode_reporter_set(&bytes)?,
+        None => roaring::RoaringBitmap::new(),
     };
     members.extend(joining.iter().copied());
     for id in leaving {
@@ -294,10 +197,7 @@ fn change_set(
         .map_err(StoreError::other)?;
         return Ok(());
     }
-    let mut bytes = Vec::with_capacity(members.serialized_size());
-    members
-        .serialize_into(&mut bytes)
-        .map_err(StoreError::other)?;
+    let bytes = encode_reporter_set(&members)?;
     conn.prepare_cached(
         "INSERT INTO stats_reporter_sets (grain, category, period, channel, members)
          VALUES (?1, ?2, ?3, ?4, ?5)
@@ -306,12 +206,6 @@ fn change_set(
     .and_then(|mut s| s.execute(params![grain, category, period, channel, bytes]))
     .map_err(StoreError::other)?;
     Ok(())
-}
-
-/// A stored set of reporter numbers.
-pub(super) fn reporter_set(bytes: &[u8]) -> StoreResult<RoaringBitmap> {
-    RoaringBitmap::deserialize_from(bytes)
-        .map_err(|e| StoreError::Other(format!("a stored reporter set is damaged: {e}")))
 }
 
 /// Give every report filed before the statistics existed its local day (in the

@@ -68,6 +68,7 @@ macro_rules! store_contract_tests {
             channel_counts_count_reports_and_distinct_reporters,
             stats_counts_follow_local_months_and_categories,
             stats_counts_follow_triage_and_every_step,
+            concurrent_submissions_keep_exact_counts,
             users_are_listed_by_role_page_by_page,
             updating_a_user_changes_role_and_unit_at_once,
             api_keys_are_listed_with_the_revoked_ones,
