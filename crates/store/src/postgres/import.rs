@@ -10,7 +10,7 @@ use aduan_domain::import::{IMPORT_NOTE, ImportedReport};
 use aduan_domain::{ActionKind, Role};
 
 use super::rows::{get, micros};
-use super::{PgStore, aggregates, db_error};
+use super::{PgStore, aggregates, db_error, search};
 use crate::{ImportOutcome, ImportStore, StoreResult};
 
 /// Insert one report unless its ticket is stored; its id, or `None` when it was already
@@ -20,8 +20,9 @@ async fn insert(conn: &mut PgConnection, r: &ImportedReport) -> StoreResult<Opti
     let inserted = sqlx::query(
         "INSERT INTO reports (ticket, state, category, description, lat, lon, region,
              channel, first_receiver, holding_unit, visibility, created_at, updated_at,
-             coordinated_at, completed_at, version, local_day)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16)
+             coordinated_at, completed_at, version, local_day, public_search)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16,
+             to_tsvector('indonesian', $17))
          ON CONFLICT (ticket) DO NOTHING
          RETURNING id",
     )
@@ -41,6 +42,7 @@ async fn insert(conn: &mut PgConnection, r: &ImportedReport) -> StoreResult<Opti
     .bind(r.coordinated_at.map(micros))
     .bind(r.completed_at.map(micros))
     .bind(r.local_day.format("%Y-%m-%d").to_string())
+    .bind(search::public_text(&r.description))
     .fetch_optional(&mut *conn)
     .await
     .map_err(db_error)?;
