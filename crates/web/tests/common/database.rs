@@ -28,30 +28,36 @@ const SQLITE_FILE: &str = "aduan.db";
 /// What keeps a test app's database alive, and removes it afterwards.
 pub(crate) enum Database {
     Sqlite(TempDir),
-    Postgres(ScratchDatabase),
+    /// Boxed: a scratch database's connection options are large.
+    Postgres(Box<ScratchDatabase>),
 }
 
 impl Database {
     /// A new, empty store of the kind [`STORE_VARIABLE`] asks for.
     pub(crate) async fn fresh() -> (Arc<dyn Store>, Self) {
         match std::env::var(STORE_VARIABLE).as_deref() {
-            Err(_) | Ok("sqlite") => {
-                let dir = tempfile::tempdir().expect("a temp dir");
-                let store =
-                    SqliteStore::open(&dir.path().join(SQLITE_FILE)).expect("open the store");
-                (Arc::new(store), Self::Sqlite(dir))
-            }
-            Ok("postgres") => {
-                let database = ScratchDatabase::create(&server_url())
-                    .await
-                    .expect("a scratch PostgreSQL database");
-                let store = PgStore::connect(database.url())
-                    .await
-                    .expect("connect to the scratch database");
-                (Arc::new(store), Self::Postgres(database))
-            }
+            Err(_) | Ok("sqlite") => Self::sqlite(),
+            Ok("postgres") => Self::postgres().await,
             Ok(other) => panic!("{STORE_VARIABLE}={other}: expected sqlite or postgres"),
         }
+    }
+
+    /// A new, empty SQLite store in a temporary directory.
+    pub(crate) fn sqlite() -> (Arc<dyn Store>, Self) {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let store = SqliteStore::open(&dir.path().join(SQLITE_FILE)).expect("open the store");
+        (Arc::new(store), Self::Sqlite(dir))
+    }
+
+    /// A new, empty PostgreSQL store on a scratch database.
+    pub(crate) async fn postgres() -> (Arc<dyn Store>, Self) {
+        let database = ScratchDatabase::create(&server_url())
+            .await
+            .expect("a scratch PostgreSQL database");
+        let store = PgStore::connect(database.url())
+            .await
+            .expect("connect to the scratch database");
+        (Arc::new(store), Self::Postgres(Box::new(database)))
     }
 
     /// A second store on the same database, as a restarted aduan would open it.
@@ -150,7 +156,8 @@ impl Database {
     }
 }
 
-fn sqlite_file(dir: &TempDir) -> PathBuf {
+/// The SQLite file in its temporary directory.
+pub(crate) fn sqlite_file(dir: &TempDir) -> PathBuf {
     dir.path().join(SQLITE_FILE)
 }
 

@@ -7,7 +7,7 @@
 
 pub mod canary;
 mod client;
-mod database;
+pub mod database;
 mod fixtures;
 pub mod receiver;
 pub mod stats;
@@ -15,8 +15,6 @@ pub mod stats;
 // Each test binary uses some of these.
 #[allow(unused_imports)]
 pub use client::{Client, Resp};
-#[allow(unused_imports)]
-pub use database::STORE_VARIABLE;
 #[allow(unused_imports)]
 pub use fixtures::*;
 
