@@ -102,8 +102,7 @@ async fn an_email_filed_twice_makes_one_private_report_with_a_sealed_sender() {
     assert_eq!(photos.len(), 1, "the PNG is kept, the CSV left out");
 
     // Not in the clear in the database either, yet sealed for an auditor with a reason.
-    let mut db = std::fs::read(app.db_path()).unwrap();
-    db.extend(std::fs::read(app.db_path().with_extension("db-wal")).unwrap_or_default());
+    let db = app.stored_bytes().await;
     for secret in [SENDER_NAME, SENDER_ADDRESS, "Kartikasari"] {
         assert!(
             !common::canary::contains(&db, secret.as_bytes()),

@@ -252,8 +252,7 @@ async fn a_form_post_files_a_private_open311_report_without_keeping_identity_in_
         "Wiryawangsa",
         "perangkat-qlue-77",
     ];
-    let mut db = std::fs::read(app.db_path()).unwrap();
-    db.extend(std::fs::read(app.db_path().with_extension("db-wal")).unwrap_or_default());
+    let db = app.stored_bytes().await;
     for secret in secrets {
         assert!(
             !common::canary::contains(&db, secret.as_bytes()),

@@ -8,7 +8,6 @@ mod common;
 use serde_json::{Value, json};
 
 use aduan_domain::{CategoryCode, Role};
-use aduan_store::sqlite::SqliteStore;
 use aduan_web::Catalog;
 use citizen_browser::{Browser, assert_good_page, location, page};
 use common::{PASSWORD, SUDIN, TestApp, report_body, ticket_of};
@@ -276,8 +275,10 @@ async fn an_sla_change_is_in_force_at_once_and_survives_a_restart() {
     );
 
     // A restart reads the jurisdiction from the same database afresh.
-    let reopened = SqliteStore::open(&app.db_path()).expect("reopen the database");
-    let catalog = Catalog::load(&reopened).await.expect("load the catalog");
+    let reopened = app.reopen_store().await;
+    let catalog = Catalog::load(reopened.as_ref())
+        .await
+        .expect("load the catalog");
     let jalan = CategoryCode::parse("jalan").expect("a code");
     let sla = catalog.jurisdiction.category(&jalan).expect("jalan").sla;
     assert_eq!((sla.coordination_hours, sla.completion_hours), (4, 48));

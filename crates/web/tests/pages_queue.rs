@@ -9,20 +9,6 @@ use aduan_domain::Role;
 use citizen_browser::{Browser, assert_good_page, location, page, staff_browser};
 use common::{SUDIN, TestApp};
 
-/// Move a report's submission back by `hours`, as if it had waited that long.
-// A helper fails its test by panicking, as assertions do.
-#[allow(clippy::expect_used)]
-fn backdate(app: &TestApp, ticket: &str, hours: i64) {
-    let conn = rusqlite::Connection::open(app.db_path()).expect("open the database");
-    let changed = conn
-        .execute(
-            "UPDATE reports SET created_at = created_at - ?1 WHERE ticket = ?2",
-            rusqlite::params![hours * 3_600_000_000, ticket],
-        )
-        .expect("backdate");
-    assert_eq!(changed, 1);
-}
-
 #[tokio::test]
 async fn an_officer_sees_the_units_queue_with_sla_and_overdue_flags() {
     let app = TestApp::spawn().await;
@@ -39,7 +25,7 @@ async fn an_officer_sees_the_units_queue_with_sla_and_overdue_flags() {
     coordinator
         .act_ok(&late, json!({"action": "forward", "unit": SUDIN}))
         .await;
-    backdate(&app, &late, 10);
+    app.backdate(&late, 10).await;
 
     let officer = staff_browser(&app, Role::Officer, Some(SUDIN)).await;
     let html = page(&officer.get("/petugas").await);

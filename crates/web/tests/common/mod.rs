@@ -7,6 +7,7 @@
 
 pub mod canary;
 mod client;
+pub mod database;
 mod fixtures;
 pub mod receiver;
 pub mod stats;
@@ -23,17 +24,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::Utc;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use tokio::sync::OnceCell;
 
 use aduan_domain::location::parse_boundaries;
 use aduan_domain::report::Report;
 use aduan_domain::{JurisdictionData, Role, Ticket, UnitCode};
-use aduan_store::postgres::PgStore;
-use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
-use aduan_store::sqlite::SqliteStore;
-use aduan_store::{CatalogStore, NewUser, Store};
+use aduan_store::{NewUser, Store};
 use aduan_web::{AppState, Catalog, WebConfig};
+use database::Database;
 
 pub const JAKARTA_PACK: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -52,38 +50,6 @@ pub const SUDIN: &str = "sudin-bina-marga-31.74";
 /// Every account of a test app has this password.
 pub const PASSWORD: &str = "kata-sandi-rahasia";
 
-/// The variable that runs the HTTP suites on PostgreSQL: `ADUAN_TEST_STORE=postgres` gives
-/// every app a scratch database on the server `ADUAN_TEST_POSTGRES_URL` names; unset (or
-/// `sqlite`), a SQLite file in a temporary directory.
-pub const STORE_VARIABLE: &str = "ADUAN_TEST_STORE";
-
-/// What keeps a test app's database alive, and removes it afterwards.
-enum Database {
-    Sqlite(TempDir),
-    Postgres(ScratchDatabase),
-}
-
-/// A new, empty store of the kind [`STORE_VARIABLE`] asks for.
-async fn fresh_store() -> (Arc<dyn Store>, Database) {
-    match std::env::var(STORE_VARIABLE).as_deref() {
-        Err(_) | Ok("sqlite") => {
-            let dir = tempfile::tempdir().expect("a temp dir");
-            let store = SqliteStore::open(&dir.path().join("aduan.db")).expect("open the store");
-            (Arc::new(store), Database::Sqlite(dir))
-        }
-        Ok("postgres") => {
-            let database = ScratchDatabase::create(&server_url())
-                .await
-                .expect("a scratch PostgreSQL database");
-            let store = PgStore::connect(database.url())
-                .await
-                .expect("connect to the scratch database");
-            (Arc::new(store), Database::Postgres(database))
-        }
-        Ok(other) => panic!("{STORE_VARIABLE}={other}: expected sqlite or postgres"),
-    }
-}
-
 /// A running aduan on 127.0.0.1:0 with its own temporary database.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -94,7 +60,7 @@ pub struct TestApp {
     pub state: AppState,
     names: AtomicU32,
     staff_hash: OnceCell<String>,
-    _database: Database,
+    database: Database,
 }
 
 impl TestApp {
@@ -114,7 +80,7 @@ impl TestApp {
     }
 
     async fn start(config: WebConfig, boundaries: bool) -> Self {
-        let (store, database) = fresh_store().await;
+        let (store, database) = Database::fresh().await;
         let mut data = serde_json::from_str::<JurisdictionData>(JAKARTA_PACK)
             .expect("the Jakarta pack parses");
         let mut shapes = Vec::new();
@@ -155,7 +121,7 @@ impl TestApp {
             state,
             names: AtomicU32::new(0),
             staff_hash: OnceCell::new(),
-            _database: database,
+            database,
         }
     }
 
@@ -220,12 +186,33 @@ impl TestApp {
         self.login_as(&username).await
     }
 
-    /// The raw SQLite file of this app (WAL mode: see also its `-wal` file).
-    pub fn db_path(&self) -> std::path::PathBuf {
-        match &self._database {
-            Database::Sqlite(dir) => dir.path().join("aduan.db"),
-            Database::Postgres(_) => panic!("this test reads the SQLite file: not on PostgreSQL"),
-        }
+    /// Everything a thief of this app's database gets: on SQLite the file (and its WAL), on
+    /// PostgreSQL every value of every table, bytea as raw bytes.
+    pub async fn stored_bytes(&self) -> Vec<u8> {
+        self.database.stored_bytes().await
+    }
+
+    /// Every value of every table of this app's database, read through the database itself
+    /// (text as UTF-8, blobs as raw bytes, numbers as text), each followed by a tab.
+    pub async fn table_values(&self) -> Vec<u8> {
+        self.database.table_values().await
+    }
+
+    /// What a `SELECT count(*) ...` returns on this app's database (the same SQL on both
+    /// stores).
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        self.database.count(sql).await
+    }
+
+    /// A second store on this app's database, as a restarted aduan would open it.
+    pub async fn reopen_store(&self) -> Arc<dyn Store> {
+        self.database.reopen().await
+    }
+
+    /// Move the submission of `ticket` back by `hours` in the database, as if it had waited
+    /// that long.
+    pub async fn backdate(&self, ticket: &str, hours: i64) {
+        self.database.backdate(ticket, hours).await;
     }
 
     /// The argon2 hash of [`PASSWORD`], computed once per app.

@@ -472,55 +472,17 @@ async fn no_canary_leaves_through_any_endpoint_as_any_role_nor_into_the_logs() {
     pages::controls(&world, &seen, &crawls);
 }
 
-/// The database file's bytes, and its WAL's (where recent writes are until a checkpoint).
-fn database_bytes(world: &World) -> Vec<u8> {
-    let path = world.app.db_path();
-    let mut bytes = std::fs::read(&path).expect("read the database file");
-    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
-    bytes.extend(std::fs::read(wal).unwrap_or_default());
-    bytes
-}
-
-/// Every value of every table, through SQLite itself; and how many identities (of
+/// Every value of every table, through the database itself; and how many identities (of
 /// accounts, of reporters without one) and ways to answer are stored, sealed.
-fn database_dump(world: &World) -> (Vec<u8>, [i64; 3]) {
-    use rusqlite::types::ValueRef;
-    let conn = rusqlite::Connection::open_with_flags(
-        world.app.db_path(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open the database file");
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("list the tables");
-    let mut dump = Vec::new();
-    for table in &tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{table}\""))
-            .expect("select");
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([]).expect("query");
-        while let Some(row) = rows.next().expect("a row") {
-            for i in 0..columns {
-                match row.get_ref(i).expect("a value") {
-                    ValueRef::Text(t) | ValueRef::Blob(t) => dump.extend_from_slice(t),
-                    ValueRef::Integer(n) => dump.extend(n.to_string().into_bytes()),
-                    ValueRef::Real(x) => dump.extend(x.to_string().into_bytes()),
-                    ValueRef::Null => {}
-                }
-                dump.push(b'\t');
-            }
-        }
-    }
-    let count = |sql: &str| -> i64 {
-        conn.query_row(sql, [], |r| r.get(0))
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-    };
+async fn database_dump(world: &World) -> (Vec<u8>, [i64; 3]) {
+    let app = &world.app;
+    let dump = app.table_values().await;
     let sealed = [
-        count("SELECT count(*) FROM identities"),
-        count("SELECT count(*) FROM report_reporters WHERE sealed_identity IS NOT NULL"),
-        count("SELECT count(*) FROM report_reporters WHERE sealed_reply IS NOT NULL"),
+        app.count("SELECT count(*) FROM identities").await,
+        app.count("SELECT count(*) FROM report_reporters WHERE sealed_identity IS NOT NULL")
+            .await,
+        app.count("SELECT count(*) FROM report_reporters WHERE sealed_reply IS NOT NULL")
+            .await,
     ];
     (dump, sealed)
 }
@@ -532,7 +494,7 @@ async fn a_stolen_database_file_does_not_say_who_reported() {
     let mut secrets = world.personal();
     secrets.extend(world.reporter_exif.iter().cloned());
     secrets.extend(world.doc_exif.iter().cloned());
-    let (dump, sealed) = database_dump(&world);
+    let (dump, sealed) = database_dump(&world).await;
     let [accounts, channels, replies] = sealed;
     assert!(accounts >= 2, "A's and B's identities are stored, sealed");
     assert_eq!(
@@ -540,7 +502,7 @@ async fn a_stolen_database_file_does_not_say_who_reported() {
         "C's (twice), D's and E's identities are stored, sealed"
     );
     assert_eq!(replies, 4, "and the ways to answer them");
-    for (what, bytes) in [("file", database_bytes(&world)), ("dump", dump)] {
+    for (what, bytes) in [("file", world.app.stored_bytes().await), ("dump", dump)] {
         let found = found_in(&secrets, &bytes);
         assert!(found.is_empty(), "the database {what} reveals {found:?}");
         // The search works: plain fields are there to find.
