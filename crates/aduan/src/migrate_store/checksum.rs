@@ -96,7 +96,10 @@ pub struct Checksum {
 impl Checksum {
     /// The first 12 hex digits of the SHA-256.
     pub fn short(&self) -> String {
-        self.sha256[..6].iter().map(|b| format!("{b:02x}")).collect()
+        self.sha256[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 

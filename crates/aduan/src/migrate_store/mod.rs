@@ -208,10 +208,7 @@ mod tests {
     fn targets_are_postgres_urls() {
         assert!(target_url("postgres://postgres@127.0.0.1:5432/x").is_ok());
         assert!(target_url("postgresql://postgres@127.0.0.1/x").is_ok());
-        assert!(matches!(
-            target_url("mysql://x/y"),
-            Err(Failure::Usage(_))
-        ));
+        assert!(matches!(target_url("mysql://x/y"), Err(Failure::Usage(_))));
         assert!(matches!(target_url("sqlite:x"), Err(Failure::Usage(_))));
     }
 }

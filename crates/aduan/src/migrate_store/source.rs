@@ -180,9 +180,6 @@ mod tests {
             Ok(Value::F32(f)) if f == 0.42f32
         ));
         assert!(typed(Kind::F32, ValueRef::Real(0.42)).is_err());
-        assert!(matches!(
-            typed(Kind::Text, ValueRef::Null),
-            Ok(Value::Null)
-        ));
+        assert!(matches!(typed(Kind::Text, ValueRef::Null), Ok(Value::Null)));
     }
 }
