@@ -613,3 +613,51 @@ fn bad_urls_are_refused_with_status_2() {
     assert_eq!(std::fs::read(&db).unwrap(), b"", "the source is untouched");
     assert!(!dir.path().join("missing.db").exists());
 }
+
+/// Text keys are read back byte by byte, as SQLite orders them, even where PostgreSQL's
+/// collation is a linguistic one (case-insensitive first, accents after): else the same
+/// rows would checksum differently and every migration to such a database would fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_keys_keep_their_order_under_a_linguistic_collation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = jakarta(dir.path());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO triage_model (category, token, count) VALUES
+                 ('sampah', 'Zebra', 1), ('sampah', 'apel', 2), ('sampah', 'Apel', 3),
+                 ('sampah', 'ébène', 4), ('Sampah', 'x', 5), ('sampah', 'zebra', 6);",
+        )
+        .unwrap();
+    let target = ScratchDatabase::create(&server_url()).await.unwrap();
+    let store = PgStore::connect(target.url()).await.unwrap();
+    sqlx::query(
+        "ALTER TABLE triage_model ALTER COLUMN category TYPE TEXT COLLATE \"en-x-icu\", \
+         ALTER COLUMN token TYPE TEXT COLLATE \"en-x-icu\"",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+
+    let out = migrate(
+        dir.path(),
+        &format!("sqlite:{}", db.display()),
+        target.url(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(printed_counts(&text(&out.stdout))["triage_model"], 6);
+    let tokens: Vec<String> =
+        sqlx::query("SELECT token FROM triage_model ORDER BY category, token")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    assert_eq!(
+        tokens,
+        ["apel", "Apel", "ébène", "zebra", "Zebra", "x"],
+        "collated"
+    );
+    store.pool().close().await;
+}

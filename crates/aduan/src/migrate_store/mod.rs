@@ -135,14 +135,14 @@ pub async fn run(args: MigrateStoreArgs) -> Result<Summary, Failure> {
 
     let mut copied = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        eprintln!("copying {}", table.name);
         let source = copy_table(&snapshot, table, &mut tx).await?;
+        eprintln!("copied {}: {} rows", table.name, source.rows);
         copied.push((table, source));
     }
     snapshot.close()?;
     target::advance_sequences(&mut tx).await?;
 
-    eprintln!("verifying");
+    eprintln!("reading every table back to compare checksums");
     for (table, source) in &copied {
         let written = target::checksum(&mut tx, table).await?;
         if written != *source {
