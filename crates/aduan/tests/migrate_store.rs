@@ -661,3 +661,69 @@ async fn text_keys_keep_their_order_under_a_linguistic_collation() {
     );
     store.pool().close().await;
 }
+
+/// Reports keep arriving while the city is copied: the copy is one consistent moment of it,
+/// every copied report with its photo and its timeline, and a checksum that matches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_city_taking_reports_during_the_copy_is_copied_as_of_one_moment() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use aduan_store::ReportStore;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = jakarta(dir.path());
+    let store = Arc::new(SqliteStore::open(&db).unwrap());
+    let siti = user(store.as_ref(), "siti", Role::Citizen, None).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (started, mut first_filed) = tokio::sync::watch::channel(0u32);
+    let writer = {
+        let (store, stop) = (store.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut filed = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                let mut new = report(Some(&siti), &format!("Laporan selama migrasi {filed}"));
+                new.photos = vec![photo(filed as u8, 2_000)];
+                let prefix = TicketPrefix::parse("JK").unwrap();
+                store
+                    .submit_report(new, prefix, day(), now())
+                    .await
+                    .unwrap();
+                filed += 1;
+                started.send_replace(filed);
+            }
+            filed
+        })
+    };
+    first_filed.wait_for(|n| *n >= 5).await.unwrap();
+    let target = ScratchDatabase::create(&server_url()).await.unwrap();
+    let (data_dir, url) = (dir.path().to_owned(), target.url().to_owned());
+    let from = format!("sqlite:{}", db.display());
+    let out = tokio::task::spawn_blocking(move || migrate(&data_dir, &from, &url))
+        .await
+        .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let filed = writer.await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let pool = PgPool::connect(target.url()).await.unwrap();
+    let copied = pg_counts(&pool).await;
+    assert_eq!(printed_counts(&text(&out.stdout)), copied);
+    assert!(
+        (5..=i64::from(filed)).contains(&copied["reports"]),
+        "{copied:?}"
+    );
+    assert_eq!(copied["photos"], copied["reports"]);
+    assert_eq!(copied["report_events"], copied["reports"]);
+    let orphans: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM reports r WHERE NOT EXISTS \
+         (SELECT 1 FROM photos p WHERE p.report_id = r.id) \
+         OR NOT EXISTS (SELECT 1 FROM report_reporters rr WHERE rr.report_id = r.id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(orphans, 0);
+    pool.close().await;
+}
