@@ -59,6 +59,20 @@ pub enum Command {
     /// import and the statistics' latency (p50/p99) at each size. Build with `--release`.
     #[command(name = "bench-stats")]
     BenchStats(BenchStatsArgs),
+    /// Copy a SQLite store into an empty PostgreSQL database in one transaction, then check
+    /// every table's row count and checksum on both sides before committing.
+    #[command(name = "migrate-store")]
+    MigrateStore(MigrateStoreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateStoreArgs {
+    /// The SQLite store to copy: `sqlite:PATH` or `sqlite://PATH`.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The empty PostgreSQL database to copy into: `postgres://USER@HOST:PORT/DATABASE`.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
 }
 
 #[derive(Args, Debug)]

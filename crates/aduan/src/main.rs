@@ -8,6 +8,7 @@ mod history;
 mod import;
 mod ingest;
 mod keys;
+mod migrate_store;
 mod serve;
 mod stats;
 mod stats_bench;
@@ -55,6 +56,16 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Bench(args) => bench::run(args).await,
         Command::BenchStats(args) => stats_bench::run(args).await,
+        Command::MigrateStore(args) => match migrate_store::run(args).await {
+            Ok(summary) => {
+                println!("{summary}");
+                Ok(())
+            }
+            Err(failure) => {
+                eprintln!("aduan migrate-store: {failure}");
+                std::process::exit(failure.exit_code());
+            }
+        },
         Command::Stats(args) => {
             // Refused input is one line on stderr and exit status 2, nothing else (no
             // backtrace); bad dates are refused before the data dir is opened (or created).
