@@ -18,6 +18,8 @@ use aduan_domain::message::{MessageBody, NewMessage};
 use aduan_domain::report::{
     FollowupPhotos, NewPhoto, NewReport, PhotoEvidence, Report, TriageMark,
 };
+use aduan_domain::search::SearchText;
+use aduan_domain::stats::{Period, StatsCounts, StatsQuery};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, TicketPrefix,
@@ -26,7 +28,9 @@ use aduan_domain::{
 use aduan_store::postgres::PgStore;
 use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
 use aduan_store::sqlite::SqliteStore;
-use aduan_store::{ActionRecord, NewUser, Session, Store, TriageDecision, User};
+use aduan_store::{
+    ActionRecord, NewUser, ReportQuery, ReportScope, Session, Store, TriageDecision, User,
+};
 
 const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 
@@ -507,6 +511,12 @@ async fn a_running_city_is_copied_without_loss() {
         .get(0);
     assert_eq!(confidence, 0.42f32);
 
+    // Read through the stores themselves, the copy answers as the original does: every
+    // report with its timeline, photos and messages, the statistics, and a search.
+    let original = SqliteStore::open(&db).unwrap();
+    let moved = PgStore::connect(target.url()).await.unwrap();
+    assert_same_answers(&original, &moved).await;
+
     // New rows get ids past the copied ones.
     let max_report = sqlite_reports.iter().map(|r| r.0).max().unwrap();
     let new_report: i64 = sqlx::query(
@@ -532,6 +542,76 @@ async fn a_running_city_is_copied_without_loss() {
     .get(0);
     assert_eq!(new_photo, max_photo + 1);
     pool.close().await;
+}
+
+/// Counts in a fixed order, to compare two stores' answers.
+fn normalised(mut counts: StatsCounts) -> StatsCounts {
+    counts.by_state.sort_by_key(|(s, _)| s.code());
+    counts.by_category.sort();
+    counts.by_channel.sort_by_key(|(c, ..)| c.code());
+    counts.by_region.sort();
+    counts
+}
+
+async fn assert_same_answers(original: &dyn Store, moved: &dyn Store) {
+    let all = |text: Option<&str>| {
+        let mut q = ReportQuery::new(ReportScope::All, 200);
+        q.text = text.map(|t| SearchText::parse(t).unwrap());
+        q
+    };
+    let reports = original.list_reports(all(None)).await.unwrap().reports;
+    assert!(reports.len() > 40);
+    assert_eq!(
+        moved.list_reports(all(None)).await.unwrap().reports,
+        reports
+    );
+    for report in &reports {
+        assert_eq!(moved.report(&report.ticket).await.unwrap(), *report);
+        assert_eq!(
+            moved.timeline(report.id).await.unwrap(),
+            original.timeline(report.id).await.unwrap()
+        );
+        assert_eq!(
+            moved.photos(report.id).await.unwrap(),
+            original.photos(report.id).await.unwrap()
+        );
+        assert_eq!(
+            moved.messages(report.id).await.unwrap(),
+            original.messages(report.id).await.unwrap()
+        );
+    }
+    let found = original
+        .list_reports(all(Some("jalan berlubang")))
+        .await
+        .unwrap();
+    assert!(
+        !found.reports.is_empty(),
+        "the fixture has a report to find"
+    );
+    assert_eq!(
+        moved
+            .list_reports(all(Some("jalan berlubang")))
+            .await
+            .unwrap()
+            .reports,
+        found.reports
+    );
+    let mut public = ReportQuery::new(ReportScope::Public, 200);
+    public.text = Some(SearchText::parse("jalan").unwrap());
+    assert_eq!(
+        moved.list_reports(public.clone()).await.unwrap().reports,
+        original.list_reports(public).await.unwrap().reports
+    );
+    let query = StatsQuery::new(
+        Period::parse("2025-01-01", "2027-01-01").unwrap(),
+        Vec::new(),
+    );
+    let counted = normalised(original.stats_counts(query.clone()).await.unwrap());
+    assert!(counted.reports > 40);
+    assert_eq!(
+        normalised(moved.stats_counts(query).await.unwrap()),
+        counted
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -141,6 +141,8 @@ pub async fn run(args: MigrateStoreArgs) -> Result<Summary, Failure> {
     }
     snapshot.close()?;
     target::advance_sequences(&mut tx).await?;
+    let indexed = target::index_public_search(&mut tx).await?;
+    eprintln!("indexed {indexed} reports for the public search");
 
     eprintln!("reading every table back to compare checksums");
     for (table, source) in &copied {

@@ -87,9 +87,14 @@ pub fn quoted(name: &str) -> String {
     format!("\"{name}\"")
 }
 
-/// Source tables that are not data to copy: bookkeeping and derived indexes.
+/// Source tables that are not data to copy: bookkeeping and derived indexes. The catalog
+/// revision only tells running instances of one database apart in time; the new database
+/// keeps its own from 0, and instances started on it load the jurisdiction afresh.
 pub fn is_ignored(name: &str) -> bool {
-    name == "schema_migrations" || name.starts_with("sqlite_") || name.starts_with("reports_fts")
+    name == "schema_migrations"
+        || name == "catalog_revision"
+        || name.starts_with("sqlite_")
+        || name.starts_with("reports_fts")
 }
 
 const fn col(name: &'static str, kind: Kind) -> Column {
@@ -416,6 +421,7 @@ mod tests {
         assert!(is_ignored("schema_migrations"));
         assert!(is_ignored("sqlite_sequence"));
         assert!(is_ignored("reports_fts_data"));
+        assert!(is_ignored("catalog_revision"));
         assert!(!is_ignored("reports"));
     }
 }

@@ -120,6 +120,48 @@ fn bind(query: PgQuery<'_>, kind: Kind, value: Value) -> PgQuery<'_> {
     }
 }
 
+/// Reports whose public search text is written per batch.
+const SEARCH_BATCH: i64 = 1_000;
+
+/// Fill every copied report's public search text: the description as the public feed shows
+/// it, personal data masked, which only the application can compute (PostgreSQL generates
+/// the staff's search text itself). A report without it would never match a public search.
+pub async fn index_public_search(tx: &mut PgConnection) -> anyhow::Result<u64> {
+    let mut after = 0_i64;
+    let mut indexed = 0;
+    loop {
+        let rows =
+            sqlx::query("SELECT id, description FROM reports WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(SEARCH_BATCH)
+                .fetch_all(&mut *tx)
+                .await
+                .context("cannot read the copied reports")?;
+        let Some(last) = rows.last() else {
+            return Ok(indexed);
+        };
+        after = last.try_get(0)?;
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut texts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            ids.push(row.try_get::<i64, _>(0)?);
+            texts.push(aduan_domain::scrub::public_text(
+                &row.try_get::<String, _>(1)?,
+            ));
+        }
+        sqlx::query(
+            "UPDATE reports r SET public_search = to_tsvector('indonesian', v.text)
+             FROM UNNEST($1::bigint[], $2::text[]) AS v(id, text) WHERE r.id = v.id",
+        )
+        .bind(&ids)
+        .bind(&texts)
+        .execute(&mut *tx)
+        .await
+        .context("cannot index the copied reports for search")?;
+        indexed += rows.len() as u64;
+    }
+}
+
 /// Move each identity sequence past the largest copied id, so new rows get new ids.
 pub async fn advance_sequences(tx: &mut PgConnection) -> anyhow::Result<()> {
     for table in TABLES.iter().filter(|t| t.identity) {

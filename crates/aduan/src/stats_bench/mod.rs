@@ -22,10 +22,10 @@ use std::time::{Duration, Instant};
 
 use aduan_domain::stats::{Figures, Period, StatsQuery, format_count, resolve_category};
 use aduan_domain::{CategoryCode, Jurisdiction};
+use aduan_store::Store;
 use aduan_store::postgres::PgStore;
 use aduan_store::postgres::scratch::ScratchDatabase;
 use aduan_store::sqlite::SqliteStore;
-use aduan_store::{CatalogStore, Store};
 use anyhow::Context;
 
 use crate::cli::{BenchStatsArgs, ImportArgs};
