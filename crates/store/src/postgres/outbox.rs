@@ -20,8 +20,6 @@ use crate::{
     StoreResult,
 };
 
-/// How a photo's capture time is stored, as the report photos' own insert writes it.
-
 async fn enqueue(
     conn: &mut PgConnection,
     report: ReportId,
