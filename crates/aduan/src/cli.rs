@@ -24,6 +24,11 @@ pub struct Cli {
     /// `postgres://USER@HOST:PORT/DATABASE` for a database several instances share.
     #[arg(long, env = "ADUAN_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// PostgreSQL connections each instance keeps at most; size it so that instances times
+    /// this stays under the server's `max_connections` (100 by default).
+    #[arg(long, env = "ADUAN_DATABASE_POOL", default_value_t = 16, global = true,
+        value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool: u32,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -30,10 +30,14 @@ use cli::{ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, Regio
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::Database;
 
-async fn open_store(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
+async fn open_store(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    pool: u32,
+) -> anyhow::Result<Arc<dyn Store>> {
     match Database::resolve(data_dir, database_url)? {
         Database::Sqlite(path) => Ok(Arc::new(SqliteStore::open(&path)?)),
-        Database::Postgres(url) => Ok(Arc::new(PgStore::connect(&url).await?)),
+        Database::Postgres(url) => Ok(Arc::new(PgStore::connect_with_pool(&url, pool).await?)),
     }
 }
 
@@ -48,11 +52,12 @@ async fn main() -> anyhow::Result<()> {
     let Cli {
         data_dir,
         database_url,
+        database_pool,
         command,
     } = Cli::parse();
     // Only the commands that work on a store open (and create) the data dir; the bench
     // never touches it.
-    let open = || open_store(&data_dir, database_url.as_deref());
+    let open = || open_store(&data_dir, database_url.as_deref(), database_pool);
     match command {
         Command::Bench(args) => bench::run(args).await,
         Command::BenchStats(args) => stats_bench::run(args).await,

@@ -101,10 +101,9 @@ pub(super) async fn shift(
 }
 
 async fn write(conn: &mut PgConnection, delta: &Delta) -> StoreResult<()> {
-    for (key, change) in delta.changed_cells() {
-        add_cell(conn, key, change).await?;
-    }
+    add_cells(conn, &delta.changed_cells().collect::<Vec<_>>()).await?;
     let numbers = reporter_ids(conn, &delta.joining_reporters()).await?;
+    let mut changes = Vec::new();
     for (set, change) in delta.set_changes() {
         let joining = change
             .joining
@@ -115,18 +114,54 @@ async fn write(conn: &mut PgConnection, delta: &Delta) -> StoreResult<()> {
                 })
             })
             .collect::<StoreResult<Vec<u32>>>()?;
-        change_set(conn, set, &joining, &change.losing).await?;
+        changes.push((set, joining, change.losing));
     }
-    Ok(())
+    change_sets(conn, &changes).await
 }
 
-/// Add to a cell's counts in one atomic upsert; a cell left counting no report goes.
-async fn add_cell(conn: &mut PgConnection, key: &CellKey, d: [i64; 5]) -> StoreResult<()> {
-    let (grain, category, period, dim, value) = key;
+/// The columns of cell keys, for `UNNEST`.
+#[derive(Default)]
+struct CellColumns {
+    grains: Vec<&'static str>,
+    categories: Vec<String>,
+    periods: Vec<String>,
+    dims: Vec<&'static str>,
+    values: Vec<String>,
+}
+
+impl CellColumns {
+    fn push(&mut self, (grain, category, period, dim, value): &CellKey) {
+        self.grains.push(grain);
+        self.categories.push(category.clone());
+        self.periods.push(period.clone());
+        self.dims.push(dim);
+        self.values.push(value.clone());
+    }
+}
+
+/// Add to the cells' counts in one atomic upsert, cells in key order; cells left counting
+/// no report go.
+async fn add_cells(conn: &mut PgConnection, cells: &[(&CellKey, [i64; 5])]) -> StoreResult<()> {
+    if cells.is_empty() {
+        return Ok(());
+    }
+    let mut keys = CellColumns::default();
+    let mut sums: [Vec<i64>; 5] = Default::default();
+    for (key, change) in cells {
+        keys.push(key);
+        for (column, value) in sums.iter_mut().zip(change) {
+            column.push(*value);
+        }
+    }
     sqlx::query(
         "INSERT INTO stats_cells AS t (grain, category, period, dim, value, reports,
              coordinated, coordination_ms, completed, completion_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+             $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+             AS v(grain, category, period, dim, value, reports, coordinated, coordination_ms,
+                 completed, completion_ms)
+         ORDER BY v.grain COLLATE \"C\", v.category COLLATE \"C\", v.period COLLATE \"C\",
+             v.dim COLLATE \"C\", v.value COLLATE \"C\"
          ON CONFLICT (grain, category, period, dim, value) DO UPDATE SET
              reports = t.reports + excluded.reports,
              coordinated = t.coordinated + excluded.coordinated,
@@ -134,29 +169,31 @@ async fn add_cell(conn: &mut PgConnection, key: &CellKey, d: [i64; 5]) -> StoreR
              completed = t.completed + excluded.completed,
              completion_ms = t.completion_ms + excluded.completion_ms",
     )
-    .bind(*grain)
-    .bind(category)
-    .bind(period)
-    .bind(*dim)
-    .bind(value)
-    .bind(d[0])
-    .bind(d[1])
-    .bind(d[2])
-    .bind(d[3])
-    .bind(d[4])
+    .bind(&keys.grains)
+    .bind(&keys.categories)
+    .bind(&keys.periods)
+    .bind(&keys.dims)
+    .bind(&keys.values)
+    .bind(&sums[0])
+    .bind(&sums[1])
+    .bind(&sums[2])
+    .bind(&sums[3])
+    .bind(&sums[4])
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
-    if d[0] < 0 {
+    if cells.iter().any(|(_, change)| change[0] < 0) {
         sqlx::query(
-            "DELETE FROM stats_cells WHERE grain = $1 AND category = $2 AND period = $3
-                 AND dim = $4 AND value = $5 AND reports <= 0",
+            "DELETE FROM stats_cells WHERE reports <= 0
+                 AND (grain, category, period, dim, value) IN
+                     (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[],
+                         $5::text[]))",
         )
-        .bind(*grain)
-        .bind(category)
-        .bind(period)
-        .bind(*dim)
-        .bind(value)
+        .bind(&keys.grains)
+        .bind(&keys.categories)
+        .bind(&keys.periods)
+        .bind(&keys.dims)
+        .bind(&keys.values)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
@@ -230,53 +267,94 @@ async fn still_reports(conn: &mut PgConnection, set: &SetKey, reporter: &str) ->
     get(&row, 0)
 }
 
-/// Add `joining` to one reporter set and take out those of `losing` with no report left
-/// in it: the set's row is locked (created empty if needed) before it is read, so no
-/// concurrent change is lost, and rewritten once.
-async fn change_set(
+/// The columns of reporter-set keys, for `UNNEST`.
+#[derive(Default)]
+struct SetColumns {
+    grains: Vec<&'static str>,
+    categories: Vec<String>,
+    periods: Vec<String>,
+    channels: Vec<String>,
+}
+
+impl SetColumns {
+    fn of<'a>(sets: impl IntoIterator<Item = &'a SetKey>) -> Self {
+        let mut columns = Self::default();
+        for (grain, category, period, channel) in sets {
+            columns.grains.push(grain);
+            columns.categories.push(category.clone());
+            columns.periods.push(period.clone());
+            columns.channels.push(channel.clone());
+        }
+        columns
+    }
+}
+
+/// Add each change's `joining` to its reporter set and take out those of `losing` with no
+/// report left in it: the sets' rows are locked in key order (created empty where needed)
+/// before they are read, so no concurrent change is lost, and each changed set is rewritten
+/// once; all of it in a few statements, whatever the number of sets.
+async fn change_sets(
     conn: &mut PgConnection,
-    set: &SetKey,
-    joining: &[u32],
-    losing: &[&str],
+    changes: &[(&SetKey, Vec<u32>, Vec<&str>)],
 ) -> StoreResult<()> {
-    let (grain, category, period, channel) = set;
-    let stored = lock_set(conn, set).await?;
-    let mut members = decode_reporter_set(&stored)?;
-    let before = members.clone();
-    members.extend(joining.iter().copied());
-    let mut leaving = Vec::new();
-    for reporter in losing {
-        if !still_reports(conn, set, reporter).await? {
-            leaving.push(*reporter);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut stored = lock_sets(conn, changes.iter().map(|(set, ..)| *set)).await?;
+    let mut rewritten = Vec::new();
+    let mut emptied = Vec::new();
+    for (set, joining, losing) in changes {
+        let bytes = stored.remove(*set).unwrap_or_default();
+        let mut members = decode_reporter_set(&bytes)?;
+        let before = members.clone();
+        members.extend(joining.iter().copied());
+        let mut leaving = Vec::new();
+        for reporter in losing {
+            if !still_reports(conn, set, reporter).await? {
+                leaving.push(*reporter);
+            }
+        }
+        if !leaving.is_empty() {
+            for id in known_reporter_ids(conn, &leaving).await?.values() {
+                members.remove(*id);
+            }
+        }
+        if members.is_empty() {
+            emptied.push(*set);
+        } else if members != before {
+            rewritten.push((*set, encode_reporter_set(&members)?));
         }
     }
-    if !leaving.is_empty() {
-        for id in known_reporter_ids(conn, &leaving).await?.values() {
-            members.remove(*id);
-        }
-    }
-    if members.is_empty() {
+    if !rewritten.is_empty() {
+        let keys = SetColumns::of(rewritten.iter().map(|(set, _)| *set));
+        let members: Vec<&[u8]> = rewritten.iter().map(|(_, m)| m.as_slice()).collect();
         sqlx::query(
-            "DELETE FROM stats_reporter_sets
-             WHERE grain = $1 AND category = $2 AND period = $3 AND channel = $4",
+            "UPDATE stats_reporter_sets AS s SET members = v.members
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[])
+                 AS v(grain, category, period, channel, members)
+             WHERE s.grain = v.grain AND s.category = v.category AND s.period = v.period
+               AND s.channel = v.channel",
         )
-        .bind(*grain)
-        .bind(category)
-        .bind(period)
-        .bind(channel)
+        .bind(&keys.grains)
+        .bind(&keys.categories)
+        .bind(&keys.periods)
+        .bind(&keys.channels)
+        .bind(&members)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
-    } else if members != before {
+    }
+    if !emptied.is_empty() {
+        let keys = SetColumns::of(emptied);
         sqlx::query(
-            "UPDATE stats_reporter_sets SET members = $5
-             WHERE grain = $1 AND category = $2 AND period = $3 AND channel = $4",
+            "DELETE FROM stats_reporter_sets
+             WHERE (grain, category, period, channel) IN
+                 (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]))",
         )
-        .bind(*grain)
-        .bind(category)
-        .bind(period)
-        .bind(channel)
-        .bind(encode_reporter_set(&members)?)
+        .bind(&keys.grains)
+        .bind(&keys.categories)
+        .bind(&keys.periods)
+        .bind(&keys.channels)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
@@ -284,44 +362,65 @@ async fn change_set(
     Ok(())
 }
 
-/// Lock a reporter set's row, creating it empty when there is none, and return its
-/// members as stored. A row deleted by a writer this one waited for is created again.
-async fn lock_set(conn: &mut PgConnection, set: &SetKey) -> StoreResult<Vec<u8>> {
-    let (grain, category, period, channel) = set;
+/// Lock the reporter sets' rows in key order, creating the missing ones empty, and return
+/// their members as stored. Rows deleted by a writer this one waited for are created again.
+async fn lock_sets<'a>(
+    conn: &mut PgConnection,
+    sets: impl Iterator<Item = &'a SetKey>,
+) -> StoreResult<BTreeMap<SetKey, Vec<u8>>> {
+    let wanted: Vec<&SetKey> = sets.collect();
+    let keys = SetColumns::of(wanted.iter().copied());
     let empty = encode_reporter_set(&roaring::RoaringBitmap::new())?;
     for _ in 0..LOCK_ATTEMPTS {
         sqlx::query(
             "INSERT INTO stats_reporter_sets (grain, category, period, channel, members)
-             VALUES ($1, $2, $3, $4, $5)
+             SELECT grain, category, period, channel, $5
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[])
+                 AS v(grain, category, period, channel)
+             ORDER BY v.grain COLLATE \"C\", v.category COLLATE \"C\",
+                 v.period COLLATE \"C\", v.channel COLLATE \"C\"
              ON CONFLICT (grain, category, period, channel) DO NOTHING",
         )
-        .bind(*grain)
-        .bind(category)
-        .bind(period)
-        .bind(channel)
+        .bind(&keys.grains)
+        .bind(&keys.categories)
+        .bind(&keys.periods)
+        .bind(&keys.channels)
         .bind(&empty)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
-        let row = sqlx::query(
-            "SELECT members FROM stats_reporter_sets
-             WHERE grain = $1 AND category = $2 AND period = $3 AND channel = $4
+        let rows = sqlx::query(
+            "SELECT grain, category, period, channel, members FROM stats_reporter_sets
+             WHERE (grain, category, period, channel) IN
+                 (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[]))
+             ORDER BY grain COLLATE \"C\", category COLLATE \"C\", period COLLATE \"C\",
+                 channel COLLATE \"C\"
              FOR UPDATE",
         )
-        .bind(*grain)
-        .bind(category)
-        .bind(period)
-        .bind(channel)
-        .fetch_optional(&mut *conn)
+        .bind(&keys.grains)
+        .bind(&keys.categories)
+        .bind(&keys.periods)
+        .bind(&keys.channels)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db_error)?;
-        if let Some(row) = row {
-            return get(&row, 0);
+        let mut found = BTreeMap::new();
+        for row in &rows {
+            let (grain, category, period, channel): (String, String, String, String) =
+                (get(row, 0)?, get(row, 1)?, get(row, 2)?, get(row, 3)?);
+            if let Some(set) = wanted.iter().find(|(g, c, p, ch)| {
+                *g == grain && *c == category && *p == period && *ch == channel
+            }) {
+                found.insert((*set).clone(), get(row, 4)?);
+            }
+        }
+        if found.len() == wanted.len() {
+            return Ok(found);
         }
     }
-    Err(StoreError::Other(format!(
-        "the reporter set {set:?} kept vanishing while being locked"
-    )))
+    Err(StoreError::Other(
+        "reporter sets kept vanishing while being locked".into(),
+    ))
 }
 
 /// How many times a reporter set deleted under a writer's feet is created again.

@@ -96,16 +96,23 @@ async fn advance_ticket_days(
 impl ImportStore for PgStore {
     async fn import_reports(&self, reports: Vec<ImportedReport>) -> StoreResult<ImportOutcome> {
         // Tickets this jurisdiction issued: new tickets of their days come after them. The
-        // days are locked first, as a submission does, so neither waits on the other's
-        // ticket while holding its day. (A ticket already stored was counted in its day
-        // when it was stored, so moving past it again changes nothing.)
+        // days move on in a transaction of their own, committed before the reports are
+        // written: a submission takes its day's row last, after the statistics' rows, so
+        // holding a day while waiting for those rows could deadlock with it. Should the
+        // batch then fail, the days have only skipped numbers the imported tickets hold.
+        // (A ticket already stored was counted in its day when it was stored, so moving
+        // past it again changes nothing.)
         let mut issued: BTreeMap<NaiveDate, u32> = BTreeMap::new();
         for (day, sequence) in reports.iter().filter_map(|r| r.issued) {
             let last = issued.entry(day).or_default();
             *last = (*last).max(sequence);
         }
+        if !issued.is_empty() {
+            let mut days = self.pool.begin().await.map_err(db_error)?;
+            advance_ticket_days(&mut days, &issued).await?;
+            days.commit().await.map_err(db_error)?;
+        }
         let mut tx = self.pool.begin().await.map_err(db_error)?;
-        advance_ticket_days(&mut tx, &issued).await?;
         let mut outcome = ImportOutcome::default();
         let mut inserted = Vec::with_capacity(reports.len());
         for report in &reports {

@@ -29,8 +29,9 @@ use sqlx::{ConnectOptions, PgPool};
 
 use crate::{StoreError, StoreResult};
 
-/// Connections per instance; PostgreSQL's default limit of 100 leaves room for several.
-const POOL_SIZE: u32 = 16;
+/// Connections per instance unless told otherwise; PostgreSQL's default limit of 100
+/// leaves room for several instances.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
 
 /// The embedded migrations. sqlx applies them under an advisory lock, so instances that
 /// start together do not race.
@@ -46,6 +47,11 @@ impl PgStore {
     /// Connect to `url` (`postgres://user@host:port/database`) and bring the schema up to
     /// date.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with_pool(url, DEFAULT_POOL_SIZE).await
+    }
+
+    /// As [`PgStore::connect`], keeping at most `pool_size` connections.
+    pub async fn connect_with_pool(url: &str, pool_size: u32) -> StoreResult<Self> {
         let options: PgConnectOptions = url
             .parse()
             .map_err(|e| StoreError::Other(format!("bad PostgreSQL URL: {e}")))?;
@@ -53,7 +59,7 @@ impl PgStore {
             .application_name("aduan")
             .log_statements(tracing::log::LevelFilter::Trace);
         let pool = PgPoolOptions::new()
-            .max_connections(POOL_SIZE)
+            .max_connections(pool_size.max(1))
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await

@@ -193,18 +193,16 @@ async fn insert_report(
     }
     // Keep the precision the database keeps, so the answer equals what is read back.
     let now = rows::instant(micros(now))?;
-    let ticket = next_ticket(conn, prefix, local_date).await?;
     let state = ReportState::Waiting;
     let visibility = Visibility::Private;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address,
+        "INSERT INTO reports (state, category, description, lat, lon, region, address,
              channel, first_receiver, holding_unit, visibility, created_at, updated_at, version,
              local_day, public_search)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, 1, $13,
-             to_tsvector('indonesian', $14))
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $11, 1, $12,
+             to_tsvector('indonesian', $13))
          RETURNING id",
     )
-    .bind(ticket.as_str())
     .bind(state.code())
     .bind(new.category.as_str())
     .bind(&new.description)
@@ -279,6 +277,15 @@ async fn insert_report(
     .await?;
     insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now).await?;
     aggregates::count_new(conn, &[id.0]).await?;
+    // The day's ticket last: every submission of the day waits for its row, from here to
+    // the commit only.
+    let ticket = next_ticket(conn, prefix, local_date).await?;
+    sqlx::query("UPDATE reports SET ticket = $1 WHERE id = $2")
+        .bind(ticket.as_str())
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
     Ok(Report {
         id,
         ticket,
