@@ -54,6 +54,16 @@ impl Delta {
         delta
     }
 
+    /// Summing contributions counted (`sign` 1) and taken back (-1), as a queue of
+    /// changes holds them.
+    pub fn signed<'a>(changes: impl IntoIterator<Item = (&'a Contribution, i64)>) -> Self {
+        let mut delta = Self::default();
+        for (c, sign) in changes {
+            delta.add(c, sign);
+        }
+        delta
+    }
+
     /// Replacing what a report contributed `before` a change by what it contributes
     /// `after` it; `None` when nothing changes.
     pub fn shifting(before: Option<&Contribution>, after: Option<&Contribution>) -> Option<Self> {

@@ -1,16 +1,17 @@
-//! The statistics' counts in PostgreSQL, kept inside every transaction that changes a
-//! report: what a report contributes is read before the change and after it, and the
-//! difference (`crate::counts::Delta`) applied to `stats_cells` and `stats_reporter_sets`.
+//! The statistics' counts in PostgreSQL. A transaction that changes a report appends what
+//! the report contributed before and after it to `stats_pending` (no row there is shared
+//! by two writers, so intake never queues on the busiest counts); [`fold`] sums a batch of
+//! those changes (`crate::counts::Delta`) into `stats_cells` and `stats_reporter_sets`.
 //!
-//! Several instances write at once, so every row is changed under its lock, and locks are
-//! taken in one order by every writer: the cells in key order (atomic upserts), then the
-//! reporter numbers in key order, then the reporter sets in key order (each read, changed
-//! and rewritten while locked).
+//! Folds run in several instances at once, so every row is changed under its lock, and
+//! locks are taken in one order: the queued changes (by id), the cells in key order
+//! (atomic upserts), the reporter numbers in key order, then the reporter sets in key order
+//! (each read, changed and rewritten while locked).
 
 use std::collections::BTreeMap;
 
-use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool};
 
 use super::db_error;
 use super::rows::get;
@@ -61,42 +62,135 @@ fn contribution(row: &PgRow) -> StoreResult<Contribution> {
     })
 }
 
-/// Count newly stored reports (a submission, an import's batch): every cell and reporter
-/// set they touch is written once, however many of them it counts.
+/// Queue the counting of newly stored reports (a submission, an import's batch).
 pub(super) async fn count_new(conn: &mut PgConnection, reports: &[i64]) -> StoreResult<()> {
     if reports.is_empty() {
         return Ok(());
     }
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{CONTRIBUTION} WHERE r.id = ANY($1) ORDER BY r.id"
-    )))
-    .bind(reports)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
     let mut distinct = reports.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
-    if rows.len() != distinct.len() {
+    let queued = sqlx::query(
+        "INSERT INTO stats_pending (sign, day, category, channel, region, state,
+             coordination_ms, completion_ms, reporter)
+         SELECT 1, r.local_day, r.category, r.channel, r.region, r.state,
+                (r.coordinated_at - r.created_at) / 1000,
+                CASE WHEN r.state = 'completed' THEN (r.completed_at - r.created_at) / 1000 END,
+                rr.reporter_key
+         FROM reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id
+         WHERE r.id = ANY($1)",
+    )
+    .bind(&distinct)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?
+    .rows_affected();
+    if queued != distinct.len() as u64 {
         return Err(StoreError::NotFound);
     }
-    let counted = rows
-        .iter()
-        .map(contribution)
-        .collect::<StoreResult<Vec<_>>>()?;
-    write(conn, &Delta::counting(&counted)).await
+    Ok(())
 }
 
-/// Replace what a report contributed `before` a change by what it contributes `after` it
-/// (read once the change is written), touching only the rows whose counts change.
+/// Queue replacing what a report contributed `before` a change by what it contributes
+/// `after` it (read once the change is written); nothing when they are the same.
 pub(super) async fn shift(
     conn: &mut PgConnection,
     before: Option<&Contribution>,
     after: Option<&Contribution>,
 ) -> StoreResult<()> {
-    match Delta::shifting(before, after) {
-        Some(delta) => write(conn, &delta).await,
-        None => Ok(()),
+    if before == after {
+        return Ok(());
+    }
+    for (c, sign) in [(before, -1_i16), (after, 1)] {
+        let Some(c) = c else { continue };
+        sqlx::query(
+            "INSERT INTO stats_pending (sign, day, category, channel, region, state,
+                 coordination_ms, completion_ms, reporter)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(sign)
+        .bind(&c.day)
+        .bind(&c.category)
+        .bind(&c.channel)
+        .bind(&c.region)
+        .bind(&c.state)
+        .bind(c.coordination_ms)
+        .bind(c.completion_ms)
+        .bind(&c.reporter)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Changes folded per transaction.
+const FOLD_BATCH: i64 = 5_000;
+
+/// Whether a fold skips queued changes another fold holds, or waits for it to finish.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Others {
+    /// The background folder: leave them to the fold that holds them.
+    Skip,
+    /// A statistics read: wait, so that every committed change is counted when it reads.
+    Wait,
+}
+
+/// Fold queued changes into the counts until none is left, a batch per transaction; how
+/// many were folded.
+pub(super) async fn fold(pool: &PgPool, others: Others) -> StoreResult<u64> {
+    let claim = match others {
+        Others::Skip => {
+            "DELETE FROM stats_pending WHERE id IN
+                 (SELECT id FROM stats_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+             RETURNING sign, day, category, channel, region, state, coordination_ms,
+                 completion_ms, reporter"
+        }
+        Others::Wait => {
+            "DELETE FROM stats_pending WHERE id IN
+                 (SELECT id FROM stats_pending ORDER BY id LIMIT $1 FOR UPDATE)
+             RETURNING sign, day, category, channel, region, state, coordination_ms,
+                 completion_ms, reporter"
+        }
+    };
+    let mut folded = 0;
+    loop {
+        let mut tx = pool.begin().await.map_err(db_error)?;
+        let rows = sqlx::query(claim)
+            .bind(FOLD_BATCH)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if rows.is_empty() {
+            return Ok(folded);
+        }
+        let changes = rows
+            .iter()
+            .map(|row| {
+                let sign: i16 = get(row, 0)?;
+                let c = Contribution {
+                    day: get(row, 1)?,
+                    category: get(row, 2)?,
+                    channel: get(row, 3)?,
+                    region: get(row, 4)?,
+                    state: get(row, 5)?,
+                    coordination_ms: get(row, 6)?,
+                    completion_ms: get(row, 7)?,
+                    reporter: get(row, 8)?,
+                };
+                Ok((c, i64::from(sign)))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        write(
+            &mut tx,
+            &Delta::signed(changes.iter().map(|(c, s)| (c, *s))),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        folded += rows.len() as u64;
+        if (rows.len() as i64) < FOLD_BATCH {
+            return Ok(folded);
+        }
     }
 }
 

@@ -22,6 +22,7 @@ mod search;
 mod stats;
 mod triage;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -37,10 +38,37 @@ pub const DEFAULT_POOL_SIZE: u32 = 16;
 /// start together do not race.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// How often each instance folds the statistics' queued changes into the counts.
+const FOLD_EVERY: Duration = Duration::from_secs(1);
+
 /// aduan's PostgreSQL store.
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The background folder of the statistics' queued changes; stopped with the last
+    /// clone of the store.
+    _folder: Arc<Folder>,
+}
+
+/// A task that runs until dropped.
+struct Folder(tokio::task::JoinHandle<()>);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Fold the statistics' queued changes every [`FOLD_EVERY`], leaving those another
+/// instance is folding to it: a busy day's counts stay a second behind at most, and a
+/// statistics read folds whatever is left before it reads.
+async fn fold_continuously(pool: PgPool) {
+    loop {
+        tokio::time::sleep(FOLD_EVERY).await;
+        if let Err(e) = aggregates::fold(&pool, aggregates::Others::Skip).await {
+            tracing::warn!(error = %e, "cannot fold the statistics' queued changes");
+        }
+    }
 }
 
 impl PgStore {
@@ -68,7 +96,11 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Other(format!("cannot migrate the PostgreSQL schema: {e}")))?;
-        Ok(Self { pool })
+        let folder = Folder(tokio::spawn(fold_continuously(pool.clone())));
+        Ok(Self {
+            pool,
+            _folder: Arc::new(folder),
+        })
     }
 
     /// The connection pool, for tools that work on the tables themselves

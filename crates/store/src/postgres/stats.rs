@@ -1,11 +1,12 @@
 //! Figures computed from the data in PostgreSQL: the statistics' counts read from the rows
-//! `aggregates` keeps; which rows to read and how they add up is `crate::counts`.
+//! `aggregates` keeps (the queued changes folded in first); which rows to read and how they add up is `crate::counts`.
 
 use async_trait::async_trait;
 use sqlx::PgConnection;
 
 use aduan_domain::stats::{StatsCounts, StatsQuery};
 
+use super::aggregates::{self, Others};
 use super::rows::get;
 use super::{PgStore, db_error};
 use crate::counts::{Tally, category_rows, segments};
@@ -13,9 +14,11 @@ use crate::{StatsStore, StoreResult};
 
 #[async_trait]
 impl StatsStore for PgStore {
-    /// Everything in one read-only snapshot, so the figures agree with each other however
+    /// Every change committed so far folded in first (waiting for folds in flight), then
+    /// everything in one read-only snapshot, so the figures agree with each other however
     /// many instances write meanwhile.
     async fn stats_counts(&self, query: StatsQuery) -> StoreResult<StatsCounts> {
+        aggregates::fold(&self.pool, Others::Wait).await?;
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)

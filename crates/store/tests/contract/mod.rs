@@ -141,11 +141,11 @@ fn category(code: &str) -> CategoryCode {
     CategoryCode::parse(code).unwrap()
 }
 
-fn jk() -> TicketPrefix {
+pub fn jk() -> TicketPrefix {
     TicketPrefix::parse("JK").unwrap()
 }
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
@@ -156,7 +156,7 @@ fn day1() -> NaiveDate {
 
 /// An instant with whole microseconds, the precision every store keeps (SQLite INTEGER
 /// micros, PostgreSQL timestamptz), so values compare equal after a round trip.
-fn now() -> DateTime<Utc> {
+pub fn now() -> DateTime<Utc> {
     let t = Utc::now();
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap()
 }
@@ -178,7 +178,12 @@ fn new_user(username: &str, role: Role, unit_code: Option<&str>) -> NewUser {
     }
 }
 
-async fn create(store: &dyn Store, username: &str, role: Role, unit_code: Option<&str>) -> User {
+pub async fn create(
+    store: &dyn Store,
+    username: &str,
+    role: Role,
+    unit_code: Option<&str>,
+) -> User {
     store
         .create_user(new_user(username, role, unit_code))
         .await
@@ -250,7 +255,7 @@ fn report_at(
     }
 }
 
-fn simple_report(reporter: UserId) -> NewReport {
+pub fn simple_report(reporter: UserId) -> NewReport {
     report_at(
         "jalan",
         "31.74.01.1001",
