@@ -95,6 +95,11 @@ pub struct BenchStatsArgs {
     /// as a role that may create databases) instead of SQLite; dropped afterwards.
     #[arg(long, value_name = "URL")]
     pub postgres: Option<String>,
+    /// Ask through this many instances (stores, each with its own connections) on that one
+    /// PostgreSQL database at once, the queries shared between them.
+    #[arg(long, default_value_t = 1, requires = "postgres",
+        value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub instances: u8,
 }
 
 #[derive(Args, Debug)]

@@ -8,8 +8,9 @@
 //! yearly report, the same for a group of three categories, one month, a ragged period of
 //! days at both ends, and everything stored. Then the earlier years are imported until the
 //! store holds `--years` years, and the same questions are asked again. Latencies are of
-//! `StatsStore::stats_counts` plus assembling the figures, in process (no HTTP), medians
-//! and 99th percentiles over `--queries` runs each, after one warm-up.
+//! `StatsStore::stats_counts`, in process (no HTTP), medians and 99th percentiles over
+//! `--queries` runs each, after one warm-up; with `--postgres --instances N`, N stores on
+//! the one database ask at once, sharing the queries.
 //!
 //! Build with `--release` first; the figures on a shared 2-core machine are noisy, so
 //! compare sizes within one run.
@@ -18,6 +19,7 @@ mod synthetic;
 
 use std::io::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aduan_domain::stats::{Figures, Period, StatsQuery, format_count, resolve_category};
@@ -48,10 +50,17 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         Some(server) => Some(ScratchDatabase::create(server).await?),
         None => None,
     };
-    let store: Box<dyn Store> = match &scratch {
-        Some(database) => Box::new(PgStore::connect(database.url()).await?),
-        None => Box::new(SqliteStore::open(&dir.path().join("aduan.db"))?),
+    let store: Arc<dyn Store> = match &scratch {
+        Some(database) => Arc::new(PgStore::connect(database.url()).await?),
+        None => Arc::new(SqliteStore::open(&dir.path().join("aduan.db"))?),
     };
+    // Every instance asks at once, each through its own connections to the one database.
+    let mut readers = vec![Arc::clone(&store)];
+    if let Some(database) = &scratch {
+        for _ in 1..args.instances {
+            readers.push(Arc::new(PgStore::connect(database.url()).await?));
+        }
+    }
     let store = store.as_ref();
     import::import_pack(store, import::parse_pack(import::JAKARTA_PACK)?).await?;
     let jurisdiction = Jurisdiction::new(
@@ -71,9 +80,9 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         format_count(u64::from(synthetic::REPORTS_PER_YEAR)),
         args.queries,
         if scratch.is_some() {
-            "PostgreSQL"
+            format!("PostgreSQL, {} instance(s) asking at once", readers.len())
         } else {
-            "SQLite"
+            "SQLite".to_owned()
         }
     );
     let mut stored_years = 0;
@@ -115,7 +124,7 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         for (name, from, to, categories) in questions {
             let period = Period::parse(from, to)?;
             let (figures, mut times) =
-                ask(store, &jurisdiction, period, categories, args.queries).await?;
+                ask(&readers, &jurisdiction, period, categories, args.queries).await?;
             times.sort_unstable();
             println!(
                 "{name:<26} {:>10} {:>10} {:>10.2} {:>10.2}",
@@ -169,26 +178,36 @@ async fn import_year(
 /// A made-up identity key for hashing the synthetic reporters (base64 of 32 bytes).
 const BENCH_IDENTITY_KEY: &str = "YWR1YW4gYmVuY2gtc3RhdHMgc3ludGhldGljIGtleSE=";
 
-/// Ask for the figures `queries` times after a warm-up; the last figures and each time.
+/// Ask for the figures `queries` times after a warm-up, the queries shared between
+/// `readers` asking at once; the figures and each query's time.
 async fn ask(
-    store: &dyn Store,
+    readers: &[Arc<dyn Store>],
     jurisdiction: &Jurisdiction,
     period: Period,
     categories: Vec<CategoryCode>,
     queries: usize,
 ) -> anyhow::Result<(Figures, Vec<Duration>)> {
-    let once = || async {
-        let counts = store
-            .stats_counts(StatsQuery::new(period, categories.clone()))
-            .await?;
-        anyhow::Ok(Figures::from_counts(&period, counts, jurisdiction))
-    };
-    let mut figures = once().await?;
+    let query = StatsQuery::new(period, categories);
+    let first = readers.first().context("no store to ask")?;
+    let counts = first.stats_counts(query.clone()).await?;
+    let figures = Figures::from_counts(&period, counts, jurisdiction);
+    let mut askers = tokio::task::JoinSet::new();
+    for (index, reader) in readers.iter().enumerate() {
+        let (reader, query) = (Arc::clone(reader), query.clone());
+        let share = queries / readers.len() + usize::from(index < queries % readers.len());
+        askers.spawn(async move {
+            let mut times = Vec::with_capacity(share);
+            for _ in 0..share {
+                let started = Instant::now();
+                reader.stats_counts(query.clone()).await?;
+                times.push(started.elapsed());
+            }
+            anyhow::Ok(times)
+        });
+    }
     let mut times = Vec::with_capacity(queries);
-    for _ in 0..queries {
-        let started = Instant::now();
-        figures = once().await?;
-        times.push(started.elapsed());
+    while let Some(done) = askers.join_next().await {
+        times.extend(done??);
     }
     Ok((figures, times))
 }
