@@ -1,11 +1,13 @@
 //! The shared store: PostgreSQL, for deployments past one machine. Several stateless aduan
 //! instances may use one database at once; every rule that the SQLite store keeps with its
 //! single writer is kept here by row locks inside one transaction per change (see each
-//! module), and background work is claimed with `FOR UPDATE SKIP LOCKED`.
+//! module), and background work (the outbox, the statistics' queued changes) is claimed
+//! with `FOR UPDATE SKIP LOCKED`.
 //!
 //! The schema mirrors the SQLite store's column for column (migrations in
 //! `migrations/postgres`, embedded and applied on connect), so that `aduan migrate-store`
-//! copies rows one for one.
+//! copies rows one for one; PostgreSQL adds only its search columns and the statistics'
+//! queue (`stats_pending`, see `aggregates`).
 
 mod accounts;
 mod aggregates;
