@@ -253,6 +253,33 @@ pub enum OutboxOutcome {
     },
 }
 
+/// How an attempt's outcome leaves its message.
+pub(crate) struct Settlement<'a> {
+    pub state: OutboxState,
+    /// When to try again (a retry only).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub error: Option<&'a str>,
+    /// When it was done with: sent or dead.
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+impl OutboxOutcome {
+    /// What this outcome, reached at `at`, makes of its message.
+    pub(crate) fn settlement(&self, at: DateTime<Utc>) -> Settlement<'_> {
+        let (state, next_attempt_at, error) = match self {
+            Self::Delivered => (OutboxState::Sent, None, None),
+            Self::RetryAt { at, error } => (OutboxState::Pending, Some(*at), Some(error.as_str())),
+            Self::Dead { error } => (OutboxState::Dead, None, Some(error.as_str())),
+        };
+        Settlement {
+            state,
+            next_attempt_at,
+            error,
+            done_at: (state != OutboxState::Pending).then_some(at),
+        }
+    }
+}
+
 /// An outbox message as admins see it: no address, no text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {

@@ -286,30 +286,7 @@ async fn insert_report(
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
-    Ok(Report {
-        id,
-        ticket,
-        state,
-        category: new.category,
-        description: new.description,
-        location: new.location,
-        region: new.region,
-        address: new.address,
-        channel: new.channel,
-        holding_unit: new.first_receiver.clone(),
-        first_receiver: new.first_receiver,
-        visibility,
-        reporter: new.reporter,
-        entered_by: new.entered_by,
-        created_at: now,
-        updated_at: now,
-        coordinated_at: None,
-        completed_at: None,
-        estimated_completion: None,
-        duplicate_of: None,
-        referred_to: None,
-        version: 1,
-    })
+    Ok(new.filed(id, ticket, now))
 }
 
 /// Lock the report's row for the rest of the transaction and tell whether it is still at

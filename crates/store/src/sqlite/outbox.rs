@@ -160,16 +160,10 @@ fn finish(
     outcome: &OutboxOutcome,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let (state, next, error) = match outcome {
-        OutboxOutcome::Delivered => (OutboxState::Sent, None, None),
-        OutboxOutcome::RetryAt { at, error } => (
-            OutboxState::Pending,
-            Some(micros(*at)),
-            Some(error.as_str()),
-        ),
-        OutboxOutcome::Dead { error } => (OutboxState::Dead, None, Some(error.as_str())),
-    };
-    let done = (state != OutboxState::Pending).then_some(micros(at));
+    let settled = outcome.settlement(at);
+    let (state, error) = (settled.state, settled.error);
+    let next = settled.next_attempt_at.map(micros);
+    let done = settled.done_at.map(micros);
     let changed = conn
         .prepare_cached(
             "UPDATE outbox SET state = ?1, attempts = attempts + 1,

@@ -226,30 +226,7 @@ fn insert_report(
     )?;
     insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now)?;
     aggregates::count_new(conn, &[id.0])?;
-    Ok(Report {
-        id,
-        ticket,
-        state,
-        category: new.category,
-        description: new.description,
-        location: new.location,
-        region: new.region,
-        address: new.address,
-        channel: new.channel,
-        holding_unit: new.first_receiver.clone(),
-        first_receiver: new.first_receiver,
-        visibility,
-        reporter: new.reporter,
-        entered_by: new.entered_by,
-        created_at: now,
-        updated_at: now,
-        coordinated_at: None,
-        completed_at: None,
-        estimated_completion: None,
-        duplicate_of: None,
-        referred_to: None,
-        version: 1,
-    })
+    Ok(new.filed(id, ticket, now))
 }
 
 fn apply(
