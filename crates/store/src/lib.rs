@@ -10,6 +10,7 @@ pub mod identity;
 mod model;
 pub mod postgres;
 pub mod sqlite;
+mod values;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

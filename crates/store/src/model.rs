@@ -34,6 +34,22 @@ pub struct NewUser {
     pub created_at: DateTime<Utc>,
 }
 
+impl NewUser {
+    /// The account as stored under `id`, created at `created_at` (at the precision the
+    /// store keeps).
+    pub(crate) fn stored(self, id: UserId, created_at: DateTime<Utc>) -> User {
+        User {
+            id,
+            username: self.username,
+            display_name: self.display_name,
+            role: self.role,
+            unit: self.unit,
+            can_view_identity: self.can_view_identity,
+            created_at,
+        }
+    }
+}
+
 /// One reveal of a reporter's identity, as the audit log keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdentityAccess {

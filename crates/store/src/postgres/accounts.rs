@@ -66,15 +66,7 @@ impl AccountStore for PgStore {
                 .map_err(db_error)?;
         }
         tx.commit().await.map_err(db_error)?;
-        Ok(User {
-            id: UserId(id),
-            username: user.username,
-            display_name: user.display_name,
-            role: user.role,
-            unit: user.unit,
-            can_view_identity: user.can_view_identity,
-            created_at,
-        })
+        Ok(user.stored(UserId(id), created_at))
     }
 
     async fn user(&self, id: UserId) -> StoreResult<User> {

@@ -15,6 +15,7 @@ use aduan_domain::{ActionKind, Channel, ReportId, ReportState, Ticket};
 use super::reports::insert_photos;
 use super::rows::{corrupt, get, instant, micros, opt_instant};
 use super::{PgStore, db_error};
+use crate::values::reply_payload;
 use crate::{
     OutboxEntry, OutboxItem, OutboxKind, OutboxOutcome, OutboxState, OutboxStore, StoreError,
     StoreResult,
@@ -53,12 +54,7 @@ pub(super) async fn enqueue_reply(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let payload = serde_json::json!({
-        "action": action.code(),
-        "state": state.code(),
-        "note": note,
-    })
-    .to_string();
+    let payload = reply_payload(action, state, note);
     enqueue(conn, report, OutboxKind::Reply, channel, &payload, now).await
 }
 

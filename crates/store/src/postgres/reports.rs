@@ -11,11 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use aduan_domain::Coordinates;
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{
-    NewPhoto, NewReport, PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry,
-};
+use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
 
@@ -23,6 +20,7 @@ use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, get, micros, parse_role, parse_state, parse_unit,
 };
 use super::{PgStore, aggregates, db_error, listing, messages, outbox, search, triage};
+use crate::values::{EventRow, capture_time, evidence};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// Most reports one page may hold.
@@ -59,20 +57,6 @@ async fn select_by_ticket(conn: &mut PgConnection, ticket: &Ticket) -> StoreResu
         Some(row) => rows::report(&row),
         None => Err(StoreError::NotFound),
     }
-}
-
-/// One timeline row to append.
-struct EventRow<'a> {
-    report: ReportId,
-    action: ActionKind,
-    actor: Option<UserId>,
-    role: &'a str,
-    unit: Option<&'a str>,
-    from: Option<ReportState>,
-    to: ReportState,
-    note: Option<&'a str>,
-    target: Option<&'a str>,
-    at: DateTime<Utc>,
 }
 
 async fn insert_event(conn: &mut PgConnection, e: &EventRow<'_>) -> StoreResult<i64> {
@@ -118,12 +102,7 @@ pub(super) async fn insert_photos(
         .bind(photo.content_type)
         .bind(photo.bytes.as_slice())
         .bind(micros(at))
-        .bind(
-            photo
-                .evidence
-                .captured_at
-                .map(|t| t.format(EVIDENCE_TIME).to_string()),
-        )
+        .bind(photo.evidence.captured_at.map(capture_time))
         .bind(photo.evidence.location.map(|c| c.lat))
         .bind(photo.evidence.location.map(|c| c.lon))
         .execute(&mut *conn)
@@ -441,9 +420,6 @@ async fn timeline(conn: &mut PgConnection, report: ReportId) -> StoreResult<Vec<
     found.iter().map(timeline_entry).collect()
 }
 
-/// Camera-local capture time as stored.
-const EVIDENCE_TIME: &str = "%Y-%m-%dT%H:%M:%S";
-
 const PHOTO_COLUMNS: &str =
     "id, kind, content_type, length(bytes)::BIGINT, captured_at, evidence_lat, evidence_lon";
 
@@ -457,20 +433,7 @@ fn photo_info(row: &PgRow) -> StoreResult<PhotoInfo> {
         kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
         content_type: get(row, 2)?,
         size: get(row, 3)?,
-        evidence: PhotoEvidence {
-            captured_at: captured_at
-                .map(|t| {
-                    chrono::NaiveDateTime::parse_from_str(&t, EVIDENCE_TIME)
-                        .map_err(|_| corrupt("capture time", &t))
-                })
-                .transpose()?,
-            location: match (lat, lon) {
-                (Some(lat), Some(lon)) => Some(
-                    Coordinates::parse(lat, lon).map_err(|_| corrupt("evidence location", ""))?,
-                ),
-                _ => None,
-            },
-        },
+        evidence: evidence(captured_at, lat, lon)?,
     })
 }
 

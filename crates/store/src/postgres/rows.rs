@@ -1,47 +1,16 @@
-//! Conversions between PostgreSQL rows and domain types; the same encodings as the SQLite
-//! store's (instants in microseconds, codes as text).
+//! Reading PostgreSQL rows into domain types; the encodings, the same as the SQLite
+//! store's, are `crate::values`.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
+use aduan_domain::UserId;
 use aduan_domain::report::Report;
-use aduan_domain::{
-    CategoryCode, Channel, Coordinates, RegionCode, ReportId, ReportState, Role, Ticket, UnitCode,
-    UserId, Visibility,
+
+pub use crate::values::{
+    ReportColumns, corrupt, instant, micros, opt_instant, parse_role, parse_state, parse_unit,
 };
-
 use crate::{StoreError, StoreResult, User};
-
-pub fn micros(at: DateTime<Utc>) -> i64 {
-    at.timestamp_micros()
-}
-
-pub fn instant(micros: i64) -> StoreResult<DateTime<Utc>> {
-    DateTime::from_timestamp_micros(micros)
-        .ok_or_else(|| StoreError::Other(format!("bad timestamp {micros}")))
-}
-
-pub fn opt_instant(micros: Option<i64>) -> StoreResult<Option<DateTime<Utc>>> {
-    micros.map(instant).transpose()
-}
-
-pub fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Other(format!("stored {what} {value:?} is not valid"))
-}
-
-pub fn parse_role(raw: &str) -> StoreResult<Role> {
-    Role::parse(raw).ok_or_else(|| corrupt("role", raw))
-}
-
-pub fn parse_unit(raw: Option<String>) -> StoreResult<Option<UnitCode>> {
-    raw.map(|u| UnitCode::parse(&u).map_err(|_| corrupt("unit", &u)))
-        .transpose()
-}
-
-pub fn parse_state(raw: &str) -> StoreResult<ReportState> {
-    ReportState::parse(raw).ok_or_else(|| corrupt("state", raw))
-}
 
 /// Read column `index` of `row`.
 pub fn get<'r, T>(row: &'r PgRow, index: usize) -> StoreResult<T>
@@ -60,53 +29,32 @@ pub const REPORT_FROM: &str = "reports r LEFT JOIN report_reporters rr ON rr.rep
 
 /// A row selected with [`REPORT_COLUMNS`].
 pub fn report(row: &PgRow) -> StoreResult<Report> {
-    let lat: Option<f64> = get(row, 5)?;
-    let lon: Option<f64> = get(row, 6)?;
-    let location = match (lat, lon) {
-        (Some(lat), Some(lon)) => {
-            Some(Coordinates::parse(lat, lon).map_err(|_| corrupt("coordinates", ""))?)
-        }
-        _ => None,
-    };
-    let ticket: String = get(row, 1)?;
-    let state: String = get(row, 2)?;
-    let category: String = get(row, 3)?;
-    let region: String = get(row, 7)?;
-    let channel: String = get(row, 9)?;
-    let first_receiver: String = get(row, 10)?;
-    let holding_unit: String = get(row, 11)?;
-    let visibility: String = get(row, 12)?;
-    let estimated: Option<String> = get(row, 19)?;
-    let duplicate_of: Option<String> = get(row, 20)?;
-    Ok(Report {
-        id: ReportId(get(row, 0)?),
-        ticket: Ticket::parse(&ticket).map_err(|_| corrupt("ticket", &ticket))?,
-        state: parse_state(&state)?,
-        category: CategoryCode::parse(&category).map_err(|_| corrupt("category", &category))?,
+    ReportColumns {
+        id: get(row, 0)?,
+        ticket: get(row, 1)?,
+        state: get(row, 2)?,
+        category: get(row, 3)?,
         description: get(row, 4)?,
-        location,
-        region: RegionCode::parse(&region).map_err(|_| corrupt("region", &region))?,
+        lat: get(row, 5)?,
+        lon: get(row, 6)?,
+        region: get(row, 7)?,
         address: get(row, 8)?,
-        channel: Channel::parse(&channel).ok_or_else(|| corrupt("channel", &channel))?,
-        first_receiver: parse_unit(Some(first_receiver))?.ok_or_else(|| corrupt("unit", ""))?,
-        holding_unit: parse_unit(Some(holding_unit))?.ok_or_else(|| corrupt("unit", ""))?,
-        visibility: Visibility::parse(&visibility)
-            .ok_or_else(|| corrupt("visibility", &visibility))?,
-        reporter: get::<Option<i64>>(row, 13)?.map(UserId),
-        entered_by: get::<Option<i64>>(row, 14)?.map(UserId),
-        created_at: instant(get(row, 15)?)?,
-        updated_at: instant(get(row, 16)?)?,
-        coordinated_at: opt_instant(get(row, 17)?)?,
-        completed_at: opt_instant(get(row, 18)?)?,
-        estimated_completion: estimated
-            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("date", &d)))
-            .transpose()?,
-        duplicate_of: duplicate_of
-            .map(|t| Ticket::parse(&t).map_err(|_| corrupt("ticket", &t)))
-            .transpose()?,
+        channel: get(row, 9)?,
+        first_receiver: get(row, 10)?,
+        holding_unit: get(row, 11)?,
+        visibility: get(row, 12)?,
+        reporter: get(row, 13)?,
+        entered_by: get(row, 14)?,
+        created_at: get(row, 15)?,
+        updated_at: get(row, 16)?,
+        coordinated_at: get(row, 17)?,
+        completed_at: get(row, 18)?,
+        estimated_completion: get(row, 19)?,
+        duplicate_of: get(row, 20)?,
         referred_to: get(row, 21)?,
         version: get(row, 22)?,
-    })
+    }
+    .into_report()
 }
 
 pub const USER_COLUMNS: &str =

@@ -57,15 +57,7 @@ impl AccountStore for SqliteStore {
                         .and_then(|mut s| s.execute(params![id, sealed]))
                         .map_err(StoreError::other)?;
                 }
-                Ok(User {
-                    id: UserId(id),
-                    username: user.username,
-                    display_name: user.display_name,
-                    role: user.role,
-                    unit: user.unit,
-                    can_view_identity: user.can_view_identity,
-                    created_at,
-                })
+                Ok(user.stored(UserId(id), created_at))
             })
             .await
     }

@@ -5,11 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use aduan_domain::Coordinates;
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{
-    NewPhoto, NewReport, PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry,
-};
+use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
 
@@ -17,6 +14,7 @@ use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
 };
 use super::{SqliteStore, aggregates, outbox, search, triage};
+use crate::values::{EventRow, capture_time, evidence};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// Most reports one page may hold.
@@ -34,20 +32,6 @@ pub(super) fn select_report(
         Some(row) => rows::report(row),
         None => Err(StoreError::NotFound),
     }
-}
-
-/// One timeline row to append.
-struct EventRow<'a> {
-    report: ReportId,
-    action: ActionKind,
-    actor: Option<UserId>,
-    role: &'a str,
-    unit: Option<&'a str>,
-    from: Option<ReportState>,
-    to: ReportState,
-    note: Option<&'a str>,
-    target: Option<&'a str>,
-    at: DateTime<Utc>,
 }
 
 fn insert_event(conn: &Connection, e: &EventRow<'_>) -> StoreResult<i64> {
@@ -96,10 +80,7 @@ pub(super) fn insert_photos(
             photo.content_type,
             photo.bytes,
             micros(at),
-            photo
-                .evidence
-                .captured_at
-                .map(|t| t.format(EVIDENCE_TIME).to_string()),
+            photo.evidence.captured_at.map(capture_time),
             photo.evidence.location.map(|c| c.lat),
             photo.evidence.location.map(|c| c.lon),
         ])
@@ -369,9 +350,6 @@ fn timeline(conn: &Connection, report: ReportId) -> StoreResult<Vec<TimelineEntr
     Ok(out)
 }
 
-/// Camera-local capture time as stored.
-const EVIDENCE_TIME: &str = "%Y-%m-%dT%H:%M:%S";
-
 const PHOTO_COLUMNS: &str =
     "id, kind, content_type, length(bytes), captured_at, evidence_lat, evidence_lon";
 
@@ -386,20 +364,7 @@ fn photo_info(row: &rusqlite::Row<'_>) -> StoreResult<PhotoInfo> {
         kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
         content_type: row.get(2).map_err(get)?,
         size: row.get(3).map_err(get)?,
-        evidence: PhotoEvidence {
-            captured_at: captured_at
-                .map(|t| {
-                    chrono::NaiveDateTime::parse_from_str(&t, EVIDENCE_TIME)
-                        .map_err(|_| corrupt("capture time", &t))
-                })
-                .transpose()?,
-            location: match (lat, lon) {
-                (Some(lat), Some(lon)) => Some(
-                    Coordinates::parse(lat, lon).map_err(|_| corrupt("evidence location", ""))?,
-                ),
-                _ => None,
-            },
-        },
+        evidence: evidence(captured_at, lat, lon)?,
     })
 }
 

@@ -1,0 +1,168 @@
+//! How both stores keep domain values in columns, and turn what they read back into domain
+//! types: instants as microseconds since the Unix epoch, codes and dates as text. Each store
+//! only reads its own rows into these shapes.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use aduan_domain::report::{PhotoEvidence, Report};
+use aduan_domain::{
+    ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportId, ReportState, Role,
+    Ticket, UnitCode, UserId, Visibility,
+};
+
+use crate::{StoreError, StoreResult};
+
+pub fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+pub fn instant(micros: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(micros)
+        .ok_or_else(|| StoreError::Other(format!("bad timestamp {micros}")))
+}
+
+pub fn opt_instant(micros: Option<i64>) -> StoreResult<Option<DateTime<Utc>>> {
+    micros.map(instant).transpose()
+}
+
+pub fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Other(format!("stored {what} {value:?} is not valid"))
+}
+
+pub fn parse_role(raw: &str) -> StoreResult<Role> {
+    Role::parse(raw).ok_or_else(|| corrupt("role", raw))
+}
+
+pub fn parse_unit(raw: Option<String>) -> StoreResult<Option<UnitCode>> {
+    raw.map(|u| UnitCode::parse(&u).map_err(|_| corrupt("unit", &u)))
+        .transpose()
+}
+
+pub fn parse_state(raw: &str) -> StoreResult<ReportState> {
+    ReportState::parse(raw).ok_or_else(|| corrupt("state", raw))
+}
+
+/// A documentation photo's camera-local capture time, as stored.
+const CAPTURE_TIME: &str = "%Y-%m-%dT%H:%M:%S";
+
+pub fn capture_time(at: NaiveDateTime) -> String {
+    at.format(CAPTURE_TIME).to_string()
+}
+
+/// A photo's evidence from its stored capture time and place.
+pub fn evidence(
+    captured_at: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+) -> StoreResult<PhotoEvidence> {
+    Ok(PhotoEvidence {
+        captured_at: captured_at
+            .map(|t| {
+                NaiveDateTime::parse_from_str(&t, CAPTURE_TIME)
+                    .map_err(|_| corrupt("capture time", &t))
+            })
+            .transpose()?,
+        location: match (lat, lon) {
+            (Some(lat), Some(lon)) => {
+                Some(Coordinates::parse(lat, lon).map_err(|_| corrupt("evidence location", ""))?)
+            }
+            _ => None,
+        },
+    })
+}
+
+/// The payload of an outbox answer telling the reporter of `action`, which left the report
+/// in `state`.
+pub fn reply_payload(action: ActionKind, state: ReportState, note: Option<&str>) -> String {
+    serde_json::json!({
+        "action": action.code(),
+        "state": state.code(),
+        "note": note,
+    })
+    .to_string()
+}
+
+/// One timeline row to append.
+pub struct EventRow<'a> {
+    pub report: ReportId,
+    pub action: ActionKind,
+    pub actor: Option<UserId>,
+    pub role: &'a str,
+    pub unit: Option<&'a str>,
+    pub from: Option<ReportState>,
+    pub to: ReportState,
+    pub note: Option<&'a str>,
+    pub target: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// A report's columns as read (both stores select the same ones, in the same order).
+pub struct ReportColumns {
+    pub id: i64,
+    pub ticket: String,
+    pub state: String,
+    pub category: String,
+    pub description: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub region: String,
+    pub address: Option<String>,
+    pub channel: String,
+    pub first_receiver: String,
+    pub holding_unit: String,
+    pub visibility: String,
+    pub reporter: Option<i64>,
+    pub entered_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub coordinated_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub estimated_completion: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub referred_to: Option<String>,
+    pub version: i64,
+}
+
+impl ReportColumns {
+    /// The report they hold; `Other` when a stored value is not valid.
+    pub fn into_report(self) -> StoreResult<Report> {
+        let location = match (self.lat, self.lon) {
+            (Some(lat), Some(lon)) => {
+                Some(Coordinates::parse(lat, lon).map_err(|_| corrupt("coordinates", ""))?)
+            }
+            _ => None,
+        };
+        let ticket = |t: &str| Ticket::parse(t).map_err(|_| corrupt("ticket", t));
+        let unit = |u: String| parse_unit(Some(u))?.ok_or_else(|| corrupt("unit", ""));
+        Ok(Report {
+            id: ReportId(self.id),
+            ticket: ticket(&self.ticket)?,
+            state: parse_state(&self.state)?,
+            category: CategoryCode::parse(&self.category)
+                .map_err(|_| corrupt("category", &self.category))?,
+            description: self.description,
+            location,
+            region: RegionCode::parse(&self.region).map_err(|_| corrupt("region", &self.region))?,
+            address: self.address,
+            channel: Channel::parse(&self.channel)
+                .ok_or_else(|| corrupt("channel", &self.channel))?,
+            first_receiver: unit(self.first_receiver)?,
+            holding_unit: unit(self.holding_unit)?,
+            visibility: Visibility::parse(&self.visibility)
+                .ok_or_else(|| corrupt("visibility", &self.visibility))?,
+            reporter: self.reporter.map(UserId),
+            entered_by: self.entered_by.map(UserId),
+            created_at: instant(self.created_at)?,
+            updated_at: instant(self.updated_at)?,
+            coordinated_at: opt_instant(self.coordinated_at)?,
+            completed_at: opt_instant(self.completed_at)?,
+            estimated_completion: self
+                .estimated_completion
+                .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("date", &d)))
+                .transpose()?,
+            duplicate_of: self.duplicate_of.as_deref().map(ticket).transpose()?,
+            referred_to: self.referred_to,
+            version: self.version,
+        })
+    }
+}
