@@ -49,18 +49,10 @@ async fn a_running_city_is_copied_without_loss() {
         "reports",
         "report_events",
         "photos",
-    ] {
-        assert!(expected[t] > 0, "the fixture fills {t}");
-    }
-    for t in [
         "report_messages",
         "identity_access_log",
         "api_keys",
         "channel_messages",
-    ] {
-        assert!(expected[t] > 0, "the fixture fills {t}");
-    }
-    for t in [
         "outbox",
         "triage",
         "triage_model",
