@@ -109,10 +109,8 @@ pub struct ImportArgs {
     /// Check the file and say what would be imported, storing nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// The key reporter keys are hashed with: the same one `aduan serve` uses (else the
-    /// `identity.key` file in the data dir).
-    #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
-    pub identity_key: Option<String>,
+    #[command(flatten)]
+    pub key: KeyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -148,11 +146,8 @@ pub struct ServeArgs {
     /// Send session cookies without `Secure` (plain-HTTP development only).
     #[arg(long, env = "ADUAN_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
-    /// The key (base64, 32 bytes) that seals reporters' identities. Without it, the key is
-    /// read from (or created in) `identity.key` in the data dir; keep a copy somewhere safe
-    /// and never beside backups of the database.
-    #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
-    pub identity_key: Option<String>,
+    #[command(flatten)]
+    pub key: KeyArgs,
     /// Shared secret that signs inbound mail posted to `/channels/email/inbound`
     /// (`X-Aduan-Signature: sha256=<hmac>`); without it that webhook is off.
     #[arg(long, env = "ADUAN_EMAIL_WEBHOOK_SECRET", hide_env_values = true)]
@@ -245,8 +240,21 @@ pub enum IngestCommand {
 pub struct IngestEmailArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// The key that seals reporters' identities: the same one `aduan serve` uses (else the
-    /// `identity.key` file in the data dir).
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+/// Where the identity key comes from: the key itself, or a file holding it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct KeyArgs {
+    /// The key (base64, 32 bytes) that seals reporters' identities and keys reporter
+    /// counts; the same for every command and instance on one database. Takes precedence
+    /// over `--identity-key-file`.
     #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
     pub identity_key: Option<String>,
+    /// A file holding the key (base64), created (mode 600) when missing. Without this or
+    /// `--identity-key`, `identity.key` in the data dir: keep it elsewhere, apart from the
+    /// database and its backups, so a copy of one does not bring the other.
+    #[arg(long, env = "ADUAN_IDENTITY_KEY_FILE", value_name = "PATH")]
+    pub identity_key_file: Option<PathBuf>,
 }

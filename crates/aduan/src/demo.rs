@@ -8,7 +8,7 @@ use rand::Rng;
 
 use aduan_domain::workflow::Action;
 use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, Role, Ticket, UnitCode};
-use aduan_store::identity::Identity;
+use aduan_store::identity::{Binding, Identity};
 use aduan_store::{NewUser, Store};
 use aduan_web::service::{self, Intake, Place};
 use aduan_web::{AppState, hash_password};
@@ -71,7 +71,8 @@ pub async fn seed(state: &AppState, password: &str) -> anyhow::Result<()> {
                 email: Some(format!("{username}@contoh.id")),
                 ..Identity::default()
             };
-            (None, Some(state.sealer.seal(&identity)?))
+            let sealed = state.sealer.seal(&identity, Binding::Account(username))?;
+            (None, Some(sealed))
         } else {
             (Some((*name).to_owned()), None)
         };

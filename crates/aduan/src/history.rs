@@ -89,7 +89,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
     let sealer = if args.dry_run {
         None
     } else {
-        let key = config::identity_key(data_dir, args.identity_key.as_deref())?;
+        let key = config::identity_key(data_dir, &args.key)?;
         Some(Sealer::new(&key))
     };
     let hash = |raw: &str| match &sealer {

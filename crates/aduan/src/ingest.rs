@@ -20,7 +20,7 @@ pub async fn email(
     data_dir: &Path,
     args: IngestEmailArgs,
 ) -> anyhow::Result<()> {
-    let identity_key = config::identity_key(data_dir, args.identity_key.as_deref())?;
+    let identity_key = config::identity_key(data_dir, &args.key)?;
     let catalog = Catalog::load(store.as_ref())
         .await
         .context("loading the jurisdiction (import one with `aduan jurisdiction import`)")?;

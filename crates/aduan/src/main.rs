@@ -1,5 +1,6 @@
 //! The aduan binary: command line, configuration, wiring.
 
+mod at_rest;
 mod bench;
 mod cli;
 mod config;
@@ -43,6 +44,8 @@ async fn open_store(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Before anything is created: the data dir, the database and the key stay private.
+    at_rest::restrict_umask();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()

@@ -18,7 +18,7 @@ use crate::demo;
 use crate::import;
 
 pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
-    let identity_key = config::identity_key(data_dir, args.identity_key.as_deref())?;
+    let identity_key = config::identity_key(data_dir, &args.key)?;
     let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
     if args.demo && fresh {
         import::import_pack(store.as_ref(), import::parse_pack(import::JAKARTA_PACK)?).await?;

@@ -1,10 +1,11 @@
 //! Reporter identity, sealed at rest: name, phone, e-mail, NIK and channel handle are
 //! encrypted with a key from the configuration (never stored in the database), so a stolen
-//! database file does not reveal who reported.
+//! database file does not reveal who reported. Each sealed value is bound to its row (see
+//! [`Binding`]), and the sealing and hashing keys are derived apart from the master key.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -41,7 +42,7 @@ impl std::fmt::Debug for Identity {
     }
 }
 
-/// The 256-bit key that seals identities.
+/// The 256-bit master key the sealing and hashing keys are derived from.
 #[derive(Clone)]
 pub struct IdentityKey([u8; 32]);
 
@@ -50,6 +51,11 @@ impl std::fmt::Debug for IdentityKey {
         f.write_str("IdentityKey(<redacted>)")
     }
 }
+
+/// HKDF-SHA256 `info` labels: one key per job, so no value made with one key can serve as
+/// another (a reporter key never helps to open a sealed identity, nor the reverse).
+const SEAL_LABEL: &[u8] = b"aduan v1 identity sealing key";
+const HASH_LABEL: &[u8] = b"aduan v1 reporter key hashing key";
 
 impl IdentityKey {
     pub fn generate() -> Self {
@@ -72,67 +78,140 @@ impl IdentityKey {
     pub fn to_base64(&self) -> String {
         STANDARD.encode(self.0)
     }
+
+    /// A 256-bit key for one job, derived from this one with HKDF-SHA256.
+    fn derive(&self, label: &[u8]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        // 32 bytes is far below HKDF-SHA256's limit (255 * 32): expanding cannot fail.
+        if hkdf::Hkdf::<sha2::Sha256>::new(None, &self.0)
+            .expand(label, &mut out)
+            .is_err()
+        {
+            unreachable!("HKDF-SHA256 refused a 32-byte output");
+        }
+        out
+    }
+}
+
+/// What a sealed value is and whose it is: sealed as the AEAD's associated data, so a value
+/// copied into another row (another account, another reporter) does not open there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding<'a> {
+    /// An account's own identity, by its username.
+    Account(&'a str),
+    /// The identity a channel or a desk gave for a report's reporter, by the report's
+    /// reporter key (`None` only when nothing but a name was known).
+    Reporter(Option<&'a str>),
+    /// How to answer a report's reporter, by the report's reporter key.
+    ReplyRoute(Option<&'a str>),
+}
+
+impl Binding<'_> {
+    fn associated_data(self) -> Vec<u8> {
+        let (what, whose) = match self {
+            Self::Account(username) => ("user-identity", Some(username)),
+            Self::Reporter(key) => ("reporter-identity", key),
+            Self::ReplyRoute(key) => ("reply-route", key),
+        };
+        // "-" for no key cannot be confused with a key: reporter keys are "channel:hex".
+        format!("aduan v1 {what}:{}", whose.unwrap_or("-")).into_bytes()
+    }
 }
 
 /// Seals and opens identities with XChaCha20-Poly1305 (random 192-bit nonce per value).
+///
+/// Format: [`VERSION`], nonce, ciphertext, sealed with the derived sealing key and the
+/// value's [`Binding`] as associated data. Values sealed before (nonce and ciphertext under
+/// the master key, no associated data) still open, so existing databases keep working.
 #[derive(Clone)]
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
-    /// Keys the reporter keys (an HMAC key, kept apart from the cipher by its label).
-    key: [u8; 32],
+    /// What sealed values before keys were derived: read only.
+    legacy: XChaCha20Poly1305,
+    /// Keys the reporter keys (an HMAC key).
+    hashing: [u8; 32],
 }
 
 const NONCE: usize = 24;
+/// The first byte of a value sealed with the derived key and a binding.
+const VERSION: u8 = 1;
 
 impl Sealer {
     pub fn new(key: &IdentityKey) -> Self {
         Self {
-            cipher: XChaCha20Poly1305::new(Key::from_slice(&key.0)),
-            key: key.0,
+            cipher: XChaCha20Poly1305::new(Key::from_slice(&key.derive(SEAL_LABEL))),
+            legacy: XChaCha20Poly1305::new(Key::from_slice(&key.0)),
+            hashing: key.derive(HASH_LABEL),
         }
     }
 
-    pub fn seal(&self, identity: &Identity) -> StoreResult<Vec<u8>> {
+    pub fn seal(&self, identity: &Identity, binding: Binding<'_>) -> StoreResult<Vec<u8>> {
         let plain = serde_json::to_vec(identity).map_err(StoreError::other)?;
-        self.seal_bytes(&plain)
+        self.seal_bytes(&plain, binding)
     }
 
     /// Seal any identifying value (a reply route's JSON) the same way as an identity.
-    pub fn seal_bytes(&self, plain: &[u8]) -> StoreResult<Vec<u8>> {
+    pub fn seal_bytes(&self, plain: &[u8], binding: Binding<'_>) -> StoreResult<Vec<u8>> {
         let mut nonce = [0u8; NONCE];
         rand::rng().fill_bytes(&mut nonce);
+        let aad = binding.associated_data();
         let sealed = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), plain)
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
             .map_err(|_| StoreError::other("cannot seal an identity"))?;
-        Ok([nonce.as_slice(), &sealed].concat())
+        Ok([&[VERSION], nonce.as_slice(), &sealed].concat())
     }
 
-    pub fn open(&self, sealed: &[u8]) -> StoreResult<Identity> {
-        let plain = self.open_bytes(sealed)?;
+    pub fn open(&self, sealed: &[u8], binding: Binding<'_>) -> StoreResult<Identity> {
+        let plain = self.open_bytes(sealed, binding)?;
         serde_json::from_slice(&plain).map_err(StoreError::other)
     }
 
-    /// Open what [`Sealer::seal_bytes`] sealed.
-    pub fn open_bytes(&self, sealed: &[u8]) -> StoreResult<Vec<u8>> {
+    /// Open what [`Sealer::seal_bytes`] sealed for the same `binding`, or what the code
+    /// before bindings sealed.
+    pub fn open_bytes(&self, sealed: &[u8], binding: Binding<'_>) -> StoreResult<Vec<u8>> {
+        if let Some((&VERSION, rest)) = sealed.split_first()
+            && rest.len() >= NONCE
+        {
+            let (nonce, body) = rest.split_at(NONCE);
+            let aad = binding.associated_data();
+            if let Ok(plain) = self.cipher.decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            ) {
+                return Ok(plain);
+            }
+        }
+        // A legacy value: its random nonce may begin with the version byte too.
         if sealed.len() < NONCE {
             return Err(StoreError::other("a sealed identity is truncated"));
         }
         let (nonce, body) = sealed.split_at(NONCE);
-        let plain = self
-            .cipher
+        self.legacy
             .decrypt(XNonce::from_slice(nonce), body)
-            .map_err(|_| StoreError::other("cannot open a sealed identity: wrong identity key?"))?;
-        Ok(plain)
+            .map_err(|_| {
+                StoreError::other(
+                    "cannot open a sealed identity: wrong identity key, or sealed for another row?",
+                )
+            })
     }
 
     /// A stable, opaque key for "the same person on this channel", for counting distinct
     /// reporters without identity: an HMAC-SHA256 of the channel and address under the
-    /// identity key, so it cannot be reversed (or even checked against a guessed number)
-    /// without the key.
+    /// hashing key, so it cannot be reversed (or even checked against a guessed number)
+    /// without the identity key.
     pub fn reporter_key(&self, channel: &str, address: &str) -> String {
         use hmac::Mac;
-        let digest = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.key) {
+        let digest = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.hashing) {
             Ok(mut mac) => {
                 mac.update(b"aduan reporter key\0");
                 mac.update(channel.as_bytes());
@@ -148,41 +227,4 @@ impl Sealer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn someone() -> Identity {
-        Identity {
-            name: Some("Siti Rahma".into()),
-            phone: Some("081234567890".into()),
-            email: Some("siti@example.org".into()),
-            nik: Some("3171234567890001".into()),
-            handle: None,
-        }
-    }
-
-    #[test]
-    fn sealed_identity_opens_with_the_key_and_shows_nothing_without_it() {
-        let key = IdentityKey::generate();
-        let sealer = Sealer::new(&key);
-        let sealed = sealer.seal(&someone()).unwrap();
-        for secret in ["Siti", "0812345", "siti@", "31712345"] {
-            assert!(!sealed.windows(secret.len()).any(|w| w == secret.as_bytes()));
-        }
-        assert_eq!(sealer.open(&sealed).unwrap(), someone());
-        let other = Sealer::new(&IdentityKey::generate());
-        assert!(other.open(&sealed).is_err());
-        // A fresh nonce each time: the same identity never seals to the same bytes.
-        assert_ne!(sealer.seal(&someone()).unwrap(), sealed);
-    }
-
-    #[test]
-    fn keys_round_trip_through_base64_and_never_print() {
-        let key = IdentityKey::generate();
-        let back = IdentityKey::from_base64(&key.to_base64()).unwrap();
-        assert_eq!(back.0, key.0);
-        assert!(IdentityKey::from_base64("c2hvcnQ=").is_err());
-        assert_eq!(format!("{key:?}"), "IdentityKey(<redacted>)");
-        assert_eq!(format!("{:?}", someone()), "Identity(<redacted>)");
-    }
-}
+mod tests;

@@ -27,8 +27,8 @@ use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 pub use error::{StoreError, StoreResult};
 pub use model::{
     ActionRecord, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry, OutboxItem,
-    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, Session,
-    TriageDecision, TriageRecord, User,
+    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, SealedReporter,
+    Session, TriageDecision, TriageRecord, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -74,7 +74,7 @@ pub trait AccountStore: Send + Sync {
         by: UserId,
         reason: String,
         at: DateTime<Utc>,
-    ) -> StoreResult<Option<Vec<u8>>>;
+    ) -> StoreResult<Option<SealedReporter>>;
     /// The identity access log, newest first; `before` is the last id of the previous page.
     async fn identity_access_log(
         &self,

@@ -20,6 +20,36 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
+/// A report's reporter's sealed identity, with what it was sealed for (see
+/// [`crate::identity::Binding`]).
+#[derive(Clone, PartialEq)]
+pub struct SealedReporter {
+    pub sealed: Vec<u8>,
+    /// The account's username when the identity is the reporter's account's own.
+    pub account: Option<String>,
+    /// The report's reporter key otherwise.
+    pub reporter_key: Option<String>,
+}
+
+impl SealedReporter {
+    /// What the identity was sealed for, to open it with.
+    pub fn binding(&self) -> crate::identity::Binding<'_> {
+        match &self.account {
+            Some(username) => crate::identity::Binding::Account(username),
+            None => crate::identity::Binding::Reporter(self.reporter_key.as_deref()),
+        }
+    }
+}
+
+/// Never print the sealed identity.
+impl std::fmt::Debug for SealedReporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedReporter")
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An account to create; the password arrives already hashed.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -239,6 +269,8 @@ pub struct OutboxItem {
     pub attempts: u32,
     /// The reporter's sealed reply route (for replies).
     pub sealed_reply: Option<Vec<u8>>,
+    /// The report's reporter key, the route's binding (see [`crate::identity::Binding`]).
+    pub reporter_key: Option<String>,
 }
 
 /// Never print the sealed route.

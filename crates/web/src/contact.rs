@@ -5,7 +5,7 @@
 use aduan_channels::ReplyRoute;
 use aduan_channels::sms::normalize_phone;
 use aduan_domain::Channel;
-use aduan_store::identity::{Identity, Sealer};
+use aduan_store::identity::{Binding, Identity, Sealer};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -19,12 +19,6 @@ pub fn contact_for(
     identity: &Identity,
     reply: Option<&ReplyRoute>,
 ) -> ApiResult<ReporterContact> {
-    let sealed_identity = if identity.is_empty() {
-        None
-    } else {
-        Some(sealer.seal(identity)?)
-    };
-    let sealed_reply = reply.map(|r| seal_reply(sealer, r)).transpose()?;
     // The same person on a channel: their address there, else the most stable thing they
     // told us about themself.
     let reporter_key = reply
@@ -53,6 +47,16 @@ pub fn contact_for(
                 .as_deref()
                 .map(|h| sealer.reporter_key(channel.code(), h))
         });
+    // Both sealed for this reporter key, stored in the same row: copied into another
+    // reporter's row, neither opens.
+    let sealed_identity = if identity.is_empty() {
+        None
+    } else {
+        Some(sealer.seal(identity, Binding::Reporter(reporter_key.as_deref()))?)
+    };
+    let sealed_reply = reply
+        .map(|r| seal_reply(sealer, r, reporter_key.as_deref()))
+        .transpose()?;
     Ok(ReporterContact {
         sealed_identity,
         sealed_reply,
@@ -61,13 +65,25 @@ pub fn contact_for(
     })
 }
 
-pub fn seal_reply(sealer: &Sealer, route: &ReplyRoute) -> ApiResult<Vec<u8>> {
+/// Seal how to answer a reporter, for the report whose reporter key is `reporter_key`.
+pub fn seal_reply(
+    sealer: &Sealer,
+    route: &ReplyRoute,
+    reporter_key: Option<&str>,
+) -> ApiResult<Vec<u8>> {
     let plain = serde_json::to_vec(route).map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(sealer.seal_bytes(&plain)?)
+    Ok(sealer.seal_bytes(&plain, Binding::ReplyRoute(reporter_key))?)
 }
 
-pub fn open_reply(sealer: &Sealer, sealed: &[u8]) -> Result<ReplyRoute, String> {
-    let plain = sealer.open_bytes(sealed).map_err(|e| e.to_string())?;
+/// Open a reply route sealed for the report whose reporter key is `reporter_key`.
+pub fn open_reply(
+    sealer: &Sealer,
+    sealed: &[u8],
+    reporter_key: Option<&str>,
+) -> Result<ReplyRoute, String> {
+    let plain = sealer
+        .open_bytes(sealed, Binding::ReplyRoute(reporter_key))
+        .map_err(|e| e.to_string())?;
     serde_json::from_slice(&plain).map_err(|e| format!("a sealed reply route is unreadable: {e}"))
 }
 

@@ -117,7 +117,11 @@ async fn an_email_filed_twice_makes_one_private_report_with_a_sealed_sender() {
         .await
         .unwrap()
         .expect("a sealed identity");
-    let identity = app.state.sealer.open(&sealed).unwrap();
+    let identity = app
+        .state
+        .sealer
+        .open(&sealed.sealed, sealed.binding())
+        .unwrap();
     assert_eq!(identity.name.as_deref(), Some(SENDER_NAME));
     assert_eq!(identity.email.as_deref(), Some(SENDER_ADDRESS));
 }

@@ -244,7 +244,14 @@ async fn a_form_post_files_a_private_open311_report_without_keeping_identity_in_
         )
         .await
         .unwrap();
-    assert!(sealed.is_some_and(|s| !s.is_empty()));
+    let sealed = sealed.expect("a sealed identity");
+    assert_eq!(sealed.account, None);
+    let opened = app
+        .state
+        .sealer
+        .open(&sealed.sealed, sealed.binding())
+        .unwrap();
+    assert_eq!(opened.email.as_deref(), Some(email));
     let secrets = [
         email,
         phone,

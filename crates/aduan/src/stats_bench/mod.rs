@@ -158,7 +158,10 @@ async fn import_year(
     let args = ImportArgs {
         file: file.clone(),
         dry_run: false,
-        identity_key: Some(BENCH_IDENTITY_KEY.to_owned()),
+        key: crate::cli::KeyArgs {
+            identity_key: Some(BENCH_IDENTITY_KEY.to_owned()),
+            identity_key_file: None,
+        },
     };
     let summary = history::run(store, dir, args)
         .await

@@ -11,7 +11,8 @@ use aduan_domain::{ReportId, Role, Ticket, UnitCode, UserId};
 use super::rows::{self, USER_COLUMNS, corrupt, get, instant, micros};
 use super::{PgStore, db_error};
 use crate::{
-    AccountStore, Credentials, IdentityAccess, NewUser, Session, StoreError, StoreResult, User,
+    AccountStore, Credentials, IdentityAccess, NewUser, SealedReporter, Session, StoreError,
+    StoreResult, User,
 };
 
 /// The most rows one page of a listing returns.
@@ -162,7 +163,7 @@ impl AccountStore for PgStore {
         by: UserId,
         reason: String,
         at: DateTime<Utc>,
-    ) -> StoreResult<Option<Vec<u8>>> {
+    ) -> StoreResult<Option<SealedReporter>> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let known: Option<i64> = sqlx::query_scalar("SELECT id FROM reports WHERE id = $1")
             .bind(report.0)
@@ -183,17 +184,27 @@ impl AccountStore for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        let sealed: Option<Option<Vec<u8>>> = sqlx::query_scalar(
-            "SELECT COALESCE(i.sealed, rr.sealed_identity) FROM report_reporters rr
+        let sealed: Option<(Option<Vec<u8>>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT COALESCE(i.sealed, rr.sealed_identity),
+                 CASE WHEN i.sealed IS NOT NULL THEN u.username END, rr.reporter_key
+             FROM report_reporters rr
              LEFT JOIN identities i ON i.user_id = rr.user_id
+             LEFT JOIN users u ON u.id = rr.user_id
              WHERE rr.report_id = $1",
         )
         .bind(report.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
+        let sealed = sealed.and_then(|(sealed, account, reporter_key)| {
+            sealed.map(|sealed| SealedReporter {
+                sealed,
+                account,
+                reporter_key,
+            })
+        });
         tx.commit().await.map_err(db_error)?;
-        Ok(sealed.flatten())
+        Ok(sealed)
     }
 
     async fn identity_access_log(

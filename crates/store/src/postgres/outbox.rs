@@ -113,6 +113,7 @@ fn item(row: &PgRow) -> StoreResult<OutboxItem> {
         payload: get(row, 5)?,
         attempts: attempts(row, 6)?,
         sealed_reply: get(row, 7)?,
+        reporter_key: get(row, 8)?,
     })
 }
 
@@ -241,7 +242,7 @@ impl OutboxStore for PgStore {
                      o.next_attempt_at
              )
              SELECT c.id, c.report_id, r.ticket, c.kind, c.channel, c.payload, c.attempts,
-                 rr.sealed_reply
+                 rr.sealed_reply, rr.reporter_key
              FROM claimed c
              JOIN reports r ON r.id = c.report_id
              LEFT JOIN report_reporters rr ON rr.report_id = c.report_id

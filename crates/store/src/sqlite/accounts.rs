@@ -9,7 +9,8 @@ use aduan_domain::{ReportId, Role, UnitCode, UserId};
 use super::SqliteStore;
 use super::rows::{self, micros, query_error};
 use crate::{
-    AccountStore, Credentials, IdentityAccess, NewUser, Session, StoreError, StoreResult, User,
+    AccountStore, Credentials, IdentityAccess, NewUser, SealedReporter, Session, StoreError,
+    StoreResult, User,
 };
 
 pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -180,7 +181,7 @@ impl AccountStore for SqliteStore {
         by: UserId,
         reason: String,
         at: DateTime<Utc>,
-    ) -> StoreResult<Option<Vec<u8>>> {
+    ) -> StoreResult<Option<SealedReporter>> {
         self.writer
             .write(move |conn| {
                 conn.prepare_cached(
@@ -189,13 +190,23 @@ impl AccountStore for SqliteStore {
                 .and_then(|mut s| s.execute(params![micros(at), by.0, report.0, reason]))
                 .map_err(query_error)?;
                 conn.prepare_cached(
-                    "SELECT COALESCE(i.sealed, rr.sealed_identity) FROM report_reporters rr
-                     LEFT JOIN identities i ON i.user_id = rr.user_id
-                     WHERE rr.report_id = ?1",
+                    "SELECT COALESCE(i.sealed, rr.sealed_identity),
+                     CASE WHEN i.sealed IS NOT NULL THEN u.username END, rr.reporter_key
+                 FROM report_reporters rr
+                 LEFT JOIN identities i ON i.user_id = rr.user_id
+                 LEFT JOIN users u ON u.id = rr.user_id
+                 WHERE rr.report_id = ?1",
                 )
                 .and_then(|mut s| {
-                    s.query_row([report.0], |r| r.get::<_, Option<Vec<u8>>>(0))
-                        .optional()
+                    s.query_row([report.0], |r| {
+                        let (account, reporter_key) = (r.get(1)?, r.get(2)?);
+                        Ok(r.get::<_, Option<Vec<u8>>>(0)?.map(|sealed| SealedReporter {
+                            sealed,
+                            account,
+                            reporter_key,
+                        }))
+                    })
+                    .optional()
                 })
                 .map(Option::flatten)
                 .map_err(StoreError::other)

@@ -14,6 +14,7 @@ mod listing;
 mod messages;
 mod migrate;
 mod outbox;
+mod private;
 mod readers;
 mod reports;
 mod rows;
@@ -82,7 +83,9 @@ fn configure(conn: &Connection) -> StoreResult<()> {
 
 impl SqliteStore {
     /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    /// The file (and its `-wal` and `-shm`) is readable by its owner only.
     pub fn open(path: &Path) -> StoreResult<Self> {
+        private::prepare(path)?;
         let mut conn = Connection::open(path)
             .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
         configure(&conn)?;

@@ -100,7 +100,7 @@ fn claim(
     let mut due = conn
         .prepare_cached(
             "SELECT o.id, o.report_id, r.ticket, o.kind, o.channel, o.payload, o.attempts,
-                 rr.sealed_reply
+                 rr.sealed_reply, rr.reporter_key
              FROM outbox o
              JOIN reports r ON r.id = o.report_id
              LEFT JOIN report_reporters rr ON rr.report_id = o.report_id
@@ -121,6 +121,7 @@ fn claim(
                 r.get::<_, String>(5)?,
                 r.get::<_, u32>(6)?,
                 r.get::<_, Option<Vec<u8>>>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .map_err(StoreError::other)?
@@ -132,7 +133,17 @@ fn claim(
     let until = micros(now + lease);
     rows.into_iter()
         .map(
-            |(id, report, raw_ticket, raw_kind, raw_channel, payload, attempts, sealed_reply)| {
+            |(
+                id,
+                report,
+                raw_ticket,
+                raw_kind,
+                raw_channel,
+                payload,
+                attempts,
+                sealed_reply,
+                reporter_key,
+            )| {
                 hold.execute(params![until, id])
                     .map_err(StoreError::other)?;
                 Ok(OutboxItem {
@@ -144,6 +155,7 @@ fn claim(
                     payload,
                     attempts,
                     sealed_reply,
+                    reporter_key,
                 })
             },
         )

@@ -46,13 +46,21 @@ pub async fn sealed_reporter_identity_without_an_account_is_revealed(store: Arc<
     let mut anonymous = simple_report(citizen.id);
     anonymous.reporter = None;
     anonymous.reporter_identity = Some(b"sealed:open311".to_vec());
+    anonymous.reporter_key = Some("email:77ab".into());
     let anonymous = submit(store, anonymous, day1()).await;
     assert_eq!(anonymous.reporter, None);
     let revealed = store
         .reveal_reporter(anonymous.id, auditor.id, "court order".into(), now())
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(revealed, Some(b"sealed:open311".to_vec()));
+    // Sealed for the report's reporter key: it comes back with it.
+    assert_eq!(revealed.sealed, b"sealed:open311".to_vec());
+    assert_eq!(revealed.account, None);
+    assert_eq!(
+        revealed.binding(),
+        aduan_store::identity::Binding::Reporter(Some("email:77ab"))
+    );
     let mut nobody = simple_report(citizen.id);
     nobody.reporter = None;
     let nobody = submit(store, nobody, day1()).await;

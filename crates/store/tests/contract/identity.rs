@@ -48,7 +48,15 @@ pub async fn revealing_a_reporter_is_logged_with_its_reason(store: Arc<dyn Store
         )
         .await
         .unwrap();
-    assert_eq!(sealed, Some(b"sealed:siti".to_vec()));
+    // An account's identity comes back with its username: what it was sealed for.
+    let sealed = sealed.unwrap();
+    assert_eq!(sealed.sealed, b"sealed:siti".to_vec());
+    assert_eq!(sealed.account.as_deref(), Some("siti"));
+    assert_eq!(
+        sealed.binding(),
+        aduan_store::identity::Binding::Account("siti")
+    );
+    let sealed = Some(sealed);
     let second = store
         .reveal_reporter(report.id, auditor.id, "Banding".into(), at)
         .await

@@ -52,6 +52,8 @@ pub async fn replies_are_queued_with_the_steps_that_tell_the_reporter(store: Arc
     assert_eq!(receipt.ticket, report.ticket);
     assert_eq!(receipt.attempts, 0);
     assert_eq!(receipt.sealed_reply.as_deref(), Some(ROUTE));
+    // The route's binding, to open it with.
+    assert_eq!(receipt.reporter_key.as_deref(), Some("sms:5f2a"));
     assert_eq!(payload(receipt)["action"], "submit");
     assert_eq!(payload(receipt)["state"], "waiting");
     store

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use aduan_domain::Role;
-use aduan_store::identity::Identity;
+use aduan_store::identity::{Binding, Identity};
 use aduan_store::{NewUser, Session, StoreError, User};
 
 use crate::auth::{SignedIn, hash_password, new_token, session_cookie, verify_password};
@@ -65,7 +65,9 @@ pub struct TokenResponse {
 /// identity.
 pub async fn me_view(state: &AppState, user: &User) -> ApiResult<MeView> {
     let identity = match state.store.sealed_identity(user.id).await? {
-        Some(sealed) => state.sealer.open(&sealed)?,
+        Some(sealed) => state
+            .sealer
+            .open(&sealed, Binding::Account(&user.username))?,
         None => Identity::default(),
     };
     let catalog = state.catalog();
@@ -237,7 +239,7 @@ pub(crate) async fn create_citizen(state: &AppState, req: RegisterRequest) -> Ap
         ..Identity::default()
     };
     let sealed_identity = (!identity.is_empty())
-        .then(|| state.sealer.seal(&identity))
+        .then(|| state.sealer.seal(&identity, Binding::Account(&username)))
         .transpose()?;
     let password_hash = hash_password(req.password).await?;
     state

@@ -94,7 +94,7 @@ pub async fn reveal_reporter(
         .reveal_reporter(report.id, user.id, reason, Utc::now())
         .await?;
     let identity = match sealed {
-        Some(sealed) => state.sealer.open(&sealed)?,
+        Some(sealed) => state.sealer.open(&sealed.sealed, sealed.binding())?,
         None => Identity::default(),
     };
     let username = match report.reporter {

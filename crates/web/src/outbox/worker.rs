@@ -200,7 +200,8 @@ impl OutboxWorker {
             .sealed_reply
             .as_deref()
             .ok_or_else(|| Failure::Permanent("the reporter left no way to answer".into()))?;
-        let route = open_reply(&self.state.sealer, sealed).map_err(Failure::Permanent)?;
+        let route = open_reply(&self.state.sealer, sealed, item.reporter_key.as_deref())
+            .map_err(Failure::Permanent)?;
         let jurisdiction = self.state.catalog().jurisdiction.settings.name.clone();
         let (subject, text) = compose(&jurisdiction, &item.ticket, &payload, route.public);
         let state = ReportState::parse(&payload.state);

@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use aduan_domain::Role;
 use aduan_store::NewUser;
-use aduan_store::identity::{Identity, IdentityKey, Sealer};
+use aduan_store::identity::{Binding, Identity, IdentityKey, Sealer};
 
 use crate::common::canary::Person;
 use crate::common::{Client, TestApp};
@@ -20,7 +20,9 @@ pub async fn full_identity_citizen(app: &TestApp, key: &IdentityKey, person: &Pe
         nik: Some(person.nik.clone()),
         handle: Some(person.handle.clone()),
     };
-    let sealed = Sealer::new(key).seal(&identity).expect("seal");
+    let sealed = Sealer::new(key)
+        .seal(&identity, Binding::Account(&person.username))
+        .expect("seal");
     app.store
         .create_user(NewUser {
             username: person.username.clone(),
