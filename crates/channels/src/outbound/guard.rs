@@ -32,6 +32,9 @@ const USER_AGENT: &str = concat!("aduan/", env!("CARGO_PKG_VERSION"));
 pub(super) struct Rules<'a> {
     pub channel: &'static str,
     pub hosts: Vec<HostPattern>,
+    /// The origin of the channel's own API: the one https origin allowed on a port other
+    /// than 443 (a compatible gateway may listen elsewhere).
+    pub api: Option<url::Origin>,
     pub local: &'a [LocalOrigin],
     pub credentials: Option<Credentials<'a>>,
 }
@@ -147,6 +150,12 @@ async fn check(rules: &Rules<'_>, url: &Url) -> Result<Vec<SocketAddr>, Delivery
     let port = url
         .port_or_known_default()
         .ok_or_else(|| DeliveryError::Permanent(format!("{channel}: the media URL has no port")))?;
+    // Providers serve media on 443: another port of an allowed host is some other service.
+    if port != 443 && !local && rules.api.as_ref() != Some(&url.origin()) {
+        return Err(DeliveryError::Permanent(format!(
+            "{channel}: the media URL's port is not 443"
+        )));
+    }
     let addrs: Vec<SocketAddr> = match url.host() {
         Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(ip.into(), port)],
         Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(ip.into(), port)],

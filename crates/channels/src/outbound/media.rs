@@ -73,6 +73,7 @@ pub(super) async fn fetch(
                     media_hosts::WHATSAPP_MEDIA_HOSTS,
                     &cloud.api_base,
                 ),
+                api: guard::origin_of(&cloud.api_base),
                 local,
                 credentials: Some(Credentials {
                     secret: Secret::Bearer(&cloud.access_token),
@@ -112,6 +113,7 @@ pub(super) async fn fetch(
                     media_hosts::TWILIO_MEDIA_HOSTS,
                     &twilio.api_base,
                 ),
+                api: guard::origin_of(&twilio.api_base),
                 local,
                 credentials: Some(Credentials {
                     secret: Secret::Basic {
@@ -134,6 +136,7 @@ pub(super) async fn fetch(
                     media_hosts::X_MEDIA_HOSTS,
                     &x.api_base,
                 ),
+                api: guard::origin_of(&x.api_base),
                 local,
                 credentials: Some(Credentials {
                     secret: Secret::Bearer(&x.access_token),
@@ -153,6 +156,7 @@ pub(super) async fn fetch(
                     media_hosts::META_MEDIA_HOSTS,
                     &meta.api_base,
                 ),
+                api: guard::origin_of(&meta.api_base),
                 local,
                 credentials: None,
             };
@@ -166,6 +170,7 @@ pub(super) async fn fetch(
             let rules = Rules {
                 channel,
                 hosts: allowlist(lapor.media_hosts.as_deref(), &[], &lapor.status_url),
+                api: guard::origin_of(&lapor.status_url),
                 local,
                 credentials: None,
             };
