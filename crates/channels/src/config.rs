@@ -8,6 +8,8 @@
 
 use serde::Deserialize;
 
+use crate::media_hosts::{HostPattern, LocalOrigin};
+
 #[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelsConfig {
@@ -27,6 +29,11 @@ pub struct ChannelsConfig {
     pub meta: Option<MetaConfig>,
     #[serde(default)]
     pub lapor: Option<LaporConfig>,
+    /// TESTS ONLY: origins (`http://127.0.0.1:8123`) whose media fetches skip the https
+    /// and public-address checks, so a local receiver can stand in for a provider. Empty
+    /// (the default) in production; a loud warning is logged at start otherwise.
+    #[serde(default)]
+    pub unsafe_local_fetch: Vec<LocalOrigin>,
 }
 
 /// Never print secrets.
@@ -40,6 +47,7 @@ impl std::fmt::Debug for ChannelsConfig {
             .field("x", &self.x.is_some())
             .field("meta", &self.meta.is_some())
             .field("lapor", &self.lapor.is_some())
+            .field("unsafe_local_fetch", &self.unsafe_local_fetch)
             .finish()
     }
 }
@@ -81,6 +89,10 @@ pub struct TwilioConfig {
     pub auth_token: String,
     /// The number answers are sent from, e.g. `+628111272206`.
     pub from: String,
+    /// Hosts photos may be fetched from (see [`crate::media_hosts`]); absent: the
+    /// provider's defaults. The host of the channel's own API is always allowed.
+    #[serde(default)]
+    pub media_hosts: Option<Vec<HostPattern>>,
 }
 
 impl TwilioConfig {
@@ -101,6 +113,10 @@ pub struct WhatsappConfig {
     pub app_secret: String,
     /// What Meta sends as `hub.verify_token` when the webhook is subscribed.
     pub verify_token: String,
+    /// Hosts photos may be fetched from (see [`crate::media_hosts`]); absent: the
+    /// provider's defaults. The host of the channel's own API is always allowed.
+    #[serde(default)]
+    pub media_hosts: Option<Vec<HostPattern>>,
 }
 
 /// X (Twitter) Account Activity API and the v2 API for answers.
@@ -116,6 +132,10 @@ pub struct XConfig {
     pub access_token: String,
     /// The city's own account id (@DKIJakarta): its own tweets and DMs are not reports.
     pub user_id: String,
+    /// Hosts photos may be fetched from (see [`crate::media_hosts`]); absent: the
+    /// provider's defaults. The host of the channel's own API is always allowed.
+    #[serde(default)]
+    pub media_hosts: Option<Vec<HostPattern>>,
 }
 
 impl XConfig {
@@ -139,6 +159,10 @@ pub struct MetaConfig {
     /// arrives there files as `governor_social`.
     #[serde(default)]
     pub governor_account_ids: Vec<String>,
+    /// Hosts photos may be fetched from (see [`crate::media_hosts`]); absent: the
+    /// provider's defaults. The host of the channel's own API is always allowed.
+    #[serde(default)]
+    pub media_hosts: Option<Vec<HostPattern>>,
 }
 
 /// LAPOR! (SP4N), the national complaint system: reports pushed to us, status pushed back.
@@ -149,6 +173,10 @@ pub struct LaporConfig {
     pub status_url: String,
     /// The shared secret of the HMAC both ways.
     pub secret: String,
+    /// Hosts photos may be fetched from (see [`crate::media_hosts`]); absent: the
+    /// provider's defaults. The host of the channel's own API is always allowed.
+    #[serde(default)]
+    pub media_hosts: Option<Vec<HostPattern>>,
 }
 
 fn default_graph_base() -> String {

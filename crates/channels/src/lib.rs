@@ -6,6 +6,7 @@ pub mod config;
 pub mod email;
 pub mod inbound;
 pub mod lapor;
+pub mod media_hosts;
 pub mod meta;
 pub mod outbound;
 pub mod signature;

@@ -1,5 +1,6 @@
 //! Fetching the photos citizens sent: each channel's call, the size cap and the content
-//! type check. Every provider is a local receiver on 127.0.0.1.
+//! type check. Every provider is a local receiver on 127.0.0.1, let through by the test
+//! option `unsafe_local_fetch` (what it guards is in `outbound_media_guard.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -23,11 +24,22 @@ fn media(channel: Channel, reference: &str) -> MediaRef {
 
 fn whatsapp(base: &str) -> serde_json::Value {
     json!({"whatsapp": {"api_base": base, "phone_number_id": "1099", "access_token": "wa-token",
-                        "app_secret": "s", "verify_token": "v"}})
+                        "app_secret": "s", "verify_token": "v"},
+           "unsafe_local_fetch": [base]})
 }
 
-fn twilio(base: &str) -> serde_json::Value {
-    json!({"twilio": {"api_base": base, "account_sid": "AC1", "auth_token": "tw", "from": "+62811"}})
+fn twilio(base: &str, storage: &str) -> serde_json::Value {
+    json!({"twilio": {"api_base": base, "account_sid": "AC1", "auth_token": "tw", "from": "+62811"},
+           "unsafe_local_fetch": [base, storage]})
+}
+
+/// Meta and LAPOR! with the local receiver at `base` as their media host.
+fn local(base: &str) -> serde_json::Value {
+    json!({"meta": {"page_access_token": "p", "app_secret": "s", "verify_token": "v",
+                    "media_hosts": ["127.0.0.1"]},
+           "lapor": {"status_url": "https://lapor.go.id/api/status", "secret": "s",
+                     "media_hosts": ["127.0.0.1"]},
+           "unsafe_local_fetch": [base]})
 }
 
 #[tokio::test]
@@ -101,7 +113,7 @@ async fn twilio_media_uses_basic_auth_and_follows_the_redirect_without_it() {
         "{}/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
         twilio_api.base
     );
-    let fetched = deliverer(twilio(&twilio_api.base))
+    let fetched = deliverer(twilio(&twilio_api.base, &storage.base))
         .fetch_media(&media(Channel::Sms, &url), 1024)
         .await
         .unwrap();
@@ -121,7 +133,8 @@ async fn twilio_media_uses_basic_auth_and_follows_the_redirect_without_it() {
 #[tokio::test]
 async fn twitter_media_carries_the_bearer_token() {
     let api = Receiver::answering(Reply::bytes(200, "image/jpeg", JPEG.to_vec())).await;
-    let config = json!({"x": {"api_base": api.base, "consumer_secret": "c", "access_token": "x-token", "user_id": "1"}});
+    let config = json!({"x": {"api_base": api.base, "consumer_secret": "c", "access_token": "x-token", "user_id": "1"},
+                        "unsafe_local_fetch": [api.base]});
     let fetched = deliverer(config)
         .fetch_media(
             &media(Channel::Twitter, &format!("{}/dm/1/media.jpg", api.base)),
@@ -145,7 +158,7 @@ async fn facebook_and_lapor_media_are_plain_gets() {
         Channel::Lapor,
     ] {
         let cdn = Receiver::answering(Reply::bytes(200, "image/webp", b"webp".to_vec())).await;
-        let fetched = deliverer(json!({}))
+        let fetched = deliverer(local(&cdn.base))
             .fetch_media(
                 &media(channel, &format!("{}/v/t1/abc.webp?oh=1", cdn.base)),
                 1024,
@@ -163,7 +176,7 @@ async fn facebook_and_lapor_media_are_plain_gets() {
 #[tokio::test]
 async fn a_declared_length_over_the_cap_is_refused() {
     let cdn = Receiver::answering(Reply::bytes(200, "image/jpeg", vec![0; 4096])).await;
-    let error = deliverer(json!({}))
+    let error = deliverer(local(&cdn.base))
         .fetch_media(
             &media(Channel::Facebook, &format!("{}/big.jpg", cdn.base)),
             4095,
@@ -188,7 +201,7 @@ async fn a_streamed_body_over_the_cap_is_refused_while_it_arrives() {
     response.extend_from_slice(b"0\r\n\r\n");
     let base = raw_http(response).await;
     let url = format!("{base}/stream.png");
-    let error = deliverer(json!({}))
+    let error = deliverer(local(&base))
         .fetch_media(&media(Channel::Lapor, &url), 4500)
         .await
         .unwrap_err();
@@ -197,7 +210,7 @@ async fn a_streamed_body_over_the_cap_is_refused_while_it_arrives() {
         DeliveryError::Permanent("lapor: the media is larger than 4500 bytes".into())
     );
     // Under the cap the same stream is taken whole.
-    let fetched = deliverer(json!({}))
+    let fetched = deliverer(local(&base))
         .fetch_media(&media(Channel::Lapor, &url), 5000)
         .await
         .unwrap();
@@ -212,7 +225,7 @@ async fn only_images_are_taken() {
         b"<html>".to_vec(),
     ))
     .await;
-    let error = deliverer(json!({}))
+    let error = deliverer(local(&page.base))
         .fetch_media(&media(Channel::Facebook, &format!("{}/x", page.base)), 1024)
         .await
         .unwrap_err();
@@ -226,13 +239,13 @@ async fn only_images_are_taken() {
         Receiver::answering(Reply::bytes(200, "application/octet-stream", JPEG.to_vec())).await;
     let mut declared = media(Channel::Instagram, &format!("{}/x", octets.base));
     declared.content_type = Some("image/jpeg".into());
-    let fetched = deliverer(json!({}))
+    let fetched = deliverer(local(&octets.base))
         .fetch_media(&declared, 1024)
         .await
         .unwrap();
     assert_eq!(fetched.content_type.as_deref(), Some("image/jpeg"));
     declared.content_type = None;
-    let error = deliverer(json!({}))
+    let error = deliverer(local(&octets.base))
         .fetch_media(&declared, 1024)
         .await
         .unwrap_err();
@@ -241,7 +254,8 @@ async fn only_images_are_taken() {
 
 #[tokio::test]
 async fn only_http_urls_are_fetched_and_followed() {
-    let deliverer = deliverer(json!({}));
+    let trap = Receiver::answering(Reply::redirect("file:///etc/passwd")).await;
+    let deliverer = deliverer(local(&trap.base));
     for reference in ["file:///etc/passwd", "ftp://127.0.0.1/a.jpg", "not a url"] {
         let error = deliverer
             .fetch_media(&media(Channel::Facebook, reference), 1024)
@@ -252,7 +266,6 @@ async fn only_http_urls_are_fetched_and_followed() {
             DeliveryError::Permanent("facebook: the media reference is not an http(s) URL".into())
         );
     }
-    let trap = Receiver::answering(Reply::redirect("file:///etc/passwd")).await;
     let error = deliverer
         .fetch_media(
             &media(Channel::Facebook, &format!("{}/a.jpg", trap.base)),
@@ -262,30 +275,16 @@ async fn only_http_urls_are_fetched_and_followed() {
         .unwrap_err();
     assert_eq!(
         error,
-        DeliveryError::Permanent("facebook: HTTP 302 (redirect not followed)".into())
+        DeliveryError::Permanent("facebook: the media URL is not https".into())
     );
     assert_eq!(trap.requests().len(), 1);
-
-    let looping = Receiver::answering(Reply::redirect("/again")).await;
-    let error = deliverer
-        .fetch_media(
-            &media(Channel::Facebook, &format!("{}/a.jpg", looping.base)),
-            1024,
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error,
-        DeliveryError::Permanent("facebook: redirect refused (too many redirects)".into())
-    );
-    assert_eq!(looping.requests().len(), 6);
 }
 
 #[tokio::test]
 async fn media_failures_are_sorted_like_deliveries() {
     for (status, temporary) in [(404, false), (403, false), (503, true), (429, true)] {
         let cdn = Receiver::answering(Reply::status(status)).await;
-        let error = deliverer(json!({}))
+        let error = deliverer(local(&cdn.base))
             .fetch_media(
                 &media(Channel::Facebook, &format!("{}/a.jpg", cdn.base)),
                 1024,
@@ -299,9 +298,9 @@ async fn media_failures_are_sorted_like_deliveries() {
             assert_eq!(error, DeliveryError::Permanent(expected));
         }
     }
-    let url = format!("http://127.0.0.1:{}/a.jpg", closed_port());
-    let error = deliverer(json!({}))
-        .fetch_media(&media(Channel::Facebook, &url), 1024)
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    let error = deliverer(local(&base))
+        .fetch_media(&media(Channel::Facebook, &format!("{base}/a.jpg")), 1024)
         .await
         .unwrap_err();
     assert!(matches!(error, DeliveryError::Temporary(_)), "{error:?}");
@@ -314,6 +313,18 @@ async fn media_needs_its_channel() {
         .await
         .unwrap_err();
     assert_eq!(error, DeliveryError::NotConfigured("whatsapp"));
+    for (channel, code) in [
+        (Channel::Facebook, "facebook"),
+        (Channel::Sms, "sms"),
+        (Channel::Twitter, "twitter"),
+        (Channel::Lapor, "lapor"),
+    ] {
+        let error = deliverer(json!({}))
+            .fetch_media(&media(channel, "https://cdn.example/a.jpg"), 1024)
+            .await
+            .unwrap_err();
+        assert_eq!(error, DeliveryError::NotConfigured(code));
+    }
     let error = deliverer(json!({}))
         .fetch_media(&media(Channel::Email, "http://127.0.0.1/a.jpg"), 1024)
         .await

@@ -27,16 +27,25 @@ pub(super) async fn send(
         .send()
         .await
         .map_err(|error| transport_error(channel, &error))?;
-    let status = response.status();
-    if status.is_success() {
+    if response.status().is_success() {
         return Ok(response);
     }
+    Err(failure(channel, response, address).await)
+}
+
+/// The error a non-2xx `response` stands for (its body read up to a bound for the code).
+pub(super) async fn failure(
+    channel: &'static str,
+    response: reqwest::Response,
+    address: &str,
+) -> DeliveryError {
+    let status = response.status();
     let body = read_limited(response, MAX_ERROR_BODY).await;
-    Err(status_error(channel, status, &body, address))
+    status_error(channel, status, &body, address)
 }
 
 /// Up to `limit` bytes of the body; whatever arrived when the connection fails.
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
+pub(super) async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
         body.extend_from_slice(&chunk);

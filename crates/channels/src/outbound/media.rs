@@ -1,42 +1,37 @@
 //! Fetching the photos citizens sent, per channel:
 //! - `whatsapp`, Cloud API (the reference is a media id): `GET {api_base}/{id}` with the
-//!   bearer token answers `{"url","mime_type"}`, then `GET {url}` with the same token;
+//!   bearer token answers `{"url","mime_type"}`, then `GET {url}` (the token only when that
+//!   URL is on the API's own origin or `https://lookaside.fbsbx.com`, where Meta serves it);
 //!   a URL reference came through Twilio and is fetched like `sms`;
 //! - `sms` (Twilio `MediaUrl`): `GET` with basic auth, following Twilio's redirect to its
-//!   storage (reqwest drops the credentials when the host changes);
-//! - `twitter`: `GET` with the bearer token (DM media needs it);
+//!   storage (without the credentials);
+//! - `twitter`: `GET`, with the bearer token on the API's origin and `https://ton.twitter.com`
+//!   (DM media needs it);
 //! - `facebook`, `instagram`, `governor_social`, `lapor`: a plain `GET` (the URLs are signed).
 //!
-//! Credentials only go to the provider's own hosts: the host of the configured `api_base`,
-//! or `*.twilio.com` / `*.x.com`, `*.twitter.com`, `*.twimg.com`. Only http(s) URLs are
-//! fetched, redirects included (at most a few). A body larger than `max_bytes` (by its
-//! `Content-Length` or while it streams) and anything that is not `image/*` are refused.
+//! Every fetch goes through [`super::guard`]: https only, the channel block's `media_hosts`
+//! allowlist (the provider's defaults when absent, see [`crate::media_hosts`], plus the host
+//! of its own API), public addresses only, every redirect checked again. A URL refused there
+//! is a permanent failure: the outbox marks the fetch dead with the reason. A body larger than
+//! `max_bytes` (by its `Content-Length` or while it streams) and anything that is not
+//! `image/*` are refused.
 
 use aduan_domain::Channel;
-use reqwest::redirect::{Attempt, Policy};
-use reqwest::{RequestBuilder, Url};
+use reqwest::Url;
 use serde::Deserialize;
 
+use super::guard::{self, Credentials, Rules, Secret};
 use super::{DeliveryError, FetchedMedia, http};
 use crate::config::ChannelsConfig;
 use crate::inbound::MediaRef;
+use crate::media_hosts::{self, HostPattern};
 
-/// Follow at most `max` redirects, and only to http(s) URLs.
-pub(super) fn redirect_policy(max: usize) -> Policy {
-    Policy::custom(move |attempt: Attempt<'_>| {
-        if attempt.previous().len() > max {
-            attempt.error("too many redirects")
-        } else if !is_http(attempt.url()) {
-            attempt.error("redirect to a URL that is not http(s)")
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-fn is_http(url: &Url) -> bool {
-    matches!(url.scheme(), "http" | "https")
-}
+/// How much of the Graph API's answer about a media id is read.
+const MAX_LOOKUP_BYTES: usize = 64 * 1024;
+/// Where Meta serves WhatsApp media, with the bearer token.
+const WHATSAPP_FILES_ORIGIN: &str = "https://lookaside.fbsbx.com";
+/// Where X serves DM media, with the bearer token.
+const X_DM_MEDIA_ORIGIN: &str = "https://ton.twitter.com";
 
 /// What the Graph API says about a WhatsApp media id.
 #[derive(Deserialize)]
@@ -49,7 +44,6 @@ struct WhatsappMedia {
 }
 
 pub(super) async fn fetch(
-    client: &reqwest::Client,
     config: &ChannelsConfig,
     media: &MediaRef,
     max_bytes: usize,
@@ -57,27 +51,47 @@ pub(super) async fn fetch(
     let channel = media.channel.code();
     let reference = media.reference.trim();
     let declared = media.content_type.as_deref();
+    let local = config.unsafe_local_fetch.as_slice();
     match media.channel {
         Channel::Whatsapp if !reference.contains("://") => {
             let Some(cloud) = &config.whatsapp else {
                 return Err(DeliveryError::NotConfigured(channel));
             };
-            if !reference
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            if reference.is_empty()
+                || !reference
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
             {
                 return Err(DeliveryError::Permanent(format!(
                     "{channel}: the media id is not one"
                 )));
             }
+            let rules = Rules {
+                channel,
+                hosts: allowlist(
+                    cloud.media_hosts.as_deref(),
+                    media_hosts::WHATSAPP_MEDIA_HOSTS,
+                    &cloud.api_base,
+                ),
+                api: guard::origin_of(&cloud.api_base),
+                local,
+                credentials: Some(Credentials {
+                    secret: Secret::Bearer(&cloud.access_token),
+                    origins: origins(&[&cloud.api_base, WHATSAPP_FILES_ORIGIN]),
+                }),
+            };
             let base = cloud.api_base.trim_end_matches('/');
-            let lookup = client
-                .get(format!("{base}/{reference}"))
-                .bearer_auth(&cloud.access_token);
-            let response = http::send(channel, lookup, "").await?;
-            let found: WhatsappMedia = response.json().await.map_err(|_| {
-                DeliveryError::Permanent(format!("{channel}: the media lookup is not understood"))
-            })?;
+            let lookup = parse_url(channel, &format!("{base}/{reference}"))?;
+            let response = guard::get(&rules, lookup).await?;
+            let body = http::read_limited(response, MAX_LOOKUP_BYTES + 1).await;
+            let found: WhatsappMedia = (body.len() <= MAX_LOOKUP_BYTES)
+                .then(|| serde_json::from_slice(&body).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    DeliveryError::Permanent(format!(
+                        "{channel}: the media lookup is not understood"
+                    ))
+                })?;
             if found
                 .file_size
                 .is_some_and(|size| size > u64::try_from(max_bytes).unwrap_or(u64::MAX))
@@ -85,33 +99,82 @@ pub(super) async fn fetch(
                 return Err(too_large(channel, max_bytes));
             }
             let url = parse_url(channel, &found.url)?;
-            let request = client.get(url).bearer_auth(&cloud.access_token);
             let declared = found.mime_type.as_deref().or(declared);
-            download(channel, request, declared, max_bytes).await
+            download(&rules, url, declared, max_bytes).await
         }
         Channel::Whatsapp | Channel::Sms => {
-            let url = parse_url(channel, reference)?;
-            let mut request = client.get(url.clone());
-            if let Some(twilio) = &config.twilio
-                && trusted(&url, &twilio.api_base, &["twilio.com"])
-            {
-                request = request.basic_auth(&twilio.account_sid, Some(&twilio.auth_token));
-            }
-            download(channel, request, declared, max_bytes).await
+            let Some(twilio) = &config.twilio else {
+                return Err(DeliveryError::NotConfigured(channel));
+            };
+            let rules = Rules {
+                channel,
+                hosts: allowlist(
+                    twilio.media_hosts.as_deref(),
+                    media_hosts::TWILIO_MEDIA_HOSTS,
+                    &twilio.api_base,
+                ),
+                api: guard::origin_of(&twilio.api_base),
+                local,
+                credentials: Some(Credentials {
+                    secret: Secret::Basic {
+                        user: &twilio.account_sid,
+                        password: &twilio.auth_token,
+                    },
+                    origins: origins(&[&twilio.api_base]),
+                }),
+            };
+            download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
         Channel::Twitter => {
-            let url = parse_url(channel, reference)?;
-            let mut request = client.get(url.clone());
-            if let Some(x) = &config.x
-                && trusted(&url, &x.api_base, &["x.com", "twitter.com", "twimg.com"])
-            {
-                request = request.bearer_auth(&x.access_token);
-            }
-            download(channel, request, declared, max_bytes).await
+            let Some(x) = &config.x else {
+                return Err(DeliveryError::NotConfigured(channel));
+            };
+            let rules = Rules {
+                channel,
+                hosts: allowlist(
+                    x.media_hosts.as_deref(),
+                    media_hosts::X_MEDIA_HOSTS,
+                    &x.api_base,
+                ),
+                api: guard::origin_of(&x.api_base),
+                local,
+                credentials: Some(Credentials {
+                    secret: Secret::Bearer(&x.access_token),
+                    origins: origins(&[&x.api_base, X_DM_MEDIA_ORIGIN]),
+                }),
+            };
+            download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
-        Channel::Facebook | Channel::Instagram | Channel::GovernorSocial | Channel::Lapor => {
-            let url = parse_url(channel, reference)?;
-            download(channel, client.get(url), declared, max_bytes).await
+        Channel::Facebook | Channel::Instagram | Channel::GovernorSocial => {
+            let Some(meta) = &config.meta else {
+                return Err(DeliveryError::NotConfigured(channel));
+            };
+            let rules = Rules {
+                channel,
+                hosts: allowlist(
+                    meta.media_hosts.as_deref(),
+                    media_hosts::META_MEDIA_HOSTS,
+                    &meta.api_base,
+                ),
+                api: guard::origin_of(&meta.api_base),
+                local,
+                credentials: None,
+            };
+            download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
+        }
+        Channel::Lapor => {
+            let Some(lapor) = &config.lapor else {
+                return Err(DeliveryError::NotConfigured(channel));
+            };
+            // LAPOR!'s own host is its default: its attachments are served from there.
+            let rules = Rules {
+                channel,
+                hosts: allowlist(lapor.media_hosts.as_deref(), &[], &lapor.status_url),
+                api: guard::origin_of(&lapor.status_url),
+                local,
+                credentials: None,
+            };
+            download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
         other => Err(DeliveryError::Permanent(format!(
             "no media fetching for {}",
@@ -120,35 +183,42 @@ pub(super) async fn fetch(
     }
 }
 
+/// The channel's `media_hosts` (or the provider's `defaults`), plus the host of its API.
+fn allowlist(
+    configured: Option<&[HostPattern]>,
+    defaults: &[&str],
+    api_base: &str,
+) -> Vec<HostPattern> {
+    let mut hosts = configured.map_or_else(|| media_hosts::defaults(defaults), <[_]>::to_vec);
+    hosts.extend(guard::host_of(api_base));
+    hosts
+}
+
+fn origins(bases: &[&str]) -> Vec<url::Origin> {
+    bases
+        .iter()
+        .filter_map(|base| guard::origin_of(base))
+        .collect()
+}
+
 fn parse_url(channel: &'static str, raw: &str) -> Result<Url, DeliveryError> {
     match Url::parse(raw.trim()) {
-        Ok(url) if is_http(&url) => Ok(url),
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         _ => Err(DeliveryError::Permanent(format!(
             "{channel}: the media reference is not an http(s) URL"
         ))),
     }
 }
 
-/// Whether `url` is on the host of `api_base` or on one of the provider's `domains`.
-fn trusted(url: &Url, api_base: &str, domains: &[&str]) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let api_host = Url::parse(api_base).ok();
-    api_host.as_ref().and_then(Url::host_str) == Some(host)
-        || domains
-            .iter()
-            .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
-}
-
 /// `GET` the photo: refuse what is not an image or is larger than `max_bytes`.
 async fn download(
-    channel: &'static str,
-    request: RequestBuilder,
+    rules: &Rules<'_>,
+    url: Url,
     declared: Option<&str>,
     max_bytes: usize,
 ) -> Result<FetchedMedia, DeliveryError> {
-    let mut response = http::send(channel, request, "").await?;
+    let channel = rules.channel;
+    let mut response = guard::get(rules, url).await?;
     let served = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)

@@ -20,7 +20,9 @@ use aduan_domain::Channel;
 use crate::config::ChannelsConfig;
 use crate::inbound::{MediaRef, ReplyRoute};
 
+mod address;
 pub mod email;
+mod guard;
 mod http;
 pub mod lapor;
 pub mod media;
@@ -34,10 +36,9 @@ mod tests;
 
 /// How long one API call may take (connecting, sending, answering).
 const API_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one media download may take in all (photos can be several megabytes).
+/// How long one media download may take in all, lookups and redirects included (photos
+/// can be several megabytes).
 const MEDIA_TIMEOUT: Duration = Duration::from_secs(30);
-/// How many redirects a media download follows.
-const MAX_REDIRECTS: usize = 5;
 
 /// One answer to one citizen, already composed (Indonesian first, then English) and
 /// already checked against the privacy rules by the caller.
@@ -117,10 +118,9 @@ impl std::fmt::Debug for FetchedMedia {
 #[derive(Clone)]
 pub struct Deliverer {
     config: ChannelsConfig,
-    /// API calls: no redirects followed.
+    /// API calls: no redirects followed. Media downloads build their own client per hop
+    /// (see [`guard`]).
     api: reqwest::Client,
-    /// Media downloads: a few redirects, http(s) only.
-    media: reqwest::Client,
     smtp: Option<email::Smtp>,
 }
 
@@ -146,13 +146,19 @@ impl Deliverer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|_| DeliveryError::Permanent("cannot build the HTTP client".into()))?;
-        let media = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(API_TIMEOUT)
-            .timeout(MEDIA_TIMEOUT)
-            .redirect(media::redirect_policy(MAX_REDIRECTS))
-            .build()
-            .map_err(|_| DeliveryError::Permanent("cannot build the HTTP client".into()))?;
+        if !config.unsafe_local_fetch.is_empty() {
+            let origins: Vec<String> = config
+                .unsafe_local_fetch
+                .iter()
+                .map(crate::media_hosts::LocalOrigin::text)
+                .collect();
+            tracing::warn!(
+                origins = %origins.join(", "),
+                "UNSAFE, FOR TESTS ONLY: unsafe_local_fetch is set in the channels file; media \
+                 fetches from these origins skip the https and public-address checks. Never \
+                 set it in production."
+            );
+        }
         let smtp = config
             .smtp
             .as_ref()
@@ -161,7 +167,6 @@ impl Deliverer {
         Ok(Self {
             config: config.clone(),
             api,
-            media,
             smtp,
         })
     }
@@ -217,12 +222,20 @@ impl Deliverer {
         result
     }
 
-    /// Downloads a photo the citizen sent: at most `max_bytes`, `image/*` only.
+    /// Downloads a photo the citizen sent: at most `max_bytes`, `image/*` only, from an
+    /// allowed host on a public address, within [`MEDIA_TIMEOUT`] in all.
     pub async fn fetch_media(
         &self,
         media: &MediaRef,
         max_bytes: usize,
     ) -> Result<FetchedMedia, DeliveryError> {
-        media::fetch(&self.media, &self.config, media, max_bytes).await
+        tokio::time::timeout(MEDIA_TIMEOUT, media::fetch(&self.config, media, max_bytes))
+            .await
+            .unwrap_or_else(|_| {
+                Err(DeliveryError::Temporary(format!(
+                    "{}: timed out",
+                    media.channel.code()
+                )))
+            })
     }
 }
