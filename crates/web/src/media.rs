@@ -1,22 +1,23 @@
 //! Cleaning photos before they are stored: decode, turn upright, re-encode without any
 //! metadata (EXIF, GPS, XMP, ICC, comments, thumbnails). For officers' documentation,
 //! the capture time and place are read first and kept as evidence for validators.
+//! Pictures too big to decode safely are refused from their header (see [`decode`]).
+
+mod decode;
 
 use std::io::Cursor;
 
 use exif::{In, Tag, Value};
 use image::codecs::jpeg::JpegEncoder;
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageFormat};
 
 use aduan_domain::Coordinates;
 use aduan_domain::report::PhotoEvidence as Evidence;
 
 /// Longest side kept; larger photos are scaled down (a phone's 12 MP is 4000 px).
 pub const MAX_SIDE: u32 = 4096;
-/// Largest picture decoded at all: bigger ones are refused before any pixel is allocated.
-const MAX_DECODE_SIDE: u32 = 16_384;
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+pub use decode::{MAX_DECODE_SIDE, MAX_PIXELS, check_size};
 const JPEG_QUALITY: u8 = 85;
 
 /// A photo ready to store: re-encoded, upright, carrying nothing but pixels.
@@ -33,14 +34,22 @@ pub struct CleanPhoto {
 pub enum MediaError {
     #[error("photos must be JPEG, PNG or WebP images")]
     Unsupported,
-    #[error("the image is damaged, incomplete or too large to decode")]
+    #[error("the image is damaged or incomplete")]
     Unreadable,
+    #[error(
+        "the image is {width}x{height} pixels; at most {} megapixels and {} pixels a side are accepted",
+        MAX_PIXELS / 1_000_000,
+        MAX_DECODE_SIDE
+    )]
+    TooLarge { width: u32, height: u32 },
     #[error("the image could not be re-encoded")]
     Encode,
 }
 
-/// Decode `bytes`, apply the EXIF orientation, scale down if huge, and re-encode: JPEG for
-/// opaque pictures, PNG when there is transparency. CPU-heavy: call off the async threads.
+/// Decode `bytes` (refused from the header when too big), scale down if huge, apply the
+/// EXIF orientation, and re-encode: JPEG for opaque pictures, PNG when there is
+/// transparency. CPU-heavy: call off the async threads, a few at a time
+/// (see `crate::photos::clean_photo`).
 pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, MediaError> {
     let format = match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => f,
@@ -58,28 +67,26 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, MediaError> {
         .and_then(Orientation::from_exif)
         .unwrap_or(Orientation::NoTransforms);
 
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DECODE_SIDE);
-    limits.max_image_height = Some(MAX_DECODE_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let mut picture = reader.decode().map_err(|_| MediaError::Unreadable)?;
-    picture.apply_orientation(orientation);
+    let mut picture = decode::pixels(bytes, format)?;
     if picture.width() > MAX_SIDE || picture.height() > MAX_SIDE {
-        picture = picture.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
+        // Area averaging in 8 bits: its only buffer is the result (a filtered resize
+        // would hold the whole picture again in 32-bit floats).
+        picture = picture.thumbnail(MAX_SIDE, MAX_SIDE);
     }
-    let (content_type, bytes) = encode(&picture)?;
+    // Turned once small: a rotation copies the picture.
+    picture.apply_orientation(orientation);
+    let (width, height) = (picture.width(), picture.height());
+    let (content_type, bytes) = encode(picture)?;
     Ok(CleanPhoto {
         content_type,
         bytes,
-        width: picture.width(),
-        height: picture.height(),
+        width,
+        height,
         evidence,
     })
 }
 
-fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), MediaError> {
+fn encode(picture: DynamicImage) -> Result<(&'static str, Vec<u8>), MediaError> {
     let mut out = Cursor::new(Vec::new());
     if picture.color().has_alpha() {
         picture
@@ -87,7 +94,7 @@ fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), MediaError>
             .map_err(|_| MediaError::Encode)?;
         return Ok(("image/png", out.into_inner()));
     }
-    let rgb = DynamicImage::ImageRgb8(picture.to_rgb8());
+    let rgb = DynamicImage::ImageRgb8(picture.into_rgb8());
     rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
         .map_err(|_| MediaError::Encode)?;
     Ok(("image/jpeg", out.into_inner()))

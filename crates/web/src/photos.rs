@@ -1,10 +1,15 @@
 //! Accepting uploaded photos: the type is sniffed from the bytes, never taken on trust, and
-//! every photo is cleaned of its metadata before anything stores it.
+//! every photo is cleaned of its metadata before anything stores it, a few at a time.
 
-use aduan_domain::report::{NewPhoto, PhotoEvidence};
+use std::num::NonZeroUsize;
+use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
+
+use aduan_domain::report::{FollowupPhotos, NewPhoto, PhotoEvidence};
 
 use crate::error::{ApiError, ApiResult};
-use crate::media::{self, MediaError};
+use crate::media::{self, CleanPhoto, MediaError};
 
 pub const MAX_PHOTOS: usize = 5;
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
@@ -18,22 +23,49 @@ pub enum Provenance {
     Documentation,
 }
 
-fn refusal(e: MediaError) -> ApiError {
+/// The refusal of photo number `n` (from 1) of the `field` parts, naming it.
+fn refusal(field: &str, n: usize, e: MediaError) -> ApiError {
+    let problem = format!("number {n}: {e}");
     match e {
-        MediaError::Unsupported => ApiError::unsupported_media(e.to_string()),
-        MediaError::Unreadable => ApiError::invalid("photo", e.to_string()),
+        MediaError::Unsupported => ApiError::unsupported_media(format!("{field} {problem}")),
+        MediaError::Unreadable | MediaError::TooLarge { .. } => ApiError::invalid(field, problem),
         MediaError::Encode => ApiError::internal(e),
     }
 }
 
-/// Check and clean the uploaded photos (off the async threads: decoding is CPU work).
+/// Decodes at once: one per core. A decode holds up to ~200 MB for a picture at the
+/// limit; the others wait their turn (bounded by the request's timeout).
+static DECODES: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+});
+
+/// Clean one photo off the async threads, waiting for a decode slot first. The outer
+/// error is ours (the decode stopped), the inner one the photo's.
+pub async fn clean_photo(bytes: Vec<u8>) -> Result<Result<CleanPhoto, MediaError>, String> {
+    let _slot = DECODES.acquire().await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || media::clean(&bytes))
+        .await
+        .map_err(|e| format!("cleaning the photo stopped: {e}"))
+}
+
+/// Check and clean the uploaded `photo` parts.
 pub async fn accept_photos(
+    parts: Vec<Vec<u8>>,
+    provenance: Provenance,
+) -> ApiResult<Vec<NewPhoto>> {
+    accept_photos_of("photo", parts, provenance).await
+}
+
+/// Check and clean the photos uploaded as `field` parts: count and size first, then each
+/// decoded in turn (refused from its header when too big to decode).
+pub async fn accept_photos_of(
+    field: &str,
     parts: Vec<Vec<u8>>,
     provenance: Provenance,
 ) -> ApiResult<Vec<NewPhoto>> {
     if parts.len() > MAX_PHOTOS {
         return Err(ApiError::invalid(
-            "photo",
+            field,
             format!("at most {MAX_PHOTOS} photos per submission"),
         ));
     }
@@ -43,27 +75,48 @@ pub async fn accept_photos(
             MAX_PHOTO_BYTES / (1024 * 1024)
         )));
     }
-    if parts.is_empty() {
-        return Ok(Vec::new());
+    let mut photos = Vec::with_capacity(parts.len());
+    for (i, bytes) in parts.into_iter().enumerate() {
+        let clean = clean_photo(bytes)
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| refusal(field, i + 1, e))?;
+        photos.push(NewPhoto {
+            content_type: clean.content_type,
+            bytes: clean.bytes,
+            evidence: match provenance {
+                Provenance::Documentation => clean.evidence,
+                Provenance::Reporter => PhotoEvidence::default(),
+            },
+        });
     }
-    tokio::task::spawn_blocking(move || {
-        parts
-            .iter()
-            .map(|bytes| {
-                let clean = media::clean(bytes).map_err(refusal)?;
-                Ok(NewPhoto {
-                    content_type: clean.content_type,
-                    bytes: clean.bytes,
-                    evidence: match provenance {
-                        Provenance::Documentation => clean.evidence,
-                        Provenance::Reporter => PhotoEvidence::default(),
-                    },
-                })
-            })
-            .collect()
-    })
-    .await
-    .map_err(ApiError::internal)?
+    Ok(photos)
+}
+
+/// A follow-up's photos as uploaded, still bytes: they are decoded only once the action
+/// has been allowed (see `service::act`), so that no one may make the server decode
+/// pictures for an action they may not take.
+#[derive(Debug, Default)]
+pub struct FollowupUploads {
+    /// `photo_before` parts: the scene before the work.
+    pub before: Vec<Vec<u8>>,
+    /// `photo` parts: the work done.
+    pub after: Vec<Vec<u8>>,
+}
+
+impl FollowupUploads {
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.after.is_empty()
+    }
+
+    /// Check and clean both sets, as an officer's documentation.
+    pub async fn accept(self) -> ApiResult<FollowupPhotos> {
+        Ok(FollowupPhotos {
+            before: accept_photos_of("photo_before", self.before, Provenance::Documentation)
+                .await?,
+            after: accept_photos_of("photo", self.after, Provenance::Documentation).await?,
+        })
+    }
 }
 
 #[cfg(test)]

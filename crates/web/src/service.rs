@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use aduan_domain::report::{FollowupPhotos, MediaFetch, NewPhoto, NewReport, Report, TriageMark};
+use aduan_domain::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
 use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{
     Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
@@ -11,6 +11,7 @@ use aduan_domain::{
 use aduan_store::{ActionRecord, StoreError, TriageDecision};
 
 use crate::error::{ApiError, ApiResult};
+use crate::photos::FollowupUploads;
 use crate::state::AppState;
 
 /// Where the reporter says the problem is.
@@ -78,22 +79,28 @@ pub async fn submit(
     intake: Intake,
     contact: ReporterContact,
 ) -> ApiResult<Report> {
+    may_file(submitter, intake.channel)?;
+    file(state, Filer::Account(submitter), contact, intake).await
+}
+
+/// Whether `submitter` may file through `channel`: asked before their photos are decoded.
+pub fn may_file(submitter: &Actor, channel: Channel) -> ApiResult<()> {
     if !matches!(submitter.role, Role::Citizen | Role::Operator) {
         return Err(ApiError::forbidden(
             "only citizens and desk operators file reports",
         ));
     }
-    if !channel_allowed(submitter.role, intake.channel) {
+    if !channel_allowed(submitter.role, channel) {
         return Err(ApiError::invalid(
             "channel",
             format!(
                 "a {} cannot file through {}",
                 submitter.role.code(),
-                intake.channel.code()
+                channel.code()
             ),
         ));
     }
-    file(state, Filer::Account(submitter), contact, intake).await
+    Ok(())
 }
 
 /// Channels through which reports arrive for citizens without an account here.
@@ -242,20 +249,15 @@ async fn file(
         .await?)
 }
 
-/// Take `action` on the report `ticket` as `actor`, with documentation photos.
+/// Take `action` on the report `ticket` as `actor`, with documentation photos as uploaded:
+/// they are decoded only once the workflow has allowed the action.
 pub async fn act(
     state: &AppState,
     actor: &Actor,
     report: &Report,
     action: Action,
-    photos: FollowupPhotos,
+    uploads: FollowupUploads,
 ) -> ApiResult<Report> {
-    if !photos.is_empty() && !matches!(action, Action::SubmitFollowup { .. }) {
-        return Err(ApiError::invalid(
-            "photo",
-            "photos document a follow-up; send them with submit_followup",
-        ));
-    }
     let now = Utc::now();
     let transition = {
         let catalog = state.catalog();
@@ -275,6 +277,13 @@ pub async fn act(
         }
         _ => None,
     };
+    if !uploads.is_empty() && !matches!(action, Action::SubmitFollowup { .. }) {
+        return Err(ApiError::invalid(
+            "photo",
+            "photos document a follow-up; send them with submit_followup",
+        ));
+    }
+    let photos = uploads.accept().await?;
     let record = ActionRecord {
         actor: actor.user,
         actor_role: actor.role,

@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use aduan_domain::report::FollowupPhotos;
 use aduan_domain::workflow::Action;
 use aduan_domain::{ActionKind, Ticket, UnitCode};
 
@@ -14,7 +13,7 @@ use crate::auth::SignedIn;
 use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiPath;
-use crate::photos::{Provenance, accept_photos};
+use crate::photos::FollowupUploads;
 use crate::service;
 use crate::state::AppState;
 use crate::views::ReportView;
@@ -130,10 +129,11 @@ pub async fn take_action(
             "the report changed since you loaded it; reload and try again",
         ));
     }
-    let photos = FollowupPhotos {
-        before: accept_photos(body.photos_before, Provenance::Documentation).await?,
-        after: accept_photos(body.photos, Provenance::Documentation).await?,
+    // Decoded by the service once the action is allowed: never for a caller who may not.
+    let uploads = FollowupUploads {
+        before: body.photos_before,
+        after: body.photos,
     };
-    let updated = service::act(&state, &actor, &report, action, photos).await?;
+    let updated = service::act(&state, &actor, &report, action, uploads).await?;
     Ok(Json(full_view(&state, &updated, Some(&actor)).await?))
 }

@@ -126,18 +126,9 @@ pub async fn submit_report(
         Some(code) => Channel::parse(code)
             .ok_or_else(|| ApiError::invalid("channel", "no such channel; see GET /channels"))?,
     };
-    let intake = Intake {
-        category: CategoryCode::parse(req.category.trim())
-            .map_err(|e| ApiError::invalid("category", e.to_string()))?,
-        description: req.description,
-        place: parse_place(&req.location)?,
-        address: req.address,
-        channel,
-        photos: accept_photos(body.photos, Provenance::Reporter).await?,
-        message_id,
-    };
-    // A retry may answer with an earlier report that has photos and history: read it back.
-    let read_back = !intake.photos.is_empty() || intake.message_id.is_some();
+    let category = CategoryCode::parse(req.category.trim())
+        .map_err(|e| ApiError::invalid("category", e.to_string()))?;
+    let place = parse_place(&req.location)?;
     let contact = match req.citizen {
         None => ReporterContact::default(),
         Some(_) if actor.role != Role::Operator => {
@@ -148,6 +139,19 @@ pub async fn submit_report(
         }
         Some(citizen) => desk_contact(&state.sealer, channel, citizen)?,
     };
+    // Photos are decoded only for a caller who may file, once the rest is checked.
+    service::may_file(&actor, channel)?;
+    let intake = Intake {
+        category,
+        description: req.description,
+        place,
+        address: req.address,
+        channel,
+        photos: accept_photos(body.photos, Provenance::Reporter).await?,
+        message_id,
+    };
+    // A retry may answer with an earlier report that has photos and history: read it back.
+    let read_back = !intake.photos.is_empty() || intake.message_id.is_some();
     let report = service::submit(&state, &actor, intake, contact).await?;
     let view = if read_back {
         full_view(&state, &report, Some(&actor)).await?

@@ -16,8 +16,7 @@ use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult
 
 use super::compose::{ReplyPayload, compose};
 use crate::contact::open_reply;
-use crate::media;
-use crate::photos::MAX_PHOTO_BYTES;
+use crate::photos::{MAX_PHOTO_BYTES, clean_photo};
 use crate::state::AppState;
 
 /// How often and how long to try.
@@ -241,9 +240,10 @@ impl OutboxWorker {
             .fetch_media(&media, MAX_PHOTO_BYTES)
             .await
             .map_err(Failure::from)?;
-        let clean = tokio::task::spawn_blocking(move || media::clean(&fetched.bytes))
+        // Decoded a few at a time, like uploads, and refused from the header when huge.
+        let clean = clean_photo(fetched.bytes)
             .await
-            .map_err(|e| Failure::Temporary(format!("cleaning the photo stopped: {e}")))?
+            .map_err(Failure::Temporary)?
             .map_err(|e| Failure::Permanent(format!("the fetched photo is unusable: {e}")))?;
         let photo = NewPhoto {
             content_type: clean.content_type,

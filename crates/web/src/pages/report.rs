@@ -9,14 +9,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
+use aduan_domain::report::PhotoKind;
 use aduan_domain::report::Report;
-use aduan_domain::report::{FollowupPhotos, PhotoKind};
 use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
 
 use crate::api::reports::{full_view, readable_report};
 use crate::error::ApiError;
+use crate::photos::FollowupUploads;
 use crate::service;
 use crate::state::AppState;
 use crate::views::{ReportView, TimelineEntryView, timeline_view};
@@ -318,7 +319,7 @@ async fn act_as_reporter(
     report: &Report,
     action: Action,
 ) -> Result<(), Box<Response>> {
-    match service::act(state, actor, report, action, FollowupPhotos::default()).await {
+    match service::act(state, actor, report, action, FollowupUploads::default()).await {
         Ok(_) => Ok(()),
         Err(e) => {
             let message = match e.status {

@@ -97,7 +97,7 @@ pub static EN: Texts = Texts {
     err_description: "The description must be 10–4000 characters.",
     err_place: "Choose an area from the list, or give coordinates inside the city.",
     err_address: "The address may be at most 500 characters.",
-    err_photo: "Photos must be JPEG, PNG or WebP; at most 5, each at most 10 MB.",
+    err_photo: "Photos must be JPEG, PNG or WebP; at most 5, each at most 10 MB and 40 megapixels (12,000 pixels on the longest side).",
     mine_empty: "You have not reported anything yet.",
     sent_notice: "Your report was sent with the ticket",
     sent_keep: "Keep this number to track your report.",

@@ -97,7 +97,7 @@ pub static ID: Texts = Texts {
     err_description: "Uraian harus 10–4000 karakter.",
     err_place: "Pilih wilayah dari daftar, atau berikan koordinat yang berada di dalam kota.",
     err_address: "Alamat paling banyak 500 karakter.",
-    err_photo: "Foto harus JPEG, PNG, atau WebP; paling banyak 5 foto, masing-masing paling besar 10 MB.",
+    err_photo: "Foto harus JPEG, PNG, atau WebP; paling banyak 5 foto, masing-masing paling besar 10 MB dan 40 megapiksel (sisi terpanjang 12.000 piksel).",
     mine_empty: "Anda belum membuat laporan.",
     sent_notice: "Laporan Anda terkirim dengan nomor tiket",
     sent_keep: "Simpan nomor ini untuk melacak laporan Anda.",

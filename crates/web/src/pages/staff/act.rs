@@ -10,7 +10,6 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use aduan_domain::report::FollowupPhotos;
 use aduan_domain::{Actor, access};
 
 use super::StaffTexts;
@@ -23,7 +22,7 @@ use crate::pages::forms::{field_of, posted_with_photos};
 use crate::pages::report::{Shown, posted_about, show, ticket_path};
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, LangQuery, Texts, failure, see_other};
-use crate::photos::{Provenance, accept_photos};
+use crate::photos::FollowupUploads;
 use crate::service;
 use crate::state::AppState;
 
@@ -125,14 +124,13 @@ pub async fn act(
         return refused(ApiError::conflict("the report changed")).await;
     }
     let nonempty = |parts: Vec<Vec<u8>>| parts.into_iter().filter(|p| !p.is_empty()).collect();
-    let before = accept_photos(nonempty(body.photos_before), Provenance::Documentation).await;
-    let after = accept_photos(nonempty(body.photos), Provenance::Documentation).await;
-    let photos = match (before, after) {
-        (Ok(before), Ok(after)) => FollowupPhotos { before, after },
-        (Err(e), _) | (_, Err(e)) => return refused(e).await,
+    // Decoded by the service once the step is allowed: never for a reader who may not.
+    let uploads = FollowupUploads {
+        before: nonempty(body.photos_before),
+        after: nonempty(body.photos),
     };
     let done = action.kind().code();
-    match service::act(&state, &actor, &report, action, photos).await {
+    match service::act(&state, &actor, &report, action, uploads).await {
         Ok(updated) => after_step(t, &actor, &updated, done),
         Err(e) if e.status.is_server_error() => {
             failure(t, Chrome::new(&path, t, &visitor), e, t.server_error)
