@@ -77,6 +77,7 @@ async fn seed(data_dir: &Path) {
         let report = NewReport {
             category: CategoryCode::parse(cat).unwrap(),
             description: "Laporan uji statistik".into(),
+            staff_description: None,
             location: None,
             region: RegionCode::parse(place).unwrap(),
             address: None,

@@ -180,6 +180,7 @@ mod tests {
             state,
             category: CategoryCode::parse("jalan").unwrap(),
             description: "Jalan berlubang".into(),
+            staff_description: None,
             location: None,
             region: RegionCode::parse("31.74.01").unwrap(),
             address: None,

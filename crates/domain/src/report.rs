@@ -20,7 +20,13 @@ pub struct Report {
     pub ticket: Ticket,
     pub state: ReportState,
     pub category: CategoryCode,
+    /// What the reporter wrote: shown to them alone.
     pub description: String,
+    /// The description as everyone else may read it, masked when it was filed with the
+    /// reporter's identity at hand ([`crate::scrub::staff_text`]); `None` for reports stored
+    /// before it existed or imported, which [`Report::description_for_others`] masks by the
+    /// generic rules.
+    pub staff_description: Option<String>,
     pub location: Option<Coordinates>,
     pub region: RegionCode,
     pub address: Option<String>,
@@ -43,6 +49,16 @@ pub struct Report {
 }
 
 impl Report {
+    /// The description as staff and (once public) everyone read it: the reporter's own
+    /// identity and every phone number, e-mail address, NIK and plate masked.
+    pub fn description_for_others(&self) -> String {
+        crate::scrub::public_text(
+            self.staff_description
+                .as_deref()
+                .unwrap_or(&self.description),
+        )
+    }
+
     pub fn facts(&self) -> ReportFacts<'_> {
         ReportFacts {
             ticket: &self.ticket,
@@ -128,6 +144,8 @@ pub struct PhotoInfo {
 pub struct NewReport {
     pub category: CategoryCode,
     pub description: String,
+    /// The description masked for everyone but the reporter (see [`Report::staff_description`]).
+    pub staff_description: Option<String>,
     pub location: Option<Coordinates>,
     pub region: RegionCode,
     pub address: Option<String>,
@@ -169,6 +187,7 @@ impl NewReport {
             state: ReportState::Waiting,
             category: self.category,
             description: self.description,
+            staff_description: self.staff_description,
             location: self.location,
             region: self.region,
             address: self.address,

@@ -103,6 +103,7 @@ pub struct ReportColumns {
     pub state: String,
     pub category: String,
     pub description: String,
+    pub staff_description: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub region: String,
@@ -141,6 +142,7 @@ impl ReportColumns {
             category: CategoryCode::parse(&self.category)
                 .map_err(|_| corrupt("category", &self.category))?,
             description: self.description,
+            staff_description: self.staff_description,
             location,
             region: RegionCode::parse(&self.region).map_err(|_| corrupt("region", &self.region))?,
             address: self.address,

@@ -65,6 +65,7 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
     NewReport {
         category: CategoryCode::parse("jalan").unwrap(),
         description: "Pohon tumbang menutup jalan".into(),
+        staff_description: None,
         location: None,
         region: RegionCode::parse("31.74.01.1001").unwrap(),
         address: None,
@@ -167,8 +168,8 @@ async fn reopening_applies_no_migration_twice() {
     let user = store.create_user(citizen("siti")).await.unwrap();
     let applied = migrations(&path);
     assert!(!applied.is_empty());
-    // Versions 1..=n, each once.
-    assert_eq!(applied, (1..=applied.len() as i64).collect::<Vec<_>>());
+    // Each version once, in order (numbers may skip one another branch takes).
+    assert!(applied.windows(2).all(|w| w[0] < w[1]), "{applied:?}");
     drop(store);
 
     for _ in 0..3 {
@@ -292,7 +293,10 @@ fn several_opens_of_one_fresh_file_at_once_all_succeed() {
         );
         let applied = migrations(&path);
         assert!(!applied.is_empty(), "trial {trial}");
-        assert_eq!(applied, (1..=applied.len() as i64).collect::<Vec<_>>());
+        assert!(
+            applied.windows(2).all(|w| w[0] < w[1]),
+            "trial {trial}: {applied:?}"
+        );
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }

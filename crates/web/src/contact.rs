@@ -61,6 +61,7 @@ pub fn contact_for(
         sealed_identity,
         sealed_reply,
         reporter_key,
+        written_as: crate::written::of_identity(identity),
         ..ReporterContact::default()
     })
 }

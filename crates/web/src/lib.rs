@@ -20,6 +20,7 @@ pub mod service;
 mod sessions;
 mod state;
 mod views;
+mod written;
 
 use std::time::Duration;
 

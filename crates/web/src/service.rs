@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use aduan_domain::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
+use aduan_domain::scrub::{WrittenIdentity, staff_text};
 use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{
     Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
@@ -69,6 +70,9 @@ pub struct ReporterContact {
     pub reporter_key: Option<String>,
     pub fetch_media: Vec<MediaFetch>,
     pub triage: Option<TriageMark>,
+    /// The identity as the reporter may have written it (in memory only, never stored):
+    /// masked out of the text others read.
+    pub written_as: WrittenIdentity,
 }
 
 /// File a report for `submitter`: a citizen for themself, or an operator at a desk with
@@ -168,6 +172,14 @@ async fn file(
             format!("must be at most {MAX_ADDRESS} characters"),
         ));
     }
+    // The text others read is masked while the reporter's identity is at hand: an
+    // account's own; a walk-in's or a channel's sender's as the desk or channel gave it.
+    let written_as = match filer {
+        Filer::Account(submitter) if submitter.role == Role::Citizen => {
+            crate::written::of_account(state, submitter.user).await?
+        }
+        _ => contact.written_as.clone(),
+    };
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     if j.category(&intake.category).is_none() {
@@ -210,6 +222,7 @@ async fn file(
     let now = Utc::now();
     let report = NewReport {
         category: intake.category,
+        staff_description: Some(staff_text(&description, &written_as)),
         description,
         location,
         region,

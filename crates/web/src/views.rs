@@ -1,5 +1,8 @@
 //! What the API shows of a report, shaped by who asks. Nothing here can name the reporter:
-//! the views have no field for identity at all.
+//! the views have no field for identity at all, and what the reporter wrote (description,
+//! address, messages) reaches anyone but the reporter masked (see `aduan_domain::scrub`):
+//! staff read the same masked description as the public, so a reporter who writes their own
+//! name or number into the text is not named to the officer either.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -76,8 +79,23 @@ fn evidence_view(photo: &PhotoInfo, viewer: Option<&Actor>) -> Option<EvidenceVi
     })
 }
 
+/// Whether `viewer` wrote the report: the one reader of its text as written.
+pub fn reads_own_text(report: &Report, viewer: Option<&Actor>) -> bool {
+    viewer.is_some_and(|v| access::is_reporter(report, v))
+}
+
+/// The description as `viewer` reads it: as written for its reporter, masked for everyone
+/// else (staff included).
+pub fn description_for(report: &Report, viewer: Option<&Actor>) -> String {
+    if reads_own_text(report, viewer) {
+        report.description.clone()
+    } else {
+        report.description_for_others()
+    }
+}
+
 /// Whether `viewer` reads as the public: not the reporter, not staff handling the report.
-/// Such readers get text with personal data masked.
+/// Such readers get staff's notes with personal data masked too.
 pub fn reads_as_public(report: &Report, viewer: Option<&Actor>) -> bool {
     !viewer.is_some_and(|v| access::is_reporter(report, v))
         && !access::handles_as_staff(report, viewer)
@@ -194,7 +212,7 @@ pub fn report_view(
             evidence: evidence_view(p, viewer),
         })
         .collect();
-    let public = reads_as_public(report, viewer);
+    let own = reads_own_text(report, viewer);
     let locked = photos
         .iter()
         .any(|p| p.kind == PhotoKind::Report && !access::may_see_photo(report, p.kind, viewer));
@@ -204,7 +222,7 @@ pub fn report_view(
         state: report.state.code().to_owned(),
         status: report.state.into(),
         category: category_named(j, &report.category),
-        description: shown(&report.description, public),
+        description: description_for(report, viewer),
         location: report.location.map(|c| LocationView {
             lat: c.lat,
             lon: c.lon,
@@ -217,7 +235,7 @@ pub fn report_view(
             .skip(1)
             .map(|r| region_named(j, r))
             .collect(),
-        address: report.address.as_deref().map(|a| shown(a, public)),
+        address: report.address.as_deref().map(|a| shown(a, !own)),
         channel: report.channel.code().to_owned(),
         first_receiver: unit_named(j, &report.first_receiver),
         unit: unit_named(j, &report.holding_unit),
@@ -369,6 +387,9 @@ pub fn messages_view(j: &Jurisdiction, messages: &[Message], viewer: &Actor) -> 
 
 pub fn message_view(j: &Jurisdiction, message: &Message, viewer: &Actor) -> MessageView {
     let staff = message.side() == Side::Staff;
+    // The reporter's words reach staff masked like the report's text; the reporter reads
+    // their own as written, and staff's as written.
+    let masked = !staff && viewer.role.is_staff();
     MessageView {
         id: message.id,
         at: message.at,
@@ -379,7 +400,7 @@ pub fn message_view(j: &Jurisdiction, message: &Message, viewer: &Actor) -> Mess
             .as_ref()
             .filter(|_| staff)
             .map(|u| unit_named(j, u)),
-        body: message.body.clone(),
+        body: shown(&message.body, masked),
         mine: message.is_by(viewer),
     }
 }

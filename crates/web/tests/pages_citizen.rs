@@ -257,23 +257,25 @@ async fn the_reporter_makes_it_public_and_private_and_forged_posts_change_nothin
         history.contains("Dijadikan publik oleh pelapor") && history.contains("Dijadikan privat")
     );
 
-    // Private again: another citizen gets 404, the public's tracking says only "private".
+    // Private again: another citizen gets 404, the public's tracking answers as for no report.
     let hidden_page = other.get(&path).await;
     assert_eq!(hidden_page.status, 404, "{hidden_page:?}");
     assert!(!hidden_page.text().contains("Pohon tumbang"));
-    let tracked = page(
-        &Browser::new(&app)
-            .get(&format!("/lacak?ticket={}", ticket.to_lowercase()))
-            .await,
+    let tracked = Browser::new(&app)
+        .get(&format!("/lacak?ticket={}", ticket.to_lowercase()))
+        .await;
+    assert_eq!(tracked.status, 404);
+    let tracked = tracked.text();
+    assert!(
+        tracked.contains("Tidak ada laporan yang dapat Anda lihat") && tracked.contains(&ticket)
     );
-    assert!(tracked.contains("Laporan ini privat.") && tracked.contains(&ticket));
     assert!(!tracked.contains("Pohon tumbang") && !tracked.contains("31.74.01"));
     let unknown = Browser::new(&app).get("/lacak?ticket=JK0001010001").await;
     assert_eq!(unknown.status, 404);
     assert!(
         unknown
             .text()
-            .contains("Tidak ada laporan dengan nomor tiket ini.")
+            .contains("Tidak ada laporan yang dapat Anda lihat dengan nomor tiket ini.")
     );
 }
 

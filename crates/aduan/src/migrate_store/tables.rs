@@ -211,6 +211,7 @@ pub const TABLES: &[Table] = &[
             col("referred_to", Text),
             col("version", Int),
             col("local_day", Text),
+            col("staff_description", Text),
         ],
         key: &["id"],
         identity: true,

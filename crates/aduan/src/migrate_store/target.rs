@@ -130,13 +130,15 @@ pub async fn index_public_search(tx: &mut PgConnection) -> anyhow::Result<u64> {
     let mut after = 0_i64;
     let mut indexed = 0;
     loop {
-        let rows =
-            sqlx::query("SELECT id, description FROM reports WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(SEARCH_BATCH)
-                .fetch_all(&mut *tx)
-                .await
-                .context("cannot read the copied reports")?;
+        let rows = sqlx::query(
+            "SELECT id, COALESCE(staff_description, description) FROM reports \
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(SEARCH_BATCH)
+        .fetch_all(&mut *tx)
+        .await
+        .context("cannot read the copied reports")?;
         let Some(last) = rows.last() else {
             return Ok(indexed);
         };

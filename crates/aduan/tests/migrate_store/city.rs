@@ -120,6 +120,7 @@ pub fn report(reporter: Option<&User>, description: &str) -> NewReport {
     NewReport {
         category: CategoryCode::parse("jalan").unwrap(),
         description: description.into(),
+        staff_description: None,
         location: Some(Coordinates::parse(-6.2297, 106.8532).unwrap()),
         region: RegionCode::parse("31.74.01.1001").unwrap(),
         address: Some("Jl. Tebet Raya No. 1".into()),

@@ -177,9 +177,9 @@ async fn insert_report(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reports (state, category, description, lat, lon, region, address,
              channel, first_receiver, holding_unit, visibility, created_at, updated_at, version,
-             local_day, public_search)
+             local_day, public_search, staff_description)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $11, 1, $12,
-             to_tsvector('indonesian', $13))
+             to_tsvector('indonesian', $13), $14)
          RETURNING id",
     )
     .bind(state.code())
@@ -194,7 +194,10 @@ async fn insert_report(
     .bind(visibility.code())
     .bind(micros(now))
     .bind(local_date.format("%Y-%m-%d").to_string())
-    .bind(search::public_text(&new.description))
+    .bind(search::public_text(
+        new.staff_description.as_deref().unwrap_or(&new.description),
+    ))
+    .bind(&new.staff_description)
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;

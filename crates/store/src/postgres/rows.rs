@@ -23,7 +23,7 @@ where
 pub const REPORT_COLUMNS: &str = "r.id, r.ticket, r.state, r.category, r.description, r.lat, r.lon, \
     r.region, r.address, r.channel, r.first_receiver, r.holding_unit, r.visibility, rr.user_id, rr.entered_by, \
     r.created_at, r.updated_at, r.coordinated_at, r.completed_at, r.estimated_completion, \
-    r.duplicate_of, r.referred_to, r.version";
+    r.duplicate_of, r.referred_to, r.version, r.staff_description";
 
 pub const REPORT_FROM: &str = "reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id";
 
@@ -53,6 +53,7 @@ pub fn report(row: &PgRow) -> StoreResult<Report> {
         duplicate_of: get(row, 20)?,
         referred_to: get(row, 21)?,
         version: get(row, 22)?,
+        staff_description: get(row, 23)?,
     }
     .into_report()
 }

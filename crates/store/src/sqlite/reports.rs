@@ -130,8 +130,9 @@ fn insert_report(
     let visibility = Visibility::Private;
     conn.prepare_cached(
         "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address, channel,
-             first_receiver, holding_unit, visibility, created_at, updated_at, version, local_day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?12, 1, ?13)",
+             first_receiver, holding_unit, visibility, created_at, updated_at, version, local_day,
+             staff_description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?12, 1, ?13, ?14)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -148,11 +149,14 @@ fn insert_report(
             visibility.code(),
             micros(now),
             local_date.format("%Y-%m-%d").to_string(),
+            new.staff_description,
         ])
     })
     .map_err(StoreError::other)?;
     let id = ReportId(conn.last_insert_rowid());
-    search::index(conn, id.0, &new.description, new.address.as_deref())?;
+    // Indexed as others read it: a search must not find what a mask hides.
+    let searched = new.staff_description.as_deref().unwrap_or(&new.description);
+    search::index(conn, id.0, searched, new.address.as_deref())?;
     if let Some(message_id) = &new.channel_message_id {
         conn.prepare_cached(
             "INSERT INTO channel_messages (channel, message_id, report_id) VALUES (?1, ?2, ?3)",

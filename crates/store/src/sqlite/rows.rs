@@ -13,7 +13,7 @@ use crate::{StoreError, StoreResult, User};
 pub const REPORT_COLUMNS: &str = "r.id, r.ticket, r.state, r.category, r.description, r.lat, r.lon, \
     r.region, r.address, r.channel, r.first_receiver, r.holding_unit, r.visibility, rr.user_id, rr.entered_by, \
     r.created_at, r.updated_at, r.coordinated_at, r.completed_at, r.estimated_completion, \
-    r.duplicate_of, r.referred_to, r.version";
+    r.duplicate_of, r.referred_to, r.version, r.staff_description";
 
 pub const REPORT_FROM: &str = "reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id";
 
@@ -44,6 +44,7 @@ pub fn report(row: &Row<'_>) -> StoreResult<Report> {
         duplicate_of: row.get(20).map_err(get)?,
         referred_to: row.get(21).map_err(get)?,
         version: row.get(22).map_err(get)?,
+        staff_description: row.get(23).map_err(get)?,
     }
     .into_report()
 }

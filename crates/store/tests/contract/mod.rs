@@ -229,6 +229,7 @@ fn report_at(
     NewReport {
         category: category(category_code),
         description: format!("Jalan berlubang di {region_code}, membahayakan pengendara motor"),
+        staff_description: None,
         location: Some(Coordinates::parse(-6.2297, 106.8532).unwrap()),
         region: region(region_code),
         address: Some("Jl. Tebet Raya No. 1".into()),

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use aduan_domain::access;
-use aduan_domain::scrub::public_text;
 use aduan_domain::{CategoryCode, RegionCode, ReportState};
 use aduan_store::{ReportQuery, ReportScope};
 
@@ -112,7 +111,7 @@ pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<P
             state: r.state.code().to_owned(),
             status: r.state.into(),
             category: category_named(j, &r.category),
-            description: public_text(&r.description),
+            description: r.description_for_others(),
             region: region_named(j, &r.region),
             unit: unit_named(j, &r.holding_unit),
             created_at: r.created_at,

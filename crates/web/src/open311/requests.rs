@@ -101,7 +101,7 @@ async fn request_view(state: &AppState, j: &Jurisdiction, r: &Report) -> Result<
             Value::text(category_named(j, &r.category).name),
         ),
         ("service_code", Value::text(r.category.to_string())),
-        ("description", Value::text(public_text(&r.description))),
+        ("description", Value::text(r.description_for_others())),
         (
             "agency_responsible",
             Value::text(unit_named(j, &r.holding_unit).name),

@@ -202,7 +202,6 @@ pub struct Texts {
     pub track_submit: &'static str,
     pub err_ticket: &'static str,
     pub ticket_not_found: &'static str,
-    pub private_report: &'static str,
     pub private_report_hint: &'static str,
     // The conversation on a report
     pub message_title: &'static str,

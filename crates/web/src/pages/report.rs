@@ -442,14 +442,15 @@ struct TrackPage {
     chrome: Chrome,
     ticket: String,
     error: Option<&'static str>,
-    /// A report exists with this ticket, and it is private to someone else.
-    private: bool,
+    /// No report this visitor may read has the ticket: none, or someone else's private
+    /// one, which answer alike so that tickets cannot be probed.
+    not_found: bool,
     signed_in: bool,
 }
 
-/// Anyone finds a report by its ticket: the report when they may read it; for someone
-/// else's private report only that it is private (the privacy rules give the public
-/// nothing of it); 404 when no report has the ticket.
+/// Anyone finds a report by its ticket: the report when they may read it, else 404 with the
+/// same page whether no report has the ticket or it is someone else's private one (tickets
+/// are sequential: telling them apart would let anyone count and date private reports).
 pub async fn track(
     State(state): State<AppState>,
     Query(q): Query<TrackQuery>,
@@ -468,7 +469,7 @@ pub async fn track(
         chrome: Chrome::new("/lacak", t, &visitor),
         ticket: raw.clone(),
         error: None,
-        private: false,
+        not_found: false,
         signed_in: visitor.user.is_some(),
     };
     if raw.is_empty() {
@@ -478,17 +479,15 @@ pub async fn track(
         page.error = Some(t.err_ticket);
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let report = match state.store.report(&ticket).await {
-        Ok(report) => report,
-        Err(StoreError::NotFound) => {
-            page.error = Some(t.ticket_not_found);
-            return render_with(StatusCode::NOT_FOUND, &page);
+    match state.store.report(&ticket).await {
+        Ok(report) if access::may_read(&report, visitor.actor().as_ref()) => {
+            see_other(&format!("/laporan/{}", report.ticket), t)
         }
-        Err(e) => return failure(t, page.chrome, e.into(), t.server_error),
-    };
-    if access::may_read(&report, visitor.actor().as_ref()) {
-        return see_other(&format!("/laporan/{}", report.ticket), t);
+        Ok(_) | Err(StoreError::NotFound) => {
+            page.error = Some(t.ticket_not_found);
+            page.not_found = true;
+            render_with(StatusCode::NOT_FOUND, &page)
+        }
+        Err(e) => failure(t, page.chrome, e.into(), t.server_error),
     }
-    page.private = true;
-    render(&page)
 }

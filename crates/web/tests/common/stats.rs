@@ -27,6 +27,7 @@ pub async fn file(
     let report = NewReport {
         category: CategoryCode::parse(cat).unwrap(),
         description: "Laporan uji statistik".into(),
+        staff_description: None,
         location: None,
         region: RegionCode::parse(place).unwrap(),
         address: None,

@@ -17,6 +17,7 @@ mod common;
 mod pages;
 mod sweep;
 mod world;
+mod written;
 
 use aduan_domain::scrub::{MASK_EMAIL, MASK_PHONE};
 use aduan_web::outbox::RunSummary;
@@ -25,17 +26,10 @@ use common::receiver::{TWILIO_SID, WA_PHONE_ID};
 use common::{PICTURE_SIZE, dimensions};
 use world::{Seen, Who, World};
 
-/// The staff who handle R2 (and so read its text unmasked), and its reporter.
-fn handles_r2(who: Who) -> bool {
-    matches!(
-        who,
-        Who::ReporterB
-            | Who::CoordinatorAll
-            | Who::CoordinatorKecamatan
-            | Who::OfficerDinas
-            | Who::Admin
-            | Who::IdentityAdmin
-    )
+/// Who reads R2's text as written: its reporter alone (staff read it masked, as the public
+/// does, since issue 14).
+fn reads_r2_as_written(who: Who) -> bool {
+    who == Who::ReporterB
 }
 
 /// Who may see R1's documentation photos: its reporter and the staff who handle it.
@@ -80,7 +74,7 @@ fn forbidden(world: &World, seen: &Seen) -> Vec<Needle> {
     if seen.who != Who::Validator {
         needles.extend(world.doc_evidence.iter().cloned());
     }
-    if !handles_r2(seen.who) {
+    if !reads_r2_as_written(seen.who) {
         needles.extend(world.contacts.iter().cloned());
     }
     needles
@@ -163,8 +157,16 @@ fn controls(world: &World, seen: &[Seen]) {
     let r2 = format!("GET /api/v1/reports/{}", world.r2);
     let handled = answer(seen, Who::OfficerDinas, &r2);
     assert!(
-        !found_in(&world.contacts, &handled.body).is_empty(),
-        "the Dinas handles R2 and reads its text as written: {handled:?}"
+        found_in(&world.contacts, &handled.body).is_empty()
+            && handled.text().contains(MASK_PHONE)
+            && handled.text().contains(MASK_EMAIL),
+        "the Dinas handles R2 and reads its text masked: {handled:?}"
+    );
+    let own = answer(seen, Who::ReporterB, &r2);
+    assert_eq!(
+        found_in(&world.contacts, &own.body).len(),
+        3,
+        "B reads R2 as written: {own:?}"
     );
     for what in [r2.clone(), "GET /api/v1/public/reports".to_owned()] {
         let public = answer(seen, Who::Public, &what).text();

@@ -399,10 +399,9 @@ pub fn controls(world: &World, seen: &[Seen], crawls: &[Crawl]) {
 
     // Staff reach their reports and the forms to act on them.
     let dinas = html(Who::OfficerDinas, &report(r2));
-    assert_eq!(
-        found_in(&world.contacts, dinas.as_bytes()).len(),
-        3,
-        "the Dinas handles R2 and reads its text as written: {dinas}"
+    assert!(
+        found_in(&world.contacts, dinas.as_bytes()).is_empty() && dinas.contains(MASK_PHONE),
+        "the Dinas handles R2 and reads its text masked: {dinas}"
     );
     let acting = html(Who::OfficerDinas, &report(&world.r4));
     assert!(

@@ -111,7 +111,7 @@ pub struct World {
     pub photos: Vec<(String, Vec<i64>)>,
     /// Planted in R1's description: not identity, so kept in the clear at rest.
     pub plain: String,
-    /// The contacts in R2's text: for its reporter and the staff handling it only.
+    /// The contacts in R2's text: for its reporter only (staff read them masked).
     pub contacts: Vec<Needle>,
     pub viewers: Vec<Viewer>,
     /// The answers to the actions that built the scene.

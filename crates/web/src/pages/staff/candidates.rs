@@ -1,12 +1,13 @@
 //! Reports a new one may repeat: open reports of the same category in the same kecamatan,
-//! nearest first, for a coordinator marking a duplicate.
+//! nearest first, for a coordinator marking a duplicate. Only reports the reader may read
+//! are offered, found in the same scope as their queue: an excerpt is no way round it.
 
 use aduan_domain::evidence::distance_metres;
 use aduan_domain::report::Report;
-use aduan_domain::scrub::public_text;
-use aduan_domain::{Jurisdiction, RegionLevel, ReportState};
-use aduan_store::{ReportQuery, ReportScope, StoreError};
+use aduan_domain::{Actor, Jurisdiction, RegionLevel, ReportState, access};
+use aduan_store::{ReportQuery, StoreError};
 
+use crate::api::reports::scope_for;
 use crate::pages::labels::local_time;
 use crate::state::AppState;
 
@@ -23,12 +24,17 @@ pub struct Candidate {
     pub excerpt: String,
 }
 
-/// Open reports of `report`'s category around it.
+/// Open reports of `report`'s category around it that `reader` may read.
 pub async fn nearby(
     state: &AppState,
     j: &Jurisdiction,
     report: &Report,
+    reader: &Actor,
 ) -> Result<Vec<Candidate>, StoreError> {
+    // A reader with no scope (an officer without a unit) is offered nothing.
+    let Ok(scope) = scope_for(reader) else {
+        return Ok(Vec::new());
+    };
     let area = match report.region.level() {
         RegionLevel::Kelurahan => report
             .region
@@ -36,7 +42,7 @@ pub async fn nearby(
             .unwrap_or_else(|| report.region.clone()),
         _ => report.region.clone(),
     };
-    let mut query = ReportQuery::new(ReportScope::All, LOOKED_AT);
+    let mut query = ReportQuery::new(scope, LOOKED_AT);
     query.category = Some(report.category.clone());
     query.region = Some(area);
     query.states = ReportState::ALL
@@ -47,7 +53,7 @@ pub async fn nearby(
     let mut found: Vec<(Option<f64>, &Report)> = page
         .reports
         .iter()
-        .filter(|r| r.id != report.id)
+        .filter(|r| r.id != report.id && access::may_read(r, Some(reader)))
         .map(|r| {
             let metres = match (r.location, report.location) {
                 (Some(a), Some(b)) => Some(distance_metres(a, b)),
@@ -74,8 +80,8 @@ pub async fn nearby(
                 .map(|g| g.name.clone())
                 .unwrap_or_default(),
             metres: metres.map(|m| m.round() as u64),
-            // Another report, perhaps another unit's: personal data masked as for the public.
-            excerpt: excerpt(&public_text(&r.description)),
+            // Another report: its reporter's identity and personal data masked.
+            excerpt: excerpt(&r.description_for_others()),
         })
         .collect())
 }

@@ -147,7 +147,7 @@ pub async fn panel(
     let mut actions = Vec::with_capacity(kinds.len());
     for (i, kind) in kinds.into_iter().enumerate() {
         let candidates = if kind == ActionKind::MarkDuplicate {
-            Some(candidates::nearby(state, j, report).await?)
+            Some(candidates::nearby(state, j, report, actor).await?)
         } else {
             None
         };
