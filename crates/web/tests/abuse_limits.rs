@@ -180,6 +180,20 @@ async fn registrations_are_limited_per_address() {
     app.login(username, PASSWORD)
         .await
         .error(401, "unauthorized");
+    // The form says so too, in Indonesian.
+    let page = Browser::new(&app)
+        .post(
+            "/daftar",
+            &[("username", "warga-lain"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, 429, "{page:?}");
+    retry_after(&page);
+    assert!(
+        page.text().contains("Terlalu banyak permintaan"),
+        "{}",
+        page.text()
+    );
     // Another address registers.
     let req = from([127, 0, 0, 2])
         .post(app.url("/api/v1/auth/register"))

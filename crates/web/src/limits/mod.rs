@@ -24,6 +24,12 @@
 //!   a minute's wait. The owner's own pair lock is theirs alone: a stranger elsewhere never
 //!   raises it.
 //!
+//! With these defaults, trying whenever allowed: one address against one account gets 15
+//! password checks in the first minute, 22 in the first hour, then 4 an hour; the whole
+//! internet against one account 55 in the first minute, then about one a minute (1,494 in
+//! the first day). Measured against a release build (one address, and 100 addresses at
+//! once, 60 s each): 15 and 55, every other attempt answered 429.
+//!
 //! An attempt is counted when admitted, before its password is checked, so concurrent
 //! attempts cannot all pass when a lock ends. A refused attempt answers 429 with
 //! `Retry-After` and costs no hash. Unknown usernames are counted like known ones (the

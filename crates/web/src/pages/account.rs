@@ -117,6 +117,15 @@ fn wait_text(template: &str, retry_after: Option<u64>) -> String {
     template.replace("{}", &minutes.to_string())
 }
 
+/// A refused page that says when to try again also says it in `Retry-After`.
+fn with_retry_after(mut page: Response, retry_after: Option<u64>) -> Response {
+    if let Some(secs) = retry_after {
+        page.headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(secs));
+    }
+    page
+}
+
 /// Registration problems, each beside its field, in the reader's language.
 fn register_errors<'a>(
     t: &Texts,
@@ -204,22 +213,25 @@ pub async fn register(
         Err(e) if e.status.is_server_error() => {
             failure(t, Chrome::new("/daftar", t, &visitor), e, t.server_error)
         }
-        Err(e) => render_with(
-            e.status,
-            &RegisterPage {
-                t,
-                chrome: Chrome::new("/daftar", t, &visitor),
-                next_param: next_param(&next),
-                errors: if problems.is_empty() {
-                    register_errors(t, &form, [&e])
-                } else {
-                    register_errors(t, &form, &problems)
+        Err(e) => with_retry_after(
+            render_with(
+                e.status,
+                &RegisterPage {
+                    t,
+                    chrome: Chrome::new("/daftar", t, &visitor),
+                    next_param: next_param(&next),
+                    errors: if problems.is_empty() {
+                        register_errors(t, &form, [&e])
+                    } else {
+                        register_errors(t, &form, &problems)
+                    },
+                    values: RegisterForm {
+                        password: String::new(),
+                        ..form
+                    },
                 },
-                values: RegisterForm {
-                    password: String::new(),
-                    ..form
-                },
-            },
+            ),
+            e.retry_after,
         ),
     }
 }
@@ -271,7 +283,7 @@ pub async fn login(
             } else {
                 t.err_login.to_owned()
             };
-            let mut page = render_with(
+            let page = render_with(
                 e.status,
                 &LoginPage {
                     t,
@@ -281,11 +293,7 @@ pub async fn login(
                     errors: FieldErrors::one("password", message),
                 },
             );
-            if let Some(secs) = e.retry_after {
-                page.headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from(secs));
-            }
-            page
+            with_retry_after(page, e.retry_after)
         }
     }
 }
