@@ -156,6 +156,39 @@ pub struct ServeArgs {
     /// Twilio, WhatsApp, X, Meta, LAPOR!); see README "Channels". Channels left out are off.
     #[arg(long = "channels", env = "ADUAN_CHANNELS", value_name = "FILE")]
     pub channels: Option<PathBuf>,
+    /// `off` lifts the registration and submission limits (benchmarks, load tests); the
+    /// sign-in throttle and the cap on password hashes at once stay on.
+    #[arg(long, env = "ADUAN_RATE_LIMITS", value_enum, default_value_t = Switch::On)]
+    pub rate_limits: Switch,
+    /// Citizen accounts one address may register per hour.
+    #[arg(long, env = "ADUAN_REGISTRATIONS_PER_HOUR", default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub registrations_per_hour: u32,
+    /// Reports one citizen account may submit per hour (API and pages; staff are not
+    /// limited).
+    #[arg(long, env = "ADUAN_SUBMISSIONS_PER_ACCOUNT", default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub submissions_per_account: u32,
+    /// Citizens' reports one address may submit per hour.
+    #[arg(long, env = "ADUAN_SUBMISSIONS_PER_ADDRESS", default_value_t = 120,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub submissions_per_address: u32,
+    /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable; the env var
+    /// takes a comma-separated list). Without one the client is the connection's peer.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ADUAN_TRUSTED_PROXIES",
+        value_name = "IP",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// On or off.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Args, Debug)]

@@ -1,5 +1,7 @@
 //! `aduan serve`: open the store, load the jurisdiction, serve HTTP until told to stop.
 
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,9 +12,9 @@ use aduan_channels::ChannelsConfig;
 use aduan_channels::outbound::Deliverer;
 use aduan_store::Store;
 use aduan_web::outbox::{OutboxWorker, RetryPolicy};
-use aduan_web::{AppState, Catalog, WebConfig, WebhookSecret};
+use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
 
-use crate::cli::ServeArgs;
+use crate::cli::{ServeArgs, Switch};
 use crate::config;
 use crate::demo;
 use crate::import;
@@ -52,6 +54,7 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
             .clone()
             .filter(|s| !s.is_empty())
             .map(WebhookSecret),
+        limits: limits(&args),
         ..WebConfig::default()
     };
     let state = AppState::new(Arc::clone(&store), catalog, config);
@@ -78,7 +81,9 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
     let worker = tokio::spawn(worker.run(worker_stopped.clone()));
     let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped));
-    axum::serve(listener, aduan_web::app(state))
+    // The peer's address is what the abuse limits count by.
+    let app = aduan_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     // What the worker holds now is claimed with a lease: if it does not finish, another
@@ -92,6 +97,24 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The abuse limits from the command line (see `aduan_web::limits`).
+fn limits(args: &ServeArgs) -> LimitsConfig {
+    let config = LimitsConfig {
+        registrations_per_address: NonZeroU32::new(args.registrations_per_hour),
+        submissions_per_account: NonZeroU32::new(args.submissions_per_account),
+        submissions_per_address: NonZeroU32::new(args.submissions_per_address),
+        trusted_proxies: args.trusted_proxies.clone(),
+        ..LimitsConfig::default()
+    };
+    if args.rate_limits == Switch::Off {
+        tracing::warn!(
+            "--rate-limits off: registrations and report submissions are not limited (the sign-in throttle stays on)"
+        );
+        return config.without_rates();
+    }
+    config
 }
 
 /// How often an instance asks the store whether the jurisdiction changed elsewhere.
@@ -142,4 +165,58 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn limits_of(args: &[&str]) -> LimitsConfig {
+        let cli = Cli::try_parse_from(args).expect("the arguments parse");
+        let Command::Serve(serve) = cli.command else {
+            panic!("not serve");
+        };
+        limits(&serve)
+    }
+
+    #[test]
+    fn rate_limits_off_lifts_the_rates_but_never_the_sign_in_throttle() {
+        let on = limits_of(&["aduan", "serve"]);
+        assert_eq!(on.registrations_per_address, NonZeroU32::new(10));
+        assert_eq!(on.submissions_per_account, NonZeroU32::new(30));
+        assert_eq!(on.submissions_per_address, NonZeroU32::new(120));
+        assert!(on.trusted_proxies.is_empty());
+        let off = limits_of(&["aduan", "serve", "--rate-limits", "off"]);
+        assert_eq!(off.registrations_per_address, None);
+        assert_eq!(off.submissions_per_account, None);
+        assert_eq!(off.submissions_per_address, None);
+        assert_eq!(off.sign_in.per_pair.free, 10);
+        assert_eq!(off.sign_in.per_pair.max, on.sign_in.per_pair.max);
+        assert_eq!(off.sign_in.per_account.free, on.sign_in.per_account.free);
+        assert_eq!(off.hash_slots, on.hash_slots);
+    }
+
+    #[test]
+    fn the_limits_and_trusted_proxies_are_configurable() {
+        let set = limits_of(&[
+            "aduan",
+            "serve",
+            "--registrations-per-hour",
+            "3",
+            "--submissions-per-account",
+            "7",
+            "--trusted-proxy",
+            "10.0.0.1",
+            "--trusted-proxy",
+            "::1",
+        ]);
+        assert_eq!(set.registrations_per_address, NonZeroU32::new(3));
+        assert_eq!(set.submissions_per_account, NonZeroU32::new(7));
+        assert_eq!(set.trusted_proxies.len(), 2);
+    }
 }

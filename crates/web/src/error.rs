@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -20,6 +21,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: BTreeMap<String, String>,
+    /// Seconds to wait before trying again, sent as `Retry-After` (429 and 503).
+    pub retry_after: Option<u64>,
     /// What the log gets for a 5xx; never sent to the client.
     cause: Option<String>,
 }
@@ -33,7 +36,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: bad_request, unauthorized, forbidden, not_found, conflict,
-    /// payload_too_large, unsupported_media_type, validation_failed, internal.
+    /// payload_too_large, unsupported_media_type, validation_failed, too_many_requests,
+    /// unavailable, internal.
     pub code: String,
     pub message: String,
     /// Per-field problems, for validation failures.
@@ -48,6 +52,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: BTreeMap::new(),
+            retry_after: None,
             cause: None,
         }
     }
@@ -82,6 +87,18 @@ impl ApiError {
             "unsupported_media_type",
             message,
         )
+    }
+    /// Too many attempts or requests from this caller: try again in `retry_after` seconds.
+    pub fn too_many(message: impl Into<String>, retry_after: u64) -> Self {
+        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message);
+        e.retry_after = Some(retry_after.max(1));
+        e
+    }
+    /// The server is too busy for this request now (not the caller's fault).
+    pub fn busy(message: impl Into<String>, retry_after: u64) -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message);
+        e.retry_after = Some(retry_after.max(1));
+        e
     }
     /// One field is not acceptable.
     pub fn invalid(field: &str, problem: impl Into<String>) -> Self {
@@ -121,7 +138,13 @@ impl IntoResponse for ApiError {
                 fields: (!self.fields.is_empty()).then_some(self.fields),
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 

@@ -11,10 +11,12 @@ mod error;
 mod extract;
 mod inbound;
 pub mod intake;
+pub mod limits;
 pub mod media;
 mod open311;
 pub mod outbox;
 mod pages;
+pub mod password_policy;
 mod photos;
 pub mod service;
 mod sessions;
@@ -38,6 +40,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{hash_password, token_hash};
 pub use catalog::{Catalog, CatalogError};
 pub use error::{ApiError, ApiResult};
+pub use limits::{ClientAddr, LimitsConfig};
 pub use state::{AppState, WebConfig, WebhookSecret};
 
 /// The whole HTTP application.

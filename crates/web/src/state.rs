@@ -9,6 +9,7 @@ use aduan_store::identity::{IdentityKey, Sealer};
 use aduan_store::{Store, StoreError};
 
 use crate::catalog::{Catalog, CatalogError};
+use crate::limits::{Limits, LimitsConfig};
 use crate::sessions::SessionCache;
 
 /// Settings of the HTTP surfaces, from the binary's configuration.
@@ -25,6 +26,8 @@ pub struct WebConfig {
     pub email_webhook_secret: Option<WebhookSecret>,
     /// Each messaging and social channel's secrets and endpoints; a channel left out is off.
     pub channels: ChannelsConfig,
+    /// Sign-in throttle, hashing cap, registration and submission rates.
+    pub limits: LimitsConfig,
 }
 
 /// A webhook's shared secret; never printed.
@@ -46,6 +49,7 @@ impl Default for WebConfig {
             identity_key: IdentityKey::generate(),
             email_webhook_secret: None,
             channels: ChannelsConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -61,6 +65,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
     pub sessions: Arc<SessionCache>,
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -71,6 +76,7 @@ impl AppState {
             catalog_changes: Arc::new(tokio::sync::Mutex::new(())),
             sealer: Sealer::new(&config.identity_key),
             sessions: Arc::new(SessionCache::default()),
+            limits: Arc::new(Limits::new(&config.limits)),
             config: Arc::new(config),
         }
     }

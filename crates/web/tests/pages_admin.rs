@@ -200,7 +200,7 @@ async fn bad_input_is_shown_beside_its_field_and_creates_nothing() {
             "pendek",
             "officer",
             SUDIN,
-            "Kata sandi harus 8–128",
+            "Kata sandi minimal 10 karakter",
         ),
         (
             "petugas-baru",

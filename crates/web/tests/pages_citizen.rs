@@ -37,7 +37,7 @@ async fn registering_signs_in_and_bad_input_comes_back_beside_its_field() {
     assert_eq!(short.status, 422, "{short:?}");
     let html = short.text();
     // Every problem at once, each beside its field.
-    assert!(html.contains("Kata sandi harus 8–128 karakter."), "{html}");
+    assert!(html.contains("Kata sandi minimal 10 karakter."), "{html}");
     assert!(html.contains("Nomor telepon hanya angka"), "{html}");
     assert_eq!(html.matches("aria-invalid=\"true\"").count(), 2, "{html}");
     assert!(html.contains("value=\"siti\"") && html.contains("value=\"0812 abc\""));

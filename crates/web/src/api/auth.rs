@@ -16,6 +16,8 @@ use aduan_store::{NewUser, Session, StoreError, User};
 use crate::auth::{SignedIn, hash_password, new_token, session_cookie, verify_password};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
+use crate::limits::{ClientAddr, retry_secs};
+use crate::password_policy;
 use crate::state::AppState;
 use crate::views::{Named, unit_named};
 
@@ -23,7 +25,8 @@ use crate::views::{Named, unit_named};
 pub struct RegisterRequest {
     /// 3-32 characters: a-z, 0-9, '.', '_' or '-'.
     pub username: String,
-    /// 8-128 characters.
+    /// 10-128 characters, not a common or easily guessed password, not containing the
+    /// username.
     pub password: String,
     pub display_name: Option<String>,
     /// Kept private: used only to reach the reporter through the system.
@@ -108,12 +111,10 @@ pub fn check_username(username: &str) -> ApiResult<()> {
     }
 }
 
-pub fn check_password(password: &str) -> ApiResult<()> {
-    if (8..=128).contains(&password.chars().count()) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid("password", "must be 8 to 128 characters"))
-    }
+/// A new password for `username` as the policy wants it ([`password_policy::check`]).
+pub fn check_password(password: &str, username: &str) -> ApiResult<()> {
+    password_policy::check(password, username)
+        .map_err(|weakness| ApiError::invalid("password", weakness.english()))
 }
 
 fn optional_text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
@@ -214,7 +215,7 @@ pub(crate) fn registration_problems(req: &RegisterRequest) -> Vec<ApiError> {
     let username = req.username.trim().to_ascii_lowercase();
     [
         check_username(&username).err(),
-        check_password(&req.password).err(),
+        check_password(&req.password, &username).err(),
         optional_text("display_name", req.display_name.clone(), 100).err(),
         check_phone(req.phone.clone()).err(),
         check_email(req.email.clone()).err(),
@@ -224,11 +225,15 @@ pub(crate) fn registration_problems(req: &RegisterRequest) -> Vec<ApiError> {
     .collect()
 }
 
-/// Check a registration and create the citizen account it asks for.
-pub(crate) async fn create_citizen(state: &AppState, req: RegisterRequest) -> ApiResult<User> {
+/// Check a registration from `addr` and create the citizen account it asks for.
+pub(crate) async fn create_citizen(
+    state: &AppState,
+    addr: ClientAddr,
+    req: RegisterRequest,
+) -> ApiResult<User> {
     let username = req.username.trim().to_ascii_lowercase();
     check_username(&username)?;
-    check_password(&req.password)?;
+    check_password(&req.password, &username)?;
     let display_name = optional_text("display_name", req.display_name, 100)?;
     let phone = check_phone(req.phone)?;
     let email = check_email(req.email)?;
@@ -241,7 +246,11 @@ pub(crate) async fn create_citizen(state: &AppState, req: RegisterRequest) -> Ap
     let sealed_identity = (!identity.is_empty())
         .then(|| state.sealer.seal(&identity, Binding::Account(&username)))
         .transpose()?;
-    let password_hash = hash_password(req.password).await?;
+    state.limits.registration(addr)?;
+    let password_hash = {
+        let _slot = state.limits.hash_slot().await?;
+        hash_password(req.password).await?
+    };
     state
         .store
         .create_user(NewUser {
@@ -259,14 +268,31 @@ pub(crate) async fn create_citizen(state: &AppState, req: RegisterRequest) -> Ap
         .map_err(username_taken)
 }
 
+/// The 429 of a sign-in the throttle refuses.
+fn too_many_sign_ins(wait: std::time::Duration) -> ApiError {
+    let secs = retry_secs(wait);
+    ApiError::too_many(
+        format!("too many sign-in attempts; try again in {secs} seconds"),
+        secs,
+    )
+}
+
 /// The account a username and password belong to; 401 when they do not match (as long for
-/// an unknown username as for a wrong password).
+/// an unknown username as for a wrong password), 429 when `addr` or the account has failed
+/// too often in a row (see [`crate::limits`]).
 pub(crate) async fn authenticate(
     state: &AppState,
+    addr: ClientAddr,
     username: &str,
     password: String,
 ) -> ApiResult<User> {
     let username = username.trim().to_ascii_lowercase();
+    let throttle = &state.limits.sign_in;
+    if let Some(wait) = throttle.locked(&username, addr) {
+        return Err(too_many_sign_ins(wait));
+    }
+    let _slot = state.limits.hash_slot().await?;
+    throttle.admit(&username, addr).map_err(too_many_sign_ins)?;
     let found = match state.store.credentials(&username).await {
         Ok(c) => Some(c),
         Err(StoreError::NotFound) => None,
@@ -276,30 +302,38 @@ pub(crate) async fn authenticate(
     if !verify_password(hash, password).await? {
         return Err(ApiError::unauthorized("wrong username or password"));
     }
-    found
+    let user = found
         .map(|c| c.user)
-        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))
+        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
+    throttle.succeeded(&username, addr);
+    Ok(user)
 }
 
 /// Register a citizen account and sign it in.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 201, body = TokenResponse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = TokenResponse), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let user = create_citizen(&state, req).await?;
+    let user = create_citizen(&state, addr, req).await?;
     Ok((StatusCode::CREATED, issue_session(&state, &user).await?))
 }
 
 /// Sign in with a username and password.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many failed attempts in a row: wait `Retry-After` seconds"),
+        (status = 503, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let user = authenticate(&state, &req.username, req.password).await?;
+    let user = authenticate(&state, addr, &req.username, req.password).await?;
     issue_session(&state, &user).await
 }
 

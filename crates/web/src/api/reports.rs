@@ -24,6 +24,7 @@ use crate::body::JsonWithPhotos;
 use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::limits::ClientAddr;
 use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, Place, ReporterContact};
 use crate::state::AppState;
@@ -110,15 +111,18 @@ fn idempotency_key(headers: &HeaderMap, actor: &Actor) -> ApiResult<Option<Strin
         description = "Makes retries safe: the same key files one report")),
     responses((status = 201, body = ReportView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many reports from this account or address: wait `Retry-After` seconds")),
     security(("bearer" = [])))]
 pub async fn submit_report(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    addr: ClientAddr,
     headers: HeaderMap,
     body: JsonWithPhotos,
 ) -> ApiResult<impl IntoResponse> {
     let actor = signed_in.actor();
+    state.limits.submission(&actor, addr)?;
     let message_id = idempotency_key(&headers, &actor)?;
     let req: SubmitReportRequest = body.parse()?;
     let channel = match req.channel.as_deref() {

@@ -47,7 +47,7 @@ pub async fn create_user(
     }
     let username = req.username.trim().to_ascii_lowercase();
     check_username(&username)?;
-    check_password(&req.password)?;
+    check_password(&req.password, &username)?;
     let (role, unit) = staff_role_and_unit(&state, &req.role, req.unit.as_deref())?;
     if req.can_view_identity && !admin.can_view_identity {
         return Err(ApiError::forbidden(
@@ -60,7 +60,10 @@ pub async fn create_user(
             "only an admin may be allowed to see identities",
         ));
     }
-    let password_hash = hash_password(req.password).await?;
+    let password_hash = {
+        let _slot = state.limits.hash_slot().await?;
+        hash_password(req.password).await?
+    };
     let user = state
         .store
         .create_user(NewUser {

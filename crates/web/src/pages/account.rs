@@ -5,8 +5,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -15,6 +15,8 @@ use crate::api::auth::{
     authenticate, close_session, create_citizen, open_session, registration_problems,
 };
 use crate::error::ApiError;
+use crate::limits::ClientAddr;
+use crate::password_policy::{self, Weakness};
 use crate::state::AppState;
 
 use super::forms::{FieldErrors, field_of, refuse_forgery, safe_next};
@@ -100,18 +102,56 @@ pub async fn register_form(Query(q): Query<AuthQuery>, visitor: Visitor) -> Resp
     })
 }
 
+/// Why a new password is refused, in the reader's language.
+pub(crate) fn password_problem(t: &Texts, weakness: Weakness) -> String {
+    if t.lang == "en" {
+        format!("The password {}.", weakness.english())
+    } else {
+        weakness.indonesian()
+    }
+}
+
+/// What a 429 tells the reader: to wait `retry_after` seconds, in minutes.
+fn wait_text(template: &str, retry_after: Option<u64>) -> String {
+    let minutes = retry_after.unwrap_or(60).div_ceil(60).max(1);
+    template.replace("{}", &minutes.to_string())
+}
+
+/// A refused page that says when to try again also says it in `Retry-After`.
+fn with_retry_after(mut page: Response, retry_after: Option<u64>) -> Response {
+    if let Some(secs) = retry_after {
+        page.headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(secs));
+    }
+    page
+}
+
 /// Registration problems, each beside its field, in the reader's language.
-fn register_errors<'a>(t: &Texts, problems: impl IntoIterator<Item = &'a ApiError>) -> FieldErrors {
+fn register_errors<'a>(
+    t: &Texts,
+    form: &RegisterForm,
+    problems: impl IntoIterator<Item = &'a ApiError>,
+) -> FieldErrors {
     let mut errors = FieldErrors::default();
     for e in problems {
         if e.status == StatusCode::CONFLICT {
             errors.add("username", t.err_username_taken);
             continue;
         }
+        if e.status == StatusCode::TOO_MANY_REQUESTS {
+            errors.add("form", t.err_too_many);
+            continue;
+        }
         let field = field_of(e);
         match field {
             "username" => errors.add(field, t.err_username),
-            "password" => errors.add(field, t.err_password),
+            "password" => {
+                let username = form.username.trim().to_ascii_lowercase();
+                let weakness = password_policy::check(&form.password, &username)
+                    .err()
+                    .unwrap_or(Weakness::Guessable);
+                errors.add(field, password_problem(t, weakness))
+            }
             "display_name" => errors.add(field, t.err_display_name),
             "phone" => errors.add(field, t.err_phone),
             "email" => errors.add(field, t.err_email),
@@ -139,6 +179,7 @@ async fn replace_session(
 pub async fn register(
     State(state): State<AppState>,
     Query(q): Query<AuthQuery>,
+    addr: ClientAddr,
     visitor: Visitor,
     headers: HeaderMap,
     form: Result<Form<RegisterForm>, FormRejection>,
@@ -159,7 +200,7 @@ pub async fn register(
     let problems = registration_problems(&req);
     let result = match problems.first() {
         Some(first) => Err(ApiError::invalid(field_of(first), first.message.clone())),
-        None => match create_citizen(&state, req).await {
+        None => match create_citizen(&state, addr, req).await {
             Ok(user) => open_session(&state, &user).await,
             Err(e) => Err(e),
         },
@@ -172,22 +213,25 @@ pub async fn register(
         Err(e) if e.status.is_server_error() => {
             failure(t, Chrome::new("/daftar", t, &visitor), e, t.server_error)
         }
-        Err(e) => render_with(
-            e.status,
-            &RegisterPage {
-                t,
-                chrome: Chrome::new("/daftar", t, &visitor),
-                next_param: next_param(&next),
-                errors: if problems.is_empty() {
-                    register_errors(t, [&e])
-                } else {
-                    register_errors(t, &problems)
+        Err(e) => with_retry_after(
+            render_with(
+                e.status,
+                &RegisterPage {
+                    t,
+                    chrome: Chrome::new("/daftar", t, &visitor),
+                    next_param: next_param(&next),
+                    errors: if problems.is_empty() {
+                        register_errors(t, &form, [&e])
+                    } else {
+                        register_errors(t, &form, &problems)
+                    },
+                    values: RegisterForm {
+                        password: String::new(),
+                        ..form
+                    },
                 },
-                values: RegisterForm {
-                    password: String::new(),
-                    ..form
-                },
-            },
+            ),
+            e.retry_after,
         ),
     }
 }
@@ -210,6 +254,7 @@ pub async fn login_form(Query(q): Query<AuthQuery>, visitor: Visitor) -> Respons
 pub async fn login(
     State(state): State<AppState>,
     Query(q): Query<AuthQuery>,
+    addr: ClientAddr,
     visitor: Visitor,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
@@ -220,7 +265,7 @@ pub async fn login(
     }
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let next = safe_next(q.next.as_deref());
-    let result = match authenticate(&state, &form.username, form.password).await {
+    let result = match authenticate(&state, addr, &form.username, form.password).await {
         Ok(user) => open_session(&state, &user).await,
         Err(e) => Err(e),
     };
@@ -232,16 +277,24 @@ pub async fn login(
         Err(e) if e.status.is_server_error() => {
             failure(t, Chrome::new("/masuk", t, &visitor), e, t.server_error)
         }
-        Err(e) => render_with(
-            e.status,
-            &LoginPage {
-                t,
-                chrome: Chrome::new("/masuk", t, &visitor),
-                next_param: next_param(&next),
-                username: form.username,
-                errors: FieldErrors::one("password", t.err_login),
-            },
-        ),
+        Err(e) => {
+            let message = if e.status == StatusCode::TOO_MANY_REQUESTS {
+                wait_text(t.err_too_many_sign_ins, e.retry_after)
+            } else {
+                t.err_login.to_owned()
+            };
+            let page = render_with(
+                e.status,
+                &LoginPage {
+                    t,
+                    chrome: Chrome::new("/masuk", t, &visitor),
+                    next_param: next_param(&next),
+                    username: form.username,
+                    errors: FieldErrors::one("password", message),
+                },
+            );
+            with_retry_after(page, e.retry_after)
+        }
     }
 }
 

@@ -99,11 +99,13 @@ pub struct Texts {
     pub no_account: &'static str,
     pub err_username: &'static str,
     pub err_username_taken: &'static str,
-    pub err_password: &'static str,
     pub err_display_name: &'static str,
     pub err_phone: &'static str,
     pub err_email: &'static str,
     pub err_login: &'static str,
+    /// `{}` is the number of minutes to wait.
+    pub err_too_many_sign_ins: &'static str,
+    pub err_too_many: &'static str,
     // Filing a report
     pub report_title: &'static str,
     pub report_intro: &'static str,

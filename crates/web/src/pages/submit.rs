@@ -16,6 +16,7 @@ use aduan_domain::{CategoryCode, Channel, Role};
 use crate::api::reports::{LocationInput, parse_place};
 use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, ApiResult};
+use crate::limits::ClientAddr;
 use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, MAX_DESCRIPTION, MIN_DESCRIPTION, ReporterContact};
 use crate::state::AppState;
@@ -179,6 +180,9 @@ fn submit_error(t: &Texts, e: &ApiError) -> (&'static str, String) {
     ) {
         return ("photo", t.err_photo.to_owned());
     }
+    if e.status == StatusCode::TOO_MANY_REQUESTS {
+        return ("form", t.err_too_many.to_owned());
+    }
     match field_of(e) {
         "category" => ("category", t.err_category.to_owned()),
         "description" => ("description", t.err_description.to_owned()),
@@ -251,6 +255,7 @@ async fn intake(
 pub async fn submit_report(
     State(state): State<AppState>,
     Query(q): Query<LangQuery>,
+    addr: ClientAddr,
     visitor: Visitor,
     headers: HeaderMap,
     body: Result<JsonWithPhotos, ApiError>,
@@ -280,7 +285,13 @@ pub async fn submit_report(
         .filter(|s| !s.is_empty())
         .unwrap_or_else(new_submission);
     let mut errors = FieldErrors::default();
-    let result = match intake(&object, photos, actor.user.0, t, &mut errors).await {
+    // Refused before the photos are decoded: a flood costs no image work.
+    let allowed = state.limits.submission(&actor, addr);
+    let parsed = match allowed {
+        Ok(()) => intake(&object, photos, actor.user.0, t, &mut errors).await,
+        Err(e) => Err(e),
+    };
+    let result = match parsed {
         Ok(Some(intake)) => service::submit(&state, &actor, intake, ReporterContact::default())
             .await
             .map(Some),

@@ -30,7 +30,7 @@ use aduan_domain::location::parse_boundaries;
 use aduan_domain::report::Report;
 use aduan_domain::{JurisdictionData, Role, Ticket, UnitCode};
 use aduan_store::{NewUser, Store};
-use aduan_web::{AppState, Catalog, WebConfig};
+use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig};
 use database::Database;
 
 pub const JAKARTA_PACK: &str = include_str!(concat!(
@@ -69,8 +69,18 @@ impl TestApp {
         Self::start(test_config(), false).await
     }
 
-    /// As [`TestApp::spawn`], with other web settings (e.g. a small body limit).
+    /// As [`TestApp::spawn`], with other web settings (e.g. a small body limit); the abuse
+    /// limits are the tests' own (see [`test_limits`]) whatever `config` says.
     pub async fn spawn_with(config: WebConfig) -> Self {
+        let config = WebConfig {
+            limits: test_limits(),
+            ..config
+        };
+        Self::start(config, false).await
+    }
+
+    /// With exactly these settings, abuse limits included (the tests of the limits).
+    pub async fn spawn_with_limits(config: WebConfig) -> Self {
         Self::start(config, false).await
     }
 
@@ -109,9 +119,9 @@ impl TestApp {
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
         tokio::spawn(async move {
-            axum::serve(listener, aduan_web::app(served))
-                .await
-                .expect("serve");
+            // As `aduan serve` runs it: the limits count by the connection's peer address.
+            let app = aduan_web::app(served).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app).await.expect("serve");
         });
         Self {
             addr,
@@ -300,6 +310,21 @@ impl TestApp {
 fn test_config() -> WebConfig {
     WebConfig {
         secure_cookies: false,
+        limits: test_limits(),
         ..Default::default()
+    }
+}
+
+/// The tests make many accounts and reports from 127.0.0.1 in seconds: registrations are
+/// limited high and submissions not at all; the sign-in throttle is as in production (a
+/// success clears it), and a hash may wait for a slot as long as a loaded CI needs.
+/// tests/abuse_limits.rs sets low limits of its own.
+pub fn test_limits() -> LimitsConfig {
+    LimitsConfig {
+        registrations_per_address: std::num::NonZeroU32::new(100_000),
+        submissions_per_account: None,
+        submissions_per_address: None,
+        hash_wait: std::time::Duration::from_secs(120),
+        ..LimitsConfig::default()
     }
 }

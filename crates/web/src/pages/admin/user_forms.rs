@@ -13,12 +13,14 @@ use serde::Deserialize;
 use aduan_domain::{Role, UnitCode, UserId};
 use aduan_store::{NewUser, StoreError};
 
-use crate::api::auth::{check_password, check_username};
+use crate::api::auth::check_username;
 use crate::api::users::staff_role_and_unit;
 use crate::auth::hash_password;
+use crate::pages::account::password_problem;
 use crate::pages::forms::{FieldErrors, field_of};
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, LangQuery, error_page, failure, see_other};
+use crate::password_policy;
 use crate::state::AppState;
 
 use super::users::{CreateState, Edit, Listing, PATH, Page, users_page};
@@ -80,8 +82,8 @@ pub async fn create_user(
     if check_username(&username).is_err() {
         errors.add("username", t.err_username);
     }
-    if check_password(&form.password).is_err() {
-        errors.add("password", t.err_password);
+    if let Err(weakness) = password_policy::check(&form.password, &username) {
+        errors.add("password", password_problem(t, weakness));
     }
     let checked = role_and_unit(&state, a, &form.role, &form.unit);
     let mut shown = CreateState {
@@ -104,7 +106,13 @@ pub async fn create_user(
             return again(&state, chrome, q.lang, shown).await;
         }
     };
-    let password_hash = match hash_password(form.password).await {
+    let slot = match state.limits.hash_slot().await {
+        Ok(slot) => slot,
+        Err(e) => return failure(t, chrome, e, t.server_error),
+    };
+    let hashed = hash_password(form.password).await;
+    drop(slot);
+    let password_hash = match hashed {
         Ok(hash) => hash,
         Err(e) => return failure(t, chrome, e, t.server_error),
     };
