@@ -161,6 +161,11 @@ pub struct ServeArgs {
     /// Twilio, WhatsApp, X, Meta, LAPOR!); see README "Channels". Channels left out are off.
     #[arg(long = "channels", env = "ADUAN_CHANNELS", value_name = "FILE")]
     pub channels: Option<PathBuf>,
+    /// The address people reach aduan at (e.g. https://aduan.jakarta.go.id). When it is
+    /// https, every response tells browsers to use https only (Strict-Transport-Security).
+    /// Without it, the channels file's `public_base_url` is taken.
+    #[arg(long, env = "ADUAN_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Args, Debug)]

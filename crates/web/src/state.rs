@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub email_webhook_secret: Option<WebhookSecret>,
     /// Each messaging and social channel's secrets and endpoints; a channel left out is off.
     pub channels: ChannelsConfig,
+    /// Send `Strict-Transport-Security`: the deployment's public address is https.
+    pub hsts: bool,
 }
 
 /// A webhook's shared secret; never printed.
@@ -46,6 +48,7 @@ impl Default for WebConfig {
             identity_key: IdentityKey::generate(),
             email_webhook_secret: None,
             channels: ChannelsConfig::default(),
+            hsts: false,
         }
     }
 }

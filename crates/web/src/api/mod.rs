@@ -98,11 +98,14 @@ pub fn router() -> Router<AppState> {
             "{}".into()
         }
     };
-    routes.route(
-        "/openapi.json",
-        get(move || {
-            let doc = Arc::clone(&doc);
-            async move { ([(CONTENT_TYPE, "application/json")], doc.to_string()) }
-        }),
-    )
+    routes
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = Arc::clone(&doc);
+                async move { ([(CONTENT_TYPE, "application/json")], doc.to_string()) }
+            }),
+        )
+        // Calls that ride on the session cookie are held to the pages' CSRF rules.
+        .layer(axum::middleware::from_fn(crate::csrf::guard_api))
 }

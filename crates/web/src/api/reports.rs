@@ -20,7 +20,7 @@ use aduan_domain::{
 use aduan_store::{ReportQuery, ReportScope, StoreError};
 
 use crate::auth::{Caller, SignedIn};
-use crate::body::JsonWithPhotos;
+use crate::body::ApiBody;
 use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
@@ -116,7 +116,7 @@ pub async fn submit_report(
     State(state): State<AppState>,
     signed_in: SignedIn,
     headers: HeaderMap,
-    body: JsonWithPhotos,
+    ApiBody(body): ApiBody,
 ) -> ApiResult<impl IntoResponse> {
     let actor = signed_in.actor();
     let message_id = idempotency_key(&headers, &actor)?;
