@@ -283,6 +283,7 @@ pub async fn get_photo(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportFilter {
     /// A state code, e.g. `waiting`.
     pub state: Option<String>,
