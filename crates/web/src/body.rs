@@ -23,8 +23,7 @@ pub struct JsonWithPhotos {
 impl JsonWithPhotos {
     /// Read the object as `T`, answering 422 with the serde message when it does not fit.
     pub fn parse<T: DeserializeOwned>(&self) -> ApiResult<T> {
-        serde_json::from_value(Value::Object(self.object.clone()))
-            .map_err(|e| ApiError::invalid("body", e.to_string()))
+        crate::input::from_json(Value::Object(self.object.clone()))
     }
 }
 

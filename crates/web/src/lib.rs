@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod headers;
 mod inbound;
+mod input;
 pub mod intake;
 pub mod media;
 mod open311;
