@@ -182,6 +182,11 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The address people reach aduan at (e.g. https://aduan.jakarta.go.id). When it is
+    /// https, every response tells browsers to use https only (Strict-Transport-Security).
+    /// Without it, the channels file's `public_base_url` is taken.
+    #[arg(long, env = "ADUAN_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// On or off.

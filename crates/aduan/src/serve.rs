@@ -45,8 +45,16 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
         Deliverer::new(&channels)
             .map_err(|e| anyhow::anyhow!("cannot set up the channels' delivery: {e}"))?,
     );
+    let public_url = args
+        .public_url
+        .clone()
+        .or_else(|| channels.public_base_url.clone());
+    let hsts = public_url
+        .as_deref()
+        .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"));
     let config = WebConfig {
         secure_cookies: !args.insecure_cookies,
+        hsts,
         channels,
         identity_key,
         email_webhook_secret: args

@@ -1,7 +1,7 @@
 //! Extractors that answer in the API's error format instead of axum's plain text.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -14,8 +14,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => crate::input::from_json(value).map(Self),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
@@ -35,20 +35,16 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
     }
 }
 
-/// `Query<T>` whose rejections are 422 with the offending parameter named.
+/// `Query<T>` whose rejections are 422 with the offending parameter named; texts are
+/// checked and whole floats read as integers (`crate::input`).
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(Self(value)),
-            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
-                Err(ApiError::invalid("query", e.body_text()))
-            }
-            Err(other) => Err(ApiError::bad_request(other.body_text())),
-        }
+        let _ = state;
+        crate::input::from_query(parts.uri.query().unwrap_or_default()).map(Self)
     }
 }
 

@@ -6,10 +6,13 @@ mod auth;
 mod body;
 mod catalog;
 mod contact;
+mod csrf;
 pub mod email;
 mod error;
 mod extract;
+mod headers;
 mod inbound;
+mod input;
 pub mod intake;
 pub mod limits;
 pub mod media;
@@ -46,6 +49,9 @@ pub use state::{AppState, WebConfig, WebhookSecret};
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    let security = headers::SecurityHeaders {
+        hsts: state.config.hsts,
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::router())
@@ -64,6 +70,12 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
+        ))
+        // Outside the handlers and every layer above, so no answer (a 404, a 405, a 413,
+        // a timeout's 408) goes out without them.
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            headers::security_headers,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -28,6 +28,8 @@ pub struct WebConfig {
     pub channels: ChannelsConfig,
     /// Sign-in throttle, hashing cap, registration and submission rates.
     pub limits: LimitsConfig,
+    /// Send `Strict-Transport-Security`: the deployment's public address is https.
+    pub hsts: bool,
 }
 
 /// A webhook's shared secret; never printed.
@@ -50,6 +52,7 @@ impl Default for WebConfig {
             email_webhook_secret: None,
             channels: ChannelsConfig::default(),
             limits: LimitsConfig::default(),
+            hsts: false,
         }
     }
 }

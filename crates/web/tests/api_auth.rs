@@ -204,12 +204,25 @@ async fn the_session_cookie_alone_signs_in() {
         .await;
     other.error(401, "unauthorized");
 
-    // The cookie's own session ends at logout, like the token's.
+    // The cookie's own session ends at logout, like the token's (an unsafe call riding on
+    // the cookie carries its CSRF token: tests/api_csrf.rs).
+    let csrf = by_cookie
+        .send(
+            app.http
+                .get(app.url("/api/v1/me"))
+                .header("cookie", attributes[0]),
+        )
+        .await
+        .expect(200)["csrf_token"]
+        .as_str()
+        .expect("a csrf_token for a cookie caller")
+        .to_owned();
     let logout = by_cookie
         .send(
             app.http
                 .post(app.url("/api/v1/auth/logout"))
-                .header("cookie", attributes[0]),
+                .header("cookie", attributes[0])
+                .header("x-csrf-token", csrf),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");

@@ -206,3 +206,118 @@ async fn healthz_is_ok() {
     assert_eq!(resp.status, 200, "{resp:?}");
     assert_eq!(resp.text(), "ok");
 }
+
+/// Every `$ref` in `value`, e.g. `#/components/schemas/ErrorBody`.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => out.push(target.clone()),
+                    _ => refs(inner, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The document holds together as OpenAPI 3.1 requires: each path template's parameters
+/// are declared `in: path`, required, and nothing else is; parameters are not repeated;
+/// each response has a description; each `$ref` resolves; and each operation declares the
+/// errors its shape can answer, in the API's error format.
+#[tokio::test]
+async fn the_document_is_structurally_valid() {
+    let app = TestApp::spawn().await;
+    let doc = app.anonymous().get("/openapi.json").await.expect(200);
+    let mut problems = Vec::new();
+    let mut operation_ids = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let templated: BTreeSet<String> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(str::to_owned)
+            .collect();
+        for method in METHODS.into_iter().filter(|m| item.get(*m).is_some()) {
+            let op = &item[method];
+            let at = format!("{method} {path}");
+            if let Some(id) = op["operationId"].as_str()
+                && !operation_ids.insert(id.to_owned())
+            {
+                problems.push(format!("{at}: operationId {id} is repeated"));
+            }
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let mut seen = BTreeSet::new();
+            let mut in_path = BTreeSet::new();
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or_default().to_owned();
+                let place = p["in"].as_str().unwrap_or_default().to_owned();
+                if !["path", "query", "header", "cookie"].contains(&place.as_str()) {
+                    problems.push(format!("{at}: {name} is in {place:?}"));
+                }
+                if !seen.insert((name.clone(), place.clone())) {
+                    problems.push(format!("{at}: {name} ({place}) is declared twice"));
+                }
+                if place == "path" {
+                    if p["required"] != true {
+                        problems.push(format!("{at}: path parameter {name} is not required"));
+                    }
+                    in_path.insert(name);
+                }
+            }
+            if in_path != templated {
+                problems.push(format!(
+                    "{at}: path parameters {in_path:?}, template {templated:?}"
+                ));
+            }
+            let responses = op["responses"].as_object().expect("responses");
+            if !responses.keys().any(|s| s.starts_with('2')) {
+                problems.push(format!("{at}: no success response"));
+            }
+            for (status, response) in responses {
+                if !response["description"].is_string() {
+                    problems.push(format!("{at} {status}: no description"));
+                }
+                if status.starts_with('4')
+                    && response["content"]["application/json"]["schema"]["$ref"]
+                        != "#/components/schemas/ErrorBody"
+                {
+                    problems.push(format!("{at} {status}: not the error format"));
+                }
+            }
+            let has_query = params.iter().any(|p| p["in"] == "query");
+            let body = op.get("requestBody").is_some();
+            let mut expected = Vec::new();
+            if !templated.is_empty() {
+                expected.push("404");
+            }
+            if has_query {
+                expected.extend(["400", "422"]);
+            }
+            if body {
+                expected.extend(["400", "413", "415", "422"]);
+            }
+            if method != "get" {
+                expected.push("403");
+            }
+            if op.get("security").is_some() {
+                expected.push("401");
+            }
+            for status in expected {
+                if !responses.contains_key(status) {
+                    problems.push(format!("{at}: {status} is not declared"));
+                }
+            }
+        }
+    }
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    for target in targets {
+        let pointer = target.trim_start_matches('#');
+        if !target.starts_with("#/") || doc.pointer(pointer).is_none() {
+            problems.push(format!("$ref {target} does not resolve"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

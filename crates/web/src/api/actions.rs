@@ -10,7 +10,7 @@ use aduan_domain::workflow::Action;
 use aduan_domain::{ActionKind, Ticket, UnitCode};
 
 use crate::auth::SignedIn;
-use crate::body::JsonWithPhotos;
+use crate::body::ApiBody;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::photos::FollowupUploads;
@@ -118,7 +118,7 @@ pub async fn take_action(
     State(state): State<AppState>,
     signed_in: SignedIn,
     ApiPath(ticket): ApiPath<String>,
-    body: JsonWithPhotos,
+    ApiBody(body): ApiBody,
 ) -> ApiResult<Json<ReportView>> {
     let actor = signed_in.actor();
     let req: ActionRequest = body.parse()?;

@@ -53,6 +53,10 @@ pub struct MeView {
     /// citizen, operator, coordinator, officer, validator or admin.
     pub role: String,
     pub unit: Option<Named>,
+    /// Only when asked with the session cookie (a browser's script): the value its unsafe
+    /// calls must send in `X-CSRF-Token`. Bearer-token calls need none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -85,6 +89,7 @@ pub async fn me_view(state: &AppState, user: &User) -> ApiResult<MeView> {
             .unit
             .as_ref()
             .map(|u| unit_named(&catalog.jurisdiction, u)),
+        csrf_token: None,
     })
 }
 
@@ -349,12 +354,16 @@ pub async fn logout(
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, clear)])))
 }
 
-/// The signed-in account, with its role and unit.
+/// The signed-in account, with its role and unit; asked with the session cookie, also the
+/// `csrf_token` that the cookie's unsafe calls must carry.
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = MeView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn get_me(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
+    headers: HeaderMap,
 ) -> ApiResult<Json<MeView>> {
-    Ok(Json(me_view(&state, &user).await?))
+    let mut view = me_view(&state, &user).await?;
+    view.csrf_token = crate::csrf::cookie_session(&headers).map(|t| crate::csrf::csrf_for(&t));
+    Ok(Json(view))
 }

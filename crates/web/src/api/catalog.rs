@@ -49,6 +49,7 @@ pub struct ChannelView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegionFilter {
     /// kota, kecamatan or kelurahan.
     pub level: Option<String>,

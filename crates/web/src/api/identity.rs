@@ -56,6 +56,7 @@ pub struct IdentityAccessPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     pub cursor: Option<String>,
     /// 1-200, default 50.

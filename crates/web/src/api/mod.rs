@@ -9,6 +9,7 @@ mod messages;
 mod outbox;
 pub mod public;
 pub(crate) mod reports;
+mod responses;
 pub mod stats;
 pub(crate) mod triage;
 pub(crate) mod users;
@@ -61,7 +62,7 @@ struct ApiDoc;
 
 /// The API's routes with their document.
 pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
@@ -85,7 +86,10 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(triage::confirm_triage))
         .routes(routes!(outbox::list_outbox))
         .routes(routes!(outbox::retry_outbox))
-        .split_for_parts()
+        .split_for_parts();
+    // After the routes are in: the errors each operation's shape can answer.
+    responses::CommonResponses.modify(&mut doc);
+    (routes, doc)
 }
 
 /// The API router, to be nested under `/api/v1`, with `/openapi.json`.
@@ -98,11 +102,14 @@ pub fn router() -> Router<AppState> {
             "{}".into()
         }
     };
-    routes.route(
-        "/openapi.json",
-        get(move || {
-            let doc = Arc::clone(&doc);
-            async move { ([(CONTENT_TYPE, "application/json")], doc.to_string()) }
-        }),
-    )
+    routes
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = Arc::clone(&doc);
+                async move { ([(CONTENT_TYPE, "application/json")], doc.to_string()) }
+            }),
+        )
+        // Calls that ride on the session cookie are held to the pages' CSRF rules.
+        .layer(axum::middleware::from_fn(crate::csrf::guard_api))
 }

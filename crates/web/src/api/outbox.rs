@@ -19,6 +19,7 @@ use crate::state::AppState;
 use super::reports::{decode_cursor, encode_cursor};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxFilter {
     /// `pending`, `sent` or `dead` (the dead-letter list); any when absent.
     pub state: Option<String>,

@@ -19,6 +19,7 @@ use crate::views::{Named, StateView, category_named, photo_url, region_named, un
 use super::reports::{decode_cursor, encode_cursor, parse_search};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PublicFilter {
     pub state: Option<String>,
     pub category: Option<String>,

@@ -20,7 +20,7 @@ use aduan_domain::{
 use aduan_store::{ReportQuery, ReportScope, StoreError};
 
 use crate::auth::{Caller, SignedIn};
-use crate::body::JsonWithPhotos;
+use crate::body::ApiBody;
 use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
@@ -119,7 +119,7 @@ pub async fn submit_report(
     signed_in: SignedIn,
     addr: ClientAddr,
     headers: HeaderMap,
-    body: JsonWithPhotos,
+    ApiBody(body): ApiBody,
 ) -> ApiResult<impl IntoResponse> {
     let actor = signed_in.actor();
     state.limits.submission(&actor, addr)?;
@@ -291,6 +291,7 @@ pub async fn get_photo(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportFilter {
     /// A state code, e.g. `waiting`.
     pub state: Option<String>,

@@ -20,6 +20,7 @@ use crate::views::{ReportSummary, ReportView, report_summary};
 use super::reports::{decode_cursor, encode_cursor, full_view, readable_report};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TriageFilter {
     pub cursor: Option<String>,
     /// 1-200, default 50.

@@ -1,6 +1,6 @@
 //! Who is looking at a page, and the guards on every form POST.
 //!
-//! CSRF, in two parts:
+//! CSRF, in two parts (computed in `crate::csrf`, which the API's guard shares):
 //! - A form posted with a session carries `csrf`, derived from the session token:
 //!   `base64url(SHA-256("aduan-csrf-v1:" || token))`. The token lives only in the HttpOnly
 //!   cookie, so another site can neither read nor compute it; nothing extra is stored, and
@@ -14,22 +14,17 @@
 //!   POST. Every page POST is checked this way too, besides the token.
 
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
-use axum::http::header::{HOST, ORIGIN};
 use axum::http::request::Parts;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use sha2::{Digest, Sha256};
 
 use aduan_domain::Actor;
 use aduan_store::{StoreError, User};
 
 use crate::auth::{actor, presented_token, token_hash};
+pub use crate::csrf::cross_site;
+use crate::csrf::{csrf_for, csrf_matches};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-const CSRF_LABEL: &[u8] = b"aduan-csrf-v1:";
 
 /// The visitor of a page: signed in or not. An unknown or expired session reads as not
 /// signed in (a page then offers to sign in, rather than failing as the API does).
@@ -55,23 +50,10 @@ impl Visitor {
     /// Whether a posted `csrf` value is this session's.
     pub fn csrf_ok(&self, presented: Option<&str>) -> bool {
         match (&self.token, presented) {
-            (Some(token), Some(presented)) => {
-                constant_time_eq(csrf_for(token).as_bytes(), presented.trim().as_bytes())
-            }
+            (Some(token), Some(presented)) => csrf_matches(token, presented),
             _ => false,
         }
     }
-}
-
-fn csrf_for(token: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(CSRF_LABEL);
-    hasher.update(token.as_bytes());
-    URL_SAFE_NO_PAD.encode(hasher.finalize())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl FromRequestParts<AppState> for Visitor {
@@ -102,42 +84,9 @@ impl FromRequestParts<AppState> for Visitor {
     }
 }
 
-/// Whether the browser says this POST comes from another site (see the module notes).
-pub fn cross_site(headers: &HeaderMap) -> bool {
-    let fetch_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim);
-    if fetch_site.is_some_and(|s| s.eq_ignore_ascii_case("cross-site")) {
-        return true;
-    }
-    let Some(origin) = headers.get(ORIGIN) else {
-        return false;
-    };
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, authority)| authority.trim_end_matches('/'));
-    match (origin_host, host) {
-        (Some(o), Some(h)) => !o.eq_ignore_ascii_case(h.trim()),
-        _ => true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
 
     #[test]
     fn the_token_is_bound_to_the_session() {
@@ -156,24 +105,5 @@ mod tests {
         };
         assert_eq!(anonymous.csrf(), "");
         assert!(!anonymous.csrf_ok(Some("")));
-    }
-
-    #[test]
-    fn posts_from_other_sites_are_recognized() {
-        assert!(!cross_site(&headers(&[])));
-        assert!(!cross_site(&headers(&[
-            ("host", "aduan.example:8080"),
-            ("origin", "https://aduan.example:8080"),
-            ("sec-fetch-site", "same-origin"),
-        ])));
-        assert!(cross_site(&headers(&[
-            ("host", "aduan.example"),
-            ("origin", "https://evil.example"),
-        ])));
-        assert!(cross_site(&headers(&[
-            ("host", "aduan.example"),
-            ("origin", "null"),
-        ])));
-        assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
     }
 }
