@@ -2,7 +2,8 @@
 //! place so no annotation can forget them: a body can be malformed (400), too large (413),
 //! of the wrong type (415) or invalid (422); a query can be invalid (422, 400); a path names
 //! nothing (404); an unsafe call can fail the CSRF guard (403); a bearer token can be dead
-//! (401). What only some handlers answer (a role's 403, a lost race's 409) stays in their
+//! (401); an unsafe call can meet a rate limit (429) or find the password hashing busy (503).
+//! What only some handlers answer (a role's 403, a lost race's 409) stays in their
 //! own annotations.
 
 use utoipa::Modify;
@@ -69,6 +70,16 @@ fn add_common(operation: &mut Operation, unsafe_method: bool) {
             "422",
             body || in_query,
             "A field or parameter is not acceptable",
+        ),
+        (
+            "429",
+            unsafe_method,
+            "Too many attempts or submissions from this address or account; see Retry-After",
+        ),
+        (
+            "503",
+            unsafe_method,
+            "The server is busy (passwords being checked); see Retry-After",
         ),
     ];
     for (status, applies, description) in statuses {
