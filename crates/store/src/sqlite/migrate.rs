@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/sqlite/0006_catalog_revision.sql"),
     ),
+    (7, include_str!("../../migrations/sqlite/0007_accounts.sql")),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

@@ -172,6 +172,7 @@ pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<Ope
             user: user.id,
             created_at: now,
             expires_at,
+            idle_timeout: None,
         })
         .await?;
     let cookie = session_cookie(&token, ttl.as_secs(), state.config.secure_cookies);
