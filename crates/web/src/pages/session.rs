@@ -17,6 +17,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
@@ -25,9 +26,11 @@ use sha2::{Digest, Sha256};
 use aduan_domain::Actor;
 use aduan_store::{StoreError, User};
 
-use crate::auth::{actor, presented_token, token_hash};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::{actor, presented_token, request_path, session_user};
+use crate::error::ApiError;
 use crate::state::AppState;
+
+use super::Lang;
 
 const CSRF_LABEL: &[u8] = b"aduan-csrf-v1:";
 
@@ -74,21 +77,39 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-impl FromRequestParts<AppState> for Visitor {
-    type Rejection = ApiError;
+/// Where an account holding a temporary password is sent, and the only pages it may use
+/// besides: choosing its own password, and signing out.
+pub const CHANGE_PASSWORD_PATH: &str = "/akun/kata-sandi";
+const WHILE_PASSWORD_CHANGE_REQUIRED: [&str; 2] = [CHANGE_PASSWORD_PATH, "/keluar"];
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+/// 303 to the change-password page, in the language the request asked for.
+fn to_change_password(parts: &Parts) -> Response {
+    let english = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "lang=en"));
+    let lang = if english { Lang::En } else { Lang::Id };
+    super::see_other(CHANGE_PASSWORD_PATH, lang.texts())
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    /// A store failure, or the way to the change-password page.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Some(token) = presented_token(&parts.headers) else {
             return Ok(Self {
                 user: None,
                 token: None,
             });
         };
-        match state
-            .store
-            .session_user(token_hash(&token), Utc::now())
-            .await
-        {
+        match session_user(state, &token, Utc::now()).await {
+            Ok(user)
+                if user.must_change_password
+                    && !WHILE_PASSWORD_CHANGE_REQUIRED.contains(&request_path(parts)) =>
+            {
+                Err(to_change_password(parts))
+            }
             Ok(user) => Ok(Self {
                 user: Some(user),
                 token: Some(token),
@@ -97,7 +118,7 @@ impl FromRequestParts<AppState> for Visitor {
                 user: None,
                 token: None,
             }),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(ApiError::from(e).into_response()),
         }
     }
 }
