@@ -68,6 +68,40 @@ pub enum Command {
     /// every table's row count and checksum on both sides before committing.
     #[command(name = "migrate-store")]
     MigrateStore(MigrateStoreArgs),
+    /// Manage accounts: create staff (a city's first admin included), disable, enable, set
+    /// passwords. Passwords are read from standard input, one line. Exit status 2 when the
+    /// input breaks a rule (weak password, unknown role, unit or account, a role that needs
+    /// a unit, a taken username), 1 when the store fails.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a staff account; its password is read from standard input (one line).
+    Create {
+        /// 3-32 characters: a-z, 0-9, '.', '_' or '-'.
+        name: String,
+        /// operator, coordinator, officer, validator or admin.
+        #[arg(long)]
+        role: String,
+        /// The unit's code (required for officers and validators).
+        #[arg(long, value_name = "CODE")]
+        unit: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+    },
+    /// Disable an account: it cannot sign in, and its sessions end at once.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Set an account's password, read from standard input (one line); its sessions end.
+    Passwd {
+        name: String,
+        /// A temporary password: the account must choose its own at its next sign-in.
+        #[arg(long)]
+        temporary: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -187,6 +221,14 @@ pub struct ServeArgs {
     /// Without it, the channels file's `public_base_url` is taken.
     #[arg(long, env = "ADUAN_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// How long a staff session lasts at most, in hours (citizens' last 30 days).
+    #[arg(long, env = "ADUAN_STAFF_SESSION_HOURS", default_value_t = 12,
+        value_parser = clap::value_parser!(u64).range(1..=168))]
+    pub staff_session_hours: u64,
+    /// How long a staff session may go unused before it ends, in minutes.
+    #[arg(long, env = "ADUAN_STAFF_IDLE_MINUTES", default_value_t = 120,
+        value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub staff_idle_minutes: u64,
 }
 
 /// On or off.

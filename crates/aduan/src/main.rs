@@ -13,6 +13,7 @@ mod migrate_store;
 mod serve;
 mod stats;
 mod stats_bench;
+mod users;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -132,6 +133,22 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Ingest(IngestCommand::Email(args)) => {
             ingest::email(open().await?, &data_dir, args).await
+        }
+        Command::User(command) => {
+            let result = match open().await {
+                Ok(store) => users::run(store.as_ref(), command, std::io::stdin().lock()).await,
+                Err(e) => Err(users::Refusal::Failed(format!("{e:#}"))),
+            };
+            match result {
+                Ok(done) => {
+                    println!("{done}");
+                    Ok(())
+                }
+                Err(refusal) => {
+                    eprintln!("aduan user: {refusal}");
+                    std::process::exit(refusal.exit_code());
+                }
+            }
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {
             let store = open().await?;

@@ -55,6 +55,8 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let config = WebConfig {
         secure_cookies: !args.insecure_cookies,
         hsts,
+        staff_session_ttl: std::time::Duration::from_secs(args.staff_session_hours * 3600),
+        staff_idle_timeout: std::time::Duration::from_secs(args.staff_idle_minutes * 60),
         channels,
         identity_key,
         email_webhook_secret: args

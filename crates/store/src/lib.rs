@@ -26,9 +26,9 @@ use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry, OutboxItem,
-    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, SealedReporter,
-    Session, TriageDecision, TriageRecord, User,
+    ActionRecord, ActiveSession, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry,
+    OutboxItem, OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope,
+    SealedReporter, Session, TriageDecision, TriageRecord, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -61,9 +61,32 @@ pub trait AccountStore: Send + Sync {
     async fn credentials(&self, username: &str) -> StoreResult<Credentials>;
     async fn count_users(&self) -> StoreResult<i64>;
     async fn create_session(&self, session: Session) -> StoreResult<()>;
-    /// The account holding an unexpired session.
-    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User>;
+    /// A session in force at `now`: not past `expires_at`, not idle past its idle timeout
+    /// since `last_seen_at`, of an account that is not disabled; `NotFound` otherwise.
+    async fn session(&self, token_hash: [u8; 32], now: DateTime<Utc>)
+    -> StoreResult<ActiveSession>;
+    /// The account holding a session in force (see [`AccountStore::session`]).
+    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User> {
+        self.session(token_hash, now).await.map(|s| s.user)
+    }
+    /// Record that a session was used at `at` (callers do so at most about once a minute per
+    /// session, to keep writes cheap). An unknown session is not an error.
+    async fn touch_session(&self, token_hash: [u8; 32], at: DateTime<Utc>) -> StoreResult<()>;
     async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()>;
+    /// Disable or enable an account; returns it as stored. Disabling ends every session of
+    /// the account in the same transaction. `NotFound` when there is no such account.
+    async fn set_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User>;
+    /// Replace an account's password hash, flagging whether it must be changed at the next
+    /// sign-in, and end every session of the account except `keep` (the session of a person
+    /// changing their own password), in one transaction. `NotFound` when there is no such
+    /// account.
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: String,
+        must_change: bool,
+        keep: Option<[u8; 32]>,
+    ) -> StoreResult<()>;
     /// A person's own sealed identity (for showing them their profile).
     async fn sealed_identity(&self, user: UserId) -> StoreResult<Option<Vec<u8>>>;
     /// Write to the audit log that `by` looked at who reported `report`, and why; then hand

@@ -18,6 +18,10 @@ pub struct User {
     /// May reveal a reporter's identity, with a reason, into the audit log.
     pub can_view_identity: bool,
     pub created_at: DateTime<Utc>,
+    /// Disabled by an admin: cannot sign in, holds no session.
+    pub disabled: bool,
+    /// Holds a temporary password an admin set: must choose their own before anything else.
+    pub must_change_password: bool,
 }
 
 /// A report's reporter's sealed identity, with what it was sealed for (see
@@ -76,6 +80,8 @@ impl NewUser {
             unit: self.unit,
             can_view_identity: self.can_view_identity,
             created_at,
+            disabled: false,
+            must_change_password: false,
         }
     }
 }
@@ -114,6 +120,16 @@ pub struct Session {
     pub user: UserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// How long the session may go unused before it ends (`None`: only `expires_at` ends it).
+    pub idle_timeout: Option<chrono::Duration>,
+}
+
+/// A session still in force, and when it was last used (recorded at most about once a
+/// minute, see [`crate::AccountStore::touch_session`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveSession {
+    pub user: User,
+    pub last_seen_at: DateTime<Utc>,
 }
 
 /// Who acted, and what they attached, for the timeline entry of a transition.

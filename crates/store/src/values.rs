@@ -16,6 +16,16 @@ pub fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }
 
+/// An idle timeout in microseconds, as stored: at most a century, so that adding it to an
+/// instant never overflows (a longer timeout is as good as none).
+pub fn idle_micros(timeout: chrono::Duration) -> i64 {
+    const CENTURY: i64 = 100 * 366 * 24 * 3_600_000_000;
+    timeout
+        .num_microseconds()
+        .unwrap_or(i64::MAX)
+        .clamp(0, CENTURY)
+}
+
 pub fn instant(micros: i64) -> StoreResult<DateTime<Utc>> {
     DateTime::from_timestamp_micros(micros)
         .ok_or_else(|| StoreError::Other(format!("bad timestamp {micros}")))

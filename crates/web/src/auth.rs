@@ -5,13 +5,13 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -114,6 +114,42 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, token)| token.to_owned())
 }
 
+/// How often a session's last use is written: idle limits are hours, so a minute's
+/// precision costs nothing and spares a write per request.
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
+
+/// The account holding the session `token` at `now`, recording its use when the last
+/// recorded use is a minute old or more. `NotFound` when the session has expired, has been
+/// idle too long, was ended, or its account is disabled.
+pub async fn session_user(
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    let hash = token_hash(token);
+    let session = state.store.session(hash, now).await?;
+    if now - session.last_seen_at >= TOUCH_EVERY
+        && let Err(e) = state.store.touch_session(hash, now).await
+    {
+        // The request goes on: at worst the session ends a minute early.
+        tracing::warn!(error = %e, "cannot record a session's use");
+    }
+    Ok(session.user)
+}
+
+/// The API paths an account holding a temporary password may still call: who it is,
+/// choosing its own password, signing out.
+const WHILE_PASSWORD_CHANGE_REQUIRED: [&str; 3] =
+    ["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
+
+/// The path as the client sent it (before any nesting stripped a prefix).
+pub fn request_path(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |original| original.0.path())
+}
+
 /// The caller, if signed in. A bearer token that is unknown or expired is refused with 401
 /// rather than silently treated as anonymous (a client must learn its token is dead). A
 /// browser's stale session cookie reads as the public instead, as the pages read it: its
@@ -141,11 +177,13 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = presented_token(&parts.headers) else {
             return Ok(Self(None));
         };
-        match state
-            .store
-            .session_user(token_hash(&token), Utc::now())
-            .await
-        {
+        match session_user(state, &token, Utc::now()).await {
+            Ok(user)
+                if user.must_change_password
+                    && !WHILE_PASSWORD_CHANGE_REQUIRED.contains(&request_path(parts)) =>
+            {
+                Err(ApiError::password_change_required())
+            }
             Ok(user) => Ok(Self(Some(user))),
             Err(StoreError::NotFound) if !parts.headers.contains_key(AUTHORIZATION) => {
                 Ok(Self(None))

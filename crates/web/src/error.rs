@@ -35,9 +35,9 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: bad_request, unauthorized, forbidden, not_found, conflict,
-    /// payload_too_large, unsupported_media_type, validation_failed, too_many_requests,
-    /// unavailable, internal.
+    /// Machine-readable: bad_request, unauthorized, forbidden, password_change_required,
+    /// not_found, conflict, payload_too_large, unsupported_media_type, validation_failed,
+    /// too_many_requests, unavailable, internal.
     pub code: String,
     pub message: String,
     /// Per-field problems, for validation failures.
@@ -64,6 +64,15 @@ impl ApiError {
     }
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+    /// The account holds a temporary password: it must choose its own first.
+    pub fn password_change_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            "this account holds a temporary password: choose a new one at \
+             POST /api/v1/me/password first",
+        )
     }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)

@@ -22,7 +22,7 @@ mod pages;
 pub mod password_policy;
 mod photos;
 pub mod service;
-mod sessions;
+pub mod sessions;
 mod state;
 mod views;
 mod written;
@@ -96,7 +96,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// in the reader's language for everything else.
 async fn not_found(
     uri: Uri,
-    visitor: Result<pages::Visitor, ApiError>,
+    visitor: Result<pages::Visitor, axum::response::Response>,
 ) -> axum::response::Response {
     let path = uri.path();
     let machine = ["/api", "/open311"]

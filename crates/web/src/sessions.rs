@@ -71,6 +71,8 @@ mod tests {
             unit: None,
             can_view_identity: false,
             created_at: chrono::Utc::now(),
+            disabled: false,
+            must_change_password: false,
         }
     }
 

@@ -17,7 +17,12 @@ use crate::sessions::SessionCache;
 pub struct WebConfig {
     /// Mark session cookies `Secure` (off only for plain-HTTP development).
     pub secure_cookies: bool,
+    /// How long a citizen's session lasts.
     pub session_ttl: Duration,
+    /// How long a staff session lasts at most, used or not.
+    pub staff_session_ttl: Duration,
+    /// How long a staff session may go unused before it ends.
+    pub staff_idle_timeout: Duration,
     /// Largest request body accepted (photos included).
     pub max_body_bytes: usize,
     /// Seals reporters' identities at rest; kept outside the database.
@@ -47,6 +52,8 @@ impl Default for WebConfig {
         Self {
             secure_cookies: true,
             session_ttl: Duration::from_secs(30 * 24 * 3600),
+            staff_session_ttl: Duration::from_secs(12 * 3600),
+            staff_idle_timeout: Duration::from_secs(2 * 3600),
             max_body_bytes: 40 * 1024 * 1024,
             identity_key: IdentityKey::generate(),
             email_webhook_secret: None,

@@ -180,6 +180,7 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
         user: siti.id,
         created_at: now(),
         expires_at: now() + chrono::Duration::days(30),
+        idle_timeout: Some(chrono::Duration::hours(2)),
     })
     .await
     .unwrap();

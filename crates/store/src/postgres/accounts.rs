@@ -10,9 +10,10 @@ use aduan_domain::{ReportId, Role, Ticket, UnitCode, UserId};
 
 use super::rows::{self, USER_COLUMNS, corrupt, get, instant, micros};
 use super::{PgStore, db_error};
+use crate::values::idle_micros;
 use crate::{
-    AccountStore, Credentials, IdentityAccess, NewUser, SealedReporter, Session, StoreError,
-    StoreResult, User,
+    AccountStore, ActiveSession, Credentials, IdentityAccess, NewUser, SealedReporter, Session,
+    StoreError, StoreResult, User,
 };
 
 /// The most rows one page of a listing returns.
@@ -91,7 +92,7 @@ impl AccountStore for PgStore {
             .ok_or(StoreError::NotFound)?;
         Ok(Credentials {
             user: rows::user(&row)?,
-            password_hash: get(&row, 7)?,
+            password_hash: get(&row, 9)?,
         })
     }
 
@@ -105,13 +106,15 @@ impl AccountStore for PgStore {
     async fn create_session(&self, session: Session) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at,
+                 idle_micros)
+             VALUES ($1, $2, $3, $4, $3, $5)",
         )
         .bind(&session.token_hash[..])
         .bind(session.user.0)
         .bind(micros(session.created_at))
         .bind(micros(session.expires_at))
+        .bind(session.idle_timeout.map(idle_micros))
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -125,10 +128,20 @@ impl AccountStore for PgStore {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User> {
+    async fn session(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<ActiveSession> {
+        let columns = USER_COLUMNS
+            .split(',')
+            .map(|c| format!("users.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT user_id FROM sessions
-                 WHERE token_hash = $1 AND expires_at > $2)"
+            "SELECT {columns}, s.last_seen_at FROM sessions s JOIN users ON users.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT users.disabled
+               AND (s.idle_micros IS NULL OR s.last_seen_at + s.idle_micros > $2)"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&token_hash[..])
@@ -137,7 +150,72 @@ impl AccountStore for PgStore {
             .await
             .map_err(db_error)?
             .ok_or(StoreError::NotFound)?;
+        Ok(ActiveSession {
+            user: rows::user(&row)?,
+            last_seen_at: instant(get(&row, 9)?)?,
+        })
+    }
+
+    async fn touch_session(&self, token_hash: [u8; 32], at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+        )
+        .bind(&token_hash[..])
+        .bind(micros(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn set_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let sql = format!("UPDATE users SET disabled = $1 WHERE id = $2 RETURNING {USER_COLUMNS}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(disabled)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
         rows::user(&row)
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: String,
+        must_change: bool,
+        keep: Option<[u8; 32]>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let changed = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+        )
+        .bind(&password_hash)
+        .bind(must_change)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2")
+            .bind(id.0)
+            .bind(keep.as_ref().map(|k| &k[..]))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {

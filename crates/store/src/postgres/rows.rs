@@ -58,8 +58,8 @@ pub fn report(row: &PgRow) -> StoreResult<Report> {
     .into_report()
 }
 
-pub const USER_COLUMNS: &str =
-    "id, username, display_name, role, unit, created_at, can_view_identity";
+pub const USER_COLUMNS: &str = "id, username, display_name, role, unit, created_at, can_view_identity, disabled, \
+    must_change_password";
 
 /// A row selected with [`USER_COLUMNS`].
 pub fn user(row: &PgRow) -> StoreResult<User> {
@@ -72,5 +72,7 @@ pub fn user(row: &PgRow) -> StoreResult<User> {
         unit: parse_unit(get(row, 4)?)?,
         created_at: instant(get(row, 5)?)?,
         can_view_identity: get(row, 6)?,
+        disabled: get(row, 7)?,
+        must_change_password: get(row, 8)?,
     })
 }

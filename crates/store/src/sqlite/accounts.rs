@@ -8,9 +8,10 @@ use aduan_domain::{ReportId, Role, UnitCode, UserId};
 
 use super::SqliteStore;
 use super::rows::{self, micros, query_error};
+use crate::values::idle_micros;
 use crate::{
-    AccountStore, Credentials, IdentityAccess, NewUser, SealedReporter, Session, StoreError,
-    StoreResult, User,
+    AccountStore, ActiveSession, Credentials, IdentityAccess, NewUser, SealedReporter, Session,
+    StoreError, StoreResult, User,
 };
 
 pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -20,6 +21,15 @@ pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
+}
+
+/// The user columns prefixed with `users.`, for statements that join another table.
+fn qualified_user_columns() -> String {
+    rows::USER_COLUMNS
+        .split(',')
+        .map(|c| format!("users.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[async_trait]
@@ -90,7 +100,7 @@ impl AccountStore for SqliteStore {
                 match found.next().map_err(StoreError::other)? {
                     Some(row) => Ok(Credentials {
                         user: rows::user(row)?,
-                        password_hash: row.get(7).map_err(StoreError::other)?,
+                        password_hash: row.get(9).map_err(StoreError::other)?,
                     }),
                     None => Err(StoreError::NotFound),
                 }
@@ -111,14 +121,16 @@ impl AccountStore for SqliteStore {
         self.writer
             .write(move |conn| {
                 conn.prepare_cached(
-                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, idle_micros)
+                     VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
                 )
                 .and_then(|mut s| {
                     s.execute(params![
                         &session.token_hash[..],
                         session.user.0,
                         micros(session.created_at),
-                        micros(session.expires_at)
+                        micros(session.expires_at),
+                        session.idle_timeout.map(idle_micros)
                     ])
                 })
                 .map_err(StoreError::other)?;
@@ -131,23 +143,97 @@ impl AccountStore for SqliteStore {
             .await
     }
 
-    async fn session_user(&self, token_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<User> {
+    async fn session(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<ActiveSession> {
         self.readers
             .read(move |conn| {
                 let sql = format!(
-                    "SELECT {} FROM users WHERE id = (SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2)",
-                    rows::USER_COLUMNS
-                        .split(", ")
-                        .map(|c| format!("users.{c}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "SELECT {}, s.last_seen_at FROM sessions s JOIN users ON users.id = s.user_id
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT users.disabled
+                       AND (s.idle_micros IS NULL OR s.last_seen_at + s.idle_micros > ?2)",
+                    qualified_user_columns()
                 );
                 let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
-                let user = stmt
-                    .query_row(params![&token_hash[..], micros(now)], |row| Ok(rows::user(row)))
+                let found = stmt
+                    .query_row(params![&token_hash[..], micros(now)], |row| {
+                        Ok(rows::user(row).and_then(|user| {
+                            let seen: i64 = row.get(9).map_err(StoreError::other)?;
+                            Ok(ActiveSession {
+                                user,
+                                last_seen_at: rows::instant(seen)?,
+                            })
+                        }))
+                    })
                     .optional()
                     .map_err(StoreError::other)?;
-                user.unwrap_or(Err(StoreError::NotFound))
+                found.unwrap_or(Err(StoreError::NotFound))
+            })
+            .await
+    }
+
+    async fn touch_session(&self, token_hash: [u8; 32], at: DateTime<Utc>) -> StoreResult<()> {
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached(
+                    "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at < ?2",
+                )
+                .and_then(|mut s| s.execute(params![&token_hash[..], micros(at)]))
+                .map_err(StoreError::other)?;
+                Ok(())
+            })
+            .await
+    }
+
+    // The writer runs each job in its own savepoint: the statements of one job stand or
+    // fall together.
+    async fn set_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User> {
+        self.writer
+            .write(move |conn| {
+                let changed = conn
+                    .prepare_cached("UPDATE users SET disabled = ?1 WHERE id = ?2")
+                    .and_then(|mut s| s.execute(params![disabled, id.0]))
+                    .map_err(StoreError::other)?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                if disabled {
+                    conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")
+                        .and_then(|mut s| s.execute([id.0]))
+                        .map_err(StoreError::other)?;
+                }
+                let sql = format!("SELECT {} FROM users WHERE id = ?1", rows::USER_COLUMNS);
+                conn.prepare_cached(&sql)
+                    .and_then(|mut s| s.query_row([id.0], |row| Ok(rows::user(row))))
+                    .map_err(query_error)?
+            })
+            .await
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: String,
+        must_change: bool,
+        keep: Option<[u8; 32]>,
+    ) -> StoreResult<()> {
+        self.writer
+            .write(move |conn| {
+                let changed = conn
+                    .prepare_cached(
+                        "UPDATE users SET password_hash = ?1, must_change_password = ?2 WHERE id = ?3",
+                    )
+                    .and_then(|mut s| s.execute(params![password_hash, must_change, id.0]))
+                    .map_err(StoreError::other)?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2")
+                    .and_then(|mut s| s.execute(params![id.0, keep.as_ref().map(|k| &k[..])]))
+                    .map_err(StoreError::other)?;
+                Ok(())
             })
             .await
     }

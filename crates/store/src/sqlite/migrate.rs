@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/sqlite/0006_catalog_revision.sql"),
     ),
+    (7, include_str!("../../migrations/sqlite/0007_accounts.sql")),
     (8, include_str!("../../migrations/sqlite/0008_privacy.sql")),
 ];
 

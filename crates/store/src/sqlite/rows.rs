@@ -49,8 +49,8 @@ pub fn report(row: &Row<'_>) -> StoreResult<Report> {
     .into_report()
 }
 
-pub const USER_COLUMNS: &str =
-    "id, username, display_name, role, unit, created_at, can_view_identity";
+pub const USER_COLUMNS: &str = "id, username, display_name, role, unit, created_at, can_view_identity, disabled, \
+    must_change_password";
 
 pub fn user(row: &Row<'_>) -> StoreResult<User> {
     let get = |e: rusqlite::Error| StoreError::other(e);
@@ -62,6 +62,8 @@ pub fn user(row: &Row<'_>) -> StoreResult<User> {
         unit: parse_unit(row.get(4).map_err(get)?)?,
         created_at: instant(row.get(5).map_err(get)?)?,
         can_view_identity: row.get(6).map_err(get)?,
+        disabled: row.get(7).map_err(get)?,
+        must_change_password: row.get(8).map_err(get)?,
     })
 }
 

@@ -64,6 +64,7 @@ pub async fn sessions_expire_and_can_be_deleted(store: Arc<dyn Store>) {
         user: user.id,
         created_at: created,
         expires_at: created + Duration::hours(ttl_hours),
+        idle_timeout: None,
     };
     store
         .create_session(session(expired, &budi, t - Duration::hours(10), 1))

@@ -92,6 +92,7 @@ pub async fn updating_a_user_changes_role_and_unit_at_once(store: Arc<dyn Store>
             user: budi.id,
             created_at: now(),
             expires_at: now() + Duration::days(1),
+            idle_timeout: None,
         })
         .await
         .unwrap();

@@ -29,6 +29,10 @@ macro_rules! store_contract_tests {
             accounts_create_and_read,
             duplicate_username_is_a_conflict,
             sessions_expire_and_can_be_deleted,
+            disabling_ends_sessions_and_enabling_lets_sign_in_again,
+            setting_a_password_flags_it_and_ends_other_sessions,
+            idle_sessions_end_and_use_keeps_them,
+            listing_shows_disabled_accounts,
             submit_assigns_tickets_per_local_day,
             submitted_report_reads_back_with_timeline_and_photos,
             unknown_ticket_and_photo_are_not_found,
@@ -102,6 +106,8 @@ mod import;
 pub use import::*;
 mod jurisdiction;
 pub use jurisdiction::*;
+mod lifecycle;
+pub use lifecycle::*;
 mod listing;
 pub use listing::*;
 mod messages;

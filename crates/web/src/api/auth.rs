@@ -167,12 +167,30 @@ pub(crate) struct OpenedSession {
     pub cookie: String,
 }
 
+/// How long a session of `user` lasts, and how long it may go unused: staff sessions are
+/// short and end when idle; a citizen's lasts (`WebConfig`).
+fn session_limits(
+    state: &AppState,
+    user: &User,
+) -> (std::time::Duration, Option<std::time::Duration>) {
+    let config = &state.config;
+    if user.role == Role::Citizen {
+        (config.session_ttl, None)
+    } else {
+        (config.staff_session_ttl, Some(config.staff_idle_timeout))
+    }
+}
+
 /// Open a session for `user` (both the API and the web pages sign in through here).
 pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<OpenedSession> {
     let (token, token_hash) = new_token();
     let now = Utc::now();
-    let ttl = state.config.session_ttl;
+    let (ttl, idle) = session_limits(state, user);
     let expires_at = now + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
+    let idle_timeout = idle
+        .map(chrono::Duration::from_std)
+        .transpose()
+        .map_err(ApiError::internal)?;
     state
         .store
         .create_session(Session {
@@ -180,6 +198,7 @@ pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<Ope
             user: user.id,
             created_at: now,
             expires_at,
+            idle_timeout,
         })
         .await?;
     let cookie = session_cookie(&token, ttl.as_secs(), state.config.secure_cookies);
@@ -307,8 +326,11 @@ pub(crate) async fn authenticate(
     if !verify_password(hash, password).await? {
         return Err(ApiError::unauthorized("wrong username or password"));
     }
+    // A disabled account is refused in the same words as a wrong password, after the same
+    // work: the answer tells nobody which accounts exist or are disabled.
     let user = found
         .map(|c| c.user)
+        .filter(|user| !user.disabled)
         .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
     throttle.succeeded(&username, addr);
     Ok(user)

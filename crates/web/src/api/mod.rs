@@ -5,6 +5,7 @@ pub(crate) mod actions;
 pub(crate) mod auth;
 mod catalog;
 mod identity;
+pub mod lifecycle;
 mod messages;
 mod outbox;
 pub mod public;
@@ -12,7 +13,7 @@ pub(crate) mod reports;
 mod responses;
 pub mod stats;
 pub(crate) mod triage;
-pub(crate) mod users;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -68,6 +69,10 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::get_me))
         .routes(routes!(users::create_user))
+        .routes(routes!(lifecycle::disable_user))
+        .routes(routes!(lifecycle::enable_user))
+        .routes(routes!(lifecycle::set_user_password))
+        .routes(routes!(lifecycle::change_my_password))
         .routes(routes!(catalog::list_categories))
         .routes(routes!(catalog::list_units))
         .routes(routes!(catalog::list_regions))

@@ -18,6 +18,7 @@ mod i18n;
 mod labels;
 mod mine;
 mod not_found;
+mod password;
 mod queue;
 mod region_map;
 mod report;
@@ -62,6 +63,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/masuk", get(account::login_form).post(account::login))
         .route("/keluar", post(account::logout))
+        .route(
+            session::CHANGE_PASSWORD_PATH,
+            get(password::password_form).post(password::change_password),
+        )
         .route(
             "/lapor",
             get(submit::report_form).post(submit::submit_report),

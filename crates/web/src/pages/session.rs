@@ -15,16 +15,19 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use aduan_domain::Actor;
 use aduan_store::{StoreError, User};
 
-use crate::auth::{actor, presented_token, token_hash};
+use crate::auth::{actor, presented_token, request_path, session_user};
 pub use crate::csrf::cross_site;
 use crate::csrf::{csrf_for, csrf_matches};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::state::AppState;
+
+use super::Lang;
 
 /// The visitor of a page: signed in or not. An unknown or expired session reads as not
 /// signed in (a page then offers to sign in, rather than failing as the API does).
@@ -56,21 +59,39 @@ impl Visitor {
     }
 }
 
-impl FromRequestParts<AppState> for Visitor {
-    type Rejection = ApiError;
+/// Where an account holding a temporary password is sent, and the only pages it may use
+/// besides: choosing its own password, and signing out.
+pub const CHANGE_PASSWORD_PATH: &str = "/akun/kata-sandi";
+const WHILE_PASSWORD_CHANGE_REQUIRED: [&str; 2] = [CHANGE_PASSWORD_PATH, "/keluar"];
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+/// 303 to the change-password page, in the language the request asked for.
+fn to_change_password(parts: &Parts) -> Response {
+    let english = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "lang=en"));
+    let lang = if english { Lang::En } else { Lang::Id };
+    super::see_other(CHANGE_PASSWORD_PATH, lang.texts())
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    /// A store failure, or the way to the change-password page.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Some(token) = presented_token(&parts.headers) else {
             return Ok(Self {
                 user: None,
                 token: None,
             });
         };
-        match state
-            .store
-            .session_user(token_hash(&token), Utc::now())
-            .await
-        {
+        match session_user(state, &token, Utc::now()).await {
+            Ok(user)
+                if user.must_change_password
+                    && !WHILE_PASSWORD_CHANGE_REQUIRED.contains(&request_path(parts)) =>
+            {
+                Err(to_change_password(parts))
+            }
             Ok(user) => Ok(Self {
                 user: Some(user),
                 token: Some(token),
@@ -79,7 +100,7 @@ impl FromRequestParts<AppState> for Visitor {
                 user: None,
                 token: None,
             }),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(ApiError::from(e).into_response()),
         }
     }
 }

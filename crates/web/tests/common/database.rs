@@ -156,6 +156,50 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Move the sessions of `username` back in time: their opening and expiry by
+    /// `opened_minutes`, their last use by `idle_minutes`, as if that much time had passed.
+    pub(crate) async fn age_sessions(
+        &self,
+        username: &str,
+        opened_minutes: i64,
+        idle_minutes: i64,
+    ) {
+        let (opened, idle) = (opened_minutes * 60_000_000, idle_minutes * 60_000_000);
+        let changed = match self {
+            Self::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(sqlite_file(dir)).expect("open the database");
+                let changed = conn
+                    .execute(
+                        "UPDATE sessions SET created_at = created_at - ?1, expires_at = expires_at - ?1,
+                             last_seen_at = last_seen_at - ?2
+                         WHERE user_id = (SELECT id FROM users WHERE username = ?3)",
+                        rusqlite::params![opened, idle, username],
+                    )
+                    .expect("age the sessions");
+                u64::try_from(changed).expect("a row count")
+            }
+            Self::Postgres(database) => {
+                let mut conn = postgres(database.url()).await;
+                let done = sqlx::query(
+                    "UPDATE sessions SET created_at = created_at - $1, expires_at = expires_at - $1,
+                         last_seen_at = last_seen_at - $2
+                     WHERE user_id = (SELECT id FROM users WHERE username = $3)",
+                )
+                .bind(opened)
+                .bind(idle)
+                .bind(username)
+                .execute(&mut conn)
+                .await
+                .expect("age the sessions");
+                let _ = conn.close().await;
+                done.rows_affected()
+            }
+        };
+        assert!(changed > 0, "age the sessions of {username}: none found");
+    }
+}
+
 /// The SQLite file in its temporary directory.
 pub(crate) fn sqlite_file(dir: &TempDir) -> PathBuf {
     dir.path().join(SQLITE_FILE)

@@ -225,6 +225,13 @@ impl TestApp {
         self.database.backdate(ticket, hours).await;
     }
 
+    /// Age the sessions of `username` (see `Database::age_sessions`).
+    pub async fn age_sessions(&self, username: &str, opened_minutes: i64, idle_minutes: i64) {
+        self.database
+            .age_sessions(username, opened_minutes, idle_minutes)
+            .await;
+    }
+
     /// The argon2 hash of [`PASSWORD`], computed once per app.
     pub async fn password_hash(&self) -> String {
         self.staff_hash

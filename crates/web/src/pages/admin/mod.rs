@@ -8,6 +8,7 @@ mod channels;
 mod index;
 mod outbox;
 mod texts;
+mod user_access;
 mod user_forms;
 mod users;
 
@@ -40,6 +41,14 @@ pub fn router() -> Router<AppState> {
             get(users::list_users).post(user_forms::create_user),
         )
         .route("/admin/pengguna/{id}", post(user_forms::change_user))
+        .route(
+            "/admin/pengguna/{id}/akses",
+            post(user_access::change_access),
+        )
+        .route(
+            "/admin/pengguna/{id}/kata-sandi",
+            post(user_access::set_temporary_password),
+        )
         .route(
             "/admin/kunci-api",
             get(api_keys::list_keys).post(api_keys::create_key),

@@ -110,6 +110,7 @@ struct Row {
     role: &'static str,
     unit: Option<String>,
     created: String,
+    disabled: bool,
     roles: Vec<RoleOption>,
     unit_value: String,
     errors: FieldErrors,
@@ -152,6 +153,9 @@ pub async fn list_users(
     let notice = match q.done.as_deref() {
         Some("created") => Some(a.user_created),
         Some("changed") => Some(a.user_changed),
+        Some("disabled") => Some(a.user_disabled),
+        Some("enabled") => Some(a.user_enabled),
+        Some("temporary_password") => Some(a.temp_password_set),
         _ => None,
     };
     let listing = Listing {
@@ -267,6 +271,7 @@ fn row(j: &aduan_domain::Jurisdiction, u: &User, edit: Option<Edit>, lang: Lang)
             None => code.as_str().to_owned(),
         }),
         created: local_time(j, u.created_at),
+        disabled: u.disabled,
         roles: role_options(&chosen, lang),
         unit_value,
         errors,

@@ -19,6 +19,7 @@ pub static EN: Texts = Texts {
     nav_login: "Sign in",
     nav_register: "Register",
     nav_logout: "Sign out",
+    nav_password: "Password",
     signed_in_as: "Signed in as",
     home_title: "Report a problem in your city",
     home_intro: "Potholes, illegal parking, fallen trees, uncollected rubbish: reports go to the unit responsible, are followed up, then verified.",

@@ -72,6 +72,17 @@ pub struct AdminTexts {
     pub err_unit_unknown: &'static str,
     pub err_unit_needed: &'static str,
     pub err_own_admin: &'static str,
+    // The account lifecycle
+    pub status_disabled: &'static str,
+    pub disable_submit: &'static str,
+    pub enable_submit: &'static str,
+    pub user_disabled: &'static str,
+    pub user_enabled: &'static str,
+    pub temp_password_title: &'static str,
+    pub temp_password_hint: &'static str,
+    pub temp_password_submit: &'static str,
+    pub temp_password_set: &'static str,
+    pub err_own_disable: &'static str,
     // API keys
     pub keys_intro: &'static str,
     pub key_name: &'static str,

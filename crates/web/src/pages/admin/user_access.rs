@@ -1,0 +1,142 @@
+//! The access forms of `/admin/pengguna`: disable or enable an account, and set a temporary
+//! password. The rules and effects are the API's (`/api/v1/users/{username}/...`): a
+//! disabled account's sessions end at once, a temporary password must be changed at the
+//! next sign-in.
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use aduan_domain::UserId;
+use aduan_store::{StoreError, User};
+
+use crate::api::lifecycle;
+use crate::pages::account::password_problem;
+use crate::pages::session::Visitor;
+use crate::pages::{Chrome, LangQuery, Texts, error_page, failure, see_other};
+use crate::state::AppState;
+
+use super::users::PATH;
+use super::{AdminTexts, admin_posting, admin_texts};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccessForm {
+    csrf: String,
+    /// `disable` or `enable`.
+    action: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TemporaryPasswordForm {
+    csrf: String,
+    password: String,
+}
+
+/// The staff account a form names by id; citizens' accounts are not managed on these pages.
+async fn staff_account(
+    state: &AppState,
+    t: &'static Texts,
+    a: &AdminTexts,
+    chrome: Chrome,
+    id: &str,
+) -> Result<(User, Chrome), Box<Response>> {
+    let found = match id.parse::<i64>().map(UserId) {
+        Ok(id) => state.store.user(id).await,
+        Err(_) => Err(StoreError::NotFound),
+    };
+    match found {
+        Ok(user) if user.role.is_staff() => Ok((user, chrome)),
+        Ok(_) | Err(StoreError::NotFound) => Err(Box::new(error_page(
+            t,
+            chrome,
+            StatusCode::NOT_FOUND,
+            a.not_found,
+        ))),
+        Err(e) => Err(Box::new(failure(t, chrome, e.into(), t.server_error))),
+    }
+}
+
+pub async fn change_access(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<AccessForm>, FormRejection>,
+) -> Response {
+    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let (admin, chrome) = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let (target, chrome) = match staff_account(&state, t, a, chrome, &id).await {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let (disabled, done) = match form.action.as_str() {
+        "disable" => (true, "disabled"),
+        "enable" => (false, "enabled"),
+        _ => return error_page(t, chrome, StatusCode::UNPROCESSABLE_ENTITY, t.bad_link),
+    };
+    if disabled && target.id == admin.id {
+        return error_page(t, chrome, StatusCode::CONFLICT, a.err_own_disable);
+    }
+    let changed = lifecycle::set_disabled(
+        state.store.as_ref(),
+        Some(&state.sessions),
+        &target.username,
+        disabled,
+    )
+    .await;
+    match changed {
+        Ok(_) => see_other(&format!("{PATH}?done={done}"), t),
+        Err(e) => failure(t, chrome, e, a.not_found),
+    }
+}
+
+pub async fn set_temporary_password(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<TemporaryPasswordForm>, FormRejection>,
+) -> Response {
+    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let (_, chrome) = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let (target, chrome) = match staff_account(&state, t, a, chrome, &id).await {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let weakness = crate::password_policy::check(&form.password, &target.username).err();
+    let _slot = match state.limits.hash_slot().await {
+        Ok(slot) => slot,
+        Err(e) => return failure(t, chrome, e, a.not_found),
+    };
+    let set = lifecycle::set_password(
+        state.store.as_ref(),
+        Some(&state.sessions),
+        &target.username,
+        form.password,
+        true,
+    )
+    .await;
+    match set {
+        Ok(_) => see_other(&format!("{PATH}?done=temporary_password"), t),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let problem = weakness.map_or_else(|| e.message.clone(), |w| password_problem(t, w));
+            error_page(t, chrome, e.status, &problem)
+        }
+        Err(e) => failure(t, chrome, e, a.not_found),
+    }
+}
