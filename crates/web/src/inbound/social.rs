@@ -53,9 +53,15 @@ pub(super) async fn x_crc(
     let token = query_value(&pairs, "crc_token")
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::invalid("crc_token", "required"))?;
-    Ok(Json(json!({
-        "response_token": twitter::crc_response(&config.consumer_secret, token)
-    })))
+    // Anything else would make the CRC check sign a forged event body.
+    let answer = twitter::crc_response(&config.consumer_secret, token).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "crc_token: not a token X sends (at most {} letters, digits, '+', '/', '=', '-' \
+             or '_')",
+            twitter::MAX_CRC_TOKEN
+        ))
+    })?;
+    Ok(Json(json!({ "response_token": answer })))
 }
 
 pub(super) async fn receive_x(
