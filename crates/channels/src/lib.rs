@@ -3,6 +3,7 @@
 //! delivering the answers back on the channel the citizen used.
 
 pub mod config;
+mod config_check;
 pub mod email;
 pub mod inbound;
 pub mod lapor;
@@ -14,5 +15,6 @@ pub mod twitter;
 pub mod whatsapp;
 
 pub use config::ChannelsConfig;
+pub use config_check::{MIN_SECRET_CHARS, check_secret};
 pub use email::{EmailError, InboundEmail, parse_email};
 pub use inbound::{GeoPoint, InboundError, InboundMessage, MediaRef, ReplyRoute, Sender};
