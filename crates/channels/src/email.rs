@@ -67,7 +67,7 @@ impl InboundEmail {
             (false, true) => subject.to_owned(),
             _ => text.to_owned(),
         };
-        joined
+        crate::inbound::strip_controls(&joined)
             .chars()
             .take(MAX_DESCRIPTION)
             .collect::<String>()

@@ -17,4 +17,6 @@ pub mod whatsapp;
 pub use config::ChannelsConfig;
 pub use config_check::{MIN_SECRET_CHARS, check_secret};
 pub use email::{EmailError, InboundEmail, parse_email};
-pub use inbound::{GeoPoint, InboundError, InboundMessage, MediaRef, ReplyRoute, Sender};
+pub use inbound::{
+    GeoPoint, InboundError, InboundMessage, MediaRef, ReplyRoute, Sender, strip_controls,
+};

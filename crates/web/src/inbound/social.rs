@@ -3,7 +3,6 @@
 //! accounts (`X-Hub-Signature-256`, the `hub.challenge` handshake).
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -15,7 +14,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 use super::messaging::{answer_handshake, check_meta_signature};
-use super::{file_all, forged, header, malformed, not_configured, query_pairs, query_value};
+use super::{
+    WebhookBody, file_all, forged, header, malformed, not_configured, query_pairs, query_value,
+};
 
 pub(super) async fn meta_handshake(
     State(state): State<AppState>,
@@ -30,7 +31,7 @@ pub(super) async fn meta_handshake(
 pub(super) async fn receive_meta(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<StatusCode> {
     let Some(config) = &state.config.channels.meta else {
         return Err(not_configured());
@@ -67,7 +68,7 @@ pub(super) async fn x_crc(
 pub(super) async fn receive_x(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<StatusCode> {
     let Some(config) = &state.config.channels.x else {
         return Err(not_configured());
