@@ -5,6 +5,7 @@
 pub mod config;
 mod config_check;
 pub mod email;
+mod email_body;
 pub mod inbound;
 pub mod lapor;
 pub mod meta;
