@@ -21,3 +21,6 @@ pub use email::{EmailError, InboundEmail, parse_email};
 pub use inbound::{
     GeoPoint, InboundError, InboundMessage, MediaRef, ReplyRoute, Sender, strip_controls,
 };
+
+#[cfg(test)]
+mod fuzz_tests;

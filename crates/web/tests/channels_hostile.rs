@@ -178,3 +178,139 @@ async fn control_characters_are_stripped_before_the_store() {
         "Lampu jalan mati di Jl. Cikini\n\tsejak kemarin malam"
     );
 }
+
+/// A small deterministic generator: the same bodies every run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n as u64).max(1)).unwrap()
+    }
+}
+
+/// A call's signature headers.
+type Headers = Vec<(&'static str, String)>;
+
+/// `body` posted to each webhook, signed as that channel signs.
+async fn post_signed_everywhere(app: &TestApp, body: &[u8]) -> Vec<(&'static str, u16)> {
+    use aduan_channels::{lapor, meta, twitter};
+    use receiver::{META_SECRET, X_SECRET};
+    let now = chrono::Utc::now().timestamp();
+    let hub = |secret: &str| vec![(meta::SIGNATURE_HEADER, sign_sha256(secret.as_bytes(), body))];
+    let calls: Vec<(&'static str, &'static str, Headers)> = vec![
+        (
+            "/channels/whatsapp/webhook",
+            "application/json",
+            hub(WA_SECRET),
+        ),
+        (
+            "/channels/meta/webhook",
+            "application/json",
+            hub(META_SECRET),
+        ),
+        (
+            "/channels/x/webhook",
+            "application/json",
+            vec![(
+                twitter::SIGNATURE_HEADER,
+                twitter::sign_body(X_SECRET, body),
+            )],
+        ),
+        (
+            "/channels/lapor/reports",
+            "application/json",
+            vec![
+                (lapor::TIMESTAMP_HEADER, now.to_string()),
+                (
+                    lapor::SIGNATURE_HEADER,
+                    lapor::sign(receiver::LAPOR_SECRET.as_bytes(), now, body),
+                ),
+            ],
+        ),
+    ];
+    let mut statuses = Vec::new();
+    for (path, kind, headers) in calls {
+        let resp = post(app, path, kind, body.to_vec(), &headers).await;
+        statuses.push((path, resp.status));
+    }
+    // Twilio signs the decoded parameters: sign whatever the body decodes to.
+    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let url = format!("{PUBLIC_BASE}{SMS_PATH}");
+    let headers = [(
+        aduan_channels::sms::SIGNATURE_HEADER,
+        twilio_signature(TWILIO_TOKEN, &url, &params),
+    )];
+    let resp = post(
+        app,
+        SMS_PATH,
+        "application/x-www-form-urlencoded",
+        body.to_vec(),
+        &headers,
+    )
+    .await;
+    statuses.push((SMS_PATH, resp.status));
+    statuses
+}
+
+#[tokio::test]
+async fn random_and_truncated_signed_bodies_never_get_a_5xx() {
+    let app = app().await;
+    let valid: Vec<Vec<u8>> = vec![
+        receiver::x_activity("Jalan berlubang di Menteng sejak lama", "Saluran tersumbat")
+            .to_string()
+            .into_bytes(),
+        receiver::facebook_feed("Lampu jalan mati di taman", "Sampah menumpuk di pasar")
+            .to_string()
+            .into_bytes(),
+        whatsapp_webhook(
+            "6281298760003",
+            "Dewi",
+            vec![
+                json!({"from": "6281298760003", "id": "wamid.fz1", "type": "text",
+                        "text": {"body": "Banjir di Kampung Melayu setinggi lutut"}}),
+            ],
+        )
+        .to_string()
+        .into_bytes(),
+        json!({"tracking_id": "LAPOR-2503-7770001", "title": "Pohon tumbang",
+               "content": "Pohon tumbang menutup jalan di Menteng", "anonymous": true})
+        .to_string()
+        .into_bytes(),
+        b"MessageSid=SMfz1&From=%2B6281234560001&Body=Jalan+rusak+parah&NumMedia=0".to_vec(),
+    ];
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut bodies = Vec::new();
+    for body in &valid {
+        for _ in 0..6 {
+            bodies.push(body[..rng.below(body.len() + 1)].to_vec());
+        }
+        let mut mutated = body.clone();
+        let at = rng.below(mutated.len());
+        mutated[at] = u8::try_from(rng.next() & 0xff).unwrap();
+        bodies.push(mutated);
+    }
+    for _ in 0..10 {
+        let len = rng.below(300);
+        bodies.push(
+            (0..len)
+                .map(|_| u8::try_from(rng.next() & 0xff).unwrap())
+                .collect(),
+        );
+    }
+    bodies.extend(valid.iter().cloned());
+    let mut signed_right = 0;
+    for body in &bodies {
+        for (path, status) in post_signed_everywhere(&app, body).await {
+            assert!(status < 500, "{path} answered {status} to {body:?}");
+            signed_right += usize::from(status != 401);
+        }
+    }
+    // The signatures are right: the bodies reach the parsers.
+    assert!(signed_right > bodies.len(), "{signed_right}");
+}
