@@ -183,11 +183,14 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub key: KeyArgs,
     /// Shared secret that signs inbound mail posted to `/channels/email/inbound`
-    /// (`X-Aduan-Signature: sha256=<hmac>`); without it that webhook is off.
+    /// (`X-Aduan-Signature: sha256=<hmac>`), at least 16 characters; without it that
+    /// webhook is off.
     #[arg(long, env = "ADUAN_EMAIL_WEBHOOK_SECRET", hide_env_values = true)]
     pub email_webhook_secret: Option<String>,
     /// JSON file with each messaging and social channel's secrets and endpoints (SMTP,
     /// Twilio, WhatsApp, X, Meta, LAPOR!); see README "Channels". Channels left out are off.
+    /// A secret we hold (auth token, app secret, verify token…) shorter than 16 characters
+    /// is refused at start.
     #[arg(long = "channels", env = "ADUAN_CHANNELS", value_name = "FILE")]
     pub channels: Option<PathBuf>,
     /// `off` lifts the registration and submission limits (benchmarks, load tests); the

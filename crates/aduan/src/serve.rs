@@ -8,8 +8,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use aduan_channels::ChannelsConfig;
 use aduan_channels::outbound::Deliverer;
+use aduan_channels::{ChannelsConfig, check_secret};
 use aduan_store::Store;
 use aduan_web::outbox::{OutboxWorker, RetryPolicy};
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
@@ -20,6 +20,11 @@ use crate::demo;
 use crate::import;
 
 pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    // Weak secrets are refused before anything else happens.
+    let channels = load_channels(args.channels.as_deref())?;
+    if let Some(secret) = &args.email_webhook_secret {
+        check_secret("--email-webhook-secret", secret).map_err(anyhow::Error::msg)?;
+    }
     let identity_key = config::identity_key(data_dir, &args.key)?;
     let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
     if args.demo && fresh {
@@ -32,15 +37,6 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let catalog = Catalog::load(store.as_ref())
         .await
         .context("loading the jurisdiction")?;
-    let channels = match &args.channels {
-        Some(path) => {
-            let raw = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            ChannelsConfig::from_json(&raw)
-                .with_context(|| format!("{} is not a valid channels file", path.display()))?
-        }
-        None => ChannelsConfig::default(),
-    };
     let deliverer = Arc::new(
         Deliverer::new(&channels)
             .map_err(|e| anyhow::anyhow!("cannot set up the channels' delivery: {e}"))?,
@@ -59,11 +55,7 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
         staff_idle_timeout: std::time::Duration::from_secs(args.staff_idle_minutes * 60),
         channels,
         identity_key,
-        email_webhook_secret: args
-            .email_webhook_secret
-            .clone()
-            .filter(|s| !s.is_empty())
-            .map(WebhookSecret),
+        email_webhook_secret: args.email_webhook_secret.clone().map(WebhookSecret),
         limits: limits(&args),
         ..WebConfig::default()
     };
@@ -175,6 +167,25 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The channels file, parsed and its secrets checked (none: every channel off).
+fn load_channels(path: Option<&Path>) -> anyhow::Result<ChannelsConfig> {
+    let Some(path) = path else {
+        return Ok(ChannelsConfig::default());
+    };
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let channels = ChannelsConfig::from_json(&raw)
+        .with_context(|| format!("{} is not a valid channels file", path.display()))?;
+    channels.validate().map_err(|problems| {
+        anyhow::anyhow!(
+            "{} has weak secrets: {}",
+            path.display(),
+            problems.join("; ")
+        )
+    })?;
+    Ok(channels)
 }
 
 #[cfg(test)]

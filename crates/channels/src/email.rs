@@ -39,7 +39,8 @@ pub struct InboundEmail {
     /// The sender's address; identity, to be sealed.
     pub from_address: String,
     pub subject: Option<String>,
-    /// The first text/plain body, or the HTML body converted to text.
+    /// The first text/plain body, or the HTML body converted to text, without its
+    /// signature and quoted reply (see [`crate::email_body`]).
     pub text: String,
     /// The decoded content of every `image/*` part; other attachments are dropped.
     pub attachments: Vec<Vec<u8>>,
@@ -67,7 +68,7 @@ impl InboundEmail {
             (false, true) => subject.to_owned(),
             _ => text.to_owned(),
         };
-        joined
+        crate::inbound::strip_controls(&joined)
             .chars()
             .take(MAX_DESCRIPTION)
             .collect::<String>()
@@ -104,7 +105,7 @@ pub fn parse_email(raw: &[u8]) -> Result<InboundEmail, EmailError> {
         .filter(|s| !s.is_empty());
     let text = message
         .body_text(0)
-        .map(|t| t.replace("\r\n", "\n").trim().to_owned())
+        .map(|t| crate::email_body::strip_quotes_and_signature(&t.replace("\r\n", "\n")))
         .unwrap_or_default();
     if subject.is_none() && text.is_empty() {
         return Err(EmailError::Empty);

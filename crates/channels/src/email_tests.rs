@@ -207,3 +207,33 @@ fn refuses_what_is_not_a_mail() {
         Err(EmailError::Empty)
     );
 }
+
+#[test]
+fn signatures_and_quoted_replies_do_not_reach_the_description() {
+    let raw = "From: Budi Santoso <budi.santoso@example.id>\r\n\
+To: CRM Jakarta <crm@jakarta.go.id>\r\n\
+Subject: Re: Jalan berlubang\r\n\
+Message-ID: <balasan-1@example.id>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+Lubangnya makin besar setelah hujan semalam, mohon segera ditambal.\r\n\
+\r\n\
+-- \r\n\
+Budi Santoso\r\n\
+HP 0812-3456-7890 | budi.kantor@example.id\r\n\
+\r\n\
+On Mon, 3 Mar 2025 at 10:00, Siti Rahma <siti.rahma@example.id> wrote:\r\n\
+> Hubungi saya di 0813-1122-3344 atau siti.rahma@example.id\r\n";
+    let mail = parse_email(raw.as_bytes()).unwrap();
+    let description = mail.description();
+    assert_eq!(
+        description,
+        "Re: Jalan berlubang\n\nLubangnya makin besar setelah hujan semalam, mohon segera ditambal."
+    );
+    for personal in ["0812", "0813", "@example.id", "Siti"] {
+        assert!(
+            !description.contains(personal),
+            "{personal} in {description}"
+        );
+    }
+}

@@ -97,3 +97,27 @@ pub enum InboundError {
     #[error("malformed payload: {0}")]
     Malformed(String),
 }
+
+/// `text` without control characters other than `\n` and `\t` (`\r\n` and a lone `\r`
+/// become `\n`): U+0000 cannot be stored by PostgreSQL, and the others only garble what staff
+/// read. Everything a channel brings passes through this before it is filed.
+pub fn strip_controls(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_controls;
+
+    #[test]
+    fn control_characters_are_stripped_but_lines_and_tabs_kept() {
+        assert_eq!(
+            strip_controls("a\u{0}b\u{7}c\u{1b}[31m\r\nd\te\u{7f}f\u{85}g"),
+            "abc[31m\nd\tefg"
+        );
+        assert_eq!(strip_controls("Jalan rusak"), "Jalan rusak");
+    }
+}

@@ -169,9 +169,11 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     plausible.then(|| format!("+{digits}"))
 }
 
-/// A citizen's text: trimmed and cut to [`MAX_DESCRIPTION`] characters.
+/// A citizen's text: without control characters (see [`crate::inbound::strip_controls`]),
+/// trimmed and cut to [`MAX_DESCRIPTION`] characters.
 pub(crate) fn clean_text(raw: &str) -> String {
-    raw.trim()
+    crate::inbound::strip_controls(raw)
+        .trim()
         .chars()
         .take(MAX_DESCRIPTION)
         .collect::<String>()

@@ -23,11 +23,35 @@ pub const SIGNATURE_HEADER: &str = "x-twitter-webhooks-signature";
 
 const CHANNEL: Channel = Channel::Twitter;
 
-/// The `response_token` answering a CRC check of `crc_token`.
-pub fn crc_response(consumer_secret: &str, crc_token: &str) -> String {
+/// The longest `crc_token` answered. X's tokens are short random strings.
+pub const MAX_CRC_TOKEN: usize = 100;
+
+/// Whether `token` is shaped like a CRC token X sends: at most [`MAX_CRC_TOKEN`] letters,
+/// digits and the base64/base64url symbols `+ / = - _`.
+///
+/// The CRC answer is the HMAC under the consumer secret, the very key and construction
+/// that sign event bodies: answering any string would sign any forged body for whoever
+/// asks. A token of these characters has no `{`, quote or space, so it is never a JSON
+/// event body.
+pub fn is_crc_token(token: &str) -> bool {
+    (1..=MAX_CRC_TOKEN).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
+}
+
+/// The `response_token` answering a CRC check of `crc_token`, or `None` when the token is
+/// not one X sends (see [`is_crc_token`]).
+pub fn crc_response(consumer_secret: &str, crc_token: &str) -> Option<String> {
+    is_crc_token(crc_token).then(|| sign_body(consumer_secret, crc_token.as_bytes()))
+}
+
+/// `sha256=` and the base64 HMAC-SHA256 of `body` under the consumer secret: what X puts
+/// in `x-twitter-webhooks-signature` (for tools and tests that play X).
+pub fn sign_body(consumer_secret: &str, body: &[u8]) -> String {
     let digest = match Hmac::<Sha256>::new_from_slice(consumer_secret.as_bytes()) {
         Ok(mut mac) => {
-            mac.update(crc_token.as_bytes());
+            mac.update(body);
             mac.finalize().into_bytes().to_vec()
         }
         Err(_) => Vec::new(),

@@ -22,15 +22,58 @@ fn crc_response_is_the_base64_hmac_of_the_token() {
     let token = "ZjY4NmQ4NTMtYWM0Ny00YmZlLWI2NTgtYzE0YmI4OTFhYzYz";
     assert_eq!(
         crc_response("consumer-secret", token),
-        sign("consumer-secret", token.as_bytes())
+        Some(sign("consumer-secret", token.as_bytes()))
     );
     // A fixed vector: RFC 4231 test case 2 (key "Jefe", data "what do ya want for
     // nothing?"), whose HMAC-SHA256 is 5bdcc146…64ec3843; its base64 was taken once with
     // `python3 -c "import base64; print(base64.b64encode(bytes.fromhex('5bdc…3843')))"`.
     assert_eq!(
-        crc_response("Jefe", "what do ya want for nothing?"),
+        sign_body("Jefe", b"what do ya want for nothing?"),
         "sha256=W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM="
     );
+    // Not a token X sends: answering it would sign it as a body.
+    assert_eq!(crc_response("Jefe", "what do ya want for nothing?"), None);
+}
+
+#[test]
+fn the_crc_check_signs_no_event_body() {
+    for body in [TWEETS, DMS] {
+        let text = std::str::from_utf8(body).unwrap();
+        assert_eq!(crc_response("consumer-secret", text), None);
+        assert_eq!(crc_response("consumer-secret", text.trim()), None);
+    }
+    let long = "A".repeat(MAX_CRC_TOKEN + 1);
+    for token in ["", "{}", "[]", "\"x\"", "a b", "a\u{0}", long.as_str()] {
+        assert_eq!(crc_response("consumer-secret", token), None, "{token:?}");
+    }
+    assert!(crc_response("consumer-secret", &long[1..]).is_some());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever token the CRC check answers, its answer never verifies a body that parses
+    /// as an event payload: an accepted token is no JSON object at all.
+    #[test]
+    fn no_crc_answer_signs_a_webhook_body(token in "[A-Za-z0-9+/=_{}\\[\\]\":, -]{0,120}") {
+        if let Some(answer) = crc_response("consumer-secret", &token) {
+            prop_assert!(verify_signature("consumer-secret", token.as_bytes(), &answer));
+            prop_assert!(parse_activity(token.as_bytes(), OWN).is_err());
+            let value: Option<serde_json::Value> = serde_json::from_str(&token).ok();
+            prop_assert!(!value.is_some_and(|v| v.is_object() || v.is_array()));
+        }
+    }
+
+    /// The fixtures' own bodies, cut anywhere, are never answered.
+    #[test]
+    fn no_prefix_of_a_real_body_is_answered(cut in 0usize..4000) {
+        for body in [TWEETS, DMS] {
+            let text = String::from_utf8_lossy(&body[..cut.min(body.len())]).into_owned();
+            if text.contains(['{', '"', ' ', '\n']) {
+                prop_assert_eq!(crc_response("consumer-secret", &text), None);
+            }
+        }
+    }
 }
 
 #[test]

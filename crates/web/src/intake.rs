@@ -8,13 +8,14 @@
 //! waits in the coordinators' triage queue until one confirms or corrects it. The sender is
 //! sealed; the way to answer them goes into the outbox with each step of their report.
 
-use aduan_channels::{InboundMessage, MediaRef, ReplyRoute, Sender};
+use aduan_channels::{InboundMessage, MediaRef, ReplyRoute, Sender, strip_controls};
 use aduan_domain::report::{MediaFetch, NewPhoto, Report, TriageMark};
 use aduan_domain::{CategoryCode, Channel, Coordinates};
 use aduan_store::identity::Identity;
 
 use crate::contact::contact_for;
 use crate::error::{ApiError, ApiResult};
+use crate::photos::MAX_PHOTOS;
 use crate::service::{self, Intake, MIN_DESCRIPTION, Place};
 use crate::state::AppState;
 
@@ -59,8 +60,53 @@ impl From<InboundMessage> for ChannelMessage {
     }
 }
 
+impl ChannelMessage {
+    /// The message as it may be stored: no control characters in any text (PostgreSQL
+    /// cannot store U+0000), and no more photos to fetch than a report keeps (one message
+    /// must not queue thousands of fetches); the extra ones are logged and left out.
+    fn bounded(mut self) -> Self {
+        let clean = |s: &mut String| *s = strip_controls(s);
+        clean(&mut self.message_id);
+        clean(&mut self.text);
+        for text in [
+            &mut self.address,
+            &mut self.category_hint,
+            &mut self.sender.name,
+            &mut self.sender.phone,
+            &mut self.sender.email,
+            &mut self.sender.handle,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(text);
+        }
+        if let Some(reply) = &mut self.reply {
+            clean(&mut reply.address);
+            if let Some(to) = &mut reply.in_reply_to {
+                clean(to);
+            }
+        }
+        let room = MAX_PHOTOS.saturating_sub(self.photos.len());
+        if self.media.len() > room {
+            tracing::warn!(
+                channel = self.channel.code(),
+                attachments = self.media.len(),
+                kept = room,
+                "a channel message brought more photos than a report keeps; the rest are ignored"
+            );
+            self.media.truncate(room);
+        }
+        for media in &mut self.media {
+            clean(&mut media.reference);
+        }
+        self
+    }
+}
+
 /// File a channel message for its sender. Idempotent on the channel's message id.
 pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiResult<Report> {
+    let m = m.bounded();
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     let settings = &j.settings;

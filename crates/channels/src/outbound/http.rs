@@ -1,7 +1,7 @@
 //! Sending one API call and sorting its outcome into [`DeliveryError`]s that are safe to log.
 //!
 //! reqwest's own error messages name the URL, which can hold the citizen's id (an X DM
-//! path) or a secret (Meta's `access_token` query parameter), and providers' error messages
+//! path; tokens always travel in headers), and providers' error messages
 //! often quote the phone number or address they refused: neither is ever copied. What is
 //! kept is the HTTP status, the innermost transport cause ("Connection refused") and the
 //! provider's short error code.

@@ -1,5 +1,6 @@
 //! Facebook and Instagram answers through Meta's Graph API, authenticated with the page
-//! access token as the `access_token` query parameter:
+//! access token as `Authorization: Bearer` (never the `access_token` query parameter Graph
+//! also takes: a URL ends up in proxies' and access logs):
 //! - public (the citizen commented): a reply under their comment, the form field
 //!   `message=…` posted to `{api_base}/{comment id}/comments` on Facebook or
 //!   `{api_base}/{comment id}/replies` on Instagram;
@@ -59,7 +60,6 @@ pub(super) async fn send(
     let channel = message.route.channel.code();
     let base = meta.api_base.trim_end_matches('/');
     let route = &message.route;
-    let token = [("access_token", meta.page_access_token.as_str())];
     let request = if route.public {
         let Some(comment_id) = route
             .in_reply_to
@@ -77,7 +77,7 @@ pub(super) async fn send(
         };
         client
             .post(format!("{base}/{comment_id}/{edge}"))
-            .query(&token)
+            .bearer_auth(&meta.page_access_token)
             .form(&[("message", message.text.as_str())])
     } else {
         let recipient = route.address.trim();
@@ -94,7 +94,7 @@ pub(super) async fn send(
         });
         client
             .post(format!("{base}/me/messages"))
-            .query(&token)
+            .bearer_auth(&meta.page_access_token)
             .json(&body)
     };
     http::send(channel, request, &route.address)

@@ -3,7 +3,6 @@
 //! 401 before anything is parsed or stored.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
@@ -14,14 +13,14 @@ use crate::email::submit_raw_email;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-use super::{Receipt, header};
+use super::{Receipt, WebhookBody, header};
 
 pub const SIGNATURE_HEADER: &str = "x-aduan-signature";
 
 pub(super) async fn receive_email(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
     let Some(secret) = &state.config.email_webhook_secret else {
         return Err(ApiError::not_found("no such endpoint"));

@@ -3,7 +3,6 @@
 //! outbox.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
@@ -14,12 +13,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::intake::submit_channel_message;
 use crate::state::AppState;
 
-use super::{Receipt, forged, header, malformed, not_configured};
+use super::{Receipt, WebhookBody, forged, header, malformed, not_configured};
 
 pub(super) async fn receive_report(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
     let Some(config) = &state.config.channels.lapor else {
         return Err(not_configured());

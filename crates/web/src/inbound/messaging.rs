@@ -2,7 +2,6 @@
 //! and the sorted parameters) and the WhatsApp Cloud API (JSON, `X-Hub-Signature-256`,
 //! with Meta's `hub.challenge` subscription handshake).
 
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +12,9 @@ use aduan_channels::{meta, sms, whatsapp};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-use super::{file_all, forged, header, malformed, not_configured, query_pairs, query_value};
+use super::{
+    WebhookBody, file_all, forged, header, malformed, not_configured, query_pairs, query_value,
+};
 
 /// An empty TwiML answer: the gateway sends nothing back itself; our answer (with the
 /// ticket) goes out through the outbox once the report is filed.
@@ -23,7 +24,7 @@ pub(super) async fn receive_sms(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<impl IntoResponse> {
     let channels = &state.config.channels;
     let (Some(twilio), Some(base)) = (&channels.twilio, &channels.public_base_url) else {
@@ -35,7 +36,14 @@ pub(super) async fn receive_sms(
         url.push('?');
         url.push_str(&query);
     }
-    let params = sms::parse_form(&body).map_err(|_| forged())?;
+    let form = header(&headers, CONTENT_TYPE.as_str()).to_ascii_lowercase();
+    if !form.starts_with("application/x-www-form-urlencoded") {
+        return Err(ApiError::unsupported_media(
+            "the gateway posts its messages as application/x-www-form-urlencoded",
+        ));
+    }
+    let params = sms::parse_form(&body)
+        .map_err(|_| ApiError::bad_request("the body is not a form-encoded body"))?;
     let signature = header(&headers, sms::SIGNATURE_HEADER);
     if !sms::verify_twilio_signature(&twilio.auth_token, &url, &params, signature) {
         return Err(forged());
@@ -92,7 +100,7 @@ pub(super) async fn whatsapp_handshake(
 pub(super) async fn receive_whatsapp(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<StatusCode> {
     let Some(config) = &state.config.channels.whatsapp else {
         return Err(not_configured());

@@ -22,6 +22,8 @@ mod social;
 
 use axum::Json;
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
@@ -51,6 +53,30 @@ pub fn router() -> Router<AppState> {
             get(social::x_crc).post(social::receive_x),
         )
         .route("/channels/lapor/reports", post(lapor::receive_report))
+}
+
+/// A webhook's raw body. Over the body limit (or cut off) it is refused in the API's error
+/// format with the reason, not axum's plain text.
+pub(super) struct WebhookBody(pub Bytes);
+
+impl FromRequest<AppState> for WebhookBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
+        match Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(Self(bytes)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::too_large(format!(
+                    "the body is larger than this server takes ({} bytes)",
+                    state.config.max_body_bytes
+                )))
+            }
+            Err(e) => Err(ApiError::bad_request(format!(
+                "the body could not be read: {}",
+                e.body_text()
+            ))),
+        }
+    }
 }
 
 /// A header's value, or "" when absent or not text.

@@ -3,7 +3,6 @@
 //! accounts (`X-Hub-Signature-256`, the `hub.challenge` handshake).
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -15,7 +14,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 use super::messaging::{answer_handshake, check_meta_signature};
-use super::{file_all, forged, header, malformed, not_configured, query_pairs, query_value};
+use super::{
+    WebhookBody, file_all, forged, header, malformed, not_configured, query_pairs, query_value,
+};
 
 pub(super) async fn meta_handshake(
     State(state): State<AppState>,
@@ -30,7 +31,7 @@ pub(super) async fn meta_handshake(
 pub(super) async fn receive_meta(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<StatusCode> {
     let Some(config) = &state.config.channels.meta else {
         return Err(not_configured());
@@ -53,15 +54,21 @@ pub(super) async fn x_crc(
     let token = query_value(&pairs, "crc_token")
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::invalid("crc_token", "required"))?;
-    Ok(Json(json!({
-        "response_token": twitter::crc_response(&config.consumer_secret, token)
-    })))
+    // Anything else would make the CRC check sign a forged event body.
+    let answer = twitter::crc_response(&config.consumer_secret, token).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "crc_token: not a token X sends (at most {} letters, digits, '+', '/', '=', '-' \
+             or '_')",
+            twitter::MAX_CRC_TOKEN
+        ))
+    })?;
+    Ok(Json(json!({ "response_token": answer })))
 }
 
 pub(super) async fn receive_x(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    WebhookBody(body): WebhookBody,
 ) -> ApiResult<StatusCode> {
     let Some(config) = &state.config.channels.x else {
         return Err(not_configured());

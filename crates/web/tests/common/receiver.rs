@@ -324,9 +324,8 @@ pub async fn meta_signed(app: &TestApp, path: &str, secret: &str, body: &Value) 
 }
 
 /// X's `x-twitter-webhooks-signature`: `sha256=` and the base64 HMAC-SHA256 of the body,
-/// which is the CRC computation over the body's text.
 pub fn x_signature(body: &str) -> String {
-    twitter::crc_response(X_SECRET, body)
+    twitter::sign_body(X_SECRET, body.as_bytes())
 }
 
 pub async fn x_signed(app: &TestApp, body: &Value) -> Resp {
