@@ -144,12 +144,14 @@ async fn the_public_feed_finds_only_what_it_shows() {
             Vec::<String>::new(),
             "{hidden}"
         );
-        assert_eq!(
-            search(&citizen, hidden).await,
-            vec![ticket.clone()],
-            "{hidden}"
-        );
     }
+    // The reporter's own listing searches the address; the index holds the text as staff
+    // read it, masked, so no one finds a report by the phone number written in it.
+    assert_eq!(search(&citizen, "kenari").await, vec![ticket.clone()]);
+    assert_eq!(
+        search(&citizen, "0812-3456-7890").await,
+        Vec::<String>::new()
+    );
     assert!(!feed_of(&anyone, "sebelah").await.contains(&private));
 }
 
