@@ -13,6 +13,7 @@ mod extract;
 mod headers;
 mod inbound;
 mod input;
+mod input_forms;
 pub mod intake;
 pub mod limits;
 pub mod media;
@@ -34,6 +35,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::{StatusCode, Uri};
+use axum::middleware::from_fn;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -55,8 +57,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::router())
-        .nest("/open311/v2", open311::router())
-        .merge(pages::router())
+        .nest(
+            "/open311/v2",
+            open311::router().layer(from_fn(input_forms::strip_controls)),
+        )
+        .merge(pages::router().layer(from_fn(input_forms::strip_controls)))
         .merge(inbound::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -449,3 +449,20 @@ async fn requests_page_with_page_and_page_size() {
     spec_error(&get(&app, "/requests.json?page_size=201").await, 400);
     spec_error(&get(&app, "/requests.json?page=0").await, 400);
 }
+
+/// A control character sent in a form (U+0000 cannot even be stored in PostgreSQL) is
+/// dropped before the request is read; the rest of the text is filed.
+#[tokio::test]
+async fn control_characters_in_a_form_are_dropped() {
+    let app = TestApp::spawn_with_boundaries().await;
+    let key = api_key(&app, "qlue").await;
+    let form = filing(&key, "Jalan\u{0} berlubang\u{7} di depan\nhalte bus.");
+    let body = post_form(&app, "/requests.json", &form).await.expect(200);
+    let ticket = body[0]["service_request_id"].as_str().unwrap().to_owned();
+    let report = app.stored(&ticket).await;
+    assert_eq!(report.description, "Jalan berlubang di depan\nhalte bus.");
+    assert_eq!(
+        get(&app, "/requests.json?status=open\u{0}").await.status,
+        200
+    );
+}
