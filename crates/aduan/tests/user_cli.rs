@@ -12,7 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::{Value, json};
 
 const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
-const PASSWORD: &str = "kata-sandi-walikota";
+const PASSWORD: &str = "gerbang-monas-sore";
 
 /// Run `aduan --data-dir DIR ARGS...` with `stdin` as its standard input.
 fn aduan(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
@@ -125,7 +125,7 @@ async fn a_city_gets_its_first_admin_without_the_demo() {
             "--unit",
             "kecamatan-31.74.01",
         ],
-        "kata-sandi-petugas\n",
+        "jembatan-kali-ciliwung\n",
     ));
 
     let server = serve(dir.path());
@@ -136,7 +136,7 @@ async fn a_city_gets_its_first_admin_without_the_demo() {
     // Only the accounts the operator created exist: no demo account.
     let (status, _) = login(&server.1, "admin", "aduan-demo").await;
     assert_eq!(status, 401);
-    let (status, body) = login(&server.1, "petugas-tebet", "kata-sandi-petugas").await;
+    let (status, body) = login(&server.1, "petugas-tebet", "jembatan-kali-ciliwung").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["unit"]["code"], "kecamatan-31.74.01");
 }
@@ -160,36 +160,36 @@ async fn refused_input_creates_nothing() {
         "standard input",
     );
     refused(
-        &create(&["budi", "--role", "raja"], "kata-sandi-budi\n"),
+        &create(&["budi", "--role", "raja"], "lampu-merah-tebet\n"),
         2,
         "no such role",
     );
     refused(
-        &create(&["budi", "--role", "officer"], "kata-sandi-budi\n"),
+        &create(&["budi", "--role", "officer"], "lampu-merah-tebet\n"),
         2,
         "needs a unit",
     );
     refused(
         &create(
             &["budi", "--role", "officer", "--unit", "dinas-tidak-ada"],
-            "kata-sandi-budi\n",
+            "lampu-merah-tebet\n",
         ),
         2,
         "no such unit",
     );
     refused(
-        &create(&["budi", "--role", "citizen"], "kata-sandi-budi\n"),
+        &create(&["budi", "--role", "citizen"], "lampu-merah-tebet\n"),
         2,
         "citizens",
     );
     refused(
-        &create(&["Budi Baik", "--role", "admin"], "kata-sandi-budi\n"),
+        &create(&["Budi Baik", "--role", "admin"], "lampu-merah-tebet\n"),
         2,
         "username",
     );
-    ok(&create(&["budi", "--role", "admin"], "kata-sandi-budi\n"));
+    ok(&create(&["budi", "--role", "admin"], "lampu-merah-tebet\n"));
     refused(
-        &create(&["budi", "--role", "admin"], "kata-sandi-budi\n"),
+        &create(&["budi", "--role", "admin"], "lampu-merah-tebet\n"),
         2,
         "taken",
     );
@@ -214,14 +214,14 @@ async fn refused_input_creates_nothing() {
         &aduan(
             empty.path(),
             &["user", "create", "budi", "--role", "admin"],
-            "kata-sandi-budi\n",
+            "lampu-merah-tebet\n",
         ),
         2,
         "jurisdiction import",
     );
 
     let server = serve(dir.path());
-    let (status, _) = login(&server.1, "budi", "kata-sandi-budi").await;
+    let (status, _) = login(&server.1, "budi", "lampu-merah-tebet").await;
     assert_eq!(status, 200);
 }
 
@@ -231,10 +231,10 @@ async fn disable_enable_and_passwd() {
     ok(&aduan(
         dir.path(),
         &["user", "create", "lurah", "--role", "coordinator"],
-        "kata-sandi-lurah\n",
+        "pohon-asam-kemang\n",
     ));
     let server = serve(dir.path());
-    let (status, body) = login(&server.1, "lurah", "kata-sandi-lurah").await;
+    let (status, body) = login(&server.1, "lurah", "pohon-asam-kemang").await;
     assert_eq!(status, 200);
     let token = body["token"].as_str().unwrap().to_owned();
     let me = || async {
@@ -252,9 +252,9 @@ async fn disable_enable_and_passwd() {
     // Disabled from the command line: the running server refuses its session at once.
     ok(&aduan(dir.path(), &["user", "disable", "lurah"], ""));
     assert_eq!(me().await, 401);
-    assert_eq!(login(&server.1, "lurah", "kata-sandi-lurah").await.0, 401);
+    assert_eq!(login(&server.1, "lurah", "pohon-asam-kemang").await.0, 401);
     ok(&aduan(dir.path(), &["user", "enable", "lurah"], ""));
-    assert_eq!(login(&server.1, "lurah", "kata-sandi-lurah").await.0, 200);
+    assert_eq!(login(&server.1, "lurah", "pohon-asam-kemang").await.0, 200);
 
     refused(
         &aduan(dir.path(), &["user", "passwd", "lurah"], "pendek\n"),
@@ -264,10 +264,10 @@ async fn disable_enable_and_passwd() {
     ok(&aduan(
         dir.path(),
         &["user", "passwd", "lurah"],
-        "kata-sandi-baru-lurah\n",
+        "hujan-deras-cikini\n",
     ));
-    assert_eq!(login(&server.1, "lurah", "kata-sandi-lurah").await.0, 401);
-    let (status, body) = login(&server.1, "lurah", "kata-sandi-baru-lurah").await;
+    assert_eq!(login(&server.1, "lurah", "pohon-asam-kemang").await.0, 401);
+    let (status, body) = login(&server.1, "lurah", "hujan-deras-cikini").await;
     assert_eq!(status, 200);
     // Set by the operator for themself: no change is required.
     let token = body["token"].as_str().unwrap();
@@ -297,7 +297,7 @@ async fn the_commands_work_on_postgresql_too() {
     ok(&on_pg(&["jurisdiction", "import", PACK], ""));
     ok(&on_pg(
         &["user", "create", "walikota", "--role", "admin"],
-        "kata-sandi-walikota\n",
+        "gerbang-monas-sore\n",
     ));
     ok(&on_pg(&["user", "disable", "walikota"], ""));
     let store = PgStore::connect(&url).await.unwrap();
