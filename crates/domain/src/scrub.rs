@@ -76,6 +76,25 @@ const MAX_TERM_CHARS: usize = 200;
 pub struct WrittenIdentity {
     /// Regex fragments, each matching one way the reporter may have written themself.
     patterns: Vec<String>,
+    /// What must be in a text for any fragment to match it, checked before the pattern is
+    /// compiled: most texts name nobody, and compiling costs far more than filing.
+    hints: Vec<Hint>,
+}
+
+/// A cheap, conservative test of whether a fragment can match: it may say yes when the
+/// fragment does not match, never no when it does.
+#[derive(Clone)]
+enum Hint {
+    /// An ASCII term, lower-cased: an ASCII text holding it, in any case.
+    Word(String),
+    /// A number: the text's digits, read without what separates them, holding these.
+    Digits(String),
+}
+
+impl Hint {
+    fn word(term: &str) -> Self {
+        Self::Word(term.trim().to_ascii_lowercase())
+    }
 }
 
 /// Never print identity, not even in debug logs.
@@ -115,10 +134,10 @@ impl WrittenIdentity {
     /// The full name and each of its tokens of three letters or more.
     pub fn name(mut self, name: Option<&str>) -> Self {
         let Some(name) = name else { return self };
-        self.patterns.extend(whole_word(name));
+        self.push_word(name);
         for token in name.split(|c: char| !c.is_alphabetic()) {
             if token.chars().count() >= MIN_NAME_TOKEN {
-                self.patterns.extend(whole_word(token));
+                self.push_word(token);
             }
         }
         self
@@ -130,14 +149,23 @@ impl WrittenIdentity {
             return self;
         };
         if handle.chars().count() >= MIN_NAME_TOKEN {
-            self.patterns.extend(whole_word(handle));
+            self.push_word(handle);
         }
         self
     }
 
     pub fn email(mut self, email: Option<&str>) -> Self {
-        self.patterns.extend(email.and_then(whole_word));
+        if let Some(email) = email {
+            self.push_word(email);
+        }
         self
+    }
+
+    fn push_word(&mut self, term: &str) {
+        if let Some(pattern) = whole_word(term) {
+            self.patterns.push(pattern);
+            self.hints.push(Hint::word(term));
+        }
     }
 
     /// A phone number in any of its national shapes: `0813…`, `62813…`, `+62 813…`, `813…`.
@@ -153,6 +181,7 @@ impl WrittenIdentity {
                 r"(?:(?:\+62|\b62|\b0)[ .\-]?|\b){}\b",
                 digits_pattern(national)
             ));
+            self.hints.push(Hint::Digits(national.to_owned()));
         }
         self
     }
@@ -164,12 +193,31 @@ impl WrittenIdentity {
         if digits.len() >= 6 {
             self.patterns
                 .push(format!(r"\b{}\b", digits_pattern(&digits)));
+            self.hints.push(Hint::Digits(digits));
         }
         self
     }
 
-    /// One pattern for every term, longest first so a full name masks before its tokens.
-    fn regex(&self) -> Result<Option<Regex>, regex::Error> {
+    /// Whether any term may be written in `text` (see [`Hint`]). A text with other than
+    /// ASCII is always checked in full: case folding beyond ASCII is the pattern's to judge.
+    fn may_appear_in(&self, text: &str) -> bool {
+        if !text.is_ascii() {
+            return !self.patterns.is_empty();
+        }
+        let lower = text.to_ascii_lowercase();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        self.hints.iter().any(|hint| match hint {
+            Hint::Word(term) => !term.is_ascii() || lower.contains(term.as_str()),
+            Hint::Digits(number) => digits.contains(number.as_str()),
+        })
+    }
+
+    /// One pattern for every term, longest first so a full name masks before its tokens;
+    /// `None` when no term can be written in `text`.
+    fn regex_for(&self, text: &str) -> Result<Option<Regex>, regex::Error> {
+        if !self.may_appear_in(text) {
+            return Ok(None);
+        }
         let mut patterns: Vec<&String> = self.patterns.iter().take(MAX_TERMS).collect();
         if patterns.is_empty() {
             return Ok(None);
@@ -187,7 +235,7 @@ impl WrittenIdentity {
 pub fn staff_text(text: &str, identity: &WrittenIdentity) -> String {
     // The identity first: the reporter's own number or NIK in a shape the generic patterns
     // would cut in two is masked whole.
-    match identity.regex() {
+    match identity.regex_for(text) {
         Ok(None) => public_text(text),
         Ok(Some(own)) => public_text(&own.replace_all(text, MASK_IDENTITY)),
         Err(_) => MASK_ALL.to_owned(),
@@ -206,6 +254,24 @@ mod tests {
             .email(Some("Ratna.K@example.id"))
             .nik(Some("3174012345678901"))
             .handle(Some("@ratna_jkt"))
+    }
+
+    #[test]
+    fn the_pattern_is_compiled_only_for_texts_that_may_name_the_reporter() {
+        let ratna = ratna();
+        for naming in [
+            "hubungi RATNA",
+            "akun Ratnak88",
+            "wa 0813 9876 5432",
+            "nik 3174.0123.4567.8901",
+            "surel RATNA.K@EXAMPLE.ID",
+            "Saya Ratna\u{e9}",
+        ] {
+            assert!(ratna.may_appear_in(naming), "{naming}");
+        }
+        let nobody = "Jalan berlubang di depan halte 12, sudah 3 hari.";
+        assert!(!ratna.may_appear_in(nobody));
+        assert_eq!(staff_text(nobody, &ratna), public_text(nobody));
     }
 
     #[test]
