@@ -119,9 +119,10 @@ pub async fn set_temporary_password(
         Err(refused) => return *refused,
     };
     let weakness = crate::password_policy::check(&form.password, &target.username).err();
+    // Every hashing slot busy (503) reads as the server error page: try again shortly.
     let _slot = match state.limits.hash_slot().await {
         Ok(slot) => slot,
-        Err(e) => return failure(t, chrome, e, a.not_found),
+        Err(e) => return failure(t, chrome, e, t.server_error),
     };
     let set = lifecycle::set_password(
         state.store.as_ref(),
