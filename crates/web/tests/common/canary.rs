@@ -35,6 +35,8 @@ pub struct Needle {
     pub label: String,
     bytes: Vec<u8>,
     exact: bool,
+    /// Found only where no digit stands right before or after it: a number of its own.
+    standalone: bool,
 }
 
 impl Needle {
@@ -43,6 +45,18 @@ impl Needle {
             label: label.into(),
             bytes: text.to_ascii_lowercase().into_bytes(),
             exact: false,
+            standalone: false,
+        }
+    }
+
+    /// Digits found only as a number of their own, not inside a longer run of digits: eight
+    /// digits occur by chance in a 100 MB log full of coordinates (`558.7599835351297`),
+    /// while a leaked phone number is set off by a space, a dash or its `812` (which the
+    /// phone's other needles catch).
+    pub fn digits(label: impl Into<String>, digits: &str) -> Self {
+        Self {
+            standalone: true,
+            ..Self::text(label, digits)
         }
     }
 
@@ -51,12 +65,20 @@ impl Needle {
             label: label.into(),
             bytes: bytes.to_vec(),
             exact: true,
+            standalone: false,
         }
     }
 
     /// Whether it is in `hay` (`lower` is `hay` in ASCII lowercase).
     fn within(&self, hay: &[u8], lower: &[u8]) -> bool {
-        contains(if self.exact { hay } else { lower }, &self.bytes)
+        let hay = if self.exact { hay } else { lower };
+        if !self.standalone {
+            return contains(hay, &self.bytes);
+        }
+        let digit_at =
+            |i: Option<usize>| i.and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit);
+        memchr::memmem::find_iter(hay, &self.bytes)
+            .any(|at| !digit_at(at.checked_sub(1)) && !digit_at(Some(at + self.bytes.len())))
     }
 }
 
@@ -134,7 +156,7 @@ impl Person {
             Needle::text(label("phone (dashed)"), &format!("812-{head}-{tail}")),
             Needle::text(label("phone (spaced)"), &format!("812 {head} {tail}")),
             Needle::text(label("phone (dotted)"), &format!("812.{head}.{tail}")),
-            Needle::text(label("phone (its unique digits)"), digits),
+            Needle::digits(label("phone (its unique digits)"), digits),
             Needle::text(label("email"), &self.email),
             Needle::text(label("email (local part)"), local),
             Needle::text(label("NIK"), &self.nik),

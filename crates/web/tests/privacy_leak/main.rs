@@ -515,3 +515,33 @@ async fn a_stolen_database_file_does_not_say_who_reported() {
         assert!(contains(&bytes, world.a.username.as_bytes()), "{what}");
     }
 }
+
+/// The log carries third-party debug output full of long digit runs (geometry coordinates
+/// such as `558.7599835351297`): a phone's eight unique digits inside such a run are chance,
+/// not a leak, while every way of writing the phone itself is still found.
+#[test]
+fn a_phones_digits_are_found_as_a_number_not_inside_a_longer_one() {
+    let person = canary::Person::new();
+    let needles = person.personal("B");
+    let digits = &person.phone[4..];
+    let (head, tail) = digits.split_at(4);
+
+    let coordinates = format!("COORD(122.50052637171922 558.7{digits}297)");
+    assert_eq!(
+        found_in(&needles, coordinates.as_bytes()),
+        Vec::<String>::new()
+    );
+
+    for written in [
+        format!("hubungi {}", person.phone),
+        format!("wa +62 812 {digits} ya"),
+        format!("(0812) {digits}."),
+        format!("tel:+62-812-{head}-{tail}"),
+        format!("nomor {digits}"),
+    ] {
+        assert!(
+            !found_in(&needles, written.as_bytes()).is_empty(),
+            "{written:?} gives the phone away"
+        );
+    }
+}
