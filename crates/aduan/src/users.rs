@@ -118,20 +118,20 @@ pub async fn run(
             ))
         }
         UserCommand::Disable { name } => {
-            lifecycle::set_disabled(store, None, &name, true)
+            lifecycle::set_disabled(store, &name, true)
                 .await
                 .map_err(|e| refusal(e, &name))?;
             Ok(format!("account {name} disabled; its sessions have ended"))
         }
         UserCommand::Enable { name } => {
-            lifecycle::set_disabled(store, None, &name, false)
+            lifecycle::set_disabled(store, &name, false)
                 .await
                 .map_err(|e| refusal(e, &name))?;
             Ok(format!("account {name} enabled"))
         }
         UserCommand::Passwd { name, temporary } => {
             let password = read_password(input)?;
-            lifecycle::set_password(store, None, &name, password, temporary)
+            lifecycle::set_password(store, &name, password, temporary)
                 .await
                 .map_err(|e| refusal(e, &name))?;
             Ok(if temporary {

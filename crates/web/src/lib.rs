@@ -23,7 +23,6 @@ mod pages;
 pub mod password_policy;
 mod photos;
 pub mod service;
-pub mod sessions;
 mod state;
 mod views;
 mod written;

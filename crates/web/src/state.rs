@@ -10,7 +10,6 @@ use aduan_store::{Store, StoreError};
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::limits::{Limits, LimitsConfig};
-use crate::sessions::SessionCache;
 
 /// Settings of the HTTP surfaces, from the binary's configuration.
 #[derive(Debug, Clone)]
@@ -74,7 +73,6 @@ pub struct AppState {
     catalog_changes: Arc<tokio::sync::Mutex<()>>,
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
-    pub sessions: Arc<SessionCache>,
     pub limits: Arc<Limits>,
 }
 
@@ -85,7 +83,6 @@ impl AppState {
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             catalog_changes: Arc::new(tokio::sync::Mutex::new(())),
             sealer: Sealer::new(&config.identity_key),
-            sessions: Arc::new(SessionCache::default()),
             limits: Arc::new(Limits::new(&config.limits)),
             config: Arc::new(config),
         }

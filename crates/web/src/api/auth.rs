@@ -213,7 +213,6 @@ pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<Ope
 pub(crate) async fn close_session(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     if let Some(token) = crate::auth::presented_token(headers) {
         let hash = crate::auth::token_hash(&token);
-        state.sessions.forget(&hash);
         state.store.delete_session(hash).await?;
     }
     Ok(session_cookie("", 0, state.config.secure_cookies))

@@ -1,6 +1,7 @@
 //! The account lifecycle: admins disable and enable accounts and set temporary passwords;
 //! everyone changes their own password. Every change that takes access away ends the
-//! account's sessions at once, in the store and in this instance's session cache.
+//! account's sessions at once: every request reads its session from the store, so every
+//! instance sees the change on the next request.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -14,7 +15,6 @@ use aduan_store::{Store, StoreError, User};
 use crate::auth::{SignedIn, hash_password, presented_token, token_hash, verify_password};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
-use crate::sessions::SessionCache;
 use crate::state::AppState;
 
 use super::auth::{MeView, check_password, me_view};
@@ -42,18 +42,10 @@ pub async fn account_named(store: &dyn Store, username: &str) -> ApiResult<User>
 }
 
 /// Disable or enable the account named `username` (disabling ends its sessions); returns it
-/// as stored. The command line calls it without a cache.
-pub async fn set_disabled(
-    store: &dyn Store,
-    cache: Option<&SessionCache>,
-    username: &str,
-    disabled: bool,
-) -> ApiResult<User> {
+/// as stored. The command line calls it too.
+pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> ApiResult<User> {
     let user = account_named(store, username).await?;
     let changed = store.set_disabled(user.id, disabled).await?;
-    if let Some(cache) = cache {
-        cache.forget_user(user.id);
-    }
     Ok(changed)
 }
 
@@ -61,7 +53,6 @@ pub async fn set_disabled(
 /// flags it to be changed at the next sign-in.
 pub async fn set_password(
     store: &dyn Store,
-    cache: Option<&SessionCache>,
     username: &str,
     password: String,
     temporary: bool,
@@ -70,9 +61,6 @@ pub async fn set_password(
     check_password(&password, &user.username)?;
     let hash = hash_password(password).await?;
     store.set_password(user.id, hash, temporary, None).await?;
-    if let Some(cache) = cache {
-        cache.forget_user(user.id);
-    }
     Ok(user)
 }
 
@@ -103,7 +91,7 @@ pub async fn disable_user(
             "an admin cannot disable their own account",
         ));
     }
-    let user = set_disabled(state.store.as_ref(), Some(&state.sessions), &username, true).await?;
+    let user = set_disabled(state.store.as_ref(), &username, true).await?;
     Ok(Json(me_view(&state, &user).await?))
 }
 
@@ -119,13 +107,7 @@ pub async fn enable_user(
     Path(username): Path<String>,
 ) -> ApiResult<Json<MeView>> {
     admin_only(&admin)?;
-    let user = set_disabled(
-        state.store.as_ref(),
-        Some(&state.sessions),
-        &username,
-        false,
-    )
-    .await?;
+    let user = set_disabled(state.store.as_ref(), &username, false).await?;
     Ok(Json(me_view(&state, &user).await?))
 }
 
@@ -147,14 +129,7 @@ pub async fn set_user_password(
 ) -> ApiResult<StatusCode> {
     admin_only(&admin)?;
     let _slot = state.limits.hash_slot().await?;
-    set_password(
-        state.store.as_ref(),
-        Some(&state.sessions),
-        &username,
-        req.password,
-        true,
-    )
-    .await?;
+    set_password(state.store.as_ref(), &username, req.password, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -187,7 +162,6 @@ pub async fn change_own_password(
     let hash = hash_password(new_password).await?;
     let keep = current_token.map(token_hash);
     state.store.set_password(user.id, hash, false, keep).await?;
-    state.sessions.forget_user(user.id);
     Ok(())
 }
 

@@ -87,13 +87,7 @@ pub async fn change_access(
     if disabled && target.id == admin.id {
         return error_page(t, chrome, StatusCode::CONFLICT, a.err_own_disable);
     }
-    let changed = lifecycle::set_disabled(
-        state.store.as_ref(),
-        Some(&state.sessions),
-        &target.username,
-        disabled,
-    )
-    .await;
+    let changed = lifecycle::set_disabled(state.store.as_ref(), &target.username, disabled).await;
     match changed {
         Ok(_) => see_other(&format!("{PATH}?done={done}"), t),
         Err(e) => failure(t, chrome, e, a.not_found),
@@ -124,14 +118,8 @@ pub async fn set_temporary_password(
         Ok(slot) => slot,
         Err(e) => return failure(t, chrome, e, t.server_error),
     };
-    let set = lifecycle::set_password(
-        state.store.as_ref(),
-        Some(&state.sessions),
-        &target.username,
-        form.password,
-        true,
-    )
-    .await;
+    let set =
+        lifecycle::set_password(state.store.as_ref(), &target.username, form.password, true).await;
     match set {
         Ok(_) => see_other(&format!("{PATH}?done=temporary_password"), t),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {

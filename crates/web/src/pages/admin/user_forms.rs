@@ -225,8 +225,6 @@ pub async fn change_user(
         }
         Err(e) => return failure(t, chrome, e.into(), t.server_error),
     }
-    // Its sessions read the account afresh on their next request.
-    state.sessions.forget_user(target.id);
     let back = listing.query();
     let sep = if back.is_empty() { "" } else { "&" };
     see_other(&format!("{PATH}?done=changed{sep}{back}"), t)
