@@ -120,6 +120,11 @@ impl ApiError {
         e.fields.insert(field.to_owned(), problem);
         e
     }
+    /// What the log is told of a 5xx.
+    pub(crate) fn cause(&self) -> Option<&str> {
+        self.cause.as_deref()
+    }
+
     /// An unexpected failure: logged with its cause, answered generically.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let mut e = Self::new(

@@ -150,6 +150,86 @@ async fn only_admins_get_in_and_visitors_are_sent_to_sign_in() {
     assert!(app.store.list_api_keys(None, 10).await.unwrap().is_empty());
 }
 
+/// Every form an admin's page posts, with the page it belongs to.
+fn admin_forms(staff_id: i64) -> Vec<(String, String)> {
+    let users = "/admin/pengguna".to_owned();
+    vec![
+        (users.clone(), users.clone()),
+        (format!("/admin/pengguna/{staff_id}"), users.clone()),
+        (format!("/admin/pengguna/{staff_id}/akses"), users.clone()),
+        (format!("/admin/pengguna/{staff_id}/kata-sandi"), users),
+        ("/admin/kunci-api".into(), "/admin/kunci-api".into()),
+        (
+            "/admin/kunci-api/cabut".into(),
+            "/admin/kunci-api/cabut".into(),
+        ),
+        ("/admin/outbox/1/ulang".into(), "/admin/outbox".into()),
+        ("/admin/unit/baru".into(), "/admin/unit/baru".into()),
+        (
+            format!("/admin/unit/{SUDIN}"),
+            format!("/admin/unit/{SUDIN}"),
+        ),
+        ("/admin/unit/Bukan%20Kode".into(), "/admin/unit".into()),
+        ("/admin/kategori/baru".into(), "/admin/kategori/baru".into()),
+        (
+            "/admin/kategori/jalan".into(),
+            "/admin/kategori/jalan".into(),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_admin_form_checks_sign_in_forgery_and_role_before_anything_else() {
+    let app = TestApp::spawn().await;
+    let anonymous = Browser::new(&app);
+    let (officer, officer_name) = sign_in(&app, Role::Officer, Some(SUDIN)).await;
+    let (admin, _) = sign_in(&app, Role::Admin, None).await;
+    let staff_id = account(&app, &officer_name).await.id.0;
+    let users = app.store.count_users().await.unwrap();
+    let officer_csrf = officer.csrf("/").await;
+    let admin_csrf = admin.csrf("/").await;
+    for (path, page) in admin_forms(staff_id) {
+        // Not signed in: off to sign in, and back to the form's page after.
+        let resp = anonymous
+            .post(&in_lang(&path, "en"), &[("csrf", "x")])
+            .await;
+        assert_eq!(resp.status, 303, "{path}: {resp:?}");
+        assert_eq!(
+            location(&resp),
+            format!("/masuk?next={page}&lang=en"),
+            "{path}"
+        );
+        // Another role, with its own valid CSRF value: 403, in the reader's language.
+        let resp = officer.post(&path, &[("csrf", &officer_csrf)]).await;
+        assert_eq!(resp.status, 403, "{path}: {resp:?}");
+        assert!(
+            resp.text().contains("hanya untuk admin"),
+            "{path}: {resp:?}"
+        );
+        let resp = officer
+            .post(&in_lang(&path, "en"), &[("csrf", &officer_csrf)])
+            .await;
+        assert!(resp.text().contains("for admins only"), "{path}: {resp:?}");
+        // An admin's form without the session's CSRF value, or sent from another site: 403.
+        let resp = admin.post(&path, &[("csrf", "bukan-milik-sesi-ini")]).await;
+        assert_eq!(resp.status, 403, "{path}: {resp:?}");
+        assert!(resp.text().contains("kedaluwarsa"), "{path}: {resp:?}");
+        let resp = admin
+            .http
+            .post(format!("{}{path}", app.base))
+            .header("origin", "https://penipu.example")
+            .form(&[("csrf", admin_csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "{path}: from another site");
+    }
+    assert_eq!(app.store.count_users().await.unwrap(), users);
+    assert_eq!(account(&app, &officer_name).await.role, Role::Officer);
+    assert!(!account(&app, &officer_name).await.disabled);
+    assert!(app.store.list_api_keys(None, 10).await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn an_admin_creates_a_staff_account_that_can_sign_in() {
     let app = TestApp::spawn().await;

@@ -73,6 +73,8 @@ pub struct Texts {
     pub back_home: &'static str,
     pub server_error: &'static str,
     pub csrf_failed: &'static str,
+    /// A page or form for admins only, refused to anyone else signed in.
+    pub admins_only: &'static str,
     pub bad_link: &'static str,
     pub report_not_found: &'static str,
     pub citizens_only: &'static str,

@@ -7,6 +7,7 @@
 
 mod account;
 mod admin;
+mod admin_form;
 mod catalog_admin;
 mod choices;
 mod conversation;
@@ -18,6 +19,7 @@ mod i18n;
 mod labels;
 mod mine;
 mod not_found;
+mod page_error;
 mod password;
 mod queue;
 mod region_map;
@@ -50,6 +52,7 @@ use crate::state::AppState;
 
 pub use i18n::{Lang, Texts};
 pub use not_found::not_found_page;
+pub use page_error::PageError;
 pub use region_map::RegionMap;
 pub use session::Visitor;
 
@@ -174,7 +177,7 @@ pub fn see_other(path: &str, t: &Texts) -> Response {
 pub fn render(page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => ApiError::internal(e).into_response(),
+        Err(e) => page_error::unrenderable(e),
     }
 }
 
@@ -202,15 +205,6 @@ async fn home(Query(q): Query<LangQuery>, visitor: Visitor) -> Response {
     })
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    t: &'static Texts,
-    chrome: Chrome,
-    title: &'a str,
-    message: &'a str,
-}
-
 /// A page-shaped error in the reader's language, with the status.
 pub fn error_page(
     t: &'static Texts,
@@ -218,28 +212,11 @@ pub fn error_page(
     status: StatusCode,
     message: &str,
 ) -> Response {
-    let title = match status {
-        StatusCode::NOT_FOUND => t.not_found_title,
-        StatusCode::FORBIDDEN => t.forbidden_title,
-        _ => t.error_title,
-    };
-    render_with(
-        status,
-        &ErrorPage {
-            t,
-            chrome,
-            title,
-            message,
-        },
-    )
+    PageError::new(t, chrome, status, message).into_response()
 }
 
-/// An API error as a page: a 5xx is logged (by the API's own mapping) and answered
-/// generically; anything else shows its status with `message` (in the reader's language).
+/// The layer below's error as a page: a 5xx is logged and answered generically; anything
+/// else shows its status with `message` (in the reader's language).
 pub fn failure(t: &'static Texts, chrome: Chrome, e: ApiError, message: &str) -> Response {
-    if e.status.is_server_error() {
-        drop(e.into_response());
-        return error_page(t, chrome, StatusCode::INTERNAL_SERVER_ERROR, t.server_error);
-    }
-    error_page(t, chrome, e.status, message)
+    PageError::from_api(t, chrome, e, message).into_response()
 }

@@ -24,10 +24,9 @@ use aduan_store::{StoreError, User};
 use crate::auth::{actor, presented_token, request_path, session_user};
 pub use crate::csrf::cross_site;
 use crate::csrf::{csrf_for, csrf_matches};
-use crate::error::ApiError;
 use crate::state::AppState;
 
-use super::Lang;
+use super::{Chrome, Lang, PageError};
 
 /// The visitor of a page: signed in or not. An unknown or expired session reads as not
 /// signed in (a page then offers to sign in, rather than failing as the API does).
@@ -64,14 +63,18 @@ impl Visitor {
 pub const CHANGE_PASSWORD_PATH: &str = "/akun/kata-sandi";
 const WHILE_PASSWORD_CHANGE_REQUIRED: [&str; 2] = [CHANGE_PASSWORD_PATH, "/keluar"];
 
-/// 303 to the change-password page, in the language the request asked for.
-fn to_change_password(parts: &Parts) -> Response {
+/// The language the request asks for, before anything else of it is read.
+fn asked_lang(parts: &Parts) -> Lang {
     let english = parts
         .uri
         .query()
         .is_some_and(|q| q.split('&').any(|pair| pair == "lang=en"));
-    let lang = if english { Lang::En } else { Lang::Id };
-    super::see_other(CHANGE_PASSWORD_PATH, lang.texts())
+    if english { Lang::En } else { Lang::Id }
+}
+
+/// 303 to the change-password page, in the language the request asked for.
+fn to_change_password(parts: &Parts) -> Response {
+    super::see_other(CHANGE_PASSWORD_PATH, asked_lang(parts).texts())
 }
 
 impl FromRequestParts<AppState> for Visitor {
@@ -100,7 +103,16 @@ impl FromRequestParts<AppState> for Visitor {
                 user: None,
                 token: None,
             }),
-            Err(e) => Err(ApiError::from(e).into_response()),
+            // The session cannot be read: an error page, as to a visitor not signed in.
+            Err(e) => {
+                let t = asked_lang(parts).texts();
+                let anonymous = Self {
+                    user: None,
+                    token: None,
+                };
+                let chrome = Chrome::new(request_path(parts), t, &anonymous);
+                Err(PageError::server(t, chrome, e).into_response())
+            }
         }
     }
 }

@@ -3,10 +3,8 @@
 //! Revoking asks first, on its own page, then takes a POST.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
@@ -15,15 +13,14 @@ use aduan_store::StoreError;
 
 use crate::api::reports::encode_cursor;
 use crate::auth::new_token;
+use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::forms::FieldErrors;
 use crate::pages::labels::local_time;
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
 use crate::state::AppState;
 
-use super::{
-    AdminTexts, PAGE_SIZE, admin_only, admin_posting, admin_texts, cursor_after, one_page,
-};
+use super::{AdminTexts, PAGE_SIZE, admin_only, admin_texts, cursor_after, one_page};
 
 const PATH: &str = "/admin/kunci-api";
 const REVOKE_PATH: &str = "/admin/kunci-api/cabut";
@@ -43,6 +40,12 @@ pub struct KeysQuery {
 pub struct KeyForm {
     csrf: String,
     name: String,
+}
+
+impl AdminFormFields for KeyForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
 struct Row {
@@ -167,23 +170,21 @@ pub async fn list_keys(
 /// travel in a URL, where histories and logs would keep it).
 pub async fn create_key(
     State(state): State<AppState>,
-    Query(q): Query<KeysQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<KeyForm>, FormRejection>,
+    AdminForm {
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<KeyForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let chrome = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
-        Ok((_, chrome)) => chrome,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     let name = form.name.trim().to_owned();
     let refuse = |name: String, message: &'static str, chrome| {
         let form = (name, FieldErrors::one("name", message), None);
         keys_page(
             &state,
-            q.lang,
+            lang,
             chrome,
             None,
             form,
@@ -207,7 +208,7 @@ pub async fn create_key(
     }
     let new_key = Some(NewKey { name, secret });
     let form = (String::new(), FieldErrors::default(), new_key);
-    keys_page(&state, q.lang, chrome, None, form, None, StatusCode::OK).await
+    keys_page(&state, lang, chrome, None, form, None, StatusCode::OK).await
 }
 
 /// Ask before revoking.
@@ -226,17 +227,15 @@ pub async fn confirm_revoke(Query(q): Query<KeysQuery>, visitor: Visitor) -> Res
 
 pub async fn revoke_key(
     State(state): State<AppState>,
-    Query(q): Query<KeysQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<KeyForm>, FormRejection>,
+    AdminForm {
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<KeyForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let chrome = match admin_posting(t, a, REVOKE_PATH, &visitor, &headers, &form.csrf) {
-        Ok((_, chrome)) => chrome,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     match state
         .store
         .revoke_api_key(form.name.trim().to_owned(), Utc::now())

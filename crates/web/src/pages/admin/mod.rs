@@ -13,7 +13,7 @@ mod user_forms;
 mod users;
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -23,10 +23,9 @@ use aduan_store::User;
 use crate::api::reports::decode_cursor;
 use crate::state::AppState;
 
-use super::forms::refuse_forgery;
 use super::gate::signed_in_as;
 use super::session::Visitor;
-use super::{Chrome, Texts, error_page, see_other};
+use super::{Chrome, Texts, error_page};
 
 pub use texts::{AdminTexts, admin_texts};
 
@@ -67,30 +66,11 @@ pub fn router() -> Router<AppState> {
 /// off to sign in, or 403.
 fn admin_only(
     t: &'static Texts,
-    a: &AdminTexts,
+    _a: &AdminTexts,
     path: &str,
     visitor: &Visitor,
 ) -> Result<(User, Chrome), Box<Response>> {
-    signed_in_as(t, path, visitor, |role| role == Role::Admin, a.admins_only)
-}
-
-/// A form an admin posts: signed in (else off to sign in), not forged (403 before anything
-/// is read), and an admin (403).
-fn admin_posting(
-    t: &'static Texts,
-    a: &AdminTexts,
-    path: &str,
-    visitor: &Visitor,
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<(User, Chrome), Box<Response>> {
-    if visitor.user.is_none() {
-        return Err(Box::new(see_other(&format!("/masuk?next={path}"), t)));
-    }
-    if let Some(refused) = refuse_forgery(t, path, visitor, headers, Some(csrf), true) {
-        return Err(Box::new(refused));
-    }
-    admin_only(t, a, path, visitor)
+    signed_in_as(t, path, visitor, |role| role == Role::Admin, t.admins_only)
 }
 
 /// The id a page's `cursor` carries; a cursor this site did not make is a bad link (400).

@@ -3,10 +3,8 @@
 //! text). A failed (dead) message can be sent again.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
@@ -14,15 +12,14 @@ use serde::Deserialize;
 use aduan_store::{OutboxKind, OutboxState, StoreError};
 
 use crate::api::reports::encode_cursor;
+use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::labels::local_time;
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, Texts, error_page, failure, render, see_other};
 use crate::state::AppState;
 
 use super::texts::channel_label;
-use super::{
-    AdminTexts, PAGE_SIZE, admin_only, admin_posting, admin_texts, cursor_after, one_page,
-};
+use super::{AdminTexts, PAGE_SIZE, admin_only, admin_texts, cursor_after, one_page};
 
 const PATH: &str = "/admin/outbox";
 const STATES: [OutboxState; 3] = [OutboxState::Dead, OutboxState::Pending, OutboxState::Sent];
@@ -42,6 +39,16 @@ pub struct RetryForm {
     csrf: String,
     /// The list's filter, kept on the way back.
     state: String,
+}
+
+impl AdminFormFields for RetryForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn page(_posted_to: &str) -> String {
+        PATH.to_owned()
+    }
 }
 
 fn state_label(a: &AdminTexts, state: OutboxState) -> &'static str {
@@ -169,17 +176,15 @@ pub async fn outbox(
 pub async fn retry(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<OutboxQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<RetryForm>, FormRejection>,
+    AdminForm {
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<RetryForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let chrome = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
-        Ok((_, chrome)) => chrome,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     let Ok(id) = id.parse::<i64>() else {
         return error_page(t, chrome, StatusCode::NOT_FOUND, a.outbox_missing);
     };

@@ -3,10 +3,8 @@
 //! disabled account's sessions end at once, a temporary password must be changed at the
 //! next sign-in.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -15,12 +13,12 @@ use aduan_store::{StoreError, User};
 
 use crate::api::lifecycle;
 use crate::pages::account::password_problem;
-use crate::pages::session::Visitor;
-use crate::pages::{Chrome, LangQuery, Texts, error_page, failure, see_other};
+use crate::pages::admin_form::{AdminForm, AdminFormFields};
+use crate::pages::{Chrome, Texts, error_page, failure, see_other};
 use crate::state::AppState;
 
 use super::users::PATH;
-use super::{AdminTexts, admin_posting, admin_texts};
+use super::{AdminTexts, admin_texts};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -30,11 +28,31 @@ pub struct AccessForm {
     action: String,
 }
 
+impl AdminFormFields for AccessForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn page(_posted_to: &str) -> String {
+        PATH.to_owned()
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct TemporaryPasswordForm {
     csrf: String,
     password: String,
+}
+
+impl AdminFormFields for TemporaryPasswordForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn page(_posted_to: &str) -> String {
+        PATH.to_owned()
+    }
 }
 
 /// The staff account a form names by id; citizens' accounts are not managed on these pages.
@@ -64,17 +82,16 @@ async fn staff_account(
 pub async fn change_access(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<AccessForm>, FormRejection>,
+    AdminForm {
+        admin,
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<AccessForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (admin, chrome) = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     let (target, chrome) = match staff_account(&state, t, a, chrome, &id).await {
         Ok(found) => found,
         Err(refused) => return *refused,
@@ -97,17 +114,15 @@ pub async fn change_access(
 pub async fn set_temporary_password(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<TemporaryPasswordForm>, FormRejection>,
+    AdminForm {
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<TemporaryPasswordForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (_, chrome) = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     let (target, chrome) = match staff_account(&state, t, a, chrome, &id).await {
         Ok(found) => found,
         Err(refused) => return *refused,

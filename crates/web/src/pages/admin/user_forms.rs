@@ -2,10 +2,8 @@
 //! unit. The rules are the API's (`POST /api/v1/users`); a changed role applies to the
 //! account's open sessions at once.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
@@ -17,14 +15,14 @@ use crate::api::auth::check_username;
 use crate::api::users::staff_role_and_unit;
 use crate::auth::hash_password;
 use crate::pages::account::password_problem;
+use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::forms::{FieldErrors, field_of};
-use crate::pages::session::Visitor;
-use crate::pages::{Chrome, Lang, LangQuery, error_page, failure, see_other};
+use crate::pages::{Chrome, Lang, error_page, failure, see_other};
 use crate::password_policy;
 use crate::state::AppState;
 
 use super::users::{CreateState, Edit, Listing, PATH, Page, users_page};
-use super::{AdminTexts, admin_posting, admin_texts};
+use super::{AdminTexts, admin_texts};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -36,6 +34,12 @@ pub struct CreateForm {
     unit: String,
 }
 
+impl AdminFormFields for CreateForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ChangeForm {
@@ -45,6 +49,16 @@ pub struct ChangeForm {
     /// Where in the list the form was: shown again there.
     list_role: String,
     list_cursor: String,
+}
+
+impl AdminFormFields for ChangeForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn page(_posted_to: &str) -> String {
+        PATH.to_owned()
+    }
 }
 
 /// The role and unit a form asks for, by the API's rules, or the problem beside its field.
@@ -66,17 +80,15 @@ fn role_and_unit(
 
 pub async fn create_user(
     State(state): State<AppState>,
-    Query(q): Query<LangQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<CreateForm>, FormRejection>,
+    AdminForm {
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<CreateForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let chrome = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
-        Ok((_, chrome)) => chrome,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     let username = form.username.trim().to_ascii_lowercase();
     let mut errors = FieldErrors::default();
     if check_username(&username).is_err() {
@@ -103,7 +115,7 @@ pub async fn create_user(
         Ok(found) if errors.is_empty() => found,
         _ => {
             shown.errors = errors;
-            return again(&state, chrome, q.lang, shown).await;
+            return again(&state, chrome, lang, shown).await;
         }
     };
     let slot = match state.limits.hash_slot().await {
@@ -133,7 +145,7 @@ pub async fn create_user(
         Ok(_) => see_other(&format!("{PATH}?done=created"), t),
         Err(StoreError::Conflict(_)) => {
             shown.errors = FieldErrors::one("username", t.err_username_taken);
-            again(&state, chrome, q.lang, shown).await
+            again(&state, chrome, lang, shown).await
         }
         Err(e) => failure(t, chrome, e.into(), t.server_error),
     }
@@ -160,17 +172,16 @@ async fn again(state: &AppState, chrome: Chrome, lang: Lang, shown: CreateState)
 pub async fn change_user(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<ChangeForm>, FormRejection>,
+    AdminForm {
+        admin,
+        chrome,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<ChangeForm>,
 ) -> Response {
-    let (t, a) = (q.lang.texts(), admin_texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (admin, chrome) = match admin_posting(t, a, PATH, &visitor, &headers, &form.csrf) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
+    let a = admin_texts(lang);
     let listing = Listing {
         role: form.list_role.clone(),
         cursor: form.list_cursor.clone(),
@@ -198,7 +209,7 @@ pub async fn change_user(
         Ok(found) => found,
         Err(errors) => {
             let page = Page {
-                lang: q.lang,
+                lang,
                 notice: None,
                 create: CreateState::default(),
                 edit: Some(Edit {

@@ -3,16 +3,15 @@
 //! names, responsible unit and targets (in force for every report at once).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Category, CategoryCode, Jurisdiction};
 
+use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::state::AppState;
 
 use super::super::forms::FieldErrors;
@@ -21,7 +20,7 @@ use super::super::{Chrome, Lang, Texts, error_page, render, render_with, see_oth
 use super::category_edit::{self, CategoryInput, may_be_responsible};
 use super::problems::{MAX_COMPLETION_HOURS, MAX_COORDINATION_HOURS};
 use super::texts::{CatalogTexts, texts};
-use super::{Choice, Outcome, Pager, admin_only, admin_posting, change, paginate};
+use super::{Choice, Outcome, Pager, admin_only, change, paginate};
 
 const PATH: &str = "/admin/kategori";
 const NEW_PATH: &str = "/admin/kategori/baru";
@@ -140,6 +139,16 @@ pub struct CategoryForm {
     completion_hours: String,
 }
 
+impl AdminFormFields for CategoryForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn page(posted_to: &str) -> String {
+        own_path(posted_to.rsplit('/').next().unwrap_or_default())
+    }
+}
+
 impl CategoryForm {
     fn of(c: &Category) -> Self {
         Self {
@@ -246,19 +255,19 @@ pub async fn new_category_form(
 
 pub async fn add_category(
     State(state): State<AppState>,
-    Query(q): Query<FormQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<CategoryForm>, FormRejection>,
+    AdminForm {
+        admin,
+        chrome: _,
+        visitor,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<CategoryForm>,
 ) -> Response {
-    let (t, ct) = (q.lang.texts(), texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let admin = match admin_posting(t, ct, NEW_PATH, &visitor, &headers, &form.csrf) {
-        Ok(admin) => admin,
-        Err(refused) => return *refused,
-    };
+    let ct = texts(lang);
     let chrome = || Chrome::new(NEW_PATH, t, &visitor);
-    let outcome = change(&state, t, ct, chrome, &admin, |j| {
+    let outcome = change(&state, t, ct, chrome, &admin.username, |j| {
         category_edit::add_category(j, &form.code, &form.input())
     })
     .await;
@@ -321,24 +330,24 @@ pub async fn category_form(
 pub async fn change_category(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<FormQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<CategoryForm>, FormRejection>,
+    AdminForm {
+        admin,
+        chrome: _,
+        visitor,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<CategoryForm>,
 ) -> Response {
-    let (t, ct) = (q.lang.texts(), texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let admin = match admin_posting(t, ct, &own_path(&code), &visitor, &headers, &form.csrf) {
-        Ok(admin) => admin,
-        Err(refused) => return *refused,
-    };
+    let ct = texts(lang);
     let code = match known_category(&state.catalog().jurisdiction, (t, ct), &visitor, &code) {
         Ok(code) => code,
         Err(missing) => return *missing,
     };
     let path = format!("{PATH}/{code}");
     let chrome = || Chrome::new(&path, t, &visitor);
-    let outcome = change(&state, t, ct, chrome, &admin, |j| {
+    let outcome = change(&state, t, ct, chrome, &admin.username, |j| {
         category_edit::change_category(j, &code, &form.input())
     })
     .await;

@@ -16,7 +16,6 @@ mod unit_edit;
 mod units;
 
 use axum::Router;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -24,7 +23,7 @@ use aduan_domain::Role;
 
 use crate::state::{AppState, CatalogChange};
 
-use super::forms::{FieldErrors, refuse_forgery};
+use super::forms::FieldErrors;
 use super::gate::signed_in_as;
 use super::session::Visitor;
 use super::{Chrome, Texts, failure};
@@ -57,30 +56,12 @@ pub fn router() -> Router<AppState> {
 /// The signed-in admin's username: anyone else is sent to sign in or refused.
 fn admin_only(
     t: &'static Texts,
-    ct: &CatalogTexts,
+    _ct: &CatalogTexts,
     path: &str,
     visitor: &Visitor,
 ) -> Result<String, Box<Response>> {
-    signed_in_as(t, path, visitor, |role| role == Role::Admin, ct.admins_only)
+    signed_in_as(t, path, visitor, |role| role == Role::Admin, t.admins_only)
         .map(|(user, _)| user.username)
-}
-
-/// As [`admin_only`], for a form posted to `path`: refused (403) when forged, before
-/// anything is read or changed.
-fn admin_posting(
-    t: &'static Texts,
-    ct: &CatalogTexts,
-    path: &str,
-    visitor: &Visitor,
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<String, Box<Response>> {
-    if visitor.user.is_some()
-        && let Some(refused) = refuse_forgery(t, path, visitor, headers, Some(csrf), true)
-    {
-        return Err(Box::new(refused));
-    }
-    admin_only(t, ct, path, visitor)
 }
 
 /// How a change ended, for the page that asked for it.

@@ -7,7 +7,6 @@ use super::super::Lang;
 use super::problems::Problem;
 
 pub struct CatalogTexts {
-    pub admins_only: &'static str,
     pub section_label: &'static str,
     pub units_title: &'static str,
     pub units_intro: &'static str,
@@ -160,7 +159,6 @@ pub fn texts(lang: Lang) -> &'static CatalogTexts {
 }
 
 pub static CATALOG_ID: CatalogTexts = CatalogTexts {
-    admins_only: "Halaman ini hanya untuk admin.",
     section_label: "Katalog",
     units_title: "Unit kerja",
     units_intro: "Kantor yang menerima dan menindaklanjuti laporan. Kode, jenis, wilayah dan induk \
@@ -272,7 +270,6 @@ pub static CATALOG_ID: CatalogTexts = CatalogTexts {
 };
 
 pub static CATALOG_EN: CatalogTexts = CatalogTexts {
-    admins_only: "This page is for admins only.",
     section_label: "Catalog",
     units_title: "Units",
     units_intro: "The offices that receive and follow up reports. A unit's code, kind, region and \

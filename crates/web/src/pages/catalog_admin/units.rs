@@ -2,16 +2,15 @@
 //! `/admin/unit/{code}` renames one (nothing else of a unit changes).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Jurisdiction, Unit, UnitCode, UnitKind};
 
+use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::state::AppState;
 
 use super::super::forms::FieldErrors;
@@ -19,7 +18,7 @@ use super::super::session::Visitor;
 use super::super::{Chrome, Lang, Texts, error_page, render, render_with, see_other};
 use super::texts::{CatalogTexts, texts};
 use super::unit_edit::{self, NewUnitInput};
-use super::{Choice, Outcome, Pager, admin_only, admin_posting, change, paginate};
+use super::{Choice, Outcome, Pager, admin_only, change, paginate};
 
 const PATH: &str = "/admin/unit";
 const NEW_PATH: &str = "/admin/unit/baru";
@@ -165,6 +164,12 @@ pub struct NewUnitForm {
     parent: String,
 }
 
+impl AdminFormFields for NewUnitForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 #[derive(Template)]
 #[template(path = "catalog_admin_unit_new.html")]
 struct NewUnitPage {
@@ -240,17 +245,17 @@ pub async fn new_unit_form(
 
 pub async fn add_unit(
     State(state): State<AppState>,
-    Query(q): Query<FormQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<NewUnitForm>, FormRejection>,
+    AdminForm {
+        admin,
+        chrome: _,
+        visitor,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<NewUnitForm>,
 ) -> Response {
-    let (t, ct) = (q.lang.texts(), texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let admin = match admin_posting(t, ct, NEW_PATH, &visitor, &headers, &form.csrf) {
-        Ok(admin) => admin,
-        Err(refused) => return *refused,
-    };
+    let ct = texts(lang);
     let chrome = || Chrome::new(NEW_PATH, t, &visitor);
     let input = NewUnitInput {
         code: &form.code,
@@ -259,7 +264,7 @@ pub async fn add_unit(
         region: &form.region,
         parent: &form.parent,
     };
-    let outcome = change(&state, t, ct, chrome, &admin, |j| {
+    let outcome = change(&state, t, ct, chrome, &admin.username, |j| {
         unit_edit::add_unit(j, &input)
     })
     .await;
@@ -280,6 +285,16 @@ pub async fn add_unit(
 pub struct RenameForm {
     csrf: String,
     name: String,
+}
+
+impl AdminFormFields for RenameForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn page(posted_to: &str) -> String {
+        own_path(posted_to.rsplit('/').next().unwrap_or_default())
+    }
 }
 
 #[derive(Template)]
@@ -356,17 +371,17 @@ pub async fn unit_form(
 pub async fn rename_unit(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<FormQuery>,
-    visitor: Visitor,
-    headers: HeaderMap,
-    form: Result<Form<RenameForm>, FormRejection>,
+    AdminForm {
+        admin,
+        chrome: _,
+        visitor,
+        lang,
+        t,
+        form,
+        ..
+    }: AdminForm<RenameForm>,
 ) -> Response {
-    let (t, ct) = (q.lang.texts(), texts(q.lang));
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let admin = match admin_posting(t, ct, &own_path(&code), &visitor, &headers, &form.csrf) {
-        Ok(admin) => admin,
-        Err(refused) => return *refused,
-    };
+    let ct = texts(lang);
     let row = match known_unit(&state.catalog().jurisdiction, t, ct, &visitor, &code) {
         Ok(row) => row,
         Err(missing) => return *missing,
@@ -376,7 +391,7 @@ pub async fn rename_unit(
     let Ok(unit_code) = UnitCode::parse(&row.code) else {
         return see_other(PATH, t);
     };
-    let outcome = change(&state, t, ct, chrome, &admin, |j| {
+    let outcome = change(&state, t, ct, chrome, &admin.username, |j| {
         unit_edit::rename_unit(j, &unit_code, &form.name)
     })
     .await;

@@ -43,6 +43,7 @@ pub static EN: Texts = Texts {
     back_home: "Back to the home page",
     server_error: "Something went wrong on our side. Please try again later.",
     csrf_failed: "This form has expired or was not sent from this site. Reload the page and try again.",
+    admins_only: "This page is for admins only.",
     bad_link: "This link is not valid.",
     report_not_found: "No report has this ticket, or you may not read it.",
     citizens_only: "This page is for citizens' accounts.",

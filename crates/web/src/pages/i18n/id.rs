@@ -43,6 +43,7 @@ pub static ID: Texts = Texts {
     back_home: "Kembali ke beranda",
     server_error: "Terjadi kesalahan di pihak kami. Silakan coba lagi nanti.",
     csrf_failed: "Formulir ini kedaluwarsa atau tidak dikirim dari situs ini. Muat ulang halaman, lalu coba lagi.",
+    admins_only: "Halaman ini hanya untuk admin.",
     bad_link: "Tautan ini tidak valid.",
     report_not_found: "Tidak ada laporan dengan nomor tiket ini, atau Anda tidak berhak membacanya.",
     citizens_only: "Halaman ini untuk akun warga.",

@@ -5,7 +5,6 @@ use aduan_domain::Channel;
 use super::AdminTexts;
 
 pub static ADMIN_EN: AdminTexts = AdminTexts {
-    admins_only: "This page is for admins only.",
     back: "Back to Administration",
     created: "Created",
     none: "—",

@@ -3,7 +3,6 @@
 use super::AdminTexts;
 
 pub static ADMIN_ID: AdminTexts = AdminTexts {
-    admins_only: "Halaman ini hanya untuk admin.",
     back: "Kembali ke Administrasi",
     created: "Dibuat",
     none: "—",

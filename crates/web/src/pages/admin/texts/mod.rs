@@ -30,7 +30,6 @@ pub fn channel_label(channel: Channel, lang: Lang) -> &'static str {
 /// Every string the admins' pages show besides the frame's.
 pub struct AdminTexts {
     // Common
-    pub admins_only: &'static str,
     pub back: &'static str,
     pub created: &'static str,
     pub none: &'static str,
