@@ -9,7 +9,7 @@ use aduan_domain::{
 use aduan_store::{Store, StoreError};
 use aduan_triage::{CategoryTerms, Model, PlaceName, Suggestion, TokenCount, Triage};
 
-use crate::pages::RegionMap;
+use crate::region_shapes::RegionMap;
 
 pub struct Catalog {
     pub jurisdiction: Jurisdiction,

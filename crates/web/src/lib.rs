@@ -2,6 +2,7 @@
 //! `/healthz`.
 
 pub mod api;
+mod app;
 mod auth;
 mod body;
 mod catalog;
@@ -22,6 +23,7 @@ pub mod outbox;
 mod pages;
 pub mod password_policy;
 mod photos;
+mod region_shapes;
 pub mod service;
 mod state;
 mod views;

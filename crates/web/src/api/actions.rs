@@ -18,7 +18,7 @@ use crate::service;
 use crate::state::AppState;
 use crate::views::ReportView;
 
-use super::reports::{full_view, readable_report};
+use crate::app::reading::{full_view, readable_report};
 
 /// An action and what it carries. JSON, or multipart/form-data with an `action` JSON part
 /// (or plain fields) and the photos documenting a follow-up: `photo` parts (the work done)

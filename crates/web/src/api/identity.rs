@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
-use super::reports::parse_ticket;
+use crate::app::reading::parse_ticket;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RevealRequest {
@@ -133,12 +133,14 @@ pub async fn list_identity_access(
     let before = filter
         .cursor
         .as_deref()
-        .map(super::reports::decode_cursor)
+        .map(crate::app::cursor::decode_cursor)
         .transpose()?;
     let mut items = state.store.identity_access_log(before, limit + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|e| super::reports::encode_cursor(e.id))
+        items
+            .last()
+            .map(|e| crate::app::cursor::encode_cursor(e.id))
     } else {
         None
     };

@@ -23,7 +23,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 use crate::views::{MessageView, message_view, messages_view};
 
-use super::reports::readable_report;
+use crate::app::reading::readable_report;
 
 #[derive(Deserialize, ToSchema)]
 pub struct PostMessageRequest {

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
-use super::reports::{decode_cursor, encode_cursor};
+use crate::app::cursor::{decode_cursor, encode_cursor};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

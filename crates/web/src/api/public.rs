@@ -16,7 +16,8 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::views::{Named, StateView, category_named, photo_url, region_named, unit_named};
 
-use super::reports::{decode_cursor, encode_cursor, parse_search};
+use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::reading::parse_search;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -5,20 +5,17 @@ use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::access::{self, VALIDATOR_STATES};
-use aduan_domain::report::Report;
-use aduan_domain::search::SearchText;
-use aduan_domain::{
-    Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket, UnitCode,
-};
-use aduan_store::{ReportQuery, ReportScope, StoreError};
+use aduan_domain::access::{self};
+use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, ReportState, Role, UnitCode};
+use aduan_store::{ReportQuery, StoreError};
 
+use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::place::{LocationInput, parse_place};
+use crate::app::reading::{full_view, parse_search, readable_report, scope_for};
 use crate::auth::{Caller, SignedIn};
 use crate::body::ApiBody;
 use crate::contact::{DeskCitizen, desk_contact};
@@ -26,20 +23,11 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::limits::ClientAddr;
 use crate::photos::{Provenance, accept_photos};
-use crate::service::{self, Intake, Place, ReporterContact};
+use crate::service::{self, Intake, ReporterContact};
 use crate::state::AppState;
 use crate::views::{
     ReportSummary, ReportView, TimelineEntryView, report_summary, report_view, timeline_view,
 };
-
-/// Where the problem is: coordinates, a region code, or both.
-#[derive(Deserialize, ToSchema)]
-pub struct LocationInput {
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    /// Kemendagri code of a kota, kecamatan or kelurahan.
-    pub region: Option<String>,
-}
 
 #[derive(Deserialize, ToSchema)]
 pub struct SubmitReportRequest {
@@ -54,30 +42,6 @@ pub struct SubmitReportRequest {
     /// Operators only: the walk-in citizen's contact, sealed at once and never shown to
     /// staff; with `notify_by`, the citizen hears of each step by SMS, WhatsApp or e-mail.
     pub citizen: Option<DeskCitizen>,
-}
-
-pub(crate) fn parse_place(location: &LocationInput) -> ApiResult<Place> {
-    let region = location
-        .region
-        .as_deref()
-        .map(|r| {
-            RegionCode::parse(r.trim())
-                .map_err(|e| ApiError::invalid("location.region", e.to_string()))
-        })
-        .transpose()?;
-    let at = match (location.lat, location.lon) {
-        (Some(lat), Some(lon)) => {
-            Some(Coordinates::parse(lat, lon).map_err(|e| ApiError::invalid("location", e.0))?)
-        }
-        (None, None) => None,
-        _ => return Err(ApiError::invalid("location", "give both lat and lon")),
-    };
-    match (at, region) {
-        (Some(at), Some(region)) => Ok(Place::AtOrIn(at, region)),
-        (Some(at), None) => Ok(Place::At(at)),
-        (None, Some(region)) => Ok(Place::In(region)),
-        (None, None) => Err(ApiError::invalid("location", "give {lat, lon} or {region}")),
-    }
 }
 
 fn default_channel(role: Role) -> Channel {
@@ -172,51 +136,6 @@ pub async fn submit_report(
         )
     };
     Ok((StatusCode::CREATED, Json(view)))
-}
-
-pub async fn full_view(
-    state: &AppState,
-    report: &Report,
-    viewer: Option<&Actor>,
-) -> ApiResult<ReportView> {
-    let photos = state.store.photos(report.id).await?;
-    let duplicates = state
-        .store
-        .duplicates_of(&report.ticket)
-        .await?
-        .into_iter()
-        .map(|t| t.to_string())
-        .collect();
-    let catalog = state.catalog();
-    Ok(report_view(
-        &catalog.jurisdiction,
-        report,
-        &photos,
-        duplicates,
-        viewer,
-    ))
-}
-
-pub fn parse_ticket(raw: &str) -> ApiResult<Ticket> {
-    Ticket::parse(raw).map_err(|_| ApiError::not_found("no report has this ticket"))
-}
-
-/// The report, if the caller may read it; otherwise 404 (its existence is not revealed).
-pub async fn readable_report(
-    state: &AppState,
-    ticket: &str,
-    viewer: Option<&Actor>,
-) -> ApiResult<Report> {
-    let ticket = parse_ticket(ticket)?;
-    let report = match state.store.report(&ticket).await {
-        Ok(r) => r,
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("no report has this ticket")),
-        Err(e) => return Err(e.into()),
-    };
-    if !access::may_read(&report, viewer) {
-        return Err(ApiError::not_found("no report has this ticket"));
-    }
-    Ok(report)
 }
 
 /// One report, as much of it as the caller may see. Public reports are readable without
@@ -314,52 +233,11 @@ pub struct ReportFilter {
     pub limit: Option<u32>,
 }
 
-/// A list's `q`: absent or blank is no search; otherwise a [`SearchText`] or a 422 on `q`.
-pub(crate) fn parse_search(raw: Option<&str>) -> ApiResult<Option<SearchText>> {
-    match raw {
-        Some(raw) if !raw.trim().is_empty() => SearchText::parse(raw)
-            .map(Some)
-            .map_err(|e| ApiError::invalid("q", e.to_string())),
-        _ => Ok(None),
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ReportList {
     pub items: Vec<ReportSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-}
-
-/// What a reader may list at all.
-pub(crate) fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
-    Ok(match actor.role {
-        Role::Citizen => ReportScope::ReportedBy(actor.user),
-        Role::Operator => ReportScope::EnteredBy(actor.user),
-        Role::Officer => match &actor.unit {
-            Some(unit) => ReportScope::HeldBy(unit.clone()),
-            None => return Err(ApiError::forbidden("this officer account has no unit")),
-        },
-        Role::Coordinator => match &actor.unit {
-            Some(unit) => ReportScope::HeldBy(unit.clone()),
-            None => ReportScope::All,
-        },
-        Role::Validator => ReportScope::InStates(VALIDATOR_STATES.to_vec()),
-        Role::Admin => ReportScope::All,
-    })
-}
-
-pub(crate) fn encode_cursor(after: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("r{after}"))
-}
-
-pub(crate) fn decode_cursor(raw: &str) -> ApiResult<i64> {
-    URL_SAFE_NO_PAD
-        .decode(raw)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix('r').and_then(|n| n.parse().ok()))
-        .ok_or_else(|| ApiError::invalid("cursor", "not a cursor this API issued"))
 }
 
 fn parse_day(field: &str, raw: &str) -> ApiResult<NaiveDate> {

@@ -17,7 +17,8 @@ use crate::service;
 use crate::state::AppState;
 use crate::views::{ReportSummary, ReportView, report_summary};
 
-use super::reports::{decode_cursor, encode_cursor, full_view, readable_report};
+use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::reading::{full_view, readable_report};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

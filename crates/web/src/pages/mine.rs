@@ -8,7 +8,7 @@ use serde::Deserialize;
 use aduan_domain::{Role, Visibility};
 use aduan_store::{ReportQuery, ReportScope};
 
-use crate::api::reports::{decode_cursor, encode_cursor};
+use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::state::AppState;
 use crate::views::report_summary;
 

@@ -53,7 +53,6 @@ use crate::state::AppState;
 pub use i18n::{Lang, Texts};
 pub use not_found::not_found_page;
 pub use page_error::PageError;
-pub use region_map::RegionMap;
 pub use session::Visitor;
 
 pub fn router() -> Router<AppState> {

@@ -14,7 +14,8 @@ use aduan_domain::workflow::states_acted_on;
 use aduan_domain::{ReportState, Role, SlaClock, SlaKind};
 use aduan_store::{ReportPage, ReportQuery};
 
-use crate::api::reports::{decode_cursor, encode_cursor, readable_report, scope_for};
+use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::reading::{readable_report, scope_for};
 use crate::auth::actor;
 use crate::state::AppState;
 use crate::views::report_summary;

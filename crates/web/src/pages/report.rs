@@ -15,7 +15,7 @@ use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
 
-use crate::api::reports::{full_view, readable_report};
+use crate::app::reading::{full_view, readable_report};
 use crate::error::ApiError;
 use crate::photos::FollowupUploads;
 use crate::service;

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use aduan_domain::{CategoryCode, Channel, Role};
 
-use crate::api::reports::{LocationInput, parse_place};
+use crate::app::place::{LocationInput, parse_place};
 use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, ApiResult};
 use crate::limits::ClientAddr;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use aduan_store::StoreError;
 
-use crate::api::reports::encode_cursor;
+use crate::app::cursor::encode_cursor;
 use crate::auth::new_token;
 use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::forms::FieldErrors;

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::api::reports::encode_cursor;
+use crate::app::cursor::encode_cursor;
 use crate::pages::labels::local_time;
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, Texts, failure, render};

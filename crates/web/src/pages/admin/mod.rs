@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use aduan_domain::Role;
 use aduan_store::User;
 
-use crate::api::reports::decode_cursor;
+use crate::app::cursor::decode_cursor;
 use crate::state::AppState;
 
 use super::gate::signed_in_as;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use aduan_store::{OutboxKind, OutboxState, StoreError};
 
-use crate::api::reports::encode_cursor;
+use crate::app::cursor::encode_cursor;
 use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::labels::local_time;
 use crate::pages::session::Visitor;

@@ -12,7 +12,7 @@ use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Role, UserId};
 use aduan_store::User;
 
-use crate::api::reports::encode_cursor;
+use crate::app::cursor::encode_cursor;
 use crate::pages::forms::FieldErrors;
 use crate::pages::labels::{local_time, role_label};
 use crate::pages::session::Visitor;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use aduan_domain::{Channel, Role};
 
-use crate::api::reports::parse_ticket;
+use crate::app::reading::parse_ticket;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
 use crate::service;

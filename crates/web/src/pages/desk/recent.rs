@@ -4,7 +4,8 @@
 use aduan_domain::Actor;
 use aduan_store::ReportQuery;
 
-use crate::api::reports::{decode_cursor, encode_cursor, scope_for};
+use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::reading::scope_for;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::views::report_summary;

@@ -2,7 +2,6 @@
 //! script): each region is a link back to `/lapor` with that region chosen. Only when
 //! boundaries are loaded; the form's plain list stays the accessible alternative.
 
-mod shapes;
 pub mod texts;
 
 use askama::Template;
@@ -17,8 +16,7 @@ use super::session::Visitor;
 use super::submit::citizen_gate;
 use super::{Chrome, Lang, Texts, error_page, render};
 
-use shapes::View;
-pub use shapes::{Area, Panel, RegionMap};
+use crate::region_shapes::View;
 use texts::MapTexts;
 
 pub const PATH: &str = "/lapor/peta";

@@ -14,8 +14,8 @@ use aduan_domain::{Actor, access};
 
 use super::StaffTexts;
 use crate::api::actions::{ActionRequest, parse_action};
-use crate::api::reports::readable_report;
 use crate::api::triage::triage_scope;
+use crate::app::reading::readable_report;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
 use crate::pages::forms::{field_of, posted_with_photos};

@@ -7,7 +7,7 @@ use aduan_domain::report::Report;
 use aduan_domain::{Actor, Jurisdiction, RegionLevel, ReportState, access};
 use aduan_store::{ReportQuery, StoreError};
 
-use crate::api::reports::scope_for;
+use crate::app::reading::scope_for;
 use crate::pages::labels::local_time;
 use crate::state::AppState;
 

@@ -5,7 +5,7 @@
 use aduan_domain::stats::choropleth::{Classes, roll_up};
 use aduan_domain::{Jurisdiction, RegionCode, RegionLevel};
 
-use crate::pages::region_map::{Area, Panel, RegionMap};
+use crate::region_shapes::{Area, Panel, RegionMap};
 
 use super::numbers::Numbers;
 use super::texts::StatsTexts;

@@ -532,5 +532,5 @@ fn largest_part(shape: &MultiPolygon<f64>) -> Option<&geo::Polygon<f64>> {
 }
 
 #[cfg(test)]
-#[path = "shapes_tests.rs"]
+#[path = "region_shapes_tests.rs"]
 mod tests;

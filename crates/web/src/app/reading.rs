@@ -1,0 +1,89 @@
+//! Reading reports: which a reader may list, which one they may open, and all of it they
+//! may see. What may not be read answers as if it did not exist.
+
+use aduan_domain::Actor;
+use aduan_domain::Role;
+use aduan_domain::Ticket;
+use aduan_domain::access::{self, VALIDATOR_STATES};
+use aduan_domain::report::Report;
+use aduan_domain::search::SearchText;
+use aduan_store::{ReportScope, StoreError};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::views::{ReportView, report_view};
+
+/// A ticket as written; one that cannot be a ticket names no report (404).
+pub fn parse_ticket(raw: &str) -> ApiResult<Ticket> {
+    Ticket::parse(raw).map_err(|_| ApiError::not_found("no report has this ticket"))
+}
+
+/// The report, if the caller may read it; otherwise 404 (its existence is not revealed).
+pub async fn readable_report(
+    state: &AppState,
+    ticket: &str,
+    viewer: Option<&Actor>,
+) -> ApiResult<Report> {
+    let ticket = parse_ticket(ticket)?;
+    let report = match state.store.report(&ticket).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("no report has this ticket")),
+        Err(e) => return Err(e.into()),
+    };
+    if !access::may_read(&report, viewer) {
+        return Err(ApiError::not_found("no report has this ticket"));
+    }
+    Ok(report)
+}
+
+/// The report with its photos and duplicates, as `viewer` may see it.
+pub async fn full_view(
+    state: &AppState,
+    report: &Report,
+    viewer: Option<&Actor>,
+) -> ApiResult<ReportView> {
+    let photos = state.store.photos(report.id).await?;
+    let duplicates = state
+        .store
+        .duplicates_of(&report.ticket)
+        .await?
+        .into_iter()
+        .map(|t| t.to_string())
+        .collect();
+    let catalog = state.catalog();
+    Ok(report_view(
+        &catalog.jurisdiction,
+        report,
+        &photos,
+        duplicates,
+        viewer,
+    ))
+}
+
+/// What a reader may list at all.
+pub fn scope_for(actor: &Actor) -> ApiResult<ReportScope> {
+    Ok(match actor.role {
+        Role::Citizen => ReportScope::ReportedBy(actor.user),
+        Role::Operator => ReportScope::EnteredBy(actor.user),
+        Role::Officer => match &actor.unit {
+            Some(unit) => ReportScope::HeldBy(unit.clone()),
+            None => return Err(ApiError::forbidden("this officer account has no unit")),
+        },
+        Role::Coordinator => match &actor.unit {
+            Some(unit) => ReportScope::HeldBy(unit.clone()),
+            None => ReportScope::All,
+        },
+        Role::Validator => ReportScope::InStates(VALIDATOR_STATES.to_vec()),
+        Role::Admin => ReportScope::All,
+    })
+}
+
+/// A list's `q`: absent or blank is no search; otherwise a [`SearchText`] or a 422 on `q`.
+pub fn parse_search(raw: Option<&str>) -> ApiResult<Option<SearchText>> {
+    match raw {
+        Some(raw) if !raw.trim().is_empty() => SearchText::parse(raw)
+            .map(Some)
+            .map_err(|e| ApiError::invalid("q", e.to_string())),
+        _ => Ok(None),
+    }
+}
