@@ -17,16 +17,54 @@ const KELURAHAN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/regions/jakarta_kelurahan.geojson"
 );
-/// A fixed identity key, so reporter keys can be checked against their hash.
+/// A fixed identity key, so reporter keys can be checked against their hash: bytes 0 to 31.
 const IDENTITY_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+/// Another: bytes 32 to 63.
+const OTHER_IDENTITY_KEY: &str = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
+/// The reporter keys `history()`'s reporters warga-001, warga-002 and warga-003 get under
+/// `IDENTITY_KEY` and `OTHER_IDENTITY_KEY`, computed outside aduan by the derivation
+/// crates/store/src/identity.rs documents: the hashing key is HKDF-SHA256 (no salt, info
+/// "aduan v1 reporter key hashing key", 32 bytes) of the identity key, and the reporter
+/// key is "import:" and the first 16 bytes, in hex, of HMAC-SHA256 under it of
+/// "aduan reporter key\0import\0" and the trimmed, lower-cased address:
+///
+/// ```sh
+/// python3 -c '
+/// import base64, hashlib, hmac
+/// for key in ["AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+///             "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="]:
+///     prk = hmac.new(b"\0" * 32, base64.b64decode(key), hashlib.sha256).digest()
+///     hashing = hmac.new(prk, b"aduan v1 reporter key hashing key\x01", hashlib.sha256).digest()
+///     for who in ["warga-001", "warga-002", "warga-003"]:
+///         mac = hmac.new(hashing, b"aduan reporter key\0import\0" + who.encode(), hashlib.sha256)
+///         print("import:" + mac.hexdigest()[:32])'
+/// ```
+///
+/// (`openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt hexkey:000102…1f -kdfopt
+/// "info:aduan v1 reporter key hashing key" HKDF` gives the same hashing key.)
+const REPORTER_KEYS: [&str; 3] = [
+    "import:d0fbd2e0561ef2102ef9d7673202bbe8",
+    "import:972245785c53e3d36f6df472eed2e324",
+    "import:341a94ed80c78316ce4b0d871f90636c",
+];
+const OTHER_REPORTER_KEYS: [&str; 3] = [
+    "import:5883809d08c2e28239b7ba7e8ef80326",
+    "import:4da4b279aaeb36c33b20eea33b8f68f1",
+    "import:31fb341570acdc0e1b20114cb507f415",
+];
 
 fn aduan(data_dir: &Path, args: &[&str]) -> Output {
+    aduan_keyed(data_dir, IDENTITY_KEY, args)
+}
+
+fn aduan_keyed(data_dir: &Path, identity_key: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aduan"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
         .env("RUST_LOG", "warn")
-        .env("ADUAN_IDENTITY_KEY", IDENTITY_KEY)
+        .env("ADUAN_IDENTITY_KEY", identity_key)
         .output()
         .expect("run aduan")
 }
@@ -82,6 +120,20 @@ fn history() -> Vec<serde_json::Value> {
                "status": "in_progress", "kota": "Kota Jakarta Selatan",
                "lat": -6.23494, "lon": 106.84898, "visibility": "public"}),
     ]
+}
+
+/// The reporter key of each report in the store, in the order of the reports' ids.
+fn reporter_keys(data_dir: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(data_dir.join("aduan.db")).unwrap();
+    conn.prepare(
+        "SELECT rr.reporter_key FROM report_reporters rr JOIN reports r ON r.id = rr.report_id \
+         ORDER BY r.ticket",
+    )
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 fn stats(data_dir: &Path) -> serde_json::Value {
@@ -227,29 +279,16 @@ async fn imported_reports_read_back_as_they_were() {
     assert_eq!(created.name, "Pohon Tumbang");
     assert_eq!(created.responsible_unit.as_str(), "dinas-citata");
 
-    // The old system's reporter keys are not in the database: only their keyed hashes.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let keys: Vec<String> = conn
-        .prepare("SELECT reporter_key FROM report_reporters ORDER BY reporter_key")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(keys.len(), 4);
-    let key = aduan_store::identity::IdentityKey::from_base64(IDENTITY_KEY).unwrap();
-    let sealer = aduan_store::identity::Sealer::new(&key);
-    let mut want = vec![
-        sealer.reporter_key("import", "warga-001"),
-        sealer.reporter_key("import", "warga-001"),
-        sealer.reporter_key("import", "warga-002"),
-        sealer.reporter_key("import", "warga-003"),
-    ];
-    want.sort();
-    assert_eq!(keys, want);
+    // The old system's reporter keys are not in the database: only their keyed hashes, as
+    // computed outside aduan. By ticket: CRM-2021-000001 (warga-001), CRM-2021-000002
+    // (warga-002), CRM-2021-000004 (warga-003), JK2101310007 (warga-001).
+    let keys = reporter_keys(dir.path());
+    let [warga_001, warga_002, warga_003] = REPORTER_KEYS;
+    assert_eq!(keys, [warga_001, warga_002, warga_003, warga_001]);
     assert!(keys.iter().all(|k| !k.contains("warga")), "{keys:?}");
 
     // The issued-format id moves that day's ticket sequence past it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
     let last: i64 = conn
         .query_row(
             "SELECT last FROM ticket_days WHERE day = '2021-01-31'",
@@ -258,6 +297,33 @@ async fn imported_reports_read_back_as_they_were() {
         )
         .unwrap();
     assert_eq!(last, 7);
+}
+
+/// The same history imported under two identity keys: each key gives its own reporter keys
+/// (so they cannot be matched across installations, nor computed without the key), and the
+/// same key gives the same ones again (so a reporter is counted once across imports).
+#[test]
+fn reporter_keys_depend_on_the_identity_key() {
+    let import_under = |identity_key: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        jakarta(dir.path());
+        let file = write(dir.path(), "history.ndjson", &history());
+        stdout(&aduan_keyed(dir.path(), identity_key, &["import", &file]));
+        reporter_keys(dir.path())
+    };
+    let first = import_under(IDENTITY_KEY);
+    let other = import_under(OTHER_IDENTITY_KEY);
+    let again = import_under(IDENTITY_KEY);
+
+    let [warga_001, warga_002, warga_003] = REPORTER_KEYS;
+    assert_eq!(first, [warga_001, warga_002, warga_003, warga_001]);
+    let [warga_001, warga_002, warga_003] = OTHER_REPORTER_KEYS;
+    assert_eq!(other, [warga_001, warga_002, warga_003, warga_001]);
+    assert_eq!(again, first);
+    assert!(
+        first.iter().all(|key| !other.contains(key)),
+        "{first:?} {other:?}"
+    );
 }
 
 #[test]

@@ -291,6 +291,36 @@ fn status_updates_are_signed_and_checked() {
     assert!(parse_report(REPORT).is_ok());
 }
 
+/// A signature computed outside aduan, so that a mistake shared by our signer and our checker
+/// (the payload's layout, the digest, the encoding) cannot pass unseen:
+///
+/// ```sh
+/// printf '%s' '1741235400.{"tracking_id":"LAPOR-2503-8812345","content":"Pohon tumbang di Kelurahan Menteng"}' \
+///     | openssl dgst -sha256 -hmac rahasia-lapor
+/// python3 -c 'import hmac,hashlib; print(hmac.new(b"rahasia-lapor", b"1741235400." + b"{\"tracking_id\":\"LAPOR-2503-8812345\",\"content\":\"Pohon tumbang di Kelurahan Menteng\"}", hashlib.sha256).hexdigest())'
+/// ```
+///
+/// Both print `8c30d0ad3ce4ec2b790ebd16c73e7a10988721ae40de37954e35c0696a02f46f`.
+#[test]
+fn a_signature_computed_independently() {
+    let secret = b"rahasia-lapor";
+    let timestamp = 1_741_235_400;
+    let body =
+        br#"{"tracking_id":"LAPOR-2503-8812345","content":"Pohon tumbang di Kelurahan Menteng"}"#;
+    let expected = "sha256=8c30d0ad3ce4ec2b790ebd16c73e7a10988721ae40de37954e35c0696a02f46f";
+
+    // What we send LAPOR! is what LAPOR! computes, and what LAPOR! sends us is taken.
+    assert_eq!(sign(secret, timestamp, body), expected);
+    assert!(verify(
+        secret,
+        &timestamp.to_string(),
+        expected,
+        body,
+        timestamp
+    ));
+    assert!(parse_report(body).is_ok());
+}
+
 #[test]
 fn truncated_payloads_are_malformed_not_panics() {
     for body in [REPORT, ANONYMOUS] {

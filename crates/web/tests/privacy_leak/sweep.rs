@@ -1,5 +1,6 @@
 //! Every endpoint as every viewer: each GET the OpenAPI document lists (for every report and
-//! photo, with and without filters, page after page), and requests that must be refused.
+//! photo, with and without filters, page after page), each of Open311's resources in both its
+//! formats (for every report and service), and requests that must be refused.
 
 use std::collections::VecDeque;
 
@@ -144,6 +145,140 @@ async fn get_paths(world: &World) -> Vec<String> {
     out
 }
 
+/// Where Open311 (crates/web/src/open311) answers, and its two formats.
+const OPEN311: &str = "/open311/v2";
+const OPEN311_FORMATS: [&str; 2] = ["json", "xml"];
+
+/// Queries to try on Open311's list of requests, good ones and bad ones.
+fn open311_queries(world: &World) -> Vec<String> {
+    let mut tickets: Vec<&str> = world.tickets().into_iter().map(String::as_str).collect();
+    tickets.push(UNKNOWN_TICKET);
+    let all = tickets.join(",");
+    let mut out: Vec<String> = [
+        "",
+        "?status=open",
+        "?status=closed",
+        "?status=open,closed",
+        "?service_code=jalan",
+        "?page_size=1",
+        "?page=2&page_size=1",
+        "?start_date=2001-01-01T00:00:00Z",
+        "?end_date=2001-01-01T00:00:00Z",
+        "?status=nope",
+        "?page_size=0",
+        "?service_code=tidak-ada",
+        "?jurisdiction_id=nope",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    out.push(format!("?service_request_id={all}"));
+    // The spec: with service_request_id, every other filter is ignored.
+    out.push(format!("?service_request_id={}&status=closed", world.r2));
+    out
+}
+
+/// Every Open311 GET path to request: discovery, the services and each one's definition, the
+/// requests (with filters), and each report as a request and as a token, in both formats;
+/// and paths that are no resource.
+async fn open311_paths(world: &World) -> Vec<String> {
+    let services = world
+        .app
+        .anonymous()
+        .get_url(&format!("{OPEN311}/services.json"))
+        .await
+        .expect(200);
+    let mut codes: Vec<String> = services
+        .as_array()
+        .expect("a list of services")
+        .iter()
+        .map(|s| {
+            s["service_code"]
+                .as_str()
+                .expect("a service_code")
+                .to_owned()
+        })
+        .collect();
+    assert!(codes.iter().any(|c| c == "jalan"), "{codes:?}");
+    codes.push("tidak-ada".to_owned());
+    let mut tickets: Vec<String> = world.tickets().into_iter().cloned().collect();
+    tickets.extend([UNKNOWN_TICKET.to_owned(), "bukan-tiket".to_owned()]);
+    let mut out = Vec::new();
+    for f in OPEN311_FORMATS {
+        out.push(format!("{OPEN311}/discovery.{f}"));
+        out.push(format!("{OPEN311}/services.{f}"));
+        out.push(format!("{OPEN311}/services.{f}?jurisdiction_id=nope"));
+        for code in &codes {
+            out.push(format!("{OPEN311}/services/{code}.{f}"));
+        }
+        for q in open311_queries(world) {
+            out.push(format!("{OPEN311}/requests.{f}{q}"));
+        }
+        for ticket in &tickets {
+            out.push(format!("{OPEN311}/requests/{ticket}.{f}"));
+            out.push(format!("{OPEN311}/tokens/{ticket}.{f}"));
+        }
+    }
+    out.extend(
+        [
+            "/requests",
+            "/requests.csv",
+            "/nope.json",
+            "/requests/x/y.json",
+            "/tokens/x",
+        ]
+        .map(|p| format!("{OPEN311}{p}")),
+    );
+    out
+}
+
+/// What shows that Open311 was swept: as every viewer, each of its resources in both formats
+/// asked, the public report (R2) found where it should be and a private one (R1) not.
+pub fn open311_coverage(world: &World, seen: &[Seen]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for viewer in &world.viewers {
+        let who = viewer.who;
+        let asked = seen
+            .iter()
+            .filter(|s| s.who == who && s.what.starts_with(&format!("GET {OPEN311}/")))
+            .count();
+        if asked < 100 {
+            problems.push(format!("{who:?} asked Open311 only {asked} times"));
+        }
+        let status_of = |path: &str| {
+            seen.iter()
+                .find(|s| s.who == who && s.what == format!("GET {path}"))
+                .map(|s| (s.resp.status, s.resp.text()))
+        };
+        for f in OPEN311_FORMATS {
+            let (r1, r2) = (&world.r1, &world.r2);
+            // (path, status, whether the answer names R2)
+            let expected = [
+                (format!("{OPEN311}/discovery.{f}"), 200, false),
+                (format!("{OPEN311}/services.{f}"), 200, false),
+                (format!("{OPEN311}/services/jalan.{f}"), 200, false),
+                (format!("{OPEN311}/requests.{f}"), 200, true),
+                (format!("{OPEN311}/requests/{r2}.{f}"), 200, true),
+                (format!("{OPEN311}/tokens/{r2}.{f}"), 200, true),
+                (format!("{OPEN311}/requests/{r1}.{f}"), 404, false),
+                (format!("{OPEN311}/tokens/{r1}.{f}"), 404, false),
+            ];
+            for (path, status, names_r2) in expected {
+                match status_of(&path) {
+                    None => problems.push(format!("{who:?} never asked {path}")),
+                    Some((got, text)) if got != status || (names_r2 && !text.contains(r2)) => {
+                        problems.push(format!(
+                            "{who:?} GET {path}: HTTP {got} (expected {status}): {text}"
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// GET every path, following `next_cursor` to the last page.
 async fn read_everything(viewer: &Viewer, paths: &[String], seen: &mut Vec<Seen>) {
     let mut queue: VecDeque<(String, Option<String>)> =
@@ -217,6 +352,27 @@ async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) 
             let what = format!("POST {ticket}/actions {body}");
             answers.push((what, c.act(ticket, &body).await));
         }
+    }
+    // Open311's one write, without a key and with a wrong one.
+    for (what, key) in [
+        ("POST Open311 requests (no api_key)", None),
+        ("POST Open311 requests (wrong api_key)", Some("kunci-palsu")),
+    ] {
+        let mut form = vec![
+            ("service_code", "jalan"),
+            ("lat", "-6.2349"),
+            ("long", "106.8489"),
+            (
+                "description",
+                "Jalan berlubang besar di depan sekolah dasar.",
+            ),
+        ];
+        form.extend(key.map(|k| ("api_key", k)));
+        let post = c
+            .http
+            .post(format!("{}{OPEN311}/requests.json", c.base))
+            .form(&form);
+        answers.push((what.to_owned(), c.send(post).await));
     }
     let r1 = &world.r1;
     let actions = format!("/reports/{r1}/actions");
@@ -301,7 +457,8 @@ async fn refused_requests(world: &World, viewer: &Viewer, seen: &mut Vec<Seen>) 
 
 /// Every response every viewer gets, and the refusals that were not.
 pub async fn sweep(world: &World) -> (Vec<Seen>, Vec<String>) {
-    let paths = get_paths(world).await;
+    let mut paths = get_paths(world).await;
+    paths.extend(open311_paths(world).await);
     let mut seen = Vec::new();
     let mut problems = Vec::new();
     for viewer in &world.viewers {
