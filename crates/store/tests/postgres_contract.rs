@@ -91,3 +91,135 @@ async fn two_instances_fold_the_queued_counts_exactly() {
         assert_eq!((counts.reports, counts.reporters), (80, 1));
     }
 }
+
+/// The identity access log cannot be edited, emptied or truncated, even with direct SQL
+/// access: the database itself refuses (the triggers of migration 0001). Appending still
+/// works.
+#[tokio::test]
+async fn the_identity_access_log_is_append_only() {
+    use aduan_store::{AccountStore, ReportStore};
+
+    let database = ScratchDatabase::create(&server_url()).await.unwrap();
+    let store = PgStore::connect(database.url()).await.unwrap();
+    let citizen = contract::create(&store, "siti", aduan_domain::Role::Citizen, None).await;
+    let admin = contract::create(&store, "auditor", aduan_domain::Role::Admin, None).await;
+    let report = store
+        .submit_report(
+            contract::simple_report(citizen.id),
+            contract::jk(),
+            contract::day(2026, 11, 28),
+            contract::now(),
+        )
+        .await
+        .unwrap();
+    store
+        .reveal_reporter(report.id, admin.id, "court order".into(), contract::now())
+        .await
+        .unwrap();
+    let rows = || async {
+        sqlx::query_as::<_, (i64, String)>("SELECT id, reason FROM identity_access_log ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    };
+    let before = rows().await;
+    assert_eq!(before.len(), 1);
+
+    for statement in [
+        "UPDATE identity_access_log SET reason = 'nothing'",
+        "UPDATE identity_access_log SET actor_id = actor_id",
+        "DELETE FROM identity_access_log",
+        "TRUNCATE identity_access_log",
+    ] {
+        let refused = sqlx::query(statement).execute(store.pool()).await;
+        let message = match &refused {
+            Err(sqlx::Error::Database(db)) => db.message().to_string(),
+            other => panic!("{statement}: {other:?}"),
+        };
+        assert!(message.contains("append-only"), "{statement}: {message}");
+        assert_eq!(rows().await, before, "{statement}");
+    }
+
+    // A new entry, written with plain SQL, is still accepted.
+    sqlx::query(
+        "INSERT INTO identity_access_log (at, actor_id, report_id, reason) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(contract::now().timestamp())
+    .bind(admin.id.0)
+    .bind(report.id.0)
+    .bind("second look")
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let after = rows().await;
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0], before[0]);
+    assert_eq!(after[1].1, "second look");
+}
+
+/// Several instances started together on one new database each bring the schema up at
+/// once: all of them succeed, and every migration is applied exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn several_first_connections_to_one_fresh_database_all_succeed() {
+    const INSTANCES: usize = 6;
+    let mut expected: Vec<i64> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+            .unwrap()
+            .map(|entry| {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                name.split('_').next().unwrap().parse().unwrap()
+            })
+            .collect();
+    expected.sort_unstable();
+    assert!(!expected.is_empty());
+
+    let mut failures = Vec::new();
+    for trial in 0..5 {
+        let database = ScratchDatabase::create(&server_url()).await.unwrap();
+        let start = Arc::new(tokio::sync::Barrier::new(INSTANCES));
+        let mut opening = tokio::task::JoinSet::new();
+        for _ in 0..INSTANCES {
+            let start = Arc::clone(&start);
+            let url = database.url().to_string();
+            opening.spawn(async move {
+                start.wait().await;
+                PgStore::connect_with_pool(&url, 2).await
+            });
+        }
+        let mut stores = Vec::new();
+        while let Some(done) = opening.join_next().await {
+            match done.unwrap() {
+                Ok(store) => stores.push(store),
+                Err(e) => failures.push(format!("trial {trial}: {e}")),
+            }
+        }
+        let Some(store) = stores.first() else {
+            continue;
+        };
+        let applied: Vec<(i64, bool)> =
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            applied.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+            expected,
+            "trial {trial}"
+        );
+        assert!(
+            applied.iter().all(|(_, ok)| *ok),
+            "trial {trial}: {applied:?}"
+        );
+        // The schema works: every instance can read and write it.
+        for (n, store) in stores.iter().enumerate() {
+            contract::create(
+                store,
+                &format!("warga{n}"),
+                aduan_domain::Role::Citizen,
+                None,
+            )
+            .await;
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

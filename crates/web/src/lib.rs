@@ -87,12 +87,20 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Alive, and the store answers.
+/// How long `/healthz` waits for the store: one that does not answer in time (a lock held,
+/// a server that stopped responding) is as unavailable as one that fails.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Alive, and the store answers within [`HEALTH_TIMEOUT`].
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.count_users().await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(e) => {
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.count_users()).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ok"),
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "health check: store unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
+        }
+        Err(_) => {
+            tracing::error!(timeout = ?HEALTH_TIMEOUT, "health check: the store did not answer");
             (StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
         }
     }

@@ -459,6 +459,49 @@ async fn coordinators_close_what_is_not_for_the_city_to_follow_up() {
     assert_eq!(app.stored(&another).await.version, 1);
 }
 
+/// The operator watching the Governor's social accounts files what they find there as
+/// `governor_social`; no one else may file through that channel over the API.
+#[tokio::test]
+async fn only_a_desk_operator_files_as_governor_social() {
+    let app = TestApp::spawn().await;
+    let operator = app.staff(Role::Operator, None).await;
+    let mut body = report_body("pohon", "31.71.01");
+    body["channel"] = json!("governor_social");
+    let view = operator.submit_report(&body).await.expect(201);
+    assert_eq!(view["channel"], "governor_social");
+    let ticket = ticket_of(&view);
+    assert_eq!(
+        app.stored(&ticket).await.channel,
+        aduan_domain::Channel::GovernorSocial
+    );
+
+    let citizen = app.register_citizen("warga").await;
+    citizen.submit_report(&body).await.invalid("channel");
+    for (role, unit) in [
+        (Role::Coordinator, None),
+        (Role::Officer, Some(SUDIN)),
+        (Role::Validator, None),
+        (Role::Admin, None),
+    ] {
+        let staff = app.staff(role, unit).await;
+        staff.submit_report(&body).await.error(403, "forbidden");
+    }
+    app.anonymous()
+        .submit_report(&body)
+        .await
+        .error(401, "unauthorized");
+    let stored = app
+        .store
+        .list_reports(aduan_store::ReportQuery::new(
+            aduan_store::ReportScope::All,
+            50,
+        ))
+        .await
+        .unwrap()
+        .reports;
+    assert_eq!(stored.len(), 1, "{stored:#?}");
+}
+
 #[tokio::test]
 async fn an_operator_files_at_the_desk_for_a_citizen() {
     let app = TestApp::spawn().await;

@@ -280,6 +280,54 @@ async fn facebook_and_instagram_comments_and_messages_are_filed_once() {
     assert_eq!(reports(&app).await.len(), 3);
 }
 
+/// The Governor's own Facebook page and Instagram account (configured as
+/// `governor_account_ids`): what arrives there files as `governor_social`, what arrives
+/// on the city's page as `facebook`, from the same webhook.
+#[tokio::test]
+async fn what_arrives_on_the_governors_own_accounts_files_as_governor_social() {
+    const GOVERNOR_PAGE: &str = "100200300400500";
+    const GOVERNOR_IG: &str = "17841400123456789";
+    let mut config = receiver::channels(NO_API);
+    config.meta.as_mut().unwrap().governor_account_ids =
+        vec![GOVERNOR_PAGE.to_string(), GOVERNOR_IG.to_string()];
+    let app = TestApp::spawn_with(receiver::web_config(config)).await;
+    let path = "/channels/meta/webhook";
+
+    let city_comment = "Halte bus di Jl. Thamrin atapnya bocor, penumpang kehujanan";
+    let city_message = "Pohon tua di Jl. Diponegoro condong ke jalan, takut tumbang";
+    let mut to_governor = facebook_feed(FB_COMMENT, FB_MESSAGE);
+    to_governor["entry"][0]["id"] = json!(GOVERNOR_PAGE);
+    to_governor["entry"][0]["messaging"][0]["recipient"]["id"] = json!(GOVERNOR_PAGE);
+    // The city's page gets messages of its own (ids of their own).
+    let mut to_city = facebook_feed(city_comment, city_message);
+    to_city["entry"][0]["changes"][0]["value"]["comment_id"] = json!("987654321012345_1111");
+    to_city["entry"][0]["messaging"][0]["message"]["mid"] = json!("m_kota_1");
+    for body in [to_governor, instagram_delivery(), to_city] {
+        meta_signed(&app, path, META_SECRET, &body)
+            .await
+            .expect(200);
+    }
+
+    let all = reports(&app).await;
+    assert_eq!(all.len(), 5, "{all:#?}");
+    let coordinator = app.staff(Role::Coordinator, None).await;
+    for (channel, text) in [
+        (Channel::GovernorSocial, FB_COMMENT),
+        (Channel::GovernorSocial, FB_MESSAGE),
+        (Channel::GovernorSocial, IG_COMMENT),
+        (Channel::Facebook, city_comment),
+        (Channel::Facebook, city_message),
+    ] {
+        let report = filed(&all, channel, text);
+        // The API shows it as stored.
+        let view = coordinator
+            .get_report(&report.ticket.to_string())
+            .await
+            .expect(200);
+        assert_eq!(view["channel"], channel.code(), "{view:#}");
+    }
+}
+
 const TWEET: &str = "Jalan berlubang besar di Jl. Kebon Sirih depan kantor pos, bahaya untuk motor";
 const DM: &str = "Saluran air di depan SDN 01 Tebet mampet, air meluap ke jalan tiap hujan";
 

@@ -1,5 +1,6 @@
 //! The OpenAPI document lists exactly what is served, and nothing else answers as an
-//! endpoint; `/healthz` says the app and its store are up.
+//! endpoint; `/healthz` says the app and its store are up, and answers 503 soon when the
+//! store does not answer or is gone.
 
 mod common;
 
@@ -209,6 +210,85 @@ async fn healthz_is_ok() {
     let resp = app.get_raw("/healthz").await;
     assert_eq!(resp.status, 200, "{resp:?}");
     assert_eq!(resp.text(), "ok");
+}
+
+/// `/healthz` with a deadline of its own: a health check that hangs would tell a load
+/// balancer nothing.
+async fn healthz_within(app: &TestApp, bound: std::time::Duration) -> (u16, String) {
+    let started = std::time::Instant::now();
+    let resp = app
+        .http
+        .get(app.url("/healthz"))
+        .timeout(bound)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("/healthz did not answer within {bound:?}: {e}"));
+    let status = resp.status().as_u16();
+    let body = resp
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("/healthz: an unreadable body: {e}"));
+    assert!(started.elapsed() < bound, "{:?}", started.elapsed());
+    (status, body)
+}
+
+/// A store that stops answering (a session holding the users table locked) or that is
+/// gone (its database dropped under the app) makes `/healthz` answer 503, soon, and say
+/// why; the store answering again makes it 200.
+#[tokio::test]
+async fn healthz_is_503_while_the_store_does_not_answer_or_is_gone() {
+    use sqlx::Connection;
+
+    let app = TestApp::spawn_on_postgres().await;
+    let bound = std::time::Duration::from_secs(15);
+    assert_eq!(healthz_within(&app, bound).await, (200, "ok".to_owned()));
+
+    // Another session takes the users table and keeps it: the store's queries wait.
+    let mut holder = sqlx::PgConnection::connect(app.postgres_url())
+        .await
+        .unwrap();
+    let mut hold = holder.begin().await.unwrap();
+    sqlx::query("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *hold)
+        .await
+        .unwrap();
+    assert_eq!(
+        healthz_within(&app, bound).await,
+        (503, "store unavailable".to_owned())
+    );
+    hold.rollback().await.unwrap();
+    holder.close().await.unwrap();
+    // The store answers again; a query still waiting behind the lock may hold a
+    // connection a moment longer, so allow a few checks.
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = healthz_within(&app, bound).await;
+        if status == 200 {
+            assert_eq!(body, "ok");
+            break;
+        }
+        assert!(started.elapsed() < bound, "{status} {body}");
+    }
+
+    // The database is dropped under the app (its connections closed by the server).
+    let options: sqlx::postgres::PgConnectOptions = app.postgres_url().parse().unwrap();
+    let name = options.get_database().unwrap().to_owned();
+    let mut admin = sqlx::PgConnection::connect(&aduan_store::postgres::scratch::server_url())
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    admin.close().await.unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            healthz_within(&app, bound).await,
+            (503, "store unavailable".to_owned())
+        );
+    }
 }
 
 /// Every `$ref` in `value`, e.g. `#/components/schemas/ErrorBody`.

@@ -1,8 +1,9 @@
 //! The outbox worker against local stand-ins of the providers' APIs: a reporter who wrote on
 //! a channel hears their ticket there, then each step that concerns them (and nothing
 //! else); public answers carry no note; a failing provider is retried later, then the
-//! message is dead until an admin retries it; photos a channel holds are fetched, cleaned
-//! and attached; a desk citizen who asked for SMS gets the receipt on their number.
+//! message is dead until an admin retries it (by default after exactly 8 attempts); photos
+//! a channel holds are fetched, cleaned and attached; a desk citizen who asked for SMS gets
+//! the receipt on their number.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -33,17 +34,22 @@ const BIRO: &str = "biro-pemerintahan";
 
 /// An app with every channel's API at a fresh receiver, and a worker delivering to it.
 async fn setup(max_attempts: u32) -> (TestApp, Receiver, OutboxWorker) {
-    let api = Receiver::start().await;
-    let config = receiver::channels(&api.base);
-    let app = TestApp::spawn_with(receiver::web_config(config.clone())).await;
-    let policy = RetryPolicy {
+    setup_with(RetryPolicy {
         max_attempts,
         first_delay: Duration::from_secs(60),
         max_delay: Duration::from_secs(3600),
         lease: Duration::from_secs(300),
         batch: 32,
         idle: Duration::from_secs(1),
-    };
+    })
+    .await
+}
+
+/// As [`setup`], the worker retrying by `policy`.
+async fn setup_with(policy: RetryPolicy) -> (TestApp, Receiver, OutboxWorker) {
+    let api = Receiver::start().await;
+    let config = receiver::channels(&api.base);
+    let app = TestApp::spawn_with(receiver::web_config(config.clone())).await;
     let deliverer = Arc::new(Deliverer::new(&config).unwrap());
     let worker = OutboxWorker::new(app.state.clone(), deliverer, policy);
     (app, api, worker)
@@ -398,6 +404,53 @@ async fn a_failing_provider_is_retried_later_then_dead_until_an_admin_retries() 
     let list = admin.get("/outbox?state=sent").await.expect(200);
     assert_eq!(list["items"][0]["id"], id);
     assert!(list["items"][0]["done_at"].is_string(), "{list:#}");
+}
+
+/// `aduan serve` retries by the default policy: a message whose provider always fails is
+/// attempted exactly 8 times (not 7, not 9), then dead and never attempted again.
+#[tokio::test]
+async fn by_default_a_message_that_always_fails_is_attempted_8_times_then_dead() {
+    let (app, api, worker) = setup_with(RetryPolicy::default()).await;
+    api.answer(
+        &twilio_path(),
+        Reply::json(503, json!({"code": 20503, "status": 503})),
+    );
+    let text = "Lampu jalan mati sepanjang Jalan Casablanca";
+    send_sms(&app, "SM-out-8", "+6281234567008", text).await;
+    let ticket = report(&app, text).await.ticket.to_string();
+
+    // Each pass runs a week after the last: well past any wait (at most 6 hours), so
+    // every pass attempts the message again while it is alive.
+    let t0 = Utc::now();
+    let mut attempts = 0;
+    let mut dead_after = None;
+    for pass in 0..12_i64 {
+        let summary = run(&worker, t0 + chrono::Duration::weeks(pass)).await;
+        let sent = api.take().len();
+        assert_eq!(sent as u32, summary.claimed(), "pass {pass}: {summary:?}");
+        assert_eq!(summary.delivered, 0, "pass {pass}");
+        attempts += sent;
+        if summary.dead == 1 {
+            assert_eq!(dead_after, None, "pass {pass}");
+            dead_after = Some(attempts);
+        }
+    }
+    assert_eq!(dead_after, Some(8));
+    assert_eq!(attempts, 8);
+
+    let admin = app.staff(Role::Admin, None).await;
+    let list = admin.get("/outbox?state=dead").await.expect(200);
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list:#}");
+    assert_eq!(items[0]["ticket"], ticket.as_str());
+    assert_eq!(items[0]["attempts"], 8);
+    for state in ["pending", "sent"] {
+        let list = admin
+            .get(&format!("/outbox?state={state}"))
+            .await
+            .expect(200);
+        assert_eq!(list["items"], json!([]), "{state}");
+    }
 }
 
 #[tokio::test]

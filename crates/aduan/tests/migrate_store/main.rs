@@ -2,7 +2,8 @@
 //! kind of row (jurisdiction, accounts with sealed identities, sessions, reports with photos
 //! and steps, messages, an identity reveal, an API key, outbox rows, triage, statistics)
 //! copied into an empty PostgreSQL database and checked there independently; targets with
-//! data, unknown source tables and bad URLs refused with nothing written.
+//! data or a newer schema, targets that do not keep the rows, unknown source tables and bad
+//! URLs refused with nothing written.
 
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -307,6 +308,109 @@ async fn a_source_table_the_tool_does_not_know_is_refused_by_name() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("complaints_notes"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
+}
+
+/// The copy is read back before it is committed: a target that does not keep what it is
+/// given (here a trigger of its own that drops the settings row, or one that rewrites the
+/// region names) fails the count or checksum comparison, the command exits 1 naming the
+/// table, and the transaction is rolled back: every table is as empty as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_that_does_not_keep_the_rows_fails_the_comparison_and_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = jakarta(dir.path());
+    let source = sqlite_counts(&db);
+    assert!(
+        source["settings"] > 0 && source["regions"] > 0,
+        "{source:?}"
+    );
+    for (table, trigger, written_rows) in [
+        ("settings", "BEGIN RETURN NULL; END;", 0),
+        (
+            "regions",
+            "BEGIN NEW.name := upper(NEW.name) || '!'; RETURN NEW; END;",
+            source["regions"],
+        ),
+    ] {
+        let target = ScratchDatabase::create(&server_url()).await.unwrap();
+        let store = PgStore::connect(target.url()).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ {trigger} $$;
+             CREATE TRIGGER tamper BEFORE INSERT ON {table}
+             FOR EACH ROW EXECUTE FUNCTION tamper();"
+        )))
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let before = pg_counts(store.pool()).await;
+        assert!(before.values().all(|n| *n == 0), "{before:?}");
+
+        let out = migrate(
+            dir.path(),
+            &format!("sqlite:{}", db.display()),
+            target.url(),
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{table}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "table {table}: the source has {} rows",
+                source[table]
+            )) && stderr.contains(&format!("PostgreSQL {written_rows} rows")),
+            "{table}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was written"), "{table}: {stderr}");
+        assert!(out.stdout.is_empty(), "{table}");
+        assert_eq!(pg_counts(store.pool()).await, before, "{table}");
+        store.pool().close().await;
+    }
+}
+
+/// A target whose schema is newer than this aduan's (a migration it does not know) is
+/// refused before anything is copied, with exit status 1 and the reason, and left as it
+/// was: no row written, its migrations table untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_with_a_newer_schema_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = jakarta(dir.path());
+    let target = ScratchDatabase::create(&server_url()).await.unwrap();
+    let store = PgStore::connect(target.url()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99999, 'from a newer aduan', TRUE, '\\x00', 1)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let migrations = || async {
+        sqlx::query("SELECT version, description FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| (row.get::<i64, _>(0), row.get::<String, _>(1)))
+            .collect::<Vec<_>>()
+    };
+    let applied = migrations().await;
+    let before = pg_counts(store.pool()).await;
+
+    let out = migrate(
+        dir.path(),
+        &format!("sqlite:{}", db.display()),
+        target.url(),
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot open the PostgreSQL store")
+            && stderr.contains("99999")
+            && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(pg_counts(store.pool()).await, before);
+    assert!(before.values().all(|n| *n == 0), "{before:?}");
+    assert_eq!(migrations().await, applied);
+    store.pool().close().await;
 }
 
 #[test]

@@ -60,6 +60,14 @@ impl Database {
         (Arc::new(store), Self::Postgres(Box::new(database)))
     }
 
+    /// The PostgreSQL database's URL; `None` on SQLite.
+    pub(crate) fn postgres_url(&self) -> Option<&str> {
+        match self {
+            Self::Sqlite(_) => None,
+            Self::Postgres(database) => Some(database.url()),
+        }
+    }
+
     /// A second store on the same database, as a restarted aduan would open it.
     pub(crate) async fn reopen(&self) -> Arc<dyn Store> {
         match self {

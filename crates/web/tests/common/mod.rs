@@ -89,8 +89,21 @@ impl TestApp {
         Self::start(test_config(), true).await
     }
 
+    /// On a scratch PostgreSQL database whatever [`database::STORE_VARIABLE`] says, for
+    /// tests that do to the database what only a server allows (e.g. drop it under the app).
+    pub async fn spawn_on_postgres() -> Self {
+        Self::start_on(Database::postgres().await, test_config(), false).await
+    }
+
     async fn start(config: WebConfig, boundaries: bool) -> Self {
-        let (store, database) = Database::fresh().await;
+        Self::start_on(Database::fresh().await, config, boundaries).await
+    }
+
+    async fn start_on(
+        (store, database): (Arc<dyn Store>, Database),
+        config: WebConfig,
+        boundaries: bool,
+    ) -> Self {
         let mut data = serde_json::from_str::<JurisdictionData>(JAKARTA_PACK)
             .expect("the Jakarta pack parses");
         let mut shapes = Vec::new();
@@ -133,6 +146,13 @@ impl TestApp {
             staff_hash: OnceCell::new(),
             database,
         }
+    }
+
+    /// The URL of the app's PostgreSQL database; panics on SQLite.
+    pub fn postgres_url(&self) -> &str {
+        self.database
+            .postgres_url()
+            .expect("an app on PostgreSQL (TestApp::spawn_on_postgres)")
     }
 
     /// A username no other account of this app has.
