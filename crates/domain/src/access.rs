@@ -3,6 +3,7 @@
 //! Every report is private on arrival. Staff read the reports their work touches, never who
 //! reported; the reporter's photos of a private report are locked even to staff.
 
+use crate::codes::UnitCode;
 use crate::report::{PhotoKind, Report};
 use crate::role::{Actor, Role};
 use crate::state::ReportState;
@@ -45,6 +46,34 @@ pub fn may_read(report: &Report, viewer: Option<&Actor>) -> bool {
         }
 }
 
+/// Over which reports an actor works the triage queue (confirms or corrects the suggested
+/// category and place of a report waiting for its first routing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriageReach {
+    /// Every report: a coordinator without a unit (the CRM team), an admin.
+    All,
+    /// The reports a unit holds: a coordinator of that unit.
+    HeldBy(UnitCode),
+}
+
+/// The triage queue `actor` works, if any: coordinators and admins, nobody else.
+pub fn triage_reach(actor: &Actor) -> Option<TriageReach> {
+    match (actor.role, &actor.unit) {
+        (Role::Coordinator, Some(unit)) => Some(TriageReach::HeldBy(unit.clone())),
+        (Role::Coordinator, None) | (Role::Admin, _) => Some(TriageReach::All),
+        _ => None,
+    }
+}
+
+/// Whether `actor` may confirm or correct this report's triage.
+pub fn may_triage(report: &Report, actor: &Actor) -> bool {
+    match triage_reach(actor) {
+        Some(TriageReach::All) => true,
+        Some(TriageReach::HeldBy(unit)) => unit == report.holding_unit,
+        None => false,
+    }
+}
+
 /// Whether `viewer` handles the report as staff (and so sees staff-only detail).
 pub fn handles_as_staff(report: &Report, viewer: Option<&Actor>) -> bool {
     match viewer {
@@ -70,6 +99,62 @@ pub fn may_see_photo(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -
         // public report.
         PhotoKind::Before | PhotoKind::Followup => {
             reporter || public || handles_as_staff(report, viewer)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{actor, report, unit};
+
+    #[test]
+    fn coordinators_and_admins_triage_and_a_units_coordinator_only_what_it_holds() {
+        let held_here = report(ReportState::Waiting, Visibility::Private);
+        let held_elsewhere = Report {
+            holding_unit: unit("kelurahan-31.74.01.1001"),
+            ..held_here.clone()
+        };
+        // (who, reach, may triage the report its unit holds, the one held elsewhere)
+        let table = [
+            (
+                actor(1, Role::Coordinator, None),
+                Some(TriageReach::All),
+                true,
+                true,
+            ),
+            (
+                actor(2, Role::Coordinator, Some("sudin-bina-marga-31.74")),
+                Some(TriageReach::HeldBy(unit("sudin-bina-marga-31.74"))),
+                true,
+                false,
+            ),
+            (
+                actor(3, Role::Admin, None),
+                Some(TriageReach::All),
+                true,
+                true,
+            ),
+            (
+                actor(4, Role::Admin, Some("biro-pemerintahan")),
+                Some(TriageReach::All),
+                true,
+                true,
+            ),
+            (
+                actor(5, Role::Officer, Some("sudin-bina-marga-31.74")),
+                None,
+                false,
+                false,
+            ),
+            (actor(6, Role::Validator, None), None, false, false),
+            (actor(7, Role::Operator, None), None, false, false),
+            (actor(1, Role::Citizen, None), None, false, false),
+        ];
+        for (who, reach, here, elsewhere) in table {
+            assert_eq!(triage_reach(&who), reach, "{who:?}");
+            assert_eq!(may_triage(&held_here, &who), here, "{who:?}");
+            assert_eq!(may_triage(&held_elsewhere, &who), elsewhere, "{who:?}");
         }
     }
 }

@@ -5,6 +5,9 @@ pub mod category;
 pub mod channel;
 pub mod codes;
 pub mod evidence;
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod fixtures;
 pub mod import;
 pub mod jurisdiction;
 pub mod location;

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 
+use aduan_domain::access;
 use aduan_domain::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
 use aduan_domain::scrub::{WrittenIdentity, staff_text};
 use aduan_domain::workflow::{Action, Context, decide};
@@ -338,7 +339,7 @@ async fn check_original(state: &AppState, of: &Ticket) -> ApiResult<()> {
 
 /// A coordinator confirms or corrects a triaged report's category and place (codes as
 /// typed): the report moves to the office receiving reports there, and the classifier
-/// learns from the decision in the same transaction. Who may triage is the caller's check.
+/// learns from the decision in the same transaction.
 pub async fn confirm_triage(
     state: &AppState,
     actor: &Actor,
@@ -346,12 +347,12 @@ pub async fn confirm_triage(
     category: &str,
     region: &str,
 ) -> ApiResult<Report> {
-    if actor.role == Role::Coordinator
-        && actor
-            .unit
-            .as_ref()
-            .is_some_and(|u| *u != report.holding_unit)
-    {
+    if access::triage_reach(actor).is_none() {
+        return Err(ApiError::forbidden(
+            "only coordinators work the triage queue",
+        ));
+    }
+    if !access::may_triage(report, actor) {
         return Err(ApiError::forbidden("this report is held by another office"));
     }
     let category = CategoryCode::parse(category.trim())

@@ -7,7 +7,8 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::{Actor, Role};
+use aduan_domain::Actor;
+use aduan_domain::access::{self, TriageReach};
 use aduan_store::{ReportQuery, ReportScope};
 
 use crate::auth::SignedIn;
@@ -56,10 +57,10 @@ pub struct TriageConfirmation {
 
 /// Who may work the triage queue, and over which reports.
 pub(crate) fn triage_scope(actor: &Actor) -> ApiResult<ReportScope> {
-    match (actor.role, &actor.unit) {
-        (Role::Coordinator, Some(unit)) => Ok(ReportScope::HeldBy(unit.clone())),
-        (Role::Coordinator | Role::Admin, None) | (Role::Admin, Some(_)) => Ok(ReportScope::All),
-        _ => Err(ApiError::forbidden(
+    match access::triage_reach(actor) {
+        Some(TriageReach::HeldBy(unit)) => Ok(ReportScope::HeldBy(unit)),
+        Some(TriageReach::All) => Ok(ReportScope::All),
+        None => Err(ApiError::forbidden(
             "only coordinators work the triage queue",
         )),
     }

@@ -13,6 +13,7 @@ mod units;
 
 use chrono::{Duration, Utc};
 
+use aduan_domain::access;
 use aduan_domain::report::{PhotoInfo, Report, TimelineEntry};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, ReportState, Role};
 
@@ -264,9 +265,7 @@ async fn triage_form(
     actor: &Actor,
     lang: Lang,
 ) -> Result<Option<TriageForm>, StoreError> {
-    if !matches!(actor.role, Role::Coordinator | Role::Admin)
-        || report.state != ReportState::Waiting
-    {
+    if !access::may_triage(report, actor) || report.state != ReportState::Waiting {
         return Ok(None);
     }
     let Some(record) = state.store.triage(report.id).await? else {

@@ -1,0 +1,50 @@
+//! Values for the crate's unit tests: a report and the actors around it.
+
+use chrono::DateTime;
+
+use crate::report::Report;
+use crate::role::{Actor, Role};
+use crate::state::ReportState;
+use crate::workflow::Visibility;
+use crate::{CategoryCode, Channel, RegionCode, ReportId, Ticket, UnitCode, UserId};
+
+pub fn unit(code: &str) -> UnitCode {
+    UnitCode::parse(code).unwrap()
+}
+
+pub fn report(state: ReportState, visibility: Visibility) -> Report {
+    let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    Report {
+        id: ReportId(7),
+        ticket: Ticket::parse("JK2611280001").unwrap(),
+        state,
+        category: CategoryCode::parse("jalan").unwrap(),
+        description: "Jalan berlubang".into(),
+        staff_description: None,
+        location: None,
+        region: RegionCode::parse("31.74.01").unwrap(),
+        address: None,
+        channel: Channel::Jaki,
+        first_receiver: unit("kecamatan-31.74.01"),
+        holding_unit: unit("sudin-bina-marga-31.74"),
+        visibility,
+        reporter: Some(UserId(1)),
+        entered_by: Some(UserId(2)),
+        created_at: at,
+        updated_at: at,
+        coordinated_at: None,
+        completed_at: None,
+        estimated_completion: None,
+        duplicate_of: None,
+        referred_to: None,
+        version: 1,
+    }
+}
+
+pub fn actor(user: i64, role: Role, unit_code: Option<&str>) -> Actor {
+    Actor {
+        user: UserId(user),
+        role,
+        unit: unit_code.map(unit),
+    }
+}
