@@ -1,6 +1,6 @@
 //! `aduan user`: create staff accounts, disable and enable them, and set their passwords
-//! from the command line, by the same rules as the API (`aduan_web::api::users` and
-//! `aduan_web::api::lifecycle`), so a city is set up without `--demo`. Passwords come from
+//! from the command line, by the same rules as the API and the pages
+//! (`aduan_web::app::accounts`), so a city is set up without `--demo`. Passwords come from
 //! standard input, one line, never from the command line (where `ps` would show them).
 
 use std::io::BufRead;
@@ -8,8 +8,7 @@ use std::io::BufRead;
 use aduan_domain::Jurisdiction;
 use aduan_store::Store;
 use aduan_web::ApiError;
-use aduan_web::api::lifecycle;
-use aduan_web::api::users::{CreateUserRequest, create_staff};
+use aduan_web::app::accounts::{self, CreateUserRequest, create_staff};
 
 use crate::cli::UserCommand;
 
@@ -118,20 +117,20 @@ pub async fn run(
             ))
         }
         UserCommand::Disable { name } => {
-            lifecycle::set_disabled(store, &name, true)
+            accounts::set_disabled(store, &name, true)
                 .await
                 .map_err(|e| refusal(e, &name))?;
             Ok(format!("account {name} disabled; its sessions have ended"))
         }
         UserCommand::Enable { name } => {
-            lifecycle::set_disabled(store, &name, false)
+            accounts::set_disabled(store, &name, false)
                 .await
                 .map_err(|e| refusal(e, &name))?;
             Ok(format!("account {name} enabled"))
         }
         UserCommand::Passwd { name, temporary } => {
             let password = read_password(input)?;
-            lifecycle::set_password(store, &name, password, temporary)
+            accounts::set_password(store, &name, password, temporary)
                 .await
                 .map_err(|e| refusal(e, &name))?;
             Ok(if temporary {

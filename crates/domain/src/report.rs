@@ -139,6 +139,17 @@ pub struct PhotoInfo {
     pub evidence: PhotoEvidence,
 }
 
+/// A description's length in characters, as filed on any channel.
+pub const MIN_DESCRIPTION: usize = 10;
+pub const MAX_DESCRIPTION: usize = 4000;
+/// The longest address a report may carry, in characters.
+pub const MAX_ADDRESS: usize = 500;
+
+/// Whether a description (trimmed) has a length a report may carry.
+pub fn description_fits(description: &str) -> bool {
+    (MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&description.trim().chars().count())
+}
+
 /// Everything needed to file a new report; ticket and time are assigned by the store.
 #[derive(Debug, Clone)]
 pub struct NewReport {
@@ -242,4 +253,17 @@ pub struct TimelineEntry {
     /// The unit the report went to (forward, dispose) or the body it was referred to.
     pub target: Option<String>,
     pub attachments: Vec<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_fits_from_10_to_4000_characters_trimmed() {
+        assert!(!description_fits("  pendek  "));
+        assert!(description_fits("  sepuluh!!!  "));
+        assert!(description_fits(&"é".repeat(4000)), "characters, not bytes");
+        assert!(!description_fits(&"a".repeat(4001)));
+    }
 }

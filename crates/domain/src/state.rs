@@ -20,6 +20,12 @@ pub enum ReportState {
 }
 
 impl ReportState {
+    /// Whether a report in this state may be the original that another is merged into: not
+    /// one that is itself merged or was rejected.
+    pub fn may_be_original(self) -> bool {
+        !matches!(self, Self::Duplicate | Self::Rejected)
+    }
+
     pub const ALL: [ReportState; 11] = [
         Self::Waiting,
         Self::Coordination,
@@ -105,6 +111,14 @@ impl ReportState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_merged_or_rejected_report_cannot_be_an_original() {
+        for state in ReportState::ALL {
+            let expected = !matches!(state, ReportState::Duplicate | ReportState::Rejected);
+            assert_eq!(state.may_be_original(), expected, "{state:?}");
+        }
+    }
 
     #[test]
     fn codes_round_trip_and_match_serde() {

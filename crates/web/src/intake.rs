@@ -16,7 +16,9 @@ use aduan_store::identity::Identity;
 use crate::contact::contact_for;
 use crate::error::{ApiError, ApiResult};
 use crate::photos::MAX_PHOTOS;
-use crate::service::{self, Intake, MIN_DESCRIPTION, Place};
+use aduan_domain::report::MIN_DESCRIPTION;
+
+use crate::service::{self, Intake, Place};
 use crate::state::AppState;
 
 /// Below this confidence a suggested category is only a suggestion: the report files under

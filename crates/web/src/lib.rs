@@ -2,7 +2,7 @@
 //! `/healthz`.
 
 pub mod api;
-mod app;
+pub mod app;
 mod auth;
 mod body;
 mod catalog;
@@ -25,6 +25,7 @@ pub mod password_policy;
 mod photos;
 mod region_shapes;
 pub mod service;
+mod sessions;
 mod state;
 mod views;
 mod written;

@@ -4,12 +4,13 @@
 use chrono::Utc;
 
 use aduan_domain::access;
-use aduan_domain::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
+use aduan_domain::report::{
+    MAX_ADDRESS, MAX_DESCRIPTION, MIN_DESCRIPTION, MediaFetch, NewPhoto, NewReport, Report,
+    TriageMark, description_fits,
+};
 use aduan_domain::scrub::{WrittenIdentity, staff_text};
 use aduan_domain::workflow::{Action, Context, decide};
-use aduan_domain::{
-    Actor, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
-};
+use aduan_domain::{Actor, CategoryCode, Channel, Coordinates, RegionCode, Role, Ticket};
 use aduan_store::{ActionRecord, StoreError, TriageDecision};
 
 use crate::error::{ApiError, ApiResult};
@@ -37,10 +38,6 @@ pub struct Intake {
     /// The channel's id of the message, when it has one: a redelivery files nothing new.
     pub message_id: Option<String>,
 }
-
-pub const MIN_DESCRIPTION: usize = 10;
-pub const MAX_DESCRIPTION: usize = 4000;
-pub const MAX_ADDRESS: usize = 500;
 
 /// Which channels a role may file through.
 pub(crate) fn channel_allowed(role: Role, channel: Channel) -> bool {
@@ -153,8 +150,7 @@ async fn file(
     intake: Intake,
 ) -> ApiResult<Report> {
     let description = intake.description.trim().to_owned();
-    let length = description.chars().count();
-    if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
+    if !description_fits(&description) {
         return Err(ApiError::invalid(
             "description",
             format!("must be {MIN_DESCRIPTION} to {MAX_DESCRIPTION} characters"),
@@ -322,10 +318,7 @@ async fn check_original(state: &AppState, of: &Ticket) -> ApiResult<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    if matches!(
-        original.state,
-        ReportState::Duplicate | ReportState::Rejected
-    ) {
+    if !original.state.may_be_original() {
         return Err(ApiError::invalid(
             "of",
             format!(

@@ -10,14 +10,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use aduan_domain::Role;
-use aduan_store::{Store, StoreError, User};
+use aduan_store::User;
 
-use crate::auth::{SignedIn, hash_password, presented_token, token_hash, verify_password};
+use crate::auth::{SignedIn, presented_token};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
-use super::auth::{MeView, check_password, me_view};
+use super::auth::{MeView, me_view};
+use crate::app::accounts::{change_own_password, set_disabled, set_password};
 
 #[derive(Deserialize, ToSchema)]
 pub struct SetPasswordRequest {
@@ -29,39 +30,6 @@ pub struct SetPasswordRequest {
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
-}
-
-/// The account named `username`; 404 when there is none.
-pub async fn account_named(store: &dyn Store, username: &str) -> ApiResult<User> {
-    let username = username.trim().to_ascii_lowercase();
-    match store.credentials(&username).await {
-        Ok(found) => Ok(found.user),
-        Err(StoreError::NotFound) => Err(ApiError::not_found("no such account")),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Disable or enable the account named `username` (disabling ends its sessions); returns it
-/// as stored. The command line calls it too.
-pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> ApiResult<User> {
-    let user = account_named(store, username).await?;
-    let changed = store.set_disabled(user.id, disabled).await?;
-    Ok(changed)
-}
-
-/// Give the account named `username` a new password, ending its sessions; `temporary`
-/// flags it to be changed at the next sign-in.
-pub async fn set_password(
-    store: &dyn Store,
-    username: &str,
-    password: String,
-    temporary: bool,
-) -> ApiResult<User> {
-    let user = account_named(store, username).await?;
-    check_password(&password, &user.username)?;
-    let hash = hash_password(password).await?;
-    store.set_password(user.id, hash, temporary, None).await?;
-    Ok(user)
 }
 
 fn admin_only(caller: &User) -> ApiResult<()> {
@@ -131,38 +99,6 @@ pub async fn set_user_password(
     let _slot = state.limits.hash_slot().await?;
     set_password(state.store.as_ref(), &username, req.password, true).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Change one's own password: the current one must match. Every other session of the
-/// account ends; this one stays. Clears a temporary password's flag.
-pub async fn change_own_password(
-    state: &AppState,
-    user: &User,
-    current_token: Option<&str>,
-    current_password: String,
-    new_password: String,
-) -> ApiResult<()> {
-    // Up to three argon2 runs: they take one of the few hashing slots, as signing in does.
-    let _slot = state.limits.hash_slot().await?;
-    let stored = match state.store.credentials(&user.username).await {
-        Ok(found) => found.password_hash,
-        Err(StoreError::NotFound) => return Err(ApiError::unauthorized("sign in first")),
-        Err(e) => return Err(e.into()),
-    };
-    if !verify_password(Some(stored.clone()), current_password).await? {
-        return Err(ApiError::forbidden("the current password is wrong"));
-    }
-    check_password(&new_password, &user.username)?;
-    if verify_password(Some(stored), new_password.clone()).await? {
-        return Err(ApiError::invalid(
-            "new_password",
-            "must differ from the current password",
-        ));
-    }
-    let hash = hash_password(new_password).await?;
-    let keep = current_token.map(token_hash);
-    state.store.set_password(user.id, hash, false, keep).await?;
-    Ok(())
 }
 
 /// Change one's own password. Every other session of the account ends; this one stays.

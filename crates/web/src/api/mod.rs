@@ -27,7 +27,8 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub use auth::{LoginRequest, RegisterRequest, TokenResponse};
+pub use crate::app::accounts::RegisterRequest;
+pub use auth::{LoginRequest, TokenResponse};
 pub use reports::SubmitReportRequest;
 
 struct BearerAuth;

@@ -7,9 +7,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::Actor;
-use aduan_domain::access::{self, TriageReach};
-use aduan_store::{ReportQuery, ReportScope};
+use aduan_store::ReportQuery;
 
 use crate::auth::SignedIn;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -19,6 +17,7 @@ use crate::state::AppState;
 use crate::views::{ReportSummary, ReportView, report_summary};
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::reading::triage_scope;
 use crate::app::reading::{full_view, readable_report};
 
 #[derive(Deserialize, IntoParams)]
@@ -53,17 +52,6 @@ pub struct TriageConfirmation {
     pub category: String,
     /// Where the problem is: a kota, kecamatan or kelurahan code.
     pub region: String,
-}
-
-/// Who may work the triage queue, and over which reports.
-pub(crate) fn triage_scope(actor: &Actor) -> ApiResult<ReportScope> {
-    match access::triage_reach(actor) {
-        Some(TriageReach::HeldBy(unit)) => Ok(ReportScope::HeldBy(unit)),
-        Some(TriageReach::All) => Ok(ReportScope::All),
-        None => Err(ApiError::forbidden(
-            "only coordinators work the triage queue",
-        )),
-    }
 }
 
 /// Reports waiting for a coordinator to confirm their category and place, newest first.

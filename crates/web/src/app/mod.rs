@@ -1,8 +1,14 @@
-//! The application layer: what the adapters (the JSON API, the pages, Open311, the channels'
-//! webhooks) share besides the domain, so that no adapter imports another. Reading reports
-//! and paging lists live here; filing and acting are in `crate::service`, to move here as
-//! they lose their HTTP types (issue 15).
+//! The application layer: the use cases the adapters (the JSON API, the pages, Open311, the
+//! channels' webhooks) share, so that no adapter imports another: accounts, reading and
+//! listing reports, acting on one (as a client sends it), the public feed, statistics.
+//! Filing and the workflow's effects are in `crate::service`. These still answer in the
+//! API's error type (`ApiError`), which each adapter maps; their own error type in domain
+//! terms is the next step (issue 15).
 
+pub mod accounts;
+pub mod acting;
 pub mod cursor;
 pub mod place;
+pub mod public_feed;
 pub mod reading;
+pub mod stats;

@@ -1,12 +1,10 @@
 //! Reading reports: which a reader may list, which one they may open, and all of it they
 //! may see. What may not be read answers as if it did not exist.
 
-use aduan_domain::Actor;
-use aduan_domain::Role;
-use aduan_domain::Ticket;
-use aduan_domain::access::{self, VALIDATOR_STATES};
+use aduan_domain::access::{self, TriageReach, VALIDATOR_STATES};
 use aduan_domain::report::Report;
 use aduan_domain::search::SearchText;
+use aduan_domain::{Actor, Role, Ticket};
 use aduan_store::{ReportScope, StoreError};
 
 use crate::error::{ApiError, ApiResult};
@@ -85,5 +83,16 @@ pub fn parse_search(raw: Option<&str>) -> ApiResult<Option<SearchText>> {
             .map(Some)
             .map_err(|e| ApiError::invalid("q", e.to_string())),
         _ => Ok(None),
+    }
+}
+
+/// Who may work the triage queue, and over which reports.
+pub(crate) fn triage_scope(actor: &Actor) -> ApiResult<ReportScope> {
+    match access::triage_reach(actor) {
+        Some(TriageReach::HeldBy(unit)) => Ok(ReportScope::HeldBy(unit)),
+        Some(TriageReach::All) => Ok(ReportScope::All),
+        None => Err(ApiError::forbidden(
+            "only coordinators work the triage queue",
+        )),
     }
 }

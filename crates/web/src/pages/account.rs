@@ -10,13 +10,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::api::RegisterRequest;
-use crate::api::auth::{
-    authenticate, close_session, create_citizen, open_session, registration_problems,
-};
+use crate::app::accounts::RegisterRequest;
+use crate::app::accounts::{authenticate, create_citizen, registration_problems};
 use crate::error::ApiError;
 use crate::limits::ClientAddr;
 use crate::password_policy::{self, Weakness};
+use crate::sessions::{close_session, open_session};
 use crate::state::AppState;
 
 use super::forms::{FieldErrors, field_of, refuse_forgery, safe_next};

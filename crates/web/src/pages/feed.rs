@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use aduan_domain::{RegionLevel, ReportState};
 
-use crate::api::public::{PublicFeed, PublicFilter, public_feed};
+use crate::app::public_feed::{PublicFeed, PublicFilter, public_feed};
 use crate::state::AppState;
 
 use super::labels::state_color;

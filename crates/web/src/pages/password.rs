@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::api::lifecycle::change_own_password;
+use crate::app::accounts::change_own_password;
 use crate::auth::presented_token;
 use crate::state::AppState;
 

@@ -11,6 +11,7 @@ use rand::RngCore;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use aduan_domain::report::description_fits;
 use aduan_domain::{CategoryCode, Channel, Role};
 
 use crate::app::place::{LocationInput, parse_place};
@@ -18,7 +19,7 @@ use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, ApiResult};
 use crate::limits::ClientAddr;
 use crate::photos::{Provenance, accept_photos};
-use crate::service::{self, Intake, MAX_DESCRIPTION, MIN_DESCRIPTION, ReporterContact};
+use crate::service::{self, Intake, ReporterContact};
 use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
@@ -205,8 +206,7 @@ async fn intake(
         .map_err(|_| errors.add("category", t.err_category))
         .ok();
     let description = text(object, "description");
-    let length = description.trim().chars().count();
-    if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
+    if !description_fits(&description) {
         errors.add("description", t.err_description);
     }
     let region = text(object, "region");

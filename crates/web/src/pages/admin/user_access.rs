@@ -11,7 +11,7 @@ use serde::Deserialize;
 use aduan_domain::UserId;
 use aduan_store::{StoreError, User};
 
-use crate::api::lifecycle;
+use crate::app::accounts;
 use crate::pages::account::password_problem;
 use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::{Chrome, Texts, error_page, failure, see_other};
@@ -104,7 +104,7 @@ pub async fn change_access(
     if disabled && target.id == admin.id {
         return error_page(t, chrome, StatusCode::CONFLICT, a.err_own_disable);
     }
-    let changed = lifecycle::set_disabled(state.store.as_ref(), &target.username, disabled).await;
+    let changed = accounts::set_disabled(state.store.as_ref(), &target.username, disabled).await;
     match changed {
         Ok(_) => see_other(&format!("{PATH}?done={done}"), t),
         Err(e) => failure(t, chrome, e, a.not_found),
@@ -134,7 +134,7 @@ pub async fn set_temporary_password(
         Err(e) => return failure(t, chrome, e, t.server_error),
     };
     let set =
-        lifecycle::set_password(state.store.as_ref(), &target.username, form.password, true).await;
+        accounts::set_password(state.store.as_ref(), &target.username, form.password, true).await;
     match set {
         Ok(_) => see_other(&format!("{PATH}?done=temporary_password"), t),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use aduan_domain::{Role, UnitCode, UserId};
 use aduan_store::{NewUser, StoreError};
 
-use crate::api::auth::check_username;
-use crate::api::users::staff_role_and_unit;
+use crate::app::accounts::check_username;
+use crate::app::accounts::staff_role_and_unit;
 use crate::auth::hash_password;
 use crate::pages::account::password_problem;
 use crate::pages::admin_form::{AdminForm, AdminFormFields};

@@ -4,15 +4,13 @@
 
 use serde_json::{Map, Value};
 
-use aduan_domain::report::Report;
+use aduan_domain::report::{MAX_ADDRESS, Report, description_fits};
 use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, Role};
 
 use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult};
 use crate::photos::{Provenance, accept_photos};
-use crate::service::{
-    self, Intake, MAX_ADDRESS, MAX_DESCRIPTION, MIN_DESCRIPTION, Place, ReporterContact,
-};
+use crate::service::{self, Intake, Place, ReporterContact};
 use crate::state::AppState;
 
 use super::super::Texts;
@@ -161,8 +159,7 @@ pub async fn file(
     let category = CategoryCode::parse(values.category.trim())
         .map_err(|_| errors.add("category", t.err_category))
         .ok();
-    let length = values.description.trim().chars().count();
-    if !(MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&length) {
+    if !description_fits(&values.description) {
         errors.add("description", t.err_description);
     }
     let region = RegionCode::parse(values.region.trim())

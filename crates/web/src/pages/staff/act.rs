@@ -13,9 +13,9 @@ use serde_json::{Map, Value};
 use aduan_domain::{Actor, access};
 
 use super::StaffTexts;
-use crate::api::actions::{ActionRequest, parse_action};
-use crate::api::triage::triage_scope;
+use crate::app::acting::{ActionRequest, parse_action};
 use crate::app::reading::readable_report;
+use crate::app::reading::triage_scope;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
 use crate::pages::forms::{field_of, posted_with_photos};

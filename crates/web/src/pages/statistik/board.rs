@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use aduan_domain::stats::{Figures, percent_tenths};
 use aduan_domain::{Channel, Jurisdiction, ReportState};
 
-use crate::api::stats::StatsRequest;
+use crate::app::stats::StatsRequest;
 use crate::pages::Lang;
 
 use super::Asked;

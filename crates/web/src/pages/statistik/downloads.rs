@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use aduan_domain::RegionLevel;
 use aduan_domain::stats::{Figures, StatsCounts};
 
-use crate::api::stats::{Refusal, StatsRequest, parse_request, stats_figures};
+use crate::app::stats::{Refusal, StatsRequest, parse_request, stats_figures};
 use crate::error::ApiError;
 use crate::state::AppState;
 

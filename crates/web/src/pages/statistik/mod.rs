@@ -19,7 +19,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 
 use aduan_domain::{CategoryCode, Jurisdiction, RegionLevel};
 
-use crate::api::stats::{parse_request, stats_figures};
+use crate::app::stats::{parse_request, stats_figures};
 use crate::state::AppState;
 
 use super::session::Visitor;

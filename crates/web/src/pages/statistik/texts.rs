@@ -3,7 +3,7 @@
 use aduan_domain::RegionLevel;
 use aduan_domain::stats::StatsError;
 
-use crate::api::stats::Refusal;
+use crate::app::stats::Refusal;
 use crate::pages::Lang;
 
 pub struct StatsTexts {
