@@ -7,6 +7,7 @@
 mod counts;
 mod error;
 pub mod identity;
+mod listing;
 mod model;
 pub mod postgres;
 pub mod sqlite;

@@ -106,6 +106,15 @@ pub struct EventRow<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// The columns both stores select a report by, read into [`ReportColumns`].
+pub const REPORT_COLUMNS: &str = "r.id, r.ticket, r.state, r.category, r.description, r.lat, r.lon, \
+    r.region, r.address, r.channel, r.first_receiver, r.holding_unit, r.visibility, rr.user_id, rr.entered_by, \
+    r.created_at, r.updated_at, r.coordinated_at, r.completed_at, r.estimated_completion, \
+    r.duplicate_of, r.referred_to, r.version, r.staff_description";
+
+/// The tables [`REPORT_COLUMNS`] come from.
+pub const REPORT_FROM: &str = "reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id";
+
 /// A report's columns as read (both stores select the same ones, in the same order).
 pub struct ReportColumns {
     pub id: i64,

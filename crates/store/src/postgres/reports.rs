@@ -24,9 +24,6 @@ use super::{PgStore, aggregates, db_error, listing, messages, outbox, search, tr
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
-/// Most reports one page may hold.
-pub const MAX_PAGE: u32 = 200;
-
 /// The report with this id; `NotFound` when there is none.
 pub(super) async fn select_report(
     conn: &mut PgConnection,

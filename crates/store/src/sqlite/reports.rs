@@ -18,9 +18,6 @@ use super::{SqliteStore, aggregates, outbox, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
-/// Most reports one page may hold.
-pub const MAX_PAGE: u32 = 200;
-
 pub(super) fn select_report(
     conn: &Connection,
     clause: &str,
