@@ -10,6 +10,7 @@ pub mod identity;
 mod listing;
 mod model;
 pub mod postgres;
+pub mod schema;
 pub mod sqlite;
 mod values;
 
