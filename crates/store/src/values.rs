@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use aduan_domain::filing::FirstEntry;
 use aduan_domain::report::{PhotoEvidence, Report};
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportId, ReportState, Role,
@@ -104,6 +105,24 @@ pub struct EventRow<'a> {
     pub note: Option<&'a str>,
     pub target: Option<&'a str>,
     pub at: DateTime<Utc>,
+}
+
+impl EventRow<'_> {
+    /// The first timeline entry of a report just filed, as [`aduan_domain::filing::plan`] decided it.
+    pub fn first(report: ReportId, entry: &FirstEntry, at: DateTime<Utc>) -> Self {
+        Self {
+            report,
+            action: entry.action,
+            actor: entry.actor,
+            role: entry.role.code(),
+            unit: None,
+            from: entry.from,
+            to: entry.to,
+            note: None,
+            target: None,
+            at,
+        }
+    }
 }
 
 /// The columns both stores select a report by, read into [`ReportColumns`].

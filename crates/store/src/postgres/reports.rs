@@ -238,23 +238,7 @@ async fn insert_report(
     if let Some(mark) = plan.triage {
         triage::insert(conn, id, mark).await?;
     }
-    let first = &plan.submission;
-    let event = insert_event(
-        conn,
-        &EventRow {
-            report: id,
-            action: first.action,
-            actor: first.actor,
-            role: first.role.code(),
-            unit: None,
-            from: first.from,
-            to: first.to,
-            note: None,
-            target: None,
-            at: now,
-        },
-    )
-    .await?;
+    let event = insert_event(conn, &EventRow::first(id, &plan.submission, now)).await?;
     insert_photos(conn, id, event, PhotoKind::Report, plan.photos, now).await?;
     aggregates::count_new(conn, &[id.0]).await?;
     // The day's ticket last: every submission of the day waits for its row, from here to

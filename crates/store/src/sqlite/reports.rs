@@ -191,22 +191,7 @@ fn insert_report(
     if let Some(mark) = plan.triage {
         triage::insert(conn, id, mark)?;
     }
-    let first = &plan.submission;
-    let event = insert_event(
-        conn,
-        &EventRow {
-            report: id,
-            action: first.action,
-            actor: first.actor,
-            role: first.role.code(),
-            unit: None,
-            from: first.from,
-            to: first.to,
-            note: None,
-            target: None,
-            at: now,
-        },
-    )?;
+    let event = insert_event(conn, &EventRow::first(id, &plan.submission, now))?;
     insert_photos(conn, id, event, PhotoKind::Report, plan.photos, now)?;
     aggregates::count_new(conn, &[id.0])?;
     Ok(new.filed(id, ticket, now))
