@@ -5,6 +5,7 @@ pub mod category;
 pub mod channel;
 pub mod codes;
 pub mod evidence;
+pub mod filing;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod fixtures;

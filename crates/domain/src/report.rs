@@ -195,7 +195,7 @@ impl NewReport {
         Report {
             id,
             ticket,
-            state: ReportState::Waiting,
+            state: crate::filing::FILED_STATE,
             category: self.category,
             description: self.description,
             staff_description: self.staff_description,
@@ -205,7 +205,7 @@ impl NewReport {
             channel: self.channel,
             holding_unit: self.first_receiver.clone(),
             first_receiver: self.first_receiver,
-            visibility: Visibility::Private,
+            visibility: crate::filing::FILED_VISIBILITY,
             reporter: self.reporter,
             entered_by: self.entered_by,
             created_at: at,

@@ -7,8 +7,10 @@
 mod counts;
 mod error;
 pub mod identity;
+mod listing;
 mod model;
 pub mod postgres;
+pub mod schema;
 pub mod sqlite;
 mod values;
 

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use aduan_domain::filing::FirstEntry;
 use aduan_domain::report::{PhotoEvidence, Report};
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportId, ReportState, Role,
@@ -105,6 +106,33 @@ pub struct EventRow<'a> {
     pub target: Option<&'a str>,
     pub at: DateTime<Utc>,
 }
+
+impl EventRow<'_> {
+    /// The first timeline entry of a report just filed, as [`aduan_domain::filing::plan`] decided it.
+    pub fn first(report: ReportId, entry: &FirstEntry, at: DateTime<Utc>) -> Self {
+        Self {
+            report,
+            action: entry.action,
+            actor: entry.actor,
+            role: entry.role.code(),
+            unit: None,
+            from: entry.from,
+            to: entry.to,
+            note: None,
+            target: None,
+            at,
+        }
+    }
+}
+
+/// The columns both stores select a report by, read into [`ReportColumns`].
+pub const REPORT_COLUMNS: &str = "r.id, r.ticket, r.state, r.category, r.description, r.lat, r.lon, \
+    r.region, r.address, r.channel, r.first_receiver, r.holding_unit, r.visibility, rr.user_id, rr.entered_by, \
+    r.created_at, r.updated_at, r.coordinated_at, r.completed_at, r.estimated_completion, \
+    r.duplicate_of, r.referred_to, r.version, r.staff_description";
+
+/// The tables [`REPORT_COLUMNS`] come from.
+pub const REPORT_FROM: &str = "reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id";
 
 /// A report's columns as read (both stores select the same ones, in the same order).
 pub struct ReportColumns {

@@ -20,7 +20,7 @@ mod outbox;
 mod reports;
 mod rows;
 pub mod scratch;
-mod search;
+pub(crate) mod search;
 mod stats;
 mod triage;
 

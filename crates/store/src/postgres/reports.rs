@@ -11,10 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
+use aduan_domain::filing::{self, FilingMessage};
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::Transition;
-use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
+use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId};
 
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, get, micros, parse_role, parse_state, parse_unit,
@@ -22,9 +23,6 @@ use super::rows::{
 use super::{PgStore, aggregates, db_error, listing, messages, outbox, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
-
-/// Most reports one page may hold.
-pub const MAX_PAGE: u32 = 200;
 
 /// The report with this id; `NotFound` when there is none.
 pub(super) async fn select_report(
@@ -172,8 +170,7 @@ async fn insert_report(
     }
     // Keep the precision the database keeps, so the answer equals what is read back.
     let now = rows::instant(micros(now))?;
-    let state = ReportState::Waiting;
-    let visibility = Visibility::Private;
+    let plan = filing::plan(&new);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reports (state, category, description, lat, lon, region, address,
              channel, first_receiver, holding_unit, visibility, created_at, updated_at, version,
@@ -182,7 +179,7 @@ async fn insert_report(
              to_tsvector('indonesian', $13), $14)
          RETURNING id",
     )
-    .bind(state.code())
+    .bind(plan.state.code())
     .bind(new.category.as_str())
     .bind(&new.description)
     .bind(new.location.map(|c| c.lat))
@@ -191,73 +188,58 @@ async fn insert_report(
     .bind(&new.address)
     .bind(new.channel.code())
     .bind(new.first_receiver.as_str())
-    .bind(visibility.code())
+    .bind(plan.visibility.code())
     .bind(micros(now))
     .bind(local_date.format("%Y-%m-%d").to_string())
-    .bind(search::public_text(
-        new.staff_description.as_deref().unwrap_or(&new.description),
-    ))
+    .bind(search::public_text(plan.searched_text))
     .bind(&new.staff_description)
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
     let id = ReportId(id);
-    if let Some(message_id) = &new.channel_message_id {
+    if let Some((channel, message_id)) = plan.channel_message {
         sqlx::query(
             "INSERT INTO channel_messages (channel, message_id, report_id) VALUES ($1, $2, $3)",
         )
-        .bind(new.channel.code())
+        .bind(channel.code())
         .bind(message_id)
         .bind(id.0)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
     }
-    let reporter_key = match new.reporter {
-        Some(user) => Some(format!("account:{}", user.0)),
-        None => new.reporter_key.clone(),
-    };
+    let reporter = &plan.reporter;
     sqlx::query(
         "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity,
              sealed_reply, reporter_key)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id.0)
-    .bind(new.reporter.map(|u| u.0))
-    .bind(new.entered_by.map(|u| u.0))
-    .bind(new.reporter_identity.as_deref())
-    .bind(new.reply_route.as_deref())
-    .bind(reporter_key)
+    .bind(reporter.user.map(|u| u.0))
+    .bind(reporter.entered_by.map(|u| u.0))
+    .bind(reporter.sealed_identity)
+    .bind(reporter.sealed_reply)
+    .bind(reporter.key.as_deref())
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
-    if new.reply_route.is_some() {
-        outbox::enqueue_reply(conn, id, new.channel, ActionKind::Submit, state, None, now).await?;
+    for message in &plan.outbox {
+        match *message {
+            FilingMessage::Reply {
+                channel,
+                action,
+                state,
+            } => outbox::enqueue_reply(conn, id, channel, action, state, None, now).await?,
+            FilingMessage::FetchMedia { channel, media } => {
+                outbox::enqueue_media(conn, id, channel, media, now).await?
+            }
+        }
     }
-    for media in &new.fetch_media {
-        outbox::enqueue_media(conn, id, new.channel, media, now).await?;
-    }
-    if let Some(mark) = &new.triage {
+    if let Some(mark) = plan.triage {
         triage::insert(conn, id, mark).await?;
     }
-    let actor = new.entered_by.or(new.reporter);
-    let event = insert_event(
-        conn,
-        &EventRow {
-            report: id,
-            action: ActionKind::Submit,
-            actor,
-            role: new.submitted_by_role.code(),
-            unit: None,
-            from: None,
-            to: state,
-            note: None,
-            target: None,
-            at: now,
-        },
-    )
-    .await?;
-    insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now).await?;
+    let event = insert_event(conn, &EventRow::first(id, &plan.submission, now)).await?;
+    insert_photos(conn, id, event, PhotoKind::Report, plan.photos, now).await?;
     aggregates::count_new(conn, &[id.0]).await?;
     // The day's ticket last: every submission of the day waits for its row, from here to
     // the commit only.

@@ -16,7 +16,7 @@ use crate::ReportScope;
 /// [`text_value`]. `plainto_tsquery` reads its input as plain words joined by AND, so a
 /// reader's input is never tsquery syntax (`|`, `!`, `<->`, `:*` are separators to it). The
 /// public scope searches only what the feed shows.
-pub(super) fn text_condition(scope: &ReportScope, placeholder: &str) -> String {
+pub(crate) fn text_condition(scope: &ReportScope, placeholder: &str) -> String {
     let column = match scope {
         ReportScope::Public => "public_search",
         _ => "search",
@@ -26,7 +26,7 @@ pub(super) fn text_condition(scope: &ReportScope, placeholder: &str) -> String {
 
 /// The value bound to [`text_condition`]'s placeholder: the search as typed, trimmed, which
 /// PostgreSQL splits and stems the way it split and stemmed the reports.
-pub(super) fn text_value(text: &SearchText) -> &str {
+pub(crate) fn text_value(text: &SearchText) -> &str {
     text.as_str()
 }
 

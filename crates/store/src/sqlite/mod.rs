@@ -18,7 +18,7 @@ mod private;
 mod readers;
 mod reports;
 mod rows;
-mod search;
+pub(crate) mod search;
 mod stats;
 mod stats_counts;
 mod triage;

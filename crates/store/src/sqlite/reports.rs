@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use aduan_domain::filing::{self, FilingMessage};
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::Transition;
-use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId, Visibility};
+use aduan_domain::{ActionKind, ReportId, Ticket, TicketPrefix, UserId};
 
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
@@ -16,9 +17,6 @@ use super::rows::{
 use super::{SqliteStore, aggregates, outbox, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
-
-/// Most reports one page may hold.
-pub const MAX_PAGE: u32 = 200;
 
 pub(super) fn select_report(
     conn: &Connection,
@@ -125,9 +123,8 @@ fn insert_report(
     }
     // Keep the precision the database keeps, so the answer equals what is read back.
     let now = rows::instant(micros(now))?;
+    let plan = filing::plan(&new);
     let ticket = next_ticket(conn, prefix, local_date)?;
-    let state = ReportState::Waiting;
-    let visibility = Visibility::Private;
     conn.prepare_cached(
         "INSERT INTO reports (ticket, state, category, description, lat, lon, region, address, channel,
              first_receiver, holding_unit, visibility, created_at, updated_at, version, local_day,
@@ -137,7 +134,7 @@ fn insert_report(
     .and_then(|mut s| {
         s.execute(params![
             ticket.as_str(),
-            state.code(),
+            plan.state.code(),
             new.category.as_str(),
             new.description,
             new.location.map(|c| c.lat),
@@ -146,7 +143,7 @@ fn insert_report(
             new.address,
             new.channel.code(),
             new.first_receiver.as_str(),
-            visibility.code(),
+            plan.visibility.code(),
             micros(now),
             local_date.format("%Y-%m-%d").to_string(),
             new.staff_description,
@@ -154,20 +151,15 @@ fn insert_report(
     })
     .map_err(StoreError::other)?;
     let id = ReportId(conn.last_insert_rowid());
-    // Indexed as others read it: a search must not find what a mask hides.
-    let searched = new.staff_description.as_deref().unwrap_or(&new.description);
-    search::index(conn, id.0, searched, new.address.as_deref())?;
-    if let Some(message_id) = &new.channel_message_id {
+    search::index(conn, id.0, plan.searched_text, new.address.as_deref())?;
+    if let Some((channel, message_id)) = plan.channel_message {
         conn.prepare_cached(
             "INSERT INTO channel_messages (channel, message_id, report_id) VALUES (?1, ?2, ?3)",
         )
-        .and_then(|mut s| s.execute(params![new.channel.code(), message_id, id.0]))
+        .and_then(|mut s| s.execute(params![channel.code(), message_id, id.0]))
         .map_err(StoreError::other)?;
     }
-    let reporter_key = match new.reporter {
-        Some(user) => Some(format!("account:{}", user.0)),
-        None => new.reporter_key.clone(),
-    };
+    let reporter = &plan.reporter;
     conn.prepare_cached(
         "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity,
              sealed_reply, reporter_key)
@@ -176,40 +168,31 @@ fn insert_report(
     .and_then(|mut s| {
         s.execute(params![
             id.0,
-            new.reporter.map(|u| u.0),
-            new.entered_by.map(|u| u.0),
-            new.reporter_identity,
-            new.reply_route,
-            reporter_key,
+            reporter.user.map(|u| u.0),
+            reporter.entered_by.map(|u| u.0),
+            reporter.sealed_identity,
+            reporter.sealed_reply,
+            reporter.key,
         ])
     })
     .map_err(StoreError::other)?;
-    if new.reply_route.is_some() {
-        outbox::enqueue_reply(conn, id, new.channel, ActionKind::Submit, state, None, now)?;
+    for message in &plan.outbox {
+        match *message {
+            FilingMessage::Reply {
+                channel,
+                action,
+                state,
+            } => outbox::enqueue_reply(conn, id, channel, action, state, None, now)?,
+            FilingMessage::FetchMedia { channel, media } => {
+                outbox::enqueue_media(conn, id, channel, media, now)?
+            }
+        }
     }
-    for media in &new.fetch_media {
-        outbox::enqueue_media(conn, id, new.channel, media, now)?;
-    }
-    if let Some(mark) = &new.triage {
+    if let Some(mark) = plan.triage {
         triage::insert(conn, id, mark)?;
     }
-    let actor = new.entered_by.or(new.reporter);
-    let event = insert_event(
-        conn,
-        &EventRow {
-            report: id,
-            action: ActionKind::Submit,
-            actor,
-            role: new.submitted_by_role.code(),
-            unit: None,
-            from: None,
-            to: state,
-            note: None,
-            target: None,
-            at: now,
-        },
-    )?;
-    insert_photos(conn, id, event, PhotoKind::Report, &new.photos, now)?;
+    let event = insert_event(conn, &EventRow::first(id, &plan.submission, now))?;
+    insert_photos(conn, id, event, PhotoKind::Report, plan.photos, now)?;
     aggregates::count_new(conn, &[id.0])?;
     Ok(new.filed(id, ticket, now))
 }

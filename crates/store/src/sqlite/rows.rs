@@ -10,12 +10,7 @@ pub use crate::values::{
 };
 use crate::{StoreError, StoreResult, User};
 
-pub const REPORT_COLUMNS: &str = "r.id, r.ticket, r.state, r.category, r.description, r.lat, r.lon, \
-    r.region, r.address, r.channel, r.first_receiver, r.holding_unit, r.visibility, rr.user_id, rr.entered_by, \
-    r.created_at, r.updated_at, r.coordinated_at, r.completed_at, r.estimated_completion, \
-    r.duplicate_of, r.referred_to, r.version, r.staff_description";
-
-pub const REPORT_FROM: &str = "reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id";
+pub use crate::values::{REPORT_COLUMNS, REPORT_FROM};
 
 /// A row selected with [`REPORT_COLUMNS`].
 pub fn report(row: &Row<'_>) -> StoreResult<Report> {

@@ -8,7 +8,7 @@ use aduan_domain::search::{SearchText, index_terms, public_index_terms};
 use crate::{StoreError, StoreResult};
 
 /// The condition on `r.id` a listing adds for a search; its one `?` takes [`match_expression`].
-pub(super) const CONDITION: &str =
+pub(crate) const CONDITION: &str =
     "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)";
 
 /// The text a report is found by: its description and address.
@@ -64,7 +64,7 @@ pub(super) fn backfill(conn: &Connection) -> StoreResult<()> {
 
 /// Which indexed text a search looks in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Searched {
+pub(crate) enum Searched {
     /// Description and address, as staff and reporters see them.
     Full,
     /// The description as the public feed shows it, personal data masked.
@@ -74,7 +74,7 @@ pub(super) enum Searched {
 /// The FTS5 query for a search: every stemmed term quoted and bound to the searched column,
 /// so that a reader's input is only ever words (never FTS5 syntax such as `OR`, `NEAR(`, `*`
 /// or column filters), and all of them must be there.
-pub(super) fn match_expression(text: &SearchText, searched: Searched) -> String {
+pub(crate) fn match_expression(text: &SearchText, searched: Searched) -> String {
     let column = match searched {
         Searched::Full => "terms",
         Searched::Public => "public_terms",
