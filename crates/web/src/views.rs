@@ -323,6 +323,35 @@ pub struct TimelineEntryView {
     pub attachments: Vec<String>,
 }
 
+/// The history of a report as `viewer` may read it: notes masked for a reader who reads the
+/// report as the public does, and only the photos the reader may see.
+pub fn visible_timeline(
+    report: &Report,
+    entries: &[TimelineEntry],
+    photos: &[PhotoInfo],
+    viewer: Option<&Actor>,
+) -> Vec<TimelineEntry> {
+    let public = reads_as_public(report, viewer);
+    entries
+        .iter()
+        .map(|e| TimelineEntry {
+            note: e.note.as_deref().map(|n| shown(n, public)),
+            attachments: e
+                .attachments
+                .iter()
+                .copied()
+                .filter(|id| {
+                    photos
+                        .iter()
+                        .find(|p| p.id == *id)
+                        .is_some_and(|p| access::may_see_photo(report, p.kind, viewer))
+                })
+                .collect(),
+            ..e.clone()
+        })
+        .collect()
+}
+
 pub fn timeline_view(
     j: &Jurisdiction,
     report: &Report,
@@ -331,9 +360,8 @@ pub fn timeline_view(
     viewer: Option<&Actor>,
 ) -> Vec<TimelineEntryView> {
     let ticket = report.ticket.to_string();
-    let public = reads_as_public(report, viewer);
-    entries
-        .iter()
+    visible_timeline(report, entries, photos, viewer)
+        .into_iter()
         .map(|e| TimelineEntryView {
             at: e.at,
             action: e.action.code().to_owned(),
@@ -342,17 +370,11 @@ pub fn timeline_view(
             status: e.to_state.into(),
             actor_role: e.actor_role.code().to_owned(),
             actor_unit: e.actor_unit.as_ref().map(|u| unit_named(j, u)),
-            note: e.note.as_deref().map(|n| shown(n, public)),
-            target: e.target.clone(),
+            note: e.note,
+            target: e.target,
             attachments: e
                 .attachments
                 .iter()
-                .filter(|id| {
-                    photos
-                        .iter()
-                        .find(|p| p.id == **id)
-                        .is_some_and(|p| access::may_see_photo(report, p.kind, viewer))
-                })
                 .map(|id| photo_url(&ticket, *id))
                 .collect(),
         })

@@ -1,9 +1,9 @@
 //! The public feed: public reports, newest first, as anyone may read them.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
+use aduan_domain::report::Report;
 use aduan_domain::{CategoryCode, RegionCode, ReportState, access};
 use aduan_store::{ReportQuery, ReportScope};
 
@@ -11,7 +11,6 @@ use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::reading::parse_search;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::views::{Named, StateView, category_named, photo_url, region_named, unit_named};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -29,30 +28,21 @@ pub struct PublicFilter {
     pub limit: Option<u32>,
 }
 
-/// A public report as anyone may see it.
-#[derive(Serialize, ToSchema)]
-pub struct PublicReport {
-    pub ticket: String,
-    pub state: String,
-    pub status: StateView,
-    pub category: Named,
-    /// Phone numbers, e-mail addresses, NIK and plates are masked.
-    pub description: String,
-    pub region: Named,
-    pub unit: Named,
-    pub created_at: DateTime<Utc>,
-    pub completed_at: Option<DateTime<Utc>>,
-    pub photo_urls: Vec<String>,
+/// A public report and the ids of its photos anyone may see.
+pub struct PublicItem {
+    pub report: Report,
+    pub photos: Vec<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PublicFeed {
-    pub items: Vec<PublicReport>,
+/// One page of the feed, newest first.
+pub struct PublicPage {
+    pub items: Vec<PublicItem>,
+    /// The cursor for the next page; absent on the last.
     pub next_cursor: Option<String>,
 }
 
 /// The feed page the API and the web page share.
-pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<PublicFeed> {
+pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<PublicPage> {
     let limit = filter.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid("limit", "between 1 and 100"));
@@ -79,34 +69,20 @@ pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<P
     query.text = parse_search(filter.q.as_deref())?;
     query.after = filter.cursor.as_deref().map(decode_cursor).transpose()?;
     let page = state.store.list_reports(query).await?;
-    let catalog = state.catalog();
-    let j = &catalog.jurisdiction;
     let mut items = Vec::with_capacity(page.reports.len());
-    for r in &page.reports {
-        let ticket = r.ticket.to_string();
+    for report in page.reports {
         // Public reports show their photos (the reporter chose so), never the reporter.
-        let photo_urls = state
+        let photos = state
             .store
-            .photos(r.id)
+            .photos(report.id)
             .await?
             .iter()
-            .filter(|p| access::may_see_photo(r, p.kind, None))
-            .map(|p| photo_url(&ticket, p.id))
+            .filter(|p| access::may_see_photo(&report, p.kind, None))
+            .map(|p| p.id)
             .collect();
-        items.push(PublicReport {
-            state: r.state.code().to_owned(),
-            status: r.state.into(),
-            category: category_named(j, &r.category),
-            description: r.description_for_others(),
-            region: region_named(j, &r.region),
-            unit: unit_named(j, &r.holding_unit),
-            created_at: r.created_at,
-            completed_at: r.completed_at,
-            photo_urls,
-            ticket,
-        });
+        items.push(PublicItem { report, photos });
     }
-    Ok(PublicFeed {
+    Ok(PublicPage {
         items,
         next_cursor: page.next_after.map(encode_cursor),
     })

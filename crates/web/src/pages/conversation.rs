@@ -58,7 +58,7 @@ pub async fn lines(
                 } else if message.side() == Side::Reporter {
                     t.message_reporter.to_owned()
                 } else {
-                    let role = role_label(m.author_role.as_deref().unwrap_or_default(), lang);
+                    let role = role_label(message.author_role, lang);
                     match m.author_unit {
                         Some(unit) => format!("{role} · {}", unit.name),
                         None => role.to_owned(),

@@ -5,12 +5,13 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::{RegionLevel, ReportState};
+use aduan_domain::RegionLevel;
 
-use crate::app::public_feed::{PublicFeed, PublicFilter, public_feed};
+use crate::app::public_feed::{PublicFilter, PublicPage, public_feed};
 use crate::state::AppState;
+use crate::views::photo_url;
 
-use super::labels::state_color;
+use super::labels::{category_name, local_time, pill, region_name, unit_name};
 use super::search_box::SearchBox;
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, failure, render_with};
@@ -82,7 +83,7 @@ pub async fn public_feed_page(
     };
     // Words that cannot be searched list nothing: the box says why.
     let feed = if words.error.is_some() {
-        PublicFeed {
+        PublicPage {
             items: Vec::new(),
             next_cursor: None,
         }
@@ -120,42 +121,27 @@ pub async fn public_feed_page(
             selected: filter.region.as_deref() == Some(r.code.as_str()),
         })
         .collect();
-    let tz = j.settings.time_zone;
     let items = feed
         .items
         .into_iter()
-        .map(|r| {
-            let state = ReportState::parse(&r.state).unwrap_or(ReportState::Waiting);
-            let category = aduan_domain::CategoryCode::parse(&r.category.code)
-                .ok()
-                .and_then(|c| {
-                    j.category(&c).map(|c| {
-                        if english {
-                            c.name_en.clone()
-                        } else {
-                            c.name.clone()
-                        }
-                    })
-                })
-                .unwrap_or(r.category.name);
+        .map(|item| {
+            let r = item.report;
+            let ticket = r.ticket.to_string();
+            let state = pill(r.state, q.lang);
             Item {
-                category,
-                state: if english {
-                    r.status.label_en
-                } else {
-                    r.status.label
-                },
-                color: state_color(state),
-                region: r.region.name,
-                created: r
-                    .created_at
-                    .with_timezone(&tz)
-                    .format("%d-%m-%Y %H:%M")
-                    .to_string(),
-                description: r.description,
-                unit: r.unit.name,
-                photos: r.photo_urls,
-                ticket: r.ticket,
+                category: category_name(j, &r.category, q.lang),
+                state: state.label,
+                color: state.color,
+                region: region_name(j, &r.region),
+                created: local_time(j, r.created_at),
+                description: r.description_for_others(),
+                unit: unit_name(j, &r.holding_unit),
+                photos: item
+                    .photos
+                    .iter()
+                    .map(|id| photo_url(&ticket, *id))
+                    .collect(),
+                ticket,
             }
         })
         .collect();

@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-use aduan_domain::{ActionKind, CategoryCode, Jurisdiction, ReportState, Role};
+use aduan_domain::workflow::UnitDirectory;
+use aduan_domain::{
+    ActionKind, CategoryCode, Jurisdiction, RegionCode, ReportState, Role, UnitCode,
+};
 
 use super::Lang;
 
@@ -19,34 +22,25 @@ pub fn state_color(state: ReportState) -> &'static str {
     }
 }
 
-/// A state as a page shows it: its label and pill color. Unknown codes read as themselves.
+/// A state as a page shows it: its label and pill color.
 pub struct Pill {
     pub label: String,
     pub color: &'static str,
 }
 
-pub fn pill(code: &str, lang: Lang) -> Pill {
-    match ReportState::parse(code) {
-        Some(state) => Pill {
-            label: match lang {
-                Lang::Id => state.label_id(),
-                Lang::En => state.label_en(),
-            }
-            .to_owned(),
-            color: state_color(state),
-        },
-        None => Pill {
-            label: code.to_owned(),
-            color: "grey",
-        },
+pub fn pill(state: ReportState, lang: Lang) -> Pill {
+    Pill {
+        label: match lang {
+            Lang::Id => state.label_id(),
+            Lang::En => state.label_en(),
+        }
+        .to_owned(),
+        color: state_color(state),
     }
 }
 
 /// Who acted, by role: the history names roles and units, never people.
-pub fn role_label(code: &str, lang: Lang) -> &'static str {
-    let Some(role) = Role::parse(code) else {
-        return "";
-    };
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
     match (role, lang) {
         (Role::Citizen, Lang::Id) => "Pelapor",
         (Role::Citizen, Lang::En) => "Reporter",
@@ -64,10 +58,7 @@ pub fn role_label(code: &str, lang: Lang) -> &'static str {
 }
 
 /// What happened, as one line of the history.
-pub fn action_label(code: &str, lang: Lang) -> String {
-    let Some(kind) = ActionKind::parse(code) else {
-        return code.to_owned();
-    };
+pub fn action_label(kind: ActionKind, lang: Lang) -> String {
     use ActionKind::*;
     let (id, en) = match kind {
         Submit => ("Laporan dikirim", "Report submitted"),
@@ -141,15 +132,26 @@ pub fn action_verb(kind: ActionKind, lang: Lang) -> &'static str {
 }
 
 /// A category's name in the reader's language.
-pub fn category_name(j: &Jurisdiction, code: &str, lang: Lang) -> String {
-    CategoryCode::parse(code)
-        .ok()
-        .and_then(|c| j.category(&c))
+pub fn category_name(j: &Jurisdiction, code: &CategoryCode, lang: Lang) -> String {
+    j.category(code)
         .map(|c| match lang {
             Lang::Id => c.name.clone(),
             Lang::En => c.name_en.clone(),
         })
-        .unwrap_or_else(|| code.to_owned())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// A unit's name (its code, should the catalog no longer hold it).
+pub fn unit_name(j: &Jurisdiction, code: &UnitCode) -> String {
+    j.unit(code)
+        .map_or_else(|| code.to_string(), |u| u.name.clone())
+}
+
+/// A region's name (its code, should the catalog no longer hold it).
+pub fn region_name(j: &Jurisdiction, code: &RegionCode) -> String {
+    j.region(code)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| code.to_string())
 }
 
 /// An instant in the jurisdiction's time zone, as day-month-year hour:minute.
@@ -170,14 +172,14 @@ mod tests {
         assert_eq!(state_color(ReportState::Completed), "green");
         assert_eq!(state_color(ReportState::Referred), "grey");
         for state in ReportState::ALL {
-            assert_eq!(pill(state.code(), Lang::Id).label, state.label_id());
-            assert_eq!(pill(state.code(), Lang::En).label, state.label_en());
+            assert_eq!(pill(state, Lang::Id).label, state.label_id());
+            assert_eq!(pill(state, Lang::En).label, state.label_en());
         }
         for role in Role::ALL {
-            assert!(!role_label(role.code(), Lang::Id).is_empty());
+            assert!(!role_label(role, Lang::Id).is_empty());
         }
         for kind in ActionKind::ON_REPORT {
-            assert_ne!(action_label(kind.code(), Lang::En), kind.code());
+            assert_ne!(action_label(kind, Lang::En), kind.code());
         }
     }
 }

@@ -10,10 +10,9 @@ use aduan_store::{ReportQuery, ReportScope};
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::state::AppState;
-use crate::views::report_summary;
 
 use super::gate::signed_in_as;
-use super::labels::{Pill, category_name, local_time, pill};
+use super::labels::{Pill, category_name, local_time, pill, region_name};
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, failure, render};
 
@@ -71,16 +70,13 @@ pub async fn my_reports(
     let rows = page
         .reports
         .iter()
-        .map(|r| {
-            let s = report_summary(j, r);
-            Row {
-                category: category_name(j, &s.category.code, q.lang),
-                region: s.region.name,
-                created: local_time(j, s.created_at),
-                state: pill(&s.state, q.lang),
-                public: r.visibility == Visibility::Public,
-                ticket: s.ticket,
-            }
+        .map(|r| Row {
+            category: category_name(j, &r.category, q.lang),
+            region: region_name(j, &r.region),
+            created: local_time(j, r.created_at),
+            state: pill(r.state, q.lang),
+            public: r.visibility == Visibility::Public,
+            ticket: r.ticket.to_string(),
         })
         .collect();
     let next_href = page

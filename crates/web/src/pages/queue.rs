@@ -11,17 +11,16 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 use aduan_domain::workflow::states_acted_on;
-use aduan_domain::{ReportState, Role, SlaClock, SlaKind};
+use aduan_domain::{ActionKind, ReportState, Role, SlaClock, SlaKind};
 use aduan_store::{ReportPage, ReportQuery};
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::reading::{readable_report, scope_for};
 use crate::auth::actor;
 use crate::state::AppState;
-use crate::views::report_summary;
 
 use super::gate::signed_in_as;
-use super::labels::{Pill, action_label, category_name, local_time, pill};
+use super::labels::{Pill, action_label, category_name, local_time, pill, region_name};
 use super::search_box::SearchBox;
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, failure, render_with, see_other};
@@ -205,13 +204,12 @@ pub async fn queue(
         .iter()
         .map(|r| {
             let targets = j.category(&r.category).map(|c| c.sla).unwrap_or_default();
-            let s = report_summary(j, r);
-            let clock = SlaClock::for_report(r.state, s.created_at, s.coordinated_at, targets, now);
+            let clock = SlaClock::for_report(r.state, r.created_at, r.coordinated_at, targets, now);
             Row {
-                category: category_name(j, &s.category.code, q.lang),
-                region: s.region.name,
-                created: local_time(j, s.created_at),
-                state: pill(&s.state, q.lang),
+                category: category_name(j, &r.category, q.lang),
+                region: region_name(j, &r.region),
+                created: local_time(j, r.created_at),
+                state: pill(r.state, q.lang),
                 sla: clock.map(|c| Sla {
                     kind: match c.kind {
                         SlaKind::Coordination => t.sla_coordination,
@@ -221,7 +219,7 @@ pub async fn queue(
                     text: sla_text(t, &c),
                     overdue: c.overdue(),
                 }),
-                ticket: s.ticket,
+                ticket: r.ticket.to_string(),
             }
         })
         .collect();
@@ -253,7 +251,8 @@ pub async fn queue(
             let step = q
                 .done
                 .as_deref()
-                .map(|code| action_label(code, q.lang))
+                .and_then(ActionKind::parse)
+                .map(|kind| action_label(kind, q.lang))
                 .unwrap_or_default();
             format!("{ticket}: {step}. {}", t.queue_moved)
         });

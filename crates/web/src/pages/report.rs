@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use aduan_domain::report::PhotoKind;
-use aduan_domain::report::Report;
+use aduan_domain::report::{Report, TimelineEntry};
 use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
@@ -20,11 +20,11 @@ use crate::error::ApiError;
 use crate::photos::FollowupUploads;
 use crate::service;
 use crate::state::AppState;
-use crate::views::{ReportView, TimelineEntryView, timeline_view};
+use crate::views::{ReportView, photo_url, visible_timeline};
 
 use super::conversation::{self, Line};
 use super::forms::signed_in_posting;
-use super::labels::{Pill, action_label, category_name, local_time, pill, role_label};
+use super::labels::{Pill, action_label, category_name, local_time, pill, role_label, unit_name};
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
 use super::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
@@ -89,25 +89,34 @@ fn target_name(j: &Jurisdiction, target: &str) -> String {
         .unwrap_or_else(|| target.to_owned())
 }
 
-fn history(j: &Jurisdiction, entries: Vec<TimelineEntryView>, lang: Lang) -> Vec<HistoryLine> {
+fn history(
+    j: &Jurisdiction,
+    report: &Report,
+    entries: Vec<TimelineEntry>,
+    lang: Lang,
+) -> Vec<HistoryLine> {
+    let ticket = report.ticket.to_string();
     entries
         .into_iter()
         .map(|e| {
-            let role = role_label(&e.actor_role, lang);
+            let role = role_label(e.actor_role, lang);
             HistoryLine {
                 at: local_time(j, e.at),
-                action: action_label(&e.action, lang),
-                state: pill(&e.to_state, lang),
-                by: match e.actor_unit {
-                    Some(unit) => format!("{role} · {}", unit.name),
+                action: action_label(e.action, lang),
+                state: pill(e.to_state, lang),
+                by: match &e.actor_unit {
+                    Some(unit) => format!("{role} · {}", unit_name(j, unit)),
                     None => role.to_owned(),
                 },
                 note: e.note,
                 target: e.target.map(|t| target_name(j, &t)),
-                attachments: if e.action == ActionKind::Submit.code() {
+                attachments: if e.action == ActionKind::Submit {
                     Vec::new()
                 } else {
                     e.attachments
+                        .iter()
+                        .map(|id| photo_url(&ticket, *id))
+                        .collect()
                 },
             }
         })
@@ -159,7 +168,7 @@ pub async fn report_page(
             format!(
                 "{} {}",
                 StaffTexts::of(q.lang).done,
-                action_label(kind.code(), q.lang)
+                action_label(kind, q.lang)
             )
         }),
         None => None,
@@ -197,7 +206,7 @@ pub async fn show(
     };
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
-    let timeline = timeline_view(j, &report, &entries, &photos, viewer.as_ref());
+    let timeline = visible_timeline(&report, &entries, &photos, viewer.as_ref());
     let offered = viewer
         .as_ref()
         .map(|actor| available_actions(&report.facts(), actor))
@@ -247,31 +256,35 @@ pub async fn show(
         t,
         chrome,
         notice: shown.notice,
-        sent: shown.sent && view.is_mine,
-        category: category_name(j, &view.category.code, lang),
-        state: pill(&view.state, lang),
+        sent: shown.sent
+            && viewer
+                .as_ref()
+                .is_some_and(|v| access::is_reporter(&report, v)),
+        category: category_name(j, &report.category, lang),
+        state: pill(report.state, lang),
         place,
-        location: view
+        location: report
             .location
-            .as_ref()
             .map(|l| format!("{:.6}, {:.6}", l.lat, l.lon)),
-        created: local_time(j, view.created_at),
-        updated: local_time(j, view.updated_at),
-        coordinated: view.coordinated_at.map(|at| local_time(j, at)),
-        completed: view.completed_at.map(|at| local_time(j, at)),
-        estimated: view
+        created: local_time(j, report.created_at),
+        updated: local_time(j, report.updated_at),
+        coordinated: report.coordinated_at.map(|at| local_time(j, at)),
+        completed: report.completed_at.map(|at| local_time(j, at)),
+        estimated: report
             .estimated_completion
             .map(|d| d.format("%d-%m-%Y").to_string()),
         public: report.visibility == Visibility::Public,
         can_make_public: offered.contains(&ActionKind::MakePublic),
         can_make_private: offered.contains(&ActionKind::MakePrivate),
         can_review: offered.contains(&ActionKind::ReviewUnsatisfied),
-        history: history(j, timeline, lang),
-        report_photos: view
-            .photos
+        history: history(j, &report, timeline, lang),
+        report_photos: photos
             .iter()
-            .filter(|p| p.kind == PhotoKind::Report.code())
-            .map(|p| p.url.clone())
+            .filter(|p| {
+                p.kind == PhotoKind::Report
+                    && access::may_see_photo(&report, p.kind, viewer.as_ref())
+            })
+            .map(|p| photo_url(&report.ticket.to_string(), p.id))
             .collect(),
         r: view,
         staff,

@@ -98,7 +98,7 @@ fn role_options(chosen: &str, lang: Lang) -> Vec<RoleOption> {
         .into_iter()
         .map(|r| RoleOption {
             code: r.code(),
-            label: role_label(r.code(), lang),
+            label: role_label(r, lang),
             selected: r.code() == chosen,
         })
         .collect()
@@ -265,7 +265,7 @@ fn row(j: &aduan_domain::Jurisdiction, u: &User, edit: Option<Edit>, lang: Lang)
     Row {
         id: u.id.0,
         username: u.username.clone(),
-        role: role_label(u.role.code(), lang),
+        role: role_label(u.role, lang),
         unit: u.unit.as_ref().map(|code| match j.unit(code) {
             Some(unit) => format!("{} ({})", unit.name, code.as_str()),
             None => code.as_str().to_owned(),

@@ -270,12 +270,12 @@ pub async fn receipt(
         chrome: chrome(),
         ticket: report.ticket.to_string(),
         submitted: local_time(j, report.created_at),
-        category: category_name(j, report.category.as_str(), q.lang),
+        category: category_name(j, &report.category, q.lang),
         region: j
             .region(&report.region)
             .map(|r| r.name.clone())
             .unwrap_or_else(|| report.region.to_string()),
         channel: report.channel.label(),
-        state: pill(report.state.code(), q.lang),
+        state: pill(report.state, q.lang),
     })
 }

@@ -8,9 +8,8 @@ use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::reading::scope_for;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::views::report_summary;
 
-use super::super::labels::{Pill, category_name, local_time, pill};
+use super::super::labels::{Pill, category_name, local_time, pill, region_name};
 use super::super::{Lang, Texts};
 use super::PATH;
 
@@ -46,16 +45,13 @@ pub async fn recent(
     let rows = page
         .reports
         .iter()
-        .map(|r| {
-            let s = report_summary(j, r);
-            Row {
-                category: category_name(j, &s.category.code, lang),
-                region: s.region.name,
-                created: local_time(j, s.created_at),
-                channel: r.channel.label(),
-                state: pill(&s.state, lang),
-                ticket: s.ticket,
-            }
+        .map(|r| Row {
+            category: category_name(j, &r.category, lang),
+            region: region_name(j, &r.region),
+            created: local_time(j, r.created_at),
+            channel: r.channel.label(),
+            state: pill(r.state, lang),
+            ticket: r.ticket.to_string(),
         })
         .collect();
     let next_href = page.next_after.map(|after| {

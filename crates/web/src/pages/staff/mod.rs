@@ -240,7 +240,7 @@ fn sent_back(
         }
         _ => return None,
     };
-    let role = role_label(last.actor_role.code(), lang);
+    let role = role_label(last.actor_role, lang);
     Some(SentBack {
         title,
         at: local_time(j, last.at),
@@ -287,7 +287,7 @@ async fn triage_form(
         suggestion: record
             .suggested_category
             .as_ref()
-            .map(|c| super::labels::category_name(j, c.as_str(), lang)),
+            .map(|c| super::labels::category_name(j, c, lang)),
         confidence: (record.confidence.clamp(0.0, 1.0) * 100.0).round() as u32,
         categories: categories(j, lang, category.as_str()),
         place_label,
