@@ -22,7 +22,7 @@ pub mod unit;
 pub mod workflow;
 
 pub use category::{Category, SlaTargets};
-pub use channel::Channel;
+pub use channel::{Channel, ChannelKind, NamedChannel};
 pub use codes::{CategoryCode, CodeError, ReportId, UnitCode, UserId};
 pub use jurisdiction::{Jurisdiction, JurisdictionData, Settings};
 pub use location::{Coordinates, RegionIndex};

@@ -63,6 +63,8 @@ fn jurisdiction() -> Jurisdiction {
             open311_jurisdiction_id: None,
             default_category: Some(CategoryCode::parse("fasum").unwrap()),
             default_region: None,
+            time_zone_label: None,
+            channels: Vec::new(),
         },
         regions: vec![
             region("31.74", "Kota Administrasi Jakarta Selatan"),

@@ -21,7 +21,7 @@ pub struct Row {
     pub category: String,
     pub region: String,
     pub created: String,
-    pub channel: &'static str,
+    pub channel: String,
     pub state: Pill,
 }
 
@@ -52,7 +52,7 @@ pub async fn recent(
                 category: category_name(j, &s.category.code, lang),
                 region: s.region.name,
                 created: local_time(j, s.created_at),
-                channel: r.channel.label(),
+                channel: j.channel_label(r.channel, false),
                 state: pill(&s.state, lang),
                 ticket: s.ticket,
             }
