@@ -4,11 +4,13 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod citizen_browser;
 mod common;
 
 use serde_json::{Value, json};
 
 use aduan_domain::Role;
+use citizen_browser::{Browser, location, photo_part, report_form, staff_browser, ticket_in};
 use common::{Client, Resp, TestApp, jakarta_today, png, report_body, ticket_of};
 
 const BOGOR_PACK: &str = include_str!(concat!(
@@ -225,4 +227,48 @@ async fn bogor_offers_its_own_channels_and_defaults() {
     let operator = app.staff(Role::Operator, None).await;
     let view = operator.file("sampah", SEMPUR).await;
     assert_eq!(view["channel"], "walikota");
+}
+
+#[tokio::test]
+async fn bogor_pages_name_no_jakarta_to_citizens_operators_or_admins() {
+    let app = TestApp::spawn_with_pack(BOGOR_PACK).await;
+
+    // A citizen files through the form and reads the report's page.
+    let citizen = Browser::new(&app);
+    citizen.register(&app, "warga").await;
+    let form_page = clean("/lapor", citizen.get("/lapor").await);
+    let form = report_form(
+        &form_page,
+        "Jalan berlubang di Jl. Sempur Kaler sejak seminggu, berbahaya.",
+        SEMPUR,
+    )
+    .part("photo", photo_part(png()));
+    let resp = citizen.post_multipart("/lapor", form).await;
+    assert_eq!(resp.status, 303, "{resp:?}");
+    let ticket = ticket_in(&location(&resp));
+    for path in [format!("/laporan/{ticket}"), "/laporan-saya".to_owned()] {
+        clean(&path, citizen.get(&path).await);
+    }
+
+    // The operator's desk offers Bogor's desks, the first chosen.
+    let operator = staff_browser(&app, Role::Operator, None).await;
+    let desk = clean("/meja", operator.get("/meja").await);
+    assert!(desk.contains("Kantor Wali Kota"), "{desk}");
+    assert!(
+        !desk.contains("value=\"balai_kota\""),
+        "Jakarta's desk is no choice: {desk}"
+    );
+
+    // The officers' queue and the admins' channel page, in both languages.
+    let officer = staff_browser(&app, Role::Officer, Some("dinas-lingkungan-hidup")).await;
+    clean("/petugas", officer.get("/petugas").await);
+    let admin = staff_browser(&app, Role::Admin, None).await;
+    for path in [
+        "/admin/kanal",
+        "/admin/kanal?lang=en",
+        "/admin/unit",
+        "/admin/kategori",
+    ] {
+        clean(path, admin.get(path).await);
+    }
 }
