@@ -9,6 +9,7 @@ use axum::response::Response;
 
 use aduan_domain::{Channel, Jurisdiction};
 
+use crate::inbound;
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, LangQuery, Texts, render};
 use crate::state::{AppState, WebConfig};
@@ -48,30 +49,26 @@ fn hook(channel: Channel, config: &WebConfig) -> Option<Hook> {
     let c = &config.channels;
     let (path, receives, answers) = match channel {
         Channel::Email => (
-            "/channels/email/inbound",
+            inbound::EMAIL_PATH,
             config.email_webhook_secret.is_some(),
             c.smtp.is_some(),
         ),
         // The gateway signs the public URL it calls, so that must be known too.
         Channel::Sms => (
-            "/channels/sms/inbound",
+            inbound::SMS_PATH,
             c.twilio.is_some() && c.public_base_url.is_some(),
             c.twilio.is_some(),
         ),
         Channel::Whatsapp => (
-            "/channels/whatsapp/webhook",
+            inbound::WHATSAPP_PATH,
             c.whatsapp.is_some(),
             c.whatsapp.is_some(),
         ),
-        Channel::Twitter => ("/channels/x/webhook", c.x.is_some(), c.x.is_some()),
+        Channel::Twitter => (inbound::X_PATH, c.x.is_some(), c.x.is_some()),
         Channel::Facebook | Channel::Instagram | Channel::GovernorSocial => {
-            ("/channels/meta/webhook", c.meta.is_some(), c.meta.is_some())
+            (inbound::META_PATH, c.meta.is_some(), c.meta.is_some())
         }
-        Channel::Lapor => (
-            "/channels/lapor/reports",
-            c.lapor.is_some(),
-            c.lapor.is_some(),
-        ),
+        Channel::Lapor => (inbound::LAPOR_PATH, c.lapor.is_some(), c.lapor.is_some()),
         _ => return None,
     };
     Some(Hook {
