@@ -11,7 +11,7 @@ use crate::channel::{Channel, ChannelKind, NamedChannel};
 use crate::codes::{CategoryCode, UnitCode};
 use crate::region::{Region, RegionCode, RegionLevel};
 use crate::ticket::TicketPrefix;
-use crate::unit::{Unit, UnitKind};
+use crate::unit::{Unit, UnitKind, UnitKindLabel};
 use crate::workflow::UnitDirectory;
 
 /// The settings that make a city: its name, time zone and ticket prefix.
@@ -45,6 +45,9 @@ pub struct Settings {
     /// empty, every channel is, with the labels in code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<NamedChannel>,
+    /// What this city calls its kinds of unit; the labels in code for those it omits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_kinds: Vec<UnitKindLabel>,
 }
 
 /// A text in Indonesian and in English.
@@ -296,6 +299,16 @@ impl Jurisdiction {
             .map(|n| n.code)
     }
 
+    /// The pack's label of a kind of unit, if it gives one.
+    pub fn unit_kind_label(&self, kind: UnitKind, english: bool) -> Option<&str> {
+        let named = self.settings.unit_kinds.iter().find(|k| k.kind == kind)?;
+        Some(if english {
+            &named.label_en
+        } else {
+            &named.label
+        })
+    }
+
     /// How people call the time zone ("waktu Jakarta"): the pack's label, else its IANA name.
     pub fn time_zone_label(&self, english: bool) -> String {
         match &self.settings.time_zone_label {
@@ -402,6 +415,7 @@ mod tests {
                 default_region: None,
                 time_zone_label: None,
                 channels: Vec::new(),
+                unit_kinds: Vec::new(),
             },
             regions: vec![
                 region("31.74", "Jakarta Selatan"),

@@ -65,6 +65,7 @@ fn jurisdiction() -> Jurisdiction {
             default_region: None,
             time_zone_label: None,
             channels: Vec::new(),
+            unit_kinds: Vec::new(),
         },
         regions: vec![
             region("31.74", "Kota Administrasi Jakarta Selatan"),

@@ -44,6 +44,7 @@ pub fn jakarta() -> JurisdictionData {
             default_region: None,
             time_zone_label: None,
             channels: Vec::new(),
+            unit_kinds: Vec::new(),
         },
         regions: vec![
             region_of(
