@@ -39,7 +39,9 @@ pub struct SubmitReportRequest {
     pub description: String,
     pub location: LocationInput,
     pub address: Option<String>,
-    /// `jaki` (default) or `web` for citizens; the desk's channel for operators.
+    /// For citizens the city's app (`jaki` in Jakarta; the default, `web` where the pack
+    /// lists no app) or `web`; for operators the channel the report came through, the
+    /// city's first desk by default. See GET /channels.
     pub channel: Option<String>,
     /// Operators only: the walk-in citizen's contact, sealed at once and never shown to
     /// staff; with `notify_by`, the citizen hears of each step by SMS, WhatsApp or e-mail.
