@@ -1,4 +1,10 @@
 //! The channels reports arrive through. Codes are fixed: imports and statistics use them.
+//!
+//! Transport channels (the web, e-mail, SMS, WhatsApp, X, Facebook, Instagram, LAPOR!,
+//! Open311) are code: each has an adapter. The named channels a city runs (its app, its
+//! desks, its leaders' social accounts, partners, the press) are listed with their labels
+//! in the jurisdiction pack ([`NamedChannel`]); the labels here are the fallback of a pack
+//! that lists none.
 
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +104,23 @@ impl Channel {
         }
     }
 
+    /// Always offered, whatever the pack lists: channels with an adapter in code that name
+    /// no city.
+    pub fn is_transport(self) -> bool {
+        matches!(
+            self,
+            Self::Web
+                | Self::Email
+                | Self::Sms
+                | Self::Whatsapp
+                | Self::Twitter
+                | Self::Facebook
+                | Self::Instagram
+                | Self::Lapor
+                | Self::Open311
+        )
+    }
+
     /// Face-to-face desks, where an operator enters the report for the citizen.
     pub fn is_desk(self) -> bool {
         matches!(
@@ -109,6 +132,33 @@ impl Channel {
                 | Self::Kelurahan
         )
     }
+}
+
+/// What a named channel is, as the pack says: an app, a desk, a partner's API...
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    App,
+    Web,
+    Email,
+    Sms,
+    Whatsapp,
+    X,
+    Meta,
+    PartnerApi,
+    Desk,
+    Press,
+}
+
+/// A channel a city runs, with the names people know it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedChannel {
+    pub code: Channel,
+    /// Indonesian label.
+    pub label: String,
+    /// English label.
+    pub label_en: String,
+    pub kind: ChannelKind,
 }
 
 #[cfg(test)]

@@ -7,10 +7,11 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::category::Category;
+use crate::channel::{Channel, ChannelKind, NamedChannel};
 use crate::codes::{CategoryCode, UnitCode};
 use crate::region::{Region, RegionCode, RegionLevel};
 use crate::ticket::TicketPrefix;
-use crate::unit::{Unit, UnitKind};
+use crate::unit::{Unit, UnitKind, UnitKindLabel};
 use crate::workflow::UnitDirectory;
 
 /// The settings that make a city: its name, time zone and ticket prefix.
@@ -35,6 +36,25 @@ pub struct Settings {
     /// until triage places them: the intake desk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_region: Option<RegionCode>,
+    /// How people call the time zone, e.g. "waktu Jakarta" / "Jakarta time"; the IANA name
+    /// when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone_label: Option<LocalLabel>,
+    /// The named channels this city runs (its app, desks, social accounts, partners), in
+    /// the order they are offered. Transport channels are always offered; when the list is
+    /// empty, every channel is, with the labels in code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<NamedChannel>,
+    /// What this city calls its kinds of unit; the labels in code for those it omits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_kinds: Vec<UnitKindLabel>,
+}
+
+/// A text in Indonesian and in English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalLabel {
+    pub id: String,
+    pub en: String,
 }
 
 /// "Every kelurahan has a Kantor Kelurahan": the code and name of the office for a region,
@@ -217,6 +237,87 @@ impl Jurisdiction {
         })
     }
 
+    /// The channels this city takes, in code order, with their labels: those the pack
+    /// lists and the transport channels (every channel when the pack lists none).
+    pub fn channels(&self) -> Vec<NamedChannel> {
+        Channel::ALL
+            .into_iter()
+            .filter_map(|c| self.channel(c))
+            .collect()
+    }
+
+    /// A channel as this city names it; `None` when the city does not run it.
+    pub fn channel(&self, code: Channel) -> Option<NamedChannel> {
+        let listed = &self.settings.channels;
+        if let Some(named) = listed.iter().find(|n| n.code == code) {
+            return Some(named.clone());
+        }
+        (listed.is_empty() || code.is_transport()).then(|| NamedChannel {
+            code,
+            label: code.label().to_owned(),
+            label_en: code.label().to_owned(),
+            kind: if code.is_desk() {
+                ChannelKind::Desk
+            } else {
+                ChannelKind::Web
+            },
+        })
+    }
+
+    /// The label of a channel in this city: the pack's, else the one in code.
+    pub fn channel_label(&self, code: Channel, english: bool) -> String {
+        match self.channel(code) {
+            Some(n) if english => n.label_en,
+            Some(n) => n.label,
+            None => code.label().to_owned(),
+        }
+    }
+
+    /// A citizen's channel when they name none: the city's first app, else the web.
+    pub fn citizen_channel(&self) -> Channel {
+        if self.settings.channels.is_empty() {
+            return Channel::Jaki;
+        }
+        self.first_of(ChannelKind::App).unwrap_or(Channel::Web)
+    }
+
+    /// An operator's channel when they name none: the city's first desk.
+    pub fn desk_channel(&self) -> Channel {
+        if self.settings.channels.is_empty() {
+            return Channel::BalaiKota;
+        }
+        self.first_of(ChannelKind::Desk)
+            .or_else(|| Channel::ALL.into_iter().find(|c| c.is_desk()))
+            .unwrap_or(Channel::Web)
+    }
+
+    fn first_of(&self, kind: ChannelKind) -> Option<Channel> {
+        self.settings
+            .channels
+            .iter()
+            .find(|n| n.kind == kind)
+            .map(|n| n.code)
+    }
+
+    /// The pack's label of a kind of unit, if it gives one.
+    pub fn unit_kind_label(&self, kind: UnitKind, english: bool) -> Option<&str> {
+        let named = self.settings.unit_kinds.iter().find(|k| k.kind == kind)?;
+        Some(if english {
+            &named.label_en
+        } else {
+            &named.label
+        })
+    }
+
+    /// How people call the time zone ("waktu Jakarta"): the pack's label, else its IANA name.
+    pub fn time_zone_label(&self, english: bool) -> String {
+        match &self.settings.time_zone_label {
+            Some(l) if english => l.en.clone(),
+            Some(l) => l.id.clone(),
+            None => self.settings.time_zone.name().to_owned(),
+        }
+    }
+
     pub fn to_data(&self) -> JurisdictionData {
         JurisdictionData {
             settings: self.settings.clone(),
@@ -312,6 +413,9 @@ mod tests {
                 open311_jurisdiction_id: None,
                 default_category: None,
                 default_region: None,
+                time_zone_label: None,
+                channels: Vec::new(),
+                unit_kinds: Vec::new(),
             },
             regions: vec![
                 region("31.74", "Jakarta Selatan"),

@@ -26,7 +26,7 @@ pub mod unit;
 pub mod workflow;
 
 pub use category::{Category, SlaTargets};
-pub use channel::Channel;
+pub use channel::{Channel, ChannelKind, NamedChannel};
 pub use codes::{CategoryCode, CodeError, ReportId, UnitCode, UserId};
 pub use jurisdiction::{Jurisdiction, JurisdictionData, Settings};
 pub use location::{Coordinates, RegionIndex};
@@ -35,5 +35,5 @@ pub use role::{Actor, Role};
 pub use sla::{SlaClock, SlaKind};
 pub use state::ReportState;
 pub use ticket::{Ticket, TicketPrefix};
-pub use unit::{Unit, UnitKind};
+pub use unit::{Unit, UnitKind, UnitKindLabel};
 pub use workflow::{Action, ActionKind, Visibility};

@@ -57,6 +57,16 @@ impl UnitKind {
     }
 }
 
+/// What a city calls a kind of unit ("Suku Dinas", "Kantor Kelurahan"), in the pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitKindLabel {
+    pub kind: UnitKind,
+    /// Indonesian label.
+    pub label: String,
+    /// English label.
+    pub label_en: String,
+}
+
 /// A unit: an office with staff. Territorial units name their region; a Suku Dinas names its Dinas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {

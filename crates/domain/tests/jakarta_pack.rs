@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use aduan_domain::location::{Boundary, parse_boundaries};
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{
-    Coordinates, Jurisdiction, JurisdictionData, Region, RegionCode, RegionIndex, RegionLevel,
-    UnitCode, UnitKind,
+    Channel, Coordinates, Jurisdiction, JurisdictionData, Region, RegionCode, RegionIndex,
+    RegionLevel, UnitCode, UnitKind,
 };
 
 const PACK: &str = include_str!(concat!(
@@ -420,4 +420,33 @@ fn kelurahan_centroids_resolve_back_to_their_own_kelurahan() {
             "31.75.03.1001",
         ])
     );
+}
+
+#[test]
+fn the_pack_names_every_channel_as_the_code_did() {
+    let j = jakarta();
+    let channels = j.channels();
+    let codes: Vec<Channel> = channels.iter().map(|c| c.code).collect();
+    assert_eq!(codes, Channel::ALL, "every channel, in code order");
+    for c in &channels {
+        assert_eq!(c.label, c.code.label(), "{:?}", c.code);
+        assert_eq!(j.channel_label(c.code, false), c.code.label());
+    }
+    assert_eq!(j.citizen_channel(), Channel::Jaki);
+    assert_eq!(j.desk_channel(), Channel::BalaiKota);
+    assert_eq!(j.time_zone_label(false), "waktu Jakarta");
+    assert_eq!(j.time_zone_label(true), "Jakarta time");
+}
+
+#[test]
+fn a_pack_without_channels_takes_every_channel_with_the_labels_in_code() {
+    let mut data = pack();
+    data.settings.channels.clear();
+    data.settings.time_zone_label = None;
+    let j = Jurisdiction::new(data.with_offices()).unwrap();
+    let codes: Vec<Channel> = j.channels().iter().map(|c| c.code).collect();
+    assert_eq!(codes, Channel::ALL);
+    assert_eq!(j.citizen_channel(), Channel::Jaki);
+    assert_eq!(j.desk_channel(), Channel::BalaiKota);
+    assert_eq!(j.time_zone_label(false), "Asia/Jakarta");
 }

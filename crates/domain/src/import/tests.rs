@@ -63,6 +63,9 @@ fn jurisdiction() -> Jurisdiction {
             open311_jurisdiction_id: None,
             default_category: Some(CategoryCode::parse("fasum").unwrap()),
             default_region: None,
+            time_zone_label: None,
+            channels: Vec::new(),
+            unit_kinds: Vec::new(),
         },
         regions: vec![
             region("31.74", "Kota Administrasi Jakarta Selatan"),

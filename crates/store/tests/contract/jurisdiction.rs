@@ -42,6 +42,9 @@ pub fn jakarta() -> JurisdictionData {
             open311_jurisdiction_id: Some("jakarta.go.id".into()),
             default_category: None,
             default_region: None,
+            time_zone_label: None,
+            channels: Vec::new(),
+            unit_kinds: Vec::new(),
         },
         regions: vec![
             region_of(

@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::{Channel, RegionLevel};
+use aduan_domain::RegionLevel;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiQuery;
@@ -140,15 +140,18 @@ pub async fn list_regions(
     ))
 }
 
-/// The channels reports arrive through (fixed codes).
+/// The channels reports arrive through in this city (fixed codes), with its labels.
 #[utoipa::path(get, path = "/channels", tag = "catalog", responses((status = 200, body = [ChannelView])))]
-pub async fn list_channels() -> Json<Vec<ChannelView>> {
+pub async fn list_channels(State(state): State<AppState>) -> Json<Vec<ChannelView>> {
+    let catalog = state.catalog();
     Json(
-        Channel::ALL
-            .iter()
+        catalog
+            .jurisdiction
+            .channels()
+            .into_iter()
             .map(|c| ChannelView {
-                code: c.code().to_owned(),
-                name: c.label().to_owned(),
+                code: c.code.code().to_owned(),
+                name: c.label,
             })
             .collect(),
     )

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use aduan_domain::access::{self};
-use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, ReportState, Role, UnitCode};
+use aduan_domain::{
+    Actor, CategoryCode, Channel, Jurisdiction, RegionCode, ReportState, Role, UnitCode,
+};
 use aduan_store::{ReportQuery, StoreError};
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
@@ -37,17 +39,20 @@ pub struct SubmitReportRequest {
     pub description: String,
     pub location: LocationInput,
     pub address: Option<String>,
-    /// `jaki` (default) or `web` for citizens; the desk's channel for operators.
+    /// For citizens the city's app (`jaki` in Jakarta; the default, `web` where the pack
+    /// lists no app) or `web`; for operators the channel the report came through, the
+    /// city's first desk by default. See GET /channels.
     pub channel: Option<String>,
     /// Operators only: the walk-in citizen's contact, sealed at once and never shown to
     /// staff; with `notify_by`, the citizen hears of each step by SMS, WhatsApp or e-mail.
     pub citizen: Option<DeskCitizen>,
 }
 
-fn default_channel(role: Role) -> Channel {
+/// The city's first desk for operators, its app (else the web) for everyone else.
+fn default_channel(j: &Jurisdiction, role: Role) -> Channel {
     match role {
-        Role::Operator => Channel::BalaiKota,
-        _ => Channel::Jaki,
+        Role::Operator => j.desk_channel(),
+        _ => j.citizen_channel(),
     }
 }
 
@@ -89,10 +94,17 @@ pub async fn submit_report(
     state.limits.submission(&actor, addr)?;
     let message_id = idempotency_key(&headers, &actor)?;
     let req: SubmitReportRequest = body.parse()?;
-    let channel = match req.channel.as_deref() {
-        None => default_channel(actor.role),
-        Some(code) => Channel::parse(code)
-            .ok_or_else(|| ApiError::invalid("channel", "no such channel; see GET /channels"))?,
+    let channel = {
+        let catalog = state.catalog();
+        let j = &catalog.jurisdiction;
+        match req.channel.as_deref() {
+            None => default_channel(j, actor.role),
+            Some(code) => Channel::parse(code)
+                .filter(|c| j.channel(*c).is_some())
+                .ok_or_else(|| {
+                    ApiError::invalid("channel", "no such channel; see GET /channels")
+                })?,
+        }
     };
     let category = CategoryCode::parse(req.category.trim())
         .map_err(|e| ApiError::invalid("category", e.to_string()))?;

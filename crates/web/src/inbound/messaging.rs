@@ -31,7 +31,7 @@ pub(super) async fn receive_sms(
         return Err(not_configured());
     };
     // Twilio signs the URL it was told to call, query included.
-    let mut url = format!("{}/channels/sms/inbound", base.trim_end_matches('/'));
+    let mut url = format!("{}{}", base.trim_end_matches('/'), super::SMS_PATH);
     if let Some(query) = query {
         url.push('?');
         url.push_str(&query);

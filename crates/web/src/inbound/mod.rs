@@ -36,23 +36,29 @@ use crate::error::{ApiError, ApiResult};
 use crate::intake::submit_channel_message;
 use crate::state::AppState;
 
+/// Each webhook's path, written once: the router serves them, the admins' channel page
+/// shows them, and the SMS gateway's signature covers one.
+pub const EMAIL_PATH: &str = "/channels/email/inbound";
+pub const SMS_PATH: &str = "/channels/sms/inbound";
+pub const WHATSAPP_PATH: &str = "/channels/whatsapp/webhook";
+pub const META_PATH: &str = "/channels/meta/webhook";
+pub const X_PATH: &str = "/channels/x/webhook";
+pub const LAPOR_PATH: &str = "/channels/lapor/reports";
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/channels/email/inbound", post(email::receive_email))
-        .route("/channels/sms/inbound", post(messaging::receive_sms))
+        .route(EMAIL_PATH, post(email::receive_email))
+        .route(SMS_PATH, post(messaging::receive_sms))
         .route(
-            "/channels/whatsapp/webhook",
+            WHATSAPP_PATH,
             get(messaging::whatsapp_handshake).post(messaging::receive_whatsapp),
         )
         .route(
-            "/channels/meta/webhook",
+            META_PATH,
             get(social::meta_handshake).post(social::receive_meta),
         )
-        .route(
-            "/channels/x/webhook",
-            get(social::x_crc).post(social::receive_x),
-        )
-        .route("/channels/lapor/reports", post(lapor::receive_report))
+        .route(X_PATH, get(social::x_crc).post(social::receive_x))
+        .route(LAPOR_PATH, post(lapor::receive_report))
 }
 
 /// A webhook's raw body. Over the body limit (or cut off) it is refused in the API's error

@@ -95,6 +95,12 @@ impl TestApp {
         Self::start_on(Database::postgres().await, test_config(), false).await
     }
 
+    /// On another city's pack (the text of a `packs/*.json`), without boundaries.
+    pub async fn spawn_with_pack(pack: &str) -> Self {
+        let data = serde_json::from_str::<JurisdictionData>(pack).expect("the pack parses");
+        Self::start_with(Database::fresh().await, data, test_config(), false).await
+    }
+
     async fn start(config: WebConfig, boundaries: bool) -> Self {
         Self::start_on(Database::fresh().await, config, boundaries).await
     }
@@ -104,8 +110,17 @@ impl TestApp {
         config: WebConfig,
         boundaries: bool,
     ) -> Self {
-        let mut data = serde_json::from_str::<JurisdictionData>(JAKARTA_PACK)
+        let data = serde_json::from_str::<JurisdictionData>(JAKARTA_PACK)
             .expect("the Jakarta pack parses");
+        Self::start_with((store, database), data, config, boundaries).await
+    }
+
+    async fn start_with(
+        (store, database): (Arc<dyn Store>, Database),
+        mut data: JurisdictionData,
+        config: WebConfig,
+        boundaries: bool,
+    ) -> Self {
         let mut shapes = Vec::new();
         if boundaries {
             let text = std::fs::read_to_string(KELURAHAN_GEOJSON).expect("read the kelurahan");

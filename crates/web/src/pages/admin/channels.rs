@@ -7,8 +7,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
-use aduan_domain::Channel;
+use aduan_domain::{Channel, Jurisdiction};
 
+use crate::inbound;
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, LangQuery, Texts, render};
 use crate::state::{AppState, WebConfig};
@@ -48,30 +49,26 @@ fn hook(channel: Channel, config: &WebConfig) -> Option<Hook> {
     let c = &config.channels;
     let (path, receives, answers) = match channel {
         Channel::Email => (
-            "/channels/email/inbound",
+            inbound::EMAIL_PATH,
             config.email_webhook_secret.is_some(),
             c.smtp.is_some(),
         ),
         // The gateway signs the public URL it calls, so that must be known too.
         Channel::Sms => (
-            "/channels/sms/inbound",
+            inbound::SMS_PATH,
             c.twilio.is_some() && c.public_base_url.is_some(),
             c.twilio.is_some(),
         ),
         Channel::Whatsapp => (
-            "/channels/whatsapp/webhook",
+            inbound::WHATSAPP_PATH,
             c.whatsapp.is_some(),
             c.whatsapp.is_some(),
         ),
-        Channel::Twitter => ("/channels/x/webhook", c.x.is_some(), c.x.is_some()),
+        Channel::Twitter => (inbound::X_PATH, c.x.is_some(), c.x.is_some()),
         Channel::Facebook | Channel::Instagram | Channel::GovernorSocial => {
-            ("/channels/meta/webhook", c.meta.is_some(), c.meta.is_some())
+            (inbound::META_PATH, c.meta.is_some(), c.meta.is_some())
         }
-        Channel::Lapor => (
-            "/channels/lapor/reports",
-            c.lapor.is_some(),
-            c.lapor.is_some(),
-        ),
+        Channel::Lapor => (inbound::LAPOR_PATH, c.lapor.is_some(), c.lapor.is_some()),
         _ => return None,
     };
     Some(Hook {
@@ -83,7 +80,7 @@ fn hook(channel: Channel, config: &WebConfig) -> Option<Hook> {
 
 struct Row {
     code: &'static str,
-    name: &'static str,
+    name: String,
     kind: &'static str,
     /// The URL to give the provider, with its status.
     hook: Option<(String, bool, bool)>,
@@ -111,7 +108,8 @@ fn kind_label(a: &AdminTexts, kind: Kind) -> &'static str {
     }
 }
 
-fn rows(config: &WebConfig, a: &'static AdminTexts, lang: Lang) -> Vec<Row> {
+/// The channels this city takes.
+fn rows(config: &WebConfig, j: &Jurisdiction, a: &'static AdminTexts, lang: Lang) -> Vec<Row> {
     let base = config
         .channels
         .public_base_url
@@ -120,9 +118,10 @@ fn rows(config: &WebConfig, a: &'static AdminTexts, lang: Lang) -> Vec<Row> {
         .unwrap_or_default();
     Channel::ALL
         .into_iter()
+        .filter(|c| j.channel(*c).is_some())
         .map(|c| Row {
             code: c.code(),
-            name: channel_label(c, lang),
+            name: channel_label(j, c, lang),
             kind: kind_label(a, kind(c)),
             hook: hook(c, config).map(|h| (format!("{base}{}", h.path), h.receives, h.answers)),
             via_keys: c == Channel::Open311,
@@ -145,7 +144,7 @@ pub async fn channels(
         a,
         chrome,
         base_missing: state.config.channels.public_base_url.is_none(),
-        rows: rows(&state.config, a, q.lang),
+        rows: rows(&state.config, &state.catalog().jurisdiction, a, q.lang),
     })
 }
 
@@ -153,6 +152,7 @@ pub async fn channels(
 mod tests {
     use super::*;
     use aduan_channels::ChannelsConfig;
+    use aduan_domain::JurisdictionData;
 
     #[test]
     fn every_messaging_and_social_channel_has_a_webhook() {
@@ -189,12 +189,30 @@ mod tests {
             })
         );
         assert_eq!(hook(Channel::Sms, &config).map(|h| h.receives), Some(false));
-        let rows = rows(&config, &super::super::texts::ADMIN_EN, Lang::En);
+        let jakarta: JurisdictionData =
+            serde_json::from_str(include_str!("../../../../../packs/jakarta.json")).unwrap();
+        let jakarta = Jurisdiction::new(jakarta).unwrap();
+        let rows = rows(&config, &jakarta, &super::super::texts::ADMIN_EN, Lang::En);
         let whatsapp = rows.iter().find(|r| r.code == "whatsapp");
         assert_eq!(
             whatsapp.and_then(|r| r.hook.as_ref()).map(|h| h.0.as_str()),
             Some("https://aduan.example/channels/whatsapp/webhook")
         );
         assert_eq!(rows.len(), 18);
+    }
+
+    #[test]
+    fn the_jakarta_pack_names_the_channels_as_the_code_did() {
+        let data: JurisdictionData =
+            serde_json::from_str(include_str!("../../../../../packs/jakarta.json")).unwrap();
+        let j = Jurisdiction::new(data).unwrap();
+        for c in Channel::ALL {
+            assert_eq!(channel_label(&j, c, Lang::Id), c.label(), "{c:?}");
+            assert_eq!(
+                channel_label(&j, c, Lang::En),
+                super::super::texts::en_channel_label(c),
+                "{c:?}"
+            );
+        }
     }
 }

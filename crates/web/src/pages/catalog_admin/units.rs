@@ -53,7 +53,7 @@ pub struct ListQuery {
 struct UnitRow {
     code: String,
     name: String,
-    kind: &'static str,
+    kind: String,
     region: String,
     parent: String,
 }
@@ -70,12 +70,23 @@ struct UnitsPage {
     pager: Pager,
 }
 
-fn kind_choices(ct: &CatalogTexts, chosen: Option<UnitKind>) -> Vec<Choice> {
+/// What the city calls a kind of unit: the pack's label, else the one in code.
+fn kind_label(j: &Jurisdiction, t: &Texts, ct: &CatalogTexts, kind: UnitKind) -> String {
+    j.unit_kind_label(kind, t.lang == "en")
+        .map_or_else(|| ct.kind(kind).to_owned(), str::to_owned)
+}
+
+fn kind_choices(
+    j: &Jurisdiction,
+    t: &Texts,
+    ct: &CatalogTexts,
+    chosen: Option<UnitKind>,
+) -> Vec<Choice> {
     KINDS
         .into_iter()
         .map(|k| Choice {
             value: k.code().to_owned(),
-            label: ct.kind(k).to_owned(),
+            label: kind_label(j, t, ct, k),
             selected: chosen == Some(k),
         })
         .collect()
@@ -121,7 +132,7 @@ pub async fn list_units(
         .map(|u| UnitRow {
             code: u.code.to_string(),
             name: u.name.clone(),
-            kind: ct.kind(u.kind),
+            kind: kind_label(j, t, ct, u.kind),
             region: region_label(j, u),
             parent: u
                 .parent
@@ -141,7 +152,7 @@ pub async fn list_units(
         ct,
         chrome: Chrome::new(PATH, t, &visitor),
         notice,
-        kinds: kind_choices(ct, chosen),
+        kinds: kind_choices(j, t, ct, chosen),
         rows,
         pager,
     })
@@ -214,7 +225,7 @@ fn new_unit_page(
         ct,
         chrome,
         errors,
-        kinds: kind_choices(ct, UnitKind::parse(form.kind.trim())),
+        kinds: kind_choices(j, t, ct, UnitKind::parse(form.kind.trim())),
         regions,
         parents,
         code: form.code,
@@ -330,7 +341,7 @@ fn known_unit(
     Ok(UnitRow {
         code: unit.code.to_string(),
         name: unit.name.clone(),
-        kind: ct.kind(unit.kind),
+        kind: kind_label(j, t, ct, unit.kind),
         region: region_label(j, unit),
         parent: unit
             .parent
@@ -410,5 +421,45 @@ pub async fn rename_unit(
                 row,
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aduan_domain::JurisdictionData;
+
+    fn pack(text: &str) -> Jurisdiction {
+        let data: JurisdictionData = serde_json::from_str(text).unwrap();
+        Jurisdiction::new(data).unwrap()
+    }
+
+    #[test]
+    fn the_jakarta_pack_names_the_unit_kinds_as_the_code_did() {
+        let j = pack(include_str!("../../../../../packs/jakarta.json"));
+        for lang in [Lang::Id, Lang::En] {
+            for kind in KINDS {
+                assert_eq!(
+                    kind_label(&j, lang.texts(), texts(lang), kind),
+                    texts(lang).kind(kind),
+                    "{kind:?} {lang:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn another_pack_names_its_own_kinds_and_the_code_the_rest() {
+        let j = pack(include_str!("../../../../../packs/bogor.json"));
+        let label = |lang: Lang, kind| kind_label(&j, lang.texts(), texts(lang), kind);
+        assert_eq!(
+            label(Lang::Id, UnitKind::Validation),
+            "Tim validasi (Bagian Tata Pemerintahan)"
+        );
+        assert_eq!(
+            label(Lang::En, UnitKind::Validation),
+            "Validation team (Bagian Tata Pemerintahan)"
+        );
+        assert_eq!(label(Lang::Id, UnitKind::SukuDinas), "Suku Dinas");
     }
 }

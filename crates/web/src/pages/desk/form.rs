@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use aduan_domain::report::{MAX_ADDRESS, Report, description_fits};
-use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, Role};
+use aduan_domain::{Actor, CategoryCode, Channel, Jurisdiction, RegionCode, Role};
 
 use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult};
@@ -88,9 +88,11 @@ pub fn report_error(e: &ApiError, t: &Texts, dt: &DeskTexts) -> (&'static str, S
     }
 }
 
-/// The channel the operator chose: one the service lets an operator file through.
-fn channel(values: &Values) -> Option<Channel> {
-    Channel::parse(values.channel.trim()).filter(|c| service::channel_allowed(Role::Operator, *c))
+/// The channel the operator chose: one of this city's that the service lets an operator
+/// file through.
+fn channel(j: &Jurisdiction, values: &Values) -> Option<Channel> {
+    Channel::parse(values.channel.trim())
+        .filter(|c| service::channel_allowed(Role::Operator, *c) && j.channel(*c).is_some())
 }
 
 /// Check everything at this edge, collecting each problem; file through the service when
@@ -104,7 +106,7 @@ pub async fn file(
     (t, dt): (&Texts, &DeskTexts),
     errors: &mut FieldErrors,
 ) -> ApiResult<Option<Report>> {
-    let channel = channel(values);
+    let channel = channel(&state.catalog().jurisdiction, values);
     if channel.is_none() {
         errors.add("channel", dt.err_channel);
     }

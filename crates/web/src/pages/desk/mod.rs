@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::{Channel, Role};
+use aduan_domain::{Channel, Jurisdiction, Role};
 
 use crate::app::reading::parse_ticket;
 use crate::body::JsonWithPhotos;
@@ -45,7 +45,7 @@ pub struct DeskQuery {
 /// A channel to choose, in one of two groups.
 struct ChannelChoice {
     code: &'static str,
-    label: &'static str,
+    label: String,
     selected: bool,
 }
 
@@ -75,21 +75,22 @@ fn gate(t: &'static Texts, dt: &DeskTexts, visitor: &Visitor) -> Option<Response
         .map(|away| *away)
 }
 
-/// The channels an operator may file through, desks first; `selected` is chosen (the
-/// Balai Kota desk when nothing is).
-fn channels(selected: &str) -> (Vec<ChannelChoice>, Vec<ChannelChoice>) {
+/// The channels of this city an operator may file through, desks first; `selected` is
+/// chosen (the city's first desk when nothing is).
+fn channels(j: &Jurisdiction, selected: &str) -> (Vec<ChannelChoice>, Vec<ChannelChoice>) {
+    let desk = j.desk_channel();
     let selected = Some(selected.trim())
         .filter(|s| !s.is_empty())
-        .unwrap_or(Channel::BalaiKota.code());
+        .unwrap_or(desk.code());
     let choice = |c: Channel| ChannelChoice {
         code: c.code(),
-        label: c.label(),
+        label: j.channel_label(c, false),
         selected: c.code() == selected,
     };
     let allowed = || {
         Channel::ALL
             .into_iter()
-            .filter(|c| service::channel_allowed(Role::Operator, *c))
+            .filter(|c| service::channel_allowed(Role::Operator, *c) && j.channel(*c).is_some())
     };
     (
         allowed().filter(|c| c.is_desk()).map(choice).collect(),
@@ -123,7 +124,7 @@ async fn desk_page(
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     let (place_label, groups) = places(j, t, &form.values.region);
-    let (desks, others) = channels(&form.values.channel);
+    let (desks, others) = channels(j, &form.values.channel);
     Ok(DeskPage {
         t,
         dt: DeskTexts::of(lang),
@@ -232,7 +233,7 @@ struct ReceiptPage {
     submitted: String,
     category: String,
     region: String,
-    channel: &'static str,
+    channel: String,
     state: Pill,
 }
 
@@ -275,7 +276,7 @@ pub async fn receipt(
             .region(&report.region)
             .map(|r| r.name.clone())
             .unwrap_or_else(|| report.region.to_string()),
-        channel: report.channel.label(),
+        channel: j.channel_label(report.channel, false),
         state: pill(report.state, q.lang),
     })
 }

@@ -20,7 +20,7 @@ pub struct Row {
     pub category: String,
     pub region: String,
     pub created: String,
-    pub channel: &'static str,
+    pub channel: String,
     pub state: Pill,
 }
 
@@ -49,7 +49,7 @@ pub async fn recent(
             category: category_name(j, &r.category, lang),
             region: region_name(j, &r.region),
             created: local_time(j, r.created_at),
-            channel: r.channel.label(),
+            channel: j.channel_label(r.channel, false),
             state: pill(r.state, lang),
             ticket: r.ticket.to_string(),
         })

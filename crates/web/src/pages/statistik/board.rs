@@ -211,8 +211,9 @@ pub fn dashboard<'a>(
         .collect();
 
     let reporters = |n: u64| StatsTexts::counted(st.reporter_units, n, &numbers.count(n));
-    let channel_name =
-        |code: &str| Channel::parse(code).map_or_else(|| code.to_owned(), |c| c.label().to_owned());
+    let channel_name = |code: &str| {
+        Channel::parse(code).map_or_else(|| code.to_owned(), |c| j.channel_label(c, false))
+    };
     let channels = charts::rows(
         &f.by_channel
             .iter()

@@ -80,11 +80,12 @@ pub fn figures_csv(
         t.row(["category", &code, &c.category, &c.reports.to_string(), ""]);
     }
     for c in &figures.by_channel {
-        let label = Channel::parse(&c.channel).map_or("", Channel::label);
+        let label =
+            Channel::parse(&c.channel).map_or_else(String::new, |c| j.channel_label(c, false));
         t.row([
             "channel",
             &c.channel,
-            label,
+            &label,
             &c.reports.to_string(),
             &c.reporters.to_string(),
         ]);

@@ -138,6 +138,8 @@ struct LevelChoice {
 struct StatsPage<'a> {
     t: &'static Texts,
     st: &'static StatsTexts,
+    /// The introduction, with the jurisdiction's name of its time zone.
+    intro: String,
     chrome: Chrome,
     from: String,
     to: String,
@@ -193,6 +195,9 @@ pub async fn stats_page(
     let mut page = StatsPage {
         t,
         st,
+        intro: st
+            .intro
+            .replace("{zone}", &j.time_zone_label(lang == Lang::En)),
         chrome,
         from: from.to_owned(),
         to: to.to_owned(),

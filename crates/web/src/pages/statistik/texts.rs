@@ -8,6 +8,7 @@ use crate::pages::Lang;
 
 pub struct StatsTexts {
     pub title: &'static str,
+    /// `{zone}` stands for the jurisdiction's name of its time zone.
     pub intro: &'static str,
     pub period: &'static str,
     pub from: &'static str,
@@ -64,7 +65,7 @@ pub struct StatsTexts {
 
 pub static STATS_ID: StatsTexts = StatsTexts {
     title: "Statistik laporan",
-    intro: "Berapa laporan warga yang masuk, dari mana, tentang apa, dan seberapa cepat ditangani. Semua angka menghitung laporan yang dikirim dalam periode yang dipilih (waktu Jakarta).",
+    intro: "Berapa laporan warga yang masuk, dari mana, tentang apa, dan seberapa cepat ditangani. Semua angka menghitung laporan yang dikirim dalam periode yang dipilih ({zone}).",
     period: "Periode",
     from: "Dari tanggal",
     to: "Sampai sebelum tanggal",
@@ -121,7 +122,7 @@ pub static STATS_ID: StatsTexts = StatsTexts {
 
 pub static STATS_EN: StatsTexts = StatsTexts {
     title: "Report statistics",
-    intro: "How many citizens' reports came in, through which channels, about what, and how fast they were handled. Every figure counts reports submitted in the chosen period (Jakarta time).",
+    intro: "How many citizens' reports came in, through which channels, about what, and how fast they were handled. Every figure counts reports submitted in the chosen period ({zone}).",
     period: "Period",
     from: "From",
     to: "Until (not including)",

@@ -4,7 +4,7 @@
 mod en;
 mod id;
 
-use aduan_domain::Channel;
+use aduan_domain::{Channel, Jurisdiction};
 
 use crate::pages::Lang;
 
@@ -19,12 +19,22 @@ pub fn admin_texts(lang: Lang) -> &'static AdminTexts {
     }
 }
 
-/// A channel's name in the reader's language (the domain's label is Indonesian).
-pub fn channel_label(channel: Channel, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Id => channel.label(),
-        Lang::En => en::channel_label(channel),
+/// A channel's name in the reader's language: the pack's when it lists the channel, else
+/// the one in code (the domain's label is Indonesian).
+pub fn channel_label(j: &Jurisdiction, channel: Channel, lang: Lang) -> String {
+    let named = j.settings.channels.iter().find(|n| n.code == channel);
+    match (lang, named) {
+        (Lang::Id, Some(n)) => n.label.clone(),
+        (Lang::En, Some(n)) => n.label_en.clone(),
+        (Lang::Id, None) => channel.label().to_owned(),
+        (Lang::En, None) => en::channel_label(channel).to_owned(),
     }
+}
+
+/// The English name in code, for the tests that compare a pack's labels with it.
+#[cfg(test)]
+pub(crate) fn en_channel_label(channel: Channel) -> &'static str {
+    en::channel_label(channel)
 }
 
 /// Every string the admins' pages show besides the frame's.
