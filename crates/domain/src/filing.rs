@@ -1,11 +1,14 @@
 //! What filing a new report writes, decided once. Each store executes the plan item by item
 //! (its ticket, ids and transaction are its own) and decides nothing of it.
 
+use chrono::{DateTime, Utc};
+
 use crate::channel::Channel;
-use crate::codes::UserId;
-use crate::report::{MediaFetch, NewPhoto, NewReport, TriageMark};
+use crate::codes::{ReportId, UserId};
+use crate::report::{MediaFetch, NewPhoto, NewReport, Report, TriageMark};
 use crate::role::Role;
 use crate::state::ReportState;
+use crate::ticket::Ticket;
 use crate::workflow::{ActionKind, Visibility};
 
 /// The state every report is filed in.
@@ -128,6 +131,38 @@ pub fn plan(new: &NewReport) -> FilingPlan<'_> {
         outbox,
         triage: new.triage.as_ref(),
         photos: &new.photos,
+    }
+}
+
+impl NewReport {
+    /// The report as filed: `waiting` and private at its first receiver, at `at`, under the
+    /// id and ticket the store gave it.
+    pub fn filed(self, id: ReportId, ticket: Ticket, at: DateTime<Utc>) -> Report {
+        Report {
+            id,
+            ticket,
+            state: FILED_STATE,
+            category: self.category,
+            description: self.description,
+            staff_description: self.staff_description,
+            location: self.location,
+            region: self.region,
+            address: self.address,
+            channel: self.channel,
+            holding_unit: self.first_receiver.clone(),
+            first_receiver: self.first_receiver,
+            visibility: FILED_VISIBILITY,
+            reporter: self.reporter,
+            entered_by: self.entered_by,
+            created_at: at,
+            updated_at: at,
+            coordinated_at: None,
+            completed_at: None,
+            estimated_completion: None,
+            duplicate_of: None,
+            referred_to: None,
+            version: 1,
+        }
     }
 }
 

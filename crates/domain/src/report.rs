@@ -188,38 +188,6 @@ pub struct NewReport {
     pub triage: Option<TriageMark>,
 }
 
-impl NewReport {
-    /// The report as filed: `waiting` and private at its first receiver, at `at`, under the
-    /// id and ticket the store gave it.
-    pub fn filed(self, id: ReportId, ticket: Ticket, at: DateTime<Utc>) -> Report {
-        Report {
-            id,
-            ticket,
-            state: crate::filing::FILED_STATE,
-            category: self.category,
-            description: self.description,
-            staff_description: self.staff_description,
-            location: self.location,
-            region: self.region,
-            address: self.address,
-            channel: self.channel,
-            holding_unit: self.first_receiver.clone(),
-            first_receiver: self.first_receiver,
-            visibility: crate::filing::FILED_VISIBILITY,
-            reporter: self.reporter,
-            entered_by: self.entered_by,
-            created_at: at,
-            updated_at: at,
-            coordinated_at: None,
-            completed_at: None,
-            estimated_completion: None,
-            duplicate_of: None,
-            referred_to: None,
-            version: 1,
-        }
-    }
-}
-
 /// A photo to fetch from the report's channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaFetch {

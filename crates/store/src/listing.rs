@@ -5,7 +5,9 @@
 //! The dialects differ in three places only: placeholders (`?1` in SQLite, `$1` in
 //! PostgreSQL), a list of states (an `IN (…)` of one value each in SQLite, one array bound
 //! to `= ANY(…)` in PostgreSQL, which has no empty `IN ()`), and a text search (each store's
-//! own full-text index, see `sqlite::search` and `postgres::search`).
+//! own full-text index; [`search`] says how a list asks it).
+
+pub mod search;
 
 use aduan_domain::report::Report;
 use aduan_domain::{ReportState, Visibility};
@@ -157,20 +159,8 @@ pub fn filter(q: &ReportQuery, dialect: Dialect) -> Filter {
     }
     if let Some(searched) = &q.text {
         // The public finds a report only by what the feed shows of it.
-        let (condition, value) = match dialect {
-            Dialect::Sqlite => {
-                use crate::sqlite::search::{CONDITION, Searched, match_expression};
-                let column = match q.scope {
-                    ReportScope::Public => Searched::Public,
-                    _ => Searched::Full,
-                };
-                (CONDITION.to_owned(), match_expression(searched, column))
-            }
-            Dialect::Postgres => (
-                crate::postgres::search::text_condition(&q.scope, "?"),
-                crate::postgres::search::text_value(searched).to_owned(),
-            ),
-        };
+        let condition = search::text_condition(dialect, &q.scope);
+        let value = search::text_value(dialect, &q.scope, searched);
         f.and(dialect, &condition, vec![Value::Text(value)]);
     }
     if let Some(after) = q.after {

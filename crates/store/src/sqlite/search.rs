@@ -1,15 +1,11 @@
-//! Full-text search over reports: the FTS5 table `reports_fts` (rowid = report id) and the
-//! condition a listing narrows by.
+//! Full-text search over reports: the FTS5 table `reports_fts` (rowid = report id), kept
+//! with each report (a listing's condition on it is in `crate::listing::search`).
 
 use rusqlite::{Connection, params};
 
-use aduan_domain::search::{SearchText, index_terms, public_index_terms};
+use aduan_domain::search::{index_terms, public_index_terms};
 
 use crate::{StoreError, StoreResult};
-
-/// The condition on `r.id` a listing adds for a search; its one `?` takes [`match_expression`].
-pub(crate) const CONDITION: &str =
-    "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)";
 
 /// The text a report is found by: its description and address.
 fn searchable(description: &str, address: Option<&str>) -> String {
@@ -62,43 +58,10 @@ pub(super) fn backfill(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Which indexed text a search looks in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Searched {
-    /// Description and address, as staff and reporters see them.
-    Full,
-    /// The description as the public feed shows it, personal data masked.
-    Public,
-}
-
-/// The FTS5 query for a search: every stemmed term quoted and bound to the searched column,
-/// so that a reader's input is only ever words (never FTS5 syntax such as `OR`, `NEAR(`, `*`
-/// or column filters), and all of them must be there.
-pub(crate) fn match_expression(text: &SearchText, searched: Searched) -> String {
-    let column = match searched {
-        Searched::Full => "terms",
-        Searched::Public => "public_terms",
-    };
-    text.terms()
-        .iter()
-        .map(|term| format!("{column} : \"{}\"", term.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" AND ")
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_term_is_quoted() {
-        let text = SearchText::parse("jalan OR \"lampu\" NEAR(").unwrap();
-        assert_eq!(
-            match_expression(&text, Searched::Full),
-            r#"terms : "jalan" AND terms : "lampu" AND terms : "near" AND terms : "or""#
-        );
-    }
 
     #[test]
     fn the_bundled_sqlite_has_fts5() {
