@@ -76,6 +76,12 @@ pub struct AppState {
     pub limits: Arc<Limits>,
 }
 
+impl AsRef<LimitsConfig> for AppState {
+    fn as_ref(&self) -> &LimitsConfig {
+        &self.config.limits
+    }
+}
+
 impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: WebConfig) -> Self {
         Self {

@@ -14,7 +14,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use crate::state::AppState;
+use super::LimitsConfig;
 
 /// A client address as the limits count it (an IPv6 address cut to its /64).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,13 +66,11 @@ impl ClientAddr {
     }
 }
 
-impl FromRequestParts<AppState> for ClientAddr {
+/// Any state that holds the limits' configuration (the app's) yields the caller's address.
+impl<S: AsRef<LimitsConfig> + Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -80,7 +78,7 @@ impl FromRequestParts<AppState> for ClientAddr {
         Ok(Self::from_parts(
             peer,
             &parts.headers,
-            &state.config.limits.trusted_proxies,
+            &state.as_ref().trusted_proxies,
         ))
     }
 }
