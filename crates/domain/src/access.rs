@@ -3,6 +3,7 @@
 //! Every report is private on arrival. Staff read the reports their work touches, never who
 //! reported; the reporter's photos of a private report are locked even to staff.
 
+use crate::channel::Channel;
 use crate::codes::UnitCode;
 use crate::report::{PhotoKind, Report};
 use crate::role::{Actor, Role};
@@ -44,6 +45,19 @@ pub fn may_read(report: &Report, viewer: Option<&Actor>) -> bool {
             Role::Validator => VALIDATOR_STATES.contains(&report.state),
             Role::Admin => true,
         }
+}
+
+/// Whether someone of `role` may file a report through `channel` for a citizen: a citizen
+/// for themself through the app or the web site; a desk operator through any channel a
+/// citizen does not use themself (a desk, the post, the press...), but not Open311, which
+/// is for partner apps with their own keys. Nobody else files.
+pub fn may_file_through(role: Role, channel: Channel) -> bool {
+    let own = matches!(channel, Channel::Jaki | Channel::Web);
+    match role {
+        Role::Citizen => own,
+        Role::Operator => !own && channel != Channel::Open311,
+        _ => false,
+    }
 }
 
 /// Over which reports an actor works the triage queue (confirms or corrects the suggested
@@ -107,6 +121,30 @@ pub fn may_see_photo(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -
 mod tests {
     use super::*;
     use crate::fixtures::{actor, report, unit};
+
+    #[test]
+    fn citizens_file_through_their_own_channels_and_operators_through_the_rest_but_open311() {
+        for channel in Channel::ALL {
+            let own = matches!(channel, Channel::Jaki | Channel::Web);
+            assert_eq!(may_file_through(Role::Citizen, channel), own, "{channel:?}");
+            assert_eq!(
+                may_file_through(Role::Operator, channel),
+                !own && channel != Channel::Open311,
+                "{channel:?}"
+            );
+            for role in [
+                Role::Officer,
+                Role::Coordinator,
+                Role::Validator,
+                Role::Admin,
+            ] {
+                assert!(!may_file_through(role, channel), "{role:?} {channel:?}");
+            }
+        }
+        assert!(may_file_through(Role::Operator, Channel::BalaiKota));
+        assert!(may_file_through(Role::Operator, Channel::GovernorSocial));
+        assert!(!may_file_through(Role::Citizen, Channel::Sms));
+    }
 
     #[test]
     fn coordinators_and_admins_triage_and_a_units_coordinator_only_what_it_holds() {

@@ -39,17 +39,6 @@ pub struct Intake {
     pub message_id: Option<String>,
 }
 
-/// Which channels a role may file through.
-pub(crate) fn channel_allowed(role: Role, channel: Channel) -> bool {
-    match role {
-        Role::Citizen => matches!(channel, Channel::Jaki | Channel::Web),
-        Role::Operator => {
-            channel != Channel::Open311 && !matches!(channel, Channel::Jaki | Channel::Web)
-        }
-        _ => false,
-    }
-}
-
 /// Who files a report.
 enum Filer<'a> {
     /// A signed-in citizen for themself, or an operator at a desk.
@@ -92,7 +81,7 @@ pub fn may_file(submitter: &Actor, channel: Channel) -> ApiResult<()> {
             "only citizens and desk operators file reports",
         ));
     }
-    if !channel_allowed(submitter.role, channel) {
+    if !access::may_file_through(submitter.role, channel) {
         return Err(ApiError::invalid(
             "channel",
             format!(

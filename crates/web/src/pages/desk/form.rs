@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use aduan_domain::report::{MAX_ADDRESS, Report, description_fits};
-use aduan_domain::{Actor, CategoryCode, Channel, Jurisdiction, RegionCode, Role};
+use aduan_domain::{Actor, CategoryCode, Channel, Jurisdiction, RegionCode, Role, access};
 
 use crate::contact::{DeskCitizen, desk_contact};
 use crate::error::{ApiError, ApiResult};
@@ -92,7 +92,7 @@ pub fn report_error(e: &ApiError, t: &Texts, dt: &DeskTexts) -> (&'static str, S
 /// file through.
 fn channel(j: &Jurisdiction, values: &Values) -> Option<Channel> {
     Channel::parse(values.channel.trim())
-        .filter(|c| service::channel_allowed(Role::Operator, *c) && j.channel(*c).is_some())
+        .filter(|c| access::may_file_through(Role::Operator, *c) && j.channel(*c).is_some())
 }
 
 /// Check everything at this edge, collecting each problem; file through the service when

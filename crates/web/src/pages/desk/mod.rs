@@ -14,12 +14,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::{Channel, Jurisdiction, Role};
+use aduan_domain::{Channel, Jurisdiction, Role, access};
 
 use crate::app::reading::parse_ticket;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
-use crate::service;
 use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
@@ -90,7 +89,7 @@ fn channels(j: &Jurisdiction, selected: &str) -> (Vec<ChannelChoice>, Vec<Channe
     let allowed = || {
         Channel::ALL
             .into_iter()
-            .filter(|c| service::channel_allowed(Role::Operator, *c) && j.channel(*c).is_some())
+            .filter(|c| access::may_file_through(Role::Operator, *c) && j.channel(*c).is_some())
     };
     (
         allowed().filter(|c| c.is_desk()).map(choice).collect(),
