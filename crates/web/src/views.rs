@@ -101,7 +101,8 @@ pub fn reads_as_public(report: &Report, viewer: Option<&Actor>) -> bool {
         && !access::handles_as_staff(report, viewer)
 }
 
-fn shown(text: &str, public: bool) -> String {
+/// `text` as a reader sees it: with personal data masked for one who reads as the public.
+pub fn shown(text: &str, public: bool) -> String {
     if public {
         aduan_domain::scrub::public_text(text)
     } else {

@@ -12,8 +12,9 @@ use crate::service;
 use crate::state::AppState;
 use crate::views::ReportView;
 
+use super::reports::full_view;
 use crate::app::acting::{ActionRequest, parse_action};
-use crate::app::reading::{full_view, readable_report};
+use crate::app::reading::readable_report;
 
 /// Take a workflow action. Refused with 403 when the caller's role or unit may not, 409
 /// when the report's state does not allow it or it changed meanwhile (a lost race), 422

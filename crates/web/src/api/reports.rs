@@ -9,7 +9,8 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::access::{self};
+use aduan_domain::access;
+use aduan_domain::report::Report;
 use aduan_domain::{
     Actor, CategoryCode, Channel, Jurisdiction, RegionCode, ReportState, Role, UnitCode,
 };
@@ -17,7 +18,7 @@ use aduan_store::{ReportQuery, StoreError};
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::place::{LocationInput, parse_place};
-use crate::app::reading::{full_view, parse_search, readable_report, scope_for};
+use crate::app::reading::{parse_search, readable_report, scope_for};
 use crate::auth::{Caller, SignedIn};
 use crate::body::ApiBody;
 use crate::contact::{DeskCitizen, desk_contact};
@@ -323,4 +324,28 @@ pub async fn list_reports(
             .collect(),
         next_cursor: page.next_after.map(encode_cursor),
     }))
+}
+
+/// The report with its photos and duplicates, as `viewer` may see it.
+pub async fn full_view(
+    state: &AppState,
+    report: &Report,
+    viewer: Option<&Actor>,
+) -> ApiResult<ReportView> {
+    let photos = state.store.photos(report.id).await?;
+    let duplicates = state
+        .store
+        .duplicates_of(&report.ticket)
+        .await?
+        .into_iter()
+        .map(|t| t.to_string())
+        .collect();
+    let catalog = state.catalog();
+    Ok(report_view(
+        &catalog.jurisdiction,
+        report,
+        &photos,
+        duplicates,
+        viewer,
+    ))
 }

@@ -16,9 +16,10 @@ use crate::service;
 use crate::state::AppState;
 use crate::views::{ReportSummary, ReportView, report_summary};
 
+use super::reports::full_view;
 use crate::app::cursor::{decode_cursor, encode_cursor};
+use crate::app::reading::readable_report;
 use crate::app::reading::triage_scope;
-use crate::app::reading::{full_view, readable_report};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

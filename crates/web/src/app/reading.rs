@@ -9,7 +9,6 @@ use aduan_store::{ReportScope, StoreError};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::views::{ReportView, report_view};
 
 /// A ticket as written; one that cannot be a ticket names no report (404).
 pub fn parse_ticket(raw: &str) -> ApiResult<Ticket> {
@@ -32,30 +31,6 @@ pub async fn readable_report(
         return Err(ApiError::not_found("no report has this ticket"));
     }
     Ok(report)
-}
-
-/// The report with its photos and duplicates, as `viewer` may see it.
-pub async fn full_view(
-    state: &AppState,
-    report: &Report,
-    viewer: Option<&Actor>,
-) -> ApiResult<ReportView> {
-    let photos = state.store.photos(report.id).await?;
-    let duplicates = state
-        .store
-        .duplicates_of(&report.ticket)
-        .await?
-        .into_iter()
-        .map(|t| t.to_string())
-        .collect();
-    let catalog = state.catalog();
-    Ok(report_view(
-        &catalog.jurisdiction,
-        report,
-        &photos,
-        duplicates,
-        viewer,
-    ))
 }
 
 /// What a reader may list at all.

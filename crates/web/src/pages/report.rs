@@ -15,16 +15,18 @@ use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
 
-use crate::app::reading::{full_view, readable_report};
+use crate::app::reading::readable_report;
 use crate::error::ApiError;
 use crate::photos::FollowupUploads;
 use crate::service;
 use crate::state::AppState;
-use crate::views::{ReportView, photo_url, visible_timeline};
+use crate::views::{self, description_for, photo_url, visible_timeline};
 
 use super::conversation::{self, Line};
 use super::forms::signed_in_posting;
-use super::labels::{Pill, action_label, category_name, local_time, pill, role_label, unit_name};
+use super::labels::{
+    Pill, action_label, category_name, local_time, pill, region_name, role_label, unit_name,
+};
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
 use super::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
@@ -50,6 +52,24 @@ struct HistoryLine {
     attachments: Vec<String>,
 }
 
+/// What the page says of the report besides its state and times, as its reader may see it.
+struct ReportFacts {
+    ticket: String,
+    /// As written for its reporter, masked for everyone else.
+    description: String,
+    address: Option<String>,
+    first_receiver: String,
+    unit: String,
+    duplicate_of: Option<String>,
+    /// Reports merged into this one.
+    duplicates: Vec<String>,
+    referred_to: Option<String>,
+    /// The reporter's photos exist but are locked for this reader.
+    photos_locked: bool,
+    /// Whether the reader is the reporter.
+    is_mine: bool,
+}
+
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ReportPage {
@@ -57,7 +77,7 @@ struct ReportPage {
     chrome: Chrome,
     notice: Option<String>,
     sent: bool,
-    r: ReportView,
+    r: ReportFacts,
     /// The steps this staff reader may take, and what they need to see to take them.
     staff: Option<StaffPanel>,
     /// The conversation, for its parties.
@@ -196,13 +216,14 @@ pub async fn show(
         Ok(report) => report,
         Err(e) => return failure(t, chrome, e, t.report_not_found),
     };
-    let view = full_view(state, &report, viewer.as_ref()).await;
+    let duplicates = state.store.duplicates_of(&report.ticket).await;
     let photos = state.store.photos(report.id).await;
     let entries = state.store.timeline(report.id).await;
-    let (view, photos, entries) = match (view, photos, entries) {
-        (Ok(v), Ok(p), Ok(e)) => (v, p, e),
-        (Err(e), _, _) => return failure(t, chrome, e, t.server_error),
-        (_, Err(e), _) | (_, _, Err(e)) => return failure(t, chrome, e.into(), t.server_error),
+    let (duplicates, photos, entries) = match (duplicates, photos, entries) {
+        (Ok(d), Ok(p), Ok(e)) => (d, p, e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return failure(t, chrome, e.into(), t.server_error);
+        }
     };
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
@@ -248,10 +269,30 @@ pub async fn show(
         (Some((refused, message)), None) => return error_page(t, chrome, refused, &message),
         (None, _) => None,
     };
-    let place = std::iter::once(view.region.name.clone())
-        .chain(view.region_path.iter().map(|r| r.name.clone()))
+    let place = report
+        .region
+        .lineage()
+        .iter()
+        .map(|r| region_name(j, r))
         .collect::<Vec<_>>()
         .join(", ");
+    let is_mine = viewer
+        .as_ref()
+        .is_some_and(|v| access::is_reporter(&report, v));
+    let facts = ReportFacts {
+        ticket: report.ticket.to_string(),
+        description: description_for(&report, viewer.as_ref()),
+        address: report.address.as_deref().map(|a| views::shown(a, !is_mine)),
+        first_receiver: unit_name(j, &report.first_receiver),
+        unit: unit_name(j, &report.holding_unit),
+        duplicate_of: report.duplicate_of.as_ref().map(|d| d.to_string()),
+        duplicates: duplicates.iter().map(|d| d.to_string()).collect(),
+        referred_to: report.referred_to.clone(),
+        photos_locked: photos.iter().any(|p| {
+            p.kind == PhotoKind::Report && !access::may_see_photo(&report, p.kind, viewer.as_ref())
+        }),
+        is_mine,
+    };
     let page = ReportPage {
         t,
         chrome,
@@ -286,7 +327,7 @@ pub async fn show(
             })
             .map(|p| photo_url(&report.ticket.to_string(), p.id))
             .collect(),
-        r: view,
+        r: facts,
         staff,
         conversation,
         message_error,
