@@ -38,7 +38,7 @@ pub async fn run(store: &dyn Store, args: StatsArgs) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string(&figures)?);
     } else {
-        print!("{}", report(&figures, &names));
+        print!("{}", report(&jurisdiction, &figures, &names));
     }
     Ok(())
 }
@@ -84,7 +84,7 @@ fn hours(value: Option<f64>) -> String {
 }
 
 /// The figures as a report in Indonesian, numbers the Indonesian way.
-pub fn report(figures: &Figures, categories: &[String]) -> String {
+pub fn report(j: &Jurisdiction, figures: &Figures, categories: &[String]) -> String {
     let mut out = String::new();
     let last = figures.to.pred_opt().unwrap_or(figures.to);
     let _ = writeln!(
@@ -129,7 +129,7 @@ pub fn report(figures: &Figures, categories: &[String]) -> String {
     });
     section(&mut out, "Per kanal:", &figures.by_channel, |c| {
         let label = Channel::parse(&c.channel)
-            .map_or_else(|| c.channel.clone(), |ch| ch.label().to_owned());
+            .map_or_else(|| c.channel.clone(), |ch| j.channel_label(ch, false));
         format!(
             "{label}: {} laporan dari {} pelapor",
             format_count(c.reports),

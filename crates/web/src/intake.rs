@@ -158,6 +158,7 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiR
         confidence,
         region: suggested_region,
     });
+    let channel_label = j.channel_label(m.channel, false);
     drop(catalog);
 
     let identity = Identity {
@@ -179,7 +180,7 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiR
     contact.triage = triage;
     let description = describe(
         &m.text,
-        m.channel,
+        &channel_label,
         !contact.fetch_media.is_empty() || !m.photos.is_empty(),
     );
     let intake = Intake {
@@ -197,16 +198,13 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiR
 /// The report's description: the text, or (when it is too short to stand alone, as a
 /// photo or a shared location often is) the text with a note of what came with it, so no
 /// message is turned away.
-fn describe(text: &str, channel: Channel, has_photos: bool) -> String {
+fn describe(text: &str, channel: &str, has_photos: bool) -> String {
     let text = text.trim();
     if text.chars().count() >= MIN_DESCRIPTION {
         return text.to_owned();
     }
     let what = if has_photos { "foto" } else { "pesan" };
-    let note = format!(
-        "({what} melalui {}, tanpa keterangan lebih lanjut)",
-        channel.label()
-    );
+    let note = format!("({what} melalui {channel}, tanpa keterangan lebih lanjut)");
     if text.is_empty() {
         note
     } else {
@@ -221,12 +219,15 @@ mod tests {
     #[test]
     fn short_messages_are_described_not_refused() {
         assert_eq!(
-            describe("  Jalan rusak parah  ", Channel::Sms, false),
+            describe("  Jalan rusak parah  ", "SMS", false),
             "Jalan rusak parah"
         );
-        let photo_only = describe("", Channel::Whatsapp, true);
-        assert!(photo_only.starts_with("(foto melalui"), "{photo_only}");
+        let photo_only = describe("", "WhatsApp", true);
+        assert!(
+            photo_only.starts_with("(foto melalui WhatsApp,"),
+            "{photo_only}"
+        );
         assert!(photo_only.chars().count() >= MIN_DESCRIPTION);
-        assert!(describe("banjir", Channel::Twitter, false).starts_with("banjir (pesan"));
+        assert!(describe("banjir", "X/Twitter", false).starts_with("banjir (pesan"));
     }
 }
