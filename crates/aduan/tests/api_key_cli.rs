@@ -5,11 +5,14 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+#[path = "common/server.rs"]
+mod server;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+use server::serve;
 
 const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 /// Real kelurahan boundaries, shared with CI beside the checkout: Open311 places a report by
@@ -62,36 +65,6 @@ fn printed_key(stdout: &str, name: &str) -> String {
         .find_map(|line| line.strip_prefix(&prefix))
         .unwrap_or_else(|| panic!("no key for {name} in {stdout:?}"));
     line.trim().to_owned()
-}
-
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `aduan serve` on port 0 (no `--demo`), up to its "listening" line.
-fn serve(data_dir: &Path) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start aduan");
-    let mut server = Server(child, String::new());
-    let stdout = server.0.stdout.take().unwrap();
-    for line in BufReader::new(stdout).lines() {
-        if let Some(addr) = line.unwrap().strip_prefix("aduan listening on ") {
-            server.1 = addr.trim().to_owned();
-            return server;
-        }
-    }
-    panic!("aduan exited before listening");
 }
 
 /// File a pothole at Monas through Open311 with `key`: the status and the answer.

@@ -2,15 +2,19 @@
 //! report it files is an e-mail report, private, triaged, and its sender sealed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
+#[path = "common/server.rs"]
+mod server;
+
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use aduan_domain::{Channel, Ticket, Visibility};
 use aduan_store::identity::{IdentityKey, Sealer};
 use aduan_store::sqlite::SqliteStore;
 use aduan_store::{AccountStore, ReportStore, TriageStore};
 use serde_json::{Value, json};
+use server::serve;
 
 const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 
@@ -91,38 +95,6 @@ fn staff(dir: &Path, username: &str, role: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// `aduan serve` on the data dir, stopped when dropped.
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(dir: &Path) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
-        .env_remove("ADUAN_IDENTITY_KEY")
-        .env_remove("ADUAN_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server(child, String::new());
-    let stdout = server.0.stdout.take().unwrap();
-    for line in BufReader::new(stdout).lines() {
-        if let Some(addr) = line.unwrap().strip_prefix("aduan listening on ") {
-            server.1 = addr.trim().to_owned();
-            return server;
-        }
-    }
-    panic!("aduan exited before listening");
 }
 
 /// Sign in and GET each path; every answer must be a success, and is returned as text.

@@ -5,11 +5,15 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
+#[path = "common/server.rs"]
+mod server;
+
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
+use server::serve;
 
 const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 const PASSWORD: &str = "gerbang-monas-sore";
@@ -55,36 +59,6 @@ fn city() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     ok(&aduan(dir.path(), &["jurisdiction", "import", PACK], ""));
     dir
-}
-
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `aduan serve` on port 0 (no `--demo`), up to its "listening" line.
-fn serve(data_dir: &Path) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start aduan");
-    let mut server = Server(child, String::new());
-    let stdout = server.0.stdout.take().unwrap();
-    for line in BufReader::new(stdout).lines() {
-        if let Some(addr) = line.unwrap().strip_prefix("aduan listening on ") {
-            server.1 = addr.trim().to_owned();
-            return server;
-        }
-    }
-    panic!("aduan exited before listening");
 }
 
 async fn login(base: &str, username: &str, password: &str) -> (u16, Value) {
