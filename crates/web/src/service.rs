@@ -71,6 +71,20 @@ pub async fn submit(
     contact: ReporterContact,
 ) -> ApiResult<Report> {
     may_file(submitter, intake.channel)?;
+    if state
+        .catalog()
+        .jurisdiction
+        .channel(intake.channel)
+        .is_none()
+    {
+        return Err(ApiError::invalid(
+            "channel",
+            format!(
+                "this city does not take reports through {}",
+                intake.channel.code()
+            ),
+        ));
+    }
     file(state, Filer::Account(submitter), contact, intake).await
 }
 
