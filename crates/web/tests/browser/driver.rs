@@ -31,7 +31,22 @@ pub struct Driver {
 impl Driver {
     /// Start chromedriver on a port it picks itself (`--port=0`, so no two tests can race
     /// for one) and wait for the line that says it is listening, which names the port.
+    /// Chromedriver binds the port it picked on IPv6 and IPv4 in turn, and exits ("IPv4
+    /// port not available") when another process took it in between: then it starts again,
+    /// a few times at most.
     pub async fn start() -> Self {
+        let mut refused = String::new();
+        for _ in 0..3 {
+            match Self::try_start().await {
+                Ok(driver) => return driver,
+                Err(said) if said.contains("port not available") => refused = said,
+                Err(said) => panic!("{said}"),
+            }
+        }
+        panic!("{refused}");
+    }
+
+    async fn try_start() -> Result<Self, String> {
         let path = locate("chromedriver", "/usr/bin/chromedriver");
         let mut child = Command::new(&path)
             .arg("--port=0")
@@ -63,21 +78,21 @@ impl Driver {
         .await;
         let Ok(Some(port)) = ready else {
             let status = child.try_wait().ok().flatten();
-            panic!(
+            return Err(format!(
                 "chromedriver ({}) did not say it started within {DRIVER_START:?} \
                  (exit: {status:?})\nstdout:\n{}\nstderr:\n{}",
                 path.display(),
                 said.join("\n"),
                 stderr.lock().map(|s| s.clone()).unwrap_or_default()
-            );
+            ));
         };
         // Keep reading so that chromedriver never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
-        Self {
+        Ok(Self {
             port,
             child,
             stderr,
-        }
+        })
     }
 
     /// A new session in headless Chromium at phone size, in Indonesian.
