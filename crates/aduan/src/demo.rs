@@ -60,7 +60,7 @@ pub async fn seed(state: &AppState, password: &str) -> anyhow::Result<()> {
     let store: &Arc<dyn Store> = &state.store;
     let hash = hash_password(password.to_owned())
         .await
-        .map_err(|e| anyhow::anyhow!("hashing the demo password: {}", e.message))?;
+        .map_err(|e| anyhow::anyhow!("hashing the demo password: {}", e))?;
     let mut actors = std::collections::BTreeMap::new();
     for (username, role, unit, name) in ACCOUNTS {
         // A citizen's name is identity: sealed like any reporter's. Staff names are not.
@@ -119,8 +119,8 @@ struct Samples<'a> {
     validator: Actor,
 }
 
-fn err(e: aduan_web::ApiError) -> anyhow::Error {
-    anyhow::anyhow!("{} ({})", e.message, e.code)
+fn err(e: aduan_web::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
 }
 
 impl Samples<'_> {

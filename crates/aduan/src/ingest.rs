@@ -35,7 +35,7 @@ pub async fn email(
         let outcome = match std::fs::read(file) {
             Ok(raw) => aduan_web::email::submit_raw_email(&state, &raw)
                 .await
-                .map_err(|e| e.message),
+                .map_err(|e| e.message()),
             Err(e) => Err(format!("cannot read it: {e}")),
         };
         match outcome {

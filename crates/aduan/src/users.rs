@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use aduan_domain::Jurisdiction;
 use aduan_store::Store;
-use aduan_web::ApiError;
+use aduan_web::AppError;
 use aduan_web::app::accounts::{self, CreateUserRequest, create_staff};
 
 use crate::cli::UserCommand;
@@ -41,13 +41,14 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// An API error as the command line says it: the client's mistakes are refused input.
-fn refusal(e: ApiError, username: &str) -> Refusal {
-    match e.status.as_u16() {
-        404 => Refusal::Input(format!("no account is named {username:?}")),
-        409 => Refusal::Input(format!("the username {username:?} is taken")),
-        400..=499 => Refusal::Input(e.message),
-        _ => Refusal::Failed("the store failed; see the log".into()),
+/// A use case's refusal as the command line says it: the operator's mistakes are refused
+/// input.
+fn refusal(e: AppError, username: &str) -> Refusal {
+    match e {
+        AppError::NotFound(_) => Refusal::Input(format!("no account is named {username:?}")),
+        AppError::Conflict(_) => Refusal::Input(format!("the username {username:?} is taken")),
+        e if e.is_failure_below() => Refusal::Failed("the store failed; see the log".into()),
+        e => Refusal::Input(e.message()),
     }
 }
 

@@ -18,24 +18,25 @@ use sha2::{Digest, Sha256};
 use aduan_domain::Actor;
 use aduan_store::{StoreError, User};
 
+use crate::app_error::{AppError, AppResult};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "aduan_session";
 
 /// Hash a password with argon2id (CPU-heavy: run off the async threads).
-pub async fn hash_password(password: String) -> ApiResult<String> {
+pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+        let salt = SaltString::encode_b64(&salt).map_err(AppError::failed)?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(ApiError::internal)
+            .map_err(AppError::failed)
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(AppError::failed)?
 }
 
 /// A hash of a random password, verified against when the username is unknown, so that
@@ -43,7 +44,7 @@ pub async fn hash_password(password: String) -> ApiResult<String> {
 static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Check a password against a stored hash (or against the decoy when there is none).
-pub async fn verify_password(stored: Option<String>, password: String) -> ApiResult<bool> {
+pub async fn verify_password(stored: Option<String>, password: String) -> AppResult<bool> {
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let hash = match stored {
@@ -71,7 +72,7 @@ pub async fn verify_password(stored: Option<String>, password: String) -> ApiRes
         Ok(known && matches)
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(AppError::failed)?
 }
 
 /// A new session token and the hash to store.

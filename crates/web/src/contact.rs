@@ -9,7 +9,7 @@ use aduan_store::identity::{Binding, Identity, Sealer};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::service::ReporterContact;
 
 /// Seal what is known of a reporter who reached us on `channel`.
@@ -18,7 +18,7 @@ pub fn contact_for(
     channel: Channel,
     identity: &Identity,
     reply: Option<&ReplyRoute>,
-) -> ApiResult<ReporterContact> {
+) -> AppResult<ReporterContact> {
     // The same person on a channel: their address there, else the most stable thing they
     // told us about themself.
     let reporter_key = reply
@@ -71,8 +71,8 @@ pub fn seal_reply(
     sealer: &Sealer,
     route: &ReplyRoute,
     reporter_key: Option<&str>,
-) -> ApiResult<Vec<u8>> {
-    let plain = serde_json::to_vec(route).map_err(|e| ApiError::internal(e.to_string()))?;
+) -> AppResult<Vec<u8>> {
+    let plain = serde_json::to_vec(route).map_err(|e| AppError::failed(e.to_string()))?;
     Ok(sealer.seal_bytes(&plain, Binding::ReplyRoute(reporter_key))?)
 }
 
@@ -108,16 +108,16 @@ pub fn desk_contact(
     sealer: &Sealer,
     channel: Channel,
     citizen: DeskCitizen,
-) -> ApiResult<ReporterContact> {
+) -> AppResult<ReporterContact> {
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let name = clean(citizen.name);
     if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-        return Err(ApiError::invalid("citizen.name", "at most 200 characters"));
+        return Err(AppError::invalid("citizen.name", "at most 200 characters"));
     }
     let phone = clean(citizen.phone)
         .map(|p| {
             normalize_phone(&p).ok_or_else(|| {
-                ApiError::invalid("citizen.phone", "an Indonesian number such as 0812…")
+                AppError::invalid("citizen.phone", "an Indonesian number such as 0812…")
             })
         })
         .transpose()?;
@@ -126,14 +126,14 @@ pub fn desk_contact(
         .as_ref()
         .is_some_and(|e| !e.contains('@') || e.len() > 254 || e.contains(char::is_whitespace))
     {
-        return Err(ApiError::invalid("citizen.email", "not an e-mail address"));
+        return Err(AppError::invalid("citizen.email", "not an e-mail address"));
     }
     let nik = clean(citizen.nik);
     if nik
         .as_ref()
         .is_some_and(|n| n.len() != 16 || !n.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(ApiError::invalid("citizen.nik", "16 digits"));
+        return Err(AppError::invalid("citizen.nik", "16 digits"));
     }
     let reply = match clean(citizen.notify_by).as_deref() {
         None => None,
@@ -144,7 +144,7 @@ pub fn desk_contact(
                 Channel::Whatsapp
             },
             address: phone.clone().ok_or_else(|| {
-                ApiError::invalid("citizen.phone", "needed to send updates by SMS or WhatsApp")
+                AppError::invalid("citizen.phone", "needed to send updates by SMS or WhatsApp")
             })?,
             in_reply_to: None,
             public: false,
@@ -152,13 +152,13 @@ pub fn desk_contact(
         Some("email") => Some(ReplyRoute {
             channel: Channel::Email,
             address: email.clone().ok_or_else(|| {
-                ApiError::invalid("citizen.email", "needed to send updates by e-mail")
+                AppError::invalid("citizen.email", "needed to send updates by e-mail")
             })?,
             in_reply_to: None,
             public: false,
         }),
         Some(_) => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "citizen.notify_by",
                 "one of sms, whatsapp, email",
             ));

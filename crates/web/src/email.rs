@@ -6,21 +6,21 @@ use aduan_channels::email::{self, InboundEmail};
 use aduan_channels::{ReplyRoute, Sender};
 use aduan_domain::report::{NewPhoto, Report};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::intake::{ChannelMessage, submit_channel_message};
 use crate::photos::{MAX_PHOTOS, Provenance, accept_photos};
 use crate::state::AppState;
 
 /// Parse a raw message and file it; see [`submit_email`].
-pub async fn submit_raw_email(state: &AppState, raw: &[u8]) -> ApiResult<Report> {
-    let mail = email::parse_email(raw).map_err(|e| ApiError::invalid("email", e.to_string()))?;
+pub async fn submit_raw_email(state: &AppState, raw: &[u8]) -> AppResult<Report> {
+    let mail = email::parse_email(raw).map_err(|e| AppError::invalid("email", e.to_string()))?;
     submit_email(state, mail).await
 }
 
 /// File a parsed e-mail for its sender, who has no account. The Message-ID makes it
 /// idempotent: the same message delivered again answers with the report filed the first time.
 /// Answers go back by e-mail, threaded under the citizen's message.
-pub async fn submit_email(state: &AppState, mail: InboundEmail) -> ApiResult<Report> {
+pub async fn submit_email(state: &AppState, mail: InboundEmail) -> AppResult<Report> {
     let description = mail.description();
     let photos = photos(mail.attachments).await;
     let reply = ReplyRoute {
@@ -58,7 +58,7 @@ async fn photos(attachments: Vec<Vec<u8>>) -> Vec<NewPhoto> {
         }
         match accept_photos(vec![bytes], Provenance::Reporter).await {
             Ok(photo) => kept.extend(photo),
-            Err(e) => tracing::info!(error = %e.message, "an e-mail attachment was left out"),
+            Err(e) => tracing::info!(error = %e, "an e-mail attachment was left out"),
         }
     }
     kept

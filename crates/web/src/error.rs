@@ -15,6 +15,8 @@ use utoipa::ToSchema;
 use aduan_domain::workflow::WorkflowError;
 use aduan_store::StoreError;
 
+use crate::app::AppError;
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -192,3 +194,94 @@ impl From<WorkflowError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The HTTP status that says why a use case refused or failed: what the API and the pages
+/// both answer with.
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::NotSignedIn(_) => StatusCode::UNAUTHORIZED,
+        AppError::NotAllowed(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::UnsupportedPhoto(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<AppError> for ApiError {
+    /// A use case's refusal as the API answers it: the status that says why (`status_of`),
+    /// and the same words; a failure below is logged and answered generically.
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotSignedIn(m) => Self::unauthorized(m),
+            AppError::NotAllowed(m) => Self::forbidden(m),
+            AppError::NotFound(m) => Self::not_found(m),
+            AppError::Conflict(m) => Self::conflict(m),
+            AppError::Invalid { field, problem } => Self::invalid(&field, problem),
+            AppError::TooLarge(m) => Self::too_large(m),
+            AppError::UnsupportedPhoto(m) => Self::unsupported_media(m),
+            AppError::TooManyAttempts {
+                message,
+                retry_after,
+            } => Self::too_many(message, retry_after),
+            AppError::Busy {
+                message,
+                retry_after,
+            } => Self::busy(message, retry_after),
+            AppError::Failed(cause) => Self::internal(cause),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each refusal and failure a use case answers.
+    fn every_app_error() -> Vec<AppError> {
+        vec![
+            AppError::not_signed_in("sign in first"),
+            AppError::not_allowed("not yours"),
+            AppError::not_found("no such report"),
+            AppError::conflict("changed meanwhile"),
+            AppError::invalid("description", "too short"),
+            AppError::too_large("photo too big"),
+            AppError::unsupported_photo("a GIF"),
+            AppError::too_many_attempts("slow down", 30),
+            AppError::busy("too many at once", 1),
+            AppError::failed("disk full"),
+        ]
+    }
+
+    #[test]
+    fn the_api_answers_a_use_case_error_with_the_status_the_pages_use() {
+        let statuses: Vec<u16> = every_app_error()
+            .into_iter()
+            .map(|e| {
+                let status = status_of(&e);
+                assert_eq!(ApiError::from(e.clone()).status, status, "{e:?}");
+                status.as_u16()
+            })
+            .collect();
+        assert_eq!(statuses, [401, 403, 404, 409, 422, 413, 415, 429, 503, 500]);
+    }
+
+    #[test]
+    fn the_api_keeps_the_words_the_field_and_the_wait_but_never_a_cause() {
+        for e in every_app_error() {
+            let api = ApiError::from(e.clone());
+            assert_eq!(api.retry_after, e.retry_after(), "{e:?}");
+            assert_eq!(api.fields.keys().next().map(String::as_str), e.field());
+            if let AppError::Failed(cause) = &e {
+                assert!(!api.message.contains(cause.as_str()));
+                assert_eq!(api.cause(), Some(cause.as_str()));
+            } else {
+                assert_eq!(api.message, e.message(), "{e:?}");
+            }
+        }
+    }
+}

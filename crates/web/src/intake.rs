@@ -13,8 +13,8 @@ use aduan_domain::report::{MediaFetch, NewPhoto, Report, TriageMark};
 use aduan_domain::{CategoryCode, Channel, Coordinates};
 use aduan_store::identity::Identity;
 
+use crate::app_error::{AppError, AppResult};
 use crate::contact::contact_for;
-use crate::error::{ApiError, ApiResult};
 use crate::photos::MAX_PHOTOS;
 use aduan_domain::report::MIN_DESCRIPTION;
 
@@ -107,7 +107,7 @@ impl ChannelMessage {
 }
 
 /// File a channel message for its sender. Idempotent on the channel's message id.
-pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiResult<Report> {
+pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> AppResult<Report> {
     let m = m.bounded();
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
@@ -115,7 +115,7 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> ApiR
     let (Some(default_category), Some(default_region)) =
         (&settings.default_category, &settings.default_region)
     else {
-        return Err(ApiError::internal(
+        return Err(AppError::failed(
             "channel intake needs default_category and default_region in the jurisdiction \
              settings",
         ));

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod app_error;
 mod auth;
 mod body;
 mod catalog;
@@ -44,6 +45,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use app_error::{AppError, AppResult};
 pub use auth::{hash_password, token_hash};
 pub use catalog::{Catalog, CatalogError};
 pub use error::{ApiError, ApiResult};

@@ -8,7 +8,7 @@ use tokio::sync::Semaphore;
 
 use aduan_domain::report::{FollowupPhotos, NewPhoto, PhotoEvidence};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::media::{self, CleanPhoto, MediaError};
 
 pub const MAX_PHOTOS: usize = 5;
@@ -24,12 +24,12 @@ pub enum Provenance {
 }
 
 /// The refusal of photo number `n` (from 1) of the `field` parts, naming it.
-fn refusal(field: &str, n: usize, e: MediaError) -> ApiError {
+fn refusal(field: &str, n: usize, e: MediaError) -> AppError {
     let problem = format!("number {n}: {e}");
     match e {
-        MediaError::Unsupported => ApiError::unsupported_media(format!("{field} {problem}")),
-        MediaError::Unreadable | MediaError::TooLarge { .. } => ApiError::invalid(field, problem),
-        MediaError::Encode => ApiError::internal(e),
+        MediaError::Unsupported => AppError::unsupported_photo(format!("{field} {problem}")),
+        MediaError::Unreadable | MediaError::TooLarge { .. } => AppError::invalid(field, problem),
+        MediaError::Encode => AppError::failed(e),
     }
 }
 
@@ -52,7 +52,7 @@ pub async fn clean_photo(bytes: Vec<u8>) -> Result<Result<CleanPhoto, MediaError
 pub async fn accept_photos(
     parts: Vec<Vec<u8>>,
     provenance: Provenance,
-) -> ApiResult<Vec<NewPhoto>> {
+) -> AppResult<Vec<NewPhoto>> {
     accept_photos_of("photo", parts, provenance).await
 }
 
@@ -62,15 +62,15 @@ pub async fn accept_photos_of(
     field: &str,
     parts: Vec<Vec<u8>>,
     provenance: Provenance,
-) -> ApiResult<Vec<NewPhoto>> {
+) -> AppResult<Vec<NewPhoto>> {
     if parts.len() > MAX_PHOTOS {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             field,
             format!("at most {MAX_PHOTOS} photos per submission"),
         ));
     }
     if parts.iter().any(|p| p.len() > MAX_PHOTO_BYTES) {
-        return Err(ApiError::too_large(format!(
+        return Err(AppError::too_large(format!(
             "a photo may be at most {} MiB",
             MAX_PHOTO_BYTES / (1024 * 1024)
         )));
@@ -79,7 +79,7 @@ pub async fn accept_photos_of(
     for (i, bytes) in parts.into_iter().enumerate() {
         let clean = clean_photo(bytes)
             .await
-            .map_err(ApiError::internal)?
+            .map_err(AppError::failed)?
             .map_err(|e| refusal(field, i + 1, e))?;
         photos.push(NewPhoto {
             content_type: clean.content_type,
@@ -110,7 +110,7 @@ impl FollowupUploads {
     }
 
     /// Check and clean both sets, as an officer's documentation.
-    pub async fn accept(self) -> ApiResult<FollowupPhotos> {
+    pub async fn accept(self) -> AppResult<FollowupPhotos> {
         Ok(FollowupPhotos {
             before: accept_photos_of("photo_before", self.before, Provenance::Documentation)
                 .await?,
@@ -140,20 +140,20 @@ mod tests {
         let err = accept_photos(vec![b"GIF89a not allowed".to_vec()], Provenance::Reporter)
             .await
             .unwrap_err();
-        assert_eq!(err.status, 415);
+        assert!(matches!(err, AppError::UnsupportedPhoto(_)), "{err:?}");
         let mut truncated = png();
         truncated.truncate(12);
         let err = accept_photos(vec![truncated], Provenance::Reporter)
             .await
             .unwrap_err();
-        assert_eq!(err.status, 422);
+        assert_eq!(err.field(), Some("photo"), "{err:?}");
         let err = accept_photos(vec![png(); 6], Provenance::Reporter)
             .await
             .unwrap_err();
-        assert_eq!(err.status, 422);
+        assert_eq!(err.field(), Some("photo"), "{err:?}");
         let err = accept_photos(vec![vec![0; MAX_PHOTO_BYTES + 1]], Provenance::Reporter)
             .await
             .unwrap_err();
-        assert_eq!(err.status, 413);
+        assert!(matches!(err, AppError::TooLarge(_)), "{err:?}");
     }
 }

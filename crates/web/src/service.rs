@@ -13,7 +13,7 @@ use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{Actor, CategoryCode, Channel, Coordinates, RegionCode, Role, Ticket};
 use aduan_store::{ActionRecord, StoreError, TriageDecision};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::photos::FollowupUploads;
 use crate::state::AppState;
 
@@ -69,7 +69,7 @@ pub async fn submit(
     submitter: &Actor,
     intake: Intake,
     contact: ReporterContact,
-) -> ApiResult<Report> {
+) -> AppResult<Report> {
     may_file(submitter, intake.channel)?;
     if state
         .catalog()
@@ -77,7 +77,7 @@ pub async fn submit(
         .channel(intake.channel)
         .is_none()
     {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "channel",
             format!(
                 "this city does not take reports through {}",
@@ -89,14 +89,14 @@ pub async fn submit(
 }
 
 /// Whether `submitter` may file through `channel`: asked before their photos are decoded.
-pub fn may_file(submitter: &Actor, channel: Channel) -> ApiResult<()> {
+pub fn may_file(submitter: &Actor, channel: Channel) -> AppResult<()> {
     if !matches!(submitter.role, Role::Citizen | Role::Operator) {
-        return Err(ApiError::forbidden(
+        return Err(AppError::not_allowed(
             "only citizens and desk operators file reports",
         ));
     }
     if !access::may_file_through(submitter.role, channel) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "channel",
             format!(
                 "a {} cannot file through {}",
@@ -133,9 +133,9 @@ pub async fn submit_without_account(
     state: &AppState,
     contact: ReporterContact,
     intake: Intake,
-) -> ApiResult<Report> {
+) -> AppResult<Report> {
     if !arrives_without_account(intake.channel) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "channel",
             format!(
                 "reports without an account do not arrive through {}",
@@ -151,10 +151,10 @@ async fn file(
     filer: Filer<'_>,
     contact: ReporterContact,
     intake: Intake,
-) -> ApiResult<Report> {
+) -> AppResult<Report> {
     let description = intake.description.trim().to_owned();
     if !description_fits(&description) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "description",
             format!("must be {MIN_DESCRIPTION} to {MAX_DESCRIPTION} characters"),
         ));
@@ -167,7 +167,7 @@ async fn file(
         .as_ref()
         .is_some_and(|a| a.chars().count() > MAX_ADDRESS)
     {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "address",
             format!("must be at most {MAX_ADDRESS} characters"),
         ));
@@ -183,7 +183,7 @@ async fn file(
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     if j.category(&intake.category).is_none() {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "category",
             "no such category; see GET /api/v1/categories",
         ));
@@ -192,13 +192,13 @@ async fn file(
         Place::At(at) => match catalog.locate(at) {
             Some(region) => (Some(at), region.clone()),
             None if catalog.has_boundaries() => {
-                return Err(ApiError::invalid(
+                return Err(AppError::invalid(
                     "location",
                     format!("this point is outside {}", j.settings.name),
                 ));
             }
             None => {
-                return Err(ApiError::invalid(
+                return Err(AppError::invalid(
                     "location",
                     "no region boundaries are loaded to place this point; give location.region",
                 ));
@@ -211,13 +211,13 @@ async fn file(
         Place::In(region) => (None, region),
     };
     if j.region(&region).is_none() {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "location.region",
             "no such region; see GET /api/v1/regions",
         ));
     }
     let receiver = j.first_receiver(&region).ok_or_else(|| {
-        ApiError::invalid("location", "no office receives reports for this region yet")
+        AppError::invalid("location", "no office receives reports for this region yet")
     })?;
     let now = Utc::now();
     let report = NewReport {
@@ -270,7 +270,7 @@ pub async fn act(
     report: &Report,
     action: Action,
     uploads: FollowupUploads,
-) -> ApiResult<Report> {
+) -> AppResult<Report> {
     let now = Utc::now();
     let transition = {
         let catalog = state.catalog();
@@ -291,7 +291,7 @@ pub async fn act(
         _ => None,
     };
     if !uploads.is_empty() && !matches!(action, Action::SubmitFollowup { .. }) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "photo",
             "photos document a follow-up; send them with submit_followup",
         ));
@@ -313,16 +313,16 @@ pub async fn act(
 }
 
 /// A report is merged into an original that exists and is itself not merged or rejected.
-async fn check_original(state: &AppState, of: &Ticket) -> ApiResult<()> {
+async fn check_original(state: &AppState, of: &Ticket) -> AppResult<()> {
     let original = match state.store.report(of).await {
         Ok(original) => original,
         Err(StoreError::NotFound) => {
-            return Err(ApiError::invalid("of", "no report has this ticket"));
+            return Err(AppError::invalid("of", "no report has this ticket"));
         }
         Err(e) => return Err(e.into()),
     };
     if !original.state.may_be_original() {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "of",
             format!(
                 "{of} is {}; merge into its original instead",
@@ -342,35 +342,37 @@ pub async fn confirm_triage(
     report: &Report,
     category: &str,
     region: &str,
-) -> ApiResult<Report> {
+) -> AppResult<Report> {
     if access::triage_reach(actor).is_none() {
-        return Err(ApiError::forbidden(
+        return Err(AppError::not_allowed(
             "only coordinators work the triage queue",
         ));
     }
     if !access::may_triage(report, actor) {
-        return Err(ApiError::forbidden("this report is held by another office"));
+        return Err(AppError::not_allowed(
+            "this report is held by another office",
+        ));
     }
     let category = CategoryCode::parse(category.trim())
-        .map_err(|e| ApiError::invalid("category", e.to_string()))?;
+        .map_err(|e| AppError::invalid("category", e.to_string()))?;
     let region =
-        RegionCode::parse(region.trim()).map_err(|e| ApiError::invalid("region", e.to_string()))?;
+        RegionCode::parse(region.trim()).map_err(|e| AppError::invalid("region", e.to_string()))?;
     let holding_unit = {
         let catalog = state.catalog();
         let j = &catalog.jurisdiction;
         if j.category(&category).is_none() {
-            return Err(ApiError::invalid("category", "no such category"));
+            return Err(AppError::invalid("category", "no such category"));
         }
         if j.region(&region).is_none() {
-            return Err(ApiError::invalid("region", "no such region"));
+            return Err(AppError::invalid("region", "no such region"));
         }
         j.first_receiver(&region)
-            .ok_or_else(|| ApiError::invalid("region", "no office receives reports here"))?
+            .ok_or_else(|| AppError::invalid("region", "no office receives reports here"))?
             .code
             .clone()
     };
     if state.store.triage(report.id).await?.is_none() {
-        return Err(ApiError::not_found("this report was not triaged"));
+        return Err(AppError::not_found("this report was not triaged"));
     }
     let learning = aduan_triage::learning(&category, &report.description)
         .into_iter()

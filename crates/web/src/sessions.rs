@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use aduan_domain::Role;
 use aduan_store::{Session, User};
 
+use crate::app_error::{AppError, AppResult};
 use crate::auth::{new_token, session_cookie};
-use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// A session just opened: the token (shown once), when it ends, and the cookie carrying it.
@@ -33,15 +33,15 @@ pub(crate) fn session_limits(
 }
 
 /// Open a session for `user` (both the API and the web pages sign in through here).
-pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<OpenedSession> {
+pub(crate) async fn open_session(state: &AppState, user: &User) -> AppResult<OpenedSession> {
     let (token, token_hash) = new_token();
     let now = Utc::now();
     let (ttl, idle) = session_limits(state, user);
-    let expires_at = now + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
+    let expires_at = now + chrono::Duration::from_std(ttl).map_err(AppError::failed)?;
     let idle_timeout = idle
         .map(chrono::Duration::from_std)
         .transpose()
-        .map_err(ApiError::internal)?;
+        .map_err(AppError::failed)?;
     state
         .store
         .create_session(Session {
@@ -61,7 +61,7 @@ pub(crate) async fn open_session(state: &AppState, user: &User) -> ApiResult<Ope
 }
 
 /// End the session the request presents, if any; returns the `Set-Cookie` that clears it.
-pub(crate) async fn close_session(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
+pub(crate) async fn close_session(state: &AppState, headers: &HeaderMap) -> AppResult<String> {
     if let Some(token) = crate::auth::presented_token(headers) {
         let hash = crate::auth::token_hash(&token);
         state.store.delete_session(hash).await?;

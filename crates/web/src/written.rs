@@ -7,7 +7,7 @@ use aduan_domain::UserId;
 use aduan_domain::scrub::WrittenIdentity;
 use aduan_store::identity::{Binding, Identity};
 
-use crate::error::ApiResult;
+use crate::app_error::AppResult;
 use crate::state::AppState;
 
 /// Everything `identity` knows, as the reporter might write it.
@@ -21,7 +21,7 @@ pub fn of_identity(identity: &Identity) -> WrittenIdentity {
 }
 
 /// An account's identity, its username and display name included.
-pub async fn of_account(state: &AppState, user: UserId) -> ApiResult<WrittenIdentity> {
+pub async fn of_account(state: &AppState, user: UserId) -> AppResult<WrittenIdentity> {
     let account = state.store.user(user).await?;
     let identity = match state.store.sealed_identity(user).await? {
         Some(sealed) => state

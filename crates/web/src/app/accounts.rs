@@ -11,8 +11,8 @@ use aduan_domain::{Jurisdiction, Role, UnitCode};
 use aduan_store::identity::{Binding, Identity};
 use aduan_store::{NewUser, Store, StoreError, User};
 
+use crate::app_error::{AppError, AppResult};
 use crate::auth::{hash_password, token_hash, verify_password};
-use crate::error::{ApiError, ApiResult};
 use crate::limits::{ClientAddr, retry_secs};
 use crate::password_policy;
 use crate::state::AppState;
@@ -31,14 +31,14 @@ pub struct RegisterRequest {
 }
 
 /// A store conflict on creating an account can only be the username.
-pub fn username_taken(e: StoreError) -> ApiError {
+pub fn username_taken(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(_) => ApiError::conflict("this username is taken"),
+        StoreError::Conflict(_) => AppError::conflict("this username is taken"),
         other => other.into(),
     }
 }
 
-pub fn check_username(username: &str) -> ApiResult<()> {
+pub fn check_username(username: &str) -> AppResult<()> {
     let ok = (3..=32).contains(&username.len())
         && username
             .bytes()
@@ -46,7 +46,7 @@ pub fn check_username(username: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(
+        Err(AppError::invalid(
             "username",
             "3-32 characters of a-z, 0-9, '.', '_' or '-'",
         ))
@@ -54,19 +54,19 @@ pub fn check_username(username: &str) -> ApiResult<()> {
 }
 
 /// A new password for `username` as the policy wants it ([`password_policy::check`]).
-pub fn check_password(password: &str, username: &str) -> ApiResult<()> {
+pub fn check_password(password: &str, username: &str) -> AppResult<()> {
     password_policy::check(password, username)
-        .map_err(|weakness| ApiError::invalid("password", weakness.english()))
+        .map_err(|weakness| AppError::invalid("password", weakness.english()))
 }
 
 pub(crate) fn optional_text(
     field: &str,
     value: Option<String>,
     max: usize,
-) -> ApiResult<Option<String>> {
+) -> AppResult<Option<String>> {
     let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             field,
             format!("must be at most {max} characters"),
         ));
@@ -74,12 +74,12 @@ pub(crate) fn optional_text(
     Ok(value)
 }
 
-pub(crate) fn check_phone(phone: Option<String>) -> ApiResult<Option<String>> {
+pub(crate) fn check_phone(phone: Option<String>) -> AppResult<Option<String>> {
     let phone = optional_text("phone", phone, 20)?;
     if let Some(p) = &phone {
         let digits = p.strip_prefix('+').unwrap_or(p);
         if digits.len() < 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "phone",
                 "digits only, optionally starting with +",
             ));
@@ -88,14 +88,14 @@ pub(crate) fn check_phone(phone: Option<String>) -> ApiResult<Option<String>> {
     Ok(phone)
 }
 
-pub(crate) fn check_email(email: Option<String>) -> ApiResult<Option<String>> {
+pub(crate) fn check_email(email: Option<String>) -> AppResult<Option<String>> {
     let email = optional_text("email", email, 254)?;
     if let Some(e) = &email {
         let valid = e.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !e.contains(' ')
         });
         if !valid {
-            return Err(ApiError::invalid("email", "not an e-mail address"));
+            return Err(AppError::invalid("email", "not an e-mail address"));
         }
     }
     Ok(email)
@@ -103,7 +103,7 @@ pub(crate) fn check_email(email: Option<String>) -> ApiResult<Option<String>> {
 
 /// Every problem with a registration, one per field: the API answers with the first, a form
 /// shows them all at once.
-pub(crate) fn registration_problems(req: &RegisterRequest) -> Vec<ApiError> {
+pub(crate) fn registration_problems(req: &RegisterRequest) -> Vec<AppError> {
     let username = req.username.trim().to_ascii_lowercase();
     [
         check_username(&username).err(),
@@ -122,7 +122,7 @@ pub(crate) async fn create_citizen(
     state: &AppState,
     addr: ClientAddr,
     req: RegisterRequest,
-) -> ApiResult<User> {
+) -> AppResult<User> {
     let username = req.username.trim().to_ascii_lowercase();
     check_username(&username)?;
     check_password(&req.password, &username)?;
@@ -160,24 +160,24 @@ pub(crate) async fn create_citizen(
         .map_err(username_taken)
 }
 
-/// The 429 of a sign-in the throttle refuses.
-pub(crate) fn too_many_sign_ins(wait: std::time::Duration) -> ApiError {
+/// The refusal of a sign-in the throttle holds back.
+pub(crate) fn too_many_sign_ins(wait: std::time::Duration) -> AppError {
     let secs = retry_secs(wait);
-    ApiError::too_many(
+    AppError::too_many_attempts(
         format!("too many sign-in attempts; try again in {secs} seconds"),
         secs,
     )
 }
 
-/// The account a username and password belong to; 401 when they do not match (as long for
-/// an unknown username as for a wrong password), 429 when `addr` or the account has failed
-/// too often in a row (see [`crate::limits`]).
+/// The account a username and password belong to; `NotSignedIn` when they do not match (as
+/// long for an unknown username as for a wrong password), `TooManyAttempts` when `addr` or
+/// the account has failed too often in a row (see [`crate::limits`]).
 pub(crate) async fn authenticate(
     state: &AppState,
     addr: ClientAddr,
     username: &str,
     password: String,
-) -> ApiResult<User> {
+) -> AppResult<User> {
     let username = username.trim().to_ascii_lowercase();
     let throttle = &state.limits.sign_in;
     if let Some(wait) = throttle.locked(&username, addr) {
@@ -192,31 +192,31 @@ pub(crate) async fn authenticate(
     };
     let hash = found.as_ref().map(|c| c.password_hash.clone());
     if !verify_password(hash, password).await? {
-        return Err(ApiError::unauthorized("wrong username or password"));
+        return Err(AppError::not_signed_in("wrong username or password"));
     }
     // A disabled account is refused in the same words as a wrong password, after the same
     // work: the answer tells nobody which accounts exist or are disabled.
     let user = found
         .map(|c| c.user)
         .filter(|user| !user.disabled)
-        .ok_or_else(|| ApiError::unauthorized("wrong username or password"))?;
+        .ok_or_else(|| AppError::not_signed_in("wrong username or password"))?;
     throttle.succeeded(&username, addr);
     Ok(user)
 }
 
-/// The account named `username`; 404 when there is none.
-pub async fn account_named(store: &dyn Store, username: &str) -> ApiResult<User> {
+/// The account named `username`; `NotFound` when there is none.
+pub async fn account_named(store: &dyn Store, username: &str) -> AppResult<User> {
     let username = username.trim().to_ascii_lowercase();
     match store.credentials(&username).await {
         Ok(found) => Ok(found.user),
-        Err(StoreError::NotFound) => Err(ApiError::not_found("no such account")),
+        Err(StoreError::NotFound) => Err(AppError::not_found("no such account")),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Disable or enable the account named `username` (disabling ends its sessions); returns it
 /// as stored. The command line calls it too.
-pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> ApiResult<User> {
+pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> AppResult<User> {
     let user = account_named(store, username).await?;
     let changed = store.set_disabled(user.id, disabled).await?;
     Ok(changed)
@@ -229,7 +229,7 @@ pub async fn set_password(
     username: &str,
     password: String,
     temporary: bool,
-) -> ApiResult<User> {
+) -> AppResult<User> {
     let user = account_named(store, username).await?;
     check_password(&password, &user.username)?;
     let hash = hash_password(password).await?;
@@ -245,20 +245,20 @@ pub async fn change_own_password(
     current_token: Option<&str>,
     current_password: String,
     new_password: String,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     // Up to three argon2 runs: they take one of the few hashing slots, as signing in does.
     let _slot = state.limits.hash_slot().await?;
     let stored = match state.store.credentials(&user.username).await {
         Ok(found) => found.password_hash,
-        Err(StoreError::NotFound) => return Err(ApiError::unauthorized("sign in first")),
+        Err(StoreError::NotFound) => return Err(AppError::not_signed_in("sign in first")),
         Err(e) => return Err(e.into()),
     };
     if !verify_password(Some(stored.clone()), current_password).await? {
-        return Err(ApiError::forbidden("the current password is wrong"));
+        return Err(AppError::not_allowed("the current password is wrong"));
     }
     check_password(&new_password, &user.username)?;
     if verify_password(Some(stored), new_password.clone()).await? {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "new_password",
             "must differ from the current password",
         ));
@@ -276,13 +276,13 @@ pub async fn create_staff(
     store: &dyn Store,
     jurisdiction: &Jurisdiction,
     req: CreateUserRequest,
-) -> ApiResult<User> {
+) -> AppResult<User> {
     let username = req.username.trim().to_ascii_lowercase();
     check_username(&username)?;
     check_password(&req.password, &username)?;
     let (role, unit) = role_and_unit_in(jurisdiction, &req.role, req.unit.as_deref())?;
     if req.can_view_identity && role != Role::Admin {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "can_view_identity",
             "only an admin may be allowed to see identities",
         ));
@@ -295,7 +295,7 @@ pub async fn create_staff(
         .as_ref()
         .is_some_and(|d| d.chars().count() > 100)
     {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "display_name",
             "must be at most 100 characters",
         ));
@@ -323,7 +323,7 @@ pub fn staff_role_and_unit(
     state: &AppState,
     role: &str,
     unit: Option<&str>,
-) -> ApiResult<(Role, Option<UnitCode>)> {
+) -> AppResult<(Role, Option<UnitCode>)> {
     role_and_unit_in(&state.catalog().jurisdiction, role, unit)
 }
 
@@ -332,24 +332,24 @@ pub fn role_and_unit_in(
     jurisdiction: &Jurisdiction,
     role: &str,
     unit: Option<&str>,
-) -> ApiResult<(Role, Option<UnitCode>)> {
-    let role = Role::parse(role.trim()).ok_or_else(|| ApiError::invalid("role", "no such role"))?;
+) -> AppResult<(Role, Option<UnitCode>)> {
+    let role = Role::parse(role.trim()).ok_or_else(|| AppError::invalid("role", "no such role"))?;
     let unit = unit
-        .map(|u| UnitCode::parse(u.trim()).map_err(|e| ApiError::invalid("unit", e.to_string())))
+        .map(|u| UnitCode::parse(u.trim()).map_err(|e| AppError::invalid("unit", e.to_string())))
         .transpose()?;
     if let Some(code) = &unit
         && jurisdiction.unit(code).is_none()
     {
-        return Err(ApiError::invalid("unit", "no such unit"));
+        return Err(AppError::invalid("unit", "no such unit"));
     }
     if role.requires_unit() && unit.is_none() {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "unit",
             format!("a {} needs a unit", role.code()),
         ));
     }
     if role == Role::Citizen {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "role",
             "citizens register themselves at /auth/register",
         ));

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use aduan_domain::workflow::Action;
 use aduan_domain::{ActionKind, Ticket, UnitCode};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 
 /// An action and what it carries. JSON, or multipart/form-data with an `action` JSON part
 /// (or plain fields) and the photos documenting a follow-up: `photo` parts (the work done)
@@ -32,26 +32,26 @@ pub struct ActionRequest {
     pub to: Option<String>,
     /// review_unsatisfied: what is still wrong (required); review_satisfied: optional.
     pub comment: Option<String>,
-    /// Optional: the `version` the client saw; a mismatch answers 409.
+    /// Optional: the `version` the client saw; a mismatch is a `Conflict`.
     pub version: Option<i64>,
 }
 
-pub(crate) fn required<'a>(field: &str, value: &'a Option<String>) -> ApiResult<&'a str> {
+pub(crate) fn required<'a>(field: &str, value: &'a Option<String>) -> AppResult<&'a str> {
     value
         .as_deref()
-        .ok_or_else(|| ApiError::invalid(field, "is required for this action"))
+        .ok_or_else(|| AppError::invalid(field, "is required for this action"))
 }
 
-pub(crate) fn unit(req: &ActionRequest) -> ApiResult<UnitCode> {
+pub(crate) fn unit(req: &ActionRequest) -> AppResult<UnitCode> {
     UnitCode::parse(required("unit", &req.unit)?.trim())
-        .map_err(|e| ApiError::invalid("unit", e.to_string()))
+        .map_err(|e| AppError::invalid("unit", e.to_string()))
 }
 
 /// Parse the request into a domain action.
-pub(crate) fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
+pub(crate) fn parse_action(req: &ActionRequest) -> AppResult<Action> {
     let kind = ActionKind::parse(req.action.trim())
         .filter(|k| *k != ActionKind::Submit)
-        .ok_or_else(|| ApiError::invalid("action", "no such action"))?;
+        .ok_or_else(|| AppError::invalid("action", "no such action"))?;
     Ok(match kind {
         ActionKind::Accept => Action::Accept,
         ActionKind::Forward => Action::Forward { to: unit(req)? },
@@ -61,7 +61,7 @@ pub(crate) fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
                 required("estimated_completion", &req.estimated_completion)?.trim(),
                 "%Y-%m-%d",
             )
-            .map_err(|_| ApiError::invalid("estimated_completion", "a date as YYYY-MM-DD"))?,
+            .map_err(|_| AppError::invalid("estimated_completion", "a date as YYYY-MM-DD"))?,
         },
         ActionKind::SubmitFollowup => Action::SubmitFollowup {
             note: required("note", &req.note)?.to_owned(),
@@ -75,7 +75,7 @@ pub(crate) fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
         },
         ActionKind::MarkDuplicate => Action::MarkDuplicate {
             of: Ticket::parse(required("of", &req.of)?)
-                .map_err(|e| ApiError::invalid("of", e.to_string()))?,
+                .map_err(|e| AppError::invalid("of", e.to_string()))?,
         },
         ActionKind::Refer => Action::Refer {
             to: required("to", &req.to)?.to_owned(),
@@ -89,6 +89,6 @@ pub(crate) fn parse_action(req: &ActionRequest) -> ApiResult<Action> {
         ActionKind::ReviewUnsatisfied => Action::ReviewUnsatisfied {
             comment: required("comment", &req.comment)?.to_owned(),
         },
-        ActionKind::Submit => return Err(ApiError::invalid("action", "no such action")),
+        ActionKind::Submit => return Err(AppError::invalid("action", "no such action")),
     })
 }

@@ -4,21 +4,21 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 
 /// The cursor for the rows after `after`.
 pub fn encode_cursor(after: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("r{after}"))
 }
 
-/// The row id a cursor carries; 422 on `cursor` for anything this site did not issue.
-pub fn decode_cursor(raw: &str) -> ApiResult<i64> {
+/// The row id a cursor carries; `cursor` is refused for anything this site did not issue.
+pub fn decode_cursor(raw: &str) -> AppResult<i64> {
     URL_SAFE_NO_PAD
         .decode(raw)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.strip_prefix('r').and_then(|n| n.parse().ok()))
-        .ok_or_else(|| ApiError::invalid("cursor", "not a cursor this API issued"))
+        .ok_or_else(|| AppError::invalid("cursor", "not a cursor this API issued"))
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! The application layer: the use cases the adapters (the JSON API, the pages, Open311, the
 //! channels' webhooks) share, so that no adapter imports another: accounts, reading and
 //! listing reports, acting on one (as a client sends it), the public feed, statistics.
-//! Filing and the workflow's effects are in `crate::service`. These still answer in the
-//! API's error type (`ApiError`), which each adapter maps; their own error type in domain
-//! terms is the next step (issue 15).
+//! Filing and the workflow's effects are in `crate::service`. Each answers an [`AppError`]
+//! when it does not do what was asked, which each adapter maps to its own answer.
 
 pub mod accounts;
 pub mod acting;
@@ -12,3 +11,5 @@ pub mod place;
 pub mod public_feed;
 pub mod reading;
 pub mod stats;
+
+pub use crate::app_error::{AppError, AppResult};

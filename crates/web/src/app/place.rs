@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use aduan_domain::{Coordinates, RegionCode};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::service::Place;
 
 /// Where the problem is: coordinates, a region code, or both.
@@ -17,27 +17,27 @@ pub struct LocationInput {
     pub region: Option<String>,
 }
 
-/// The place a location names; 422 on the field that is wrong.
-pub fn parse_place(location: &LocationInput) -> ApiResult<Place> {
+/// The place a location names; the field that is wrong is refused.
+pub fn parse_place(location: &LocationInput) -> AppResult<Place> {
     let region = location
         .region
         .as_deref()
         .map(|r| {
             RegionCode::parse(r.trim())
-                .map_err(|e| ApiError::invalid("location.region", e.to_string()))
+                .map_err(|e| AppError::invalid("location.region", e.to_string()))
         })
         .transpose()?;
     let at = match (location.lat, location.lon) {
         (Some(lat), Some(lon)) => {
-            Some(Coordinates::parse(lat, lon).map_err(|e| ApiError::invalid("location", e.0))?)
+            Some(Coordinates::parse(lat, lon).map_err(|e| AppError::invalid("location", e.0))?)
         }
         (None, None) => None,
-        _ => return Err(ApiError::invalid("location", "give both lat and lon")),
+        _ => return Err(AppError::invalid("location", "give both lat and lon")),
     };
     match (at, region) {
         (Some(at), Some(region)) => Ok(Place::AtOrIn(at, region)),
         (Some(at), None) => Ok(Place::At(at)),
         (None, Some(region)) => Ok(Place::In(region)),
-        (None, None) => Err(ApiError::invalid("location", "give {lat, lon} or {region}")),
+        (None, None) => Err(AppError::invalid("location", "give {lat, lon} or {region}")),
     }
 }

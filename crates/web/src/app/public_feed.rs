@@ -9,7 +9,7 @@ use aduan_store::{ReportQuery, ReportScope};
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::reading::parse_search;
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -42,29 +42,29 @@ pub struct PublicPage {
 }
 
 /// The feed page the API and the web page share.
-pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> ApiResult<PublicPage> {
+pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> AppResult<PublicPage> {
     let limit = filter.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid("limit", "between 1 and 100"));
+        return Err(AppError::invalid("limit", "between 1 and 100"));
     }
     let mut query = ReportQuery::new(ReportScope::Public, limit);
     query.state = filter
         .state
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| ReportState::parse(s).ok_or_else(|| ApiError::invalid("state", "no such state")))
+        .map(|s| ReportState::parse(s).ok_or_else(|| AppError::invalid("state", "no such state")))
         .transpose()?;
     query.category = filter
         .category
         .as_deref()
         .filter(|c| !c.is_empty())
-        .map(|c| CategoryCode::parse(c).map_err(|e| ApiError::invalid("category", e.to_string())))
+        .map(|c| CategoryCode::parse(c).map_err(|e| AppError::invalid("category", e.to_string())))
         .transpose()?;
     query.region = filter
         .region
         .as_deref()
         .filter(|r| !r.is_empty())
-        .map(|r| RegionCode::parse(r).map_err(|e| ApiError::invalid("region", e.to_string())))
+        .map(|r| RegionCode::parse(r).map_err(|e| AppError::invalid("region", e.to_string())))
         .transpose()?;
     query.text = parse_search(filter.q.as_deref())?;
     query.after = filter.cursor.as_deref().map(decode_cursor).transpose()?;

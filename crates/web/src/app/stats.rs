@@ -6,7 +6,7 @@ use aduan_domain::stats::{
 };
 use aduan_domain::{CategoryCode, Jurisdiction};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// A period and category group asked for, parsed.
@@ -34,10 +34,10 @@ impl Refusal {
         }
     }
 
-    pub fn into_error(self) -> ApiError {
+    pub fn into_error(self) -> AppError {
         match self {
-            Self::Missing(field) => ApiError::invalid(field, "required (YYYY-MM-DD)"),
-            Self::Stats(e) => ApiError::invalid(e.field(), e.problem()),
+            Self::Missing(field) => AppError::invalid(field, "required (YYYY-MM-DD)"),
+            Self::Stats(e) => AppError::invalid(e.field(), e.problem()),
         }
     }
 }
@@ -83,7 +83,7 @@ pub fn parse_request(
 pub async fn stats_figures(
     state: &AppState,
     request: &StatsRequest,
-) -> ApiResult<(Figures, StatsCounts)> {
+) -> AppResult<(Figures, StatsCounts)> {
     let catalog = state.catalog();
     let jurisdiction = &catalog.jurisdiction;
     let query = StatsQuery::new(request.period, request.categories.clone());

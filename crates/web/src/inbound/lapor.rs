@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use aduan_channels::lapor;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::intake::submit_channel_message;
 use crate::state::AppState;
 
@@ -34,8 +34,6 @@ pub(super) async fn receive_report(
         return Err(forged());
     }
     let message = lapor::parse_report(&body).map_err(malformed)?;
-    let report = submit_channel_message(&state, message.into())
-        .await
-        .map_err(|e: ApiError| e)?;
+    let report = submit_channel_message(&state, message.into()).await?;
     Ok(Receipt::of(&report, received).respond())
 }

@@ -162,9 +162,9 @@ async fn file_all(state: &AppState, messages: Vec<InboundMessage>) -> ApiResult<
         let channel = message.channel;
         match submit_channel_message(state, message.into()).await {
             Ok(report) => filed.push(report),
-            Err(e) if e.status.is_server_error() => return Err(e),
-            Err(e) => tracing::warn!(channel = channel.code(), code = e.code,
-                problem = %e.message, "a channel message was not filed"),
+            Err(e) if e.is_failure_below() => return Err(e.into()),
+            Err(e) => tracing::warn!(channel = channel.code(), problem = %e,
+                "a channel message was not filed"),
         }
     }
     Ok(filed)

@@ -66,7 +66,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use aduan_domain::{Actor, Role};
 
-use crate::error::{ApiError, ApiResult};
+use crate::app_error::{AppError, AppResult};
 pub use address::ClientAddr;
 use rates::{PerHour, Rate};
 pub use signin::{Backoff, SignInRules, SignInThrottle};
@@ -77,7 +77,7 @@ pub struct LimitsConfig {
     pub sign_in: SignInRules,
     /// Password hashes (sign-ins, registrations) computed at once.
     pub hash_slots: usize,
-    /// How long a request waits for a hashing slot before 503.
+    /// How long a request waits for a hashing slot before it is refused as busy.
     pub hash_wait: Duration,
     pub registrations_per_address: PerHour,
     pub submissions_per_account: PerHour,
@@ -155,35 +155,35 @@ impl Limits {
         }
     }
 
-    /// A slot to compute one password hash in; 503 when none frees up soon.
-    pub async fn hash_slot(&self) -> ApiResult<OwnedSemaphorePermit> {
+    /// A slot to compute one password hash in; `Busy` when none frees up soon.
+    pub async fn hash_slot(&self) -> AppResult<OwnedSemaphorePermit> {
         match tokio::time::timeout(self.hash_wait, Arc::clone(&self.hashes).acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(closed)) => Err(ApiError::internal(closed)),
-            Err(_) => Err(ApiError::busy(
+            Ok(Err(closed)) => Err(AppError::failed(closed)),
+            Err(_) => Err(AppError::busy(
                 "too many sign-ins at once; try again in a moment",
                 1,
             )),
         }
     }
 
-    /// One more registration from `addr`, or 429.
-    pub fn registration(&self, addr: ClientAddr) -> ApiResult<()> {
+    /// One more registration from `addr`, or `TooManyAttempts`.
+    pub fn registration(&self, addr: ClientAddr) -> AppResult<()> {
         self.registrations.check(&addr).map_err(|wait| {
-            ApiError::too_many(
+            AppError::too_many_attempts(
                 "too many accounts registered from this address; try again later",
                 retry_secs(wait),
             )
         })
     }
 
-    /// One more report filed by `actor` from `addr`, or 429 (citizens only; see above).
-    pub fn submission(&self, actor: &Actor, addr: ClientAddr) -> ApiResult<()> {
+    /// One more report filed by `actor` from `addr`, or `TooManyAttempts` (citizens only; see above).
+    pub fn submission(&self, actor: &Actor, addr: ClientAddr) -> AppResult<()> {
         if actor.role != Role::Citizen {
             return Ok(());
         }
         let refused = |wait| {
-            ApiError::too_many(
+            AppError::too_many_attempts(
                 "too many reports submitted; try again later",
                 retry_secs(wait),
             )

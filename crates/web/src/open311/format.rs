@@ -8,6 +8,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::app_error::AppError;
 use crate::error::ApiError;
 
 /// The format a resource's suffix asks for.
@@ -198,6 +199,13 @@ impl From<ApiError> for Fail {
             }
             _ => Self::bad_request(e.message),
         }
+    }
+}
+
+/// A use case's refusal, as the JSON API would answer it, in Open311 terms.
+impl From<AppError> for Fail {
+    fn from(e: AppError) -> Self {
+        ApiError::from(e).into()
     }
 }
 

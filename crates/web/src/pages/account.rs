@@ -6,13 +6,14 @@ use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::app::accounts::RegisterRequest;
 use crate::app::accounts::{authenticate, create_citizen, registration_problems};
-use crate::error::ApiError;
+use crate::app_error::AppError;
+use crate::error::status_of;
 use crate::limits::ClientAddr;
 use crate::password_policy::{self, Weakness};
 use crate::sessions::{close_session, open_session};
@@ -129,17 +130,20 @@ fn with_retry_after(mut page: Response, retry_after: Option<u64>) -> Response {
 fn register_errors<'a>(
     t: &Texts,
     form: &RegisterForm,
-    problems: impl IntoIterator<Item = &'a ApiError>,
+    problems: impl IntoIterator<Item = &'a AppError>,
 ) -> FieldErrors {
     let mut errors = FieldErrors::default();
     for e in problems {
-        if e.status == StatusCode::CONFLICT {
-            errors.add("username", t.err_username_taken);
-            continue;
-        }
-        if e.status == StatusCode::TOO_MANY_REQUESTS {
-            errors.add("form", t.err_too_many);
-            continue;
+        match e {
+            AppError::Conflict(_) => {
+                errors.add("username", t.err_username_taken);
+                continue;
+            }
+            AppError::TooManyAttempts { .. } => {
+                errors.add("form", t.err_too_many);
+                continue;
+            }
+            _ => {}
         }
         let field = field_of(e);
         match field {
@@ -154,7 +158,7 @@ fn register_errors<'a>(
             "display_name" => errors.add(field, t.err_display_name),
             "phone" => errors.add(field, t.err_phone),
             "email" => errors.add(field, t.err_email),
-            _ => errors.add("form", e.message.clone()),
+            _ => errors.add("form", e.message()),
         }
     }
     errors
@@ -170,7 +174,7 @@ async fn replace_session(
     t: &'static Texts,
 ) -> Response {
     if let Err(e) = close_session(state, headers).await {
-        tracing::warn!(error = %e.message, "closing the previous session");
+        tracing::warn!(error = %e, "closing the previous session");
     }
     with_cookie(cookie, to, t)
 }
@@ -198,7 +202,7 @@ pub async fn register(
     };
     let problems = registration_problems(&req);
     let result = match problems.first() {
-        Some(first) => Err(ApiError::invalid(field_of(first), first.message.clone())),
+        Some(first) => Err(first.clone()),
         None => match create_citizen(&state, addr, req).await {
             Ok(user) => open_session(&state, &user).await,
             Err(e) => Err(e),
@@ -209,12 +213,12 @@ pub async fn register(
             let to = next.as_deref().unwrap_or("/lapor");
             replace_session(&state, &headers, session.cookie, to, t).await
         }
-        Err(e) if e.status.is_server_error() => {
+        Err(e) if e.is_failure_below() => {
             failure(t, Chrome::new("/daftar", t, &visitor), e, t.server_error)
         }
         Err(e) => with_retry_after(
             render_with(
-                e.status,
+                status_of(&e),
                 &RegisterPage {
                     t,
                     chrome: Chrome::new("/daftar", t, &visitor),
@@ -230,7 +234,7 @@ pub async fn register(
                     },
                 },
             ),
-            e.retry_after,
+            e.retry_after(),
         ),
     }
 }
@@ -273,17 +277,17 @@ pub async fn login(
             let to = next.as_deref().unwrap_or("/laporan-saya");
             replace_session(&state, &headers, session.cookie, to, t).await
         }
-        Err(e) if e.status.is_server_error() => {
+        Err(e) if e.is_failure_below() => {
             failure(t, Chrome::new("/masuk", t, &visitor), e, t.server_error)
         }
         Err(e) => {
-            let message = if e.status == StatusCode::TOO_MANY_REQUESTS {
-                wait_text(t.err_too_many_sign_ins, e.retry_after)
+            let message = if let AppError::TooManyAttempts { retry_after, .. } = e {
+                wait_text(t.err_too_many_sign_ins, Some(retry_after))
             } else {
                 t.err_login.to_owned()
             };
             let page = render_with(
-                e.status,
+                status_of(&e),
                 &LoginPage {
                     t,
                     chrome: Chrome::new("/masuk", t, &visitor),
@@ -292,7 +296,7 @@ pub async fn login(
                     errors: FieldErrors::one("password", message),
                 },
             );
-            with_retry_after(page, e.retry_after)
+            with_retry_after(page, e.retry_after())
         }
     }
 }

@@ -91,7 +91,7 @@ pub async fn public_feed_page(
         match public_feed(&state, &filter).await {
             Ok(feed) => feed,
             Err(e) => {
-                let message = e.message.clone();
+                let message = e.message();
                 return failure(t, Chrome::new("/publik", t, &visitor), e, &message);
             }
         }

@@ -4,16 +4,18 @@
 use std::collections::BTreeMap;
 
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use aduan_domain::Actor;
 
+use crate::app_error::AppError;
 use crate::body::JsonWithPhotos;
 use crate::error::ApiError;
 
+use super::page_error::PageError;
 use super::session::{Visitor, cross_site};
-use super::{Chrome, Texts, error_page, failure, see_other};
+use super::{Chrome, Texts, error_page, see_other};
 
 /// Problems with a form's fields, by field name, in the reader's language.
 #[derive(Default)]
@@ -42,9 +44,9 @@ impl FieldErrors {
     }
 }
 
-/// The field an API error names (the first, when it names several); "" for none.
-pub fn field_of(e: &ApiError) -> &str {
-    e.fields.keys().next().map(String::as_str).unwrap_or("")
+/// The field a refusal names; "" for none.
+pub fn field_of(e: &AppError) -> &str {
+    e.field().unwrap_or("")
 }
 
 /// Refuse a POST another site made: 403 when the browser says it comes from elsewhere, or
@@ -86,7 +88,10 @@ pub fn posted_with_photos(
         Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
             return Err(Box::new(error_page(t, chrome(), e.status, too_large)));
         }
-        Err(e) => return Err(Box::new(failure(t, chrome(), e, t.csrf_failed))),
+        Err(e) => {
+            let refused = PageError::from_api(t, chrome(), e, t.csrf_failed);
+            return Err(Box::new(refused.into_response()));
+        }
     };
     let csrf = body
         .object

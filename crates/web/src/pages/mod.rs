@@ -47,7 +47,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use aduan_domain::Role;
 
-use crate::error::ApiError;
+use crate::app_error::AppError;
 use crate::state::AppState;
 
 pub use i18n::{Lang, Texts};
@@ -214,8 +214,8 @@ pub fn error_page(
     PageError::new(t, chrome, status, message).into_response()
 }
 
-/// The layer below's error as a page: a 5xx is logged and answered generically; anything
-/// else shows its status with `message` (in the reader's language).
-pub fn failure(t: &'static Texts, chrome: Chrome, e: ApiError, message: &str) -> Response {
-    PageError::from_api(t, chrome, e, message).into_response()
+/// A use case's error as a page: a failure below is logged and answered generically;
+/// anything else shows its status with `message` (in the reader's language).
+pub fn failure(t: &'static Texts, chrome: Chrome, e: AppError, message: &str) -> Response {
+    PageError::from_app(t, chrome, e, message).into_response()
 }

@@ -6,7 +6,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::app_error::AppError;
+use crate::error::{ApiError, status_of};
 
 use super::{Chrome, Texts, render_with};
 
@@ -42,8 +43,18 @@ impl PageError {
         }
     }
 
-    /// A refusal or failure of the layer below, as a page: its status with `message`, or, for
-    /// a 5xx, a server failure.
+    /// A use case's refusal or failure, as a page: its status with `message`, or, for a
+    /// failure below, a server failure (logged with its cause).
+    pub fn from_app(t: &'static Texts, chrome: Chrome, e: AppError, message: &str) -> Self {
+        match e {
+            AppError::Failed(cause) => Self::server(t, chrome, cause),
+            busy @ AppError::Busy { .. } => Self::server(t, chrome, busy),
+            refused => Self::new(t, chrome, status_of(&refused), message),
+        }
+    }
+
+    /// A refusal of the HTTP layer (a body or form that could not be read) as a page: its
+    /// status with `message`, or, for a 5xx, a server failure.
     pub fn from_api(t: &'static Texts, chrome: Chrome, e: ApiError, message: &str) -> Self {
         if e.status.is_server_error() {
             let cause = e.cause().unwrap_or(&e.message).to_owned();

@@ -11,7 +11,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::accounts::change_own_password;
+use crate::app_error::AppError;
 use crate::auth::presented_token;
+use crate::error::status_of;
 use crate::state::AppState;
 
 use super::account::password_problem;
@@ -141,15 +143,15 @@ pub async fn change_password(
     let chrome = Chrome::new(CHANGE_PASSWORD_PATH, t, &visitor);
     let e = match changed {
         Ok(()) => return see_other(&format!("{CHANGE_PASSWORD_PATH}?done=changed"), t),
-        Err(e) if e.status.is_server_error() => return failure(t, chrome, e, t.server_error),
+        Err(e) if e.is_failure_below() => return failure(t, chrome, e, t.server_error),
         Err(e) => e,
     };
-    let errors = match (e.status, field_of(&e)) {
-        (StatusCode::FORBIDDEN, _) => FieldErrors::one("current_password", p.err_current),
+    let errors = match (&e, field_of(&e)) {
+        (AppError::NotAllowed(_), _) => FieldErrors::one("current_password", p.err_current),
         (_, "new_password") => FieldErrors::one("new_password", p.err_same),
         _ => FieldErrors::one(
             "new_password",
-            weakness.map_or_else(|| e.message.clone(), |w| password_problem(t, w)),
+            weakness.map_or_else(|| e.message(), |w| password_problem(t, w)),
         ),
     };
     let page = PasswordPage {
@@ -160,5 +162,5 @@ pub async fn change_password(
         notice: None,
         errors,
     };
-    render_with(e.status, &page)
+    render_with(status_of(&e), &page)
 }

@@ -158,7 +158,7 @@ pub async fn queue(
     if !ticket.is_empty() {
         match readable_report(&state, ticket, Some(&actor)).await {
             Ok(report) => return see_other(&format!("/laporan/{}", report.ticket), t),
-            Err(e) if e.status.is_server_error() => return failure(t, chrome, e, t.server_error),
+            Err(e) if e.is_failure_below() => return failure(t, chrome, e, t.server_error),
             Err(_) => ticket_missing = true,
         }
     }

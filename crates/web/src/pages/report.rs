@@ -16,7 +16,7 @@ use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility
 use aduan_store::StoreError;
 
 use crate::app::reading::readable_report;
-use crate::error::ApiError;
+use crate::app_error::AppError;
 use crate::photos::FollowupUploads;
 use crate::service;
 use crate::state::AppState;
@@ -376,9 +376,9 @@ async fn act_as_reporter(
     match service::act(state, actor, report, action, FollowupUploads::default()).await {
         Ok(_) => Ok(()),
         Err(e) => {
-            let message = match e.status {
-                StatusCode::FORBIDDEN => t.reporter_only,
-                StatusCode::UNPROCESSABLE_ENTITY => t.review_needs_comment,
+            let message = match e {
+                AppError::NotAllowed(_) => t.reporter_only,
+                AppError::Invalid { .. } => t.review_needs_comment,
                 _ => t.conflict,
             };
             Err(Box::new(failure(t, chrome, e, message)))
@@ -415,7 +415,7 @@ pub async fn change_visibility(
         "public" => (Action::MakePublic, Visibility::Public),
         "private" => (Action::MakePrivate, Visibility::Private),
         _ => {
-            let e = ApiError::invalid("visibility", "public or private");
+            let e = AppError::invalid("visibility", "public or private");
             return failure(t, chrome(), e, t.bad_link);
         }
     };
@@ -467,12 +467,12 @@ pub async fn review(
             "satisfied",
         ),
         "unsatisfied" if comment.is_empty() => {
-            let e = ApiError::invalid("comment", "say what is still wrong");
+            let e = AppError::invalid("comment", "say what is still wrong");
             return failure(t, chrome(), e, t.review_needs_comment);
         }
         "unsatisfied" => (Action::ReviewUnsatisfied { comment }, "unsatisfied"),
         _ => {
-            let e = ApiError::invalid("verdict", "satisfied or unsatisfied");
+            let e = AppError::invalid("verdict", "satisfied or unsatisfied");
             return failure(t, chrome(), e, t.bad_link);
         }
     };

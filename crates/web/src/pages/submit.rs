@@ -15,8 +15,9 @@ use aduan_domain::report::description_fits;
 use aduan_domain::{CategoryCode, Channel, Role};
 
 use crate::app::place::{LocationInput, parse_place};
+use crate::app_error::{AppError, AppResult};
 use crate::body::JsonWithPhotos;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, status_of};
 use crate::limits::ClientAddr;
 use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, ReporterContact};
@@ -174,15 +175,13 @@ fn number(raw: &str) -> Result<Option<f64>, ()> {
 }
 
 /// The report's problem, beside its field, in the reader's language.
-fn submit_error(t: &Texts, e: &ApiError) -> (&'static str, String) {
-    if matches!(
-        e.status,
-        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE
-    ) {
-        return ("photo", t.err_photo.to_owned());
-    }
-    if e.status == StatusCode::TOO_MANY_REQUESTS {
-        return ("form", t.err_too_many.to_owned());
+fn submit_error(t: &Texts, e: &AppError) -> (&'static str, String) {
+    match e {
+        AppError::TooLarge(_) | AppError::UnsupportedPhoto(_) => {
+            return ("photo", t.err_photo.to_owned());
+        }
+        AppError::TooManyAttempts { .. } => return ("form", t.err_too_many.to_owned()),
+        _ => {}
     }
     match field_of(e) {
         "category" => ("category", t.err_category.to_owned()),
@@ -190,7 +189,7 @@ fn submit_error(t: &Texts, e: &ApiError) -> (&'static str, String) {
         "address" => ("address", t.err_address.to_owned()),
         "photo" => ("photo", t.err_photo.to_owned()),
         f if f.starts_with("location") => ("place", t.err_place.to_owned()),
-        _ => ("form", e.message.clone()),
+        _ => ("form", e.message()),
     }
 }
 
@@ -201,7 +200,7 @@ async fn intake(
     actor_id: i64,
     t: &Texts,
     errors: &mut FieldErrors,
-) -> ApiResult<Option<Intake>> {
+) -> AppResult<Option<Intake>> {
     let category = CategoryCode::parse(text(object, "category").trim())
         .map_err(|_| errors.add("category", t.err_category))
         .ok();
@@ -225,7 +224,7 @@ async fn intake(
     };
     let photos = match accept_photos(photos, Provenance::Reporter).await {
         Ok(photos) => Some(photos),
-        Err(e) if e.status.is_server_error() => return Err(e),
+        Err(e) if e.is_failure_below() => return Err(e),
         Err(_) => {
             errors.add("photo", t.err_photo);
             None
@@ -301,13 +300,13 @@ pub async fn submit_report(
     let status = match result {
         Ok(Some(report)) => return see_other(&format!("/laporan/{}?sent=1", report.ticket), t),
         Ok(None) => StatusCode::UNPROCESSABLE_ENTITY,
-        Err(e) if e.status.is_server_error() || e.status == StatusCode::FORBIDDEN => {
+        Err(e) if e.is_failure_below() || matches!(e, AppError::NotAllowed(_)) => {
             return failure(t, chrome(), e, t.citizens_only);
         }
         Err(e) => {
             let (field, message) = submit_error(t, &e);
             errors.add(field, message);
-            e.status
+            status_of(&e)
         }
     };
     let page = page(

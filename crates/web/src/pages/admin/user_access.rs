@@ -12,6 +12,7 @@ use aduan_domain::UserId;
 use aduan_store::{StoreError, User};
 
 use crate::app::accounts;
+use crate::app_error::AppError;
 use crate::pages::account::password_problem;
 use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::pages::{Chrome, Texts, error_page, failure, see_other};
@@ -137,9 +138,9 @@ pub async fn set_temporary_password(
         accounts::set_password(state.store.as_ref(), &target.username, form.password, true).await;
     match set {
         Ok(_) => see_other(&format!("{PATH}?done=temporary_password"), t),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let problem = weakness.map_or_else(|| e.message.clone(), |w| password_problem(t, w));
-            error_page(t, chrome, e.status, &problem)
+        Err(e @ AppError::Invalid { .. }) => {
+            let problem = weakness.map_or_else(|| e.message(), |w| password_problem(t, w));
+            error_page(t, chrome, StatusCode::UNPROCESSABLE_ENTITY, &problem)
         }
         Err(e) => failure(t, chrome, e, a.not_found),
     }

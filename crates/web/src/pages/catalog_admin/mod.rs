@@ -113,7 +113,7 @@ async fn change(
         Err(CatalogChange::Failed(e)) => Outcome::Failed(failure(
             t,
             chrome(),
-            crate::error::ApiError::internal(e),
+            crate::app_error::AppError::failed(e),
             t.server_error,
         )),
     }

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use aduan_domain::report::{MAX_ADDRESS, Report, description_fits};
 use aduan_domain::{Actor, CategoryCode, Channel, Jurisdiction, RegionCode, Role, access};
 
+use crate::app_error::{AppError, AppResult};
 use crate::contact::{DeskCitizen, desk_contact};
-use crate::error::{ApiError, ApiResult};
 use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, Place, ReporterContact};
 use crate::state::AppState;
@@ -61,7 +61,7 @@ fn nobody() -> DeskCitizen {
 }
 
 /// The problem `desk_contact` found with the citizen's details, beside its field.
-fn citizen_error(e: &ApiError, values: &Values, dt: &DeskTexts) -> (&'static str, &'static str) {
+fn citizen_error(e: &AppError, values: &Values, dt: &DeskTexts) -> (&'static str, &'static str) {
     let blank = |v: &str| v.trim().is_empty();
     match field_of(e) {
         "citizen.name" => ("name", dt.err_name),
@@ -76,7 +76,7 @@ fn citizen_error(e: &ApiError, values: &Values, dt: &DeskTexts) -> (&'static str
 }
 
 /// The service's problem with the report, beside its field.
-pub fn report_error(e: &ApiError, t: &Texts, dt: &DeskTexts) -> (&'static str, String) {
+pub fn report_error(e: &AppError, t: &Texts, dt: &DeskTexts) -> (&'static str, String) {
     match field_of(e) {
         "channel" => ("channel", dt.err_channel.to_owned()),
         "category" => ("category", t.err_category.to_owned()),
@@ -84,7 +84,7 @@ pub fn report_error(e: &ApiError, t: &Texts, dt: &DeskTexts) -> (&'static str, S
         "address" => ("address", t.err_address.to_owned()),
         "photo" => ("photo", t.err_photo.to_owned()),
         f if f.starts_with("location") => ("region", dt.err_region.to_owned()),
-        _ => ("form", e.message.clone()),
+        _ => ("form", e.message()),
     }
 }
 
@@ -105,7 +105,7 @@ pub async fn file(
     photos: Vec<Vec<u8>>,
     (t, dt): (&Texts, &DeskTexts),
     errors: &mut FieldErrors,
-) -> ApiResult<Option<Report>> {
+) -> AppResult<Option<Report>> {
     let channel = channel(&state.catalog().jurisdiction, values);
     if channel.is_none() {
         errors.add("channel", dt.err_channel);
@@ -142,7 +142,7 @@ pub async fn file(
     ];
     for detail in alone {
         if let Err(e) = desk_contact(&state.sealer, on, detail) {
-            if e.status.is_server_error() {
+            if e.is_failure_below() {
                 return Err(e);
             }
             let (field, message) = citizen_error(&e, values, dt);
@@ -151,7 +151,7 @@ pub async fn file(
     }
     let contact: Option<ReporterContact> = match desk_contact(&state.sealer, on, citizen) {
         Ok(contact) => Some(contact),
-        Err(e) if e.status.is_server_error() => return Err(e),
+        Err(e) if e.is_failure_below() => return Err(e),
         Err(e) => {
             let (field, message) = citizen_error(&e, values, dt);
             errors.add(field, message);
@@ -172,7 +172,7 @@ pub async fn file(
     }
     let photos = match accept_photos(photos, Provenance::Reporter).await {
         Ok(photos) => Some(photos),
-        Err(e) if e.status.is_server_error() => return Err(e),
+        Err(e) if e.is_failure_below() => return Err(e),
         Err(_) => {
             errors.add("photo", t.err_photo);
             None

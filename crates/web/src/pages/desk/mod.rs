@@ -17,8 +17,9 @@ use serde::Deserialize;
 use aduan_domain::{Channel, Jurisdiction, Role, access};
 
 use crate::app::reading::parse_ticket;
+use crate::app_error::AppError;
 use crate::body::JsonWithPhotos;
-use crate::error::ApiError;
+use crate::error::{ApiError, status_of};
 use crate::state::AppState;
 
 use super::choices::{Choice, Group, categories, places};
@@ -201,13 +202,13 @@ pub async fn file_report(
             return see_other(&format!("{PATH}/tanda-terima/{}", report.ticket), t);
         }
         Ok(None) => StatusCode::UNPROCESSABLE_ENTITY,
-        Err(e) if e.status.is_server_error() || e.status == StatusCode::FORBIDDEN => {
+        Err(e) if e.is_failure_below() || matches!(e, AppError::NotAllowed(_)) => {
             return failure(t, chrome(), e, dt.operators_only);
         }
         Err(e) => {
             let (field, message) = form::report_error(&e, t, dt);
             errors.add(field, message);
-            e.status
+            status_of(&e)
         }
     };
     let form = Form {
@@ -253,7 +254,7 @@ pub async fn receipt(
         return see_other(&format!("/masuk?next={PATH}"), t);
     };
     let report = match parse_ticket(&ticket) {
-        Ok(ticket) => state.store.report(&ticket).await.map_err(ApiError::from),
+        Ok(ticket) => state.store.report(&ticket).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
     let report = match report {

@@ -6,7 +6,7 @@ use aduan_store::ReportQuery;
 
 use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::reading::scope_for;
-use crate::error::ApiResult;
+use crate::app_error::AppResult;
 use crate::state::AppState;
 
 use super::super::labels::{Pill, category_name, local_time, pill, region_name};
@@ -36,7 +36,7 @@ pub async fn recent(
     cursor: Option<&str>,
     lang: Lang,
     t: &Texts,
-) -> ApiResult<Recent> {
+) -> AppResult<Recent> {
     let mut query = ReportQuery::new(scope_for(actor)?, PAGE_SIZE);
     query.after = cursor.map(decode_cursor).transpose()?;
     let page = state.store.list_reports(query).await?;

@@ -5,7 +5,7 @@
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -16,8 +16,9 @@ use super::StaffTexts;
 use crate::app::acting::{ActionRequest, parse_action};
 use crate::app::reading::readable_report;
 use crate::app::reading::triage_scope;
+use crate::app_error::{AppError, AppResult};
 use crate::body::JsonWithPhotos;
-use crate::error::ApiError;
+use crate::error::{ApiError, status_of};
 use crate::pages::forms::{field_of, posted_with_photos};
 use crate::pages::report::{Shown, posted_about, show, ticket_path};
 use crate::pages::session::Visitor;
@@ -27,13 +28,11 @@ use crate::service;
 use crate::state::AppState;
 
 /// The message for a refused step, in the reader's language.
-fn refusal(st: &StaffTexts, e: &ApiError) -> String {
-    match e.status {
-        StatusCode::FORBIDDEN => st.err_forbidden.to_owned(),
-        StatusCode::CONFLICT => st.err_conflict.to_owned(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::PAYLOAD_TOO_LARGE => {
-            st.err_photo.to_owned()
-        }
+fn refusal(st: &StaffTexts, e: &AppError) -> String {
+    match e {
+        AppError::NotAllowed(_) => st.err_forbidden.to_owned(),
+        AppError::Conflict(_) => st.err_conflict.to_owned(),
+        AppError::UnsupportedPhoto(_) | AppError::TooLarge(_) => st.err_photo.to_owned(),
         _ => match field_of(e) {
             "note" => st.err_note,
             "reason" | "comment" => st.err_reason,
@@ -45,7 +44,7 @@ fn refusal(st: &StaffTexts, e: &ApiError) -> String {
             "category" => st.err_category,
             "region" => st.err_region,
             "action" | "body" => st.err_action,
-            _ => return e.message.clone(),
+            _ => return e.message(),
         }
         .to_owned(),
     }
@@ -68,7 +67,7 @@ fn after_step(
 
 /// The form's fields as the API's request: empty fields are absent, `csrf` and `version`
 /// are the page's own.
-fn action_request(object: &Map<String, Value>) -> Result<ActionRequest, ApiError> {
+fn action_request(object: &Map<String, Value>) -> AppResult<ActionRequest> {
     let mut fields: Map<String, Value> = object
         .iter()
         .filter(|(k, v)| {
@@ -84,7 +83,7 @@ fn action_request(object: &Map<String, Value>) -> Result<ActionRequest, ApiError
         fields.insert("of".into(), typed);
     }
     serde_json::from_value(Value::Object(fields))
-        .map_err(|_| ApiError::invalid("action", "not a form this page sends"))
+        .map_err(|_| AppError::invalid("action", "not a form this page sends"))
 }
 
 fn text<'a>(object: &'a Map<String, Value>, field: &str) -> &'a str {
@@ -107,8 +106,8 @@ pub async fn act(
         Ok(posted) => posted,
         Err(refused) => return *refused,
     };
-    let refused = |e: ApiError| {
-        let shown = Shown::refused(e.status, refusal(st, &e));
+    let refused = |e: AppError| {
+        let shown = Shown::refused(status_of(&e), refusal(st, &e));
         show(&state, q.lang, &visitor, &ticket, shown)
     };
     let action = match action_request(&body.object).and_then(|req| parse_action(&req)) {
@@ -121,7 +120,7 @@ pub async fn act(
     };
     let seen = text(&body.object, "version").trim().parse::<i64>().ok();
     if seen.is_some_and(|v| v != report.version) {
-        return refused(ApiError::conflict("the report changed")).await;
+        return refused(AppError::conflict("the report changed")).await;
     }
     let nonempty = |parts: Vec<Vec<u8>>| parts.into_iter().filter(|p| !p.is_empty()).collect();
     // Decoded by the service once the step is allowed: never for a reader who may not.
@@ -132,7 +131,7 @@ pub async fn act(
     let done = action.kind().code();
     match service::act(&state, &actor, &report, action, uploads).await {
         Ok(updated) => after_step(t, &actor, &updated, done),
-        Err(e) if e.status.is_server_error() => {
+        Err(e) if e.is_failure_below() => {
             failure(t, Chrome::new(&path, t, &visitor), e, t.server_error)
         }
         Err(e) => refused(e).await,
@@ -171,9 +170,9 @@ pub async fn triage(
     }
     match service::confirm_triage(&state, &actor, &report, &form.category, &form.region).await {
         Ok(updated) => after_step(t, &actor, &updated, "triage"),
-        Err(e) if e.status.is_server_error() => failure(t, chrome(), e, t.server_error),
+        Err(e) if e.is_failure_below() => failure(t, chrome(), e, t.server_error),
         Err(e) => {
-            let shown = Shown::refused(e.status, refusal(st, &e));
+            let shown = Shown::refused(status_of(&e), refusal(st, &e));
             show(&state, q.lang, &visitor, &ticket, shown).await
         }
     }
