@@ -177,7 +177,8 @@ impl Limits {
         })
     }
 
-    /// One more report filed by `actor` from `addr`, or `TooManyAttempts` (citizens only; see above).
+    /// One more report filed by `actor` from `addr`, or `TooManyAttempts` (citizens only;
+    /// see above).
     pub fn submission(&self, actor: &Actor, addr: ClientAddr) -> AppResult<()> {
         if actor.role != Role::Citizen {
             return Ok(());
