@@ -22,15 +22,16 @@ use aduan_domain::location::Boundary;
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
 use aduan_domain::stats::{StatsCounts, StatsQuery};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::ticket::{Ticket, TicketPrefix};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, ActiveSession, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry,
-    OutboxItem, OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope,
-    SealedReporter, Session, TriageDecision, TriageRecord, User,
+    ActiveSession, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry, OutboxItem,
+    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, SealedReporter,
+    Session, TriageDecision, TriageRecord, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
