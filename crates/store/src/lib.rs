@@ -138,8 +138,9 @@ pub trait ReportStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Report>;
     async fn report(&self, ticket: &Ticket) -> StoreResult<Report>;
-    /// Apply a decided transition if the report is still at `expected_version`, appending the
-    /// timeline entry and its attachments in the same transaction; `Conflict` otherwise.
+    /// Apply a decided transition if the report is still at `expected_version`: one
+    /// transaction carries out [`aduan_domain::stepping::plan`] (the report's changes, the
+    /// timeline entry and its attachments, the reply to the reporter); `Conflict` otherwise.
     async fn apply_transition(
         &self,
         report: ReportId,
