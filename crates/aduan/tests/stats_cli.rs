@@ -11,12 +11,13 @@ use std::process::{Command, Output};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use aduan_domain::report::{FollowupPhotos, NewReport};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, RegionCode, ReportState, Role, TicketPrefix, UnitCode,
 };
 use aduan_store::sqlite::SqliteStore;
-use aduan_store::{AccountStore, ActionRecord, NewUser, ReportStore};
+use aduan_store::{AccountStore, NewUser, ReportStore};
 
 const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 

@@ -1,5 +1,6 @@
 //! What filing a new report writes, decided once. Each store executes the plan item by item
 //! (its ticket, ids and transaction are its own) and decides nothing of it.
+//! [`crate::stepping`] does the same for a workflow step on a filed report.
 
 use chrono::{DateTime, Utc};
 

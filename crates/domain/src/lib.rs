@@ -21,6 +21,7 @@ pub mod search;
 pub mod sla;
 pub mod state;
 pub mod stats;
+pub mod stepping;
 pub mod ticket;
 pub mod unit;
 pub mod workflow;

@@ -22,15 +22,16 @@ use aduan_domain::location::Boundary;
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
 use aduan_domain::stats::{StatsCounts, StatsQuery};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::ticket::{Ticket, TicketPrefix};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 
 pub use error::{StoreError, StoreResult};
 pub use model::{
-    ActionRecord, ActiveSession, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry,
-    OutboxItem, OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope,
-    SealedReporter, Session, TriageDecision, TriageRecord, User,
+    ActiveSession, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry, OutboxItem,
+    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, SealedReporter,
+    Session, TriageDecision, TriageRecord, User,
 };
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -137,8 +138,9 @@ pub trait ReportStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Report>;
     async fn report(&self, ticket: &Ticket) -> StoreResult<Report>;
-    /// Apply a decided transition if the report is still at `expected_version`, appending the
-    /// timeline entry and its attachments in the same transaction; `Conflict` otherwise.
+    /// Apply a decided transition if the report is still at `expected_version`: one
+    /// transaction carries out [`aduan_domain::stepping::plan`] (the report's changes, the
+    /// timeline entry and its attachments, the reply to the reporter); `Conflict` otherwise.
     async fn apply_transition(
         &self,
         report: ReportId,

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 
-use aduan_domain::report::FollowupPhotos;
 use aduan_domain::search::SearchText;
 use aduan_domain::{CategoryCode, RegionCode, ReportState, Role, UnitCode, UserId};
 
@@ -130,19 +129,6 @@ pub struct Session {
 pub struct ActiveSession {
     pub user: User,
     pub last_seen_at: DateTime<Utc>,
-}
-
-/// Who acted, and what they attached, for the timeline entry of a transition.
-#[derive(Debug, Clone)]
-pub struct ActionRecord {
-    pub actor: UserId,
-    pub actor_role: Role,
-    pub actor_unit: Option<UnitCode>,
-    pub at: DateTime<Utc>,
-    pub note: Option<String>,
-    pub target: Option<String>,
-    /// Documentation of a follow-up (empty for other steps).
-    pub photos: FollowupPhotos,
 }
 
 /// Which reports a reader may list at all; filters narrow it further.

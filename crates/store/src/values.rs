@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use aduan_domain::filing::FirstEntry;
 use aduan_domain::report::{PhotoEvidence, Report};
+use aduan_domain::stepping::StepEntry;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportId, ReportState, Role,
     Ticket, UnitCode, UserId, Visibility,
@@ -107,7 +108,7 @@ pub struct EventRow<'a> {
     pub at: DateTime<Utc>,
 }
 
-impl EventRow<'_> {
+impl<'a> EventRow<'a> {
     /// The first timeline entry of a report just filed, as [`aduan_domain::filing::plan`] decided it.
     pub fn first(report: ReportId, entry: &FirstEntry, at: DateTime<Utc>) -> Self {
         Self {
@@ -120,6 +121,22 @@ impl EventRow<'_> {
             to: entry.to,
             note: None,
             target: None,
+            at,
+        }
+    }
+
+    /// The timeline entry of a workflow step, as [`aduan_domain::stepping::plan`] decided it.
+    pub fn step(report: ReportId, entry: &StepEntry<'a>, at: DateTime<Utc>) -> Self {
+        Self {
+            report,
+            action: entry.action,
+            actor: Some(entry.actor),
+            role: entry.role.code(),
+            unit: entry.unit.map(|u| u.as_str()),
+            from: Some(entry.from),
+            to: entry.to,
+            note: entry.note,
+            target: entry.target,
             at,
         }
     }

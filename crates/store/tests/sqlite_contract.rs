@@ -15,13 +15,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tempfile::TempDir;
 
 use aduan_domain::report::{FollowupPhotos, NewPhoto, NewReport};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, RegionCode, ReportState, Role, TicketPrefix, UnitCode,
     UserId,
 };
 use aduan_store::sqlite::SqliteStore;
-use aduan_store::{AccountStore, ActionRecord, NewUser, ReportStore, Store, StoreError};
+use aduan_store::{AccountStore, NewUser, ReportStore, Store, StoreError};
 
 /// A fresh store on a new file; the directory lives as long as the returned guard.
 async fn fresh_store() -> (Arc<dyn Store>, TempDir) {

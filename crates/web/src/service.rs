@@ -9,9 +9,10 @@ use aduan_domain::report::{
     TriageMark, description_fits,
 };
 use aduan_domain::scrub::{WrittenIdentity, staff_text};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{Actor, CategoryCode, Channel, Coordinates, RegionCode, Role, Ticket};
-use aduan_store::{ActionRecord, StoreError, TriageDecision};
+use aduan_store::{StoreError, TriageDecision};
 
 use crate::app_error::{AppError, AppResult};
 use crate::photos::FollowupUploads;

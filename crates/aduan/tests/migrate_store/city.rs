@@ -12,13 +12,14 @@ use aduan_domain::message::{MessageBody, NewMessage};
 use aduan_domain::report::{
     FollowupPhotos, NewPhoto, NewReport, PhotoEvidence, Report, TriageMark,
 };
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, TicketPrefix,
     UnitCode,
 };
 use aduan_store::sqlite::SqliteStore;
-use aduan_store::{ActionRecord, NewUser, Session, Store, TriageDecision, User};
+use aduan_store::{NewUser, Session, Store, TriageDecision, User};
 
 pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 

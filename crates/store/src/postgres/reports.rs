@@ -14,6 +14,7 @@ use sqlx::{PgConnection, Row};
 use aduan_domain::filing::{self, FilingMessage};
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::stepping::{self, ActionRecord};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId};
 
@@ -22,7 +23,7 @@ use super::rows::{
 };
 use super::{PgStore, aggregates, db_error, listing, messages, outbox, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
-use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
+use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// The report with this id; `NotFound` when there is none.
 pub(super) async fn select_report(
@@ -270,6 +271,8 @@ pub(super) async fn lock_unchanged(
     Ok(matches!(found, Some((v, s)) if v == version && s == state.code()))
 }
 
+/// Take a decided step: carry out [`stepping::plan`] if the report is still at
+/// `expected_version` in the state the step was decided from.
 async fn apply(
     conn: &mut PgConnection,
     report: ReportId,
@@ -277,18 +280,14 @@ async fn apply(
     t: &Transition,
     record: &ActionRecord,
 ) -> StoreResult<Report> {
-    if !lock_unchanged(conn, report, expected_version, t.from).await? {
+    let plan = stepping::plan(t, record);
+    if !lock_unchanged(conn, report, expected_version, plan.from).await? {
         return Err(StoreError::Conflict(
             "the report changed since it was read; reload and try again".into(),
         ));
     }
-    let at = micros(record.at);
-    let duplicate_of = (t.action == ActionKind::MarkDuplicate)
-        .then_some(record.target.as_deref())
-        .flatten();
-    let referred_to = (t.action == ActionKind::Refer)
-        .then_some(record.target.as_deref())
-        .flatten();
+    let changes = &plan.report;
+    let at = micros(plan.at);
     let counted = aggregates::read(conn, report.0).await?;
     sqlx::query(
         "UPDATE reports SET
@@ -304,68 +303,41 @@ async fn apply(
              version = version + 1
          WHERE id = $10",
     )
-    .bind(t.to.code())
-    .bind(t.new_holding_unit.as_ref().map(|u| u.as_str()))
-    .bind(t.new_visibility.map(|v| v.code()))
-    .bind(t.marks_coordinated)
-    .bind(t.marks_completed)
+    .bind(changes.state.code())
+    .bind(changes.holding_unit.map(|u| u.as_str()))
+    .bind(changes.visibility.map(|v| v.code()))
+    .bind(changes.stamps_coordinated)
+    .bind(changes.stamps_completed)
     .bind(
-        t.estimated_completion
+        changes
+            .estimated_completion
             .map(|d| d.format("%Y-%m-%d").to_string()),
     )
-    .bind(duplicate_of)
+    .bind(changes.duplicate_of)
     .bind(at)
-    .bind(referred_to)
+    .bind(changes.referred_to)
     .bind(report.0)
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
     let after = aggregates::read(conn, report.0).await?;
     aggregates::shift(conn, counted.as_ref(), after.as_ref()).await?;
-    let event = insert_event(
-        conn,
-        &EventRow {
-            report,
-            action: t.action,
-            actor: Some(record.actor),
-            role: record.actor_role.code(),
-            unit: record.actor_unit.as_ref().map(|u| u.as_str()),
-            from: Some(t.from),
-            to: t.to,
-            note: record.note.as_deref(),
-            target: record.target.as_deref(),
-            at: record.at,
-        },
-    )
-    .await?;
-    insert_photos(
-        conn,
-        report,
-        event,
-        PhotoKind::Before,
-        &record.photos.before,
-        record.at,
-    )
-    .await?;
-    insert_photos(
-        conn,
-        report,
-        event,
-        PhotoKind::Followup,
-        &record.photos.after,
-        record.at,
-    )
-    .await?;
+    let event = insert_event(conn, &EventRow::step(report, &plan.entry, plan.at)).await?;
+    for attached in &plan.photos {
+        insert_photos(conn, report, event, attached.kind, attached.photos, plan.at).await?;
+    }
     let updated = select_report(conn, report).await?;
-    if t.action.tells_reporter() && outbox::has_reply_route(conn, report).await? {
+    if let Some(reply) = &plan.reply
+        && outbox::has_reply_route(conn, report).await?
+    {
         outbox::enqueue_reply(
             conn,
             report,
             updated.channel,
-            t.action,
-            t.to,
-            record.note.as_deref(),
-            record.at,
+            reply.action,
+            reply.state,
+            reply.note,
+            plan.at,
         )
         .await?;
     }

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use aduan_domain::filing::{self, FilingMessage};
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::stepping::{self, ActionRecord};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, Ticket, TicketPrefix, UserId};
 
@@ -16,7 +17,7 @@ use super::rows::{
 };
 use super::{SqliteStore, aggregates, outbox, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
-use crate::{ActionRecord, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
+use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 pub(super) fn select_report(
     conn: &Connection,
@@ -197,6 +198,8 @@ fn insert_report(
     Ok(new.filed(id, ticket, now))
 }
 
+/// Take a decided step: carry out [`stepping::plan`] if the report is still at
+/// `expected_version` in the state the step was decided from.
 fn apply(
     conn: &Connection,
     report: ReportId,
@@ -204,13 +207,9 @@ fn apply(
     t: &Transition,
     record: &ActionRecord,
 ) -> StoreResult<Report> {
-    let at = micros(record.at);
-    let duplicate_of = (t.action == ActionKind::MarkDuplicate)
-        .then_some(record.target.as_deref())
-        .flatten();
-    let referred_to = (t.action == ActionKind::Refer)
-        .then_some(record.target.as_deref())
-        .flatten();
+    let plan = stepping::plan(t, record);
+    let changes = &plan.report;
+    let at = micros(plan.at);
     let counted = aggregates::read(conn, report.0)?;
     let changed = conn
         .prepare_cached(
@@ -229,18 +228,20 @@ fn apply(
         )
         .and_then(|mut s| {
             s.execute(params![
-                t.to.code(),
-                t.new_holding_unit.as_ref().map(|u| u.as_str()),
-                t.new_visibility.map(|v| v.code()),
-                t.marks_coordinated,
-                t.marks_completed,
-                t.estimated_completion.map(|d| d.format("%Y-%m-%d").to_string()),
-                duplicate_of,
+                changes.state.code(),
+                changes.holding_unit.map(|u| u.as_str()),
+                changes.visibility.map(|v| v.code()),
+                changes.stamps_coordinated,
+                changes.stamps_completed,
+                changes
+                    .estimated_completion
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+                changes.duplicate_of,
                 at,
-                referred_to,
+                changes.referred_to,
                 report.0,
                 expected_version,
-                t.from.code(),
+                plan.from.code(),
             ])
         })
         .map_err(StoreError::other)?;
@@ -254,53 +255,28 @@ fn apply(
         counted.as_ref(),
         aggregates::read(conn, report.0)?.as_ref(),
     )?;
-    let event = insert_event(
-        conn,
-        &EventRow {
-            report,
-            action: t.action,
-            actor: Some(record.actor),
-            role: record.actor_role.code(),
-            unit: record.actor_unit.as_ref().map(|u| u.as_str()),
-            from: Some(t.from),
-            to: t.to,
-            note: record.note.as_deref(),
-            target: record.target.as_deref(),
-            at: record.at,
-        },
-    )?;
-    insert_photos(
-        conn,
-        report,
-        event,
-        PhotoKind::Before,
-        &record.photos.before,
-        record.at,
-    )?;
-    insert_photos(
-        conn,
-        report,
-        event,
-        PhotoKind::Followup,
-        &record.photos.after,
-        record.at,
-    )?;
+    let event = insert_event(conn, &EventRow::step(report, &plan.entry, plan.at))?;
+    for attached in &plan.photos {
+        insert_photos(conn, report, event, attached.kind, attached.photos, plan.at)?;
+    }
     let updated = select_report(conn, "r.id = ?1", &report.0)?;
-    if t.action.tells_reporter() && outbox::has_reply_route(conn, report)? {
+    if let Some(reply) = &plan.reply
+        && outbox::has_reply_route(conn, report)?
+    {
         outbox::enqueue_reply(
             conn,
             report,
             updated.channel,
-            t.action,
-            t.to,
-            record.note.as_deref(),
-            record.at,
+            reply.action,
+            reply.state,
+            reply.note,
+            plan.at,
         )?;
     }
     Ok(updated)
 }
 
-/// A WHERE clause under construction: each `?` in a condition binds the next value.
+/// The report's timeline, oldest first, each entry with the ids of its photos.
 fn timeline(conn: &Connection, report: ReportId) -> StoreResult<Vec<TimelineEntry>> {
     let mut stmt = conn
         .prepare_cached(

@@ -9,12 +9,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use aduan_domain::report::{FollowupPhotos, NewPhoto, NewReport, PhotoEvidence, Report};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, Ticket,
     TicketPrefix, UnitCode, UserId,
 };
-use aduan_store::{ActionRecord, NewUser, ReportQuery, Store, StoreError, StoreResult, User};
+use aduan_store::{NewUser, ReportQuery, Store, StoreError, StoreResult, User};
 
 /// Generates one `#[tokio::test]` per contract check, each on its own fresh store.
 /// Every check must be listed here: this list is what an implementation runs.

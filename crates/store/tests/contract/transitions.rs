@@ -7,9 +7,10 @@ use chrono::Duration;
 use tokio::task::JoinSet;
 
 use aduan_domain::report::{NewPhoto, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, Visibility};
-use aduan_store::{ActionRecord, Store, StoreError};
+use aduan_store::{Store, StoreError};
 
 use super::{
     cast, day, day1, is_conflict, jk, now, photo, record, simple_report, submit, transition, unit,

@@ -4,11 +4,12 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use aduan_domain::report::{FollowupPhotos, NewReport, Report};
+use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
     ActionKind, CategoryCode, Channel, RegionCode, ReportState, Role, TicketPrefix, UnitCode,
 };
-use aduan_store::{ActionRecord, NewUser};
+use aduan_store::NewUser;
 
 use super::TestApp;
 
