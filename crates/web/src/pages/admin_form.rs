@@ -29,6 +29,30 @@ pub trait AdminFormFields: DeserializeOwned + Default + Send {
     }
 }
 
+/// Declares `$form` an admin form whose CSRF value is its `csrf` field, belonging to the
+/// page it is posted to, or to the page `page = PATH` names.
+macro_rules! admin_form_fields {
+    ($form:ty) => {
+        impl $crate::pages::admin_form::AdminFormFields for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    };
+    ($form:ty, page = $page:expr) => {
+        impl $crate::pages::admin_form::AdminFormFields for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+
+            fn page(_posted_to: &str) -> String {
+                $page.to_owned()
+            }
+        }
+    };
+}
+pub(crate) use admin_form_fields;
+
 /// An admin's posted form, checked: who posted it, the frame of its page, the language.
 /// A form that cannot be read counts as empty (and so as forged: it has no CSRF value).
 pub struct AdminForm<F> {

@@ -13,7 +13,7 @@ use aduan_store::StoreError;
 
 use crate::app::cursor::encode_cursor;
 use crate::auth::new_token;
-use crate::pages::admin_form::{AdminForm, AdminFormFields};
+use crate::pages::admin_form::{AdminForm, admin_form_fields};
 use crate::pages::forms::FieldErrors;
 use crate::pages::labels::local_time;
 use crate::pages::session::Visitor;
@@ -42,11 +42,7 @@ pub struct KeyForm {
     name: String,
 }
 
-impl AdminFormFields for KeyForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+admin_form_fields!(KeyForm);
 
 struct Row {
     name: String,

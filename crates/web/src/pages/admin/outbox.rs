@@ -12,7 +12,7 @@ use serde::Deserialize;
 use aduan_store::{OutboxKind, OutboxState, StoreError};
 
 use crate::app::cursor::encode_cursor;
-use crate::pages::admin_form::{AdminForm, AdminFormFields};
+use crate::pages::admin_form::{AdminForm, admin_form_fields};
 use crate::pages::labels::local_time;
 use crate::pages::session::Visitor;
 use crate::pages::{Chrome, Lang, Texts, error_page, failure, render, see_other};
@@ -41,15 +41,7 @@ pub struct RetryForm {
     state: String,
 }
 
-impl AdminFormFields for RetryForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn page(_posted_to: &str) -> String {
-        PATH.to_owned()
-    }
-}
+admin_form_fields!(RetryForm, page = PATH);
 
 fn state_label(a: &AdminTexts, state: OutboxState) -> &'static str {
     match state {

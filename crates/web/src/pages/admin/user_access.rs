@@ -14,7 +14,7 @@ use aduan_store::{StoreError, User};
 use crate::app::accounts;
 use crate::app_error::AppError;
 use crate::pages::account::password_problem;
-use crate::pages::admin_form::{AdminForm, AdminFormFields};
+use crate::pages::admin_form::{AdminForm, admin_form_fields};
 use crate::pages::{Chrome, Texts, error_page, failure, see_other};
 use crate::state::AppState;
 
@@ -29,15 +29,7 @@ pub struct AccessForm {
     action: String,
 }
 
-impl AdminFormFields for AccessForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn page(_posted_to: &str) -> String {
-        PATH.to_owned()
-    }
-}
+admin_form_fields!(AccessForm, page = PATH);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -46,15 +38,7 @@ pub struct TemporaryPasswordForm {
     password: String,
 }
 
-impl AdminFormFields for TemporaryPasswordForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn page(_posted_to: &str) -> String {
-        PATH.to_owned()
-    }
-}
+admin_form_fields!(TemporaryPasswordForm, page = PATH);
 
 /// The staff account a form names by id; citizens' accounts are not managed on these pages.
 async fn staff_account(

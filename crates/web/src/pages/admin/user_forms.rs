@@ -15,7 +15,7 @@ use crate::app::accounts::check_username;
 use crate::app::accounts::staff_role_and_unit;
 use crate::auth::hash_password;
 use crate::pages::account::password_problem;
-use crate::pages::admin_form::{AdminForm, AdminFormFields};
+use crate::pages::admin_form::{AdminForm, admin_form_fields};
 use crate::pages::forms::{FieldErrors, field_of};
 use crate::pages::{Chrome, Lang, error_page, failure, see_other};
 use crate::password_policy;
@@ -34,11 +34,7 @@ pub struct CreateForm {
     unit: String,
 }
 
-impl AdminFormFields for CreateForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+admin_form_fields!(CreateForm);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -51,15 +47,7 @@ pub struct ChangeForm {
     list_cursor: String,
 }
 
-impl AdminFormFields for ChangeForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn page(_posted_to: &str) -> String {
-        PATH.to_owned()
-    }
-}
+admin_form_fields!(ChangeForm, page = PATH);
 
 /// The role and unit a form asks for, by the API's rules, or the problem beside its field.
 fn role_and_unit(

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Jurisdiction, Unit, UnitCode, UnitKind};
 
-use crate::pages::admin_form::{AdminForm, AdminFormFields};
+use crate::pages::admin_form::{AdminForm, AdminFormFields, admin_form_fields};
 use crate::state::AppState;
 
 use super::super::forms::FieldErrors;
@@ -175,11 +175,7 @@ pub struct NewUnitForm {
     parent: String,
 }
 
-impl AdminFormFields for NewUnitForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+admin_form_fields!(NewUnitForm);
 
 #[derive(Template)]
 #[template(path = "catalog_admin_unit_new.html")]
