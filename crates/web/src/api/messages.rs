@@ -6,16 +6,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use aduan_domain::Actor;
-use aduan_domain::message::{
-    MAX_BODY, MIN_BODY, MessageBody, NewMessage, ThreadAccess, thread_access,
-};
+use aduan_domain::message::{ThreadAccess, thread_access};
 use aduan_domain::report::Report;
-use aduan_store::StoreError;
 
 use crate::auth::{Caller, SignedIn};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -23,7 +19,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 use crate::views::{MessageView, message_view, messages_view};
 
-use crate::app::reading::readable_report;
+use crate::app::{self, reading::readable_report};
 
 #[derive(Deserialize, ToSchema)]
 pub struct PostMessageRequest {
@@ -61,7 +57,7 @@ pub async fn list_messages(
     ApiPath(ticket): ApiPath<String>,
 ) -> ApiResult<Json<Vec<MessageView>>> {
     let (report, viewer) = conversation(&state, &ticket, caller.actor()).await?;
-    let messages = state.store.messages(report.id).await?;
+    let messages = app::messages::messages(&state, &report, &viewer).await?;
     let catalog = state.catalog();
     Ok(Json(messages_view(
         &catalog.jurisdiction,
@@ -86,18 +82,7 @@ pub async fn post_message(
     ApiJson(req): ApiJson<PostMessageRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let (report, author) = conversation(&state, &ticket, Some(signed_in.actor())).await?;
-    let body = MessageBody::parse(&req.body).map_err(|_| {
-        ApiError::invalid(
-            "body",
-            format!("must be {MIN_BODY} to {MAX_BODY} characters"),
-        )
-    })?;
-    let new = NewMessage::compose(&report, &author, body, Utc::now())
-        .ok_or_else(|| ApiError::forbidden("you take no part in this report's messages"))?;
-    let message = state.store.post_message(new).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::not_found("no report has this ticket"),
-        other => other.into(),
-    })?;
+    let message = app::messages::post(&state, &report, &author, &req.body).await?;
     let catalog = state.catalog();
     Ok((
         StatusCode::CREATED,

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod acting;
 pub mod cursor;
+pub mod messages;
 pub mod place;
 pub mod public_feed;
 pub mod reading;

@@ -7,14 +7,14 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
 use serde::Deserialize;
 
-use aduan_domain::message::{MessageBody, NewMessage, Side, ThreadAccess, thread_access};
+use aduan_domain::message::Side;
 use aduan_domain::report::Report;
 use aduan_domain::{Actor, Jurisdiction};
-use aduan_store::StoreError;
 
+use crate::app;
+use crate::app_error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::messages_view;
 
@@ -38,15 +38,16 @@ pub async fn lines(
     report: &Report,
     viewer: Option<&Actor>,
     lang: Lang,
-) -> Result<Option<Vec<Line>>, StoreError> {
+) -> AppResult<Option<Vec<Line>>> {
     let Some(viewer) = viewer else {
         return Ok(None);
     };
-    if !matches!(thread_access(report, Some(viewer)), ThreadAccess::Party(_)) {
-        return Ok(None);
-    }
+    let messages = match app::messages::messages(state, report, viewer).await {
+        Ok(messages) => messages,
+        Err(AppError::NotAllowed(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let t = lang.texts();
-    let messages = state.store.messages(report.id).await?;
     let views = messages_view(j, &messages, viewer);
     Ok(Some(
         messages
@@ -104,17 +105,15 @@ pub async fn post(
             Shown::message_refused(status, message),
         )
     };
-    let Ok(body) = MessageBody::parse(&form.body) else {
-        return refused(StatusCode::UNPROCESSABLE_ENTITY, t.message_invalid).await;
-    };
-    let Some(message) = NewMessage::compose(&report, &actor, body, Utc::now()) else {
-        return refused(StatusCode::FORBIDDEN, t.message_not_party).await;
-    };
-    match state.store.post_message(message).await {
+    match app::messages::post(&state, &report, &actor, &form.body).await {
         Ok(_) => see_other(&format!("/laporan/{}?done=message", report.ticket), t),
+        Err(AppError::Invalid { .. }) => {
+            refused(StatusCode::UNPROCESSABLE_ENTITY, t.message_invalid).await
+        }
+        Err(AppError::NotAllowed(_)) => refused(StatusCode::FORBIDDEN, t.message_not_party).await,
         Err(e) => {
             let chrome = Chrome::new(&format!("/laporan/{}", report.ticket), t, &visitor);
-            failure(t, chrome, e.into(), t.server_error)
+            failure(t, chrome, e, t.server_error)
         }
     }
 }

@@ -251,7 +251,7 @@ pub async fn show(
     };
     let conversation = match conversation::lines(state, j, &report, viewer.as_ref(), lang).await {
         Ok(lines) => lines,
-        Err(e) => return failure(t, chrome, e.into(), t.server_error),
+        Err(e) => return failure(t, chrome, e, t.server_error),
     };
     let mut status = match (shown.refused, staff.as_mut()) {
         (Some((status, message)), Some(panel)) => {
