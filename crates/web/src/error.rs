@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use aduan_domain::workflow::WorkflowError;
 use aduan_store::StoreError;
 
-use crate::app::AppError;
+use crate::app_error::AppError;
 
 #[derive(Debug)]
 pub struct ApiError {
