@@ -122,7 +122,7 @@ async fn seed(data_dir: &Path) {
     file(
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k0",
         utc(2020, 12, 31, 16, 59),
     )
@@ -139,7 +139,7 @@ async fn seed(data_dir: &Path) {
     let late = file(
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k1",
         utc(2021, 1, 31, 16, 59),
     )
@@ -153,7 +153,14 @@ async fn seed(data_dir: &Path) {
     // 00:30 WIB on 1 February (31 January in UTC): February; taken after 2 hours, completed
     // after 26.
     let at = utc(2021, 1, 31, 17, 30);
-    let early = file("jalan", "31.74.01", Channel::Jaki, "k1", at).await;
+    let early = file(
+        "jalan",
+        "31.74.01",
+        Channel::parse("jaki").unwrap(),
+        "k1",
+        at,
+    )
+    .await;
     let early = step(
         early,
         change(ActionKind::Accept, Waiting, InProgress),
