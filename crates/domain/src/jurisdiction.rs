@@ -42,8 +42,8 @@ pub struct Settings {
     /// when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone_label: Option<LocalLabel>,
-    /// The named channels this city runs (its app, desks, social accounts, partners), with
-    /// their labels and kinds, in the order they are offered. Transport channels are always
+    /// The channels this city runs (its app, desks, social accounts, partners), with their
+    /// labels and kinds, in the order they are offered. Transport channels are always
     /// offered: listed here to place them among the city's own or to name them, else after
     /// the list with their names in code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
