@@ -7,7 +7,7 @@ use chrono::{Days, Utc};
 use rand::Rng;
 
 use aduan_domain::workflow::Action;
-use aduan_domain::{Actor, CategoryCode, Channel, RegionCode, Role, Ticket, UnitCode};
+use aduan_domain::{Actor, CategoryCode, RegionCode, Role, Ticket, UnitCode};
 use aduan_store::identity::{Binding, Identity};
 use aduan_store::{NewUser, Store};
 use aduan_web::service::{self, Intake, Place};
@@ -133,7 +133,7 @@ impl Samples<'_> {
                 description: text.to_owned(),
                 place: Place::In(RegionCode::parse(region)?),
                 address: None,
-                channel: Channel::Jaki,
+                channel: self.state.catalog().jurisdiction.citizen_channel(),
                 photos: Vec::new(),
                 message_id: None,
             },

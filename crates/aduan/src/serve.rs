@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use aduan_channels::meta::GovernorAccounts;
 use aduan_channels::outbound::Deliverer;
 use aduan_channels::{ChannelsConfig, check_secret};
 use aduan_store::Store;
@@ -37,6 +38,11 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let catalog = Catalog::load(store.as_ref())
         .await
         .context("loading the jurisdiction")?;
+    // What arrives on the Governor's own accounts files as the pack's channel of kind
+    // meta: refuse to start rather than file it under nothing.
+    if let Some(meta) = &channels.meta {
+        GovernorAccounts::of(meta, &catalog.jurisdiction)?;
+    }
     let deliverer = Arc::new(
         Deliverer::new(&channels)
             .map_err(|e| anyhow::anyhow!("cannot set up the channels' delivery: {e}"))?,

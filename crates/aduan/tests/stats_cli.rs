@@ -123,7 +123,7 @@ async fn seed(data_dir: &Path) {
     file(
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k0",
         utc(2020, 12, 31, 16, 59),
     )
@@ -140,7 +140,7 @@ async fn seed(data_dir: &Path) {
     let late = file(
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k1",
         utc(2021, 1, 31, 16, 59),
     )
@@ -154,7 +154,14 @@ async fn seed(data_dir: &Path) {
     // 00:30 WIB on 1 February (31 January in UTC): February; taken after 2 hours, completed
     // after 26.
     let at = utc(2021, 1, 31, 17, 30);
-    let early = file("jalan", "31.74.01", Channel::Jaki, "k1", at).await;
+    let early = file(
+        "jalan",
+        "31.74.01",
+        Channel::parse("jaki").unwrap(),
+        "k1",
+        at,
+    )
+    .await;
     let early = step(
         early,
         change(ActionKind::Accept, Waiting, InProgress),

@@ -156,7 +156,8 @@ pub struct MetaConfig {
     pub app_secret: String,
     pub verify_token: String,
     /// Page and Instagram account ids that are the Governor's own social media: what
-    /// arrives there files as `governor_social`.
+    /// arrives there files as the city's first channel of kind `meta` in its pack
+    /// (Jakarta's `governor_social`); `aduan serve` refuses to start without one.
     #[serde(default)]
     pub governor_account_ids: Vec<String>,
     /// Hosts photos may be fetched from (see [`crate::media_hosts`]); absent: the

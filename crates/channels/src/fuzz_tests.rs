@@ -31,7 +31,12 @@ fn parse_everywhere(body: &[u8]) {
         let _ = sms::parse_sms(&params);
     }
     let _ = whatsapp::parse_webhook(body);
-    let _ = meta::parse_webhook(body, &["104812345678901".to_owned()]);
+    let ids = ["104812345678901".to_owned()];
+    let governor = meta::GovernorAccounts {
+        ids: &ids,
+        channel: aduan_domain::Channel::parse("governor_social").unwrap(),
+    };
+    let _ = meta::parse_webhook(body, Some(governor));
     let _ = twitter::parse_activity(body, "2847561093");
     let _ = lapor::parse_report(body);
 }

@@ -8,8 +8,9 @@
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use aduan_domain::Channel;
+use aduan_domain::{Channel, ChannelKind, Jurisdiction};
 
+use crate::config::MetaConfig;
 use crate::inbound::{InboundError, InboundMessage, MediaRef, ReplyRoute, Sender};
 use crate::signature::verify_sha256;
 use crate::sms::{clean_text, geo_point, is_empty, json_error};
@@ -174,8 +175,44 @@ struct IgUser {
     username: Option<String>,
 }
 
-/// Read a Facebook Page or Instagram webhook POST. What arrives on an account listed in
-/// `governor_account_ids` files as [`Channel::GovernorSocial`].
+/// The Governor's own accounts (`governor_account_ids`) and the city's channel what
+/// arrives on them files as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GovernorAccounts<'a> {
+    pub ids: &'a [String],
+    pub channel: Channel,
+}
+
+/// `governor_account_ids` is set, but the city's pack names no channel to file what
+/// arrives there as.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the channels file lists governor_account_ids, but the jurisdiction's pack lists no \
+     channel of kind \"meta\" for what arrives on those accounts: add one to the pack's \
+     settings.channels (Jakarta's is governor_social) or remove governor_account_ids"
+)]
+pub struct NoGovernorChannel;
+
+impl<'a> GovernorAccounts<'a> {
+    /// The accounts `meta` lists, filing as `j`'s first channel of kind `meta`; `None` when
+    /// it lists none.
+    pub fn of(meta: &'a MetaConfig, j: &Jurisdiction) -> Result<Option<Self>, NoGovernorChannel> {
+        if meta.governor_account_ids.is_empty() {
+            return Ok(None);
+        }
+        let channel = j
+            .first_channel_of(ChannelKind::Meta)
+            .ok_or(NoGovernorChannel)?;
+        Ok(Some(Self {
+            ids: &meta.governor_account_ids,
+            channel,
+        }))
+    }
+}
+
+/// Read a Facebook Page or Instagram webhook POST. What arrives on one of the `governor`
+/// accounts files as their channel (the city's channel of kind `meta`, see
+/// [`GovernorAccounts::of`]).
 ///
 /// Messenger and Instagram messages (not echoes), visitors' posts, statuses and photos on
 /// the page's feed, and comments are read; edits, removals, reactions, mentions, and what
@@ -183,7 +220,7 @@ struct IgUser {
 /// author (`from`) is skipped too: it could be the page's own.
 pub fn parse_webhook(
     body: &[u8],
-    governor_account_ids: &[String],
+    governor: Option<GovernorAccounts<'_>>,
 ) -> Result<Vec<InboundMessage>, InboundError> {
     let webhook: Webhook =
         serde_json::from_slice(body).map_err(|e| json_error("Meta webhook", &e))?;
@@ -198,8 +235,8 @@ pub fn parse_webhook(
     };
     let mut out = Vec::new();
     for entry in webhook.entry {
-        let channel = if governor_account_ids.contains(&entry.id) {
-            Channel::GovernorSocial
+        let channel = if let Some(governor) = governor.filter(|g| g.ids.contains(&entry.id)) {
+            governor.channel
         } else if instagram {
             Channel::Instagram
         } else {

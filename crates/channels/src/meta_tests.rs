@@ -14,8 +14,18 @@ const PAGE: &str = "104812345678901";
 const GOVERNOR_PAGE: &str = "100064598765432";
 const IG_ACCOUNT: &str = "17841400123456789";
 
-fn governor(ids: &[&str]) -> Vec<String> {
-    ids.iter().map(|id| (*id).to_owned()).collect()
+fn governor_social() -> Channel {
+    Channel::parse("governor_social").unwrap()
+}
+
+/// Read `body` with `ids` as the Governor's accounts, filed as `channel`.
+fn to_governor_as(body: &[u8], ids: &[&str], channel: Channel) -> Vec<InboundMessage> {
+    let ids: Vec<String> = ids.iter().map(|id| (*id).to_owned()).collect();
+    parse_webhook(body, Some(GovernorAccounts { ids: &ids, channel })).unwrap()
+}
+
+fn to_governor(body: &[u8], ids: &[&str]) -> Vec<InboundMessage> {
+    to_governor_as(body, ids, governor_social())
 }
 
 #[test]
@@ -72,7 +82,7 @@ fn signatures() {
 
 #[test]
 fn messenger_messages() {
-    let messages = parse_webhook(MESSENGER, &governor(&[GOVERNOR_PAGE])).unwrap();
+    let messages = to_governor(MESSENGER, &[GOVERNOR_PAGE]);
     // Text, image, location; the sticker, the echo, the delivery and the read are skipped;
     // then the Governor's page.
     assert_eq!(messages.len(), 4, "{messages:?}");
@@ -116,18 +126,18 @@ fn messenger_messages() {
     );
 
     let to_governor = &messages[3];
-    assert_eq!(to_governor.channel, Channel::GovernorSocial);
-    assert_eq!(to_governor.reply.channel, Channel::GovernorSocial);
+    assert_eq!(to_governor.channel, governor_social());
+    assert_eq!(to_governor.reply.channel, governor_social());
     assert!(to_governor.text.contains("Kampung Melayu"));
 
     // Without the Governor's page configured, it is just Facebook.
-    let messages = parse_webhook(MESSENGER, &[]).unwrap();
+    let messages = parse_webhook(MESSENGER, None).unwrap();
     assert_eq!(messages[3].channel, Channel::Facebook);
 }
 
 #[test]
 fn feed_posts_and_comments() {
-    let messages = parse_webhook(FEED, &[]).unwrap();
+    let messages = parse_webhook(FEED, None).unwrap();
     // A comment, a status and a photo by visitors; the edit, the removal, the page's own
     // reply and the reaction are skipped.
     assert_eq!(messages.len(), 3, "{messages:?}");
@@ -171,17 +181,60 @@ fn feed_posts_and_comments() {
         "https://scontent.xx.fbcdn.net/v/t39.30808-6/482100011_n.jpg"
     );
 
-    let governor = parse_webhook(FEED, &governor(&[PAGE])).unwrap();
+    let governor = to_governor(FEED, &[PAGE]);
+    assert!(governor.iter().all(|m| m.channel == governor_social()));
+}
+
+/// Another city's leader: the channel is whatever its pack names, with no code for it.
+#[test]
+fn the_governors_accounts_file_as_the_citys_meta_channel() {
+    let mayor = Channel::parse("medsos_wali_kota").unwrap();
+    let messages = to_governor_as(FEED, &[PAGE], mayor);
+    assert!(!messages.is_empty());
+    assert!(messages.iter().all(|m| m.channel == mayor));
+    assert!(messages.iter().all(|m| m.reply.channel == mayor));
     assert!(
-        governor
+        messages
             .iter()
-            .all(|m| m.channel == Channel::GovernorSocial)
+            .flat_map(|m| &m.media)
+            .all(|media| media.channel == mayor)
     );
+
+    // Resolved from the pack: its first channel of kind meta, and none without accounts.
+    let mut data: aduan_domain::JurisdictionData =
+        serde_json::from_str(include_str!("../../../packs/jakarta.json")).unwrap();
+    let config = |ids: &[&str]| MetaConfig {
+        api_base: "https://graph.facebook.com/v21.0".into(),
+        page_access_token: "token".into(),
+        app_secret: "secret".into(),
+        verify_token: "verify".into(),
+        governor_account_ids: ids.iter().map(|id| (*id).to_owned()).collect(),
+        media_hosts: None,
+    };
+    let with_accounts = config(&[GOVERNOR_PAGE]);
+    let jakarta = Jurisdiction::new(data.clone()).unwrap();
+    let resolved = GovernorAccounts::of(&with_accounts, &jakarta)
+        .unwrap()
+        .unwrap();
+    assert_eq!(resolved.channel, governor_social());
+    assert_eq!(resolved.ids, [GOVERNOR_PAGE.to_owned()]);
+    assert_eq!(GovernorAccounts::of(&config(&[]), &jakarta), Ok(None));
+
+    // A pack without such a channel cannot take the Governor's accounts.
+    data.settings
+        .channels
+        .retain(|c| c.code.is_transport() || c.kind != aduan_domain::ChannelKind::Meta);
+    let elsewhere = Jurisdiction::new(data).unwrap();
+    assert_eq!(
+        GovernorAccounts::of(&with_accounts, &elsewhere),
+        Err(NoGovernorChannel)
+    );
+    assert_eq!(GovernorAccounts::of(&config(&[]), &elsewhere), Ok(None));
 }
 
 #[test]
 fn instagram_comments_and_messages() {
-    let messages = parse_webhook(INSTAGRAM, &[]).unwrap();
+    let messages = parse_webhook(INSTAGRAM, None).unwrap();
     // A comment, a DM and a photo DM; the account's own reply, the mention, the echo and
     // the read are skipped.
     assert_eq!(messages.len(), 3, "{messages:?}");
@@ -211,19 +264,15 @@ fn instagram_comments_and_messages() {
     assert!(!dm.reply.public);
     assert_eq!(messages[2].media.len(), 1);
 
-    let governor = parse_webhook(INSTAGRAM, &governor(&[IG_ACCOUNT])).unwrap();
-    assert!(
-        governor
-            .iter()
-            .all(|m| m.channel == Channel::GovernorSocial)
-    );
+    let governor = to_governor(INSTAGRAM, &[IG_ACCOUNT]);
+    assert!(governor.iter().all(|m| m.channel == governor_social()));
 }
 
 #[test]
 fn an_instagram_comment_without_a_username() {
     let body = br#"{"object":"instagram","entry":[{"id":"1","changes":[{"field":"comments",
         "value":{"id":"c1","text":"Banjir","from":{"id":"u1"},"media":{"id":"m1"}}}]}]}"#;
-    let messages = parse_webhook(body, &[]).unwrap();
+    let messages = parse_webhook(body, None).unwrap();
     assert_eq!(messages[0].sender.handle.as_deref(), Some("u1"));
 }
 
@@ -231,7 +280,7 @@ fn an_instagram_comment_without_a_username() {
 fn a_feed_item_without_its_author_is_skipped() {
     let body = br#"{"object":"page","entry":[{"id":"1","changes":[{"field":"feed",
         "value":{"item":"comment","verb":"add","comment_id":"c1","post_id":"p1","message":"x"}}]}]}"#;
-    assert_eq!(parse_webhook(body, &[]).unwrap(), vec![]);
+    assert_eq!(parse_webhook(body, None).unwrap(), vec![]);
 }
 
 #[test]
@@ -245,7 +294,7 @@ fn what_is_not_a_meta_webhook_is_malformed() {
         br#"{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"2"},"message":{"text":"no mid"}}]}]}"#,
     ] {
         assert!(
-            matches!(parse_webhook(body, &[]), Err(InboundError::Malformed(_))),
+            matches!(parse_webhook(body, None), Err(InboundError::Malformed(_))),
             "{}",
             String::from_utf8_lossy(body)
         );
@@ -257,7 +306,7 @@ fn errors_never_quote_the_payload() {
     let body = br#"{"object":"page","entry":[{"id":"1","changes":[{"field":"feed",
         "value":{"item":"comment","verb":"add","comment_id":"c1","message":"x",
                  "from":{"id":"5123987654321098","name":["Yusuf Hidayat"]}}}]}]}"#;
-    let Err(InboundError::Malformed(why)) = parse_webhook(body, &[]) else {
+    let Err(InboundError::Malformed(why)) = parse_webhook(body, None) else {
         panic!("a list as a name is not Meta's shape");
     };
     assert!(!why.contains("Yusuf"), "{why}");
@@ -270,20 +319,20 @@ fn truncated_payloads_are_malformed_not_panics() {
         for n in 0..end {
             assert!(
                 matches!(
-                    parse_webhook(&body[..n], &[]),
+                    parse_webhook(&body[..n], None),
                     Err(InboundError::Malformed(_))
                 ),
                 "prefix {n}"
             );
         }
-        assert!(parse_webhook(&body[..end], &[]).is_ok());
+        assert!(parse_webhook(&body[..end], None).is_ok());
     }
 }
 
 proptest! {
     #[test]
     fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = parse_webhook(&body, &[]);
+        let _ = parse_webhook(&body, None);
     }
 
     #[test]
@@ -306,6 +355,6 @@ proptest! {
                 }}],
             }],
         });
-        let _ = parse_webhook(payload.to_string().as_bytes(), &[]);
+        let _ = parse_webhook(payload.to_string().as_bytes(), None);
     }
 }

@@ -6,10 +6,10 @@
 mod common;
 
 use aduan_channels::outbound::{DeliveryError, StatusChange};
-use aduan_domain::Channel;
+use aduan_domain::{Channel, ChannelKind};
 use base64::Engine;
 use chrono::TimeZone;
-use common::{Receiver, Reply, TEXT, TICKET, closed_port, deliverer, outgoing, public};
+use common::{Receiver, Reply, TEXT, TICKET, closed_port, deliverer, named, outgoing, public};
 use serde_json::json;
 
 fn twilio(base: &str) -> serde_json::Value {
@@ -151,12 +151,12 @@ async fn meta_comments_are_answered_under_the_comment() {
             "/17858893269000001/replies",
         ),
         (
-            Channel::GovernorSocial,
+            named("governor_social"),
             "10150_20260",
             "/10150_20260/comments",
         ),
         (
-            Channel::GovernorSocial,
+            named("governor_social"),
             "17858893269000002",
             "/17858893269000002/replies",
         ),
@@ -350,6 +350,35 @@ async fn an_unreachable_provider_is_temporary_and_unnamed() {
     }
 }
 
+/// A city's own channel of kind `meta`, with a code no code knows, answers through Meta.
+#[tokio::test]
+async fn a_citys_own_meta_channel_is_answered_through_meta() {
+    let mayor = named("medsos_wali_kota");
+    let graph = Receiver::answering(Reply::json(200, json!({"id": "c2"}))).await;
+    let deliverer = deliverer(json!({"meta": meta(&graph.base)}));
+    let message = public(outgoing(mayor, "5512345"), "10150_20260");
+    deliverer
+        .0
+        .deliver(&message, ChannelKind::Meta)
+        .await
+        .unwrap();
+    let request = graph.only_request();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/10150_20260/comments")
+    );
+    // A desk of that name answers nobody.
+    let error = deliverer
+        .0
+        .deliver(&message, ChannelKind::Desk)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        DeliveryError::Permanent("no outbound delivery for medsos_wali_kota".into())
+    );
+}
+
 #[tokio::test]
 async fn unconfigured_channels_keep_their_messages() {
     let deliverer = deliverer(json!({}));
@@ -360,14 +389,14 @@ async fn unconfigured_channels_keep_their_messages() {
         (Channel::Twitter, "twitter"),
         (Channel::Facebook, "facebook"),
         (Channel::Instagram, "instagram"),
-        (Channel::GovernorSocial, "governor_social"),
+        (named("governor_social"), "governor_social"),
         (Channel::Lapor, "lapor"),
     ] {
         let error = deliverer
             .deliver(&outgoing(channel, "someone"))
             .await
             .unwrap_err();
-        assert_eq!(error, DeliveryError::NotConfigured(code));
+        assert_eq!(error, DeliveryError::NotConfigured(code.into()));
     }
 }
 
@@ -375,11 +404,11 @@ async fn unconfigured_channels_keep_their_messages() {
 async fn channels_without_outbound_delivery_are_permanent() {
     let deliverer = deliverer(json!({}));
     for channel in [
-        Channel::Jaki,
+        named("jaki"),
         Channel::Web,
-        Channel::Qlue,
+        named("qlue"),
         Channel::Open311,
-        Channel::BalaiKota,
+        named("balai_kota"),
     ] {
         let error = deliverer
             .deliver(&outgoing(channel, "someone"))

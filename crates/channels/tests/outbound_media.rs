@@ -9,7 +9,7 @@ mod common;
 use aduan_channels::MediaRef;
 use aduan_channels::outbound::DeliveryError;
 use aduan_domain::Channel;
-use common::{Bound, Receiver, Reply, closed_port, deliverer, raw_http};
+use common::{Bound, Receiver, Reply, closed_port, deliverer, named, raw_http};
 use serde_json::json;
 
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9";
@@ -154,7 +154,7 @@ async fn facebook_and_lapor_media_are_plain_gets() {
     for channel in [
         Channel::Facebook,
         Channel::Instagram,
-        Channel::GovernorSocial,
+        named("governor_social"),
         Channel::Lapor,
     ] {
         let cdn = Receiver::answering(Reply::bytes(200, "image/webp", b"webp".to_vec())).await;
@@ -312,7 +312,7 @@ async fn media_needs_its_channel() {
         .fetch_media(&media(Channel::Whatsapp, "778"), 1024)
         .await
         .unwrap_err();
-    assert_eq!(error, DeliveryError::NotConfigured("whatsapp"));
+    assert_eq!(error, DeliveryError::NotConfigured("whatsapp".into()));
     for (channel, code) in [
         (Channel::Facebook, "facebook"),
         (Channel::Sms, "sms"),
@@ -323,7 +323,7 @@ async fn media_needs_its_channel() {
             .fetch_media(&media(channel, "https://cdn.example/a.jpg"), 1024)
             .await
             .unwrap_err();
-        assert_eq!(error, DeliveryError::NotConfigured(code));
+        assert_eq!(error, DeliveryError::NotConfigured(code.into()));
     }
     let error = deliverer(json!({}))
         .fetch_media(&media(Channel::Email, "http://127.0.0.1/a.jpg"), 1024)

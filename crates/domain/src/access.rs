@@ -3,7 +3,7 @@
 //! Every report is private on arrival. Staff read the reports their work touches, never who
 //! reported; the reporter's photos of a private report are locked even to staff.
 
-use crate::channel::Channel;
+use crate::channel::{Channel, ChannelKind, NamedChannel};
 use crate::codes::UnitCode;
 use crate::report::{PhotoKind, Report};
 use crate::role::{Actor, Role};
@@ -48,14 +48,14 @@ pub fn may_read(report: &Report, viewer: Option<&Actor>) -> bool {
 }
 
 /// Whether someone of `role` may file a report through `channel` for a citizen: a citizen
-/// for themself through the app or the web site; a desk operator through any channel a
-/// citizen does not use themself (a desk, the post, the press...), but not Open311, which
+/// for themself through a channel of kind app or web; a desk operator through any channel
+/// a citizen does not use themself (a desk, the post, the press...), but not Open311, which
 /// is for partner apps with their own keys. Nobody else files.
-pub fn may_file_through(role: Role, channel: Channel) -> bool {
-    let own = matches!(channel, Channel::Jaki | Channel::Web);
+pub fn may_file_through(role: Role, channel: &NamedChannel) -> bool {
+    let own = matches!(channel.kind, ChannelKind::App | ChannelKind::Web);
     match role {
         Role::Citizen => own,
-        Role::Operator => !own && channel != Channel::Open311,
+        Role::Operator => !own && channel.code != Channel::Open311,
         _ => false,
     }
 }
@@ -120,15 +120,18 @@ pub fn may_see_photo(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{actor, report, unit};
+    use crate::fixtures::{actor, jakarta, report, unit};
 
     #[test]
     fn citizens_file_through_their_own_channels_and_operators_through_the_rest_but_open311() {
-        for channel in Channel::ALL {
-            let own = matches!(channel, Channel::Jaki | Channel::Web);
-            assert_eq!(may_file_through(Role::Citizen, channel), own, "{channel:?}");
+        let channels = jakarta().channels();
+        assert_eq!(channels.len(), 18);
+        for named in &channels {
+            let channel = named.code;
+            let own = ["jaki", "web"].contains(&channel.code());
+            assert_eq!(may_file_through(Role::Citizen, named), own, "{channel:?}");
             assert_eq!(
-                may_file_through(Role::Operator, channel),
+                may_file_through(Role::Operator, named),
                 !own && channel != Channel::Open311,
                 "{channel:?}"
             );
@@ -138,12 +141,37 @@ mod tests {
                 Role::Validator,
                 Role::Admin,
             ] {
-                assert!(!may_file_through(role, channel), "{role:?} {channel:?}");
+                assert!(!may_file_through(role, named), "{role:?} {channel:?}");
             }
         }
-        assert!(may_file_through(Role::Operator, Channel::BalaiKota));
-        assert!(may_file_through(Role::Operator, Channel::GovernorSocial));
-        assert!(!may_file_through(Role::Citizen, Channel::Sms));
+        let of = |code: &str| {
+            channels
+                .iter()
+                .find(|c| c.code.code() == code)
+                .unwrap()
+                .clone()
+        };
+        assert!(may_file_through(Role::Operator, &of("balai_kota")));
+        assert!(may_file_through(Role::Operator, &of("governor_social")));
+        assert!(!may_file_through(Role::Citizen, &of("sms")));
+    }
+
+    #[test]
+    fn a_channel_only_its_pack_names_is_filed_through_as_its_kind_allows() {
+        let named = |code: &str, kind| NamedChannel {
+            code: Channel::parse(code).unwrap(),
+            label: code.into(),
+            label_en: code.into(),
+            kind,
+        };
+        let app = named("lapor_warga", ChannelKind::App);
+        assert!(may_file_through(Role::Citizen, &app));
+        assert!(!may_file_through(Role::Operator, &app));
+        let desk = named("lapor_warga", ChannelKind::Desk);
+        assert!(!may_file_through(Role::Citizen, &desk));
+        assert!(may_file_through(Role::Operator, &desk));
+        let partner = named("mitra", ChannelKind::PartnerApi);
+        assert!(may_file_through(Role::Operator, &partner));
     }
 
     #[test]

@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn a_desk_report_is_entered_by_the_operator() {
         let mut new = web_report();
-        new.channel = Channel::BalaiKota;
+        new.channel = crate::fixtures::channel("balai_kota");
         new.entered_by = Some(UserId(3));
         new.submitted_by_role = Role::Operator;
         let plan = plan(&new);

@@ -1,4 +1,4 @@
-//! Values for the crate's unit tests: a report and the actors around it.
+//! Values for the crate's unit tests: a report and the actors around it, the Jakarta pack.
 
 use chrono::DateTime;
 
@@ -6,7 +6,22 @@ use crate::report::Report;
 use crate::role::{Actor, Role};
 use crate::state::ReportState;
 use crate::workflow::Visibility;
-use crate::{CategoryCode, Channel, RegionCode, ReportId, Ticket, UnitCode, UserId};
+use crate::{
+    CategoryCode, Channel, Jurisdiction, JurisdictionData, RegionCode, ReportId, Ticket, UnitCode,
+    UserId,
+};
+
+/// The Jakarta pack, as the tests of what a city configures read it.
+pub fn jakarta() -> Jurisdiction {
+    let data: JurisdictionData =
+        serde_json::from_str(include_str!("../../../packs/jakarta.json")).unwrap();
+    Jurisdiction::new(data).unwrap()
+}
+
+/// A channel by its code.
+pub fn channel(code: &str) -> Channel {
+    Channel::parse(code).unwrap()
+}
 
 pub fn unit(code: &str) -> UnitCode {
     UnitCode::parse(code).unwrap()
@@ -24,7 +39,7 @@ pub fn report(state: ReportState, visibility: Visibility) -> Report {
         location: None,
         region: RegionCode::parse("31.74.01").unwrap(),
         address: None,
-        channel: Channel::Jaki,
+        channel: channel("jaki"),
         first_receiver: unit("kecamatan-31.74.01"),
         holding_unit: unit("sudin-bina-marga-31.74"),
         visibility,

@@ -6,10 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::access;
 use crate::category::Category;
 use crate::channel::{Channel, ChannelKind, NamedChannel};
 use crate::codes::{CategoryCode, UnitCode};
 use crate::region::{Region, RegionCode, RegionLevel};
+use crate::role::Role;
 use crate::ticket::TicketPrefix;
 use crate::unit::{Unit, UnitKind, UnitKindLabel};
 use crate::workflow::UnitDirectory;
@@ -40,9 +42,10 @@ pub struct Settings {
     /// when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone_label: Option<LocalLabel>,
-    /// The named channels this city runs (its app, desks, social accounts, partners), in
-    /// the order they are offered. Transport channels are always offered; when the list is
-    /// empty, every channel is, with the labels in code.
+    /// The channels this city runs (its app, desks, social accounts, partners), with their
+    /// labels and kinds, in the order they are offered. Transport channels are always
+    /// offered: listed here to place them among the city's own or to name them, else after
+    /// the list with their names in code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<NamedChannel>,
     /// What this city calls its kinds of unit; the labels in code for those it omits.
@@ -149,6 +152,22 @@ impl Jurisdiction {
         refuse_duplicates("region", data.regions.iter().map(|r| r.code.as_str()))?;
         refuse_duplicates("unit", data.units.iter().map(|u| u.code.as_str()))?;
         refuse_duplicates("category", data.categories.iter().map(|c| c.code.as_str()))?;
+        refuse_duplicates(
+            "channel",
+            data.settings.channels.iter().map(|c| c.code.code()),
+        )?;
+        for listed in &data.settings.channels {
+            if let Some(kind) = listed.code.transport_kind()
+                && kind != listed.kind
+            {
+                return Err(DataError(format!(
+                    "channel {} is a transport channel of kind {}, not {}",
+                    listed.code,
+                    kind.code(),
+                    listed.kind.code()
+                )));
+            }
+        }
         for template in &data.settings.office_templates {
             let probe = template.code.replace("{code}", "31.71.01.1001");
             if UnitCode::parse(&probe).is_err() {
@@ -237,65 +256,64 @@ impl Jurisdiction {
         })
     }
 
-    /// The channels this city takes, in code order, with their labels: those the pack
-    /// lists and the transport channels (every channel when the pack lists none).
+    /// The channels this city takes, with their names and kinds: those its pack lists, in
+    /// the pack's order, then the transport channels it leaves out, in code order.
     pub fn channels(&self) -> Vec<NamedChannel> {
-        Channel::ALL
-            .into_iter()
-            .filter_map(|c| self.channel(c))
-            .collect()
-    }
-
-    /// A channel as this city names it; `None` when the city does not run it.
-    pub fn channel(&self, code: Channel) -> Option<NamedChannel> {
         let listed = &self.settings.channels;
-        if let Some(named) = listed.iter().find(|n| n.code == code) {
-            return Some(named.clone());
-        }
-        (listed.is_empty() || code.is_transport()).then(|| NamedChannel {
-            code,
-            label: code.label().to_owned(),
-            label_en: code.label().to_owned(),
-            kind: if code.is_desk() {
-                ChannelKind::Desk
-            } else {
-                ChannelKind::Web
-            },
-        })
+        let left_out = Channel::TRANSPORT
+            .into_iter()
+            .filter(|t| !listed.iter().any(|n| n.code == *t))
+            .filter_map(NamedChannel::transport);
+        listed.iter().cloned().chain(left_out).collect()
     }
 
-    /// The label of a channel in this city: the pack's, else the one in code.
+    /// A channel as this city names it: the pack's entry, else a transport channel's names
+    /// in code; `None` when the city does not run it.
+    pub fn channel(&self, code: Channel) -> Option<NamedChannel> {
+        self.settings
+            .channels
+            .iter()
+            .find(|n| n.code == code)
+            .cloned()
+            .or_else(|| NamedChannel::transport(code))
+    }
+
+    /// The label of a channel in this city: the pack's, else the one in code, else (a
+    /// channel the city no longer runs, on a stored report) its code.
     pub fn channel_label(&self, code: Channel, english: bool) -> String {
         match self.channel(code) {
             Some(n) if english => n.label_en,
             Some(n) => n.label,
-            None => code.label().to_owned(),
+            None => code.code().to_owned(),
         }
     }
 
     /// A citizen's channel when they name none: the city's first app, else the web.
     pub fn citizen_channel(&self) -> Channel {
-        if self.settings.channels.is_empty() {
-            return Channel::Jaki;
-        }
-        self.first_of(ChannelKind::App).unwrap_or(Channel::Web)
-    }
-
-    /// An operator's channel when they name none: the city's first desk.
-    pub fn desk_channel(&self) -> Channel {
-        if self.settings.channels.is_empty() {
-            return Channel::BalaiKota;
-        }
-        self.first_of(ChannelKind::Desk)
-            .or_else(|| Channel::ALL.into_iter().find(|c| c.is_desk()))
+        self.first_channel_of(ChannelKind::App)
             .unwrap_or(Channel::Web)
     }
 
-    fn first_of(&self, kind: ChannelKind) -> Option<Channel> {
+    /// An operator's channel when they name none: the city's first desk, else the first
+    /// channel an operator may file through.
+    pub fn desk_channel(&self) -> Channel {
+        self.first_channel_of(ChannelKind::Desk)
+            .or_else(|| {
+                self.channels()
+                    .into_iter()
+                    .find(|c| access::may_file_through(Role::Operator, c))
+                    .map(|c| c.code)
+            })
+            .unwrap_or(Channel::Web)
+    }
+
+    /// The first of the city's own (named, not transport) channels of a kind, e.g. where
+    /// what arrives on its leaders' own social accounts files (`meta`).
+    pub fn first_channel_of(&self, kind: ChannelKind) -> Option<Channel> {
         self.settings
             .channels
             .iter()
-            .find(|n| n.kind == kind)
+            .find(|n| n.kind == kind && !n.code.is_transport())
             .map(|n| n.code)
     }
 

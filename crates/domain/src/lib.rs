@@ -27,7 +27,7 @@ pub mod unit;
 pub mod workflow;
 
 pub use category::{Category, SlaTargets};
-pub use channel::{Channel, ChannelKind, NamedChannel};
+pub use channel::{Channel, ChannelCode, ChannelCodeError, ChannelKind, NamedChannel};
 pub use codes::{CategoryCode, CodeError, ReportId, UnitCode, UserId};
 pub use jurisdiction::{Jurisdiction, JurisdictionData, Settings};
 pub use location::{Coordinates, RegionIndex};

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use aduan_domain::location::{Boundary, parse_boundaries};
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{
-    Channel, Coordinates, Jurisdiction, JurisdictionData, Region, RegionCode, RegionIndex,
-    RegionLevel, UnitCode, UnitKind,
+    Channel, ChannelKind, Coordinates, Jurisdiction, JurisdictionData, NamedChannel, Region,
+    RegionCode, RegionIndex, RegionLevel, Role, UnitCode, UnitKind, access,
 };
 
 const PACK: &str = include_str!(concat!(
@@ -422,31 +422,144 @@ fn kelurahan_centroids_resolve_back_to_their_own_kelurahan() {
     );
 }
 
+/// The channels and Indonesian labels that were code before the pack named them, in the
+/// order they were offered.
+const CHANNELS_AS_THE_CODE_NAMED_THEM: [(&str, &str); 18] = [
+    ("jaki", "JAKI"),
+    ("web", "Situs web"),
+    ("email", "E-mail"),
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
+    ("twitter", "X/Twitter"),
+    ("facebook", "Facebook"),
+    ("instagram", "Instagram"),
+    ("governor_social", "Media sosial Gubernur/Wakil Gubernur"),
+    ("lapor", "LAPOR! 1708"),
+    ("balai_kota", "Pendopo Balai Kota"),
+    ("inspektorat", "Kantor Inspektorat"),
+    ("walikota", "Kantor Wali Kota"),
+    ("kecamatan", "Kantor Camat"),
+    ("kelurahan", "Kantor Lurah"),
+    ("media", "Aspirasi Publik Media Massa"),
+    ("qlue", "Qlue"),
+    ("open311", "Open311"),
+];
+
+fn channel(code: &str) -> Channel {
+    Channel::parse(code).unwrap()
+}
+
 #[test]
 fn the_pack_names_every_channel_as_the_code_did() {
     let j = jakarta();
     let channels = j.channels();
     let codes: Vec<Channel> = channels.iter().map(|c| c.code).collect();
-    assert_eq!(codes, Channel::ALL, "every channel, in code order");
-    for c in &channels {
-        assert_eq!(c.label, c.code.label(), "{:?}", c.code);
-        assert_eq!(j.channel_label(c.code, false), c.code.label());
+    let before: Vec<Channel> = CHANNELS_AS_THE_CODE_NAMED_THEM
+        .iter()
+        .map(|(code, _)| channel(code))
+        .collect();
+    assert_eq!(codes, before, "every channel, in code order");
+    for (c, (_, label)) in channels.iter().zip(CHANNELS_AS_THE_CODE_NAMED_THEM) {
+        assert_eq!(c.label, label, "{:?}", c.code);
+        assert_eq!(j.channel_label(c.code, false), label);
     }
-    assert_eq!(j.citizen_channel(), Channel::Jaki);
-    assert_eq!(j.desk_channel(), Channel::BalaiKota);
+    // The transport channels the pack lists keep the names they have in code.
+    for t in Channel::TRANSPORT {
+        assert_eq!(j.channel(t), NamedChannel::transport(t), "{t:?}");
+    }
+    assert_eq!(j.citizen_channel(), channel("jaki"));
+    assert_eq!(j.desk_channel(), channel("balai_kota"));
+    assert_eq!(
+        j.first_channel_of(ChannelKind::Meta),
+        Some(channel("governor_social"))
+    );
     assert_eq!(j.time_zone_label(false), "waktu Jakarta");
     assert_eq!(j.time_zone_label(true), "Jakarta time");
 }
 
 #[test]
-fn a_pack_without_channels_takes_every_channel_with_the_labels_in_code() {
+fn a_pack_without_channels_takes_the_transport_channels_with_the_labels_in_code() {
     let mut data = pack();
     data.settings.channels.clear();
     data.settings.time_zone_label = None;
     let j = Jurisdiction::new(data.with_offices()).unwrap();
     let codes: Vec<Channel> = j.channels().iter().map(|c| c.code).collect();
-    assert_eq!(codes, Channel::ALL);
-    assert_eq!(j.citizen_channel(), Channel::Jaki);
-    assert_eq!(j.desk_channel(), Channel::BalaiKota);
+    assert_eq!(codes, Channel::TRANSPORT);
+    for c in j.channels() {
+        assert_eq!(c.label, c.code.label());
+    }
+    assert_eq!(j.channel(channel("jaki")), None);
+    assert_eq!(j.channel_label(channel("jaki"), false), "jaki");
+    assert_eq!(j.citizen_channel(), Channel::Web);
+    // No desk: the first channel an operator files through.
+    assert_eq!(j.desk_channel(), Channel::Email);
     assert_eq!(j.time_zone_label(false), "Asia/Jakarta");
+}
+
+/// A city adds a channel by naming it in its pack: no code knows `lapor_warga`.
+#[test]
+fn a_channel_only_the_pack_names_is_offered_with_its_labels_and_kind() {
+    let mut data = pack();
+    data.settings.channels.insert(
+        1,
+        serde_json::from_value(serde_json::json!({
+            "code": "lapor_warga", "label": "Pos Lapor Warga", "label_en": "Citizens' report post",
+            "kind": "desk"
+        }))
+        .unwrap(),
+    );
+    let j = Jurisdiction::new(data.with_offices()).unwrap();
+    let fresh = j.channels()[1].clone();
+    assert_eq!(fresh.code, channel("lapor_warga"));
+    assert_eq!(fresh.kind, ChannelKind::Desk);
+    assert_eq!(j.channel(fresh.code), Some(fresh.clone()));
+    assert_eq!(j.channel_label(fresh.code, false), "Pos Lapor Warga");
+    assert_eq!(j.channel_label(fresh.code, true), "Citizens' report post");
+    assert_eq!(j.channels().len(), 19);
+    // Listed before Balai Kota, it is now the operators' first desk.
+    assert_eq!(j.desk_channel(), fresh.code);
+    assert!(access::may_file_through(Role::Operator, &fresh));
+    assert!(!access::may_file_through(Role::Citizen, &fresh));
+}
+
+#[test]
+fn a_pack_with_a_bad_channel_is_refused_as_it_loads() {
+    for code in [
+        "Lapor Warga",
+        "lapor-warga",
+        "",
+        "sms_1708_kota_bogor_layanan_aduan_x",
+    ] {
+        let mut raw: serde_json::Value = serde_json::from_str(PACK).unwrap();
+        raw["settings"]["channels"][0]["code"] = serde_json::json!(code);
+        let refused = serde_json::from_value::<JurisdictionData>(raw).unwrap_err();
+        assert!(
+            refused.to_string().contains("channel code"),
+            "{code}: {refused}"
+        );
+    }
+    // Twice the same channel, or a transport channel of another kind.
+    let mut twice = pack();
+    let first = twice.settings.channels[0].clone();
+    twice.settings.channels.push(first);
+    let refused = Jurisdiction::new(twice).unwrap_err();
+    assert!(
+        refused.to_string().contains("channel jaki appears twice"),
+        "{refused}"
+    );
+    let mut miskinded = pack();
+    let sms = miskinded
+        .settings
+        .channels
+        .iter_mut()
+        .find(|c| c.code == Channel::Sms)
+        .unwrap();
+    sms.kind = ChannelKind::Desk;
+    let refused = Jurisdiction::new(miskinded).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("channel sms is a transport channel of kind sms, not desk"),
+        "{refused}"
+    );
 }

@@ -70,7 +70,7 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
         location: None,
         region: RegionCode::parse("31.74.01.1001").unwrap(),
         address: None,
-        channel: Channel::Jaki,
+        channel: Channel::parse("jaki").unwrap(),
         first_receiver: UnitCode::parse("kel-31.74.01.1001").unwrap(),
         reporter: Some(reporter),
         entered_by: None,

@@ -122,7 +122,10 @@ async fn opening_an_older_database_counts_its_reports_by_local_day() {
         february.by_category,
         vec![(CategoryCode::parse("pohon").unwrap(), 2)]
     );
-    assert_eq!(february.by_channel, vec![(Channel::Jaki, 2, 2)]);
+    assert_eq!(
+        february.by_channel,
+        vec![(Channel::parse("jaki").unwrap(), 2, 2)]
+    );
     assert_eq!(
         february.by_region,
         vec![(RegionCode::parse("31.74.01").unwrap(), 2)]

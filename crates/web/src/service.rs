@@ -11,7 +11,9 @@ use aduan_domain::report::{
 use aduan_domain::scrub::{WrittenIdentity, staff_text};
 use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::{Action, Context, decide};
-use aduan_domain::{Actor, CategoryCode, Channel, Coordinates, RegionCode, Role, Ticket};
+use aduan_domain::{
+    Actor, CategoryCode, Channel, ChannelKind, Coordinates, Jurisdiction, RegionCode, Role, Ticket,
+};
 use aduan_store::{StoreError, TriageDecision};
 
 use crate::app_error::{AppError, AppResult};
@@ -71,58 +73,44 @@ pub async fn submit(
     intake: Intake,
     contact: ReporterContact,
 ) -> AppResult<Report> {
-    may_file(submitter, intake.channel)?;
-    if state
-        .catalog()
-        .jurisdiction
-        .channel(intake.channel)
-        .is_none()
-    {
-        return Err(AppError::invalid(
-            "channel",
-            format!(
-                "this city does not take reports through {}",
-                intake.channel.code()
-            ),
-        ));
-    }
+    may_file(&state.catalog().jurisdiction, submitter, intake.channel)?;
     file(state, Filer::Account(submitter), contact, intake).await
 }
 
-/// Whether `submitter` may file through `channel`: asked before their photos are decoded.
-pub fn may_file(submitter: &Actor, channel: Channel) -> AppResult<()> {
+/// Whether `submitter` may file through `channel` in this city (one it runs, of a kind
+/// their role files through): asked before their photos are decoded.
+pub fn may_file(j: &Jurisdiction, submitter: &Actor, channel: Channel) -> AppResult<()> {
     if !matches!(submitter.role, Role::Citizen | Role::Operator) {
         return Err(AppError::not_allowed(
             "only citizens and desk operators file reports",
         ));
     }
-    if !access::may_file_through(submitter.role, channel) {
+    let Some(named) = j.channel(channel) else {
         return Err(AppError::invalid(
             "channel",
-            format!(
-                "a {} cannot file through {}",
-                submitter.role.code(),
-                channel.code()
-            ),
+            format!("this city does not take reports through {channel}"),
+        ));
+    };
+    if !access::may_file_through(submitter.role, &named) {
+        return Err(AppError::invalid(
+            "channel",
+            format!("a {} cannot file through {channel}", submitter.role.code()),
         ));
     }
     Ok(())
 }
 
-/// Channels through which reports arrive for citizens without an account here.
-fn arrives_without_account(channel: Channel) -> bool {
+/// Kinds of channel through which reports arrive for citizens without an account here:
+/// e-mail, messaging, social media and partners' APIs (Open311, LAPOR!).
+fn arrives_without_account(kind: ChannelKind) -> bool {
     matches!(
-        channel,
-        Channel::Open311
-            | Channel::Qlue
-            | Channel::Email
-            | Channel::Sms
-            | Channel::Whatsapp
-            | Channel::Twitter
-            | Channel::Facebook
-            | Channel::Instagram
-            | Channel::GovernorSocial
-            | Channel::Lapor
+        kind,
+        ChannelKind::Email
+            | ChannelKind::Sms
+            | ChannelKind::Whatsapp
+            | ChannelKind::X
+            | ChannelKind::Meta
+            | ChannelKind::PartnerApi
     )
 }
 
@@ -135,12 +123,17 @@ pub async fn submit_without_account(
     contact: ReporterContact,
     intake: Intake,
 ) -> AppResult<Report> {
-    if !arrives_without_account(intake.channel) {
+    let kind = state
+        .catalog()
+        .jurisdiction
+        .channel(intake.channel)
+        .map(|c| c.kind);
+    if !kind.is_some_and(arrives_without_account) {
         return Err(AppError::invalid(
             "channel",
             format!(
                 "reports without an account do not arrive through {}",
-                intake.channel.code()
+                intake.channel
             ),
         ));
     }

@@ -186,7 +186,7 @@ prop_compose! {
             location: located.then(|| Coordinates::parse(-6.2261, 106.8583).unwrap()),
             region: RegionCode::parse("31.74.01").unwrap(),
             address,
-            channel: Channel::Jaki,
+            channel: Channel::parse("jaki").unwrap(),
             first_receiver,
             holding_unit,
             visibility: if public { Visibility::Public } else { Visibility::Private },

@@ -185,7 +185,8 @@ async fn bogor_runs_the_whole_loop_and_its_answers_never_name_jakarta() {
 async fn bogor_offers_its_own_channels_and_defaults() {
     let app = TestApp::spawn_with_pack(BOGOR_PACK).await;
 
-    // The channels: the transport ones and the desks the pack lists, none of Jakarta's.
+    // The channels: the transport ones and the desks the pack lists, in its order, none of
+    // Jakarta's.
     let channels = clean("/channels", app.anonymous().get("/channels").await);
     let channels: Value = serde_json::from_str(&channels).expect("a list");
     let codes: Vec<&str> = channels
@@ -205,10 +206,10 @@ async fn bogor_offers_its_own_channels_and_defaults() {
             "facebook",
             "instagram",
             "lapor",
-            "inspektorat",
             "walikota",
             "kecamatan",
             "kelurahan",
+            "inspektorat",
             "media",
             "open311"
         ]
@@ -227,6 +228,81 @@ async fn bogor_offers_its_own_channels_and_defaults() {
     let operator = app.staff(Role::Operator, None).await;
     let view = operator.file("sampah", SEMPUR).await;
     assert_eq!(view["channel"], "walikota");
+}
+
+/// A channel no code knows: Bogor's pack gains `lapor_warga`, a desk, and the city lists it,
+/// files through it, counts it and names it, with no code changed.
+#[tokio::test]
+async fn a_channel_only_the_pack_names_is_listed_filed_counted_and_named() {
+    let mut pack: Value = serde_json::from_str(BOGOR_PACK).unwrap();
+    pack["settings"]["channels"].as_array_mut().unwrap().insert(
+        0,
+        json!({"code": "lapor_warga", "label": "Pos Lapor Warga",
+               "label_en": "Citizens' report post", "kind": "desk"}),
+    );
+    let app = TestApp::spawn_with_pack(&pack.to_string()).await;
+    let anonymous = app.anonymous();
+
+    // Listed where the pack puts it, with its name.
+    let channels = clean("/channels", anonymous.get("/channels").await);
+    let channels: Value = serde_json::from_str(&channels).unwrap();
+    assert_eq!(
+        channels[0],
+        json!({"code": "lapor_warga", "name": "Pos Lapor Warga"})
+    );
+
+    // Now the operators' first desk: filed through by default and by name.
+    let operator = app.staff(Role::Operator, None).await;
+    let by_default = operator.file("sampah", SEMPUR).await;
+    assert_eq!(by_default["channel"], "lapor_warga");
+    let mut body = report_body("jalan", SEMPUR);
+    body["channel"] = json!("lapor_warga");
+    let named = operator.submit_report(&body).await.expect(201);
+    assert_eq!(named["channel"], "lapor_warga");
+    // A desk is no citizen's channel.
+    let citizen = app.register_citizen("warga").await;
+    citizen.submit_report(&body).await.invalid("channel");
+
+    // Counted in the statistics, and named on the dashboard and in its download.
+    let today = jakarta_today();
+    let period = format!("from={today}&to={}", today.succ_opt().expect("a tomorrow"));
+    let stats = clean("/stats", anonymous.get(&format!("/stats?{period}")).await);
+    let stats: Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["by_channel"][0]["channel"], "lapor_warga", "{stats}");
+    assert_eq!(stats["by_channel"][0]["reports"], 2, "{stats}");
+    let board = clean(
+        "/statistik",
+        app.get_raw(&format!("/statistik?{period}")).await,
+    );
+    assert!(board.contains("Pos Lapor Warga"), "{board}");
+    let csv = clean(
+        "/statistik.csv",
+        app.get_raw(&format!("/statistik.csv?{period}")).await,
+    );
+    assert!(
+        csv.contains("channel,lapor_warga,Pos Lapor Warga,2,"),
+        "{csv}"
+    );
+
+    // The desk form offers it first, chosen; the admins' page names it in both languages.
+    let desk_browser = staff_browser(&app, Role::Operator, None).await;
+    let desk = clean("/meja", desk_browser.get("/meja").await);
+    assert!(
+        desk.contains("<option value=\"lapor_warga\" selected>Pos Lapor Warga</option>"),
+        "{desk}"
+    );
+    let admin = staff_browser(&app, Role::Admin, None).await;
+    let channels_page = clean("/admin/kanal", admin.get("/admin/kanal").await);
+    assert!(channels_page.contains("Pos Lapor Warga"), "{channels_page}");
+    let in_english = clean(
+        "/admin/kanal?lang=en",
+        admin.get("/admin/kanal?lang=en").await,
+    );
+    // The name as the pack gives it, HTML-escaped.
+    assert!(
+        in_english.contains("Citizens&#39; report post"),
+        "{in_english}"
+    );
 }
 
 #[tokio::test]

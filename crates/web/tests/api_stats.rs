@@ -24,7 +24,7 @@ async fn seeded() -> TestApp {
         &app,
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k0",
         utc(2020, 12, 31, 16, 59),
     )
@@ -43,7 +43,7 @@ async fn seeded() -> TestApp {
         &app,
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k1",
         utc(2021, 1, 31, 16, 59),
     )
@@ -59,7 +59,15 @@ async fn seeded() -> TestApp {
     // 00:30 WIB on 1 February (31 January in UTC): February; taken after 90 minutes,
     // completed after 50 hours.
     let at = utc(2021, 1, 31, 17, 30);
-    let early = file(&app, "jalan", "31.74.01", Channel::Jaki, "k1", at).await;
+    let early = file(
+        &app,
+        "jalan",
+        "31.74.01",
+        Channel::parse("jaki").unwrap(),
+        "k1",
+        at,
+    )
+    .await;
     let early = step(
         &app,
         early,

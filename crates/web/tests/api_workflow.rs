@@ -472,7 +472,7 @@ async fn only_a_desk_operator_files_as_governor_social() {
     let ticket = ticket_of(&view);
     assert_eq!(
         app.stored(&ticket).await.channel,
-        aduan_domain::Channel::GovernorSocial
+        aduan_domain::Channel::parse("governor_social").unwrap()
     );
 
     let citizen = app.register_citizen("warga").await;

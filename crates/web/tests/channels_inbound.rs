@@ -312,9 +312,9 @@ async fn what_arrives_on_the_governors_own_accounts_files_as_governor_social() {
     assert_eq!(all.len(), 5, "{all:#?}");
     let coordinator = app.staff(Role::Coordinator, None).await;
     for (channel, text) in [
-        (Channel::GovernorSocial, FB_COMMENT),
-        (Channel::GovernorSocial, FB_MESSAGE),
-        (Channel::GovernorSocial, IG_COMMENT),
+        (Channel::parse("governor_social").unwrap(), FB_COMMENT),
+        (Channel::parse("governor_social").unwrap(), FB_MESSAGE),
+        (Channel::parse("governor_social").unwrap(), IG_COMMENT),
         (Channel::Facebook, city_comment),
         (Channel::Facebook, city_message),
     ] {

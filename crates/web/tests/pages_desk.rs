@@ -169,7 +169,7 @@ async fn an_operator_files_for_a_walk_in_citizen_whose_identity_stays_sealed() {
 
     // Filed on the desk's channel, entered by the operator, for no account.
     let stored = app.stored(&ticket).await;
-    assert_eq!(stored.channel, Channel::Kecamatan);
+    assert_eq!(stored.channel, Channel::parse("kecamatan").unwrap());
     assert!(stored.entered_by.is_some() && stored.reporter.is_none());
     let photos = app.store.photos(stored.id).await.expect("the photos");
     assert_eq!(photos.len(), 1);

@@ -24,7 +24,15 @@ async fn seeded() -> TestApp {
     use ReportState::*;
     let app = TestApp::spawn().await;
     let at = utc(2021, 1, 31, 17, 30);
-    let early = file(&app, "jalan", "31.74.01", Channel::Jaki, "k1", at).await;
+    let early = file(
+        &app,
+        "jalan",
+        "31.74.01",
+        Channel::parse("jaki").unwrap(),
+        "k1",
+        at,
+    )
+    .await;
     let early = step(
         &app,
         early,
@@ -45,7 +53,7 @@ async fn seeded() -> TestApp {
         &app,
         "jalan",
         "31.74.01",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k1",
         utc(2021, 1, 31, 16, 59),
     )
@@ -69,7 +77,7 @@ async fn seeded() -> TestApp {
         (
             "jalan",
             "31.74.02",
-            Channel::Jaki,
+            Channel::parse("jaki").unwrap(),
             "k5",
             utc(2021, 3, 5, 3, 0),
         ),
@@ -412,7 +420,15 @@ async fn with_boundaries_each_level_is_shaded_and_reports_roll_up() {
         ("31.74.01.1002", "d"),
         ("31.71.01", "e"),
     ] {
-        file(&app, "jalan", place, Channel::Jaki, key, at).await;
+        file(
+            &app,
+            "jalan",
+            place,
+            Channel::parse("jaki").unwrap(),
+            key,
+            at,
+        )
+        .await;
     }
     let period = "from=2024-05-01&to=2024-06-01";
     let kota = page(&app, period).await;
@@ -511,7 +527,15 @@ async fn many_categories_chart_the_top_eight_and_the_rest_as_others() {
         "fasos-fasum",
     ]);
     for (i, code) in codes.into_iter().enumerate() {
-        file(&app, code, "31.74.01", Channel::Jaki, &format!("p{i}"), at).await;
+        file(
+            &app,
+            code,
+            "31.74.01",
+            Channel::parse("jaki").unwrap(),
+            &format!("p{i}"),
+            at,
+        )
+        .await;
     }
     let html = page(&app, "from=2022-03-01&to=2022-04-01").await;
     assert_has(&html, "<title>Jalan: 3 laporan</title>");

@@ -125,7 +125,7 @@ pub fn report(reporter: Option<&User>, description: &str) -> NewReport {
         location: Some(Coordinates::parse(-6.2297, 106.8532).unwrap()),
         region: RegionCode::parse("31.74.01.1001").unwrap(),
         address: Some("Jl. Tebet Raya No. 1".into()),
-        channel: Channel::Jaki,
+        channel: Channel::parse("jaki").unwrap(),
         first_receiver: unit("kel-31.74.01.1001"),
         reporter: reporter.map(|u| u.id),
         entered_by: None,

@@ -194,7 +194,9 @@ async fn a_running_city_is_copied_without_loss() {
 fn normalised(mut counts: StatsCounts) -> StatsCounts {
     counts.by_state.sort_by_key(|(s, _)| s.code());
     counts.by_category.sort();
-    counts.by_channel.sort_by_key(|(c, ..)| c.code());
+    counts
+        .by_channel
+        .sort_by(|(a, ..), (b, ..)| a.code().cmp(b.code()));
     counts.by_region.sort();
     counts
 }

@@ -30,7 +30,7 @@ const USER_AGENT: &str = concat!("aduan/", env!("CARGO_PKG_VERSION"));
 
 /// What may be fetched for one channel.
 pub(super) struct Rules<'a> {
-    pub channel: &'static str,
+    pub channel: &'a str,
     pub hosts: Vec<HostPattern>,
     /// The origin of the channel's own API: the one https origin allowed on a port other
     /// than 443 (a compatible gateway may listen elsewhere).
@@ -185,7 +185,7 @@ async fn check(rules: &Rules<'_>, url: &Url) -> Result<Vec<SocketAddr>, Delivery
 fn client(
     url: &Url,
     addrs: &[SocketAddr],
-    channel: &'static str,
+    channel: &str,
 ) -> Result<reqwest::Client, DeliveryError> {
     let mut builder = reqwest::Client::builder()
         .user_agent(USER_AGENT)
@@ -202,7 +202,7 @@ fn client(
         .map_err(|_| DeliveryError::Permanent(format!("{channel}: cannot build the HTTP client")))
 }
 
-fn refused(channel: &'static str, why: &str) -> DeliveryError {
+fn refused(channel: &str, why: &str) -> DeliveryError {
     DeliveryError::Permanent(format!("{channel}: redirect refused ({why})"))
 }
 

@@ -19,7 +19,7 @@ const MAX_CODE_LEN: usize = 40;
 /// Sends `request`; a 2xx answer is returned, anything else sorted into an error.
 /// `address` is only used to make sure it is not echoed into the error.
 pub(super) async fn send(
-    channel: &'static str,
+    channel: &str,
     request: reqwest::RequestBuilder,
     address: &str,
 ) -> Result<reqwest::Response, DeliveryError> {
@@ -35,7 +35,7 @@ pub(super) async fn send(
 
 /// The error a non-2xx `response` stands for (its body read up to a bound for the code).
 pub(super) async fn failure(
-    channel: &'static str,
+    channel: &str,
     response: reqwest::Response,
     address: &str,
 ) -> DeliveryError {
@@ -58,7 +58,7 @@ pub(super) async fn read_limited(mut response: reqwest::Response, limit: usize) 
 }
 
 /// A failure before any HTTP answer: timeouts and connection errors are temporary.
-pub(super) fn transport_error(channel: &'static str, error: &reqwest::Error) -> DeliveryError {
+pub(super) fn transport_error(channel: &str, error: &reqwest::Error) -> DeliveryError {
     let cause = root_cause(error);
     if error.is_timeout() {
         DeliveryError::Temporary(format!("{channel}: timed out"))
@@ -88,7 +88,7 @@ fn root_cause(error: &reqwest::Error) -> String {
 
 /// 408, 429 and 5xx are temporary; any other status is permanent.
 pub(super) fn status_error(
-    channel: &'static str,
+    channel: &str,
     status: reqwest::StatusCode,
     body: &[u8],
     address: &str,

@@ -1,4 +1,5 @@
-//! Fetching the photos citizens sent, per channel:
+//! Fetching the photos citizens sent, per kind of channel (a city's own channel of kind
+//! `meta`, such as its Governor's accounts, as Facebook and Instagram):
 //! - `whatsapp`, Cloud API (the reference is a media id): `GET {api_base}/{id}` with the
 //!   bearer token answers `{"url","mime_type"}`, then `GET {url}` (the token only when that
 //!   URL is on the API's own origin or `https://lookaside.fbsbx.com`, where Meta serves it);
@@ -7,7 +8,8 @@
 //!   storage (without the credentials);
 //! - `twitter`: `GET`, with the bearer token on the API's origin and `https://ton.twitter.com`
 //!   (DM media needs it);
-//! - `facebook`, `instagram`, `governor_social`, `lapor`: a plain `GET` (the URLs are signed).
+//! - `facebook`, `instagram` (and the city's own `meta` channels), `lapor`: a plain `GET`
+//!   (the URLs are signed).
 //!
 //! Every fetch goes through [`super::guard`]: https only, the channel block's `media_hosts`
 //! allowlist (the provider's defaults when absent, see [`crate::media_hosts`], plus the host
@@ -16,7 +18,7 @@
 //! `max_bytes` (by its `Content-Length` or while it streams) and anything that is not
 //! `image/*` are refused.
 
-use aduan_domain::Channel;
+use aduan_domain::{Channel, ChannelKind};
 use reqwest::Url;
 use serde::Deserialize;
 
@@ -46,16 +48,18 @@ struct WhatsappMedia {
 pub(super) async fn fetch(
     config: &ChannelsConfig,
     media: &MediaRef,
+    kind: ChannelKind,
     max_bytes: usize,
 ) -> Result<FetchedMedia, DeliveryError> {
     let channel = media.channel.code();
+    let not_configured = || Err(DeliveryError::NotConfigured(channel.to_owned()));
     let reference = media.reference.trim();
     let declared = media.content_type.as_deref();
     let local = config.unsafe_local_fetch.as_slice();
-    match media.channel {
-        Channel::Whatsapp if !reference.contains("://") => {
+    match (kind, media.channel) {
+        (ChannelKind::Whatsapp, _) if !reference.contains("://") => {
             let Some(cloud) = &config.whatsapp else {
-                return Err(DeliveryError::NotConfigured(channel));
+                return not_configured();
             };
             if reference.is_empty()
                 || !reference
@@ -102,9 +106,9 @@ pub(super) async fn fetch(
             let declared = found.mime_type.as_deref().or(declared);
             download(&rules, url, declared, max_bytes).await
         }
-        Channel::Whatsapp | Channel::Sms => {
+        (ChannelKind::Whatsapp | ChannelKind::Sms, _) => {
             let Some(twilio) = &config.twilio else {
-                return Err(DeliveryError::NotConfigured(channel));
+                return not_configured();
             };
             let rules = Rules {
                 channel,
@@ -125,9 +129,9 @@ pub(super) async fn fetch(
             };
             download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
-        Channel::Twitter => {
+        (ChannelKind::X, _) => {
             let Some(x) = &config.x else {
-                return Err(DeliveryError::NotConfigured(channel));
+                return not_configured();
             };
             let rules = Rules {
                 channel,
@@ -145,9 +149,9 @@ pub(super) async fn fetch(
             };
             download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
-        Channel::Facebook | Channel::Instagram | Channel::GovernorSocial => {
+        (ChannelKind::Meta, _) => {
             let Some(meta) = &config.meta else {
-                return Err(DeliveryError::NotConfigured(channel));
+                return not_configured();
             };
             let rules = Rules {
                 channel,
@@ -162,9 +166,9 @@ pub(super) async fn fetch(
             };
             download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
-        Channel::Lapor => {
+        (ChannelKind::PartnerApi, Channel::Lapor) => {
             let Some(lapor) = &config.lapor else {
-                return Err(DeliveryError::NotConfigured(channel));
+                return not_configured();
             };
             // LAPOR!'s own host is its default: its attachments are served from there.
             let rules = Rules {
@@ -176,9 +180,8 @@ pub(super) async fn fetch(
             };
             download(&rules, parse_url(channel, reference)?, declared, max_bytes).await
         }
-        other => Err(DeliveryError::Permanent(format!(
-            "no media fetching for {}",
-            other.code()
+        _ => Err(DeliveryError::Permanent(format!(
+            "no media fetching for {channel}"
         ))),
     }
 }
@@ -201,7 +204,7 @@ fn origins(bases: &[&str]) -> Vec<url::Origin> {
         .collect()
 }
 
-fn parse_url(channel: &'static str, raw: &str) -> Result<Url, DeliveryError> {
+fn parse_url(channel: &str, raw: &str) -> Result<Url, DeliveryError> {
     match Url::parse(raw.trim()) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         _ => Err(DeliveryError::Permanent(format!(
@@ -288,7 +291,7 @@ fn is_plain_mime(kind: &str) -> bool {
         })
 }
 
-fn too_large(channel: &'static str, max_bytes: usize) -> DeliveryError {
+fn too_large(channel: &str, max_bytes: usize) -> DeliveryError {
     DeliveryError::Permanent(format!(
         "{channel}: the media is larger than {max_bytes} bytes"
     ))

@@ -8,8 +8,9 @@
 //!   with `{"recipient":{"id":…},"messaging_type":"MESSAGE_TAG","tag":"ACCOUNT_UPDATE",
 //!   "message":{"text":…}}` (the tag allows an update outside the 24-hour window).
 //!
-//! `governor_social` covers both networks, so the comment id decides (see
-//! [`comment_network`]). Graph errors keep `error.code`, `error_subcode` and `type`.
+//! A city's own channel of kind `meta` (Jakarta's `governor_social`) covers both networks,
+//! so the comment id decides (see [`comment_network`]). Graph errors keep `error.code`,
+//! `error_subcode` and `type`.
 
 use aduan_domain::Channel;
 use serde_json::json;
@@ -25,9 +26,10 @@ pub enum Network {
 }
 
 /// The network of the comment `comment_id` on `channel`. Facebook and Instagram routes
-/// say so themselves; for `governor_social` a heuristic: Facebook comment ids are
-/// `{post id}_{comment id}`, two runs of digits joined by one underscore, while Instagram
-/// comment ids are a single number. Anything else is treated as Instagram's.
+/// say so themselves; for a city's own `meta` channel (`governor_social`) a heuristic:
+/// Facebook comment ids are `{post id}_{comment id}`, two runs of digits joined by one
+/// underscore, while Instagram comment ids are a single number. Anything else is treated
+/// as Instagram's.
 pub fn comment_network(channel: Channel, comment_id: &str) -> Network {
     match channel {
         Channel::Facebook => Network::Facebook,

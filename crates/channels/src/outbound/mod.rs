@@ -15,7 +15,7 @@
 
 use std::time::Duration;
 
-use aduan_domain::Channel;
+use aduan_domain::{Channel, ChannelKind};
 
 use crate::config::ChannelsConfig;
 use crate::inbound::{MediaRef, ReplyRoute};
@@ -94,7 +94,7 @@ pub enum DeliveryError {
     /// The channel has no configuration: nothing can be sent until an admin configures it
     /// (and retries the message).
     #[error("the {0} channel is not configured")]
-    NotConfigured(&'static str),
+    NotConfigured(String),
 }
 
 /// A downloaded photo.
@@ -171,19 +171,26 @@ impl Deliverer {
         })
     }
 
-    /// Sends one answer on its route's channel.
-    pub async fn deliver(&self, message: &Outgoing) -> Result<(), DeliveryError> {
+    /// Sends one answer on its route's channel, through the provider of the channel's
+    /// `kind` (the caller reads it from the city's catalog: a city's own channel of kind
+    /// `meta`, such as its Governor's accounts, answers through Meta).
+    pub async fn deliver(
+        &self,
+        message: &Outgoing,
+        kind: ChannelKind,
+    ) -> Result<(), DeliveryError> {
         let channel = message.route.channel;
-        let result = match channel {
-            Channel::Email => match &self.smtp {
+        let not_configured = || Err(DeliveryError::NotConfigured(channel.to_string()));
+        let result = match (kind, channel) {
+            (ChannelKind::Email, _) => match &self.smtp {
                 Some(smtp) => smtp.send(message).await,
-                None => Err(DeliveryError::NotConfigured(channel.code())),
+                None => not_configured(),
             },
-            Channel::Sms => match &self.config.twilio {
+            (ChannelKind::Sms, _) => match &self.config.twilio {
                 Some(twilio) => sms::send(&self.api, twilio, message).await,
-                None => Err(DeliveryError::NotConfigured(channel.code())),
+                None => not_configured(),
             },
-            Channel::Whatsapp => {
+            (ChannelKind::Whatsapp, _) => {
                 whatsapp::send(
                     &self.api,
                     self.config.whatsapp.as_ref(),
@@ -192,23 +199,20 @@ impl Deliverer {
                 )
                 .await
             }
-            Channel::Twitter => match &self.config.x {
+            (ChannelKind::X, _) => match &self.config.x {
                 Some(x) => x::send(&self.api, x, message).await,
-                None => Err(DeliveryError::NotConfigured(channel.code())),
+                None => not_configured(),
             },
-            Channel::Facebook | Channel::Instagram | Channel::GovernorSocial => {
-                match &self.config.meta {
-                    Some(meta) => meta::send(&self.api, meta, message).await,
-                    None => Err(DeliveryError::NotConfigured(channel.code())),
-                }
-            }
-            Channel::Lapor => match &self.config.lapor {
+            (ChannelKind::Meta, _) => match &self.config.meta {
+                Some(meta) => meta::send(&self.api, meta, message).await,
+                None => not_configured(),
+            },
+            (ChannelKind::PartnerApi, Channel::Lapor) => match &self.config.lapor {
                 Some(lapor) => lapor::send(&self.api, lapor, message).await,
-                None => Err(DeliveryError::NotConfigured(channel.code())),
+                None => not_configured(),
             },
-            other => Err(DeliveryError::Permanent(format!(
-                "no outbound delivery for {}",
-                other.code()
+            _ => Err(DeliveryError::Permanent(format!(
+                "no outbound delivery for {channel}"
             ))),
         };
         match &result {
@@ -222,14 +226,17 @@ impl Deliverer {
         result
     }
 
-    /// Downloads a photo the citizen sent: at most `max_bytes`, `image/*` only, from an
-    /// allowed host on a public address, within [`MEDIA_TIMEOUT`] in all.
+    /// Downloads a photo the citizen sent on a channel of `kind`: at most `max_bytes`,
+    /// `image/*` only, from an allowed host on a public address, within [`MEDIA_TIMEOUT`] in
+    /// all.
     pub async fn fetch_media(
         &self,
         media: &MediaRef,
+        kind: ChannelKind,
         max_bytes: usize,
     ) -> Result<FetchedMedia, DeliveryError> {
-        tokio::time::timeout(MEDIA_TIMEOUT, media::fetch(&self.config, media, max_bytes))
+        let fetch = media::fetch(&self.config, media, kind, max_bytes);
+        tokio::time::timeout(MEDIA_TIMEOUT, fetch)
             .await
             .unwrap_or_else(|_| {
                 Err(DeliveryError::Temporary(format!(

@@ -31,7 +31,7 @@ pub(super) async fn send(
 pub(super) async fn send_message(
     client: &reqwest::Client,
     twilio: &TwilioConfig,
-    channel: &'static str,
+    channel: &str,
     to: &str,
     from: &str,
     body: &str,

@@ -62,7 +62,7 @@ fn emoji_and_other_scripts_count_double() {
 
 #[test]
 fn governor_comments_are_facebook_when_shaped_post_underscore_comment() {
-    let governor = Channel::GovernorSocial;
+    let governor = Channel::parse("governor_social").unwrap();
     assert_eq!(
         comment_network(governor, "123456789_987654321"),
         Network::Facebook

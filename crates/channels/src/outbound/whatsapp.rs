@@ -19,7 +19,7 @@ pub(super) async fn send(
     message: &Outgoing,
 ) -> Result<(), DeliveryError> {
     if cloud.is_none() && twilio.is_none() {
-        return Err(DeliveryError::NotConfigured(CHANNEL));
+        return Err(DeliveryError::NotConfigured(CHANNEL.to_owned()));
     }
     let digits: String = message
         .route
@@ -52,7 +52,7 @@ pub(super) async fn send(
         return http::send(CHANNEL, request, &digits).await.map(|_| ());
     }
     let Some(twilio) = twilio else {
-        return Err(DeliveryError::NotConfigured(CHANNEL));
+        return Err(DeliveryError::NotConfigured(CHANNEL.to_owned()));
     };
     let to = format!("whatsapp:+{digits}");
     let from = twilio.from.trim();

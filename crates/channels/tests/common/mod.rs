@@ -11,9 +11,9 @@ pub mod smtp;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use aduan_channels::outbound::{Deliverer, Outgoing};
-use aduan_channels::{ChannelsConfig, ReplyRoute};
-use aduan_domain::Channel;
+use aduan_channels::outbound::{Deliverer, DeliveryError, FetchedMedia, Outgoing};
+use aduan_channels::{ChannelsConfig, MediaRef, ReplyRoute};
+use aduan_domain::{Channel, ChannelKind, Jurisdiction, JurisdictionData};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -218,8 +218,46 @@ pub fn config(json: serde_json::Value) -> ChannelsConfig {
     ChannelsConfig::from_json(&json.to_string()).unwrap()
 }
 
-pub fn deliverer(json: serde_json::Value) -> Deliverer {
-    Deliverer::new(&config(json)).unwrap()
+/// A deliverer driven as the outbox drives it: each channel's kind read from the city's
+/// pack (Jakarta's).
+pub struct InJakarta(pub Deliverer);
+
+impl InJakarta {
+    pub async fn deliver(&self, message: &Outgoing) -> Result<(), DeliveryError> {
+        self.0
+            .deliver(message, jakarta_kind(message.route.channel))
+            .await
+    }
+
+    pub async fn fetch_media(
+        &self,
+        media: &MediaRef,
+        max_bytes: usize,
+    ) -> Result<FetchedMedia, DeliveryError> {
+        self.0
+            .fetch_media(media, jakarta_kind(media.channel), max_bytes)
+            .await
+    }
+}
+
+pub fn deliverer(json: serde_json::Value) -> InJakarta {
+    InJakarta(Deliverer::new(&config(json)).unwrap())
+}
+
+/// A channel's kind as the Jakarta pack says.
+pub fn jakarta_kind(channel: Channel) -> ChannelKind {
+    let data: JurisdictionData =
+        serde_json::from_str(include_str!("../../../../packs/jakarta.json")).unwrap();
+    Jurisdiction::new(data)
+        .unwrap()
+        .channel(channel)
+        .unwrap()
+        .kind
+}
+
+/// A channel by its code.
+pub fn named(code: &str) -> Channel {
+    Channel::parse(code).unwrap()
 }
 
 /// A private answer on `channel` to `address`.

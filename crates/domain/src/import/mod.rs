@@ -196,13 +196,19 @@ impl Line<'_, '_> {
             submitted_at,
         );
         let completed_at = self.later("completed_at", raw.completed_at.as_deref(), submitted_at);
-        let channel = self.note(Channel::parse(raw.channel.trim()).ok_or_else(|| {
-            format!(
-                "channel {:?} is not one of {}",
-                raw.channel,
-                Channel::ALL.map(Channel::code).join(", ")
-            )
-        }));
+        let channel = self.note(
+            Channel::parse(raw.channel.trim())
+                .filter(|c| j.channel(*c).is_some())
+                .ok_or_else(|| {
+                    let codes: Vec<String> =
+                        j.channels().iter().map(|c| c.code.to_string()).collect();
+                    format!(
+                        "channel {:?} is not one of {}",
+                        raw.channel,
+                        codes.join(", ")
+                    )
+                }),
+        );
         let state = self.note(ReportState::parse(raw.status.trim()).ok_or_else(|| {
             format!(
                 "status {:?} is not one of {}",

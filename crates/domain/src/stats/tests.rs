@@ -154,7 +154,10 @@ fn figures_name_fold_round_and_order() {
         mean_coordination_secs: Some(6.0 * 3600.0 + 25.0 * 60.0),
         mean_completion_secs: None,
         by_category: vec![(cat("sampah"), 2), (cat("jalan"), 2), (cat("pohon"), 3)],
-        by_channel: vec![(Channel::Twitter, 2, 1), (Channel::Jaki, 5, 4)],
+        by_channel: vec![
+            (Channel::Twitter, 2, 1),
+            (crate::fixtures::channel("jaki"), 5, 4),
+        ],
         by_month: vec![4, 0, 3],
         by_region: vec![
             (kel("31.71.01.1001"), 1),

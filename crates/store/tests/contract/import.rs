@@ -26,7 +26,7 @@ fn imported(id: &str, state: ReportState, key: &str, submitted: DateTime<Utc>) -
         description: "Jalan berlubang (arsip)".into(),
         location: None,
         region: region("31.74.01.1001"),
-        channel: Channel::Qlue,
+        channel: Channel::parse("qlue").unwrap(),
         first_receiver: unit("kel-31.74.01.1001"),
         holding_unit: unit("kel-31.74.01.1001"),
         visibility: Visibility::Private,
@@ -70,7 +70,7 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
     assert_eq!(stored.description, "Jalan berlubang (arsip)");
     assert_eq!(stored.location, done.location);
     assert_eq!(stored.region, done.region);
-    assert_eq!(stored.channel, Channel::Qlue);
+    assert_eq!(stored.channel, Channel::parse("qlue").unwrap());
     assert_eq!(stored.first_receiver, done.first_receiver);
     assert_eq!(stored.holding_unit, done.holding_unit);
     assert_eq!(stored.visibility, Visibility::Public);
@@ -113,7 +113,10 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
         .stats_counts(StatsQuery::new(period, vec![]))
         .await
         .unwrap();
-    assert_eq!(counts.by_channel, vec![(Channel::Qlue, 3, 2)]);
+    assert_eq!(
+        counts.by_channel,
+        vec![(Channel::parse("qlue").unwrap(), 3, 2)]
+    );
 
     // A second run (or the rest of an interrupted one) changes nothing already there.
     let mut more = reports.clone();

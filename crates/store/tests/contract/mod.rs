@@ -71,6 +71,7 @@ macro_rules! store_contract_tests {
             learning_accumulates_across_decisions,
             racing_triage_decisions_one_wins_per_report,
             channel_counts_count_reports_and_distinct_reporters,
+            a_channel_only_a_pack_names_is_stored_read_and_counted,
             stats_counts_follow_local_months_and_categories,
             stats_counts_follow_triage_and_every_step,
             concurrent_submissions_keep_exact_counts,
@@ -241,9 +242,9 @@ fn report_at(
         region: region(region_code),
         address: Some("Jl. Tebet Raya No. 1".into()),
         channel: if entered_by.is_some() {
-            Channel::Kecamatan
+            Channel::parse("kecamatan").unwrap()
         } else {
-            Channel::Jaki
+            Channel::parse("jaki").unwrap()
         },
         first_receiver: unit(receiver),
         reporter,

@@ -123,7 +123,7 @@ pub async fn imported_reports_are_searchable(store: Arc<dyn Store>) {
         description: "Trotoar diperbaiki warga (arsip)".into(),
         location: None,
         region: region("31.74.01.1001"),
-        channel: Channel::Qlue,
+        channel: Channel::parse("qlue").unwrap(),
         first_receiver: unit("kel-31.74.01.1001"),
         holding_unit: unit("kel-31.74.01.1001"),
         visibility: Visibility::Public,

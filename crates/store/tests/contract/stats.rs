@@ -60,12 +60,32 @@ pub async fn channel_counts_count_reports_and_distinct_reporters(store: Arc<dyn 
         per_channel(&*store, day1(), next).await,
         vec![
             (Channel::Sms, 3, 2),
-            (Channel::Jaki, 2, 1),
+            (Channel::parse("jaki").unwrap(), 2, 1),
             (Channel::Twitter, 1, 1),
         ]
     );
     let empty = per_channel(&*store, next, next + Duration::days(1)).await;
     assert!(empty.is_empty());
+}
+
+/// A channel is its code: one that only a city's pack names (or that the pack has since
+/// dropped) is stored, read back and counted like any other.
+pub async fn a_channel_only_a_pack_names_is_stored_read_and_counted(store: Arc<dyn Store>) {
+    let t0 = now();
+    let fresh = Channel::parse("lapor_warga").unwrap();
+    let mut report = report_at("jalan", "31.74.01.1001", "kel-31.74.01.1001", None, None);
+    report.channel = fresh;
+    report.reporter_key = Some("lapor_warga:a".into());
+    let filed = store.submit_report(report, jk(), day1(), t0).await.unwrap();
+    assert_eq!(filed.channel, fresh);
+    let read = store.report(&filed.ticket).await.unwrap();
+    assert_eq!(read.channel, fresh);
+    assert_eq!(read.channel.code(), "lapor_warga");
+    let next = day1() + Duration::days(1);
+    assert_eq!(
+        per_channel(&*store, day1(), next).await,
+        vec![(fresh, 1, 1)]
+    );
 }
 
 /// Who files report `i` of writer `w` in `concurrent_submissions_keep_exact_counts`: the

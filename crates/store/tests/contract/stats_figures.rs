@@ -68,14 +68,21 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
     file(
         "jalan",
         "31.74.01.1001",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k0",
         utc(2020, 12, 31, 16, 59, 0),
     )
     .await;
     // 00:00 WIB on 1 January 2021: coordinated after 6 hours, completed after 30.
     let b_at = utc(2020, 12, 31, 17, 0, 0);
-    let b = file("jalan", "31.74.01.1001", Channel::Jaki, "k1", b_at).await;
+    let b = file(
+        "jalan",
+        "31.74.01.1001",
+        Channel::parse("jaki").unwrap(),
+        "k1",
+        b_at,
+    )
+    .await;
     let mut accept = transition(ActionKind::Accept, Waiting, InProgress);
     accept.marks_coordinated = true;
     let b = step(b, accept.clone(), b_at + Duration::hours(6)).await;
@@ -105,7 +112,7 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
     file(
         "sampah",
         "31.74.01.1001",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k3",
         utc(2021, 2, 28, 16, 59, 59),
     )
@@ -113,7 +120,7 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
     file(
         "sampah",
         "31.74.01.1001",
-        Channel::Jaki,
+        Channel::parse("jaki").unwrap(),
         "k4",
         utc(2021, 2, 28, 17, 0, 0),
     )
@@ -138,7 +145,7 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
                 (category("sampah"), 1)
             ],
             by_channel: sorted(vec![
-                (Channel::Jaki, 2, 2),
+                (Channel::parse("jaki").unwrap(), 2, 2),
                 (Channel::Twitter, 1, 1),
                 (Channel::Sms, 1, 1)
             ]),
@@ -158,7 +165,10 @@ pub async fn stats_counts_follow_local_months_and_categories(store: Arc<dyn Stor
     assert_eq!(jalan.by_month, vec![2, 0]);
     assert_eq!(
         jalan.by_channel,
-        sorted(vec![(Channel::Jaki, 1, 1), (Channel::Sms, 1, 1)])
+        sorted(vec![
+            (Channel::parse("jaki").unwrap(), 1, 1),
+            (Channel::Sms, 1, 1)
+        ])
     );
 
     let two = counts(&*store, "2021-01-01", "2021-03-01", &["pohon", "sampah"]).await;

@@ -59,7 +59,7 @@ pub async fn submitted_report_reads_back_with_timeline_and_photos(store: Arc<dyn
     assert_eq!(citizen_report.location, by_citizen.location);
     assert_eq!(citizen_report.region, by_citizen.region);
     assert_eq!(citizen_report.address, by_citizen.address);
-    assert_eq!(citizen_report.channel, Channel::Jaki);
+    assert_eq!(citizen_report.channel, Channel::parse("jaki").unwrap());
     assert_eq!(citizen_report.reporter, Some(siti.id));
     assert_eq!(citizen_report.entered_by, None);
     assert_eq!(citizen_report.created_at, t);

@@ -121,7 +121,7 @@ pub async fn submit_report(
         Some(citizen) => desk_contact(&state.sealer, channel, citizen)?,
     };
     // Photos are decoded only for a caller who may file, once the rest is checked.
-    service::may_file(&actor, channel)?;
+    service::may_file(&state.catalog().jurisdiction, &actor, channel)?;
     let intake = Intake {
         category,
         description: req.description,

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde_json::json;
 
+use aduan_channels::meta::GovernorAccounts;
 use aduan_channels::{meta, twitter};
 
 use crate::error::{ApiError, ApiResult};
@@ -37,7 +38,11 @@ pub(super) async fn receive_meta(
         return Err(not_configured());
     };
     check_meta_signature(&config.app_secret, &headers, &body)?;
-    let messages = meta::parse_webhook(&body, &config.governor_account_ids).map_err(malformed)?;
+    // The accounts file as the city's meta channel in the catalog in force; `aduan serve`
+    // refuses to start without one, so failing here means the pack changed since.
+    let governor =
+        GovernorAccounts::of(config, &state.catalog().jurisdiction).map_err(ApiError::internal)?;
+    let messages = meta::parse_webhook(&body, governor).map_err(malformed)?;
     file_all(&state, messages).await?;
     Ok(StatusCode::OK)
 }

@@ -10,8 +10,8 @@ use tokio::sync::watch;
 
 use aduan_channels::MediaRef;
 use aduan_channels::outbound::{Deliverer, DeliveryError, Outgoing, StatusChange};
-use aduan_domain::ReportState;
 use aduan_domain::report::{MediaFetch, NewPhoto, PhotoEvidence};
+use aduan_domain::{Channel, ChannelKind, ReportState};
 use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult};
 
 use super::compose::{ReplyPayload, compose};
@@ -221,10 +221,22 @@ impl OutboxWorker {
             status: Some(status),
             key: format!("aduan-outbox-{}", item.id),
         };
+        let kind = self.kind(message.route.channel)?;
         self.deliverer
-            .deliver(&message)
+            .deliver(&message, kind)
             .await
             .map_err(Failure::from)
+    }
+
+    /// What a channel is in the city in force, which decides the provider that answers
+    /// and fetches on it (a city's own `meta` channel through Meta).
+    fn kind(&self, channel: Channel) -> Result<ChannelKind, Failure> {
+        self.state
+            .catalog()
+            .jurisdiction
+            .channel(channel)
+            .map(|c| c.kind)
+            .ok_or_else(|| Failure::Permanent(format!("{channel} is no channel of this city")))
     }
 
     async fn fetch(&self, item: &OutboxItem, now: DateTime<Utc>) -> Result<Attempt, Failure> {
@@ -235,9 +247,10 @@ impl OutboxWorker {
             reference: wanted.reference,
             content_type: wanted.content_type,
         };
+        let kind = self.kind(media.channel)?;
         let fetched = self
             .deliverer
-            .fetch_media(&media, MAX_PHOTO_BYTES)
+            .fetch_media(&media, kind, MAX_PHOTO_BYTES)
             .await
             .map_err(Failure::from)?;
         // Decoded a few at a time, like uploads, and refused from the header when huge.

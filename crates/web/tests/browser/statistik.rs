@@ -11,17 +11,27 @@ use crate::harness::{run, run_with_boundaries};
 async fn the_dashboard_fits_a_phone_and_loads_only_from_its_own_origin() {
     run_with_boundaries("statistik", |b| async move {
         let reports = [
-            ("jalan", "31.74.01.1001", Channel::Jaki, 1),
-            ("jalan", "31.74.01.1001", Channel::Jaki, 2),
+            ("jalan", "31.74.01.1001", Channel::parse("jaki").unwrap(), 1),
+            ("jalan", "31.74.01.1001", Channel::parse("jaki").unwrap(), 2),
             ("jalan", "31.74.01.1002", Channel::Twitter, 2),
-            ("sampah", "31.74.01.1001", Channel::Jaki, 3),
+            (
+                "sampah",
+                "31.74.01.1001",
+                Channel::parse("jaki").unwrap(),
+                3,
+            ),
             ("pohon", "31.71.01.1001", Channel::Email, 3),
-            ("parkir-liar", "31.73.01.1001", Channel::Jaki, 4),
+            (
+                "parkir-liar",
+                "31.73.01.1001",
+                Channel::parse("jaki").unwrap(),
+                4,
+            ),
             ("parkir-liar", "31.75.01.1001", Channel::Sms, 5),
             (
                 "gangguan-ketenteraman-ketertiban",
                 "31.72.01.1001",
-                Channel::Jaki,
+                Channel::parse("jaki").unwrap(),
                 6,
             ),
         ];
@@ -88,7 +98,7 @@ async fn without_boundaries_the_map_is_a_schematic_of_tiles() {
                 &b.app,
                 "jalan",
                 place,
-                Channel::Jaki,
+                Channel::parse("jaki").unwrap(),
                 key,
                 utc(2024, 2, 1, 3, 0),
             )

@@ -92,7 +92,9 @@ pub fn report_error(e: &AppError, t: &Texts, dt: &DeskTexts) -> (&'static str, S
 /// file through.
 fn channel(j: &Jurisdiction, values: &Values) -> Option<Channel> {
     Channel::parse(values.channel.trim())
-        .filter(|c| access::may_file_through(Role::Operator, *c) && j.channel(*c).is_some())
+        .and_then(|c| j.channel(c))
+        .filter(|c| access::may_file_through(Role::Operator, c))
+        .map(|c| c.code)
 }
 
 /// Check everything at this edge, collecting each problem; file through the service when
@@ -106,7 +108,11 @@ pub async fn file(
     (t, dt): (&Texts, &DeskTexts),
     errors: &mut FieldErrors,
 ) -> AppResult<Option<Report>> {
-    let channel = channel(&state.catalog().jurisdiction, values);
+    let (channel, desk) = {
+        let catalog = state.catalog();
+        let j = &catalog.jurisdiction;
+        (channel(j, values), j.desk_channel())
+    };
     if channel.is_none() {
         errors.add("channel", dt.err_channel);
     }
@@ -119,7 +125,7 @@ pub async fn file(
         notify_by: blank(&values.notify_by),
     };
     // The channel only names the citizen's handle there, which a desk never has.
-    let on = channel.unwrap_or(Channel::BalaiKota);
+    let on = channel.unwrap_or(desk);
     // Each detail alone first, so that every problem shows at once; then all together
     // (the way to notify needs the contact it names).
     let alone = [

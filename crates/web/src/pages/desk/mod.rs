@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::{Channel, Jurisdiction, Role, access};
+use aduan_domain::{ChannelKind, Jurisdiction, NamedChannel, Role, access};
 
 use crate::app::reading::parse_ticket;
 use crate::app_error::AppError;
@@ -44,7 +44,7 @@ pub struct DeskQuery {
 
 /// A channel to choose, in one of two groups.
 struct ChannelChoice {
-    code: &'static str,
+    code: String,
     label: String,
     selected: bool,
 }
@@ -75,26 +75,27 @@ fn gate(t: &'static Texts, dt: &DeskTexts, visitor: &Visitor) -> Option<Response
         .map(|away| *away)
 }
 
-/// The channels of this city an operator may file through, desks first; `selected` is
-/// chosen (the city's first desk when nothing is).
+/// The channels of this city an operator may file through, desks (channels of kind desk)
+/// first, each group in the city's order; `selected` is chosen (the city's first desk when
+/// nothing is).
 fn channels(j: &Jurisdiction, selected: &str) -> (Vec<ChannelChoice>, Vec<ChannelChoice>) {
     let desk = j.desk_channel();
     let selected = Some(selected.trim())
         .filter(|s| !s.is_empty())
         .unwrap_or(desk.code());
-    let choice = |c: Channel| ChannelChoice {
-        code: c.code(),
-        label: j.channel_label(c, false),
-        selected: c.code() == selected,
+    let choice = |c: &NamedChannel| ChannelChoice {
+        code: c.code.to_string(),
+        label: c.label.clone(),
+        selected: c.code.code() == selected,
     };
-    let allowed = || {
-        Channel::ALL
-            .into_iter()
-            .filter(|c| access::may_file_through(Role::Operator, *c) && j.channel(*c).is_some())
-    };
+    let (desks, others): (Vec<NamedChannel>, Vec<NamedChannel>) = j
+        .channels()
+        .into_iter()
+        .filter(|c| access::may_file_through(Role::Operator, c))
+        .partition(|c| c.kind == ChannelKind::Desk);
     (
-        allowed().filter(|c| c.is_desk()).map(choice).collect(),
-        allowed().filter(|c| !c.is_desk()).map(choice).collect(),
+        desks.iter().map(choice).collect(),
+        others.iter().map(choice).collect(),
     )
 }
 

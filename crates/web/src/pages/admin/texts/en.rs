@@ -1,7 +1,5 @@
 //! The admins' pages in English.
 
-use aduan_domain::Channel;
-
 use super::AdminTexts;
 
 pub static ADMIN_EN: AdminTexts = AdminTexts {
@@ -117,27 +115,3 @@ pub static ADMIN_EN: AdminTexts = AdminTexts {
     err_not_dead: "This message is not failed any more. Reload the page.",
     outbox_missing: "There is no such message.",
 };
-
-/// The channels' names in English.
-pub(super) fn channel_label(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Jaki => "JAKI",
-        Channel::Web => "Website",
-        Channel::Email => "E-mail",
-        Channel::Sms => "SMS",
-        Channel::Whatsapp => "WhatsApp",
-        Channel::Twitter => "X/Twitter",
-        Channel::Facebook => "Facebook",
-        Channel::Instagram => "Instagram",
-        Channel::GovernorSocial => "Governor's and Vice-Governor's social media",
-        Channel::Lapor => "LAPOR! 1708",
-        Channel::BalaiKota => "City Hall desk (Pendopo Balai Kota)",
-        Channel::Inspektorat => "Inspectorate office",
-        Channel::Walikota => "Mayor's office (Wali Kota)",
-        Channel::Kecamatan => "District office (Camat)",
-        Channel::Kelurahan => "Sub-district office (Lurah)",
-        Channel::Media => "Public aspirations in the mass media",
-        Channel::Qlue => "Qlue",
-        Channel::Open311 => "Open311",
-    }
-}

@@ -20,21 +20,9 @@ pub fn admin_texts(lang: Lang) -> &'static AdminTexts {
 }
 
 /// A channel's name in the reader's language: the pack's when it lists the channel, else
-/// the one in code (the domain's label is Indonesian).
+/// the one in code (a transport channel's), else its code.
 pub fn channel_label(j: &Jurisdiction, channel: Channel, lang: Lang) -> String {
-    let named = j.settings.channels.iter().find(|n| n.code == channel);
-    match (lang, named) {
-        (Lang::Id, Some(n)) => n.label.clone(),
-        (Lang::En, Some(n)) => n.label_en.clone(),
-        (Lang::Id, None) => channel.label().to_owned(),
-        (Lang::En, None) => en::channel_label(channel).to_owned(),
-    }
-}
-
-/// The English name in code, for the tests that compare a pack's labels with it.
-#[cfg(test)]
-pub(crate) fn en_channel_label(channel: Channel) -> &'static str {
-    en::channel_label(channel)
+    j.channel_label(channel, lang == Lang::En)
 }
 
 /// Every string the admins' pages show besides the frame's.
