@@ -87,7 +87,16 @@ pub fn is_inside(file: &Path, dir: &Path) -> bool {
     }
 }
 
-/// Say, in the log and on stderr, that the identity key sits beside the database: one copy
+/// Set when the log is JSON (`--log-format json`): stderr then carries JSON lines only, so
+/// the plain warnings below are left to the log.
+static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Stderr carries JSON log lines only from now on.
+pub fn logs_are_json() {
+    JSON_LOGS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Say, in the log and on stderr (unless the log is JSON), that the identity key sits beside the database: one copy
 /// of the data dir (a backup, a stolen disk image) then holds both the sealed identities
 /// and the key that opens them.
 pub fn warn_key_inside(file: &Path, dir: &Path) {
@@ -97,6 +106,9 @@ pub fn warn_key_inside(file: &Path, dir: &Path) {
         "the identity key file is inside the data directory; keep it elsewhere \
          (--identity-key-file PATH or ADUAN_IDENTITY_KEY)"
     );
+    if JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     eprintln!(
         "aduan: warning: the identity key file {} is inside the data directory {}: a copy \
          of the data directory then holds the key that opens the identities it seals. Keep \

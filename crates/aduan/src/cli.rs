@@ -232,6 +232,20 @@ pub struct ServeArgs {
     #[arg(long, env = "ADUAN_STAFF_IDLE_MINUTES", default_value_t = 120,
         value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub staff_idle_minutes: u64,
+    /// Serve Prometheus metrics (`GET /metrics`) on this address, apart from the public
+    /// listener: keep it reachable by the monitoring only. Off without it.
+    #[arg(long, env = "ADUAN_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// `json`: one JSON object per log line (for a log collector); `text` by default.
+    #[arg(long, env = "ADUAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// On or off.

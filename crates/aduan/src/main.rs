@@ -47,21 +47,30 @@ async fn open_store(
 async fn main() -> anyhow::Result<()> {
     // Before anything is created: the data dir, the database and the key stay private.
     at_rest::restrict_umask();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                // sqlx reports each PostgreSQL notice (e.g. "already exists, skipping" when
-                // a second instance finds the schema migrated) at info.
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env()
+        // sqlx reports each PostgreSQL notice (e.g. "already exists, skipping" when a
+        // second instance finds the schema migrated) at info.
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match &cli.command {
+        Command::Serve(args) if args.log_format == cli::LogFormat::Json => {
+            at_rest::logs_are_json();
+            logs.json()
+                .with_current_span(true)
+                .with_span_list(false)
+                .init();
+        }
+        _ => logs.init(),
+    }
     let Cli {
         data_dir,
         database_url,
         database_pool,
         command,
-    } = Cli::parse();
+    } = cli;
     // Only the commands that work on a store open (and create) the data dir; the bench
     // never touches it.
     let open = || open_store(&data_dir, database_url.as_deref(), database_pool);

@@ -65,7 +65,12 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
         limits: limits(&args),
         ..WebConfig::default()
     };
-    let state = AppState::new(Arc::clone(&store), catalog, config);
+    let mut state = AppState::new(Arc::clone(&store), catalog, config);
+    let metrics = args.metrics_listen.map(|address| {
+        let metrics = aduan_web::metrics::Metrics::new(Arc::clone(&store));
+        state = state.clone().with_metrics(Arc::clone(&metrics));
+        (address, metrics)
+    });
     if args.demo && fresh {
         let password = demo::demo_password(args.demo_password.clone());
         demo::seed(&state, &password)
@@ -78,6 +83,11 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     } else if args.demo {
         println!("The store is not empty: the demo data was loaded before and is kept as it is.");
     }
+    // Bound before the public listener, so its address is printed first.
+    let metrics_server = match metrics {
+        Some((address, metrics)) => Some(serve_metrics(address, metrics).await?),
+        None => None,
+    };
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -88,7 +98,13 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
     let worker = tokio::spawn(worker.run(worker_stopped.clone()));
-    let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped));
+    let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped.clone()));
+    let gauges = state.metrics().is_some().then(|| {
+        tokio::spawn(aduan_web::metrics::refresh_continuously(
+            state.clone(),
+            worker_stopped,
+        ))
+    });
     // The peer's address is what the abuse limits count by.
     let app = aduan_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -103,8 +119,37 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     if let Err(e) = catalog_watch.await {
         tracing::error!(error = %e, "the catalog watch stopped abnormally");
     }
+    if let Some(Err(e)) = match gauges {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        tracing::error!(error = %e, "the metrics' store gauges stopped abnormally");
+    }
+    if let Some(server) = metrics_server {
+        server.abort();
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serve `/metrics` on `address` (its own listener, never the public one) until aborted.
+async fn serve_metrics(
+    address: SocketAddr,
+    metrics: Arc<aduan_web::metrics::Metrics>,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen for metrics on {address}"))?;
+    let bound = listener.local_addr()?;
+    // Scripts and tests read this line to find the metrics' port.
+    println!("aduan metrics on http://{bound}");
+    tracing::info!(address = %bound, "serving metrics");
+    let app = aduan_web::metrics_app(metrics);
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    }))
 }
 
 /// The abuse limits from the command line (see `aduan_web::limits`).

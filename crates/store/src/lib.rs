@@ -9,6 +9,7 @@ mod error;
 pub mod identity;
 mod listing;
 mod model;
+pub mod monitoring;
 pub mod postgres;
 pub mod schema;
 pub mod sqlite;
@@ -33,6 +34,7 @@ pub use model::{
     OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, SealedReporter,
     Session, TriageDecision, TriageRecord, User,
 };
+pub use monitoring::MonitoringStore;
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
 #[async_trait]
@@ -279,6 +281,7 @@ pub trait Store:
     + TriageStore
     + StatsStore
     + ImportStore
+    + MonitoringStore
 {
 }
 impl<
@@ -289,7 +292,8 @@ impl<
         + OutboxStore
         + TriageStore
         + StatsStore
-        + ImportStore,
+        + ImportStore
+        + MonitoringStore,
 > Store for T
 {
 }

@@ -128,7 +128,15 @@ pub async fn session_user(
     now: DateTime<Utc>,
 ) -> Result<User, StoreError> {
     let hash = token_hash(token);
-    let session = state.store.session(hash, now).await?;
+    let session = match state.store.session(hash, now).await {
+        Ok(session) => session,
+        Err(e) => {
+            if let (StoreError::NotFound, Some(metrics)) = (&e, state.metrics()) {
+                metrics.session_rejected();
+            }
+            return Err(e);
+        }
+    };
     if now - session.last_seen_at >= TOUCH_EVERY
         && let Err(e) = state.store.touch_session(hash, now).await
     {

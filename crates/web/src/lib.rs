@@ -1,5 +1,5 @@
-//! aduan's HTTP surfaces: the JSON API under `/api/v1` with its OpenAPI document, and
-//! `/healthz`.
+//! aduan's HTTP surfaces: the JSON API under `/api/v1` with its OpenAPI document,
+//! `/healthz` and `/readyz`; and, on a listener of its own, `/metrics` ([`metrics_app`]).
 
 pub mod api;
 pub mod app;
@@ -19,12 +19,14 @@ mod input_forms;
 pub mod intake;
 pub mod limits;
 pub mod media;
+pub mod metrics;
 mod open311;
 pub mod outbox;
 mod pages;
 pub mod password_policy;
 mod photos;
 mod region_shapes;
+pub mod request_id;
 pub mod service;
 mod sessions;
 mod state;
@@ -41,6 +43,7 @@ use axum::http::{StatusCode, Uri};
 use axum::middleware::from_fn;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -58,8 +61,9 @@ pub fn app(state: AppState) -> Router {
     let security = headers::SecurityHeaders {
         hsts: state.config.hsts,
     };
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .nest("/api/v1", api::router())
         .nest(
             "/open311/v2",
@@ -85,9 +89,45 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             security,
             headers::security_headers,
+        ));
+    // Counted outside every layer above, so a 404, 413 or 408 is counted too.
+    let routes = match state.metrics.clone() {
+        Some(metrics) => routes.layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track_requests,
+        )),
+        None => routes,
+    };
+    routes
+        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
+        .layer(SetRequestIdLayer::new(
+            request_id::HEADER,
+            request_id::RandomId,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(from_fn(request_id::drop_unacceptable))
         .with_state(state)
+}
+
+/// The metrics listener's application: `GET /metrics` in the Prometheus text format, and
+/// nothing else. Serve it apart from [`app`], on an address only the monitoring reaches.
+pub fn metrics_app(metrics: std::sync::Arc<metrics::Metrics>) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(
+                |State(metrics): State<std::sync::Arc<metrics::Metrics>>| async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            prometheus_client::encoding::prometheus_text::CONTENT_TYPE,
+                        )],
+                        metrics.render(),
+                    )
+                },
+            ),
+        )
+        .with_state(metrics)
 }
 
 /// How long `/healthz` waits for the store: one that does not answer in time (a lock held,
@@ -105,6 +145,35 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Err(_) => {
             tracing::error!(timeout = ?HEALTH_TIMEOUT, "health check: the store did not answer");
             (StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
+        }
+    }
+}
+
+/// Ready for traffic: the store answers within [`HEALTH_TIMEOUT`] and every migration this
+/// build knows is applied to it. A load balancer sends requests only to a ready instance.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.pending_migrations()).await {
+        Ok(Ok(0)) => (StatusCode::OK, "ready".to_owned()),
+        Ok(Ok(pending)) => {
+            tracing::error!(pending, "readiness: migrations are not applied");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("{pending} migrations not applied"),
+            )
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "readiness: store unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store unavailable".to_owned(),
+            )
+        }
+        Err(_) => {
+            tracing::error!(timeout = ?HEALTH_TIMEOUT, "readiness: the store did not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store unavailable".to_owned(),
+            )
         }
     }
 }

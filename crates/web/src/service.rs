@@ -245,7 +245,7 @@ async fn file(
         },
         Filer::Channel => report,
     };
-    Ok(state
+    let filed = state
         .store
         .submit_report(
             report,
@@ -253,7 +253,11 @@ async fn file(
             j.local_date(now),
             now,
         )
-        .await?)
+        .await?;
+    if let Some(metrics) = state.metrics() {
+        metrics.report_filed(filed.channel.code());
+    }
+    Ok(filed)
 }
 
 /// Take `action` on the report `ticket` as `actor`, with documentation photos as uploaded:
@@ -300,10 +304,15 @@ pub async fn act(
         target,
         photos,
     };
-    Ok(state
+    let action = transition.action;
+    let stepped = state
         .store
         .apply_transition(report.id, report.version, transition, record)
-        .await?)
+        .await?;
+    if let Some(metrics) = state.metrics() {
+        metrics.workflow_step(action.code());
+    }
+    Ok(stepped)
 }
 
 /// A report is merged into an original that exists and is itself not merged or rejected.

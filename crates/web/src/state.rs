@@ -74,6 +74,9 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
     pub limits: Arc<Limits>,
+    /// What the server counts for Prometheus; `None` (nothing counted) unless metrics are
+    /// served (`aduan serve --metrics-listen`).
+    pub(crate) metrics: Option<Arc<crate::metrics::Metrics>>,
 }
 
 impl AsRef<LimitsConfig> for AppState {
@@ -91,7 +94,21 @@ impl AppState {
             sealer: Sealer::new(&config.identity_key),
             limits: Arc::new(Limits::new(&config.limits)),
             config: Arc::new(config),
+            metrics: None,
         }
+    }
+
+    /// The same state, counting into `metrics`.
+    pub fn with_metrics(self, metrics: Arc<crate::metrics::Metrics>) -> Self {
+        Self {
+            metrics: Some(metrics),
+            ..self
+        }
+    }
+
+    /// The metrics being counted, when they are on.
+    pub fn metrics(&self) -> Option<&crate::metrics::Metrics> {
+        self.metrics.as_deref()
     }
 
     /// The jurisdiction in force; cheap to call per request.

@@ -16,6 +16,7 @@ mod catalog;
 mod import;
 mod listing;
 mod messages;
+mod monitoring;
 mod outbox;
 mod reports;
 mod rows;

@@ -77,3 +77,9 @@ fn apply_once(conn: &mut Connection) -> StoreResult<()> {
     }
     tx.commit().map_err(StoreError::other)
 }
+
+/// Migrations this build holds past `applied`, the highest version the database recorded.
+pub fn pending_after(applied: i64) -> u32 {
+    let pending = MIGRATIONS.iter().filter(|(v, _)| *v > applied).count();
+    u32::try_from(pending).unwrap_or(u32::MAX)
+}

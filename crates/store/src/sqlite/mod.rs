@@ -13,6 +13,7 @@ mod import;
 mod listing;
 mod messages;
 mod migrate;
+mod monitoring;
 mod outbox;
 mod private;
 mod readers;

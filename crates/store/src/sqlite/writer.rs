@@ -5,9 +5,12 @@
 //! one transaction, commits once, and only then answers each caller. A caller is told
 //! "saved" only after the commit that made it durable.
 
+use std::sync::Arc;
+
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::monitoring::{WriteQueue, WriterCounters};
 use crate::{StoreError, StoreResult};
 
 /// Most jobs folded into one commit; bounds latency when the queue is long.
@@ -22,17 +25,28 @@ type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
+    /// Batch sizes, counted by the writer thread for monitoring.
+    counters: Arc<WriterCounters>,
 }
 
 impl Writer {
     /// Start the writer thread over `conn`.
     pub fn spawn(conn: Connection) -> StoreResult<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
+        let counters = Arc::new(WriterCounters::default());
+        let counted = Arc::clone(&counters);
         std::thread::Builder::new()
             .name("aduan-sqlite-writer".into())
-            .spawn(move || run(conn, queue))
+            .spawn(move || run(conn, queue, &counted))
             .map_err(StoreError::other)?;
-        Ok(Self { jobs })
+        Ok(Self { jobs, counters })
+    }
+
+    /// The jobs waiting now and the batch sizes so far.
+    pub fn queue(&self) -> WriteQueue {
+        let capacity = self.jobs.max_capacity();
+        let depth = capacity.saturating_sub(self.jobs.capacity());
+        WriteQueue::read(depth, capacity, &self.counters)
     }
 
     /// Run `work` in a write transaction; resolves after it is committed (or failed).
@@ -65,7 +79,7 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, mut queue: mpsc::Receiver<Job>) {
+fn run(conn: Connection, mut queue: mpsc::Receiver<Job>, counters: &WriterCounters) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.blocking_recv() {
         batch.push(first);
@@ -75,6 +89,7 @@ fn run(conn: Connection, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        counters.batch(batch.len());
         commit_batch(&conn, &mut batch);
     }
     tracing::debug!("sqlite writer stopped: every handle dropped");

@@ -2,6 +2,7 @@
 //! what admins do to accounts (create staff, disable, enable, set a temporary password).
 //! The API and the pages both call these.
 
+use crate::metrics::SignInFailure;
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -180,11 +181,20 @@ pub(crate) async fn authenticate(
 ) -> AppResult<User> {
     let username = username.trim().to_ascii_lowercase();
     let throttle = &state.limits.sign_in;
+    let failed = |why: SignInFailure| {
+        if let Some(metrics) = state.metrics() {
+            metrics.sign_in_failed(why);
+        }
+    };
     if let Some(wait) = throttle.locked(&username, addr) {
+        failed(SignInFailure::Throttled);
         return Err(too_many_sign_ins(wait));
     }
     let _slot = state.limits.hash_slot().await?;
-    throttle.admit(&username, addr).map_err(too_many_sign_ins)?;
+    throttle.admit(&username, addr).map_err(|wait| {
+        failed(SignInFailure::Throttled);
+        too_many_sign_ins(wait)
+    })?;
     let found = match state.store.credentials(&username).await {
         Ok(c) => Some(c),
         Err(StoreError::NotFound) => None,
@@ -192,6 +202,7 @@ pub(crate) async fn authenticate(
     };
     let hash = found.as_ref().map(|c| c.password_hash.clone());
     if !verify_password(hash, password).await? {
+        failed(SignInFailure::WrongCredentials);
         return Err(AppError::not_signed_in("wrong username or password"));
     }
     // A disabled account is refused in the same words as a wrong password, after the same
@@ -199,7 +210,10 @@ pub(crate) async fn authenticate(
     let user = found
         .map(|c| c.user)
         .filter(|user| !user.disabled)
-        .ok_or_else(|| AppError::not_signed_in("wrong username or password"))?;
+        .ok_or_else(|| {
+            failed(SignInFailure::WrongCredentials);
+            AppError::not_signed_in("wrong username or password")
+        })?;
     throttle.succeeded(&username, addr);
     Ok(user)
 }

@@ -1,6 +1,7 @@
 //! The delivery worker: claims due outbox messages with a lease, delivers each, and records
 //! the outcome: done, again later (exponential backoff with jitter), or dead.
 
+use crate::metrics::OutboxAttempt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -107,6 +108,13 @@ impl OutboxWorker {
         }
         let mut summary = RunSummary::default();
         while let Some(done) = attempts.join_next().await {
+            if let (Ok(Ok(settled)), Some(metrics)) = (&done, self.state.metrics()) {
+                metrics.outbox_attempt(match settled {
+                    Settled::Delivered => OutboxAttempt::Delivered,
+                    Settled::Retried => OutboxAttempt::Retried,
+                    Settled::Dead => OutboxAttempt::Dead,
+                });
+            }
             match done {
                 Ok(Ok(Settled::Delivered)) => summary.delivered += 1,
                 Ok(Ok(Settled::Retried)) => summary.retried += 1,
