@@ -64,6 +64,7 @@ macro_rules! store_contract_tests {
             replies_are_queued_with_the_steps_that_tell_the_reporter,
             a_claim_holds_messages_until_its_lease_runs_out,
             failed_attempts_back_off_then_die_and_admins_retry,
+            monitoring_reads_the_schema_the_backlog_and_the_open_reports,
             outbox_pages_newest_first,
             fetched_photos_attach_to_the_report_once,
             concurrent_claims_hand_each_message_to_one_claimer,

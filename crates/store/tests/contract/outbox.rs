@@ -354,3 +354,53 @@ pub async fn concurrent_claims_hand_each_message_to_one_claimer(store: Arc<dyn S
     assert_eq!(claimed, queued, "every message claimed");
     assert!(claim_all(&*store, t0).await.is_empty(), "all held");
 }
+
+/// What monitoring reads: a schema with nothing left to migrate, the outbox's pending and
+/// dead messages as they change, and the reports still open with what their SLA clock needs.
+pub async fn monitoring_reads_the_schema_the_backlog_and_the_open_reports(store: Arc<dyn Store>) {
+    use aduan_store::monitoring::OutboxBacklog;
+
+    assert_eq!(store.pending_migrations().await.unwrap(), 0);
+    assert_eq!(
+        store.outbox_backlog().await.unwrap(),
+        OutboxBacklog::default()
+    );
+    assert!(store.open_reports().await.unwrap().is_empty());
+
+    let report = submit(&*store, from_sms(), day1()).await;
+    let queued = claim_all(&*store, now()).await;
+    assert_eq!(
+        store.outbox_backlog().await.unwrap(),
+        OutboxBacklog {
+            pending: u64::try_from(queued.len()).unwrap(),
+            dead: 0
+        }
+    );
+    for item in &queued {
+        store
+            .finish_outbox(
+                item.id,
+                OutboxOutcome::Dead {
+                    error: "gone".into(),
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.outbox_backlog().await.unwrap(),
+        OutboxBacklog {
+            pending: 0,
+            dead: u64::try_from(queued.len()).unwrap()
+        }
+    );
+
+    let open = store.open_reports().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].holding_unit, report.holding_unit);
+    assert_eq!(open[0].category, report.category);
+    assert_eq!(open[0].state, report.state);
+    assert_eq!(open[0].created_at, report.created_at);
+    assert_eq!(open[0].coordinated_at, None);
+}
