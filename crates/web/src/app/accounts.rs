@@ -2,7 +2,6 @@
 //! what admins do to accounts (create staff, disable, enable, set a temporary password).
 //! The API and the pages both call these.
 
-use crate::metrics::SignInFailure;
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -15,6 +14,7 @@ use aduan_store::{NewUser, Store, StoreError, User};
 use crate::app_error::{AppError, AppResult};
 use crate::auth::{hash_password, token_hash, verify_password};
 use crate::limits::{ClientAddr, retry_secs};
+use crate::metrics::SignInFailure;
 use crate::password_policy;
 use crate::state::AppState;
 

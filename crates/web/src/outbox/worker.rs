@@ -1,7 +1,6 @@
 //! The delivery worker: claims due outbox messages with a lease, delivers each, and records
 //! the outcome: done, again later (exponential backoff with jitter), or dead.
 
-use crate::metrics::OutboxAttempt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +16,7 @@ use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult
 
 use super::compose::{ReplyPayload, compose};
 use crate::contact::open_reply;
+use crate::metrics::OutboxAttempt;
 use crate::photos::{MAX_PHOTO_BYTES, clean_photo};
 use crate::state::AppState;
 
