@@ -71,3 +71,20 @@ pub fn span<B>(request: &axum::http::Request<B>) -> tracing::Span {
         path = %request.uri().path(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sane_tokens_are_kept_and_anything_else_is_replaced() {
+        for kept in ["abc-123", "lb-7f3a.42", "00-4bf92f35-01", "a/b:c_d"] {
+            assert!(is_acceptable(&HeaderValue::from_static(kept)), "{kept}");
+        }
+        let long = "a".repeat(MAX_LEN + 1);
+        for refused in ["", "two words", "quote\"d", "semi;colon", long.as_str()] {
+            let value = HeaderValue::from_str(refused).unwrap_or(HeaderValue::from_static(""));
+            assert!(!is_acceptable(&value), "{refused}");
+        }
+    }
+}
