@@ -75,7 +75,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
         )
         .into());
     };
-    let jurisdiction = Jurisdiction::new(data).context("the stored jurisdiction is invalid")?;
+    let jurisdiction = Jurisdiction::stored(data).context("the stored jurisdiction is invalid")?;
     let boundaries = store.boundaries().await.map_err(anyhow::Error::from)?;
     let index = RegionIndex::new(
         boundaries
@@ -134,7 +134,7 @@ async fn store_plan(
     if !plan.new_categories.is_empty() {
         let mut data = jurisdiction.to_data();
         data.categories.extend(plan.new_categories);
-        Jurisdiction::new(data.clone()).context("the new categories do not fit the catalog")?;
+        Jurisdiction::stored(data.clone()).context("the new categories do not fit the catalog")?;
         store.save_jurisdiction(data).await?;
     }
     let progress = if std::io::stderr().is_terminal() {

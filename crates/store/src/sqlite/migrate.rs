@@ -19,6 +19,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (7, include_str!("../../migrations/sqlite/0007_accounts.sql")),
     (8, include_str!("../../migrations/sqlite/0008_privacy.sql")),
+    (
+        9,
+        include_str!("../../migrations/sqlite/0009_unit_kind_roles.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

@@ -132,6 +132,8 @@ mod transitions;
 pub use transitions::*;
 mod triage;
 pub use triage::*;
+mod unit_kinds_upgrade;
+pub use unit_kinds_upgrade::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
