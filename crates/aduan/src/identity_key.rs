@@ -34,6 +34,7 @@ pub async fn for_store(
     let recorded = match recorded {
         Some(recorded) => recorded,
         None => {
+            opens_what_is_sealed(store, &found.key, &found.source).await?;
             store
                 .record_identity_key_fingerprint(fingerprint.clone(), chrono::Utc::now())
                 .await?
@@ -43,6 +44,28 @@ pub async fn for_store(
         bail!(wrong_key(&recorded, &fingerprint, &found.source));
     }
     Ok(found.key)
+}
+
+/// A store made before fingerprints were recorded may hold identities already: the key
+/// recorded for it must open them.
+async fn opens_what_is_sealed(
+    store: &dyn Store,
+    key: &IdentityKey,
+    source: &str,
+) -> anyhow::Result<()> {
+    let Some(sample) = store.any_sealed_identity().await? else {
+        return Ok(());
+    };
+    let sealer = aduan_store::identity::Sealer::new(key);
+    if sealer.open(&sample.sealed, sample.binding()).is_err() {
+        bail!(
+            "the identity key from {source} cannot open the identities this database holds: \
+             it is not the key the database was made with; nothing was changed. Start with \
+             that key (the identity.key kept with the data, or the ADUAN_IDENTITY_KEY the \
+             instances used before)."
+        );
+    }
+    Ok(())
 }
 
 fn missing_key(shared: bool, recorded: Option<&str>, file: &Path) -> String {

@@ -390,6 +390,17 @@ async fn a_sqlite_store_of_the_previous_release_migrates_and_reads() {
     );
     assert!(listed.contains("0009_identity_key"));
 
+    // The first start after the upgrade records the key: a wrong one is refused, as it
+    // cannot open the identities already sealed, and records nothing.
+    let mut wrong = aduan(data.path());
+    wrong.env("ADUAN_IDENTITY_KEY", other_key());
+    let refusal = refused(wrong);
+    assert!(
+        refusal.stderr.contains("cannot open the identities"),
+        "{}",
+        refusal.stderr
+    );
+
     let server = running(aduan(data.path()), &[]);
     reads_the_previous_release(&server.base).await;
     drop(server);

@@ -286,6 +286,9 @@ pub trait KeyStore: Send + Sync {
     fn is_shared(&self) -> bool;
     /// The recorded fingerprint, `None` before the first start.
     async fn identity_key_fingerprint(&self) -> StoreResult<Option<String>>;
+    /// One sealed identity, if the store holds any (an account's first, else a report's
+    /// reporter's): to check a key on a store made before fingerprints were recorded.
+    async fn any_sealed_identity(&self) -> StoreResult<Option<SealedReporter>>;
     /// Record `fingerprint` unless one is recorded already (the first start), and return
     /// the one recorded: when it differs, nothing was written.
     async fn record_identity_key_fingerprint(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::rows::micros;
 use super::{PgStore, db_error};
-use crate::{KeyStore, StoreResult};
+use crate::{KeyStore, SealedReporter, StoreResult};
 
 #[async_trait]
 impl KeyStore for PgStore {
@@ -18,6 +18,35 @@ impl KeyStore for PgStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn any_sealed_identity(&self) -> StoreResult<Option<SealedReporter>> {
+        let account: Option<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT u.username, i.sealed FROM identities i
+             JOIN users u ON u.id = i.user_id ORDER BY i.user_id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if let Some((username, sealed)) = account {
+            return Ok(Some(SealedReporter {
+                sealed,
+                account: Some(username),
+                reporter_key: None,
+            }));
+        }
+        let reporter: Option<(Option<String>, Vec<u8>)> = sqlx::query_as(
+            "SELECT reporter_key, sealed_identity FROM report_reporters
+             WHERE sealed_identity IS NOT NULL ORDER BY report_id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(reporter.map(|(reporter_key, sealed)| SealedReporter {
+            sealed,
+            account: None,
+            reporter_key,
+        }))
     }
 
     async fn record_identity_key_fingerprint(

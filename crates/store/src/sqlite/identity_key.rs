@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::SqliteStore;
 use super::rows::micros;
-use crate::{KeyStore, StoreError, StoreResult};
+use crate::{KeyStore, SealedReporter, StoreError, StoreResult};
 
 #[async_trait]
 impl KeyStore for SqliteStore {
@@ -21,6 +21,45 @@ impl KeyStore for SqliteStore {
                     "SELECT fingerprint FROM identity_key WHERE id = 1",
                     [],
                     |r| r.get(0),
+                )
+                .optional()
+                .map_err(StoreError::other)
+            })
+            .await
+    }
+
+    async fn any_sealed_identity(&self) -> StoreResult<Option<SealedReporter>> {
+        self.readers
+            .read(|conn| {
+                let account = conn
+                    .query_row(
+                        "SELECT u.username, i.sealed FROM identities i
+                         JOIN users u ON u.id = i.user_id ORDER BY i.user_id LIMIT 1",
+                        [],
+                        |r| {
+                            Ok(SealedReporter {
+                                account: Some(r.get(0)?),
+                                sealed: r.get(1)?,
+                                reporter_key: None,
+                            })
+                        },
+                    )
+                    .optional()
+                    .map_err(StoreError::other)?;
+                if account.is_some() {
+                    return Ok(account);
+                }
+                conn.query_row(
+                    "SELECT reporter_key, sealed_identity FROM report_reporters
+                     WHERE sealed_identity IS NOT NULL ORDER BY report_id LIMIT 1",
+                    [],
+                    |r| {
+                        Ok(SealedReporter {
+                            account: None,
+                            reporter_key: r.get(0)?,
+                            sealed: r.get(1)?,
+                        })
+                    },
                 )
                 .optional()
                 .map_err(StoreError::other)
