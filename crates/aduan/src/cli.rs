@@ -74,6 +74,38 @@ pub enum Command {
     /// a unit, a taken username), 1 when the store fails.
     #[command(subcommand)]
     User(UserCommand),
+    /// The identity key that seals reporters' identities: make one for a new database,
+    /// print a key's fingerprint to compare with the one the database recorded.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Apply the store's pending schema migrations (`serve` and every other command apply
+    /// them on start too). With `--check`, only list them: exit status 0 when none are
+    /// pending, 3 when some are, 1 when the store cannot be read.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Write a new identity key to FILE (mode 600; an existing file is never overwritten),
+    /// to give to every instance of a new PostgreSQL database.
+    Generate {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Print the fingerprint of the key given (as `serve` finds it; never created) and the
+    /// one the database recorded. Exit status 0 when they match (or none is recorded), 1
+    /// when they differ or no key is found.
+    Fingerprint {
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// List the pending migrations without applying them.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -335,7 +367,8 @@ pub struct KeyArgs {
     /// over `--identity-key-file`.
     #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
     pub identity_key: Option<String>,
-    /// A file holding the key (base64), created (mode 600) when missing. Without this or
+    /// A file holding the key (base64). Created (mode 600) when missing only for a new
+    /// SQLite store; with PostgreSQL the key must be given (`aduan key generate`). Without this or
     /// `--identity-key`, `identity.key` in the data dir: keep it elsewhere, apart from the
     /// database and its backups, so a copy of one does not bring the other.
     #[arg(long, env = "ADUAN_IDENTITY_KEY_FILE", value_name = "PATH")]

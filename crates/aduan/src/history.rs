@@ -16,7 +16,6 @@ use aduan_store::identity::Sealer;
 use aduan_store::{ImportOutcome, Store};
 
 use crate::cli::ImportArgs;
-use crate::config;
 
 /// Reports per store call: each is one transaction, so an interrupted import leaves whole
 /// batches and a second run completes it.
@@ -89,7 +88,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
     let sealer = if args.dry_run {
         None
     } else {
-        let key = config::identity_key(data_dir, &args.key)?;
+        let key = crate::identity_key::for_store(store, data_dir, &args.key).await?;
         Some(Sealer::new(&key))
     };
     let hash = |raw: &str| match &sealer {

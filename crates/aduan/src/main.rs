@@ -6,13 +6,16 @@ mod cli;
 mod config;
 mod demo;
 mod history;
+mod identity_key;
 mod import;
 mod ingest;
+mod key_cli;
 mod keys;
 mod migrate_store;
 mod serve;
 mod stats;
 mod stats_bench;
+mod upgrade;
 mod users;
 
 use std::path::Path;
@@ -25,14 +28,16 @@ use aduan_store::Store;
 use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 
-use cli::{ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, RegionsCommand};
+use cli::{
+    ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, KeyCommand, RegionsCommand,
+};
 
 /// mimalloc: many small allocations per request, from both cores at once.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::Database;
 
-async fn open_store(
+pub(crate) async fn open_store(
     data_dir: &Path,
     database_url: Option<&str>,
     pool: u32,
@@ -149,6 +154,24 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(refusal.exit_code());
                 }
             }
+        }
+        Command::Key(KeyCommand::Generate { out }) => {
+            println!("{}", key_cli::generate(&out)?);
+            Ok(())
+        }
+        Command::Key(KeyCommand::Fingerprint { key }) => {
+            if !key_cli::fingerprint(open().await?.as_ref(), &data_dir, &key).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Migrate(args) => {
+            let status =
+                upgrade::run(&data_dir, database_url.as_deref(), database_pool, args).await?;
+            if status != 0 {
+                std::process::exit(status);
+            }
+            Ok(())
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {
             let store = open().await?;

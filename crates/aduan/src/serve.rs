@@ -16,7 +16,6 @@ use aduan_web::outbox::{OutboxWorker, RetryPolicy};
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
 
 use crate::cli::{ServeArgs, Switch};
-use crate::config;
 use crate::demo;
 use crate::import;
 
@@ -26,7 +25,7 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     if let Some(secret) = &args.email_webhook_secret {
         check_secret("--email-webhook-secret", secret).map_err(anyhow::Error::msg)?;
     }
-    let identity_key = config::identity_key(data_dir, &args.key)?;
+    let identity_key = crate::identity_key::for_store(store.as_ref(), data_dir, &args.key).await?;
     let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
     if args.demo && fresh {
         import::import_pack(store.as_ref(), import::parse_pack(import::JAKARTA_PACK)?).await?;

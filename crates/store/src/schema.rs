@@ -319,6 +319,16 @@ pub const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "identity_key",
+        columns: &[
+            col("id", Int),
+            col("fingerprint", Text),
+            col("recorded_at", Int),
+        ],
+        key: &["id"],
+        identity: false,
+    },
+    Table {
         name: "channel_messages",
         columns: &[
             col("channel", Text),

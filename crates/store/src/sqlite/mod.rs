@@ -9,6 +9,7 @@ mod aggregates;
 mod api_keys;
 mod catalog;
 mod checkpoint;
+mod identity_key;
 mod import;
 mod listing;
 mod messages;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::{StoreError, StoreResult};
+pub use migrate::pending as pending_migrations;
 use readers::Readers;
 use writer::Writer;
 
