@@ -36,7 +36,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the HTTP server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage administrative regions.
     #[command(subcommand)]
     Regions(RegionsCommand),
@@ -82,6 +82,14 @@ pub enum Command {
     /// them on start too). With `--check`, only list them: exit status 0 when none are
     /// pending, 3 when some are, 1 when the store cannot be read.
     Migrate(MigrateArgs),
+    /// Write a consistent copy of the store (running or not) into one new file: the data as
+    /// of one moment, compressed, with a manifest of every table's rows and checksum. The
+    /// identity key is not in it: keep the key separately. See README "Backups and restores".
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data dir (`--data-dir`) or an empty PostgreSQL
+    /// database (`--database-url`). The whole file is checked first; a damaged or truncated
+    /// one is refused and nothing is left behind.
+    Restore(RestoreArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +114,20 @@ pub struct MigrateArgs {
     /// List the pending migrations without applying them.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist. Written under a temporary name in the
+    /// same directory and renamed only when complete and flushed to disk.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file.
+    pub file: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]
@@ -264,6 +286,19 @@ pub struct ServeArgs {
     #[arg(long, env = "ADUAN_STAFF_IDLE_MINUTES", default_value_t = 120,
         value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub staff_idle_minutes: u64,
+    /// Take a backup into this directory while serving (`aduan-<time>.backup`, as `aduan
+    /// backup` writes them): at start when the newest there is older than `--backup-every`,
+    /// then every interval. A failure is logged as an error and retried within 15 minutes.
+    #[arg(long, env = "ADUAN_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How often to back up: minutes, hours or days (30m, 24h, 7d).
+    #[arg(long, env = "ADUAN_BACKUP_EVERY", value_name = "INTERVAL", default_value = "24h",
+        value_parser = crate::backup::parse_interval)]
+    pub backup_every: std::time::Duration,
+    /// How many scheduled backups to keep; older ones are deleted after each new one.
+    #[arg(long, env = "ADUAN_BACKUP_KEEP", default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub backup_keep: u32,
 }
 
 /// On or off.

@@ -1,6 +1,7 @@
 //! The aduan binary: command line, configuration, wiring.
 
 mod at_rest;
+mod backup;
 mod bench;
 mod cli;
 mod config;
@@ -120,7 +121,43 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Serve(args) => serve::run(open().await?, &data_dir, args).await,
+        Command::Serve(args) => {
+            let database = Database::resolve(&data_dir, database_url.as_deref())?;
+            serve::run(open().await?, &data_dir, database, *args).await
+        }
+        Command::Backup(args) => {
+            let result = match Database::resolve(&data_dir, database_url.as_deref()) {
+                Ok(database) => backup::take(&database, &args.to).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(manifest) => {
+                    println!("{}", backup::taken(&args.to, &manifest));
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("aduan backup: {e:#}; no backup was written");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Restore(args) => {
+            let database = match database_url.as_deref() {
+                // The data dir is checked (and created) by the restore, never before it.
+                None => Database::Sqlite(data_dir.join("aduan.db")),
+                Some(url) => Database::resolve(&data_dir, Some(url))?,
+            };
+            match backup::restore(&args.file, &database).await {
+                Ok(manifest) => {
+                    println!("{}", backup::restored(&database, &manifest));
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("aduan restore: {e:#}; nothing was restored");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Regions(RegionsCommand::Import { files }) => {
             let store = open().await?;
             for file in files {

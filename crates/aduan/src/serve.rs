@@ -15,11 +15,18 @@ use aduan_store::Store;
 use aduan_web::outbox::{OutboxWorker, RetryPolicy};
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
 
+use crate::backup;
 use crate::cli::{ServeArgs, Switch};
+use crate::config;
 use crate::demo;
 use crate::import;
 
-pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(
+    store: Arc<dyn Store>,
+    data_dir: &Path,
+    database: config::Database,
+    args: ServeArgs,
+) -> anyhow::Result<()> {
     // Weak secrets are refused before anything else happens.
     let channels = load_channels(args.channels.as_deref())?;
     if let Some(secret) = &args.email_webhook_secret {
@@ -87,6 +94,14 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
     let worker = tokio::spawn(worker.run(worker_stopped.clone()));
+    let backups = match &args.backup_dir {
+        Some(dir) => Some(backup::spawn(
+            database,
+            backup_schedule(dir, &args)?,
+            worker_stopped.clone(),
+        )),
+        None => None,
+    };
     let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped));
     // The peer's address is what the abuse limits count by.
     let app = aduan_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -102,8 +117,23 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     if let Err(e) = catalog_watch.await {
         tracing::error!(error = %e, "the catalog watch stopped abnormally");
     }
+    // A backup in progress is abandoned: its temporary file is removed, no backup is named.
+    if let Some(backups) = backups {
+        backups.abort();
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The scheduled backups' settings; the directory is created (private) now, so that a wrong
+/// one stops the start rather than the first backup.
+fn backup_schedule(dir: &Path, args: &ServeArgs) -> anyhow::Result<backup::Schedule> {
+    crate::at_rest::private_dir(dir).with_context(|| format!("--backup-dir {}", dir.display()))?;
+    Ok(backup::Schedule {
+        dir: dir.to_owned(),
+        every: args.backup_every,
+        keep: args.backup_keep as usize,
+    })
 }
 
 /// The abuse limits from the command line (see `aduan_web::limits`).

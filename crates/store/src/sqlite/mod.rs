@@ -83,6 +83,20 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Index for search every report the search index lacks, in the caller's transaction: for a
+/// database whose rows were written directly rather than through the store (a backup taken
+/// from PostgreSQL).
+pub fn index_reports_for_search(conn: &Connection) -> StoreResult<()> {
+    search::backfill(conn)
+}
+
+/// Count every report into the statistics afresh, in the caller's transaction: for a
+/// database whose statistics were not copied with its reports (a backup taken from
+/// PostgreSQL while changes were still queued for the counts).
+pub fn recount_statistics(conn: &Connection) -> StoreResult<()> {
+    aggregates::recount(conn)
+}
+
 impl SqliteStore {
     /// Open (creating if needed) the database at `path` and bring its schema up to date.
     /// The file (and its `-wal` and `-shm`) is readable by its owner only.
