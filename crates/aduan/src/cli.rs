@@ -36,7 +36,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the HTTP server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage administrative regions.
     #[command(subcommand)]
     Regions(RegionsCommand),
@@ -74,6 +74,60 @@ pub enum Command {
     /// a unit, a taken username), 1 when the store fails.
     #[command(subcommand)]
     User(UserCommand),
+    /// The identity key that seals reporters' identities: make one for a new database,
+    /// print a key's fingerprint to compare with the one the database recorded.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Apply the store's pending schema migrations (`serve` and every other command apply
+    /// them on start too). With `--check`, only list them: exit status 0 when none are
+    /// pending, 3 when some are, 1 when the store cannot be read.
+    Migrate(MigrateArgs),
+    /// Write a consistent copy of the store (running or not) into one new file: the data as
+    /// of one moment, compressed, with a manifest of every table's rows and checksum. The
+    /// identity key is not in it: keep the key separately. See README "Backups and restores".
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data dir (`--data-dir`) or an empty PostgreSQL
+    /// database (`--database-url`). The whole file is checked first; a damaged or truncated
+    /// one is refused and nothing is left behind.
+    Restore(RestoreArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Write a new identity key to FILE (mode 600; an existing file is never overwritten),
+    /// to give to every instance of a new PostgreSQL database.
+    Generate {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Print the fingerprint of the key given (as `serve` finds it; never created) and the
+    /// one the database recorded. Exit status 0 when they match (or none is recorded), 1
+    /// when they differ or no key is found.
+    Fingerprint {
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// List the pending migrations without applying them.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist. Written under a temporary name in the
+    /// same directory and renamed only when complete and flushed to disk.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file.
+    pub file: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]
@@ -232,6 +286,19 @@ pub struct ServeArgs {
     #[arg(long, env = "ADUAN_STAFF_IDLE_MINUTES", default_value_t = 120,
         value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub staff_idle_minutes: u64,
+    /// Take a backup into this directory while serving (`aduan-<time>.backup`, as `aduan
+    /// backup` writes them): at start when the newest there is older than `--backup-every`,
+    /// then every interval. A failure is logged as an error and retried within 15 minutes.
+    #[arg(long, env = "ADUAN_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How often to back up: minutes, hours or days (30m, 24h, 7d).
+    #[arg(long, env = "ADUAN_BACKUP_EVERY", value_name = "INTERVAL", default_value = "24h",
+        value_parser = crate::backup::parse_interval)]
+    pub backup_every: std::time::Duration,
+    /// How many scheduled backups to keep; older ones are deleted after each new one.
+    #[arg(long, env = "ADUAN_BACKUP_KEEP", default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub backup_keep: u32,
     /// Serve Prometheus metrics (`GET /metrics`) on this address, apart from the public
     /// listener: keep it reachable by the monitoring only. Off without it.
     #[arg(long, env = "ADUAN_METRICS_LISTEN", value_name = "ADDR")]
@@ -349,7 +416,8 @@ pub struct KeyArgs {
     /// over `--identity-key-file`.
     #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
     pub identity_key: Option<String>,
-    /// A file holding the key (base64), created (mode 600) when missing. Without this or
+    /// A file holding the key (base64). Created (mode 600) when missing only for a new
+    /// SQLite store; with PostgreSQL the key must be given (`aduan key generate`). Without this or
     /// `--identity-key`, `identity.key` in the data dir: keep it elsewhere, apart from the
     /// database and its backups, so a copy of one does not bring the other.
     #[arg(long, env = "ADUAN_IDENTITY_KEY_FILE", value_name = "PATH")]

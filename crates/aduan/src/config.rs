@@ -43,33 +43,63 @@ impl Database {
     }
 }
 
+/// Where an identity key was found, said for an operator (never the key itself).
+pub struct FoundKey {
+    pub key: IdentityKey,
+    pub source: String,
+}
+
 /// The identity key: given in the configuration, else read from its file (by default
-/// `identity.key` in the data dir; created on first start, readable by its owner only), with
-/// a warning when that file is inside the data dir. Never in the database.
-pub fn identity_key(data_dir: &Path, given: &KeyArgs) -> anyhow::Result<IdentityKey> {
+/// `identity.key` in the data dir), with a warning when that file is inside the data dir.
+/// A missing file is created (readable by its owner only) only when `may_create`; else
+/// `None`. The database holds only the key's fingerprint (see [`crate::identity_key`]).
+pub fn identity_key(
+    data_dir: &Path,
+    given: &KeyArgs,
+    may_create: bool,
+) -> anyhow::Result<Option<FoundKey>> {
     if let Some(text) = &given.identity_key {
-        return IdentityKey::from_base64(text)
-            .map_err(|e| anyhow::anyhow!("ADUAN_IDENTITY_KEY: {e}"));
+        let key = IdentityKey::from_base64(text)
+            .map_err(|e| anyhow::anyhow!("ADUAN_IDENTITY_KEY: {e}"))?;
+        return Ok(Some(FoundKey {
+            key,
+            source: "ADUAN_IDENTITY_KEY / --identity-key".to_owned(),
+        }));
     }
     at_rest::private_dir(data_dir)?;
-    let file = match &given.identity_key_file {
-        Some(file) => file.clone(),
-        None => data_dir.join("identity.key"),
+    let file = key_file(data_dir, given);
+    let Some(key) = key_from_file(&file, may_create)? else {
+        return Ok(None);
     };
-    let key = key_from_file(&file)?;
     if at_rest::is_inside(&file, data_dir) {
         at_rest::warn_key_inside(&file, data_dir);
     }
-    Ok(key)
+    Ok(Some(FoundKey {
+        key,
+        source: format!("the file {}", file.display()),
+    }))
 }
 
-fn key_from_file(file: &Path) -> anyhow::Result<IdentityKey> {
+/// The key file: `--identity-key-file`, else `identity.key` in the data dir.
+pub fn key_file(data_dir: &Path, given: &KeyArgs) -> PathBuf {
+    match &given.identity_key_file {
+        Some(file) => file.clone(),
+        None => data_dir.join("identity.key"),
+    }
+}
+
+/// Read the key in `file`; a missing file is created with a new key when `may_create`.
+pub fn key_from_file(file: &Path, may_create: bool) -> anyhow::Result<Option<IdentityKey>> {
     if file.exists() {
         at_rest::private_key_file(file);
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         return IdentityKey::from_base64(&text)
+            .map(Some)
             .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+    }
+    if !may_create {
+        return Ok(None);
     }
     let key = IdentityKey::generate();
     write_private(file, &key.to_base64())?;
@@ -77,7 +107,12 @@ fn key_from_file(file: &Path) -> anyhow::Result<IdentityKey> {
         file = %file.display(),
         "created a new identity key; back it up apart from the database, or set ADUAN_IDENTITY_KEY"
     );
-    Ok(key)
+    Ok(Some(key))
+}
+
+/// Write a new key to `file`, which must not exist (mode 600).
+pub fn write_new_key(file: &Path, key: &IdentityKey) -> anyhow::Result<()> {
+    write_private(file, &key.to_base64())
 }
 
 #[cfg(unix)]

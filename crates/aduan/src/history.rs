@@ -16,7 +16,6 @@ use aduan_store::identity::Sealer;
 use aduan_store::{ImportOutcome, Store};
 
 use crate::cli::ImportArgs;
-use crate::config;
 
 /// Reports per store call: each is one transaction, so an interrupted import leaves whole
 /// batches and a second run completes it.
@@ -75,7 +74,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
         )
         .into());
     };
-    let jurisdiction = Jurisdiction::new(data).context("the stored jurisdiction is invalid")?;
+    let jurisdiction = Jurisdiction::stored(data).context("the stored jurisdiction is invalid")?;
     let boundaries = store.boundaries().await.map_err(anyhow::Error::from)?;
     let index = RegionIndex::new(
         boundaries
@@ -89,7 +88,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
     let sealer = if args.dry_run {
         None
     } else {
-        let key = config::identity_key(data_dir, &args.key)?;
+        let key = crate::identity_key::for_store(store, data_dir, &args.key).await?;
         Some(Sealer::new(&key))
     };
     let hash = |raw: &str| match &sealer {
@@ -134,7 +133,7 @@ async fn store_plan(
     if !plan.new_categories.is_empty() {
         let mut data = jurisdiction.to_data();
         data.categories.extend(plan.new_categories);
-        Jurisdiction::new(data.clone()).context("the new categories do not fit the catalog")?;
+        Jurisdiction::stored(data.clone()).context("the new categories do not fit the catalog")?;
         store.save_jurisdiction(data).await?;
     }
     let progress = if std::io::stderr().is_terminal() {

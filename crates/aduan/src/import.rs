@@ -11,7 +11,8 @@ use aduan_store::Store;
 /// The Jakarta pack built into the binary for `--demo`.
 pub const JAKARTA_PACK: &str = include_str!("../../../packs/jakarta.json");
 
-/// Parse a pack, add the offices its templates give, and check that it hangs together.
+/// Parse a pack, add the offices its templates give, and check that it hangs together (every
+/// unit of a kind it lists, among others).
 pub fn parse_pack(json: &str) -> anyhow::Result<JurisdictionData> {
     let data: JurisdictionData = serde_json::from_str(json).context("not a jurisdiction pack")?;
     let data = data.with_offices();
@@ -60,7 +61,7 @@ pub async fn import_regions(store: &dyn Store, file: &Path) -> anyhow::Result<us
         }
     }
     let data = data.with_offices();
-    Jurisdiction::new(data.clone())?;
+    Jurisdiction::stored(data.clone())?;
     let count = boundaries.len();
     store.save_jurisdiction(data).await?;
     store.save_boundaries(boundaries).await?;

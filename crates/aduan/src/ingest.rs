@@ -11,7 +11,6 @@ use aduan_store::Store;
 use aduan_web::{AppState, Catalog, WebConfig};
 
 use crate::cli::IngestEmailArgs;
-use crate::config;
 
 /// File each message and print `FILE: TICKET`; a message filed before prints its ticket with
 /// "already filed as". Every file is tried; the command fails if any was refused.
@@ -20,7 +19,7 @@ pub async fn email(
     data_dir: &Path,
     args: IngestEmailArgs,
 ) -> anyhow::Result<()> {
-    let identity_key = config::identity_key(data_dir, &args.key)?;
+    let identity_key = crate::identity_key::for_store(store.as_ref(), data_dir, &args.key).await?;
     let catalog = Catalog::load(store.as_ref())
         .await
         .context("loading the jurisdiction (import one with `aduan jurisdiction import`)")?;

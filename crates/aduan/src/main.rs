@@ -1,18 +1,22 @@
 //! The aduan binary: command line, configuration, wiring.
 
 mod at_rest;
+mod backup;
 mod bench;
 mod cli;
 mod config;
 mod demo;
 mod history;
+mod identity_key;
 mod import;
 mod ingest;
+mod key_cli;
 mod keys;
 mod migrate_store;
 mod serve;
 mod stats;
 mod stats_bench;
+mod upgrade;
 mod users;
 
 use std::path::Path;
@@ -25,14 +29,16 @@ use aduan_store::Store;
 use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 
-use cli::{ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, RegionsCommand};
+use cli::{
+    ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, KeyCommand, RegionsCommand,
+};
 
 /// mimalloc: many small allocations per request, from both cores at once.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::Database;
 
-async fn open_store(
+pub(crate) async fn open_store(
     data_dir: &Path,
     database_url: Option<&str>,
     pool: u32,
@@ -124,7 +130,43 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Serve(args) => serve::run(open().await?, &data_dir, args).await,
+        Command::Serve(args) => {
+            let database = Database::resolve(&data_dir, database_url.as_deref())?;
+            serve::run(open().await?, &data_dir, database, *args).await
+        }
+        Command::Backup(args) => {
+            let result = match Database::resolve(&data_dir, database_url.as_deref()) {
+                Ok(database) => backup::take(&database, &args.to).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(manifest) => {
+                    println!("{}", backup::taken(&args.to, &manifest));
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("aduan backup: {e:#}; no backup was written");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Restore(args) => {
+            let database = match database_url.as_deref() {
+                // The data dir is checked (and created) by the restore, never before it.
+                None => Database::Sqlite(data_dir.join("aduan.db")),
+                Some(url) => Database::resolve(&data_dir, Some(url))?,
+            };
+            match backup::restore(&args.file, &database).await {
+                Ok(manifest) => {
+                    println!("{}", backup::restored(&database, &manifest));
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("aduan restore: {e:#}; nothing was restored");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Regions(RegionsCommand::Import { files }) => {
             let store = open().await?;
             for file in files {
@@ -158,6 +200,24 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(refusal.exit_code());
                 }
             }
+        }
+        Command::Key(KeyCommand::Generate { out }) => {
+            println!("{}", key_cli::generate(&out)?);
+            Ok(())
+        }
+        Command::Key(KeyCommand::Fingerprint { key }) => {
+            if !key_cli::fingerprint(open().await?.as_ref(), &data_dir, &key).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Migrate(args) => {
+            let status =
+                upgrade::run(&data_dir, database_url.as_deref(), database_pool, args).await?;
+            if status != 0 {
+                std::process::exit(status);
+            }
+            Ok(())
         }
         Command::Jurisdiction(JurisdictionCommand::Import { file }) => {
             let store = open().await?;

@@ -15,18 +15,24 @@ use aduan_store::Store;
 use aduan_web::outbox::{OutboxWorker, RetryPolicy};
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
 
+use crate::backup;
 use crate::cli::{ServeArgs, Switch};
 use crate::config;
 use crate::demo;
 use crate::import;
 
-pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(
+    store: Arc<dyn Store>,
+    data_dir: &Path,
+    database: config::Database,
+    args: ServeArgs,
+) -> anyhow::Result<()> {
     // Weak secrets are refused before anything else happens.
     let channels = load_channels(args.channels.as_deref())?;
     if let Some(secret) = &args.email_webhook_secret {
         check_secret("--email-webhook-secret", secret).map_err(anyhow::Error::msg)?;
     }
-    let identity_key = config::identity_key(data_dir, &args.key)?;
+    let identity_key = crate::identity_key::for_store(store.as_ref(), data_dir, &args.key).await?;
     let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
     if args.demo && fresh {
         import::import_pack(store.as_ref(), import::parse_pack(import::JAKARTA_PACK)?).await?;
@@ -98,6 +104,14 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
     let worker = tokio::spawn(worker.run(worker_stopped.clone()));
+    let backups = match &args.backup_dir {
+        Some(dir) => Some(backup::spawn(
+            database,
+            backup_schedule(dir, &args)?,
+            worker_stopped.clone(),
+        )),
+        None => None,
+    };
     let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped.clone()));
     let gauges = state.metrics().is_some().then(|| {
         tokio::spawn(aduan_web::metrics::refresh_continuously(
@@ -128,6 +142,10 @@ pub async fn run(store: Arc<dyn Store>, data_dir: &Path, args: ServeArgs) -> any
     if let Some(server) = metrics_server {
         server.abort();
     }
+    // A backup in progress is abandoned: its temporary file is removed, no backup is named.
+    if let Some(backups) = backups {
+        backups.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -150,6 +168,17 @@ async fn serve_metrics(
             tracing::error!(error = %e, "the metrics listener stopped");
         }
     }))
+}
+
+/// The scheduled backups' settings; the directory is created (private) now, so that a wrong
+/// one stops the start rather than the first backup.
+fn backup_schedule(dir: &Path, args: &ServeArgs) -> anyhow::Result<backup::Schedule> {
+    crate::at_rest::private_dir(dir).with_context(|| format!("--backup-dir {}", dir.display()))?;
+    Ok(backup::Schedule {
+        dir: dir.to_owned(),
+        every: args.backup_every,
+        keep: args.backup_keep as usize,
+    })
 }
 
 /// The abuse limits from the command line (see `aduan_web::limits`).

@@ -19,7 +19,7 @@ pub async fn run(store: &dyn Store, args: StatsArgs) -> anyhow::Result<()> {
     let Some(data) = store.jurisdiction().await? else {
         bail!("no jurisdiction is loaded yet: run `aduan jurisdiction import FILE` first");
     };
-    let jurisdiction = Jurisdiction::new(data).context("the stored jurisdiction is invalid")?;
+    let jurisdiction = Jurisdiction::stored(data).context("the stored jurisdiction is invalid")?;
     let mut categories = Vec::new();
     for raw in &args.categories {
         let code = resolve_category(&jurisdiction, raw)?;

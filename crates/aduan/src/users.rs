@@ -95,7 +95,7 @@ pub async fn run(
                     )
                 })?;
             let jurisdiction =
-                Jurisdiction::new(data).map_err(|e| Refusal::Failed(e.to_string()))?;
+                Jurisdiction::stored(data).map_err(|e| Refusal::Failed(e.to_string()))?;
             let password = read_password(input)?;
             let request = CreateUserRequest {
                 username: name.clone(),

@@ -5,6 +5,7 @@ use chrono::DateTime;
 use crate::report::Report;
 use crate::role::{Actor, Role};
 use crate::state::ReportState;
+use crate::unit::{UnitKind, UnitKindDef, UnitRole};
 use crate::workflow::Visibility;
 use crate::{
     CategoryCode, Channel, Jurisdiction, JurisdictionData, RegionCode, ReportId, Ticket, UnitCode,
@@ -25,6 +26,25 @@ pub fn channel(code: &str) -> Channel {
 
 pub fn unit(code: &str) -> UnitCode {
     UnitCode::parse(code).unwrap()
+}
+
+pub fn kind(code: &str) -> UnitKind {
+    UnitKind::parse(code).unwrap()
+}
+
+/// Kinds of unit labelled by their codes, with their roles.
+pub fn unit_kinds(kinds: &[(&str, UnitRole)]) -> Vec<UnitKindDef> {
+    kinds
+        .iter()
+        .map(|&(code, role)| UnitKindDef {
+            kind: kind(code),
+            label: code.to_owned(),
+            label_en: code.to_owned(),
+            role,
+            level: None,
+            parent: None,
+        })
+        .collect()
 }
 
 pub fn report(state: ReportState, visibility: Visibility) -> Report {

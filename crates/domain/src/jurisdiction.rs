@@ -13,7 +13,7 @@ use crate::codes::{CategoryCode, UnitCode};
 use crate::region::{Region, RegionCode, RegionLevel};
 use crate::role::Role;
 use crate::ticket::TicketPrefix;
-use crate::unit::{Unit, UnitKind, UnitKindLabel};
+use crate::unit::{Unit, UnitKind, UnitKindDef, UnitRole};
 use crate::workflow::UnitDirectory;
 
 /// The settings that make a city: its name, time zone and ticket prefix.
@@ -48,9 +48,10 @@ pub struct Settings {
     /// the list with their names in code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<NamedChannel>,
-    /// What this city calls its kinds of unit; the labels in code for those it omits.
+    /// This city's kinds of unit, in the order the admin pages list them: what it calls
+    /// them and the role each plays in routing. Every unit and office template names one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unit_kinds: Vec<UnitKindLabel>,
+    pub unit_kinds: Vec<UnitKindDef>,
 }
 
 /// A text in Indonesian and in English.
@@ -135,6 +136,68 @@ fn refuse_duplicates<'a>(
     Ok(())
 }
 
+/// Whether every unit and office template must name a kind the settings list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KindCheck {
+    /// A pack's data: all must.
+    Listed,
+    /// Stored data: a unit may name a kind no longer listed.
+    Lenient,
+}
+
+fn kind_role(kinds: &[UnitKindDef], kind: UnitKind) -> UnitRole {
+    kinds
+        .iter()
+        .find(|k| k.kind == kind)
+        .map_or(UnitRole::Service, |k| k.role)
+}
+
+/// The kinds of unit hang together: each listed once, a kind's parent kind listed, a branch
+/// naming its parent kind; and, for a pack, every unit and office template naming a listed kind.
+fn check_kinds(data: &JurisdictionData, check: KindCheck) -> Result<(), DataError> {
+    let kinds = &data.settings.unit_kinds;
+    refuse_duplicates("unit kind", kinds.iter().map(|k| k.kind.code()))?;
+    let listed = |kind: UnitKind| kinds.iter().any(|k| k.kind == kind);
+    for def in kinds {
+        match def.parent {
+            Some(parent) if !listed(parent) => {
+                return Err(DataError(format!(
+                    "unit kind {} belongs to kind {parent}, which settings.unit_kinds does not list",
+                    def.kind
+                )));
+            }
+            None if def.role == UnitRole::Branch => {
+                return Err(DataError(format!(
+                    "unit kind {} is a branch but names no parent kind",
+                    def.kind
+                )));
+            }
+            _ => {}
+        }
+    }
+    if check == KindCheck::Lenient {
+        return Ok(());
+    }
+    if let Some(unit) = data.units.iter().find(|u| !listed(u.kind)) {
+        return Err(DataError(format!(
+            "unit {} is of kind {}, which settings.unit_kinds does not list",
+            unit.code, unit.kind
+        )));
+    }
+    if let Some(template) = data
+        .settings
+        .office_templates
+        .iter()
+        .find(|t| !listed(t.kind))
+    {
+        return Err(DataError(format!(
+            "the office template {:?} gives units of kind {}, which settings.unit_kinds does not list",
+            template.code, template.kind
+        )));
+    }
+    Ok(())
+}
+
 /// A loaded jurisdiction, indexed for lookups.
 #[derive(Debug, Clone)]
 pub struct Jurisdiction {
@@ -147,8 +210,22 @@ pub struct Jurisdiction {
 }
 
 impl Jurisdiction {
-    /// Index a data set, checking that every reference points at something that exists.
+    /// Index a data set as a pack gives it, checking that every reference points at something
+    /// that exists: among others, every unit and office template names a kind of unit the
+    /// settings list.
     pub fn new(data: JurisdictionData) -> Result<Self, DataError> {
+        Self::index(data, KindCheck::Listed)
+    }
+
+    /// Index a data set read back from the store, checked as [`Jurisdiction::new`] does
+    /// except that a unit or office template may name a kind the settings no longer list (a
+    /// pack imported again without it: units are never deleted). Such a unit reads as a
+    /// [`UnitRole::Service`] unit, labelled by its kind's code.
+    pub fn stored(data: JurisdictionData) -> Result<Self, DataError> {
+        Self::index(data, KindCheck::Lenient)
+    }
+
+    fn index(data: JurisdictionData, kinds: KindCheck) -> Result<Self, DataError> {
         refuse_duplicates("region", data.regions.iter().map(|r| r.code.as_str()))?;
         refuse_duplicates("unit", data.units.iter().map(|u| u.code.as_str()))?;
         refuse_duplicates("category", data.categories.iter().map(|c| c.code.as_str()))?;
@@ -168,6 +245,7 @@ impl Jurisdiction {
                 )));
             }
         }
+        check_kinds(&data, kinds)?;
         for template in &data.settings.office_templates {
             let probe = template.code.replace("{code}", "31.71.01.1001");
             if UnitCode::parse(&probe).is_err() {
@@ -220,6 +298,7 @@ impl Jurisdiction {
                 )));
             }
         }
+        let role_of = |unit: &Unit| kind_role(&data.settings.unit_kinds, unit.kind);
         for category in categories.values() {
             match units.get(&category.responsible_unit) {
                 None => {
@@ -228,7 +307,7 @@ impl Jurisdiction {
                         category.code, category.responsible_unit
                     )));
                 }
-                Some(unit) if unit.kind == UnitKind::Validation => {
+                Some(unit) if role_of(unit) == UnitRole::Validation => {
                     return Err(DataError(format!(
                         "category {}: the validation team cannot be the responsible unit",
                         category.code
@@ -239,12 +318,7 @@ impl Jurisdiction {
         }
         let offices = units
             .values()
-            .filter(|u| {
-                matches!(
-                    u.kind,
-                    UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota
-                )
-            })
+            .filter(|u| role_of(u) == UnitRole::RegionOffice)
             .filter_map(|u| u.region.clone().map(|r| (r, u.code.clone())))
             .collect();
         Ok(Self {
@@ -317,7 +391,20 @@ impl Jurisdiction {
             .map(|n| n.code)
     }
 
-    /// The pack's label of a kind of unit, if it gives one.
+    /// This city's kinds of unit, in its pack's order.
+    pub fn unit_kinds(&self) -> &[UnitKindDef] {
+        &self.settings.unit_kinds
+    }
+
+    /// The kind of unit this city calls `code`; `None` when its settings do not list it.
+    pub fn unit_kind(&self, code: &str) -> Option<&UnitKindDef> {
+        self.settings
+            .unit_kinds
+            .iter()
+            .find(|k| k.kind.code() == code)
+    }
+
+    /// The pack's label of a kind of unit; `None` for a kind it does not list.
     pub fn unit_kind_label(&self, kind: UnitKind, english: bool) -> Option<&str> {
         let named = self.settings.unit_kinds.iter().find(|k| k.kind == kind)?;
         Some(if english {
@@ -325,6 +412,17 @@ impl Jurisdiction {
         } else {
             &named.label
         })
+    }
+
+    /// The role of a kind of unit: the one its definition declares; a service for a kind the
+    /// settings do not list.
+    pub fn kind_role(&self, kind: UnitKind) -> UnitRole {
+        kind_role(&self.settings.unit_kinds, kind)
+    }
+
+    /// The role `unit` plays in routing, from its kind.
+    pub fn unit_role(&self, unit: &Unit) -> UnitRole {
+        self.kind_role(unit.kind)
     }
 
     /// How people call the time zone ("waktu Jakarta"): the pack's label, else its IANA name.
@@ -397,12 +495,17 @@ impl UnitDirectory for Jurisdiction {
     fn unit(&self, code: &UnitCode) -> Option<&Unit> {
         self.units.get(code)
     }
+
+    fn unit_role(&self, unit: &Unit) -> UnitRole {
+        Jurisdiction::unit_role(self, unit)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::category::SlaTargets;
+    use crate::fixtures::{kind, unit_kinds};
 
     fn data() -> JurisdictionData {
         let region = |code: &str, name: &str| Region {
@@ -410,10 +513,10 @@ mod tests {
             name: name.into(),
             level: RegionCode::parse(code).unwrap().level(),
         };
-        let unit = |code: &str, kind: UnitKind, region: Option<&str>, parent: Option<&str>| Unit {
+        let unit = |code: &str, of: &str, region: Option<&str>, parent: Option<&str>| Unit {
             code: UnitCode::parse(code).unwrap(),
             name: code.to_uppercase(),
-            kind,
+            kind: kind(of),
             region: region.map(|r| RegionCode::parse(r).unwrap()),
             parent: parent.map(|p| UnitCode::parse(p).unwrap()),
         };
@@ -424,7 +527,7 @@ mod tests {
                 ticket_prefix: TicketPrefix::parse("JK").unwrap(),
                 office_templates: vec![OfficeTemplate {
                     level: RegionLevel::Kecamatan,
-                    kind: UnitKind::Kecamatan,
+                    kind: kind("kecamatan"),
                     code: "kecamatan-{code}".into(),
                     name: "Kantor Kecamatan {name}".into(),
                 }],
@@ -433,21 +536,26 @@ mod tests {
                 default_region: None,
                 time_zone_label: None,
                 channels: Vec::new(),
-                unit_kinds: Vec::new(),
+                unit_kinds: unit_kinds(&[
+                    ("kecamatan", UnitRole::RegionOffice),
+                    ("dinas", UnitRole::Service),
+                    ("suku_dinas", UnitRole::Service),
+                    ("validation", UnitRole::Validation),
+                ]),
             },
             regions: vec![
                 region("31.74", "Jakarta Selatan"),
                 region("31.74.01", "Tebet"),
             ],
             units: vec![
-                unit("dinas-bm", UnitKind::Dinas, None, None),
+                unit("dinas-bm", "dinas", None, None),
                 unit(
                     "sudin-bm-31.74",
-                    UnitKind::SukuDinas,
+                    "suku_dinas",
                     Some("31.74"),
                     Some("dinas-bm"),
                 ),
-                unit("biro", UnitKind::Validation, None, None),
+                unit("biro", "validation", None, None),
             ],
             categories: vec![Category {
                 code: CategoryCode::parse("jalan").unwrap(),
@@ -493,6 +601,59 @@ mod tests {
         let mut bad_template = data();
         bad_template.settings.office_templates[0].code = "Kantor {code}".into();
         assert!(Jurisdiction::new(bad_template).is_err());
+    }
+
+    #[test]
+    fn kinds_of_unit_must_hang_together() {
+        let mut twice = data();
+        let first = twice.settings.unit_kinds[0].clone();
+        twice.settings.unit_kinds.push(first);
+        assert!(Jurisdiction::new(twice).is_err());
+
+        let mut unlisted_parent = data();
+        unlisted_parent.settings.unit_kinds[2].parent = Some(kind("badan"));
+        assert!(Jurisdiction::new(unlisted_parent).is_err());
+
+        let mut orphan_branch = data();
+        orphan_branch.settings.unit_kinds[2].role = UnitRole::Branch;
+        assert!(Jurisdiction::stored(orphan_branch.clone()).is_err());
+        orphan_branch.settings.unit_kinds[2].parent = Some(kind("dinas"));
+        assert!(Jurisdiction::new(orphan_branch).is_ok());
+
+        // Stored data is checked the same way, but for kinds no longer listed.
+        let mut dropped = data();
+        dropped
+            .settings
+            .unit_kinds
+            .retain(|k| k.kind != kind("dinas"));
+        assert!(Jurisdiction::new(dropped.clone()).is_err());
+        let j = Jurisdiction::stored(dropped).unwrap();
+        let dinas = j.units().find(|u| u.kind == kind("dinas")).unwrap();
+        assert_eq!(j.unit_role(dinas), UnitRole::Service);
+    }
+
+    #[test]
+    fn roles_decide_offices_and_who_may_answer_for_a_category() {
+        let j = Jurisdiction::new(data().with_offices()).unwrap();
+        let roles: Vec<(&str, UnitRole)> = j
+            .units()
+            .map(|u| (u.code.as_str(), j.unit_role(u)))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("biro", UnitRole::Validation),
+                ("dinas-bm", UnitRole::Service),
+                ("kecamatan-31.74.01", UnitRole::RegionOffice),
+                ("sudin-bm-31.74", UnitRole::Service),
+            ]
+        );
+        // A kind that is not a region office gives no office, even with a region.
+        let mut renamed = data();
+        renamed.settings.unit_kinds[0].role = UnitRole::Service;
+        let j = Jurisdiction::new(renamed.with_offices()).unwrap();
+        let kelurahan = RegionCode::parse("31.74.01.1001").unwrap();
+        assert!(j.first_receiver(&kelurahan).is_none());
     }
 
     #[test]

@@ -36,5 +36,5 @@ pub use role::{Actor, Role};
 pub use sla::{SlaClock, SlaKind};
 pub use state::ReportState;
 pub use ticket::{Ticket, TicketPrefix};
-pub use unit::{Unit, UnitKind, UnitKindLabel};
+pub use unit::{Unit, UnitKind, UnitKindDef, UnitRole};
 pub use workflow::{Action, ActionKind, Visibility};

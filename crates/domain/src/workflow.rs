@@ -9,7 +9,7 @@ use crate::codes::{UnitCode, UserId};
 use crate::role::{Actor, Role};
 use crate::state::ReportState;
 use crate::ticket::Ticket;
-use crate::unit::{Unit, UnitKind};
+use crate::unit::{Unit, UnitRole};
 
 /// Who can see a report's public face. Every report starts private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -255,6 +255,8 @@ pub struct ReportFacts<'a> {
 /// Lookups the workflow needs, answered from jurisdiction data.
 pub trait UnitDirectory {
     fn unit(&self, code: &UnitCode) -> Option<&Unit>;
+    /// The role `unit`'s kind plays in routing.
+    fn unit_role(&self, unit: &Unit) -> UnitRole;
 }
 
 /// The world around a decision.
@@ -429,7 +431,7 @@ pub fn decide(
                     message: "the report is already at this unit".into(),
                 });
             }
-            if unit.kind == UnitKind::Validation {
+            if ctx.units.unit_role(unit) == UnitRole::Validation {
                 return Err(WorkflowError::Invalid {
                     field: "unit",
                     message: "reports are not forwarded to the validation team".into(),

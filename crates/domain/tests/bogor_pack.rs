@@ -16,6 +16,10 @@ fn bogor() -> Jurisdiction {
     Jurisdiction::new(data.with_offices()).unwrap()
 }
 
+fn kind(code: &str) -> UnitKind {
+    UnitKind::parse(code).unwrap()
+}
+
 fn region(code: &str) -> RegionCode {
     RegionCode::parse(code).unwrap()
 }
@@ -55,7 +59,7 @@ fn each_place_goes_to_its_own_office() {
     let sempur = j.first_receiver(&region("32.71.03.1006")).unwrap();
     assert_eq!(sempur.code.as_str(), "kelurahan-32.71.03.1006");
     assert_eq!(sempur.name, "Kantor Kelurahan Sempur");
-    assert_eq!(sempur.kind, UnitKind::Kelurahan);
+    assert_eq!(sempur.kind, kind("kelurahan"));
     // A kecamatan: its Kantor Kecamatan.
     let tengah = j.first_receiver(&region("32.71.03")).unwrap();
     assert_eq!(tengah.code.as_str(), "kecamatan-32.71.03");
@@ -63,7 +67,7 @@ fn each_place_goes_to_its_own_office() {
     // Every kecamatan and kelurahan has its office, and a validation team exists.
     let offices = j
         .units()
-        .filter(|u| matches!(u.kind, UnitKind::Kecamatan | UnitKind::Kelurahan))
+        .filter(|u| [kind("kecamatan"), kind("kelurahan")].contains(&u.kind))
         .count();
     let places = j
         .regions()
@@ -71,7 +75,7 @@ fn each_place_goes_to_its_own_office() {
         .count();
     assert_eq!(offices, places);
     assert_eq!(
-        j.units().filter(|u| u.kind == UnitKind::Validation).count(),
+        j.units().filter(|u| u.kind == kind("validation")).count(),
         1
     );
 }

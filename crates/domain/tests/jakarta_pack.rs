@@ -44,6 +44,10 @@ fn region(code: &str) -> RegionCode {
     RegionCode::parse(code).unwrap()
 }
 
+fn kind(code: &str) -> UnitKind {
+    UnitKind::parse(code).unwrap()
+}
+
 fn unit(code: &str) -> UnitCode {
     UnitCode::parse(code).unwrap()
 }
@@ -138,7 +142,7 @@ fn every_category_names_a_unit_that_can_take_it() {
             .unit(&c.responsible_unit)
             .unwrap_or_else(|| panic!("{} names unknown unit {}", c.code, c.responsible_unit));
         // Reports are never forwarded to the validation team, so it cannot own a category.
-        assert_ne!(responsible.kind, UnitKind::Validation, "{}", c.code);
+        assert_ne!(responsible.kind, kind("validation"), "{}", c.code);
         assert!(c.sla.coordination_hours >= 1);
         assert!(
             c.sla.completion_hours > c.sla.coordination_hours,
@@ -182,7 +186,7 @@ fn every_category_names_a_unit_that_can_take_it() {
         .unwrap();
     assert_eq!(
         j.unit(&public_order.responsible_unit).unwrap().kind,
-        UnitKind::SatpolPp
+        kind("satpol_pp")
     );
 }
 
@@ -195,7 +199,7 @@ fn every_kota_has_a_suku_dinas_of_each_field_dinas() {
         .collect();
     for dinas in DINAS_WITH_SUKU_DINAS {
         let dinas = j.unit(&unit(dinas)).unwrap();
-        assert_eq!(dinas.kind, UnitKind::Dinas, "{}", dinas.code);
+        assert_eq!(dinas.kind, kind("dinas"), "{}", dinas.code);
         for kota in &kotas {
             let sudin: Vec<_> = j
                 .units()
@@ -204,7 +208,7 @@ fn every_kota_has_a_suku_dinas_of_each_field_dinas() {
                 })
                 .collect();
             assert_eq!(sudin.len(), 1, "{} in {}", dinas.code, kota.code);
-            assert_eq!(sudin[0].kind, UnitKind::SukuDinas);
+            assert_eq!(sudin[0].kind, kind("suku_dinas"));
             assert!(
                 sudin[0].name.starts_with("Suku Dinas "),
                 "{}",
@@ -228,16 +232,13 @@ fn every_kota_has_a_suku_dinas_of_each_field_dinas() {
 #[test]
 fn validation_and_public_order_units_exist() {
     let j = jakarta();
-    let validation: Vec<_> = j
-        .units()
-        .filter(|u| u.kind == UnitKind::Validation)
-        .collect();
+    let validation: Vec<_> = j.units().filter(|u| u.kind == kind("validation")).collect();
     assert_eq!(validation.len(), 1);
     assert_eq!(validation[0].code, unit("biro-pemerintahan"));
     let satpol = j.unit(&unit("satpol-pp")).unwrap();
-    assert_eq!(satpol.kind, UnitKind::SatpolPp);
+    assert_eq!(satpol.kind, kind("satpol_pp"));
     assert_eq!(satpol.parent, None);
-    assert_eq!(j.unit(&unit("inspektorat")).unwrap().kind, UnitKind::Other);
+    assert_eq!(j.unit(&unit("inspektorat")).unwrap().kind, kind("other"));
 }
 
 #[test]
@@ -247,18 +248,15 @@ fn offices_are_generated_from_the_templates() {
         plain
             .units
             .iter()
-            .filter(|u| matches!(
-                u.kind,
-                UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota
-            ))
+            .filter(|u| [kind("kelurahan"), kind("kecamatan"), kind("walikota")].contains(&u.kind))
             .count(),
         0,
         "offices are generated, not listed"
     );
     let j = jakarta();
-    assert_eq!(count_units(&j, UnitKind::Kecamatan), 44);
-    assert_eq!(count_units(&j, UnitKind::Walikota), 6);
-    assert_eq!(count_units(&j, UnitKind::Kelurahan), 0);
+    assert_eq!(count_units(&j, kind("kecamatan")), 44);
+    assert_eq!(count_units(&j, kind("walikota")), 6);
+    assert_eq!(count_units(&j, kind("kelurahan")), 0);
     assert_eq!(j.units().count(), plain.units.len() + 50);
     let gambir = j.unit(&unit("kecamatan-31.71.01")).unwrap();
     assert_eq!(gambir.name, "Kantor Kecamatan Gambir");
@@ -328,9 +326,9 @@ fn the_real_kelurahan_import_brings_267_offices() {
             b.region.code
         );
     }
-    assert_eq!(count_units(&j, UnitKind::Kelurahan), 267);
-    assert_eq!(count_units(&j, UnitKind::Kecamatan), 44);
-    assert_eq!(count_units(&j, UnitKind::Walikota), 6);
+    assert_eq!(count_units(&j, kind("kelurahan")), 267);
+    assert_eq!(count_units(&j, kind("kecamatan")), 44);
+    assert_eq!(count_units(&j, kind("walikota")), 6);
     let gambir = j.unit(&unit("kelurahan-31.71.01.1001")).unwrap();
     assert_eq!(gambir.name, "Kantor Kelurahan Gambir");
 }
@@ -361,7 +359,7 @@ fn well_known_places_resolve_to_their_kelurahan_office() {
         let found = idx.locate(at(lat, lon));
         assert_eq!(found.map(RegionCode::as_str), Some(expected), "{place}");
         let office = j.first_receiver(found.unwrap()).unwrap();
-        assert_eq!(office.kind, UnitKind::Kelurahan, "{place}");
+        assert_eq!(office.kind, kind("kelurahan"), "{place}");
         assert_eq!(
             office.code,
             unit(&format!("kelurahan-{expected}")),
@@ -561,5 +559,59 @@ fn a_pack_with_a_bad_channel_is_refused_as_it_loads() {
             .to_string()
             .contains("channel sms is a transport channel of kind sms, not desk"),
         "{refused}"
+    );
+}
+
+#[test]
+fn the_kinds_play_the_roles_the_code_gave_them() {
+    use aduan_domain::UnitRole;
+    let j = jakarta();
+    let roles: Vec<(&str, UnitRole, Option<RegionLevel>, Option<&str>)> = j
+        .unit_kinds()
+        .iter()
+        .map(|k| {
+            (
+                k.kind.code(),
+                k.role,
+                k.level,
+                k.parent.as_ref().map(UnitKind::code),
+            )
+        })
+        .collect();
+    // The offices of kelurahan, kecamatan and kota receive reports first; a Suku Dinas is
+    // its Dinas's office in one kota; Satpol PP may have offices of its own; the validation
+    // team answers for nothing.
+    assert_eq!(
+        roles,
+        [
+            (
+                "kelurahan",
+                UnitRole::RegionOffice,
+                Some(RegionLevel::Kelurahan),
+                None
+            ),
+            (
+                "kecamatan",
+                UnitRole::RegionOffice,
+                Some(RegionLevel::Kecamatan),
+                None
+            ),
+            (
+                "walikota",
+                UnitRole::RegionOffice,
+                Some(RegionLevel::Kota),
+                None
+            ),
+            ("dinas", UnitRole::Service, None, None),
+            (
+                "suku_dinas",
+                UnitRole::Branch,
+                Some(RegionLevel::Kota),
+                Some("dinas")
+            ),
+            ("satpol_pp", UnitRole::Service, None, Some("satpol_pp")),
+            ("validation", UnitRole::Validation, None, None),
+            ("other", UnitRole::Service, None, None),
+        ]
     );
 }

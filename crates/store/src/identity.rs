@@ -56,6 +56,7 @@ impl std::fmt::Debug for IdentityKey {
 /// another (a reporter key never helps to open a sealed identity, nor the reverse).
 const SEAL_LABEL: &[u8] = b"aduan v1 identity sealing key";
 const HASH_LABEL: &[u8] = b"aduan v1 reporter key hashing key";
+const FINGERPRINT_LABEL: &[u8] = b"aduan v1 identity key fingerprint";
 
 impl IdentityKey {
     pub fn generate() -> Self {
@@ -77,6 +78,17 @@ impl IdentityKey {
 
     pub fn to_base64(&self) -> String {
         STANDARD.encode(self.0)
+    }
+
+    /// What the database records to recognise this key (see [`crate::KeyStore`]): a
+    /// labelled HKDF output, so it tells nothing about the key nor the keys derived for
+    /// sealing and hashing. 32 hex digits, safe to print and log.
+    pub fn fingerprint(&self) -> String {
+        self.derive(FINGERPRINT_LABEL)
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// A 256-bit key for one job, derived from this one with HKDF-SHA256.

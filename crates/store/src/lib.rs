@@ -271,6 +271,35 @@ pub trait ImportStore: Send + Sync {
     async fn import_reports(&self, reports: Vec<ImportedReport>) -> StoreResult<ImportOutcome>;
 }
 
+/// A schema migration a store has not had yet (`aduan migrate --check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMigration {
+    pub version: i64,
+    pub name: String,
+}
+
+/// Which identity key the store's sealed values and reporter keys were made with, known
+/// by its fingerprint ([`identity::IdentityKey::fingerprint`]); the key itself is never
+/// stored.
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Whether several instances may share this store (PostgreSQL): then no instance may
+    /// create an identity key on its own, each must be given the one they share.
+    fn is_shared(&self) -> bool;
+    /// The recorded fingerprint, `None` before the first start.
+    async fn identity_key_fingerprint(&self) -> StoreResult<Option<String>>;
+    /// One sealed identity, if the store holds any (an account's first, else a report's
+    /// reporter's): to check a key on a store made before fingerprints were recorded.
+    async fn any_sealed_identity(&self) -> StoreResult<Option<SealedReporter>>;
+    /// Record `fingerprint` unless one is recorded already (the first start), and return
+    /// the one recorded: when it differs, nothing was written.
+    async fn record_identity_key_fingerprint(
+        &self,
+        fingerprint: String,
+        at: DateTime<Utc>,
+    ) -> StoreResult<String>;
+}
+
 /// Everything a running aduan needs from storage.
 pub trait Store:
     CatalogStore
@@ -282,6 +311,7 @@ pub trait Store:
     + StatsStore
     + ImportStore
     + MonitoringStore
+    + KeyStore
 {
 }
 impl<
@@ -293,7 +323,8 @@ impl<
         + TriageStore
         + StatsStore
         + ImportStore
-        + MonitoringStore,
+        + MonitoringStore
+        + KeyStore,
 > Store for T
 {
 }

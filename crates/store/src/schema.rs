@@ -1,7 +1,7 @@
 //! Every table that holds data in both stores, in foreign-key order, with its columns, their
 //! types and its primary key: declared once, here. `aduan migrate-store` copies exactly
-//! these (a source table or column missing from this list is refused rather than left
-//! behind), and the tests in `tests/schema.rs` hold both stores' migrated schemas to it.
+//! these, and `aduan backup` checksums them (a source table or column missing from this list
+//! is refused rather than left behind), and the tests in `tests/schema.rs` hold both stores' migrated schemas to it.
 
 /// How a column's values are kept, on both sides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -317,6 +317,16 @@ pub const TABLES: &[Table] = &[
         ],
         key: &["id"],
         identity: true,
+    },
+    Table {
+        name: "identity_key",
+        columns: &[
+            col("id", Int),
+            col("fingerprint", Text),
+            col("recorded_at", Int),
+        ],
+        key: &["id"],
+        identity: false,
     },
     Table {
         name: "channel_messages",

@@ -10,9 +10,9 @@ mod contract;
 
 use std::sync::Arc;
 
-use aduan_store::Store;
 use aduan_store::postgres::PgStore;
 use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
+use aduan_store::{CatalogStore, Store};
 
 /// A fresh store on a new database; the database is dropped with the returned guard.
 async fn fresh_store() -> (Arc<dyn Store>, ScratchDatabase) {
@@ -222,4 +222,30 @@ async fn several_first_connections_to_one_fresh_database_all_succeed() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A catalog stored before kinds of unit were data gets code's roles from migration 0007.
+/// The migration runs again over such a catalog written into an up-to-date database (it
+/// changed nothing when it first ran there, on no catalog at all), and once more, which
+/// changes nothing.
+#[tokio::test]
+async fn a_catalog_stored_before_kinds_of_unit_were_data_gets_code_s_roles() {
+    const MIGRATION: &str = include_str!("../migrations/postgres/0007_unit_kind_roles.sql");
+    let database = ScratchDatabase::create(&server_url()).await.unwrap();
+    let store = PgStore::connect(database.url()).await.unwrap();
+    sqlx::raw_sql(contract::LEGACY_CATALOG)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::raw_sql(MIGRATION)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    contract::assert_legacy_kinds_upgraded(&store).await;
+    let once = store.jurisdiction().await.unwrap();
+    sqlx::raw_sql(MIGRATION)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(store.jurisdiction().await.unwrap(), once);
 }

@@ -352,3 +352,42 @@ async fn the_identity_access_log_is_append_only() {
     .unwrap();
     assert_eq!(reasons(), ["court order", "second look"]);
 }
+
+/// The schema as version 8 left it, before kinds of unit were data.
+const BEFORE_UNIT_KIND_ROLES: [&str; 8] = [
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/sqlite/0002_channels.sql"),
+    include_str!("../migrations/sqlite/0003_admin.sql"),
+    include_str!("../migrations/sqlite/0004_stats.sql"),
+    include_str!("../migrations/sqlite/0005_search.sql"),
+    include_str!("../migrations/sqlite/0006_catalog_revision.sql"),
+    include_str!("../migrations/sqlite/0007_accounts.sql"),
+    include_str!("../migrations/sqlite/0008_privacy.sql"),
+];
+
+#[tokio::test]
+async fn opening_a_catalog_stored_before_kinds_of_unit_were_data_gives_them_code_s_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aduan.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+        )
+        .unwrap();
+        for (i, sql) in BEFORE_UNIT_KIND_ROLES.iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [i as i64 + 1],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(contract::LEGACY_CATALOG).unwrap();
+    }
+    for _ in 0..2 {
+        // Opening again changes nothing more.
+        let store = SqliteStore::open(&path).unwrap();
+        contract::assert_legacy_kinds_upgraded(&store).await;
+    }
+}

@@ -48,7 +48,7 @@ impl Catalog {
         model: Model,
         revision: i64,
     ) -> Result<Self, CatalogError> {
-        let jurisdiction = Jurisdiction::new(data)?;
+        let jurisdiction = Jurisdiction::stored(data)?;
         let map = RegionMap::build(&boundaries, &jurisdiction);
         let regions = RegionIndex::new(
             boundaries
@@ -106,7 +106,7 @@ impl Catalog {
             Err(poisoned) => poisoned.into_inner().model().clone(),
         };
         Ok(Self::indexed(
-            Jurisdiction::new(data)?,
+            Jurisdiction::stored(data)?,
             Arc::clone(&self.regions),
             Arc::clone(&self.map),
             model,

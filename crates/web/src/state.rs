@@ -155,7 +155,7 @@ impl AppState {
         let _one_at_a_time = self.catalog_changes.lock().await;
         let current = self.catalog();
         let data = edit(&current.jurisdiction).map_err(CatalogChange::Refused)?;
-        Jurisdiction::new(data.clone()).map_err(|e| CatalogChange::Failed(e.into()))?;
+        Jurisdiction::stored(data.clone()).map_err(|e| CatalogChange::Failed(e.into()))?;
         let revision = match self
             .store
             .change_jurisdiction(data.clone(), current.revision)

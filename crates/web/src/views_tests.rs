@@ -45,7 +45,17 @@ const IDENTITY_KEYS: [&str; 9] = [
 
 static JURISDICTION: LazyLock<Jurisdiction> = LazyLock::new(|| {
     let data: JurisdictionData = serde_json::from_value(json!({
-        "settings": {"name": "Uji", "time_zone": "Asia/Jakarta", "ticket_prefix": "JK"},
+        "settings": {"name": "Uji", "time_zone": "Asia/Jakarta", "ticket_prefix": "JK",
+            "unit_kinds": [
+                {"kind": "kecamatan", "label": "Kantor Kecamatan", "label_en": "Kecamatan office",
+                 "role": "region_office", "level": "kecamatan"},
+                {"kind": "dinas", "label": "Dinas", "label_en": "Dinas"},
+                {"kind": "suku_dinas", "label": "Suku Dinas", "label_en": "Suku Dinas",
+                 "role": "branch", "level": "kota", "parent": "dinas"},
+                {"kind": "satpol_pp", "label": "Satpol PP", "label_en": "Satpol PP"},
+                {"kind": "validation", "label": "Tim validasi", "label_en": "Validation team",
+                 "role": "validation"},
+            ]},
         "regions": [
             {"code": "31.74", "name": "Jakarta Selatan", "level": "kota"},
             {"code": "31.74.01", "name": "Tebet", "level": "kecamatan"},

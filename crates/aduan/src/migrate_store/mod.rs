@@ -4,10 +4,10 @@
 //! checksum with the source's before committing. Any difference, or any failure, leaves
 //! the target as it was.
 
-mod checksum;
-mod source;
-mod tables;
-mod target;
+pub(crate) mod checksum;
+pub(crate) mod source;
+pub(crate) mod tables;
+pub(crate) mod target;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,3 +1,4 @@
-//! The tables `aduan migrate-store` copies: the store's own declaration of them.
+//! The tables `aduan migrate-store` copies and `aduan backup` checksums: the store's own
+//! declaration of them.
 
 pub use aduan_store::schema::{Kind, TABLES, Table, is_ignored, quoted};

@@ -214,7 +214,7 @@ pub async fn checksum(tx: &mut PgConnection, table: &Table) -> anyhow::Result<Ch
     Ok(digest.finish())
 }
 
-fn read_row(table: &Table, row: &PgRow) -> anyhow::Result<Vec<Value>> {
+pub fn read_row(table: &Table, row: &PgRow) -> anyhow::Result<Vec<Value>> {
     table
         .columns
         .iter()

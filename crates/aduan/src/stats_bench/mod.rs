@@ -63,7 +63,7 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
     }
     let store = store.as_ref();
     import::import_pack(store, import::parse_pack(import::JAKARTA_PACK)?).await?;
-    let jurisdiction = Jurisdiction::new(
+    let jurisdiction = Jurisdiction::stored(
         store
             .jurisdiction()
             .await?

@@ -23,8 +23,11 @@ use aduan_store::{NewUser, Session, Store, TriageDecision, User};
 
 pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.json");
 
+/// The identity key fingerprint the city recorded.
+pub const FINGERPRINT: &str = "0123456789abcdef0123456789abcdef";
+
 /// Every table the tool copies, in its order.
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 23] = [
     "settings",
     "regions",
     "units",
@@ -40,6 +43,7 @@ pub const TABLES: [&str; 22] = [
     "report_messages",
     "identity_access_log",
     "api_keys",
+    "identity_key",
     "channel_messages",
     "outbox",
     "triage",
@@ -243,6 +247,10 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
     .await
     .unwrap();
     s.create_api_key("qlue".into(), [9; 32], now())
+        .await
+        .unwrap();
+    // The identity key's fingerprint moves with the identities it opens.
+    s.record_identity_key_fingerprint(FINGERPRINT.into(), now())
         .await
         .unwrap();
 

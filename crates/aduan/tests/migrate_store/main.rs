@@ -40,7 +40,7 @@ async fn a_running_city_is_copied_without_loss() {
     let expected = sqlite_counts(&db);
     assert_eq!(printed_counts(&stdout), expected, "{stdout}");
     assert!(
-        stdout.contains("22 tables") && stdout.contains("checksums match"),
+        stdout.contains("23 tables") && stdout.contains("checksums match"),
         "{stdout}"
     );
     for t in [
@@ -59,12 +59,19 @@ async fn a_running_city_is_copied_without_loss() {
         "triage_model",
         "stats_cells",
         "stats_reporter_sets",
+        "identity_key",
     ] {
         assert!(expected[t] > 0, "the fixture fills {t}");
     }
 
     let pool = PgPool::connect(target.url()).await.unwrap();
     assert_eq!(pg_counts(&pool).await, expected);
+    // The key's fingerprint comes along: PostgreSQL instances need the SQLite store's key.
+    let fingerprint: String = sqlx::query_scalar("SELECT fingerprint FROM identity_key")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(fingerprint, city::FINGERPRINT);
 
     // Photos byte for byte, under the same ids.
     let photos = sqlite_pairs(&db, "SELECT id, bytes FROM photos ORDER BY id");

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::category::{Category, SlaTargets};
 use crate::codes::{CategoryCode, UnitCode};
 use crate::jurisdiction::Jurisdiction;
-use crate::unit::UnitKind;
+use crate::unit::UnitRole;
 
 /// Longest slug a category code may be.
 const MAX_CODE: usize = 64;
@@ -60,11 +60,8 @@ fn fallback_unit(j: &Jurisdiction) -> Option<UnitCode> {
             j.units()
                 .find(|u| {
                     !matches!(
-                        u.kind,
-                        UnitKind::Validation
-                            | UnitKind::Kelurahan
-                            | UnitKind::Kecamatan
-                            | UnitKind::Walikota
+                        j.unit_role(u),
+                        UnitRole::Validation | UnitRole::RegionOffice
                     )
                 })
                 .map(|u| u.code.clone())

@@ -2,10 +2,11 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::category::SlaTargets;
+use crate::fixtures::{kind, unit_kinds};
 use crate::jurisdiction::{JurisdictionData, OfficeTemplate, Settings};
 use crate::region::{Region, RegionLevel};
 use crate::ticket::TicketPrefix;
-use crate::unit::{Unit, UnitKind};
+use crate::unit::{Unit, UnitKind, UnitRole};
 
 fn region(code: &str, name: &str) -> Region {
     let code = RegionCode::parse(code).unwrap();
@@ -49,13 +50,13 @@ fn jurisdiction() -> Jurisdiction {
             office_templates: vec![
                 template(
                     RegionLevel::Kota,
-                    UnitKind::Walikota,
+                    kind("walikota"),
                     "walikota-{code}",
                     "Kantor {name}",
                 ),
                 template(
                     RegionLevel::Kelurahan,
-                    UnitKind::Kelurahan,
+                    kind("kelurahan"),
                     "kelurahan-{code}",
                     "Kantor Kelurahan {name}",
                 ),
@@ -65,7 +66,12 @@ fn jurisdiction() -> Jurisdiction {
             default_region: None,
             time_zone_label: None,
             channels: crate::fixtures::jakarta().settings.channels,
-            unit_kinds: Vec::new(),
+            unit_kinds: unit_kinds(&[
+                ("walikota", UnitRole::RegionOffice),
+                ("kelurahan", UnitRole::RegionOffice),
+                ("dinas", UnitRole::Service),
+                ("validation", UnitRole::Validation),
+            ]),
         },
         regions: vec![
             region("31.74", "Kota Administrasi Jakarta Selatan"),
@@ -78,9 +84,9 @@ fn jurisdiction() -> Jurisdiction {
             region("31.01", "Kabupaten Administrasi Kepulauan Seribu"),
         ],
         units: vec![
-            unit("dinas-bm", UnitKind::Dinas),
-            unit("dinas-citata", UnitKind::Dinas),
-            unit("biro", UnitKind::Validation),
+            unit("dinas-bm", kind("dinas")),
+            unit("dinas-citata", kind("dinas")),
+            unit("biro", kind("validation")),
         ],
         categories: vec![
             category("jalan", "Jalan", "dinas-bm"),

@@ -6,8 +6,8 @@ use aduan_domain::workflow::{
     Context, ReportFacts, Transition, UnitDirectory, WorkflowError, decide,
 };
 use aduan_domain::{
-    Action, ActionKind, Actor, ReportState, Role, Ticket, Unit, UnitCode, UnitKind, UserId,
-    Visibility,
+    Action, ActionKind, Actor, ReportState, Role, Ticket, Unit, UnitCode, UnitKind, UnitRole,
+    UserId, Visibility,
 };
 use chrono::{Days, NaiveDate};
 
@@ -31,6 +31,20 @@ impl UnitDirectory for Directory {
     fn unit(&self, code: &UnitCode) -> Option<&Unit> {
         self.0.get(code)
     }
+
+    /// The roles of Jakarta's kinds, as its pack declares them.
+    fn unit_role(&self, unit: &Unit) -> UnitRole {
+        match unit.kind.code() {
+            "kelurahan" | "kecamatan" | "walikota" => UnitRole::RegionOffice,
+            "validation" => UnitRole::Validation,
+            "suku_dinas" => UnitRole::Branch,
+            _ => UnitRole::Service,
+        }
+    }
+}
+
+fn kind(code: &str) -> UnitKind {
+    UnitKind::parse(code).unwrap()
 }
 
 pub(crate) fn code(raw: &str) -> UnitCode {
@@ -46,23 +60,23 @@ fn directory() -> Directory {
         parent: parent.map(code),
     };
     let units = [
-        unit(KEL_GAMBIR, "Kelurahan Gambir", UnitKind::Kelurahan, None),
-        unit(KEL_MENTENG, "Kelurahan Menteng", UnitKind::Kelurahan, None),
-        unit(DINAS_BM, "Dinas Bina Marga", UnitKind::Dinas, None),
+        unit(KEL_GAMBIR, "Kelurahan Gambir", kind("kelurahan"), None),
+        unit(KEL_MENTENG, "Kelurahan Menteng", kind("kelurahan"), None),
+        unit(DINAS_BM, "Dinas Bina Marga", kind("dinas"), None),
         unit(
             SUDIN_BM,
             "Suku Dinas Bina Marga Jakarta Pusat",
-            UnitKind::SukuDinas,
+            kind("suku_dinas"),
             Some(DINAS_BM),
         ),
-        unit(DINAS_LH, "Dinas Lingkungan Hidup", UnitKind::Dinas, None),
+        unit(DINAS_LH, "Dinas Lingkungan Hidup", kind("dinas"), None),
         unit(
             SUDIN_LH,
             "Suku Dinas Lingkungan Hidup Jakarta Pusat",
-            UnitKind::SukuDinas,
+            kind("suku_dinas"),
             Some(DINAS_LH),
         ),
-        unit(BIRO, "Biro Pemerintahan", UnitKind::Validation, None),
+        unit(BIRO, "Biro Pemerintahan", kind("validation"), None),
     ];
     Directory(units.into_iter().map(|u| (u.code.clone(), u)).collect())
 }

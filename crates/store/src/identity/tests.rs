@@ -147,3 +147,15 @@ fn keys_round_trip_through_base64_and_never_print() {
     assert_eq!(format!("{key:?}"), "IdentityKey(<redacted>)");
     assert_eq!(format!("{:?}", someone()), "Identity(<redacted>)");
 }
+
+#[test]
+fn a_fingerprint_tells_keys_apart_and_reveals_no_derived_key() {
+    let key = IdentityKey([7u8; 32]);
+    let fingerprint = key.fingerprint();
+    assert_eq!(fingerprint.len(), 32);
+    assert_eq!(fingerprint, IdentityKey([7u8; 32]).fingerprint());
+    assert_ne!(fingerprint, IdentityKey([8u8; 32]).fingerprint());
+    let derived = [SEAL_LABEL, HASH_LABEL].map(|label| hex(&key.derive(label)));
+    assert!(derived.iter().all(|d| !d.starts_with(&fingerprint)));
+    assert!(!hex(&key.0).contains(&fingerprint));
+}

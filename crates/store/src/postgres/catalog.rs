@@ -161,7 +161,7 @@ fn unit_row(row: &PgRow) -> StoreResult<Unit> {
     Ok(Unit {
         code: parse_unit(Some(code))?.ok_or_else(|| corrupt("unit", ""))?,
         name: get(row, 1)?,
-        kind: UnitKind::parse(&kind).ok_or_else(|| corrupt("unit kind", &kind))?,
+        kind: UnitKind::parse(&kind).map_err(|_| corrupt("unit kind", &kind))?,
         region: region.as_deref().map(region_code).transpose()?,
         parent: parse_unit(get(row, 4)?)?,
     })

@@ -13,6 +13,7 @@ mod accounts;
 mod aggregates;
 mod api_keys;
 mod catalog;
+mod identity_key;
 mod import;
 mod listing;
 mod messages;
@@ -31,7 +32,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 
-use crate::{StoreError, StoreResult};
+use crate::{PendingMigration, StoreError, StoreResult};
 
 /// Connections per instance unless told otherwise; PostgreSQL's default limit of 100
 /// leaves room for several instances.
@@ -104,6 +105,40 @@ impl PgStore {
             pool,
             _folder: Arc::new(folder),
         })
+    }
+
+    /// The migrations the database at `url` still needs, oldest first, found without
+    /// changing anything.
+    pub async fn pending_migrations(url: &str) -> StoreResult<Vec<PendingMigration>> {
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|e| StoreError::Other(format!("bad PostgreSQL URL: {e}")))?;
+        let mut conn = options
+            .application_name("aduan")
+            .connect()
+            .await
+            .map_err(|e| StoreError::Other(format!("cannot connect to PostgreSQL: {e}")))?;
+        let tracked: bool =
+            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                .fetch_one(&mut conn)
+                .await
+                .map_err(db_error)?;
+        let applied: Vec<i64> = if tracked {
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&mut conn)
+                .await
+                .map_err(db_error)?
+        } else {
+            Vec::new()
+        };
+        Ok(MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .map(|m| PendingMigration {
+                version: m.version,
+                name: format!("{:04}_{}", m.version, m.description.replace(' ', "_")),
+            })
+            .collect())
     }
 
     /// The connection pool, for tools that work on the tables themselves

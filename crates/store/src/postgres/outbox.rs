@@ -305,28 +305,30 @@ impl OutboxStore for PgStore {
     }
 
     async fn retry_outbox(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let state: Option<String> =
-            sqlx::query_scalar("SELECT state FROM outbox WHERE id = $1 FOR UPDATE")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        match state.as_deref() {
+        // One statement revives a dead message, so a refusal holds no row lock: a
+        // transaction dropped on an error is rolled back only later, and a claimer meanwhile
+        // would skip the row it locked (`SKIP LOCKED`).
+        let revived = sqlx::query(
+            "UPDATE outbox SET state = 'pending', attempts = 0,
+                 next_attempt_at = $1, locked_until = NULL, done_at = NULL
+             WHERE id = $2 AND state = 'dead'",
+        )
+        .bind(micros(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?
+        .rows_affected();
+        if revived == 1 {
+            return Ok(());
+        }
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        match state {
             None => Err(StoreError::NotFound),
-            Some("dead") => {
-                sqlx::query(
-                    "UPDATE outbox SET state = 'pending', attempts = 0,
-                         next_attempt_at = $1, locked_until = NULL, done_at = NULL
-                     WHERE id = $2",
-                )
-                .bind(micros(now))
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                tx.commit().await.map_err(db_error)
-            }
             Some(other) => Err(StoreError::Conflict(format!(
                 "outbox message {id} is {other}, not dead"
             ))),

@@ -237,6 +237,25 @@ pub(super) fn backfill(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Count every report into the statistics afresh, in the caller's transaction.
+pub(super) fn recount(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(
+        "DELETE FROM stats_reporter_sets; DELETE FROM stats_reporter_ids; DELETE FROM stats_cells;",
+    )
+    .map_err(StoreError::other)?;
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM reports ORDER BY id")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(StoreError::other)?;
+    for chunk in ids.chunks(1000) {
+        count_new(conn, chunk)?;
+    }
+    Ok(())
+}
+
 /// The jurisdiction's time zone, from its stored settings.
 fn time_zone(conn: &Connection) -> StoreResult<Tz> {
     let data: String = conn

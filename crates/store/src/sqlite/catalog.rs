@@ -169,7 +169,7 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
             Ok(Unit {
                 code: parse_unit(Some(code))?.ok_or_else(|| corrupt("unit", ""))?,
                 name,
-                kind: UnitKind::parse(&kind).ok_or_else(|| corrupt("unit kind", &kind))?,
+                kind: UnitKind::parse(&kind).map_err(|_| corrupt("unit kind", &kind))?,
                 region: region
                     .map(|r| RegionCode::parse(&r).map_err(|_| corrupt("region", &r)))
                     .transpose()?,

@@ -1,24 +1,64 @@
 //! Embedded schema migrations, applied in order on open.
 
+use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::{StoreError, StoreResult};
+use crate::{PendingMigration, StoreError, StoreResult};
 
-/// `(version, sql)`, oldest first. Never edit a released migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
-    (2, include_str!("../../migrations/sqlite/0002_channels.sql")),
-    (3, include_str!("../../migrations/sqlite/0003_admin.sql")),
-    (4, include_str!("../../migrations/sqlite/0004_stats.sql")),
-    (5, include_str!("../../migrations/sqlite/0005_search.sql")),
+/// `(version, name, sql)`, oldest first. Never edit a released migration; add a new one.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "0002_channels",
+        include_str!("../../migrations/sqlite/0002_channels.sql"),
+    ),
+    (
+        3,
+        "0003_admin",
+        include_str!("../../migrations/sqlite/0003_admin.sql"),
+    ),
+    (
+        4,
+        "0004_stats",
+        include_str!("../../migrations/sqlite/0004_stats.sql"),
+    ),
+    (
+        5,
+        "0005_search",
+        include_str!("../../migrations/sqlite/0005_search.sql"),
+    ),
     (
         6,
+        "0006_catalog_revision",
         include_str!("../../migrations/sqlite/0006_catalog_revision.sql"),
     ),
-    (7, include_str!("../../migrations/sqlite/0007_accounts.sql")),
-    (8, include_str!("../../migrations/sqlite/0008_privacy.sql")),
+    (
+        7,
+        "0007_accounts",
+        include_str!("../../migrations/sqlite/0007_accounts.sql"),
+    ),
+    (
+        8,
+        "0008_privacy",
+        include_str!("../../migrations/sqlite/0008_privacy.sql"),
+    ),
+    (
+        9,
+        "0009_unit_kind_roles",
+        include_str!("../../migrations/sqlite/0009_unit_kind_roles.sql"),
+    ),
+    (
+        10,
+        "0010_identity_key",
+        include_str!("../../migrations/sqlite/0010_identity_key.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.
@@ -26,6 +66,45 @@ const STATS_MIGRATION: i64 = 4;
 
 /// The migration that creates the search index; existing reports are indexed after it.
 const SEARCH_MIGRATION: i64 = 5;
+
+/// The migrations the database at `path` still needs, oldest first, found without changing
+/// anything (a missing file is not created: it needs them all).
+pub fn pending(path: &Path) -> StoreResult<Vec<PendingMigration>> {
+    let current = if path.exists() {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(StoreError::other)?;
+        let tracked: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master
+                 WHERE type = 'table' AND name = 'schema_migrations')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| StoreError::Other(format!("{} is not a database: {e}", path.display())))?;
+        if tracked {
+            conn.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(StoreError::other)?
+        } else {
+            0
+        }
+    } else {
+        0
+    };
+    Ok(MIGRATIONS
+        .iter()
+        .filter(|(version, _, _)| *version > current)
+        .map(|(version, name, _)| PendingMigration {
+            version: *version,
+            name: (*name).to_owned(),
+        })
+        .collect())
+}
 
 /// Bring the schema up to date. The version is read and every pending migration applied in
 /// one write transaction, so two processes opening a new file at once cannot both apply the
@@ -60,7 +139,7 @@ fn apply_once(conn: &mut Connection) -> StoreResult<()> {
             |r| r.get(0),
         )
         .map_err(StoreError::other)?;
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, _, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Other(format!("migration {version}: {e}")))?;
         tx.execute(
@@ -80,6 +159,6 @@ fn apply_once(conn: &mut Connection) -> StoreResult<()> {
 
 /// Migrations this build holds past `applied`, the highest version the database recorded.
 pub fn pending_after(applied: i64) -> u32 {
-    let pending = MIGRATIONS.iter().filter(|(v, _)| *v > applied).count();
+    let pending = MIGRATIONS.iter().filter(|(v, _, _)| *v > applied).count();
     u32::try_from(pending).unwrap_or(u32::MAX)
 }

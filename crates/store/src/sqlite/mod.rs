@@ -9,6 +9,7 @@ mod aggregates;
 mod api_keys;
 mod catalog;
 mod checkpoint;
+mod identity_key;
 mod import;
 mod listing;
 mod messages;
@@ -31,6 +32,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::{StoreError, StoreResult};
+pub use migrate::pending as pending_migrations;
 use readers::Readers;
 use writer::Writer;
 
@@ -80,6 +82,20 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     )
     .map_err(StoreError::other)?;
     Ok(())
+}
+
+/// Index for search every report the search index lacks, in the caller's transaction: for a
+/// database whose rows were written directly rather than through the store (a backup taken
+/// from PostgreSQL).
+pub fn index_reports_for_search(conn: &Connection) -> StoreResult<()> {
+    search::backfill(conn)
+}
+
+/// Count every report into the statistics afresh, in the caller's transaction: for a
+/// database whose statistics were not copied with its reports (a backup taken from
+/// PostgreSQL while changes were still queued for the counts).
+pub fn recount_statistics(conn: &Connection) -> StoreResult<()> {
+    aggregates::recount(conn)
 }
 
 impl SqliteStore {

@@ -9,10 +9,32 @@ use aduan_domain::jurisdiction::OfficeTemplate;
 use aduan_domain::location::Boundary;
 use aduan_domain::{
     Category, JurisdictionData, Region, RegionLevel, Settings, SlaTargets, Unit, UnitKind,
+    UnitKindDef, UnitRole,
 };
 use aduan_store::{Store, StoreError};
 
 use super::{category, jk, region, unit};
+
+fn kind(code: &str) -> UnitKind {
+    UnitKind::parse(code).unwrap()
+}
+
+/// A kind of unit labelled by its code.
+fn kind_def(
+    code: &str,
+    role: UnitRole,
+    level: Option<RegionLevel>,
+    parent: Option<&str>,
+) -> UnitKindDef {
+    UnitKindDef {
+        kind: kind(code),
+        label: code.into(),
+        label_en: code.into(),
+        role,
+        level,
+        parent: parent.map(kind),
+    }
+}
 
 /// A small Jakarta: Jakarta Selatan, Kecamatan Tebet, a Dinas with its Suku Dinas, offices.
 pub fn jakarta() -> JurisdictionData {
@@ -35,7 +57,7 @@ pub fn jakarta() -> JurisdictionData {
             ticket_prefix: jk(),
             office_templates: vec![OfficeTemplate {
                 level: RegionLevel::Kecamatan,
-                kind: UnitKind::Kecamatan,
+                kind: kind("kecamatan"),
                 code: "kec-{code}".into(),
                 name: "Kecamatan {name}".into(),
             }],
@@ -44,7 +66,23 @@ pub fn jakarta() -> JurisdictionData {
             default_region: None,
             time_zone_label: None,
             channels: Vec::new(),
-            unit_kinds: Vec::new(),
+            unit_kinds: vec![
+                kind_def(
+                    "kecamatan",
+                    UnitRole::RegionOffice,
+                    Some(RegionLevel::Kecamatan),
+                    None,
+                ),
+                kind_def("dinas", UnitRole::Service, None, None),
+                kind_def(
+                    "suku_dinas",
+                    UnitRole::Branch,
+                    Some(RegionLevel::Kota),
+                    Some("dinas"),
+                ),
+                kind_def("satpol_pp", UnitRole::Service, None, Some("satpol_pp")),
+                kind_def("validation", UnitRole::Validation, None, None),
+            ],
         },
         regions: vec![
             region_of(
@@ -58,35 +96,35 @@ pub fn jakarta() -> JurisdictionData {
             unit_of(
                 "dinas-bina-marga",
                 "Dinas Bina Marga",
-                UnitKind::Dinas,
+                kind("dinas"),
                 None,
                 None,
             ),
             unit_of(
                 "sudin-bina-marga-31.74",
                 "Suku Dinas Bina Marga Jakarta Selatan",
-                UnitKind::SukuDinas,
+                kind("suku_dinas"),
                 Some("31.74"),
                 Some("dinas-bina-marga"),
             ),
             unit_of(
                 "kec-31.74.01",
                 "Kecamatan Tebet",
-                UnitKind::Kecamatan,
+                kind("kecamatan"),
                 Some("31.74.01"),
                 None,
             ),
             unit_of(
                 "dinas-lh",
                 "Dinas Lingkungan Hidup",
-                UnitKind::Dinas,
+                kind("dinas"),
                 None,
                 None,
             ),
             unit_of(
                 "biro-pemerintahan",
                 "Biro Pemerintahan",
-                UnitKind::Validation,
+                kind("validation"),
                 None,
                 None,
             ),
@@ -209,7 +247,7 @@ pub async fn jurisdiction_saves_are_upserts(store: Arc<dyn Store>) {
     change.units.push(Unit {
         code: unit("satpol-pp"),
         name: "Satuan Polisi Pamong Praja".into(),
-        kind: UnitKind::SatpolPp,
+        kind: kind("satpol_pp"),
         region: None,
         parent: None,
     });

@@ -58,6 +58,7 @@ macro_rules! store_contract_tests {
             messages_stay_with_their_report,
             concurrent_messages_are_all_kept_in_posting_order,
             api_keys_are_found_by_hash_and_names_are_unique,
+            the_identity_key_fingerprint_is_recorded_once,
             sealed_reporter_identity_without_an_account_is_revealed,
             offset_and_states_select_pages,
             a_redelivered_message_files_one_report,
@@ -105,6 +106,8 @@ mod api_keys;
 pub use api_keys::*;
 mod identity;
 pub use identity::*;
+mod identity_key;
+pub use identity_key::*;
 mod import;
 pub use import::*;
 mod jurisdiction;
@@ -133,6 +136,8 @@ mod transitions;
 pub use transitions::*;
 mod triage;
 pub use triage::*;
+mod unit_kinds_upgrade;
+pub use unit_kinds_upgrade::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

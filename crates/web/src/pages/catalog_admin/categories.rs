@@ -203,7 +203,7 @@ fn category_page(
     let current_unit = current.map(|c| &c.responsible_unit);
     let units = j
         .units()
-        .filter(|u| may_be_responsible(u) || Some(&u.code) == current_unit)
+        .filter(|u| may_be_responsible(j, u) || Some(&u.code) == current_unit)
         .map(|u| Choice {
             value: u.code.to_string(),
             label: format!("{} ({})", u.name, u.code),

@@ -3,7 +3,7 @@
 //! deleted: reports name their category by code. Its keywords stay as the pack gave them.
 
 use aduan_domain::workflow::UnitDirectory;
-use aduan_domain::{Category, CategoryCode, Jurisdiction, SlaTargets, Unit, UnitCode, UnitKind};
+use aduan_domain::{Category, CategoryCode, Jurisdiction, SlaTargets, Unit, UnitCode, UnitRole};
 
 use super::problems::{
     Edited, MAX_COMPLETION_HOURS, MAX_COORDINATION_HOURS, Problem, Problems, hours, name,
@@ -20,13 +20,11 @@ pub struct CategoryInput<'a> {
     pub completion_hours: &'a str,
 }
 
-/// Who may answer for a kind of problem: a Dinas (or Badan, Biro), Satpol PP or another
-/// agency. Territorial offices receive reports first; the validation team checks them.
-pub fn may_be_responsible(unit: &Unit) -> bool {
-    matches!(
-        unit.kind,
-        UnitKind::Dinas | UnitKind::SatpolPp | UnitKind::Other
-    )
+/// Who may answer for a kind of problem: a service unit (a Dinas, Badan or Biro, Satpol PP or
+/// another agency). Region offices receive reports first, a branch (a Suku Dinas) takes them
+/// from its parent, the validation team checks them.
+pub fn may_be_responsible(j: &Jurisdiction, unit: &Unit) -> bool {
+    j.unit_role(unit) == UnitRole::Service
 }
 
 struct Checked {
@@ -49,7 +47,7 @@ fn responsible(
     let unit = j.unit(&code).ok_or(Problem::UnknownUnit)?;
     // A data set may have made another kind responsible; keeping it is no change.
     let unchanged = current.is_some_and(|c| c.responsible_unit == code);
-    if may_be_responsible(unit) || unchanged {
+    if may_be_responsible(j, unit) || unchanged {
         Ok(code)
     } else {
         Err(Problem::CannotBeResponsible)

@@ -1,7 +1,7 @@
 //! What the admins' catalog pages say, in Indonesian and English: one field per string, so
 //! a string missing in either language does not compile.
 
-use aduan_domain::{RegionLevel, UnitKind};
+use aduan_domain::RegionLevel;
 
 use super::super::Lang;
 use super::problems::Problem;
@@ -66,7 +66,6 @@ pub struct CatalogTexts {
     pub forwarded_to: &'static str,
     pub no_receiver: &'static str,
     pub pick_both: &'static str,
-    kinds: [&'static str; 8],
     levels: [&'static str; 3],
     problems: ProblemTexts,
 }
@@ -97,20 +96,6 @@ struct ProblemTexts {
 }
 
 impl CatalogTexts {
-    pub fn kind(&self, kind: UnitKind) -> &'static str {
-        let i = match kind {
-            UnitKind::Kelurahan => 0,
-            UnitKind::Kecamatan => 1,
-            UnitKind::Walikota => 2,
-            UnitKind::Dinas => 3,
-            UnitKind::SukuDinas => 4,
-            UnitKind::SatpolPp => 5,
-            UnitKind::Validation => 6,
-            UnitKind::Other => 7,
-        };
-        self.kinds[i]
-    }
-
     pub fn level(&self, level: RegionLevel) -> &'static str {
         match level {
             RegionLevel::Kota => self.levels[0],
@@ -229,16 +214,6 @@ pub static CATALOG_ID: CatalogTexts = CatalogTexts {
     forwarded_to: "Diteruskan (disarankan) ke",
     no_receiver: "Belum ada kantor yang menerima laporan di wilayah ini.",
     pick_both: "Pilih kategori dan wilayah yang ada.",
-    kinds: [
-        "Kantor Kelurahan",
-        "Kantor Kecamatan",
-        "Kantor Wali Kota",
-        "Dinas/Badan/Biro",
-        "Suku Dinas",
-        "Satpol PP",
-        "Tim validasi",
-        "Lainnya",
-    ],
     levels: ["kota", "kecamatan", "kelurahan"],
     problems: ProblemTexts {
         required: "Wajib diisi.",
@@ -341,16 +316,6 @@ pub static CATALOG_EN: CatalogTexts = CatalogTexts {
     forwarded_to: "Forwarded (suggested) to",
     no_receiver: "No office receives reports for this region yet.",
     pick_both: "Choose a category and a region that exist.",
-    kinds: [
-        "Kelurahan office",
-        "Kecamatan office",
-        "Wali kota office",
-        "Dinas/Badan/Biro",
-        "Suku Dinas",
-        "Satpol PP",
-        "Validation team",
-        "Other",
-    ],
     levels: ["kota", "kecamatan", "kelurahan"],
     problems: ProblemTexts {
         required: "Required.",

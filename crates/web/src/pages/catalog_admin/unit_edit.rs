@@ -1,9 +1,13 @@
 //! Adding a unit and renaming one, as pure changes of the jurisdiction's data. Nothing else
 //! of a unit changes and none is deleted: reports, accounts and their history name units
 //! by code, and where a report lands follows from a unit's kind and region.
+//!
+//! A new unit is of a kind the city lists (`settings.unit_kinds`), and fits it: the region of
+//! the kind's level, one office per region for a region office, a parent of the kind's
+//! parent kind (required for a branch), no parent for a kind that names none.
 
 use aduan_domain::workflow::UnitDirectory;
-use aduan_domain::{Jurisdiction, RegionCode, RegionLevel, Unit, UnitCode, UnitKind};
+use aduan_domain::{Jurisdiction, RegionCode, Unit, UnitCode, UnitKindDef, UnitRole};
 
 use super::problems::{Edited, Problem, Problems, name, not_reserved};
 
@@ -17,16 +21,6 @@ pub struct NewUnitInput<'a> {
     pub region: &'a str,
     /// A unit code, or empty for none.
     pub parent: &'a str,
-}
-
-/// The region level whose reports an office of this kind first receives.
-pub fn office_level(kind: UnitKind) -> Option<RegionLevel> {
-    match kind {
-        UnitKind::Kelurahan => Some(RegionLevel::Kelurahan),
-        UnitKind::Kecamatan => Some(RegionLevel::Kecamatan),
-        UnitKind::Walikota => Some(RegionLevel::Kota),
-        _ => None,
-    }
 }
 
 fn new_code(j: &Jurisdiction, raw: &str) -> Result<UnitCode, Problem> {
@@ -63,43 +57,49 @@ fn optional_unit<'j>(j: &'j Jurisdiction, raw: &str) -> Result<Option<&'j Unit>,
     j.unit(&code).map(Some).ok_or(Problem::UnknownUnit)
 }
 
-/// An office needs a region of its level that has no office yet (two would leave it
-/// unclear who receives the region's reports); a Suku Dinas serves one kota.
+/// The kind the form names, among those this city lists.
+fn listed_kind<'j>(j: &'j Jurisdiction, raw: &str) -> Result<&'j UnitKindDef, Problem> {
+    j.unit_kind(raw.trim()).ok_or(Problem::UnknownKind)
+}
+
+/// A region office and a branch serve a region, and a kind with a level one of that level
+/// (a Kantor Kecamatan its kecamatan, a Suku Dinas its kota); a region office's region has no
+/// office yet (two would leave it unclear who receives the region's reports).
 fn region_fits(
     j: &Jurisdiction,
-    kind: UnitKind,
+    kind: &UnitKindDef,
     region: Option<&RegionCode>,
 ) -> Result<(), Problem> {
-    let needed = match kind {
-        UnitKind::SukuDinas => Some(RegionLevel::Kota),
-        other => office_level(other),
-    };
-    let Some(level) = needed else {
+    let office = kind.role == UnitRole::RegionOffice;
+    if kind.level.is_none() && !matches!(kind.role, UnitRole::RegionOffice | UnitRole::Branch) {
         return Ok(());
-    };
+    }
     let region = region.ok_or(Problem::RegionNeeded)?;
-    if region.level() != level {
+    if let Some(level) = kind.level
+        && region.level() != level
+    {
         return Err(Problem::RegionLevel(level));
     }
     let has_office = j
         .units()
-        .any(|u| office_level(u.kind).is_some() && u.region.as_ref() == Some(region));
-    if office_level(kind).is_some() && has_office {
+        .any(|u| j.unit_role(u) == UnitRole::RegionOffice && u.region.as_ref() == Some(region));
+    if office && has_office {
         return Err(Problem::RegionHasOffice);
     }
     Ok(())
 }
 
-/// A Suku Dinas belongs to a Dinas; a Satpol PP office may belong to Satpol PP; nothing
-/// else has a parent.
-fn parent_fits(kind: UnitKind, parent: Option<&Unit>) -> Result<(), Problem> {
-    match (kind, parent) {
-        (UnitKind::SukuDinas, None) => Err(Problem::ParentNeeded),
-        (UnitKind::SukuDinas, Some(p)) if p.kind != UnitKind::Dinas => Err(Problem::ParentKind),
-        (UnitKind::SatpolPp, Some(p)) if p.kind != UnitKind::SatpolPp => Err(Problem::ParentKind),
-        (UnitKind::SukuDinas | UnitKind::SatpolPp, _) => Ok(()),
-        (_, Some(_)) => Err(Problem::NoParent),
-        (_, None) => Ok(()),
+/// A unit's parent is of its kind's parent kind (a Suku Dinas's a Dinas, a kota's Satpol
+/// PP's Satpol PP): a branch needs one, another kind may have one, and a kind that names no
+/// parent kind has no parent.
+fn parent_fits(kind: &UnitKindDef, parent: Option<&Unit>) -> Result<(), Problem> {
+    match (kind.parent, parent) {
+        (None, Some(_)) => Err(Problem::NoParent),
+        (None, None) => Ok(()),
+        (Some(_), None) if kind.role == UnitRole::Branch => Err(Problem::ParentNeeded),
+        (Some(_), None) => Ok(()),
+        (Some(parent_kind), Some(p)) if p.kind != parent_kind => Err(Problem::ParentKind),
+        (Some(_), Some(_)) => Ok(()),
     }
 }
 
@@ -126,10 +126,7 @@ pub fn add_unit(j: &Jurisdiction, input: &NewUnitInput<'_>) -> Result<Edited, Pr
     let mut problems = Problems::default();
     let code = problems.check("code", new_code(j, input.code));
     let name = problems.check("name", name(input.name));
-    let kind = problems.check(
-        "kind",
-        UnitKind::parse(input.kind.trim()).ok_or(Problem::UnknownKind),
-    );
+    let kind = problems.check("kind", listed_kind(j, input.kind));
     let region = problems.check("region", optional_region(j, input.region));
     let parent = problems.check("parent", optional_unit(j, input.parent));
     if let (Some(kind), Some(region)) = (kind, &region) {
@@ -149,7 +146,7 @@ pub fn add_unit(j: &Jurisdiction, input: &NewUnitInput<'_>) -> Result<Edited, Pr
     let unit = Unit {
         code,
         name,
-        kind,
+        kind: kind.kind,
         region,
         parent: parent.map(|p| p.code.clone()),
     };

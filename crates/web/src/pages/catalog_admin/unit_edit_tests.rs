@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
+use aduan_domain::RegionLevel;
 
 const PACK: &str = include_str!("../../../../../packs/jakarta.json");
 

@@ -1,5 +1,6 @@
 //! `/admin/unit`: the units by kind, a page at a time; `/admin/unit/baru` adds one;
-//! `/admin/unit/{code}` renames one (nothing else of a unit changes).
+//! `/admin/unit/{code}` renames one (nothing else of a unit changes). The kinds, their order
+//! and their labels are the city's (`settings.unit_kinds`).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -30,17 +31,6 @@ fn own_path(raw: &str) -> String {
 
 const PAGE_SIZE: usize = 30;
 
-const KINDS: [UnitKind; 8] = [
-    UnitKind::Kelurahan,
-    UnitKind::Kecamatan,
-    UnitKind::Walikota,
-    UnitKind::Dinas,
-    UnitKind::SukuDinas,
-    UnitKind::SatpolPp,
-    UnitKind::Validation,
-    UnitKind::Other,
-];
-
 #[derive(Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -70,26 +60,29 @@ struct UnitsPage {
     pager: Pager,
 }
 
-/// What the city calls a kind of unit: the pack's label, else the one in code.
-fn kind_label(j: &Jurisdiction, t: &Texts, ct: &CatalogTexts, kind: UnitKind) -> String {
+/// What the city calls a kind of unit in the reader's language; its code for a kind the
+/// city no longer lists (a stored unit's).
+fn kind_label(j: &Jurisdiction, t: &Texts, kind: UnitKind) -> String {
     j.unit_kind_label(kind, t.lang == "en")
-        .map_or_else(|| ct.kind(kind).to_owned(), str::to_owned)
+        .unwrap_or(kind.code())
+        .to_owned()
 }
 
-fn kind_choices(
-    j: &Jurisdiction,
-    t: &Texts,
-    ct: &CatalogTexts,
-    chosen: Option<UnitKind>,
-) -> Vec<Choice> {
-    KINDS
-        .into_iter()
+/// The city's kinds, in its pack's order.
+fn kind_choices(j: &Jurisdiction, t: &Texts, chosen: Option<UnitKind>) -> Vec<Choice> {
+    j.unit_kinds()
+        .iter()
         .map(|k| Choice {
-            value: k.code().to_owned(),
-            label: kind_label(j, t, ct, k),
-            selected: chosen == Some(k),
+            value: k.kind.code().to_owned(),
+            label: kind_label(j, t, k.kind),
+            selected: chosen == Some(k.kind),
         })
         .collect()
+}
+
+/// The kind called `raw`, if the city lists it.
+fn listed_kind(j: &Jurisdiction, raw: &str) -> Option<UnitKind> {
+    j.unit_kind(raw.trim()).map(|k| k.kind)
 }
 
 fn region_label(j: &Jurisdiction, unit: &Unit) -> String {
@@ -111,15 +104,21 @@ pub async fn list_units(
     if let Err(refused) = admin_only(t, ct, PATH, &visitor) {
         return *refused;
     }
-    let chosen = q.jenis.as_deref().and_then(UnitKind::parse);
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
+    let chosen = q.jenis.as_deref().and_then(|raw| listed_kind(j, raw));
     let mut units: Vec<&Unit> = j
         .units()
         .filter(|u| chosen.is_none_or(|k| u.kind == k))
         .collect();
-    // Grouped by kind, in the order the filter lists them.
-    units.sort_by_key(|u| (KINDS.iter().position(|k| *k == u.kind), u.code.clone()));
+    // Grouped by kind, in the order the filter lists them (a kind no longer listed last).
+    let rank = |kind: UnitKind| {
+        j.unit_kinds()
+            .iter()
+            .position(|k| k.kind == kind)
+            .unwrap_or(usize::MAX)
+    };
+    units.sort_by_key(|u| (rank(u.kind), u.code.clone()));
     let kind_param = chosen
         .map(|k| format!("&jenis={}", k.code()))
         .unwrap_or_default();
@@ -132,7 +131,7 @@ pub async fn list_units(
         .map(|u| UnitRow {
             code: u.code.to_string(),
             name: u.name.clone(),
-            kind: kind_label(j, t, ct, u.kind),
+            kind: kind_label(j, t, u.kind),
             region: region_label(j, u),
             parent: u
                 .parent
@@ -152,7 +151,7 @@ pub async fn list_units(
         ct,
         chrome: Chrome::new(PATH, t, &visitor),
         notice,
-        kinds: kind_choices(j, t, ct, chosen),
+        kinds: kind_choices(j, t, chosen),
         rows,
         pager,
     })
@@ -209,7 +208,7 @@ fn new_unit_page(
         .collect();
     let parents = j
         .units()
-        .filter(|u| matches!(u.kind, UnitKind::Dinas | UnitKind::SatpolPp) && u.parent.is_none())
+        .filter(|u| u.parent.is_none() && j.unit_kinds().iter().any(|k| k.parent == Some(u.kind)))
         .map(|u| Choice {
             value: u.code.to_string(),
             label: format!("{} ({})", u.name, u.code),
@@ -221,7 +220,7 @@ fn new_unit_page(
         ct,
         chrome,
         errors,
-        kinds: kind_choices(j, t, ct, UnitKind::parse(form.kind.trim())),
+        kinds: kind_choices(j, t, listed_kind(j, &form.kind)),
         regions,
         parents,
         code: form.code,
@@ -337,7 +336,7 @@ fn known_unit(
     Ok(UnitRow {
         code: unit.code.to_string(),
         name: unit.name.clone(),
-        kind: kind_label(j, t, ct, unit.kind),
+        kind: kind_label(j, t, unit.kind),
         region: region_label(j, unit),
         parent: unit
             .parent
@@ -430,32 +429,80 @@ mod tests {
         Jurisdiction::new(data).unwrap()
     }
 
+    fn kind(code: &str) -> UnitKind {
+        UnitKind::parse(code).unwrap()
+    }
+
+    /// The kinds the admin pages listed while they were code, in its order, with its labels.
+    const JAKARTA_KINDS: [(&str, &str, &str); 8] = [
+        ("kelurahan", "Kantor Kelurahan", "Kelurahan office"),
+        ("kecamatan", "Kantor Kecamatan", "Kecamatan office"),
+        ("walikota", "Kantor Wali Kota", "Wali kota office"),
+        ("dinas", "Dinas/Badan/Biro", "Dinas/Badan/Biro"),
+        ("suku_dinas", "Suku Dinas", "Suku Dinas"),
+        ("satpol_pp", "Satpol PP", "Satpol PP"),
+        ("validation", "Tim validasi", "Validation team"),
+        ("other", "Lainnya", "Other"),
+    ];
+
     #[test]
     fn the_jakarta_pack_names_the_unit_kinds_as_the_code_did() {
         let j = pack(include_str!("../../../../../packs/jakarta.json"));
         for lang in [Lang::Id, Lang::En] {
-            for kind in KINDS {
+            for (code, id, en) in JAKARTA_KINDS {
+                let expected = if lang == Lang::En { en } else { id };
                 assert_eq!(
-                    kind_label(&j, lang.texts(), texts(lang), kind),
-                    texts(lang).kind(kind),
-                    "{kind:?} {lang:?}"
+                    kind_label(&j, lang.texts(), kind(code)),
+                    expected,
+                    "{code} {lang:?}"
                 );
             }
+            let offered: Vec<(String, String)> = kind_choices(&j, lang.texts(), None)
+                .into_iter()
+                .map(|c| (c.value, c.label))
+                .collect();
+            let listed: Vec<(String, String)> = JAKARTA_KINDS
+                .iter()
+                .map(|&(code, id, en)| {
+                    let label = if lang == Lang::En { en } else { id };
+                    (code.to_owned(), label.to_owned())
+                })
+                .collect();
+            assert_eq!(offered, listed, "{lang:?}");
         }
     }
 
     #[test]
-    fn another_pack_names_its_own_kinds_and_the_code_the_rest() {
+    fn another_pack_names_its_own_kinds_and_offers_only_those() {
         let j = pack(include_str!("../../../../../packs/bogor.json"));
-        let label = |lang: Lang, kind| kind_label(&j, lang.texts(), texts(lang), kind);
+        let label = |lang: Lang, kind| kind_label(&j, lang.texts(), kind);
         assert_eq!(
-            label(Lang::Id, UnitKind::Validation),
+            label(Lang::Id, kind("validation")),
             "Tim validasi (Bagian Tata Pemerintahan)"
         );
         assert_eq!(
-            label(Lang::En, UnitKind::Validation),
+            label(Lang::En, kind("validation")),
             "Validation team (Bagian Tata Pemerintahan)"
         );
-        assert_eq!(label(Lang::Id, UnitKind::SukuDinas), "Suku Dinas");
+        // Bogor has no Suku Dinas: not offered, and a stored unit of such a kind would be
+        // shown by its code (the labels are the pack's, none is in code).
+        let offered: Vec<String> = kind_choices(&j, Lang::Id.texts(), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                "kelurahan",
+                "kecamatan",
+                "dinas",
+                "satpol_pp",
+                "validation",
+                "other"
+            ]
+        );
+        assert_eq!(label(Lang::Id, kind("suku_dinas")), "suku_dinas");
+        assert_eq!(listed_kind(&j, "suku_dinas"), None);
+        assert_eq!(listed_kind(&j, " dinas "), Some(kind("dinas")));
     }
 }

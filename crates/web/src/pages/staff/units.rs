@@ -1,10 +1,10 @@
 //! The units a report can go to from here, as the workflow allows: forwarded anywhere but the
-//! validation team (the suggested unit first, then agencies and the area offices of the
+//! validation team (the suggested unit first, then agencies and the region offices of the
 //! report's own kota, not every kelurahan of the city), disposed only to the holding unit's
-//! own offices.
+//! own offices. Which is which follows from each unit's role (`Jurisdiction::unit_role`).
 
 use aduan_domain::report::Report;
-use aduan_domain::{Jurisdiction, Unit, UnitKind};
+use aduan_domain::{Jurisdiction, Unit, UnitRole};
 
 use super::StaffTexts;
 use crate::pages::Lang;
@@ -19,13 +19,6 @@ pub struct UnitOption {
 pub struct UnitGroup {
     pub label: String,
     pub options: Vec<UnitOption>,
-}
-
-fn territorial(kind: UnitKind) -> bool {
-    matches!(
-        kind,
-        UnitKind::Kelurahan | UnitKind::Kecamatan | UnitKind::Walikota
-    )
 }
 
 /// The units `report` may be disposed to: the holding unit's own offices (a Dinas's Suku
@@ -68,20 +61,23 @@ fn option(u: &Unit) -> UnitOption {
 }
 
 /// The units `report` may be forwarded to: the suggested one first, then the agencies and
-/// the area offices of its kota; not the current unit, not the validation team.
+/// the region offices of its kota; not the current unit, not the validation team.
 pub fn forward_choices(j: &Jurisdiction, report: &Report, lang: Lang) -> Vec<UnitGroup> {
     let st = StaffTexts::of(lang);
+    let territorial = |u: &Unit| j.unit_role(u) == UnitRole::RegionOffice;
     let suggested = suggested(j, report);
     let kota = report.region.lineage().pop();
     let mut offices: Vec<&Unit> = j
         .units()
-        .filter(|u| u.code != report.holding_unit && !territorial(u.kind))
-        .filter(|u| u.kind != UnitKind::Validation && Some(&u.code) != suggested.map(|s| &s.code))
+        .filter(|u| u.code != report.holding_unit && !territorial(u))
+        .filter(|u| {
+            j.unit_role(u) != UnitRole::Validation && Some(&u.code) != suggested.map(|s| &s.code)
+        })
         .collect();
     offices.sort_by(|a, b| a.name.cmp(&b.name));
     let mut territory: Vec<&Unit> = j
         .units()
-        .filter(|u| u.code != report.holding_unit && territorial(u.kind))
+        .filter(|u| u.code != report.holding_unit && territorial(u))
         .filter(|u| Some(&u.code) != suggested.map(|s| &s.code))
         .filter(|u| u.region.as_ref().is_some_and(|r| r.lineage().pop() == kota))
         .collect();
