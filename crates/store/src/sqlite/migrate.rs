@@ -96,14 +96,19 @@ pub fn pending(path: &Path) -> StoreResult<Vec<PendingMigration>> {
     } else {
         0
     };
-    Ok(MIGRATIONS
-        .iter()
-        .filter(|(version, _, _)| *version > current)
+    Ok(past(current)
         .map(|(version, name, _)| PendingMigration {
             version: *version,
             name: (*name).to_owned(),
         })
         .collect())
+}
+
+/// The migrations this build holds past `applied`, the highest version a database recorded.
+fn past(applied: i64) -> impl Iterator<Item = &'static (i64, &'static str, &'static str)> {
+    MIGRATIONS
+        .iter()
+        .filter(move |(version, _, _)| *version > applied)
 }
 
 /// Bring the schema up to date. The version is read and every pending migration applied in
@@ -157,8 +162,8 @@ fn apply_once(conn: &mut Connection) -> StoreResult<()> {
     tx.commit().map_err(StoreError::other)
 }
 
-/// Migrations this build holds past `applied`, the highest version the database recorded.
+/// How many migrations this build holds past `applied` (what `/readyz` reports on an open
+/// store; [`pending`] names them for a file not yet opened).
 pub fn pending_after(applied: i64) -> u32 {
-    let pending = MIGRATIONS.iter().filter(|(v, _, _)| *v > applied).count();
-    u32::try_from(pending).unwrap_or(u32::MAX)
+    u32::try_from(past(applied).count()).unwrap_or(u32::MAX)
 }
