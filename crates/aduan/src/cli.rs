@@ -35,6 +35,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Set up an empty store for a city: its jurisdiction pack, its region boundaries and
+    /// its identity key; no demo account or sample report. Then create the first admin with
+    /// `aduan user create`. See README "Running aduan for a city".
+    Init(InitArgs),
     /// Run the HTTP server.
     Serve(Box<ServeArgs>),
     /// Manage administrative regions.
@@ -107,6 +111,20 @@ pub enum KeyCommand {
         #[command(flatten)]
         key: KeyArgs,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The city's jurisdiction pack (JSON: settings, units, categories, channels), e.g.
+    /// `packs/jakarta.json`.
+    #[arg(long, value_name = "FILE")]
+    pub pack: PathBuf,
+    /// GeoJSON boundaries of the city's regions (kota, kecamatan, kelurahan), in any
+    /// order; repeatable.
+    #[arg(long = "regions", value_name = "FILE")]
+    pub regions: Vec<PathBuf>,
+    #[command(flatten)]
+    pub key: KeyArgs,
 }
 
 #[derive(Args, Debug)]

@@ -70,7 +70,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let Some(data) = store.jurisdiction().await.map_err(anyhow::Error::from)? else {
         return Err(anyhow::anyhow!(
-            "no jurisdiction is loaded yet: run `aduan jurisdiction import FILE` first"
+            "no jurisdiction is loaded yet: run `aduan init --pack FILE` first"
         )
         .into());
     };

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use aduan_domain::location::parse_boundaries;
+use aduan_domain::location::{Boundary, parse_boundaries};
 use aduan_domain::{Jurisdiction, JurisdictionData};
 use aduan_store::Store;
 
@@ -29,19 +29,39 @@ pub async fn import_pack(store: &dyn Store, data: JurisdictionData) -> anyhow::R
 /// Import regions with boundaries from a GeoJSON file, with the offices their templates
 /// give (a Kantor Kelurahan for each kelurahan). Returns how many regions were imported.
 pub async fn import_regions(store: &dyn Store, file: &Path) -> anyhow::Result<usize> {
+    let boundaries = read_boundaries(file)?;
+    let Some(data) = store.jurisdiction().await? else {
+        bail!(
+            "no jurisdiction is loaded yet: run `aduan init --pack FILE` first (or serve --demo)"
+        );
+    };
+    let data = with_boundaries(data, &boundaries)?;
+    let count = boundaries.len();
+    store.save_jurisdiction(data).await?;
+    store.save_boundaries(boundaries).await?;
+    Ok(count)
+}
+
+/// The region boundaries in a GeoJSON file.
+pub fn read_boundaries(file: &Path) -> anyhow::Result<Vec<Boundary>> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let boundaries = parse_boundaries(&text).with_context(|| format!("in {}", file.display()))?;
-    let Some(mut data) = store.jurisdiction().await? else {
-        bail!("no jurisdiction is loaded yet: import a pack first (or serve --demo)");
-    };
-    for b in &boundaries {
+    parse_boundaries(&text).with_context(|| format!("in {}", file.display()))
+}
+
+/// `data` with the regions of `boundaries` added (or renamed) and the offices their
+/// templates give, checked: every region's parent is in `data` or among `boundaries`.
+pub fn with_boundaries(
+    mut data: JurisdictionData,
+    boundaries: &[Boundary],
+) -> anyhow::Result<JurisdictionData> {
+    for b in boundaries {
         if let Some(parent) = b.region.parent()
             && !data.regions.iter().any(|r| r.code == parent)
             && !boundaries.iter().any(|o| o.region.code == parent)
         {
             bail!(
-                "{} {} lies in {parent}, which is not loaded; import the larger regions first",
+                "{} {} lies in {parent}, which is not loaded: load the larger regions first, or give their boundaries too",
                 b.region.level.code(),
                 b.region.code
             );
@@ -55,15 +75,12 @@ pub async fn import_regions(store: &dyn Store, file: &Path) -> anyhow::Result<us
             .filter(|b| !known.contains(&b.region.code))
             .map(|b| b.region.clone()),
     );
-    for b in &boundaries {
+    for b in boundaries {
         if let Some(existing) = data.regions.iter_mut().find(|r| r.code == b.region.code) {
             existing.name = b.region.name.clone();
         }
     }
     let data = data.with_offices();
     Jurisdiction::stored(data.clone())?;
-    let count = boundaries.len();
-    store.save_jurisdiction(data).await?;
-    store.save_boundaries(boundaries).await?;
-    Ok(count)
+    Ok(data)
 }

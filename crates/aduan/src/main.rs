@@ -10,6 +10,7 @@ mod history;
 mod identity_key;
 mod import;
 mod ingest;
+mod init;
 mod key_cli;
 mod keys;
 mod migrate_store;
@@ -130,6 +131,16 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Init(args) => match init(&data_dir, args, open).await {
+            Ok(done) => {
+                println!("{done}");
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("aduan init: {e:#}");
+                std::process::exit(1);
+            }
+        },
         Command::Serve(args) => {
             let database = Database::resolve(&data_dir, database_url.as_deref())?;
             serve::run(open().await?, &data_dir, database, *args).await
@@ -227,4 +238,24 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `aduan init`: the input is read and checked in full before the store is opened (or
+/// created), then the identity key is found or made and recorded, then the jurisdiction
+/// is stored.
+async fn init<F, Fut>(data_dir: &Path, args: cli::InitArgs, open: F) -> anyhow::Result<String>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Arc<dyn Store>>>,
+{
+    let plan = init::plan(&args)?;
+    let store = open().await?;
+    let key = identity_key::for_store(store.as_ref(), data_dir, &args.key).await?;
+    let summary = init::apply(store.as_ref(), plan).await?;
+    Ok(format!(
+        "{summary}\nIdentity key fingerprint: {} (keep a copy of the key apart from the \
+         database and its backups)\n{}",
+        key.fingerprint(),
+        init::NEXT_STEPS
+    ))
 }

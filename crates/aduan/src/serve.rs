@@ -32,8 +32,16 @@ pub async fn run(
     if let Some(secret) = &args.email_webhook_secret {
         check_secret("--email-webhook-secret", secret).map_err(anyhow::Error::msg)?;
     }
+    let unset = store.jurisdiction().await?.is_none();
+    if unset && !args.demo {
+        anyhow::bail!(
+            "this store has no jurisdiction yet: set it up with `aduan init --pack FILE \
+             [--regions FILE]...` (see README \"Running aduan for a city\"), or try the demo \
+             with --demo"
+        );
+    }
     let identity_key = crate::identity_key::for_store(store.as_ref(), data_dir, &args.key).await?;
-    let fresh = store.count_users().await? == 0 && store.jurisdiction().await?.is_none();
+    let fresh = unset && store.count_users().await? == 0;
     if args.demo && fresh {
         import::import_pack(store.as_ref(), import::parse_pack(import::JAKARTA_PACK)?).await?;
     }

@@ -17,7 +17,7 @@ use crate::cli::StatsArgs;
 pub async fn run(store: &dyn Store, args: StatsArgs) -> anyhow::Result<()> {
     let period = Period::parse(&args.from, &args.to)?;
     let Some(data) = store.jurisdiction().await? else {
-        bail!("no jurisdiction is loaded yet: run `aduan jurisdiction import FILE` first");
+        bail!("no jurisdiction is loaded yet: run `aduan init --pack FILE` first");
     };
     let jurisdiction = Jurisdiction::stored(data).context("the stored jurisdiction is invalid")?;
     let mut categories = Vec::new();

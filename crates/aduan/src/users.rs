@@ -90,8 +90,7 @@ pub async fn run(
                 .map_err(|e| Refusal::Failed(e.to_string()))?
                 .ok_or_else(|| {
                     Refusal::Input(
-                        "no jurisdiction is loaded: run `aduan jurisdiction import FILE` first"
-                            .into(),
+                        "no jurisdiction is loaded: run `aduan init --pack FILE` first".into(),
                     )
                 })?;
             let jurisdiction =

@@ -29,7 +29,7 @@ pub struct Catalog {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("no jurisdiction is loaded; start with --demo or load one")]
+    #[error("no jurisdiction is loaded: run `aduan init --pack FILE` first (or serve --demo)")]
     Missing,
     #[error(transparent)]
     Data(#[from] aduan_domain::jurisdiction::DataError),
