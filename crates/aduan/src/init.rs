@@ -36,7 +36,7 @@ pub fn plan(args: &InitArgs) -> anyhow::Result<Plan> {
         boundaries.extend(read);
     }
     // Kota before kecamatan before kelurahan, whatever the order of the files.
-    boundaries.sort_by(|a, b| a.region.level.cmp(&b.region.level));
+    boundaries.sort_by_key(|b| b.region.level);
     let data = import::with_boundaries(pack, &boundaries)?;
     Ok(Plan {
         data,

@@ -104,7 +104,7 @@ pub(crate) fn open_state_codes() -> Vec<&'static str> {
 pub trait MonitoringStore: Send + Sync {
     /// Migrations this build knows that the database has not recorded as applied (0 when
     /// the schema is current).
-    async fn pending_migrations(&self) -> StoreResult<u32>;
+    async fn pending_migration_count(&self) -> StoreResult<u32>;
     /// The outbox's pending and dead messages.
     async fn outbox_backlog(&self) -> StoreResult<OutboxBacklog>;
     /// Every report in a state that is not terminal.

@@ -152,7 +152,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// Ready for traffic: the store answers within [`HEALTH_TIMEOUT`] and every migration this
 /// build knows is applied to it. A load balancer sends requests only to a ready instance.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.pending_migrations()).await {
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.pending_migration_count()).await {
         Ok(Ok(0)) => (StatusCode::OK, "ready".to_owned()),
         Ok(Ok(pending)) => {
             tracing::error!(pending, "readiness: migrations are not applied");

@@ -11,7 +11,7 @@ use crate::monitoring::{
 
 #[async_trait]
 impl MonitoringStore for PgStore {
-    async fn pending_migrations(&self) -> StoreResult<u32> {
+    async fn pending_migration_count(&self) -> StoreResult<u32> {
         let applied: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
                 .fetch_all(&self.pool)

@@ -11,7 +11,7 @@ use crate::{StoreError, StoreResult};
 
 #[async_trait]
 impl MonitoringStore for SqliteStore {
-    async fn pending_migrations(&self) -> StoreResult<u32> {
+    async fn pending_migration_count(&self) -> StoreResult<u32> {
         self.readers
             .read(|conn| {
                 let applied: i64 = conn

@@ -360,7 +360,7 @@ pub async fn concurrent_claims_hand_each_message_to_one_claimer(store: Arc<dyn S
 pub async fn monitoring_reads_the_schema_the_backlog_and_the_open_reports(store: Arc<dyn Store>) {
     use aduan_store::monitoring::OutboxBacklog;
 
-    assert_eq!(store.pending_migrations().await.unwrap(), 0);
+    assert_eq!(store.pending_migration_count().await.unwrap(), 0);
     assert_eq!(
         store.outbox_backlog().await.unwrap(),
         OutboxBacklog::default()
