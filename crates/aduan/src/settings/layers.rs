@@ -179,7 +179,15 @@ pub fn load(
     }
     let merged = match figment.data() {
         Ok(mut data) => data.remove(&Profile::Default).unwrap_or_default(),
-        Err(e) => return Err(Problems(described(&figment, "", e))),
+        // Only the file can fail to parse.
+        Err(e) => {
+            let file = file.map_or_else(String::new, |file| file.display().to_string());
+            return Err(Problems(
+                e.into_iter()
+                    .map(|e| format!("the configuration file {file}: {}", unquoted(&e.kind)))
+                    .collect(),
+            ));
+        }
     };
     for key in merged.keys().filter(|key| !shape.top.contains_key(*key)) {
         problems.push(format!(
@@ -267,6 +275,16 @@ fn readable_file(file: &Path) -> Result<(), String> {
     std::fs::File::open(file)
         .map(drop)
         .map_err(|e| format!("cannot read the configuration file {}: {e}", file.display()))
+}
+
+/// A TOML syntax error without the line it quotes (which may hold a secret): where it is
+/// and what is wrong.
+fn unquoted(kind: &figment::error::Kind) -> String {
+    kind.to_string()
+        .lines()
+        .filter(|line| !line.contains('|') && !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Each top-level key and section, typed; a bad one is a problem and its default is kept
@@ -594,5 +612,21 @@ impl Shape {
             .chain(cleared)
             .map(|entry| Named::new(&entry.source, Serialized::default(&entry.key, entry.value)))
             .collect()
+    }
+}
+
+/// The key lookups the tests check for every key.
+#[cfg(test)]
+pub mod tests_support {
+    use super::Shape;
+
+    pub fn leaf_keys() -> Vec<String> {
+        Shape::of_defaults()
+            .map(|shape| shape.leaf_keys())
+            .unwrap_or_default()
+    }
+
+    pub fn env_key(name: &str) -> Option<String> {
+        Shape::of_defaults().ok()?.env_key(name)
     }
 }

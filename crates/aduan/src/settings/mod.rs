@@ -12,6 +12,8 @@ mod check;
 mod layers;
 mod secret;
 mod span;
+#[cfg(test)]
+mod tests;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;

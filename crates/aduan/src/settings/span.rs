@@ -44,7 +44,7 @@ impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.0.as_secs();
         for (scale, unit) in [(24 * 3600, 'd'), (3600, 'h'), (60, 'm')] {
-            if secs != 0 && secs % scale == 0 {
+            if secs != 0 && secs.is_multiple_of(scale) {
                 return write!(f, "{}{unit}", secs / scale);
             }
         }
