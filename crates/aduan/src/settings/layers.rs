@@ -141,29 +141,7 @@ pub fn load(
         }
         figment = figment.merge(Toml::file_exact(file));
     }
-    let env: Vec<Entry> = env
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .filter_map(|(name, value)| {
-            let key = shape.env_key(&name)?;
-            let value = match shape.is_list(&key) {
-                true => Value::from(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|item| !item.is_empty())
-                        .map(Value::from)
-                        .collect::<Vec<_>>(),
-                ),
-                false => Value::from(value.as_str()),
-            };
-            Some(Entry {
-                key,
-                source: name,
-                value,
-            })
-        })
-        .collect();
+    let env = env_entries(&shape, env);
     let flags = flags
         .into_iter()
         .map(|flag| Entry {
@@ -189,38 +167,9 @@ pub fn load(
             ));
         }
     };
-    for key in merged.keys().filter(|key| !shape.top.contains_key(*key)) {
-        problems.push(format!(
-            "{key}: unknown key (expected one of: {}) (in {})",
-            shape.top.keys().cloned().collect::<Vec<_>>().join(", "),
-            origin(&figment, key)
-        ));
-    }
-    for (section, known) in shape.sections() {
-        let Some(Value::Dict(_, given)) = merged.get(section) else {
-            continue;
-        };
-        for key in given.keys().filter(|key| !known.contains_key(*key)) {
-            let key = format!("{section}.{key}");
-            problems.push(format!(
-                "{key}: unknown key (expected one of: {}) (in {})",
-                known.keys().cloned().collect::<Vec<_>>().join(", "),
-                origin(&figment, &key)
-            ));
-        }
-    }
+    problems.extend(unknown_keys(&figment, &shape, &merged));
     let mut settings = extract(&figment, &shape, &mut problems);
-    for (value, file) in shape.secret_pairs() {
-        let given = |key: &str| matches!(figment.find_value(key), Ok(v) if !is_empty(&v));
-        if given(&value) && given(&file) {
-            problems.push(format!(
-                "{value} (in {}) and {file} (in {}) are both given: give the secret or the \
-                 file holding it, not both",
-                origin(&figment, &value),
-                origin(&figment, &file)
-            ));
-        }
-    }
+    problems.extend(secrets_given_twice(&figment, &shape));
     let origins = Origins(
         shape
             .leaf_keys()
@@ -253,6 +202,77 @@ pub fn load(
     } else {
         Err(Problems(problems))
     }
+}
+
+/// The `ADUAN_*` variables that are settings, as values of their keys.
+fn env_entries(shape: &Shape, env: impl IntoIterator<Item = (String, String)>) -> Vec<Entry> {
+    env.into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .filter_map(|(name, value)| {
+            let key = shape.env_key(&name)?;
+            let value = match shape.is_list(&key) {
+                true => Value::from(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|item| !item.is_empty())
+                        .map(Value::from)
+                        .collect::<Vec<_>>(),
+                ),
+                false => Value::from(value.as_str()),
+            };
+            Some(Entry {
+                key,
+                source: name,
+                value,
+            })
+        })
+        .collect()
+}
+
+/// Every key given that is not one of aduan's, top-level or in a section.
+fn unknown_keys(figment: &Figment, shape: &Shape, merged: &Dict) -> Vec<String> {
+    let unknown = |key: String, known: &Dict| {
+        format!(
+            "{key}: unknown key (expected one of: {}) (in {})",
+            known.keys().cloned().collect::<Vec<_>>().join(", "),
+            origin(figment, &key)
+        )
+    };
+    let mut problems: Vec<String> = merged
+        .keys()
+        .filter(|key| !shape.top.contains_key(*key))
+        .map(|key| unknown(key.clone(), &shape.top))
+        .collect();
+    for (section, known) in shape.sections() {
+        if let Some(Value::Dict(_, given)) = merged.get(section) {
+            problems.extend(
+                given
+                    .keys()
+                    .filter(|key| !known.contains_key(*key))
+                    .map(|key| unknown(format!("{section}.{key}"), known)),
+            );
+        }
+    }
+    problems
+}
+
+/// Each secret given with its file after the layers are merged (so, by one layer).
+fn secrets_given_twice(figment: &Figment, shape: &Shape) -> Vec<String> {
+    let given = |key: &str| matches!(figment.find_value(key), Ok(v) if !is_empty(&v));
+    shape
+        .secret_pairs()
+        .into_iter()
+        .filter(|(value, file)| given(value) && given(file))
+        .map(|(value, file)| {
+            format!(
+                "{value} (in {}) and {file} (in {}) are both given: give the secret or the \
+                 file holding it, not both",
+                origin(figment, &value),
+                origin(figment, &file)
+            )
+        })
+        .collect()
 }
 
 /// The file exists, is a file, and is not absurdly big.
