@@ -21,7 +21,7 @@ pub struct Cli {
     pub config: Option<PathBuf>,
     /// Where aduan keeps its data (the SQLite database) [default: ./aduan-data]
     /// [env: ADUAN_DATA_DIR; file: data_dir].
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Database to use instead of the SQLite file in the data dir: `sqlite://PATH`, or
     /// `postgres://USER@HOST:PORT/DATABASE` for a database several instances share

@@ -66,7 +66,7 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024;
 const MAX_PROBLEMS_PER_SECTION: usize = 32;
 
 /// What the layer of built-in defaults is called in messages.
-const DEFAULTS: &str = "the built-in default";
+pub const DEFAULTS: &str = "the built-in default";
 
 /// Every problem found, one a line.
 #[derive(Debug, Default)]

@@ -265,8 +265,28 @@ pub struct MetricsSettings {
 }
 
 impl Settings {
-    /// The configuration as a TOML file, each secret shown as `<redacted>`.
+    /// The configuration as a TOML file, each secret shown as `<redacted>`, and each value
+    /// that is not the built-in default followed by where it came from (`# ADUAN_LISTEN`).
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_else(|e| format!("# cannot be shown: {e}\n"))
+        let text = match toml::to_string(self) {
+            Ok(text) => text,
+            Err(e) => return format!("# cannot be shown: {e}\n"),
+        };
+        let mut section = String::new();
+        let mut shown = String::with_capacity(text.len() * 2);
+        for line in text.lines() {
+            shown.push_str(line);
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = format!("{name}.");
+            } else if let Some((key, _)) = line.split_once(" = ") {
+                let origin = self.origins.of(&format!("{section}{key}"));
+                if origin != layers::DEFAULTS {
+                    shown.push_str("  # ");
+                    shown.push_str(origin);
+                }
+            }
+            shown.push('\n');
+        }
+        shown
     }
 }
