@@ -198,6 +198,10 @@ fn config_check_validates_the_example_and_never_prints_a_secret() {
         stdout.contains("email_webhook_secret = \"<redacted>\""),
         "{stdout}"
     );
+    // Each value says where it came from, unless it is the built-in default.
+    assert!(stdout.contains("keep = 7  # "), "{stdout}");
+    assert!(stdout.contains("  # ADUAN_BACKUP_DIR"), "{stdout}");
+    assert!(stdout.contains("staff_hours = 12\n"), "{stdout}");
     assert!(!stdout.contains(WEBHOOK_SECRET) && !stderr.contains(WEBHOOK_SECRET));
     assert!(!stdout.contains("lapor-rahasia"));
     // Checked, not opened: no data dir, no database, no key, no backup dir.
