@@ -19,7 +19,6 @@ use figment::providers::{Format, Serialized, Toml};
 use figment::value::{Dict, Empty, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use super::Settings;
 use super::check::ServeChecks;
@@ -62,8 +61,8 @@ const ALIASES: &[(&str, &str)] = &[
 /// The largest configuration file read: a typo'd path to a big file fails fast.
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// A section has fewer keys than this: reading it again after each bad value ends.
-const MAX_PROBLEMS_PER_SECTION: usize = 32;
+/// There are fewer keys than this: reading the settings again after each bad value ends.
+const MAX_BAD_VALUES: usize = 128;
 
 /// What the layer of built-in defaults is called in messages.
 pub const DEFAULTS: &str = "the built-in default";
@@ -307,74 +306,28 @@ fn unquoted(kind: &figment::error::Kind) -> String {
         .join("; ")
 }
 
-/// Each top-level key and section, typed; a bad one is a problem and its default is kept
-/// so that the others are checked too.
+/// The settings, typed. Serde stops at the first bad value: each one found is reported and
+/// put back to its default, and the whole read again, so that every one is reported (and a
+/// new section or key needs nothing here).
 fn extract(figment: &Figment, shape: &Shape, problems: &mut Vec<String>) -> Settings {
-    let mut parts = Parts {
-        figment,
-        shape,
-        problems,
-    };
-    Settings {
-        data_dir: parts.get("data_dir"),
-        database: parts.get("database"),
-        identity: parts.get("identity"),
-        server: parts.get("server"),
-        sessions: parts.get("sessions"),
-        limits: parts.get("limits"),
-        channels: parts.get("channels"),
-        outbox: parts.get("outbox"),
-        backup: parts.get("backup"),
-        metrics: parts.get("metrics"),
-        origins: Origins::default(),
+    let mut figment = figment.clone();
+    for _ in 0..MAX_BAD_VALUES {
+        let error = match figment.extract_lossy::<Settings>() {
+            Ok(settings) => return settings,
+            Err(error) => error,
+        };
+        // The deepest key of the path aduan knows (a list's item is not a key).
+        let known = (1..=error.path.len()).rev().find_map(|depth| {
+            let key = error.path[..depth].join(".");
+            shape.find(&key).cloned().map(|default| (key, default))
+        });
+        problems.extend(described(&figment, "", error));
+        let Some((key, default)) = known else {
+            break;
+        };
+        figment = figment.merge(Named::new(DEFAULTS, Serialized::default(&key, default)));
     }
-}
-
-struct Parts<'a> {
-    figment: &'a Figment,
-    shape: &'a Shape,
-    problems: &'a mut Vec<String>,
-}
-
-impl Parts<'_> {
-    fn get<T: DeserializeOwned + Default>(&mut self, key: &str) -> T {
-        if !matches!(self.shape.top.get(key), Some(Value::Dict(..))) {
-            return self
-                .figment
-                .extract_inner_lossy::<T>(key)
-                .unwrap_or_else(|mut e| {
-                    // The key itself is the whole path of a top-level value.
-                    e.path.clear();
-                    self.problems.extend(described(self.figment, key, e));
-                    T::default()
-                });
-        }
-        if !matches!(self.figment.find_value(key), Ok(Value::Dict(..)) | Err(_)) {
-            self.problems.push(format!(
-                "{key}: must be a section ([{key}]) (in {})",
-                origin(self.figment, key)
-            ));
-            return T::default();
-        }
-        // Serde stops at a section's first bad value: each one found is reported and put
-        // back to its default, and the section read again, so that every one is reported.
-        let mut figment = self.figment.clone();
-        for _ in 0..MAX_PROBLEMS_PER_SECTION {
-            let error = match figment.focus(key).extract_lossy::<T>() {
-                Ok(section) => return section,
-                Err(error) => error,
-            };
-            let field = error.path.first().map(|field| format!("{key}.{field}"));
-            self.problems.extend(described(&figment, key, error));
-            let Some((field, default)) = field
-                .and_then(|field| self.shape.find(&field).cloned().map(|value| (field, value)))
-            else {
-                break;
-            };
-            figment = figment.merge(Named::new(DEFAULTS, Serialized::default(&field, default)));
-        }
-        T::default()
-    }
+    Settings::default()
 }
 
 /// One line per error, each naming its key and where its value came from.

@@ -3,10 +3,12 @@
 //! command-line flags, each layer over the one before (see [`layers`]).
 //!
 //! Adding an option is a one-place change: a field (with its default and doc) in one of
-//! the sections below. It can then be set in the file (`[section] key = …`) and by
-//! `ADUAN_<SECTION>_<KEY>`, and `aduan config check` prints it. A range it must stay in goes
-//! in [`check`]; a command-line flag, if it deserves one, in `cli.rs` with its key in
-//! [`crate::cli::Cli::flags`].
+//! the sections below (a new section: its struct, and its field in [`Settings`]). It can
+//! then be set in the file (`[section] key = …`) and by `ADUAN_<SECTION>_<KEY>`, is checked
+//! for unknown keys and bad values, and `aduan config check` prints it: the layers find the
+//! keys in the defaults. A range it must stay in goes in [`check`]; a command-line flag, if
+//! it deserves one, in `cli.rs` with its key in [`crate::cli::Cli::flags`]; a secret given
+//! as a file (`K` and `K_file`) is read in `layers::read_secret_files`.
 
 mod check;
 mod layers;
