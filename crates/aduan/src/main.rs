@@ -56,30 +56,7 @@ async fn main() -> anyhow::Result<()> {
     // Before anything is created: the data dir, the database and the key stay private.
     at_rest::restrict_umask();
     let cli = Cli::parse();
-    // The configuration is resolved once, here: a bad one stops every command that uses it
-    // with every problem listed, before anything is opened or created.
-    let uses_settings = !matches!(
-        cli.command,
-        Command::Bench(_)
-            | Command::BenchStats(_)
-            | Command::MigrateStore(_)
-            | Command::Key(KeyCommand::Generate { .. })
-    );
-    // `serve` and `config check` also check the files it names, the same way.
-    let for_serve = matches!(
-        cli.command,
-        Command::Serve(_) | Command::Config(ConfigCommand::Check)
-    );
-    let loaded = match uses_settings {
-        false => settings::Loaded::default(),
-        true => {
-            let flags = cli.flags();
-            match settings::load(cli.config.as_deref(), std::env::vars(), flags, for_serve) {
-                Ok(loaded) => loaded,
-                Err(problems) => refuse_configuration(&problems),
-            }
-        }
-    };
+    let loaded = load_settings(&cli);
     let settings::Loaded {
         settings,
         serve: serve_checks,
@@ -274,6 +251,33 @@ async fn main() -> anyhow::Result<()> {
             println!("{}: jurisdiction loaded", file.display());
             Ok(())
         }
+    }
+}
+
+/// The configuration, resolved once: a bad one stops every command that uses it with every
+/// problem listed (exit status 2), before anything is opened or created.
+fn load_settings(cli: &Cli) -> settings::Loaded {
+    let uses_settings = !matches!(
+        cli.command,
+        Command::Bench(_)
+            | Command::BenchStats(_)
+            | Command::MigrateStore(_)
+            | Command::Key(KeyCommand::Generate { .. })
+    );
+    if !uses_settings {
+        return settings::Loaded::default();
+    }
+    // `serve` and `config check` also check the files it names, the same way.
+    let for_serve = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Config(ConfigCommand::Check)
+    );
+    // A variable that is not Unicode is no setting of ours (and `env::vars` would panic).
+    let env = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
+    match settings::load(cli.config.as_deref(), env, cli.flags(), for_serve) {
+        Ok(loaded) => loaded,
+        Err(problems) => refuse_configuration(&problems),
     }
 }
 
