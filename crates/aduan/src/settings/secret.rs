@@ -213,4 +213,19 @@ mod tests {
         assert!(read_secret_file(&file).unwrap_err().contains("empty"));
         assert!(read_secret_file(&dir.path().join("none")).is_err());
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_file_others_may_read_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret");
+        std::fs::write(&file, "rahasia-sekali-1234\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(read_secret_file(&file).unwrap().1, None);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let (value, warning) = read_secret_file(&file).unwrap();
+        assert_eq!(value, "rahasia-sekali-1234");
+        assert!(warning.unwrap().contains("chmod 600"));
+    }
 }
