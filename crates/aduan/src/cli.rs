@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::settings::Flag;
+pub use crate::settings::LogFormat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "aduan",
@@ -12,23 +15,25 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Citizens' complaints, handled: a CRM for cities"
 )]
 pub struct Cli {
-    /// Where aduan keeps its data (the SQLite database).
-    #[arg(
-        long,
-        env = "ADUAN_DATA_DIR",
-        default_value = "./aduan-data",
-        global = true
-    )]
-    pub data_dir: PathBuf,
+    /// The configuration file (TOML; see `deploy/aduan.toml`). Environment variables
+    /// (`ADUAN_*`) override it, flags override both. `aduan config check` validates it.
+    #[arg(long, env = "ADUAN_CONFIG", value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Where aduan keeps its data (the SQLite database) [default: ./aduan-data]
+    /// [env: ADUAN_DATA_DIR; file: data_dir].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     /// Database to use instead of the SQLite file in the data dir: `sqlite://PATH`, or
-    /// `postgres://USER@HOST:PORT/DATABASE` for a database several instances share.
-    #[arg(long, env = "ADUAN_DATABASE_URL", global = true)]
+    /// `postgres://USER@HOST:PORT/DATABASE` for a database several instances share
+    /// [env: ADUAN_DATABASE_URL, or ADUAN_DATABASE_URL_FILE naming a file holding it;
+    /// file: database.url, database.url_file].
+    #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// PostgreSQL connections each instance keeps at most; size it so that instances times
-    /// this stays under the server's `max_connections` (100 by default).
-    #[arg(long, env = "ADUAN_DATABASE_POOL", default_value_t = 16, global = true,
-        value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub database_pool: u32,
+    /// this stays under the server's `max_connections` (100 by default) [default: 16]
+    /// [env: ADUAN_DATABASE_POOL; file: database.pool].
+    #[arg(long, global = true, value_name = "N")]
+    pub database_pool: Option<u32>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -94,6 +99,18 @@ pub enum Command {
     /// database (`--database-url`). The whole file is checked first; a damaged or truncated
     /// one is refused and nothing is left behind.
     Restore(RestoreArgs),
+    /// The configuration (`--config FILE`, `ADUAN_*`, flags).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Resolve the configuration as `serve` would and check it (values, the files it names,
+    /// the channels file, secrets' length), touching neither the data dir nor the database.
+    /// Prints the effective configuration as TOML, each secret `<redacted>`; exit status 0
+    /// when valid, 2 with every problem listed when not.
+    Check,
 }
 
 #[derive(Subcommand, Debug)]
@@ -235,102 +252,102 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
-#[derive(Args, Debug)]
+/// `aduan serve`'s flags. Each one but `--demo`, `--demo-password` and `--regions` sets a key
+/// of the configuration (`Cli::flags`), over the file and the environment; the help says
+/// which key and variable.
+#[derive(Args, Debug, Default)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "ADUAN_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
+    /// Address to listen on [default: 127.0.0.1:8080] [env: ADUAN_LISTEN; file:
+    /// server.listen].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
     /// Load the demo jurisdiction (Jakarta), accounts and sample reports into an empty store.
     #[arg(long)]
     pub demo: bool,
     /// Password of the demo accounts (random and printed when absent).
-    #[arg(long, env = "ADUAN_DEMO_PASSWORD")]
+    #[arg(long, env = "ADUAN_DEMO_PASSWORD", hide_env_values = true)]
     pub demo_password: Option<String>,
     /// GeoJSON files of region boundaries to import before serving.
     #[arg(long = "regions", value_name = "FILE")]
     pub regions: Vec<PathBuf>,
-    /// Send session cookies without `Secure` (plain-HTTP development only).
-    #[arg(long, env = "ADUAN_INSECURE_COOKIES")]
+    /// Send session cookies without `Secure` (plain-HTTP development only) [env:
+    /// ADUAN_INSECURE_COOKIES; file: server.insecure_cookies].
+    #[arg(long)]
     pub insecure_cookies: bool,
     #[command(flatten)]
     pub key: KeyArgs,
     /// Shared secret that signs inbound mail posted to `/channels/email/inbound`
     /// (`X-Aduan-Signature: sha256=<hmac>`), at least 16 characters; without it that
-    /// webhook is off.
-    #[arg(long, env = "ADUAN_EMAIL_WEBHOOK_SECRET", hide_env_values = true)]
+    /// webhook is off. Better given as a file [env: ADUAN_EMAIL_WEBHOOK_SECRET or
+    /// ADUAN_EMAIL_WEBHOOK_SECRET_FILE; file: channels.email_webhook_secret_file].
+    #[arg(long, value_name = "SECRET")]
     pub email_webhook_secret: Option<String>,
     /// JSON file with each messaging and social channel's secrets and endpoints (SMTP,
     /// Twilio, WhatsApp, X, Meta, LAPOR!); see README "Channels". Channels left out are off.
     /// A secret we hold (auth token, app secret, verify token…) shorter than 16 characters
-    /// is refused at start.
-    #[arg(long = "channels", env = "ADUAN_CHANNELS", value_name = "FILE")]
+    /// is refused at start [env: ADUAN_CHANNELS; file: channels.file].
+    #[arg(long = "channels", value_name = "FILE")]
     pub channels: Option<PathBuf>,
     /// `off` lifts the registration and submission limits (benchmarks, load tests); the
-    /// sign-in throttle and the cap on password hashes at once stay on.
-    #[arg(long, env = "ADUAN_RATE_LIMITS", value_enum, default_value_t = Switch::On)]
-    pub rate_limits: Switch,
-    /// Citizen accounts one address may register per hour.
-    #[arg(long, env = "ADUAN_REGISTRATIONS_PER_HOUR", default_value_t = 10,
-        value_parser = clap::value_parser!(u32).range(1..))]
-    pub registrations_per_hour: u32,
+    /// sign-in throttle and the cap on password hashes at once stay on [default: on] [env:
+    /// ADUAN_RATE_LIMITS; file: limits.rate_limits = true|false].
+    #[arg(long, value_enum)]
+    pub rate_limits: Option<Switch>,
+    /// Citizen accounts one address may register per hour [default: 10] [env:
+    /// ADUAN_REGISTRATIONS_PER_HOUR; file: limits.registrations_per_hour].
+    #[arg(long, value_name = "N")]
+    pub registrations_per_hour: Option<u32>,
     /// Reports one citizen account may submit per hour (API and pages; staff are not
-    /// limited).
-    #[arg(long, env = "ADUAN_SUBMISSIONS_PER_ACCOUNT", default_value_t = 30,
-        value_parser = clap::value_parser!(u32).range(1..))]
-    pub submissions_per_account: u32,
-    /// Citizens' reports one address may submit per hour.
-    #[arg(long, env = "ADUAN_SUBMISSIONS_PER_ADDRESS", default_value_t = 120,
-        value_parser = clap::value_parser!(u32).range(1..))]
-    pub submissions_per_address: u32,
+    /// limited) [default: 30] [env: ADUAN_SUBMISSIONS_PER_ACCOUNT; file:
+    /// limits.submissions_per_account].
+    #[arg(long, value_name = "N")]
+    pub submissions_per_account: Option<u32>,
+    /// Citizens' reports one address may submit per hour [default: 120] [env:
+    /// ADUAN_SUBMISSIONS_PER_ADDRESS; file: limits.submissions_per_address].
+    #[arg(long, value_name = "N")]
+    pub submissions_per_address: Option<u32>,
     /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable; the env var
-    /// takes a comma-separated list). Without one the client is the connection's peer.
-    #[arg(
-        long = "trusted-proxy",
-        env = "ADUAN_TRUSTED_PROXIES",
-        value_name = "IP",
-        value_delimiter = ','
-    )]
+    /// takes a comma-separated list). Without one the client is the connection's peer
+    /// [env: ADUAN_TRUSTED_PROXIES; file: server.trusted_proxies].
+    #[arg(long = "trusted-proxy", value_name = "IP")]
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The address people reach aduan at (e.g. https://aduan.jakarta.go.id). When it is
     /// https, every response tells browsers to use https only (Strict-Transport-Security).
-    /// Without it, the channels file's `public_base_url` is taken.
-    #[arg(long, env = "ADUAN_PUBLIC_URL", value_name = "URL")]
+    /// Without it, the channels file's `public_base_url` is taken [env: ADUAN_PUBLIC_URL;
+    /// file: server.public_url].
+    #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
-    /// How long a staff session lasts at most, in hours (citizens' last 30 days).
-    #[arg(long, env = "ADUAN_STAFF_SESSION_HOURS", default_value_t = 12,
-        value_parser = clap::value_parser!(u64).range(1..=168))]
-    pub staff_session_hours: u64,
-    /// How long a staff session may go unused before it ends, in minutes.
-    #[arg(long, env = "ADUAN_STAFF_IDLE_MINUTES", default_value_t = 120,
-        value_parser = clap::value_parser!(u64).range(1..=1440))]
-    pub staff_idle_minutes: u64,
+    /// How long a staff session lasts at most, in hours (citizens' last 30 days), 1-168
+    /// [default: 12] [env: ADUAN_STAFF_SESSION_HOURS; file: sessions.staff_hours].
+    #[arg(long, value_name = "HOURS")]
+    pub staff_session_hours: Option<u64>,
+    /// How long a staff session may go unused before it ends, in minutes, 1-1440 [default:
+    /// 120] [env: ADUAN_STAFF_IDLE_MINUTES; file: sessions.staff_idle_minutes].
+    #[arg(long, value_name = "MINUTES")]
+    pub staff_idle_minutes: Option<u64>,
     /// Take a backup into this directory while serving (`aduan-<time>.backup`, as `aduan
     /// backup` writes them): at start when the newest there is older than `--backup-every`,
-    /// then every interval. A failure is logged as an error and retried within 15 minutes.
-    #[arg(long, env = "ADUAN_BACKUP_DIR", value_name = "DIR")]
+    /// then every interval. A failure is logged as an error and retried within 15 minutes
+    /// [env: ADUAN_BACKUP_DIR; file: backup.dir].
+    #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
-    /// How often to back up: minutes, hours or days (30m, 24h, 7d).
-    #[arg(long, env = "ADUAN_BACKUP_EVERY", value_name = "INTERVAL", default_value = "24h",
-        value_parser = crate::backup::parse_interval)]
-    pub backup_every: std::time::Duration,
-    /// How many scheduled backups to keep; older ones are deleted after each new one.
-    #[arg(long, env = "ADUAN_BACKUP_KEEP", default_value_t = 7,
-        value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub backup_keep: u32,
+    /// How often to back up: minutes, hours or days (30m, 24h, 7d) [default: 24h] [env:
+    /// ADUAN_BACKUP_EVERY; file: backup.every].
+    #[arg(long, value_name = "INTERVAL")]
+    pub backup_every: Option<String>,
+    /// How many scheduled backups to keep; older ones are deleted after each new one
+    /// [default: 7] [env: ADUAN_BACKUP_KEEP; file: backup.keep].
+    #[arg(long, value_name = "N")]
+    pub backup_keep: Option<u32>,
     /// Serve Prometheus metrics (`GET /metrics`) on this address, apart from the public
-    /// listener: keep it reachable by the monitoring only. Off without it.
-    #[arg(long, env = "ADUAN_METRICS_LISTEN", value_name = "ADDR")]
+    /// listener: keep it reachable by the monitoring only. Off without it [env:
+    /// ADUAN_METRICS_LISTEN; file: metrics.listen].
+    #[arg(long, value_name = "ADDR")]
     pub metrics_listen: Option<SocketAddr>,
-    /// `json`: one JSON object per log line (for a log collector); `text` by default.
-    #[arg(long, env = "ADUAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
-}
-
-/// How log lines are written.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormat {
-    Text,
-    Json,
+    /// `json`: one JSON object per log line (for a log collector); `text` by default [env:
+    /// ADUAN_LOG_FORMAT; file: server.log_format].
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
 }
 
 /// On or off.
@@ -426,18 +443,117 @@ pub struct IngestEmailArgs {
     pub key: KeyArgs,
 }
 
-/// Where the identity key comes from: the key itself, or a file holding it.
+/// Where the identity key comes from: the key itself, or a file holding it. On the command
+/// line these set `identity.key` and `identity.key_file` (`Cli::flags`); the commands read
+/// the resolved pair from [`crate::settings::IdentitySettings::key_args`].
 #[derive(Args, Debug, Clone, Default)]
 pub struct KeyArgs {
     /// The key (base64, 32 bytes) that seals reporters' identities and keys reporter
-    /// counts; the same for every command and instance on one database. Takes precedence
-    /// over `--identity-key-file`.
-    #[arg(long, env = "ADUAN_IDENTITY_KEY", hide_env_values = true)]
+    /// counts; the same for every command and instance on one database. Better given as a
+    /// file [env: ADUAN_IDENTITY_KEY; file: identity.key].
+    #[arg(long, value_name = "KEY")]
     pub identity_key: Option<String>,
     /// A file holding the key (base64). Created (mode 600) when missing only for a new
     /// SQLite store; with PostgreSQL the key must be given (`aduan key generate`). Without this or
     /// `--identity-key`, `identity.key` in the data dir: keep it elsewhere, apart from the
-    /// database and its backups, so a copy of one does not bring the other.
-    #[arg(long, env = "ADUAN_IDENTITY_KEY_FILE", value_name = "PATH")]
+    /// database and its backups, so a copy of one does not bring the other [env:
+    /// ADUAN_IDENTITY_KEY_FILE; file: identity.key_file].
+    #[arg(long, value_name = "PATH")]
     pub identity_key_file: Option<PathBuf>,
+}
+
+impl Cli {
+    /// The configuration keys the command line sets: the top layer of the configuration.
+    pub fn flags(&self) -> Vec<Flag> {
+        let mut flags = vec![
+            Flag::given("data_dir", "--data-dir", self.data_dir.as_ref()),
+            Flag::given("database.url", "--database-url", self.database_url.as_ref()),
+            Flag::given("database.pool", "--database-pool", self.database_pool),
+        ];
+        let key = match &self.command {
+            Command::Serve(args) => Some(&args.key),
+            Command::Import(args) => Some(&args.key),
+            Command::Ingest(IngestCommand::Email(args)) => Some(&args.key),
+            Command::Key(KeyCommand::Fingerprint { key }) => Some(key),
+            Command::Init(args) => Some(&args.key),
+            _ => None,
+        };
+        if let Some(key) = key {
+            flags.push(Flag::given(
+                "identity.key",
+                "--identity-key",
+                key.identity_key.as_ref(),
+            ));
+            flags.push(Flag::given(
+                "identity.key_file",
+                "--identity-key-file",
+                key.identity_key_file.as_ref(),
+            ));
+        }
+        if let Command::Serve(args) = &self.command {
+            flags.extend(args.flags());
+        }
+        flags.into_iter().flatten().collect()
+    }
+}
+
+impl ServeArgs {
+    fn flags(&self) -> Vec<Option<Flag>> {
+        let proxies = (!self.trusted_proxies.is_empty()).then_some(&self.trusted_proxies);
+        vec![
+            Flag::given("server.listen", "--listen", self.listen),
+            Flag::given(
+                "server.public_url",
+                "--public-url",
+                self.public_url.as_ref(),
+            ),
+            Flag::given("server.trusted_proxies", "--trusted-proxy", proxies),
+            Flag::given(
+                "server.insecure_cookies",
+                "--insecure-cookies",
+                self.insecure_cookies.then_some(true),
+            ),
+            Flag::given("server.log_format", "--log-format", self.log_format),
+            Flag::given(
+                "sessions.staff_hours",
+                "--staff-session-hours",
+                self.staff_session_hours,
+            ),
+            Flag::given(
+                "sessions.staff_idle_minutes",
+                "--staff-idle-minutes",
+                self.staff_idle_minutes,
+            ),
+            Flag::given(
+                "limits.rate_limits",
+                "--rate-limits",
+                self.rate_limits.map(|s| s == Switch::On),
+            ),
+            Flag::given(
+                "limits.registrations_per_hour",
+                "--registrations-per-hour",
+                self.registrations_per_hour,
+            ),
+            Flag::given(
+                "limits.submissions_per_account",
+                "--submissions-per-account",
+                self.submissions_per_account,
+            ),
+            Flag::given(
+                "limits.submissions_per_address",
+                "--submissions-per-address",
+                self.submissions_per_address,
+            ),
+            Flag::given("channels.file", "--channels", self.channels.as_ref()),
+            Flag::given(
+                "channels.email_webhook_secret",
+                "--email-webhook-secret",
+                self.email_webhook_secret.as_ref(),
+            ),
+            Flag::given("backup.dir", "--backup-dir", self.backup_dir.as_ref()),
+            Flag::given("backup.every", "--backup-every", self.backup_every.as_ref()),
+            Flag::given("backup.keep", "--backup-keep", self.backup_keep),
+            Flag::given("metrics.listen", "--metrics-listen", self.metrics_listen),
+        ]
+    }
 }

@@ -15,6 +15,7 @@ mod key_cli;
 mod keys;
 mod migrate_store;
 mod serve;
+mod settings;
 mod stats;
 mod stats_bench;
 mod upgrade;
@@ -31,7 +32,8 @@ use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 
 use cli::{
-    ApiKeyCommand, Cli, Command, IngestCommand, JurisdictionCommand, KeyCommand, RegionsCommand,
+    ApiKeyCommand, Cli, Command, ConfigCommand, IngestCommand, JurisdictionCommand, KeyCommand,
+    RegionsCommand,
 };
 
 /// mimalloc: many small allocations per request, from both cores at once.
@@ -55,6 +57,12 @@ async fn main() -> anyhow::Result<()> {
     // Before anything is created: the data dir, the database and the key stay private.
     at_rest::restrict_umask();
     let cli = Cli::parse();
+    let loaded = load_settings(&cli);
+    let settings::Loaded {
+        settings,
+        serve: serve_checks,
+        warnings,
+    } = loaded;
     let filter = EnvFilter::try_from_default_env()
         // sqlx reports each PostgreSQL notice (e.g. "already exists, skipping" when a
         // second instance finds the schema migrated) at info.
@@ -63,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     match &cli.command {
-        Command::Serve(args) if args.log_format == cli::LogFormat::Json => {
+        Command::Serve(_) if settings.server.log_format == cli::LogFormat::Json => {
             at_rest::logs_are_json();
             logs.json()
                 .with_current_span(true)
@@ -72,12 +80,18 @@ async fn main() -> anyhow::Result<()> {
         }
         _ => logs.init(),
     }
-    let Cli {
-        data_dir,
-        database_url,
-        database_pool,
-        command,
-    } = cli;
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
+    let command = cli.command;
+    let data_dir = settings.data_dir.clone();
+    let database_url = settings
+        .database
+        .url
+        .as_ref()
+        .map(|url| url.expose().to_owned());
+    let database_pool = settings.database.pool;
+    let key = settings.identity.key_args();
     // Only the commands that work on a store open (and create) the data dir; the bench
     // never touches it.
     let open = || open_store(&data_dir, database_url.as_deref(), database_pool);
@@ -110,7 +124,8 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Import(args) => {
+        Command::Import(mut args) => {
+            args.key = key;
             let result = match open().await {
                 Ok(store) => history::run(store.as_ref(), &data_dir, args).await,
                 Err(e) => Err(e.into()),
@@ -131,19 +146,31 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Init(args) => match init(&data_dir, args, open).await {
+        Command::Init(mut args) => {
+            args.key = key;
+            match init(&data_dir, args, open).await {
             Ok(done) => {
                 println!("{done}");
                 Ok(())
             }
-            Err(e) => {
-                eprintln!("aduan init: {e:#}");
-                std::process::exit(1);
+                Err(e) => {
+                    eprintln!("aduan init: {e:#}");
+                    std::process::exit(1);
+                }
             }
-        },
-        Command::Serve(args) => {
+        }
+        Command::Serve(mut args) => {
+            let Some(checked) = serve_checks else {
+                anyhow::bail!("the configuration was not checked for serving");
+            };
+            args.key = key;
             let database = Database::resolve(&data_dir, database_url.as_deref())?;
-            serve::run(open().await?, &data_dir, database, *args).await
+            serve::run(open().await?, &settings, checked, database, *args).await
+        }
+        Command::Config(ConfigCommand::Check) => {
+            // Loaded and checked as `serve` would (above): what is left is to show it.
+            print!("{}", settings.to_toml());
+            Ok(())
         }
         Command::Backup(args) => {
             let result = match Database::resolve(&data_dir, database_url.as_deref()) {
@@ -193,7 +220,8 @@ async fn main() -> anyhow::Result<()> {
             println!("Keep it now: aduan stores only its hash and cannot show it again.");
             Ok(())
         }
-        Command::Ingest(IngestCommand::Email(args)) => {
+        Command::Ingest(IngestCommand::Email(mut args)) => {
+            args.key = key;
             ingest::email(open().await?, &data_dir, args).await
         }
         Command::User(command) => {
@@ -216,7 +244,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", key_cli::generate(&out)?);
             Ok(())
         }
-        Command::Key(KeyCommand::Fingerprint { key }) => {
+        Command::Key(KeyCommand::Fingerprint { .. }) => {
             if !key_cli::fingerprint(open().await?.as_ref(), &data_dir, &key).await? {
                 std::process::exit(1);
             }
@@ -238,6 +266,39 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The configuration, resolved once: a bad one stops every command that uses it with every
+/// problem listed (exit status 2), before anything is opened or created.
+fn load_settings(cli: &Cli) -> settings::Loaded {
+    let uses_settings = !matches!(
+        cli.command,
+        Command::Bench(_)
+            | Command::BenchStats(_)
+            | Command::MigrateStore(_)
+            | Command::Key(KeyCommand::Generate { .. })
+    );
+    if !uses_settings {
+        return settings::Loaded::default();
+    }
+    // `serve` and `config check` also check the files it names, the same way.
+    let for_serve = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Config(ConfigCommand::Check)
+    );
+    // A variable that is not Unicode is no setting of ours (and `env::vars` would panic).
+    let env = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)));
+    match settings::load(cli.config.as_deref(), env, cli.flags(), for_serve) {
+        Ok(loaded) => loaded,
+        Err(problems) => refuse_configuration(&problems),
+    }
+}
+
+/// Every problem of the configuration on stderr; exit status 2, as for a bad flag.
+fn refuse_configuration(problems: &settings::Problems) -> ! {
+    eprintln!("aduan: the configuration is not valid:\n{problems}");
+    std::process::exit(2);
 }
 
 /// `aduan init`: the input is read and checked in full before the store is opened (or

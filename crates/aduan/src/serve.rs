@@ -4,34 +4,37 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
 use aduan_channels::meta::GovernorAccounts;
 use aduan_channels::outbound::Deliverer;
-use aduan_channels::{ChannelsConfig, check_secret};
 use aduan_store::Store;
-use aduan_web::outbox::{OutboxWorker, RetryPolicy};
+use aduan_web::outbox::OutboxWorker;
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
 
 use crate::backup;
-use crate::cli::{ServeArgs, Switch};
+use crate::cli::ServeArgs;
 use crate::config;
 use crate::demo;
 use crate::import;
+use crate::settings::{ServeChecks, Settings};
 
+/// Serve with `settings`, whose files `checked` loaded (weak secrets were refused there,
+/// before anything else happened); `args` brings only what a start does once (the demo,
+/// region files) and the identity key as the settings resolved it.
 pub async fn run(
     store: Arc<dyn Store>,
-    data_dir: &Path,
+    settings: &Settings,
+    checked: ServeChecks,
     database: config::Database,
     args: ServeArgs,
 ) -> anyhow::Result<()> {
-    // Weak secrets are refused before anything else happens.
-    let channels = load_channels(args.channels.as_deref())?;
-    if let Some(secret) = &args.email_webhook_secret {
-        check_secret("--email-webhook-secret", secret).map_err(anyhow::Error::msg)?;
-    }
+    let data_dir = settings.data_dir.as_path();
+    let channels = checked.channels;
+    let server = &settings.server;
     let unset = store.jurisdiction().await?.is_none();
     if unset && !args.demo {
         anyhow::bail!(
@@ -61,7 +64,7 @@ pub async fn run(
         Deliverer::new(&channels)
             .map_err(|e| anyhow::anyhow!("cannot set up the channels' delivery: {e}"))?,
     );
-    let public_url = args
+    let public_url = server
         .public_url
         .clone()
         .or_else(|| channels.public_base_url.clone());
@@ -69,18 +72,22 @@ pub async fn run(
         .as_deref()
         .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"));
     let config = WebConfig {
-        secure_cookies: !args.insecure_cookies,
+        secure_cookies: !server.insecure_cookies,
         hsts,
-        staff_session_ttl: std::time::Duration::from_secs(args.staff_session_hours * 3600),
-        staff_idle_timeout: std::time::Duration::from_secs(args.staff_idle_minutes * 60),
+        staff_session_ttl: Duration::from_secs(settings.sessions.staff_hours * 3600),
+        staff_idle_timeout: Duration::from_secs(settings.sessions.staff_idle_minutes * 60),
         channels,
         identity_key,
-        email_webhook_secret: args.email_webhook_secret.clone().map(WebhookSecret),
-        limits: limits(&args),
+        email_webhook_secret: settings
+            .channels
+            .email_webhook_secret
+            .as_ref()
+            .map(|secret| WebhookSecret(secret.expose().to_owned())),
+        limits: limits(settings),
         ..WebConfig::default()
     };
     let mut state = AppState::new(Arc::clone(&store), catalog, config);
-    let metrics = args.metrics_listen.map(|address| {
+    let metrics = settings.metrics.listen.map(|address| {
         let metrics = aduan_web::metrics::Metrics::new(Arc::clone(&store));
         state = state.clone().with_metrics(Arc::clone(&metrics));
         (address, metrics)
@@ -102,20 +109,20 @@ pub async fn run(
         Some((address, metrics)) => Some(serve_metrics(address, metrics).await?),
         None => None,
     };
-    let listener = TcpListener::bind(args.listen)
+    let listener = TcpListener::bind(server.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+        .with_context(|| format!("cannot listen on {}", server.listen))?;
     let address = listener.local_addr()?;
     // Scripts (the benchmark, tests) read this line to find the port.
     println!("aduan listening on http://{address}");
     tracing::info!(%address, "serving");
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
-    let worker = OutboxWorker::new(state.clone(), deliverer, RetryPolicy::default());
+    let worker = OutboxWorker::new(state.clone(), deliverer, settings.outbox.retry_policy());
     let worker = tokio::spawn(worker.run(worker_stopped.clone()));
-    let backups = match &args.backup_dir {
+    let backups = match &settings.backup.dir {
         Some(dir) => Some(backup::spawn(
             database,
-            backup_schedule(dir, &args)?,
+            backup_schedule(dir, settings)?,
             worker_stopped.clone(),
         )),
         None => None,
@@ -180,27 +187,28 @@ async fn serve_metrics(
 
 /// The scheduled backups' settings; the directory is created (private) now, so that a wrong
 /// one stops the start rather than the first backup.
-fn backup_schedule(dir: &Path, args: &ServeArgs) -> anyhow::Result<backup::Schedule> {
-    crate::at_rest::private_dir(dir).with_context(|| format!("--backup-dir {}", dir.display()))?;
+fn backup_schedule(dir: &Path, settings: &Settings) -> anyhow::Result<backup::Schedule> {
+    crate::at_rest::private_dir(dir).with_context(|| format!("backup.dir {}", dir.display()))?;
     Ok(backup::Schedule {
         dir: dir.to_owned(),
-        every: args.backup_every,
-        keep: args.backup_keep as usize,
+        every: settings.backup.every.0,
+        keep: settings.backup.keep as usize,
     })
 }
 
-/// The abuse limits from the command line (see `aduan_web::limits`).
-fn limits(args: &ServeArgs) -> LimitsConfig {
+/// The abuse limits from the configuration (see `aduan_web::limits`).
+fn limits(settings: &Settings) -> LimitsConfig {
+    let limits = &settings.limits;
     let config = LimitsConfig {
-        registrations_per_address: NonZeroU32::new(args.registrations_per_hour),
-        submissions_per_account: NonZeroU32::new(args.submissions_per_account),
-        submissions_per_address: NonZeroU32::new(args.submissions_per_address),
-        trusted_proxies: args.trusted_proxies.clone(),
+        registrations_per_address: NonZeroU32::new(limits.registrations_per_hour),
+        submissions_per_account: NonZeroU32::new(limits.submissions_per_account),
+        submissions_per_address: NonZeroU32::new(limits.submissions_per_address),
+        trusted_proxies: settings.server.trusted_proxies.clone(),
         ..LimitsConfig::default()
     };
-    if args.rate_limits == Switch::Off {
+    if !limits.rate_limits {
         tracing::warn!(
-            "--rate-limits off: registrations and report submissions are not limited (the sign-in throttle stays on)"
+            "rate limits off (limits.rate_limits, --rate-limits off): registrations and report submissions are not limited (the sign-in throttle stays on)"
         );
         return config.without_rates();
     }
@@ -257,25 +265,6 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// The channels file, parsed and its secrets checked (none: every channel off).
-fn load_channels(path: Option<&Path>) -> anyhow::Result<ChannelsConfig> {
-    let Some(path) = path else {
-        return Ok(ChannelsConfig::default());
-    };
-    let raw =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let channels = ChannelsConfig::from_json(&raw)
-        .with_context(|| format!("{} is not a valid channels file", path.display()))?;
-    channels.validate().map_err(|problems| {
-        anyhow::anyhow!(
-            "{} has weak secrets: {}",
-            path.display(),
-            problems.join("; ")
-        )
-    })?;
-    Ok(channels)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::expect_used)]
@@ -287,10 +276,10 @@ mod tests {
 
     fn limits_of(args: &[&str]) -> LimitsConfig {
         let cli = Cli::try_parse_from(args).expect("the arguments parse");
-        let Command::Serve(serve) = cli.command else {
-            panic!("not serve");
-        };
-        limits(&serve)
+        assert!(matches!(cli.command, Command::Serve(_)));
+        let loaded =
+            crate::settings::load(None, Vec::new(), cli.flags(), false).expect("valid settings");
+        limits(&loaded.settings)
     }
 
     #[test]

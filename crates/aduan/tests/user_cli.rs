@@ -191,7 +191,7 @@ async fn refused_input_creates_nothing() {
             "lampu-merah-tebet\n",
         ),
         2,
-        "jurisdiction import",
+        "aduan init --pack",
     );
 
     let server = serve(dir.path());

@@ -19,7 +19,7 @@ use std::path::Path;
 
 pub use manifest::Manifest;
 pub use restore::restore;
-pub use schedule::{Schedule, parse_interval, spawn};
+pub use schedule::{LONGEST, SHORTEST, Schedule, spawn};
 pub use take::take;
 
 use crate::config::Database;

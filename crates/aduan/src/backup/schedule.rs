@@ -16,43 +16,15 @@ const PREFIX: &str = "aduan-";
 const SUFFIX: &str = ".backup";
 /// After a failure, the next attempt comes this soon (or at the interval, if shorter).
 const RETRY: Duration = Duration::from_secs(15 * 60);
-/// The shortest and longest interval accepted.
-const SHORTEST: Duration = Duration::from_secs(60);
-const LONGEST: Duration = Duration::from_secs(366 * 24 * 3600);
+/// The shortest and longest interval accepted (`backup.every`).
+pub const SHORTEST: Duration = Duration::from_secs(60);
+pub const LONGEST: Duration = Duration::from_secs(366 * 24 * 3600);
 
 #[derive(Debug, Clone)]
 pub struct Schedule {
     pub dir: PathBuf,
     pub every: Duration,
     pub keep: usize,
-}
-
-/// An interval such as `30m`, `24h` or `7d` (minutes, hours, days), from 1 minute to a year.
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text.len().saturating_sub(1);
-    let (number, unit) = (
-        text.get(..split).unwrap_or(""),
-        text.get(split..).unwrap_or(""),
-    );
-    let seconds = match unit {
-        "m" => 60,
-        "h" => 3600,
-        "d" => 24 * 3600,
-        _ => {
-            return Err(format!(
-                "{text:?}: expected a number and m, h or d (e.g. 24h)"
-            ));
-        }
-    };
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?}: expected a number and m, h or d (e.g. 24h)"))?;
-    let every = Duration::from_secs(n.saturating_mul(seconds));
-    if every < SHORTEST || every > LONGEST {
-        return Err(format!("{text:?}: from 1m to 366d"));
-    }
-    Ok(every)
 }
 
 /// Run the schedule until `stop` turns true.
@@ -179,27 +151,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    #[test]
-    fn intervals_are_minutes_hours_or_days_within_bounds() {
-        assert_eq!(parse_interval("24h"), Ok(Duration::from_secs(86_400)));
-        assert_eq!(parse_interval("30m"), Ok(Duration::from_secs(1_800)));
-        assert_eq!(parse_interval("7d"), Ok(Duration::from_secs(604_800)));
-        for bad in [
-            "",
-            "h",
-            "24",
-            "0m",
-            "30s",
-            "-1h",
-            "1y",
-            "400d",
-            "1.5h",
-            "99999999999999999d",
-        ] {
-            assert!(parse_interval(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn names_sort_by_time() {
