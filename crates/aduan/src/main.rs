@@ -149,10 +149,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Init(mut args) => {
             args.key = key;
             match init(&data_dir, args, open).await {
-            Ok(done) => {
-                println!("{done}");
-                Ok(())
-            }
+                Ok(done) => {
+                    println!("{done}");
+                    Ok(())
+                }
                 Err(e) => {
                     eprintln!("aduan init: {e:#}");
                     std::process::exit(1);
