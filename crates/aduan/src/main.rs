@@ -65,8 +65,9 @@ async fn main() -> anyhow::Result<()> {
     } = loaded;
     let filter = EnvFilter::try_from_default_env()
         // sqlx reports each PostgreSQL notice (e.g. "already exists, skipping" when a
-        // second instance finds the schema migrated) at info.
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn"));
+        // second instance finds the schema migrated) at info; geo warns of every boundary
+        // vertex its topology checks find doubtful, hundreds of lines at each start.
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn,geo=error"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -104,6 +104,7 @@ pub async fn run(
     } else if args.demo {
         println!("The store is not empty: the demo data was loaded before and is kept as it is.");
     }
+    let shutdown = shutdown_signal()?;
     // Bound before the public listener, so its address is printed first.
     let metrics_server = match metrics {
         Some((address, metrics)) => Some(serve_metrics(address, metrics).await?),
@@ -137,7 +138,7 @@ pub async fn run(
     // The peer's address is what the abuse limits count by.
     let app = aduan_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
     // What the worker holds now is claimed with a lease: if it does not finish, another
     // start picks it up when the lease runs out.
@@ -236,33 +237,31 @@ async fn follow_catalog(state: AppState, mut stop: tokio::sync::watch::Receiver<
     }
 }
 
-/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight. The handlers are in place
+/// when this returns, before anyone is told the server listens: a `systemctl stop` right
+/// after the start still stops it gracefully instead of killing it.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+            signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+        )
+    };
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 #[cfg(test)]
