@@ -282,7 +282,7 @@ impl Sealer {
 }
 
 mod rotation;
-pub use rotation::{KeyRotation, OpenedReporter, ReporterRow, RotationCounts};
+pub use rotation::{KeyRotation, OpenedReporter, ReporterRow, Resealed, RotationCounts};
 
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,12 @@ pub struct OpenedReporter {
     reply: Option<Vec<u8>>,
 }
 
+/// A row's values sealed under the new key.
+pub struct Resealed {
+    pub identity: Option<Vec<u8>>,
+    pub reply: Option<Vec<u8>>,
+}
+
 /// What a rotation changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RotationCounts {
@@ -177,13 +183,12 @@ impl KeyRotation {
         old.starts_with(ACCOUNT_PREFIX)
     }
 
-    /// The row's values sealed again under the new key, for its new reporter key:
-    /// (identity, reply route).
+    /// The row's values sealed again under the new key, for its new reporter key.
     pub fn reseal_reporter(
         &self,
         opened: &OpenedReporter,
         new_key: Option<&str>,
-    ) -> StoreResult<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+    ) -> StoreResult<Resealed> {
         let identity = opened
             .identity
             .as_deref()
@@ -194,7 +199,7 @@ impl KeyRotation {
             .as_deref()
             .map(|plain| self.new.seal_bytes(plain, Binding::ReplyRoute(new_key)))
             .transpose()?;
-        Ok((identity, reply))
+        Ok(Resealed { identity, reply })
     }
 }
 
@@ -242,9 +247,9 @@ mod tests {
         let opened = rotation.open_reporter(1, &row).unwrap();
         let new_key = rotation.recomputed_key(&row, &opened).unwrap();
         assert_eq!(new_key, new.reporter_key("sms", "+6281234567890"));
-        let (identity, reply) = rotation.reseal_reporter(&opened, Some(&new_key)).unwrap();
-        assert!(identity.is_none());
-        let reply = reply.unwrap();
+        let resealed = rotation.reseal_reporter(&opened, Some(&new_key)).unwrap();
+        assert!(resealed.identity.is_none());
+        let reply = resealed.reply.unwrap();
         assert_eq!(
             new.open_bytes(&reply, Binding::ReplyRoute(Some(&new_key)))
                 .unwrap(),

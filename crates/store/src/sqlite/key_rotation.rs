@@ -180,7 +180,8 @@ fn rewrite_reporters(
                 (None, None) => None,
             };
             let opened = rotation.open_reporter(report, &row)?;
-            let (identity, reply) = rotation.reseal_reporter(&opened, new_key.as_deref())?;
+            let crate::identity::Resealed { identity, reply } =
+                rotation.reseal_reporter(&opened, new_key.as_deref())?;
             counts.reporter_identities += u64::from(identity.is_some());
             counts.reply_routes += u64::from(reply.is_some());
             conn.prepare_cached(
