@@ -95,9 +95,13 @@ pub enum Command {
     /// of one moment, compressed, with a manifest of every table's rows and checksum. The
     /// identity key is not in it: keep the key separately. See README "Backups and restores".
     Backup(BackupArgs),
+    /// The identity access audit log: who looked at which report's reporter, when, and why.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Restore a backup into an empty data dir (`--data-dir`) or an empty PostgreSQL
-    /// database (`--database-url`). The whole file is checked first; a damaged or truncated
-    /// one is refused and nothing is left behind.
+    /// database (`--database-url`). The identity key given must be the one the backup
+    /// needs (or `--without-key-check`). The whole file is checked first; a damaged or
+    /// truncated one is refused and nothing is left behind.
     Restore(RestoreArgs),
     /// The configuration (`--config FILE`, `ADUAN_*`, flags).
     #[command(subcommand)]
@@ -128,6 +132,47 @@ pub enum KeyCommand {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// Re-seal every identity under a new key in one transaction: accounts' and reporters'
+    /// identities and reply routes, every reporter key recomputed (or carried over where
+    /// nothing recomputes it), the new fingerprint recorded. The old key is found as `serve`
+    /// finds it. Stop every instance first. A value that does not open with the old key
+    /// aborts it with nothing changed. Exit status 1 when refused.
+    Rotate {
+        /// The new key, made with `aduan key generate --out FILE`.
+        #[arg(long, value_name = "FILE")]
+        new_key_file: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Write the identity access log of a period of local days (`--to` exclusive, in the
+    /// jurisdiction's time zone) to standard output, oldest first: the entry's id, when
+    /// (UTC), who (account id and username), which report (ticket) and the reason given.
+    /// Exit status 2 for bad dates, 1 when the store fails.
+    Export(AuditExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AuditExportArgs {
+    /// First day of the period, YYYY-MM-DD, in the jurisdiction's time zone.
+    #[arg(long)]
+    pub from: String,
+    /// The day after the period (exclusive), YYYY-MM-DD.
+    #[arg(long)]
+    pub to: String,
+    /// `jsonl`: one JSON object a line; `csv`: a header line, then one row an entry.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Jsonl)]
+    pub format: AuditFormat,
+}
+
+/// How `aduan audit export` writes entries.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditFormat {
+    Jsonl,
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -163,6 +208,15 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// The backup file.
     pub file: PathBuf,
+    /// The identity key the restored store will be served with: checked against the one
+    /// the backup needs before anything is restored (the data dir's `identity.key` is not
+    /// looked for).
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// Restore without checking the identity key (not at hand here): the first start
+    /// checks it, and refuses a wrong one.
+    #[arg(long)]
+    pub without_key_check: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -476,6 +530,8 @@ impl Cli {
             Command::Ingest(IngestCommand::Email(args)) => Some(&args.key),
             Command::Key(KeyCommand::Fingerprint { key }) => Some(key),
             Command::Init(args) => Some(&args.key),
+            Command::Restore(args) => Some(&args.key),
+            Command::Key(KeyCommand::Rotate { key, .. }) => Some(key),
             _ => None,
         };
         if let Some(key) = key {

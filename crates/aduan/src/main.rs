@@ -1,6 +1,7 @@
 //! The aduan binary: command line, configuration, wiring.
 
 mod at_rest;
+mod audit_cli;
 mod backup;
 mod bench;
 mod cli;
@@ -32,8 +33,8 @@ use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 
 use cli::{
-    ApiKeyCommand, Cli, Command, ConfigCommand, IngestCommand, JurisdictionCommand, KeyCommand,
-    RegionsCommand,
+    ApiKeyCommand, AuditCommand, Cli, Command, ConfigCommand, IngestCommand, JurisdictionCommand,
+    KeyCommand, RegionsCommand,
 };
 
 /// mimalloc: many small allocations per request, from both cores at once.
@@ -189,13 +190,18 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Restore(args) => {
+        Command::Restore(mut args) => {
+            args.key = key;
             let database = match database_url.as_deref() {
                 // The data dir is checked (and created) by the restore, never before it.
                 None => Database::Sqlite(data_dir.join("aduan.db")),
                 Some(url) => Database::resolve(&data_dir, Some(url))?,
             };
-            match backup::restore(&args.file, &database).await {
+            let restored = match backup::check_key(&args.file, &args.key, args.without_key_check) {
+                Ok(()) => backup::restore(&args.file, &database).await,
+                Err(e) => Err(e),
+            };
+            match restored {
                 Ok(manifest) => {
                     println!("{}", backup::restored(&database, &manifest));
                     Ok(())
@@ -247,6 +253,45 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Key(KeyCommand::Fingerprint { .. }) => {
             if !key_cli::fingerprint(open().await?.as_ref(), &data_dir, &key).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        // The old key is the one the settings resolve (the flags above are folded in).
+        Command::Key(KeyCommand::Rotate { new_key_file, .. }) => {
+            let old_key = key;
+            let result = match open().await {
+                Ok(store) => {
+                    key_cli::rotate(store.as_ref(), &data_dir, &old_key, &new_key_file).await
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(done) => {
+                    println!("{done}");
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("aduan key rotate: {e:#}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Export(args)) => {
+            // Bad dates: exit status 2 before the data dir is opened (or created).
+            if let Err(e) = aduan_domain::stats::Period::parse(&args.from, &args.to) {
+                eprintln!("aduan audit export: {e}");
+                std::process::exit(2);
+            }
+            let result = match open().await {
+                Ok(store) => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    audit_cli::export(store.as_ref(), &args, &mut out).await
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                eprintln!("aduan audit export: {e:#}");
                 std::process::exit(1);
             }
             Ok(())

@@ -222,21 +222,67 @@ impl Sealer {
     /// hashing key, so it cannot be reversed (or even checked against a guessed number)
     /// without the identity key.
     pub fn reporter_key(&self, channel: &str, address: &str) -> String {
+        let address = address.trim().to_lowercase();
+        let hex = self.keyed_hex(
+            b"aduan reporter key\0",
+            &[channel.as_bytes(), b"\0", address.as_bytes()],
+        );
+        format!("{channel}:{hex}")
+    }
+
+    /// The reporter key of a reporter without an account who reached us on `channel` (a
+    /// channel's code): their address on the channel they are answered on (`reply`: that
+    /// channel's code and the address), else the most stable thing they told us about
+    /// themself. `None` when nothing but a name is known. Filing and `aduan key rotate`
+    /// both ask this, so a reporter's key comes out the same either way.
+    pub fn reporter_key_for(
+        &self,
+        channel: &str,
+        identity: &Identity,
+        reply: Option<(&str, &str)>,
+    ) -> Option<String> {
+        reply
+            .map(|(on, address)| self.reporter_key(on, address))
+            .or_else(|| identity.nik.as_deref().map(|n| self.reporter_key("nik", n)))
+            .or_else(|| {
+                identity
+                    .phone
+                    .as_deref()
+                    .map(|p| self.reporter_key("phone", p))
+            })
+            .or_else(|| {
+                identity
+                    .email
+                    .as_deref()
+                    .map(|e| self.reporter_key("email", e))
+            })
+            .or_else(|| {
+                identity
+                    .handle
+                    .as_deref()
+                    .map(|h| self.reporter_key(channel, h))
+            })
+    }
+
+    /// An HMAC-SHA256 of `parts` under the hashing key, after `label`: 16 bytes as hex.
+    fn keyed_hex(&self, label: &[u8], parts: &[&[u8]]) -> String {
         use hmac::Mac;
         let digest = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.hashing) {
             Ok(mut mac) => {
-                mac.update(b"aduan reporter key\0");
-                mac.update(channel.as_bytes());
-                mac.update(b"\0");
-                mac.update(address.trim().to_lowercase().as_bytes());
+                mac.update(label);
+                for part in parts {
+                    mac.update(part);
+                }
                 mac.finalize().into_bytes().to_vec()
             }
             Err(_) => Vec::new(),
         };
-        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        format!("{channel}:{hex}")
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
     }
 }
+
+mod rotation;
+pub use rotation::{KeyRotation, OpenedReporter, ReporterRow, Resealed, RotationCounts};
 
 #[cfg(test)]
 mod tests;

@@ -109,6 +109,15 @@ pub trait AccountStore: Send + Sync {
         before: Option<i64>,
         limit: u32,
     ) -> StoreResult<Vec<IdentityAccess>>;
+    /// The identity access log of instants `[from, to)`, oldest first (in the order it was
+    /// written); `after` is the last id of the previous page.
+    async fn identity_access_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<IdentityAccess>>;
     /// Accounts in the order they were created, only those holding one of `roles` (any
     /// role when empty); `after` is the last id of the previous page.
     async fn list_users(
@@ -298,6 +307,16 @@ pub trait KeyStore: Send + Sync {
         fingerprint: String,
         at: DateTime<Utc>,
     ) -> StoreResult<String>;
+    /// Re-seal every sealed value under the new key, give every reporter key its
+    /// counterpart under it (see [`identity::KeyRotation`]) and record the new key's
+    /// fingerprint, all in one transaction, reading a page of rows at a time. `Conflict`
+    /// (and nothing changed) when the recorded fingerprint is not the old key's or any
+    /// value does not open with the old key. Only with every instance stopped.
+    async fn rotate_identity_key(
+        &self,
+        rotation: identity::KeyRotation,
+        at: DateTime<Utc>,
+    ) -> StoreResult<identity::RotationCounts>;
 }
 
 /// Everything a running aduan needs from storage.

@@ -19,34 +19,11 @@ pub fn contact_for(
     identity: &Identity,
     reply: Option<&ReplyRoute>,
 ) -> AppResult<ReporterContact> {
-    // The same person on a channel: their address there, else the most stable thing they
-    // told us about themself.
-    let reporter_key = reply
-        .map(|r| sealer.reporter_key(r.channel.code(), &r.address))
-        .or_else(|| {
-            identity
-                .nik
-                .as_deref()
-                .map(|n| sealer.reporter_key("nik", n))
-        })
-        .or_else(|| {
-            identity
-                .phone
-                .as_deref()
-                .map(|p| sealer.reporter_key("phone", p))
-        })
-        .or_else(|| {
-            identity
-                .email
-                .as_deref()
-                .map(|e| sealer.reporter_key("email", e))
-        })
-        .or_else(|| {
-            identity
-                .handle
-                .as_deref()
-                .map(|h| sealer.reporter_key(channel.code(), h))
-        });
+    let reporter_key = sealer.reporter_key_for(
+        channel.code(),
+        identity,
+        reply.map(|r| (r.channel.code(), r.address.as_str())),
+    );
     // Both sealed for this reporter key, stored in the same row: copied into another
     // reporter's row, neither opens.
     let sealed_identity = if identity.is_empty() {

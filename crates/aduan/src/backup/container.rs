@@ -136,6 +136,7 @@ mod tests {
             schema_version: 8,
             identity_key_required: true,
             identity_key_note: String::new(),
+            identity_key_fingerprint: Some("00112233445566778899aabbccddeeff".into()),
             database: Blob {
                 bytes: 4096,
                 sha256: "00".repeat(32),
@@ -184,5 +185,23 @@ mod tests {
         write_header(&mut out, &newer).unwrap();
         let e = read_header(&mut out.as_slice()).unwrap_err().to_string();
         assert!(e.contains("format 2"), "{e}");
+    }
+
+    #[test]
+    fn a_manifest_from_before_key_fingerprints_still_reads() {
+        let mut older = serde_json::to_value(manifest()).unwrap();
+        older
+            .as_object_mut()
+            .unwrap()
+            .remove("identity_key_fingerprint");
+        let json = serde_json::to_vec(&older).unwrap();
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&u32::try_from(json.len()).unwrap().to_be_bytes());
+        out.extend_from_slice(&json);
+        out.extend_from_slice(&Sha256::digest(&json));
+        let read = read_header(&mut out.as_slice()).unwrap();
+        assert_eq!(read.identity_key_fingerprint, None);
+        assert_eq!(read.tables, manifest().tables);
     }
 }

@@ -30,6 +30,11 @@ pub struct Manifest {
     /// Always true: the identity key must be restored separately.
     pub identity_key_required: bool,
     pub identity_key_note: String,
+    /// The fingerprint of the identity key the database's sealed values need
+    /// (`IdentityKey::fingerprint`), as its `identity_key` table records it; absent in
+    /// backups taken before it was recorded, or of a store never started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_key_fingerprint: Option<String>,
     /// The SQLite database inside, uncompressed.
     pub database: Blob,
     /// The database as stored after the manifest (zstd).

@@ -7,6 +7,7 @@
 //! backup.
 
 mod container;
+mod key_check;
 mod manifest;
 mod postgres;
 mod restore;
@@ -17,6 +18,7 @@ mod take;
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub use key_check::check_key;
 pub use manifest::Manifest;
 pub use restore::restore;
 pub use schedule::{LONGEST, SHORTEST, Schedule, spawn};
@@ -29,13 +31,22 @@ pub fn taken(file: &Path, manifest: &Manifest) -> String {
     let mut out = describe(manifest);
     let _ = write!(
         out,
-        "backup written to {} ({} bytes; the database is {} bytes)\n{}",
+        "backup written to {} ({} bytes; the database is {} bytes)\n{}\n{}",
         file.display(),
         manifest.payload.bytes,
         manifest.database.bytes,
-        manifest.identity_key_note
+        manifest.identity_key_note,
+        key_needed(manifest)
     );
     out
+}
+
+/// Which identity key a backup needs, in a line.
+pub fn key_needed(manifest: &Manifest) -> String {
+    match &manifest.identity_key_fingerprint {
+        Some(fingerprint) => format!("identity key needed: fingerprint {fingerprint}"),
+        None => "identity key needed: not recorded (the store had not been started)".to_owned(),
+    }
 }
 
 /// What `aduan restore` prints.
@@ -48,8 +59,12 @@ pub fn restored(database: &Database, manifest: &Manifest) -> String {
     let _ = write!(
         out,
         "restored into {target}: the backup of {} ({} from {}), every table's rows and \
-         checksum as recorded\n{}",
-        manifest.created_at, manifest.source, manifest.aduan_version, manifest.identity_key_note
+         checksum as recorded\n{}\n{}",
+        manifest.created_at,
+        manifest.source,
+        manifest.aduan_version,
+        manifest.identity_key_note,
+        key_needed(manifest)
     );
     out
 }

@@ -62,3 +62,26 @@ pub fn row_counts(db: &Path) -> anyhow::Result<Vec<(&'static str, u64)>> {
         })
         .collect()
 }
+
+/// The fingerprint of the identity key the database was made with, as it records it;
+/// `None` when none is recorded (a store never started, or made before it was recorded).
+pub fn identity_key_fingerprint(db: &Path) -> anyhow::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open {}", db.display()))?;
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'identity_key')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT fingerprint FROM identity_key WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

@@ -101,6 +101,7 @@ fn seal(
         schema_version,
         identity_key_required: true,
         identity_key_note: KEY_NOTE.to_owned(),
+        identity_key_fingerprint: tables::identity_key_fingerprint(copy)?,
         database,
         payload: payload_blob,
         tables: checksums

@@ -3,7 +3,7 @@
 //! began, with its timeline and photos; damaged and truncated backups, and restores into a
 //! directory holding anything, are refused with nothing left behind; a PostgreSQL store
 //! goes round trip (and into SQLite); `aduan serve --backup-dir` backs up on its own and
-//! keeps only the newest.
+//! keeps only the newest; a restore checks the identity key the backup needs.
 
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -27,11 +27,14 @@ const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta.jso
 /// Longest wait for anything a test waits on.
 const DEADLINE: Duration = Duration::from_secs(120);
 
+/// `aduan` with the key every instance here uses (restores check it).
 fn aduan(args: &[&str], database: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aduan"))
         .args(database)
         .args(args)
         .env("RUST_LOG", "warn")
+        .env("ADUAN_IDENTITY_KEY", server::key())
+        .env_remove("ADUAN_IDENTITY_KEY_FILE")
         .env_remove("ADUAN_DATABASE_URL")
         .env_remove("ADUAN_DATA_DIR")
         .output()
@@ -373,6 +376,70 @@ async fn a_restore_into_a_directory_holding_anything_is_refused() {
     let again = on_dir(&data, &["backup", "--to", file.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("exists already"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_checks_the_identity_key_the_backup_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = small_city(dir.path()).await;
+    let needed = aduan_store::identity::IdentityKey::from_base64(server::key())
+        .unwrap()
+        .fingerprint();
+    let file = dir.path().join("keyed.backup");
+    let stdout = ok(&on_dir(&data, &["backup", "--to", file.to_str().unwrap()]));
+    assert!(
+        stdout.contains(&format!("identity key needed: fingerprint {needed}")),
+        "{stdout}"
+    );
+    let restore = |target: &Path, key: Option<&str>, extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_aduan"));
+        command
+            .arg("--data-dir")
+            .arg(target)
+            .args(["restore", file.to_str().unwrap()])
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .env_remove("ADUAN_IDENTITY_KEY")
+            .env_remove("ADUAN_IDENTITY_KEY_FILE")
+            .env_remove("ADUAN_DATABASE_URL");
+        if let Some(key) = key {
+            command.env("ADUAN_IDENTITY_KEY", key);
+        }
+        command.output().unwrap()
+    };
+    let target = dir.path().join("target");
+
+    // Another key: refused, naming both fingerprints; nothing written.
+    let other = aduan_store::identity::IdentityKey::generate();
+    let stderr = refused(
+        &restore(&target, Some(&other.to_base64()), &[]),
+        "another key",
+    );
+    assert!(stderr.contains(&needed), "{stderr}");
+    assert!(stderr.contains(&other.fingerprint()), "{stderr}");
+    assert!(!target.exists());
+    // No key: refused, saying which key and how to give it.
+    let stderr = refused(&restore(&target, None, &[]), "no key");
+    assert!(stderr.contains(&needed), "{stderr}");
+    assert!(stderr.contains("--identity-key-file"), "{stderr}");
+    assert!(stderr.contains("--without-key-check"), "{stderr}");
+    assert!(!target.exists());
+
+    // The right key, from a file: restored, and the restore says which key it needs.
+    let key_file = dir.path().join("city.key");
+    std::fs::write(&key_file, server::key()).unwrap();
+    let stdout = ok(&restore(
+        &target,
+        None,
+        &["--identity-key-file", key_file.to_str().unwrap()],
+    ));
+    assert!(stdout.contains(&needed), "{stdout}");
+    // Without the key at hand, only when asked for explicitly.
+    ok(&restore(
+        &dir.path().join("unchecked"),
+        None,
+        &["--without-key-check"],
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

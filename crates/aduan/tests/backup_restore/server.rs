@@ -14,7 +14,7 @@ use super::DEADLINE;
 const PASSWORD: &str = "rahasia-cadangan-kota";
 
 /// The key every instance here uses: the one kept apart from the backups.
-fn key() -> &'static str {
+pub fn key() -> &'static str {
     static KEY: OnceLock<String> = OnceLock::new();
     KEY.get_or_init(|| aduan_store::identity::IdentityKey::generate().to_base64())
 }

@@ -307,6 +307,32 @@ impl AccountStore for PgStore {
         .collect()
     }
 
+    async fn identity_access_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<IdentityAccess>> {
+        sqlx::query(
+            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+             FROM identity_access_log l
+             JOIN users u ON u.id = l.actor_id
+             JOIN reports r ON r.id = l.report_id
+             WHERE l.id > $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT $4",
+        )
+        .bind(after.unwrap_or(0))
+        .bind(micros(from))
+        .bind(micros(to))
+        .bind(page_size(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?
+        .iter()
+        .map(access_row)
+        .collect()
+    }
+
     async fn list_users(
         &self,
         roles: Vec<Role>,

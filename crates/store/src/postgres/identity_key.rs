@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::rows::micros;
 use super::{PgStore, db_error};
+use crate::identity::{KeyRotation, RotationCounts};
 use crate::{KeyStore, SealedReporter, StoreResult};
 
 #[async_trait]
@@ -68,5 +69,16 @@ impl KeyStore for PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn rotate_identity_key(
+        &self,
+        rotation: KeyRotation,
+        at: DateTime<Utc>,
+    ) -> StoreResult<RotationCounts> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let counts = super::key_rotation::rotate(&mut tx, &rotation, micros(at)).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(counts)
     }
 }

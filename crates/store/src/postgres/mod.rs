@@ -15,6 +15,7 @@ mod api_keys;
 mod catalog;
 mod identity_key;
 mod import;
+mod key_rotation;
 mod listing;
 mod messages;
 mod monitoring;

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use aduan_domain::{ReportId, Role, UnitCode, UserId};
 
@@ -307,44 +307,34 @@ impl AccountStore for SqliteStore {
     ) -> StoreResult<Vec<IdentityAccess>> {
         self.readers
             .read(move |conn| {
-                let mut stmt = conn
-                    .prepare_cached(
-                        "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
-                         FROM identity_access_log l
-                         JOIN users u ON u.id = l.actor_id
-                         JOIN reports r ON r.id = l.report_id
-                         WHERE l.id < ?1 ORDER BY l.id DESC LIMIT ?2",
-                    )
-                    .map_err(StoreError::other)?;
-                let rows = stmt
-                    .query_map(
-                        params![before.unwrap_or(i64::MAX), limit.clamp(1, 500)],
-                        |r| {
-                            Ok((
-                                r.get::<_, i64>(0)?,
-                                r.get::<_, i64>(1)?,
-                                r.get::<_, i64>(2)?,
-                                r.get::<_, String>(3)?,
-                                r.get::<_, String>(4)?,
-                                r.get::<_, String>(5)?,
-                            ))
-                        },
-                    )
-                    .map_err(StoreError::other)?;
-                rows.map(|row| {
-                    let (id, at, actor, actor_username, ticket, reason) =
-                        row.map_err(StoreError::other)?;
-                    Ok(IdentityAccess {
-                        id,
-                        at: rows::instant(at)?,
-                        actor: UserId(actor),
-                        actor_username,
-                        ticket: aduan_domain::Ticket::parse(&ticket)
-                            .map_err(|_| rows::corrupt("ticket", &ticket))?,
-                        reason,
-                    })
-                })
-                .collect()
+                access_entries(
+                    conn,
+                    "WHERE l.id < ?1 ORDER BY l.id DESC LIMIT ?2",
+                    params![before.unwrap_or(i64::MAX), limit.clamp(1, 500)],
+                )
+            })
+            .await
+    }
+
+    async fn identity_access_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<IdentityAccess>> {
+        self.readers
+            .read(move |conn| {
+                access_entries(
+                    conn,
+                    "WHERE l.id > ?1 AND l.at >= ?2 AND l.at < ?3 ORDER BY l.id LIMIT ?4",
+                    params![
+                        after.unwrap_or(0),
+                        micros(from),
+                        micros(to),
+                        limit.clamp(1, 500)
+                    ],
+                )
             })
             .await
     }
@@ -411,4 +401,47 @@ impl AccountStore for SqliteStore {
             })
             .await
     }
+}
+
+/// Entries of the identity access log, chosen and ordered by `tail` (a WHERE clause on `l`,
+/// ORDER BY and LIMIT).
+fn access_entries(
+    conn: &Connection,
+    tail: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<Vec<IdentityAccess>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+             FROM identity_access_log l
+             JOIN users u ON u.id = l.actor_id
+             JOIN reports r ON r.id = l.report_id
+             {tail}"
+        ))
+        .map_err(StoreError::other)?;
+    let rows = stmt
+        .query_map(params, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .map_err(StoreError::other)?;
+    rows.map(|row| {
+        let (id, at, actor, actor_username, ticket, reason) = row.map_err(StoreError::other)?;
+        Ok(IdentityAccess {
+            id,
+            at: rows::instant(at)?,
+            actor: UserId(actor),
+            actor_username,
+            ticket: aduan_domain::Ticket::parse(&ticket)
+                .map_err(|_| rows::corrupt("ticket", &ticket))?,
+            reason,
+        })
+    })
+    .collect()
 }

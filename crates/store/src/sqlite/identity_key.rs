@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::SqliteStore;
 use super::rows::micros;
+use crate::identity::{KeyRotation, RotationCounts};
 use crate::{KeyStore, SealedReporter, StoreError, StoreResult};
 
 #[async_trait]
@@ -87,6 +88,16 @@ impl KeyStore for SqliteStore {
                 )
                 .map_err(StoreError::other)
             })
+            .await
+    }
+
+    async fn rotate_identity_key(
+        &self,
+        rotation: KeyRotation,
+        at: DateTime<Utc>,
+    ) -> StoreResult<RotationCounts> {
+        self.writer
+            .write(move |conn| super::key_rotation::rotate(conn, &rotation, micros(at)))
             .await
     }
 }

@@ -11,6 +11,7 @@ mod catalog;
 mod checkpoint;
 mod identity_key;
 mod import;
+mod key_rotation;
 mod listing;
 mod messages;
 mod migrate;

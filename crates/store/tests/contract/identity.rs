@@ -101,3 +101,48 @@ pub async fn revealing_an_unknown_report_logs_nothing(store: Arc<dyn Store>) {
             .is_empty()
     );
 }
+
+pub async fn the_access_log_of_a_period_comes_oldest_first_page_by_page(store: Arc<dyn Store>) {
+    let store = store.as_ref();
+    let citizen = create(store, "siti", Role::Citizen, None).await;
+    let auditor = create(store, "auditor", Role::Admin, None).await;
+    let report = submit(store, simple_report(citizen.id), day1()).await;
+    let t0 = now();
+    let at = |minutes: i64| t0 + chrono::Duration::minutes(minutes);
+    for (minute, reason) in [
+        (0, "sebelum"),
+        (10, "satu"),
+        (20, "dua"),
+        (30, "tiga"),
+        (40, "sesudah"),
+    ] {
+        store
+            .reveal_reporter(report.id, auditor.id, reason.into(), at(minute))
+            .await
+            .unwrap();
+    }
+    // [10, 40) minutes: the three in between, two a page.
+    let first = store
+        .identity_access_between(at(10), at(40), None, 2)
+        .await
+        .unwrap();
+    let reasons = |page: &[aduan_store::IdentityAccess]| {
+        page.iter().map(|e| e.reason.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(reasons(&first), ["satu", "dua"]);
+    let second = store
+        .identity_access_between(at(10), at(40), Some(first[1].id), 2)
+        .await
+        .unwrap();
+    assert_eq!(reasons(&second), ["tiga"]);
+    assert!(
+        second
+            .iter()
+            .all(|e| e.actor_username == "auditor" && e.ticket == report.ticket && e.at == at(30))
+    );
+    let none = store
+        .identity_access_between(at(10), at(40), Some(second[0].id), 2)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}

@@ -54,11 +54,14 @@ macro_rules! store_contract_tests {
             sealed_identity_is_kept_apart_and_returned_to_its_owner,
             revealing_a_reporter_is_logged_with_its_reason,
             revealing_an_unknown_report_logs_nothing,
+            the_access_log_of_a_period_comes_oldest_first_page_by_page,
             messages_round_trip_oldest_first,
             messages_stay_with_their_report,
             concurrent_messages_are_all_kept_in_posting_order,
             api_keys_are_found_by_hash_and_names_are_unique,
             the_identity_key_fingerprint_is_recorded_once,
+            rotating_the_identity_key_reseals_everything_and_keeps_the_counts,
+            a_rotation_refused_changes_nothing,
             sealed_reporter_identity_without_an_account_is_revealed,
             offset_and_states_select_pages,
             a_redelivered_message_files_one_report,
@@ -110,6 +113,8 @@ mod identity_key;
 pub use identity_key::*;
 mod import;
 pub use import::*;
+mod key_rotation;
+pub use key_rotation::*;
 mod jurisdiction;
 pub use jurisdiction::*;
 mod lifecycle;
