@@ -102,14 +102,15 @@ async fn a_printed_key_lets_an_app_file_through_open311() {
 
     let server = serve(dir.path());
     let (status, body) = file_with(
-        &server.1,
+        &server.base,
         &key,
         "Jalan berlubang besar di depan halte Monas",
     )
     .await;
     assert_eq!(status, 200, "{body}");
     let ticket = body[0]["service_request_id"].as_str().unwrap().to_owned();
-    let (status, body) = file_with(&server.1, &other, "Trotoar rusak di Jl. Medan Merdeka").await;
+    let (status, body) =
+        file_with(&server.base, &other, "Trotoar rusak di Jl. Medan Merdeka").await;
     assert_eq!(status, 200, "{body}");
     assert_ne!(body[0]["service_request_id"].as_str().unwrap(), ticket);
 
@@ -117,7 +118,7 @@ async fn a_printed_key_lets_an_app_file_through_open311() {
     let mut forged = key.clone();
     forged.replace_range(..1, if key.starts_with('A') { "B" } else { "A" });
     for wrong in [forged.as_str(), "kunci-tebakan"] {
-        let (status, body) = file_with(&server.1, wrong, "Lampu jalan mati").await;
+        let (status, body) = file_with(&server.base, wrong, "Lampu jalan mati").await;
         assert_eq!(status, 403, "{body}");
         assert_eq!(body[0]["code"], 403, "{body}");
     }

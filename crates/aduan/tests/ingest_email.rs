@@ -236,7 +236,7 @@ async fn an_ingested_email_is_a_private_triaged_report_with_its_sender_sealed() 
         ("pengawas", vec![report_path, timeline, triage_queue]),
     ];
     for (username, paths) in reads {
-        let answers = staff_reads(&server.1, username, &paths).await;
+        let answers = staff_reads(&server.base, username, &paths).await;
         assert!(
             answers[0].contains(ticket.as_str()),
             "{username} reads the report: {}",

@@ -103,14 +103,14 @@ async fn a_city_gets_its_first_admin_without_the_demo() {
     ));
 
     let server = serve(dir.path());
-    let (status, body) = login(&server.1, "walikota", PASSWORD).await;
+    let (status, body) = login(&server.base, "walikota", PASSWORD).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["role"], "admin");
     assert_eq!(body["user"]["display_name"], "Wali Kota");
     // Only the accounts the operator created exist: no demo account.
-    let (status, _) = login(&server.1, "admin", "aduan-demo").await;
+    let (status, _) = login(&server.base, "admin", "aduan-demo").await;
     assert_eq!(status, 401);
-    let (status, body) = login(&server.1, "petugas-tebet", "jembatan-kali-ciliwung").await;
+    let (status, body) = login(&server.base, "petugas-tebet", "jembatan-kali-ciliwung").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["unit"]["code"], "kecamatan-31.74.01");
 }
@@ -195,7 +195,7 @@ async fn refused_input_creates_nothing() {
     );
 
     let server = serve(dir.path());
-    let (status, _) = login(&server.1, "budi", "lampu-merah-tebet").await;
+    let (status, _) = login(&server.base, "budi", "lampu-merah-tebet").await;
     assert_eq!(status, 200);
 }
 
@@ -208,12 +208,12 @@ async fn disable_enable_and_passwd() {
         "pohon-asam-kemang\n",
     ));
     let server = serve(dir.path());
-    let (status, body) = login(&server.1, "lurah", "pohon-asam-kemang").await;
+    let (status, body) = login(&server.base, "lurah", "pohon-asam-kemang").await;
     assert_eq!(status, 200);
     let token = body["token"].as_str().unwrap().to_owned();
     let me = || async {
         reqwest::Client::new()
-            .get(format!("{}/api/v1/me", server.1))
+            .get(format!("{}/api/v1/me", server.base))
             .bearer_auth(&token)
             .send()
             .await
@@ -226,9 +226,15 @@ async fn disable_enable_and_passwd() {
     // Disabled from the command line: the running server refuses its session at once.
     ok(&aduan(dir.path(), &["user", "disable", "lurah"], ""));
     assert_eq!(me().await, 401);
-    assert_eq!(login(&server.1, "lurah", "pohon-asam-kemang").await.0, 401);
+    assert_eq!(
+        login(&server.base, "lurah", "pohon-asam-kemang").await.0,
+        401
+    );
     ok(&aduan(dir.path(), &["user", "enable", "lurah"], ""));
-    assert_eq!(login(&server.1, "lurah", "pohon-asam-kemang").await.0, 200);
+    assert_eq!(
+        login(&server.base, "lurah", "pohon-asam-kemang").await.0,
+        200
+    );
 
     refused(
         &aduan(dir.path(), &["user", "passwd", "lurah"], "pendek\n"),
@@ -240,13 +246,16 @@ async fn disable_enable_and_passwd() {
         &["user", "passwd", "lurah"],
         "hujan-deras-cikini\n",
     ));
-    assert_eq!(login(&server.1, "lurah", "pohon-asam-kemang").await.0, 401);
-    let (status, body) = login(&server.1, "lurah", "hujan-deras-cikini").await;
+    assert_eq!(
+        login(&server.base, "lurah", "pohon-asam-kemang").await.0,
+        401
+    );
+    let (status, body) = login(&server.base, "lurah", "hujan-deras-cikini").await;
     assert_eq!(status, 200);
     // Set by the operator for themself: no change is required.
     let token = body["token"].as_str().unwrap();
     let reports = reqwest::Client::new()
-        .get(format!("{}/api/v1/reports", server.1))
+        .get(format!("{}/api/v1/reports", server.base))
         .bearer_auth(token)
         .send()
         .await
