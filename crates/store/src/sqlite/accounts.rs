@@ -8,7 +8,7 @@ use aduan_domain::{ReportId, Role, UnitCode, UserId};
 
 use super::SqliteStore;
 use super::rows::{self, micros, query_error};
-use crate::values::idle_micros;
+use crate::values::{AccessColumns, idle_micros};
 use crate::{
     AccountStore, ActiveSession, Credentials, IdentityAccess, NewUser, SealedReporter, Session,
     StoreError, StoreResult, User,
@@ -309,10 +309,11 @@ impl AccountStore for SqliteStore {
             .read(move |conn| {
                 let mut stmt = conn
                     .prepare_cached(
-                        "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+                        "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason,
+                             l.action, l.detail
                          FROM identity_access_log l
-                         JOIN users u ON u.id = l.actor_id
-                         JOIN reports r ON r.id = l.report_id
+                         LEFT JOIN users u ON u.id = l.actor_id
+                         LEFT JOIN reports r ON r.id = l.report_id
                          WHERE l.id < ?1 ORDER BY l.id DESC LIMIT ?2",
                     )
                     .map_err(StoreError::other)?;
@@ -320,31 +321,21 @@ impl AccountStore for SqliteStore {
                     .query_map(
                         params![before.unwrap_or(i64::MAX), limit.clamp(1, 500)],
                         |r| {
-                            Ok((
-                                r.get::<_, i64>(0)?,
-                                r.get::<_, i64>(1)?,
-                                r.get::<_, i64>(2)?,
-                                r.get::<_, String>(3)?,
-                                r.get::<_, String>(4)?,
-                                r.get::<_, String>(5)?,
-                            ))
+                            Ok(AccessColumns {
+                                id: r.get(0)?,
+                                at: r.get(1)?,
+                                actor: r.get(2)?,
+                                actor_username: r.get(3)?,
+                                ticket: r.get(4)?,
+                                reason: r.get(5)?,
+                                action: r.get(6)?,
+                                detail: r.get(7)?,
+                            })
                         },
                     )
                     .map_err(StoreError::other)?;
-                rows.map(|row| {
-                    let (id, at, actor, actor_username, ticket, reason) =
-                        row.map_err(StoreError::other)?;
-                    Ok(IdentityAccess {
-                        id,
-                        at: rows::instant(at)?,
-                        actor: UserId(actor),
-                        actor_username,
-                        ticket: aduan_domain::Ticket::parse(&ticket)
-                            .map_err(|_| rows::corrupt("ticket", &ticket))?,
-                        reason,
-                    })
-                })
-                .collect()
+                rows.map(|row| row.map_err(StoreError::other)?.into_entry())
+                    .collect()
             })
             .await
     }

@@ -16,6 +16,7 @@ mod messages;
 mod migrate;
 mod monitoring;
 mod outbox;
+mod privacy;
 mod private;
 mod readers;
 mod reports;
