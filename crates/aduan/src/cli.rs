@@ -303,6 +303,12 @@ pub struct ServeArgs {
     /// listener: keep it reachable by the monitoring only. Off without it.
     #[arg(long, env = "ADUAN_METRICS_LISTEN", value_name = "ADDR")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Erase the identities and reply routes of the reporters of reports closed longer
+    /// than this many months (at start, then daily); the reports stay, anonymous.
+    #[arg(long, env = "ADUAN_IDENTITY_RETENTION_MONTHS", value_name = "MONTHS",
+        default_value_t = aduan_web::app::retention::DEFAULT_MONTHS,
+        value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub identity_retention_months: u32,
     /// `json`: one JSON object per log line (for a log collector); `text` by default.
     #[arg(long, env = "ADUAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
