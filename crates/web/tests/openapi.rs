@@ -132,7 +132,9 @@ async fn every_documented_operation_is_served() {
                 "post" => caller.post_json(&filled, &json!({})).await,
                 // An empty body: refused (no password), so the account stays.
                 "delete" => {
-                    let req = caller.http.delete(format!("{}/api/v1{filled}", caller.base));
+                    let req = caller
+                        .http
+                        .delete(format!("{}/api/v1{filled}", caller.base));
                     caller.send(req.json(&json!({}))).await
                 }
                 other => panic!("{other} {path}: a method the test does not know"),

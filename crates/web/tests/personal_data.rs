@@ -148,7 +148,10 @@ fn set(tickets: &[&Ticket]) -> BTreeSet<String> {
 
 /// The identity access log's newest entries (admins read it).
 async fn audit(admin: &Client) -> Vec<Value> {
-    admin.get("/audit/identity-access?limit=200").await.expect(200)["items"]
+    admin
+        .get("/audit/identity-access?limit=200")
+        .await
+        .expect(200)["items"]
         .as_array()
         .unwrap()
         .clone()
@@ -259,7 +262,12 @@ async fn a_citizen_erases_their_account_and_their_reports_stay_anonymous() {
 async fn an_admin_finds_exports_and_erases_one_data_subjects_reports_only() {
     let app = TestApp::spawn().await;
     let (dewi, other) = (Person::new(), Person::new());
-    let sms = sms_from(&app, &dewi, "Jalan berlubang di Tebet, tolong segera diperbaiki.").await;
+    let sms = sms_from(
+        &app,
+        &dewi,
+        "Jalan berlubang di Tebet, tolong segera diperbaiki.",
+    )
+    .await;
     let mail = email_from(&app, &dewi).await;
     let operator = app.staff(Role::Operator, None).await;
     let desk = desk_report(&operator, &dewi).await;
@@ -282,10 +290,16 @@ async fn an_admin_finds_exports_and_erases_one_data_subjects_reports_only() {
     for (body, field) in [
         (json!({"reason": REASON}), "phone"),
         (json!({"phone": "12", "reason": REASON}), "phone"),
-        (json!({"phone": "0812345678901234567890123456789012", "reason": REASON}), "phone"),
+        (
+            json!({"phone": "0812345678901234567890123456789012", "reason": REASON}),
+            "phone",
+        ),
         (json!({"email": "bukan alamat", "reason": REASON}), "email"),
         (json!({"phone": dewi.phone, "reason": "pendek"}), "reason"),
-        (json!({"phone": dewi.phone, "reason": "x".repeat(1001)}), "reason"),
+        (
+            json!({"phone": dewi.phone, "reason": "x".repeat(1001)}),
+            "reason",
+        ),
     ] {
         admin
             .post_json("/admin/data-subject/search", &body)
@@ -334,7 +348,11 @@ async fn an_admin_finds_exports_and_erases_one_data_subjects_reports_only() {
         .post_json("/admin/data-subject/export", &request)
         .await;
     let exported = resp.expect(200);
-    assert!(resp.header("content-disposition").unwrap().starts_with("attachment;"));
+    assert!(
+        resp.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
     assert_eq!(tickets(&exported), set(&[&sms, &mail, &desk]));
     assert!(
         exported["reports"]
@@ -354,7 +372,11 @@ async fn an_admin_finds_exports_and_erases_one_data_subjects_reports_only() {
         .post_json("/admin/data-subject/search", &request)
         .await
         .expect(200);
-    assert_eq!(tickets(&after), set(&[&sms, &mail, &desk]), "the reports stay");
+    assert_eq!(
+        tickets(&after),
+        set(&[&sms, &mail, &desk]),
+        "the reports stay"
+    );
     assert!(
         after["reports"]
             .as_array()
@@ -435,7 +457,10 @@ async fn retention_erases_the_identities_of_reports_closed_before_the_cutoff() {
         .await
         .unwrap();
     assert_eq!(run.erased, 0);
-    assert!(audit(&admin).await.is_empty(), "a run that erased nothing is not logged");
+    assert!(
+        audit(&admin).await.is_empty(),
+        "a run that erased nothing is not logged"
+    );
 
     let cutoff = now + Duration::minutes(1);
     let run = erase_expired_identities(app.store.as_ref(), cutoff, now)
@@ -448,7 +473,10 @@ async fn retention_erases_the_identities_of_reports_closed_before_the_cutoff() {
     assert_eq!(log[0]["action"], "retention");
     assert_eq!(log[0]["actor"], Value::Null);
     assert!(
-        log[0]["detail"].as_str().unwrap().ends_with("1 reports erased"),
+        log[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("1 reports erased"),
         "{log:?}"
     );
 
