@@ -80,7 +80,7 @@ impl PrivacyStore for SqliteStore {
                      ORDER BY r.id LIMIT ?3"
                 );
                 let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
-                let ids = stmt
+                stmt
                     .query_map(
                         params![
                             micros(closed_before),
@@ -91,8 +91,7 @@ impl PrivacyStore for SqliteStore {
                     )
                     .map_err(StoreError::other)?
                     .map(|id| id.map(ReportId).map_err(StoreError::other))
-                    .collect();
-                ids
+                    .collect()
             })
             .await
     }
