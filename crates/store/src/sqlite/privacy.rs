@@ -80,18 +80,17 @@ impl PrivacyStore for SqliteStore {
                      ORDER BY r.id LIMIT ?3"
                 );
                 let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::other)?;
-                stmt
-                    .query_map(
-                        params![
-                            micros(closed_before),
-                            after.map_or(0, |a| a.0),
-                            limit.clamp(1, 10_000)
-                        ],
-                        |r| r.get::<_, i64>(0),
-                    )
-                    .map_err(StoreError::other)?
-                    .map(|id| id.map(ReportId).map_err(StoreError::other))
-                    .collect()
+                stmt.query_map(
+                    params![
+                        micros(closed_before),
+                        after.map_or(0, |a| a.0),
+                        limit.clamp(1, 10_000)
+                    ],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(StoreError::other)?
+                .map(|id| id.map(ReportId).map_err(StoreError::other))
+                .collect()
             })
             .await
     }
