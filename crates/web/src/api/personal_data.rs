@@ -5,8 +5,8 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_DISPOSITION, SET_COOKIE};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -242,15 +242,12 @@ pub async fn erase_subject(
     State(state): State<AppState>,
     SignedIn(admin): SignedIn,
     ApiJson(req): ApiJson<SubjectRequest>,
-) -> ApiResult<(StatusCode, Json<SubjectErased>)> {
+) -> ApiResult<Json<SubjectErased>> {
     personal_data::may_handle(&admin)?;
     let subject = personal_data::subject_of(&state.sealer, req)?;
     let (reports, erased) = personal_data::erase_subject(&state, &admin, subject).await?;
-    Ok((
-        StatusCode::OK,
-        Json(SubjectErased {
-            tickets: reports.iter().map(|r| r.ticket.to_string()).collect(),
-            erased,
-        }),
-    ))
+    Ok(Json(SubjectErased {
+        tickets: reports.iter().map(|r| r.ticket.to_string()).collect(),
+        erased,
+    }))
 }

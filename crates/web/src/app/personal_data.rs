@@ -139,7 +139,7 @@ pub async fn erase_own_account(state: &AppState, user: &User, password: String) 
             "a staff account is not erased by its holder; an admin disables it",
         ));
     }
-    let stored = {
+    let password_matches = {
         let _slot = state.limits.hash_slot().await?;
         let stored = match state.store.credentials(&user.username).await {
             Ok(found) => found.password_hash,
@@ -148,7 +148,7 @@ pub async fn erase_own_account(state: &AppState, user: &User, password: String) 
         };
         verify_password(Some(stored), password).await?
     };
-    if !stored {
+    if !password_matches {
         return Err(AppError::not_allowed("the password is wrong"));
     }
     let tombstone = erased_username(&state.sealer, &user.username);
