@@ -30,7 +30,7 @@ pub async fn export(
     let zone = jurisdiction.settings.time_zone;
     let (from, to) = (start_of(zone, period.from())?, start_of(zone, period.to())?);
     if args.format == AuditFormat::Csv {
-        writeln!(out, "id,at,actor_id,actor,ticket,reason")?;
+        writeln!(out, "id,at,action,actor_id,actor,ticket,reason,detail")?;
     }
     let (mut after, mut written) = (None, 0u64);
     loop {
@@ -69,10 +69,12 @@ fn json_line(entry: &IdentityAccess) -> serde_json::Value {
     serde_json::json!({
         "id": entry.id,
         "at": at(entry),
-        "actor_id": entry.actor.0,
+        "action": entry.action.code(),
+        "actor_id": entry.actor.map(|a| a.0),
         "actor": entry.actor_username,
-        "ticket": entry.ticket.as_str(),
+        "ticket": entry.ticket.as_ref().map(|t| t.as_str()),
         "reason": entry.reason,
+        "detail": entry.detail,
     })
 }
 
@@ -80,10 +82,18 @@ fn csv_line(entry: &IdentityAccess) -> String {
     [
         entry.id.to_string(),
         at(entry),
-        entry.actor.0.to_string(),
-        csv_field(&entry.actor_username),
-        csv_field(entry.ticket.as_str()),
+        entry.action.code().to_owned(),
+        entry.actor.map(|a| a.0.to_string()).unwrap_or_default(),
+        csv_field(entry.actor_username.as_deref().unwrap_or_default()),
+        csv_field(
+            entry
+                .ticket
+                .as_ref()
+                .map(|t| t.as_str())
+                .unwrap_or_default(),
+        ),
         csv_field(&entry.reason),
+        csv_field(entry.detail.as_deref().unwrap_or_default()),
     ]
     .join(",")
 }

@@ -398,6 +398,11 @@ pub struct ServeArgs {
     /// ADUAN_METRICS_LISTEN; file: metrics.listen].
     #[arg(long, value_name = "ADDR")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Erase the identities and reply routes of the reporters of reports closed longer
+    /// than this many months, 1-120 (at start, then daily); the reports stay, anonymous
+    /// [env: ADUAN_IDENTITY_RETENTION_MONTHS; file: privacy.identity_retention_months].
+    #[arg(long, value_name = "MONTHS")]
+    pub identity_retention_months: Option<u32>,
     /// `json`: one JSON object per log line (for a log collector); `text` by default [env:
     /// ADUAN_LOG_FORMAT; file: server.log_format].
     #[arg(long, value_enum)]
@@ -610,6 +615,11 @@ impl ServeArgs {
             Flag::given("backup.every", "--backup-every", self.backup_every.as_ref()),
             Flag::given("backup.keep", "--backup-keep", self.backup_keep),
             Flag::given("metrics.listen", "--metrics-listen", self.metrics_listen),
+            Flag::given(
+                "privacy.identity_retention_months",
+                "--identity-retention-months",
+                self.identity_retention_months,
+            ),
         ]
     }
 }

@@ -129,6 +129,11 @@ pub async fn run(
         None => None,
     };
     let catalog_watch = tokio::spawn(follow_catalog(state.clone(), worker_stopped.clone()));
+    let retention = tokio::spawn(aduan_web::app::retention::erase_daily(
+        state.clone(),
+        settings.privacy.identity_retention_months,
+        worker_stopped.clone(),
+    ));
     let gauges = state.metrics().is_some().then(|| {
         tokio::spawn(aduan_web::metrics::refresh_continuously(
             state.clone(),
@@ -145,6 +150,9 @@ pub async fn run(
     let _ = stop_worker.send(true);
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the outbox worker stopped abnormally");
+    }
+    if let Err(e) = retention.await {
+        tracing::error!(error = %e, "the retention job stopped abnormally");
     }
     if let Err(e) = catalog_watch.await {
         tracing::error!(error = %e, "the catalog watch stopped abnormally");

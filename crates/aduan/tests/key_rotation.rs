@@ -297,6 +297,10 @@ async fn rotation_through_the_binary(database: Option<&str>) {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    assert!(
+        lines.iter().all(|l| l["action"] == "reveal"),
+        "every entry is a reveal: {lines:?}"
+    );
     let seen: Vec<(&str, &str, &str)> = lines
         .iter()
         .map(|l| {
@@ -320,9 +324,13 @@ async fn rotation_through_the_binary(database: Option<&str>) {
         .args(PERIOD);
     let csv = ok(&csv.output().unwrap());
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "id,at,actor_id,actor,ticket,reason");
+    assert_eq!(rows[0], "id,at,action,actor_id,actor,ticket,reason,detail");
     assert_eq!(rows.len(), 4, "{csv}");
-    assert!(rows[3].ends_with(&format!(",admin,{second},\"Banding, laporan kedua\"")));
+    assert!(
+        rows[3].ends_with(&format!(",admin,{second},\"Banding, laporan kedua\",")),
+        "{csv}"
+    );
+    assert!(rows[3].contains(",reveal,"), "{csv}");
     // A period before any reveal: nothing. A bad day: exit status 2.
     let mut empty = aduan(data, database);
     empty.args([

@@ -11,6 +11,7 @@ mod listing;
 mod model;
 pub mod monitoring;
 pub mod postgres;
+pub mod privacy;
 pub mod schema;
 pub mod sqlite;
 mod values;
@@ -35,6 +36,7 @@ pub use model::{
     Session, TriageDecision, TriageRecord, User,
 };
 pub use monitoring::MonitoringStore;
+pub use privacy::{AuditAction, AuditNote, PrivacyStore, ReporterMatch};
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
 #[async_trait]
@@ -331,6 +333,7 @@ pub trait Store:
     + ImportStore
     + MonitoringStore
     + KeyStore
+    + PrivacyStore
 {
 }
 impl<
@@ -343,7 +346,8 @@ impl<
         + StatsStore
         + ImportStore
         + MonitoringStore
-        + KeyStore,
+        + KeyStore
+        + PrivacyStore,
 > Store for T
 {
 }

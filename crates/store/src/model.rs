@@ -85,15 +85,21 @@ impl NewUser {
     }
 }
 
-/// One reveal of a reporter's identity, as the audit log keeps it.
+/// One entry of the identity access log: a reveal of a reporter's identity, or another act
+/// on identities (see [`crate::AuditAction`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdentityAccess {
     pub id: i64,
     pub at: DateTime<Utc>,
-    pub actor: UserId,
-    pub actor_username: String,
-    pub ticket: aduan_domain::Ticket,
+    /// `None`: aduan itself (the retention job).
+    pub actor: Option<UserId>,
+    pub actor_username: Option<String>,
+    /// `None` for an entry about no single report.
+    pub ticket: Option<aduan_domain::Ticket>,
     pub reason: String,
+    pub action: crate::AuditAction,
+    /// What the entry counts (e.g. the retention job's cutoff and how many it erased).
+    pub detail: Option<String>,
 }
 
 /// An account with its password hash, only for signing in.

@@ -302,6 +302,8 @@ pub const TABLES: &[Table] = &[
             col("actor_id", Int),
             col("report_id", Int),
             col("reason", Text),
+            col("action", Text),
+            col("detail", Text),
         ],
         key: &["id"],
         identity: true,

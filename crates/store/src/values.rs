@@ -223,3 +223,34 @@ impl ReportColumns {
         })
     }
 }
+
+/// An identity access log entry's columns as read (both stores select the same ones).
+pub struct AccessColumns {
+    pub id: i64,
+    pub at: i64,
+    pub actor: Option<i64>,
+    pub actor_username: Option<String>,
+    pub ticket: Option<String>,
+    pub reason: String,
+    pub action: String,
+    pub detail: Option<String>,
+}
+
+impl AccessColumns {
+    pub fn into_entry(self) -> StoreResult<crate::IdentityAccess> {
+        Ok(crate::IdentityAccess {
+            id: self.id,
+            at: instant(self.at)?,
+            actor: self.actor.map(aduan_domain::UserId),
+            actor_username: self.actor_username,
+            ticket: self
+                .ticket
+                .map(|t| aduan_domain::Ticket::parse(&t).map_err(|_| corrupt("ticket", &t)))
+                .transpose()?,
+            reason: self.reason,
+            action: crate::AuditAction::parse(&self.action)
+                .ok_or_else(|| corrupt("audit action", &self.action))?,
+            detail: self.detail,
+        })
+    }
+}

@@ -19,8 +19,9 @@ fn documented() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
         ("/auth/register", vec!["post"]),
         ("/auth/login", vec!["post"]),
         ("/auth/logout", vec!["post"]),
-        ("/me", vec!["get"]),
+        ("/me", vec!["get", "delete"]),
         ("/me/password", vec!["post"]),
+        ("/me/export", vec!["get"]),
         ("/users", vec!["post"]),
         ("/users/{username}/disable", vec!["post"]),
         ("/users/{username}/enable", vec!["post"]),
@@ -39,6 +40,9 @@ fn documented() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
         ("/stats", vec!["get"]),
         ("/reports/{ticket}/reporter", vec!["post"]),
         ("/audit/identity-access", vec!["get"]),
+        ("/admin/data-subject/search", vec!["post"]),
+        ("/admin/data-subject/export", vec!["post"]),
+        ("/admin/data-subject/erase", vec!["post"]),
         ("/triage", vec!["get"]),
         ("/reports/{ticket}/triage", vec!["post"]),
         ("/outbox", vec!["get"]),
@@ -126,6 +130,13 @@ async fn every_documented_operation_is_served() {
             let resp = match method {
                 "get" => caller.get(&filled).await,
                 "post" => caller.post_json(&filled, &json!({})).await,
+                // An empty body: refused (no password), so the account stays.
+                "delete" => {
+                    let req = caller
+                        .http
+                        .delete(format!("{}/api/v1{filled}", caller.base));
+                    caller.send(req.json(&json!({}))).await
+                }
                 other => panic!("{other} {path}: a method the test does not know"),
             };
             assert!(
@@ -136,7 +147,7 @@ async fn every_documented_operation_is_served() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 29);
+    assert_eq!(checked, 34);
 }
 
 #[tokio::test]

@@ -52,6 +52,11 @@ pub fn ranges(settings: &Settings, origins: &Origins) -> Vec<String> {
     );
     within("backup.keep", settings.backup.keep.into(), 1..=10_000);
     within(
+        "privacy.identity_retention_months",
+        settings.privacy.identity_retention_months.into(),
+        1..=120,
+    );
+    within(
         "outbox.max_attempts",
         settings.outbox.max_attempts.into(),
         1..=100,

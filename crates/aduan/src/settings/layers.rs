@@ -49,6 +49,10 @@ const ALIASES: &[(&str, &str)] = &[
     ),
     ("ADUAN_CHANNELS", "channels.file"),
     (
+        "ADUAN_IDENTITY_RETENTION_MONTHS",
+        "privacy.identity_retention_months",
+    ),
+    (
         "ADUAN_EMAIL_WEBHOOK_SECRET",
         "channels.email_webhook_secret",
     ),

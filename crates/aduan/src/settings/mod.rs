@@ -45,6 +45,7 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     pub backup: BackupSettings,
     pub metrics: MetricsSettings,
+    pub privacy: PrivacySettings,
     /// Where each value came from, for messages.
     #[serde(skip)]
     pub origins: layers::Origins,
@@ -63,6 +64,7 @@ impl Default for Settings {
             outbox: OutboxSettings::default(),
             backup: BackupSettings::default(),
             metrics: MetricsSettings::default(),
+            privacy: PrivacySettings::default(),
             origins: layers::Origins::default(),
         }
     }
@@ -264,6 +266,22 @@ impl Default for BackupSettings {
 #[serde(default)]
 pub struct MetricsSettings {
     pub listen: Option<SocketAddr>,
+}
+
+/// `[privacy]`: how long reporters' identities are kept (UU 27/2022).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivacySettings {
+    /// Months after a report is closed until its reporter's identity is erased.
+    pub identity_retention_months: u32,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self {
+            identity_retention_months: aduan_web::app::retention::DEFAULT_MONTHS,
+        }
+    }
 }
 
 impl Settings {

@@ -6,11 +6,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
 
-use aduan_domain::{ReportId, Role, Ticket, UnitCode, UserId};
+use aduan_domain::{ReportId, Role, UnitCode, UserId};
 
-use super::rows::{self, USER_COLUMNS, corrupt, get, instant, micros};
+use super::rows::{self, USER_COLUMNS, get, instant, micros};
 use super::{PgStore, db_error};
-use crate::values::idle_micros;
+use crate::values::{AccessColumns, idle_micros};
 use crate::{
     AccountStore, ActiveSession, Credentials, IdentityAccess, NewUser, SealedReporter, Session,
     StoreError, StoreResult, User,
@@ -24,15 +24,17 @@ fn page_size(limit: u32) -> i64 {
 }
 
 fn access_row(row: &PgRow) -> StoreResult<IdentityAccess> {
-    let ticket: String = get(row, 4)?;
-    Ok(IdentityAccess {
+    AccessColumns {
         id: get(row, 0)?,
-        at: instant(get(row, 1)?)?,
-        actor: UserId(get(row, 2)?),
+        at: get(row, 1)?,
+        actor: get(row, 2)?,
         actor_username: get(row, 3)?,
-        ticket: Ticket::parse(&ticket).map_err(|_| corrupt("ticket", &ticket))?,
+        ticket: get(row, 4)?,
         reason: get(row, 5)?,
-    })
+        action: get(row, 6)?,
+        detail: get(row, 7)?,
+    }
+    .into_entry()
 }
 
 #[async_trait]
@@ -291,10 +293,10 @@ impl AccountStore for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<IdentityAccess>> {
         sqlx::query(
-            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason, l.action, l.detail
              FROM identity_access_log l
-             JOIN users u ON u.id = l.actor_id
-             JOIN reports r ON r.id = l.report_id
+             LEFT JOIN users u ON u.id = l.actor_id
+             LEFT JOIN reports r ON r.id = l.report_id
              WHERE l.id < $1 ORDER BY l.id DESC LIMIT $2",
         )
         .bind(before.unwrap_or(i64::MAX))
@@ -315,10 +317,10 @@ impl AccountStore for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<IdentityAccess>> {
         sqlx::query(
-            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason, l.action, l.detail
              FROM identity_access_log l
-             JOIN users u ON u.id = l.actor_id
-             JOIN reports r ON r.id = l.report_id
+             LEFT JOIN users u ON u.id = l.actor_id
+             LEFT JOIN reports r ON r.id = l.report_id
              WHERE l.id > $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT $4",
         )
         .bind(after.unwrap_or(0))

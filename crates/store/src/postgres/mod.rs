@@ -20,6 +20,7 @@ mod listing;
 mod messages;
 mod monitoring;
 mod outbox;
+mod privacy;
 mod reports;
 mod rows;
 pub mod scratch;

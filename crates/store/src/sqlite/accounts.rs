@@ -8,7 +8,7 @@ use aduan_domain::{ReportId, Role, UnitCode, UserId};
 
 use super::SqliteStore;
 use super::rows::{self, micros, query_error};
-use crate::values::idle_micros;
+use crate::values::{AccessColumns, idle_micros};
 use crate::{
     AccountStore, ActiveSession, Credentials, IdentityAccess, NewUser, SealedReporter, Session,
     StoreError, StoreResult, User,
@@ -410,38 +410,30 @@ fn access_entries(
     tail: &str,
     params: impl rusqlite::Params,
 ) -> StoreResult<Vec<IdentityAccess>> {
+    // LEFT JOINs: the retention job acts without an actor, and a search without a report.
     let mut stmt = conn
         .prepare_cached(&format!(
-            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason
+            "SELECT l.id, l.at, l.actor_id, u.username, r.ticket, l.reason, l.action, l.detail
              FROM identity_access_log l
-             JOIN users u ON u.id = l.actor_id
-             JOIN reports r ON r.id = l.report_id
+             LEFT JOIN users u ON u.id = l.actor_id
+             LEFT JOIN reports r ON r.id = l.report_id
              {tail}"
         ))
         .map_err(StoreError::other)?;
     let rows = stmt
         .query_map(params, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+            Ok(AccessColumns {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                actor_username: r.get(3)?,
+                ticket: r.get(4)?,
+                reason: r.get(5)?,
+                action: r.get(6)?,
+                detail: r.get(7)?,
+            })
         })
         .map_err(StoreError::other)?;
-    rows.map(|row| {
-        let (id, at, actor, actor_username, ticket, reason) = row.map_err(StoreError::other)?;
-        Ok(IdentityAccess {
-            id,
-            at: rows::instant(at)?,
-            actor: UserId(actor),
-            actor_username,
-            ticket: aduan_domain::Ticket::parse(&ticket)
-                .map_err(|_| rows::corrupt("ticket", &ticket))?,
-            reason,
-        })
-    })
-    .collect()
+    rows.map(|row| row.map_err(StoreError::other)?.into_entry())
+        .collect()
 }

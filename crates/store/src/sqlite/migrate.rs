@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_identity_key",
         include_str!("../../migrations/sqlite/0010_identity_key.sql"),
     ),
+    (
+        11,
+        "0011_personal_data",
+        include_str!("../../migrations/sqlite/0011_personal_data.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

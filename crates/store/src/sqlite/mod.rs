@@ -17,6 +17,7 @@ mod messages;
 mod migrate;
 mod monitoring;
 mod outbox;
+mod privacy;
 mod private;
 mod readers;
 mod reports;

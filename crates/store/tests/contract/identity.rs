@@ -67,9 +67,10 @@ pub async fn revealing_a_reporter_is_logged_with_its_reason(store: Arc<dyn Store
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].reason, "Banding", "newest first");
     assert_eq!(log[1].reason, "Perintah pengadilan No. 12/2026");
-    assert!(log.iter().all(|e| e.actor == auditor.id
-        && e.actor_username == "auditor"
-        && e.ticket == report.ticket
+    assert!(log.iter().all(|e| e.actor == Some(auditor.id)
+        && e.actor_username.as_deref() == Some("auditor")
+        && e.ticket.as_ref() == Some(&report.ticket)
+        && e.action == aduan_store::AuditAction::Reveal
         && e.at == at));
     let older = store
         .identity_access_log(Some(log[0].id), 10)
@@ -138,7 +139,9 @@ pub async fn the_access_log_of_a_period_comes_oldest_first_page_by_page(store: A
     assert!(
         second
             .iter()
-            .all(|e| e.actor_username == "auditor" && e.ticket == report.ticket && e.at == at(30))
+            .all(|e| e.actor_username.as_deref() == Some("auditor")
+                && e.ticket.as_ref() == Some(&report.ticket)
+                && e.at == at(30))
     );
     let none = store
         .identity_access_between(at(10), at(40), Some(second[0].id), 2)

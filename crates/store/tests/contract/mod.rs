@@ -88,6 +88,9 @@ macro_rules! store_contract_tests {
             search_finds_reports_by_stems_within_the_scope,
             imported_reports_are_searchable,
             public_search_finds_only_what_the_feed_shows,
+            retention_erases_identities_of_reports_closed_before_the_cutoff,
+            a_data_subject_is_found_by_key_and_every_act_is_logged,
+            an_erased_account_is_a_tombstone_and_its_reports_stay_anonymous,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -124,6 +127,8 @@ pub use listing::*;
 mod messages;
 mod outbox;
 pub use outbox::*;
+mod privacy;
+pub use privacy::*;
 mod redelivery;
 pub use messages::*;
 pub use redelivery::*;

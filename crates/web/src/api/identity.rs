@@ -43,10 +43,16 @@ pub struct ReporterIdentity {
 pub struct IdentityAccessView {
     pub id: i64,
     pub at: DateTime<Utc>,
-    /// The admin who looked.
-    pub actor: String,
-    pub ticket: String,
+    /// The account that acted; absent for aduan itself (the retention job).
+    pub actor: Option<String>,
+    /// `reveal`, `subject_search`, `subject_export`, `subject_erase`, `account_erase` or
+    /// `retention`.
+    pub action: String,
+    /// The report concerned; absent for an entry about no single report.
+    pub ticket: Option<String>,
     pub reason: String,
+    /// What the entry counts (e.g. the retention job's cutoff and how many it erased).
+    pub detail: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -151,8 +157,10 @@ pub async fn list_identity_access(
                 id: e.id,
                 at: e.at,
                 actor: e.actor_username,
-                ticket: e.ticket.to_string(),
+                action: e.action.code().to_owned(),
+                ticket: e.ticket.map(|t| t.to_string()),
                 reason: e.reason,
+                detail: e.detail,
             })
             .collect(),
         next_cursor,

@@ -8,6 +8,7 @@ mod identity;
 pub mod lifecycle;
 mod messages;
 mod outbox;
+mod personal_data;
 pub mod public;
 pub(crate) mod reports;
 mod responses;
@@ -68,7 +69,8 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
-        .routes(routes!(auth::get_me))
+        .routes(routes!(auth::get_me, personal_data::erase_me))
+        .routes(routes!(personal_data::export_me))
         .routes(routes!(users::create_user))
         .routes(routes!(lifecycle::disable_user))
         .routes(routes!(lifecycle::enable_user))
@@ -88,6 +90,9 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stats::get_stats))
         .routes(routes!(identity::reveal_reporter))
         .routes(routes!(identity::list_identity_access))
+        .routes(routes!(personal_data::search_subject))
+        .routes(routes!(personal_data::export_subject))
+        .routes(routes!(personal_data::erase_subject))
         .routes(routes!(triage::list_triage))
         .routes(routes!(triage::confirm_triage))
         .routes(routes!(outbox::list_outbox))

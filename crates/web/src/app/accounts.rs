@@ -140,6 +140,10 @@ pub(crate) async fn create_citizen(
         .then(|| state.sealer.seal(&identity, Binding::Account(&username)))
         .transpose()?;
     state.limits.registration(addr)?;
+    // An erased account's username stays taken: nobody may pass for its former holder.
+    if crate::app::personal_data::username_erased(state, &username).await? {
+        return Err(AppError::conflict("this username is taken"));
+    }
     let password_hash = {
         let _slot = state.limits.hash_slot().await?;
         hash_password(req.password).await?

@@ -8,9 +8,11 @@ pub mod accounts;
 pub mod acting;
 pub mod cursor;
 pub mod messages;
+pub mod personal_data;
 pub mod place;
 pub mod public_feed;
 pub mod reading;
+pub mod retention;
 pub mod stats;
 
 pub use crate::app_error::{AppError, AppResult};

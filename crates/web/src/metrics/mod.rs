@@ -99,6 +99,7 @@ pub struct Metrics {
     steps: Family<ActionLabel, Counter>,
     sign_in_failures: Family<ReasonLabel, Counter>,
     session_rejections: Counter,
+    identities_erased: Counter,
     outbox_attempts: Family<OutcomeLabel, Counter>,
     outbox_messages: Family<StateLabel, Gauge>,
     past_sla: Family<UnitLabel, Gauge>,
@@ -143,6 +144,12 @@ impl Metrics {
             "Requests presenting a session or bearer token that is unknown, expired or ended",
             session_rejections.clone(),
         );
+        let identities_erased = Counter::default();
+        registry.register(
+            "retention_identities_erased",
+            "Reporters' identities the retention job erased from reports closed past the retention period",
+            identities_erased.clone(),
+        );
         let outbox_attempts = Family::<OutcomeLabel, Counter>::default();
         registry.register(
             "outbox_attempts",
@@ -176,6 +183,7 @@ impl Metrics {
             steps,
             sign_in_failures,
             session_rejections,
+            identities_erased,
             outbox_attempts,
             outbox_messages,
             past_sla,
@@ -216,6 +224,11 @@ impl Metrics {
         self.sign_in_failures
             .get_or_create(&ReasonLabel { reason })
             .inc();
+    }
+
+    /// Reports whose reporter's identity the retention job erased.
+    pub fn identities_erased(&self, reports: u64) {
+        self.identities_erased.inc_by(reports);
     }
 
     pub fn session_rejected(&self) {

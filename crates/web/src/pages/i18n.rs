@@ -48,6 +48,7 @@ pub struct Texts {
     pub nav_logout: &'static str,
     /// The account menu's link to changing one's password.
     pub nav_password: &'static str,
+    pub nav_my_data: &'static str,
     pub signed_in_as: &'static str,
     // Home and the public feed
     pub home_title: &'static str,

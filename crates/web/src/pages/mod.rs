@@ -18,6 +18,7 @@ mod gate;
 mod i18n;
 mod labels;
 mod mine;
+mod my_data;
 mod not_found;
 mod page_error;
 mod password;
@@ -69,6 +70,9 @@ pub fn router() -> Router<AppState> {
             session::CHANGE_PASSWORD_PATH,
             get(password::password_form).post(password::change_password),
         )
+        .route(my_data::PATH, get(my_data::my_data_page))
+        .route(my_data::DOWNLOAD_PATH, get(my_data::download))
+        .route(my_data::ERASE_PATH, post(my_data::erase_account))
         .route(
             "/lapor",
             get(submit::report_form).post(submit::submit_report),

@@ -15,5 +15,6 @@ mod feed;
 mod harness;
 mod home;
 mod lifecycle;
+mod my_data;
 mod region_map;
 mod statistik;

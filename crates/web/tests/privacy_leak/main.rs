@@ -47,9 +47,12 @@ fn sees_r1_documentation(who: Who) -> bool {
 }
 
 /// What `seen` must not contain, by the rules of DESIGN.md: no one's identity, but a
-/// reporter's own in their profile and each reporter's in the audited reveal of their report.
+/// reporter's own in their profile (and their download) and each reporter's in the audited reveal of their report.
 fn forbidden(world: &World, seen: &Seen) -> Vec<Needle> {
-    let own_profile = seen.what == "GET /api/v1/me";
+    // A citizen's profile and their download of their own data show them their identity.
+    let own_profile = seen.what == "GET /api/v1/me"
+        || seen.what == "GET /api/v1/me/export"
+        || seen.what.starts_with("PAGE GET /akun/data/unduh");
     let mut needles = Vec::new();
     for reporter in world.reporters() {
         let account = reporter.account == Some(seen.who);

@@ -26,8 +26,10 @@ pub struct AuditQuery {
 struct Row {
     at: String,
     who: String,
+    what: &'static str,
     ticket: String,
     reason: String,
+    detail: String,
 }
 
 #[derive(Template)]
@@ -69,9 +71,19 @@ pub async fn audit_log(
         .into_iter()
         .map(|e| Row {
             at: local_time(j, e.at),
-            who: e.actor_username,
-            ticket: e.ticket.to_string(),
+            who: match (e.actor, e.actor_username) {
+                (None, _) => a.audit_system.to_owned(),
+                (Some(_), Some(name)) => name,
+                (Some(id), None) => format!("#{}", id.0),
+            },
+            what: a
+                .audit_actions
+                .iter()
+                .find(|(code, _)| *code == e.action.code())
+                .map_or("", |(_, label)| label),
+            ticket: e.ticket.map(|t| t.to_string()).unwrap_or_default(),
             reason: e.reason,
+            detail: e.detail.unwrap_or_default(),
         })
         .collect();
     render(&AuditPage {

@@ -41,6 +41,11 @@ pub async fn index(Query(q): Query<LangQuery>, visitor: Visitor) -> Response {
         link("/admin/kunci-api", a.keys_title, a.keys_desc),
         link("/admin/outbox", a.outbox_title, a.outbox_desc),
         link("/admin/audit", a.audit_title, a.audit_desc),
+        link(
+            super::data_subject::PATH,
+            super::data_subject::texts(q.lang).title,
+            super::data_subject::texts(q.lang).desc,
+        ),
     ];
     render(&IndexPage {
         t,

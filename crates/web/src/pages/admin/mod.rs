@@ -5,6 +5,7 @@
 mod api_keys;
 mod audit;
 mod channels;
+mod data_subject;
 mod index;
 mod outbox;
 mod texts;
@@ -58,6 +59,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/kanal", get(channels::channels))
         .route("/admin/audit", get(audit::audit_log))
+        .route(
+            data_subject::PATH,
+            get(data_subject::subject_page).post(data_subject::handle_request),
+        )
         .route("/admin/outbox", get(outbox::outbox))
         .route("/admin/outbox/{id}/ulang", post(outbox::retry))
 }

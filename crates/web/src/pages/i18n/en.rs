@@ -20,6 +20,7 @@ pub static EN: Texts = Texts {
     nav_register: "Register",
     nav_logout: "Sign out",
     nav_password: "Password",
+    nav_my_data: "My data",
     signed_in_as: "Signed in as",
     home_title: "Report a problem in your city",
     home_intro: "Potholes, illegal parking, fallen trees, uncollected rubbish: reports go to the unit responsible, are followed up, then verified.",

@@ -20,6 +20,7 @@ pub static ID: Texts = Texts {
     nav_register: "Daftar",
     nav_logout: "Keluar",
     nav_password: "Kata sandi",
+    nav_my_data: "Data saya",
     signed_in_as: "Masuk sebagai",
     home_title: "Laporkan masalah di kota Anda",
     home_intro: "Jalan berlubang, parkir liar, pohon tumbang, sampah yang tidak diangkut: laporan diteruskan ke unit yang bertanggung jawab, ditindaklanjuti, lalu diverifikasi.",

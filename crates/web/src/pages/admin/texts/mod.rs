@@ -127,6 +127,11 @@ pub struct AdminTexts {
     pub audit_who: &'static str,
     pub audit_reason: &'static str,
     pub audit_empty: &'static str,
+    pub audit_what: &'static str,
+    /// Who acted when no one did: the retention job.
+    pub audit_system: &'static str,
+    /// Each audit action's label, by its code.
+    pub audit_actions: [(&'static str, &'static str); 6],
     // The outbox
     pub outbox_intro: &'static str,
     pub outbox_state: &'static str,
