@@ -7,12 +7,17 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use aduan_channels::signature::sign_sha256;
+
+#[path = "common/server.rs"]
+mod server;
+
+use server::Server;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/aduan.toml");
 const WEBHOOK_SECRET: &str = "rahasia-webhook-surat-9f3a71";
@@ -62,39 +67,10 @@ fn write_private(path: &Path, content: &str) -> PathBuf {
     path.to_owned()
 }
 
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// Start `command` (an `aduan … serve`) and wait for the address it prints.
 fn start(mut command: Command) -> Server {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start aduan");
-    let stdout = child.stdout.take().expect("stdout");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("read stdout");
-        if let Some(address) = line.strip_prefix("aduan listening on http://") {
-            return Server {
-                child,
-                address: address.trim().to_owned(),
-            };
-        }
-    }
-    let status = child.wait().expect("wait");
-    panic!("aduan exited ({status}) before listening");
+    command.stderr(Stdio::inherit());
+    Server::started(command)
 }
 
 /// `[server]` on `port`, the data dir `data`.
@@ -123,7 +99,7 @@ fn serve_takes_the_file_then_the_environment_then_the_flags() {
     let mut command = aduan();
     command.arg("--config").arg(&config).arg("serve").args(DEMO);
     let server = start(command);
-    assert_eq!(server.address, format!("127.0.0.1:{file_port}"));
+    assert_eq!(server.address(), format!("127.0.0.1:{file_port}"));
     assert!(file_data.join("aduan.db").exists());
     drop(server);
 
@@ -133,7 +109,7 @@ fn serve_takes_the_file_then_the_environment_then_the_flags() {
     command.env("ADUAN_LISTEN", format!("127.0.0.1:{env_port}"));
     command.env("ADUAN_DATA_DIR", &env_data);
     let server = start(command);
-    assert_eq!(server.address, format!("127.0.0.1:{env_port}"));
+    assert_eq!(server.address(), format!("127.0.0.1:{env_port}"));
     assert!(env_data.join("aduan.db").exists());
     drop(server);
 
@@ -149,7 +125,7 @@ fn serve_takes_the_file_then_the_environment_then_the_flags() {
         .args(DEMO);
     command.args(["--listen", &format!("127.0.0.1:{flag_port}")]);
     let server = start(command);
-    assert_eq!(server.address, format!("127.0.0.1:{flag_port}"));
+    assert_eq!(server.address(), format!("127.0.0.1:{flag_port}"));
     assert!(flag_data.join("aduan.db").exists());
 }
 
@@ -368,7 +344,7 @@ async fn a_secret_given_as_a_file_reaches_the_server_and_nothing_else() {
     command.arg("--config").arg(&config);
     command.args(["serve", "--demo", "--demo-password", PASSWORD]);
     let server = start(command);
-    let pid = server.child.id();
+    let pid = server.pid();
     if cfg!(target_os = "linux") {
         assert!(!contains(&proc_file(pid, "cmdline"), WEBHOOK_SECRET));
         assert!(!contains(&proc_file(pid, "environ"), WEBHOOK_SECRET));
@@ -385,7 +361,7 @@ Sampah belum diangkut tiga hari di depan pasar.\r\n"
         .to_vec();
     let http = reqwest::Client::new();
     let deliver = |signature: String| {
-        http.post(format!("http://{}/channels/email/inbound", server.address))
+        http.post(format!("{}/channels/email/inbound", server.base))
             .header("content-type", "message/rfc822")
             .header("x-aduan-signature", signature)
             .body(body.clone())

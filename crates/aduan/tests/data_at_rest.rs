@@ -5,75 +5,29 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::thread::JoinHandle;
+use std::process::Stdio;
+
+#[path = "common/server.rs"]
+mod server;
+
+use server::{Server, aduan};
 
 const WARNING: &str = "is inside the data directory";
 
-/// A running `aduan serve`; stopped (and its stderr collected) by [`Server::stop`], or
-/// killed when a failing test drops it.
-struct Server {
-    child: Child,
-    stderr: Option<JoinHandle<String>>,
-}
-
-impl Server {
-    /// Start the demo on port 0 with `extra` arguments; return once it listens.
-    fn start(data_dir: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aduan"))
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
-            .args(["--demo", "--demo-password", "rahasia-demo-123"])
-            .args(extra)
-            .env_remove("ADUAN_IDENTITY_KEY")
-            .env_remove("ADUAN_IDENTITY_KEY_FILE")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start aduan");
-        // Drained all along, so the server never blocks on a full pipe.
-        let mut stderr = child.stderr.take().expect("stderr");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        let mut server = Self {
-            child,
-            stderr: Some(stderr),
-        };
-        let stdout = server.child.stdout.take().expect("stdout");
-        for line in BufReader::new(stdout).lines() {
-            if line
-                .expect("read stdout")
-                .starts_with("aduan listening on ")
-            {
-                return server;
-            }
-        }
-        panic!("aduan exited before listening: {}", server.stop());
-    }
-
-    /// Stop the server; everything it wrote to stderr.
-    fn stop(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.stderr
-            .take()
-            .map(|t| t.join().expect("stderr reader"))
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Start the demo on port 0 with `extra` arguments; return once it listens. Stopped (and its
+/// stderr collected) by [`Server::kill`], or killed when a failing test drops it.
+fn start(data_dir: &Path, extra: &[&str]) -> Server {
+    let mut command = aduan();
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
+        .args(["--demo", "--demo-password", "rahasia-demo-123"])
+        .args(extra)
+        .stderr(Stdio::piped());
+    Server::started(command)
 }
 
 fn mode(path: &Path) -> u32 {
@@ -88,13 +42,13 @@ fn mode(path: &Path) -> u32 {
 fn a_fresh_data_dir_is_private_and_the_key_beside_the_database_is_warned_of() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
-    let mut server = Server::start(&data, &[]);
+    let server = start(&data, &[]);
     // While it runs: SQLite's -wal and -shm exist.
     assert_eq!(mode(&data), 0o700, "the data dir");
     for name in ["aduan.db", "aduan.db-wal", "aduan.db-shm", "identity.key"] {
         assert_eq!(mode(&data.join(name)), 0o600, "{name}");
     }
-    let stderr = server.stop();
+    let stderr = server.kill();
     assert!(
         stderr.contains(WARNING) && stderr.contains("--identity-key-file"),
         "{stderr}"
@@ -115,18 +69,18 @@ fn a_key_file_elsewhere_is_created_private_and_not_warned_of() {
     let keys = root.path().join("keys");
     std::fs::create_dir(&keys).unwrap();
     let key = keys.join("aduan.key");
-    let mut server = Server::start(&data, &["--identity-key-file", key.to_str().unwrap()]);
+    let server = start(&data, &["--identity-key-file", key.to_str().unwrap()]);
     assert_eq!(mode(&key), 0o600);
     assert!(
         !data.join("identity.key").exists(),
         "no key in the data dir"
     );
-    let stderr = server.stop();
+    let stderr = server.kill();
     assert!(!stderr.contains(WARNING), "{stderr}");
     // The same key on the next start: the demo's sealed identities still open.
     let first = std::fs::read_to_string(&key).unwrap();
-    let mut again = Server::start(&data, &["--identity-key-file", key.to_str().unwrap()]);
-    again.stop();
+    let again = start(&data, &["--identity-key-file", key.to_str().unwrap()]);
+    again.kill();
     assert_eq!(std::fs::read_to_string(&key).unwrap(), first);
 }
 
@@ -136,8 +90,8 @@ fn an_existing_data_dir_open_to_others_is_tightened() {
     let data = root.path().join("data");
     std::fs::create_dir(&data).unwrap();
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let mut server = Server::start(&data, &[]);
+    let server = start(&data, &[]);
     assert_eq!(mode(&data), 0o700);
-    let stderr = server.stop();
+    let stderr = server.kill();
     assert!(stderr.contains("now 700"), "{stderr}");
 }

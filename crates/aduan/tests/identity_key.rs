@@ -10,11 +10,8 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -22,13 +19,16 @@ use sqlx::Connection;
 use aduan_store::identity::IdentityKey;
 use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
 
+#[path = "common/server.rs"]
+mod server;
+
+use server::{Exited, Server};
+
 const PASSWORD: &str = "rahasia-kunci-identitas";
 /// The demo password the fixture was made with.
 const FIXTURE_PASSWORD: &str = "rahasia-fixture-lama";
 /// The report the fixture's desk operator filed for a walk-in citizen.
 const FIXTURE_DESK_TICKET: &str = "JK2612050013";
-/// Longest wait for a server to listen or to refuse.
-const DEADLINE: Duration = Duration::from_secs(60);
 
 /// The migrations of `store` (`sqlite`, `postgres`) that came after the fixture's release,
 /// whose last was `last`: every one in the source tree numbered above it, in order.
@@ -52,86 +52,24 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `aduan` with the environment's store and key left out.
+/// `aduan` on `data_dir`, with the environment's store and key left out.
 fn aduan(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_aduan"));
+    let mut command = server::aduan();
+    command.arg("--data-dir").arg(data_dir);
     command
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("ADUAN_IDENTITY_KEY")
-        .env_remove("ADUAN_IDENTITY_KEY_FILE")
-        .env_remove("ADUAN_DATABASE_URL");
-    command
-}
-
-/// A running `aduan serve`, killed when dropped.
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// How a refused start ended.
-#[derive(Debug)]
-struct Refused {
-    status: ExitStatus,
-    stderr: String,
 }
 
 /// Start `aduan serve` with `command`'s global options and `extra` serve options: the
 /// running server once it listens, or how it ended if it exits first.
-fn serve(mut command: Command, extra: &[String]) -> Result<Running, Refused> {
-    let mut child = command
+fn serve(mut command: Command, extra: &[String]) -> Result<Server, Exited> {
+    command
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
         .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start aduan");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let (lines, listening) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(address) = line.strip_prefix("aduan listening on ")
-                && !sent
-            {
-                sent = true;
-                let _ = lines.send(Some(address.trim().to_owned()));
-            }
-        }
-        if !sent {
-            let _ = lines.send(None);
-        }
-    });
-    let (text, said) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut all = String::new();
-        let _ = stderr.read_to_string(&mut all);
-        let _ = text.send(all);
-    });
-    match listening
-        .recv_timeout(DEADLINE)
-        .expect("listens or exits in time")
-    {
-        Some(base) => Ok(Running { child, base }),
-        None => {
-            let status = child.wait().unwrap();
-            let stderr = said.recv_timeout(DEADLINE).unwrap();
-            Err(Refused { status, stderr })
-        }
-    }
+        .stderr(Stdio::piped());
+    Server::start(command)
 }
 
-fn refused(command: Command) -> Refused {
+fn refused(command: Command) -> Exited {
     match serve(command, &[]) {
         Ok(running) => panic!("started on {} though it must refuse", running.base),
         Err(refusal) => {
@@ -141,7 +79,7 @@ fn refused(command: Command) -> Refused {
     }
 }
 
-fn running(command: Command, extra: &[String]) -> Running {
+fn running(command: Command, extra: &[String]) -> Server {
     serve(command, extra).unwrap_or_else(|refusal| panic!("refused to start: {refusal:?}"))
 }
 

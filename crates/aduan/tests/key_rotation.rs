@@ -8,33 +8,31 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
 use aduan_store::identity::IdentityKey;
 use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
 
+#[path = "common/server.rs"]
+mod server;
+
+use server::Server;
+
 const PASSWORD: &str = "rahasia-rotasi-kunci";
-const DEADLINE: Duration = Duration::from_secs(60);
 /// Wide enough for any day the test runs on.
 const PERIOD: [&str; 4] = ["--from", "2025-01-01", "--to", "2100-01-01"];
 
 /// `aduan` on the data dir (and the database, when given), the environment's store and key
 /// left out.
 fn aduan(data_dir: &Path, database: Option<&str>) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_aduan"));
+    let mut command = server::aduan();
     command
         .arg("--data-dir")
         .arg(data_dir)
-        .env("RUST_LOG", "warn")
-        .env_remove("ADUAN_IDENTITY_KEY")
-        .env_remove("ADUAN_IDENTITY_KEY_FILE")
-        .env_remove("ADUAN_DATABASE_URL");
+        .env("RUST_LOG", "warn");
     if let Some(url) = database {
         command.args(["--database-url", url]);
     }
@@ -51,60 +49,14 @@ fn ok(out: &Output) -> String {
     text(&out.stdout)
 }
 
-/// A running `aduan serve`, killed when dropped.
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Start `aduan serve`: the server once it listens, or its stderr if it exits first.
-fn serve(mut command: Command, extra: &[&str]) -> Result<Running, String> {
-    let mut child = command
+fn serve(mut command: Command, extra: &[&str]) -> Result<Server, String> {
+    command
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
         .args(["--rate-limits", "off"])
         .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start aduan");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let (lines, listening) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(address) = line.strip_prefix("aduan listening on ")
-                && !sent
-            {
-                sent = true;
-                let _ = lines.send(Some(address.trim().to_owned()));
-            }
-        }
-        if !sent {
-            let _ = lines.send(None);
-        }
-    });
-    let (said, text) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut all = String::new();
-        let _ = stderr.read_to_string(&mut all);
-        let _ = said.send(all);
-    });
-    match listening.recv_timeout(DEADLINE).expect("listens or exits") {
-        Some(base) => Ok(Running { child, base }),
-        None => {
-            let _ = child.wait();
-            Err(text.recv_timeout(DEADLINE).unwrap())
-        }
-    }
+        .stderr(Stdio::piped());
+    Server::start(command).map_err(|exited| exited.stderr)
 }
 
 async fn login(http: &reqwest::Client, base: &str, username: &str) -> String {

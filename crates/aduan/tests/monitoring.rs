@@ -5,12 +5,15 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "common/server.rs"]
+mod server;
+
+use server::{Server, aduan};
 
 const KELURAHAN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -18,24 +21,10 @@ const KELURAHAN: &str = concat!(
 );
 const PASSWORD: &str = "rahasia-demo-123";
 
-struct Server {
-    child: Child,
-    base: String,
-    metrics: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// The demo with metrics on port 0 and JSON logs (every request's lines, at debug) in `log`.
 fn start(data_dir: &Path, log: &Path) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+    let mut command = aduan();
+    command
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
@@ -48,36 +37,20 @@ fn start(data_dir: &Path, log: &Path) -> Server {
         ])
         .args(["--metrics-listen", "127.0.0.1:0", "--log-format", "json"])
         .env("RUST_LOG", "info,tower_http=debug")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log file"))
-        .spawn()
-        .expect("start aduan");
-    let mut server = Server {
-        child,
-        base: String::new(),
-        metrics: String::new(),
-    };
-    let stdout = server.child.stdout.take().expect("stdout");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("read stdout");
-        if let Some(addr) = line.strip_prefix("aduan metrics on ") {
-            server.metrics = addr.trim().to_owned();
-        }
-        if let Some(addr) = line.strip_prefix("aduan listening on ") {
-            server.base = addr.trim().to_owned();
-            assert!(
-                !server.metrics.is_empty(),
-                "the metrics address comes first"
-            );
-            return server;
-        }
-    }
-    panic!("aduan exited before listening");
+        .stderr(std::fs::File::create(log).expect("log file"));
+    let server = Server::started(command);
+    assert!(server.metrics.is_some(), "the metrics address comes first");
+    server
+}
+
+/// The metrics listener's `http://ADDRESS`.
+fn metrics(server: &Server) -> &str {
+    server.metrics.as_deref().expect("a metrics listener")
 }
 
 async fn scrape(http: &reqwest::Client, server: &Server) -> String {
     let resp = http
-        .get(format!("{}/metrics", server.metrics))
+        .get(format!("{}/metrics", metrics(server)))
         .send()
         .await
         .expect("scrape");
@@ -122,7 +95,7 @@ async fn metrics_count_what_happened_on_their_own_listener_and_logs_carry_reques
     let public = http.get(format!("{base}/metrics")).send().await.unwrap();
     assert_eq!(public.status(), 404);
     let other = http
-        .get(format!("{}/healthz", server.metrics))
+        .get(format!("{}/healthz", metrics(&server)))
         .send()
         .await
         .unwrap();

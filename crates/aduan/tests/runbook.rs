@@ -8,11 +8,15 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use serde_json::{Value, json};
+
+#[path = "common/server.rs"]
+mod server;
+
+use server::Server;
 
 const ADMIN_PASSWORD: &str = "runbook-admin-2026";
 const CITIZEN_PASSWORD: &str = "runbook-warga-2026";
@@ -169,7 +173,7 @@ impl Machine {
     fn run(&self, command: &str) -> String {
         let mut command_line = self.localize(command);
         if let Some(server) = &self.server {
-            command_line = command_line.replace("127.0.0.1:8080", &server.address);
+            command_line = command_line.replace("127.0.0.1:8080", server.address());
         }
         let out = self.shell(&command_line).output().expect("the shell runs");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -205,55 +209,14 @@ impl Machine {
             .open(self.path("journal.log"))
             .expect("the journal");
         command.stderr(journal);
-        Server::start(command)
+        Server::started(command)
     }
 }
 
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Server {
-    fn start(mut command: Command) -> Self {
-        let mut child = command.stdout(Stdio::piped()).spawn().expect("start aduan");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("aduan listens before it exits")
-                .expect("a line");
-            if let Some(url) = line.strip_prefix("aduan listening on http://") {
-                break url.trim().to_owned();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, address }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
-    /// SIGTERM, as `systemctl stop` sends, and wait for a clean exit.
-    fn stop(mut self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-        let exit = self.child.wait().expect("aduan exits");
-        assert!(exit.success(), "aduan stopped cleanly on SIGTERM: {exit}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// SIGTERM, as `systemctl stop` sends, and wait for a clean exit.
+fn stop(server: Server) {
+    let exit = server.stop();
+    assert!(exit.success(), "aduan stopped cleanly on SIGTERM: {exit}");
 }
 
 async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
@@ -290,7 +253,7 @@ async fn first_start(machine: &Machine, server: &Server) -> String {
         "6 kota, 44 kecamatan, 267 kelurahan"
     );
     let http = reqwest::Client::new();
-    let base = server.base();
+    let base = server.base.clone();
     login(&http, &base, "admin-crm", ADMIN_PASSWORD).await;
     let resp = http
         .post(format!("{base}/api/v1/auth/register"))
@@ -320,7 +283,7 @@ async fn first_start(machine: &Machine, server: &Server) -> String {
 /// report filed before the backup.
 async fn restored_serves(server: &Server, ticket: &str) {
     let http = reqwest::Client::new();
-    let base = server.base();
+    let base = server.base.clone();
     login(&http, &base, "admin-crm", ADMIN_PASSWORD).await;
     let token = login(&http, &base, "warga-runbook", CITIZEN_PASSWORD).await;
     let resp = http
@@ -364,7 +327,7 @@ async fn the_readme_runbook_takes_an_empty_machine_to_a_running_city() {
                 machine.server = Some(server);
             }
             Step::StopService => {
-                machine.server.take().expect("aduan runs").stop();
+                stop(machine.server.take().expect("aduan runs"));
             }
             Step::Skip(_) => {}
         }
@@ -378,7 +341,7 @@ async fn the_readme_runbook_takes_an_empty_machine_to_a_running_city() {
     );
     let server = machine.start_service(Some(&restored));
     restored_serves(&server, &ticket).await;
-    server.stop();
+    stop(server);
 }
 
 #[test]

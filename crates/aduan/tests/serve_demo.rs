@@ -3,10 +3,14 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::{Value, json};
+
+#[path = "common/server.rs"]
+mod server;
+
+use server::{Server, aduan};
 
 const KELURAHAN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -14,49 +18,16 @@ const KELURAHAN: &str = concat!(
 );
 const PASSWORD: &str = "rahasia-demo-123";
 
-struct Server {
-    child: Child,
-    base: String,
-    banner: Vec<String>,
-}
-
-/// A server left running by a failing test is stopped with it.
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// Start the binary on port 0 and read its stdout up to the "listening" line.
 fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+    let mut command = aduan();
+    command
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
         .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start aduan");
-    // Owned by `Server` at once, so any early panic still stops the process.
-    let mut server = Server {
-        child,
-        base: String::new(),
-        banner: Vec::new(),
-    };
-    let stdout = server.child.stdout.take().expect("stdout");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("read stdout");
-        if let Some(addr) = line.strip_prefix("aduan listening on ") {
-            server.base = addr.trim().to_owned();
-            return server;
-        }
-        server.banner.push(line);
-    }
-    panic!("aduan exited before listening: {:?}", server.banner);
+        .stderr(Stdio::null());
+    Server::started(command)
 }
 
 /// GET `url` with a bearer token and read the JSON answer.
@@ -87,7 +58,7 @@ async fn login(http: &reqwest::Client, base: &str, username: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut server = start(
+    let server = start(
         dir.path(),
         &[
             "--demo",
@@ -176,12 +147,7 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
     let ticket = filed["ticket"].as_str().expect("ticket").to_owned();
 
     // SIGTERM: the server stops by itself, successfully.
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(status.success());
-    let exit = server.child.wait().expect("wait for aduan");
+    let exit = server.stop();
     assert!(exit.success(), "{exit:?}");
 
     // Started again on the same data: nothing acknowledged was lost, the demo is not re-seeded,

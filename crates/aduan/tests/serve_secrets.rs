@@ -6,11 +6,15 @@
 // A broken fixture is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::json;
+
+#[path = "common/server.rs"]
+mod server;
+
+use server::{Server, aduan};
 
 /// Run `aduan serve` with `extra` and return its exit success and stderr. A server that
 /// starts listening is stopped and the test fails.
@@ -21,7 +25,8 @@ fn serve(extra: &[&str]) -> (bool, String) {
 
 /// [`serve`] on the store in `data_dir`.
 fn serve_in(data_dir: &Path, demo: &[&str], extra: &[&str]) -> (bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+    let mut command = aduan();
+    command
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
@@ -30,28 +35,11 @@ fn serve_in(data_dir: &Path, demo: &[&str], extra: &[&str]) -> (bool, String) {
         .args(extra)
         .env_remove("ADUAN_EMAIL_WEBHOOK_SECRET")
         .env_remove("ADUAN_CHANNELS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start aduan");
-    let stdout = child.stdout.take().expect("stdout");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("read stdout");
-        if line.starts_with("aduan listening on ") {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("aduan started with a weak secret or a bad channel: {extra:?}");
-        }
+        .stderr(Stdio::piped());
+    match Server::start(command) {
+        Ok(_) => panic!("aduan started with a weak secret or a bad channel: {extra:?}"),
+        Err(exited) => (exited.status.success(), exited.stderr),
     }
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
-    let status = child.wait().expect("wait");
-    (status.success(), stderr)
 }
 
 fn channels_file(dir: &tempfile::TempDir, meta_secret: &str) -> String {

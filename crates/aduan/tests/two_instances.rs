@@ -8,8 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,6 +22,11 @@ use aduan_channels::sms::{SIGNATURE_HEADER, twilio_signature};
 use aduan_store::identity::IdentityKey;
 use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
 
+#[path = "common/server.rs"]
+mod server;
+
+use server::{Server, aduan};
+
 const PASSWORD: &str = "rahasia-dua-instans";
 const PUBLIC_BASE_URL: &str = "http://aduan.test.invalid";
 const CITY_NUMBER: &str = "+628111272206";
@@ -31,23 +35,11 @@ const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 /// Longest wait for something the servers do in the background (answers going out).
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// One running `aduan serve`, killed when dropped.
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Start `aduan serve` on `database` and wait for its listening line.
-async fn start(database: &str, key: &str, channels: &std::path::Path, extra: &[&str]) -> Instance {
+async fn start(database: &str, key: &str, channels: &std::path::Path, extra: &[&str]) -> Server {
     let data_dir = tempfile::tempdir().unwrap().keep();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+    let mut command = aduan();
+    command
         .arg("--data-dir")
         .arg(&data_dir)
         .args(["--database-url", database])
@@ -56,33 +48,10 @@ async fn start(database: &str, key: &str, channels: &std::path::Path, extra: &[&
         .arg("--channels")
         .arg(channels)
         .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start aduan");
-    let stdout = child.stdout.take().expect("stdout");
-    let (found, listening) = tokio::sync::oneshot::channel();
-    // Read up to the listening line, then keep draining so the server never blocks on stdout.
-    std::thread::spawn(move || {
-        let mut found = Some(found);
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(address) = line.strip_prefix("aduan listening on ")
-                && let Some(found) = found.take()
-            {
-                let _ = found.send(address.trim().to_owned());
-            }
-        }
-    });
-    let mut instance = Instance {
-        child,
-        base: String::new(),
-    };
-    instance.base = tokio::time::timeout(DEADLINE, listening)
+        .stderr(Stdio::null());
+    tokio::task::spawn_blocking(move || Server::started(command))
         .await
-        .expect("the instance listens in time")
-        .expect("the instance started");
-    instance
+        .expect("the instance started")
 }
 
 /// The SMS gateway both instances answer through (Twilio's `Messages.json`): every answer it

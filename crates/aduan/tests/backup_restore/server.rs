@@ -1,15 +1,15 @@
 //! `aduan serve` as these tests run it (one identity key for every instance, so a restored
 //! store serves what the original sealed), and a citizen filing reports with a photo.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::OnceLock;
 
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use super::DEADLINE;
+#[path = "../common/server.rs"]
+mod common;
 
 const PASSWORD: &str = "rahasia-cadangan-kota";
 
@@ -21,16 +21,8 @@ pub fn key() -> &'static str {
 
 /// A running server, killed when dropped.
 pub struct Server {
-    child: Child,
-    base: String,
+    running: common::Server,
     http: reqwest::Client,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Server {
@@ -41,51 +33,30 @@ impl Server {
 
     /// `aduan serve` on `database` (a URL) or the data dir's store.
     pub async fn start_on(data_dir: &Path, database: Option<&str>, extra: &[&str]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aduan"));
+        let mut command = common::aduan();
         command.arg("--data-dir").arg(data_dir);
-        match database {
-            Some(url) => command.args(["--database-url", url]),
-            None => command.env_remove("ADUAN_DATABASE_URL"),
-        };
-        let mut child = command
+        if let Some(url) = database {
+            command.args(["--database-url", url]);
+        }
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
             .args(["--rate-limits", "off", "--identity-key", key()])
             .args(extra)
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start aduan");
-        let stdout = child.stdout.take().expect("stdout");
-        let (found, listening) = tokio::sync::oneshot::channel();
-        // Read up to the listening line, then keep draining so the server never blocks.
-        std::thread::spawn(move || {
-            let mut found = Some(found);
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(address) = line.strip_prefix("aduan listening on ")
-                    && let Some(found) = found.take()
-                {
-                    let _ = found.send(address.trim().to_owned());
-                }
-            }
-        });
-        let mut server = Self {
-            child,
-            base: String::new(),
-            http: reqwest::Client::new(),
-        };
-        server.base = tokio::time::timeout(DEADLINE, listening)
+            .stderr(Stdio::null());
+        let running = tokio::task::spawn_blocking(move || common::Server::started(command))
             .await
-            .expect("the server listens in time")
             .expect("the server started");
-        server
+        Self {
+            running,
+            http: reqwest::Client::new(),
+        }
     }
 
     async fn token(&self, path: &str, name: &str, expect: u16) -> Citizen {
         let response = self
             .http
-            .post(format!("{}/api/v1/auth/{path}", self.base))
+            .post(format!("{}/api/v1/auth/{path}", self.running.base))
             .json(&json!({ "username": name, "password": PASSWORD }))
             .send()
             .await
@@ -93,7 +64,7 @@ impl Server {
         assert_eq!(response.status().as_u16(), expect, "{path} {name}");
         let body: Value = response.json().await.unwrap();
         Citizen {
-            base: self.base.clone(),
+            base: self.running.base.clone(),
             http: self.http.clone(),
             bearer: format!("Bearer {}", body["token"].as_str().unwrap()),
         }

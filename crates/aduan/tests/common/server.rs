@@ -17,6 +17,8 @@ pub const DEADLINE: Duration = Duration::from_secs(60);
 /// A running server.
 pub struct Server {
     child: Child,
+    /// Its standard error, once it exits, when the command piped it.
+    stderr: Option<mpsc::Receiver<String>>,
     /// `http://ADDRESS` of the public listener.
     pub base: String,
     /// `http://ADDRESS` of the metrics listener, when it has one.
@@ -94,6 +96,7 @@ impl Server {
                 banner,
             } => Ok(Self {
                 child,
+                stderr,
                 base,
                 metrics,
                 banner,
@@ -130,6 +133,16 @@ impl Server {
             .expect("kill runs");
         assert!(sent.success(), "SIGTERM was sent");
         self.child.wait().expect("aduan exits")
+    }
+
+    /// Kill it; what it wrote to its standard error, when the command piped it.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr
+            .take()
+            .and_then(|said| said.recv_timeout(DEADLINE).ok())
+            .unwrap_or_default()
     }
 }
 
