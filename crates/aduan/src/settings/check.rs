@@ -54,7 +54,10 @@ pub fn ranges(settings: &Settings, origins: &Origins) -> Vec<String> {
     within(
         "privacy.identity_retention_months",
         settings.privacy.identity_retention_months.into(),
-        1..=120,
+        {
+            let months = aduan_web::app::retention::MONTHS;
+            u64::from(*months.start())..=u64::from(*months.end())
+        },
     );
     within(
         "outbox.max_attempts",
