@@ -456,25 +456,6 @@ async fn a_channel_without_configuration_does_not_exist() {
     assert!(reports(&app).await.is_empty());
 }
 
-/// An admin allowed to see identities, created as the platform's operators would.
-async fn identity_admin(app: &TestApp) -> common::Client {
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(aduan_store::NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: None,
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: chrono::Utc::now(),
-        })
-        .await
-        .unwrap();
-    app.login_as(&username).await
-}
-
 #[tokio::test]
 async fn staff_never_see_who_wrote_but_the_audited_admin_does() {
     let app = app().await;
@@ -520,7 +501,7 @@ async fn staff_never_see_who_wrote_but_the_audited_admin_does() {
         }
     }
 
-    let admin = identity_admin(&app).await;
+    let admin = app.identity_admin().await;
     let reason = json!({"reason": "Permintaan Inspektorat No. 12/2026 atas laporan ini"});
     let path = |r: &Report| format!("/reports/{}/reporter", r.ticket);
     let who = admin.post_json(&path(whatsapp), &reason).await.expect(200);

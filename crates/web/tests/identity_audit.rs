@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use aduan_domain::Role;
-use aduan_store::NewUser;
 use common::canary::{self, Person, contains, found_in, response_bytes};
 use common::{Client, Resp, SUDIN, TestApp, ticket_of};
 
@@ -19,33 +18,6 @@ const KECAMATAN: &str = "kecamatan-31.74.01";
 const BIRO: &str = "biro-pemerintahan";
 const AUDIT: &str = "/audit/identity-access";
 const REASON: &str = "Penetapan Pengadilan Negeri Jakarta Selatan No. 123/Pdt.P/2026";
-
-/// An admin allowed to see identities, created as the platform's operators would.
-async fn identity_admin(app: &TestApp) -> Client {
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: None,
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: Utc::now(),
-        })
-        .await
-        .expect("create the identity admin");
-    app.login_as(&username).await
-}
-
-async fn register(app: &TestApp, person: &Person) -> Client {
-    app.register_client(json!({
-        "username": person.username, "display_name": person.name,
-        "phone": person.phone, "email": person.email,
-    }))
-    .await
-}
 
 async fn reveal(client: &Client, ticket: &str, reason: &str) -> Resp {
     client
@@ -74,10 +46,10 @@ async fn only_an_admin_with_the_permission_reveals_and_only_with_a_reason() {
     canary::captured_logs();
     let app = TestApp::spawn().await;
     let person = Person::new();
-    let reporter = register(&app, &person).await;
+    let reporter = app.register_person(&person).await;
     let ticket = ticket_of(&reporter.file("jalan", "31.74.01").await);
     let admin = app.staff(Role::Admin, None).await;
-    let allowed = identity_admin(&app).await;
+    let allowed = app.identity_admin().await;
 
     // Everyone else is refused, the reporter included, with the answer naming no one.
     let refused = [
@@ -188,11 +160,11 @@ fn reasons(items: &[Value]) -> Vec<&str> {
 async fn every_reveal_is_listed_newest_first_a_page_at_a_time() {
     let app = TestApp::spawn().await;
     let person = Person::new();
-    let reporter = register(&app, &person).await;
+    let reporter = app.register_person(&person).await;
     let mine = ticket_of(&reporter.file("jalan", "31.74.01").await);
     let operator = app.staff(Role::Operator, None).await;
     let desk = ticket_of(&operator.file("jalan", "31.74.01").await);
-    let allowed = identity_admin(&app).await;
+    let allowed = app.identity_admin().await;
     let admin = app.staff(Role::Admin, None).await;
 
     let first = "Permintaan penyidik Polda Metro Jaya nomor 1";

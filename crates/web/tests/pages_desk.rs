@@ -13,7 +13,7 @@ use reqwest::multipart::Form;
 use serde_json::json;
 
 use aduan_domain::{Channel, Role};
-use aduan_store::{NewUser, OutboxKind, ReportQuery, ReportScope};
+use aduan_store::{OutboxKind, ReportQuery, ReportScope};
 use citizen_browser::{Browser, assert_good_page, hidden, location, page, photo_part};
 use common::canary::{Person, found_in};
 use common::{PASSWORD, TestApp};
@@ -71,25 +71,6 @@ async fn all_reports(app: &TestApp) -> usize {
         .await
         .expect("list the reports");
     page.reports.len()
-}
-
-/// An admin allowed to see identities, created as the platform's operators would.
-async fn identity_admin(app: &TestApp) -> common::Client {
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: None,
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: chrono::Utc::now(),
-        })
-        .await
-        .expect("create the identity admin");
-    app.login_as(&username).await
 }
 
 /// Where the page's `rel="next"` link points.
@@ -212,7 +193,7 @@ async fn an_operator_files_for_a_walk_in_citizen_whose_identity_stays_sealed() {
     );
 
     // Only the audited reveal shows who it was.
-    let admin = identity_admin(&app).await;
+    let admin = app.identity_admin().await;
     let revealed = admin
         .post_json(
             &format!("/reports/{ticket}/reporter"),

@@ -7,12 +7,10 @@
 mod citizen_browser;
 mod common;
 
-use chrono::Utc;
 use serde_json::Value;
 
 use aduan_channels::{ReplyRoute, Sender};
 use aduan_domain::{Channel, Role};
-use aduan_store::NewUser;
 use aduan_web::intake::{ChannelMessage, submit_channel_message};
 use citizen_browser::{Browser, assert_good_page, assert_labelled, location, page, staff_browser};
 use common::{PASSWORD, TestApp};
@@ -156,20 +154,7 @@ async fn an_admin_answers_a_data_subjects_request_on_the_page() {
         .unwrap()
         .ticket
         .to_string();
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: None,
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: Utc::now(),
-        })
-        .await
-        .unwrap();
+    let username = app.create_identity_admin().await;
     let admin = sign_in(&app, &username).await;
 
     let index = page(&admin.get("/admin").await);

@@ -20,40 +20,12 @@ use aduan_domain::report::FollowupPhotos;
 use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, Channel, ReportState, Role, Ticket};
-use aduan_store::NewUser;
 use aduan_web::app::retention::erase_expired_identities;
 use aduan_web::intake::{ChannelMessage, submit_channel_message};
 use common::canary::{Person, found_in, response_bytes};
 use common::{Client, Resp, TestApp, jakarta_today, ticket_of};
 
 const REASON: &str = "Surat permintaan subjek data No. 45/PDP/2026";
-
-/// An admin allowed to see identities.
-async fn identity_admin(app: &TestApp) -> Client {
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: None,
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: Utc::now(),
-        })
-        .await
-        .expect("create the identity admin");
-    app.login_as(&username).await
-}
-
-async fn register(app: &TestApp, person: &Person) -> Client {
-    app.register_client(json!({
-        "username": person.username, "display_name": person.name,
-        "phone": person.phone, "email": person.email,
-    }))
-    .await
-}
 
 async fn delete_me(client: &Client, body: &Value) -> Resp {
     let req = client
@@ -161,8 +133,8 @@ async fn audit(admin: &Client) -> Vec<Value> {
 async fn a_citizen_downloads_their_own_data_and_nobody_elses() {
     let app = TestApp::spawn().await;
     let (siti, other) = (Person::new(), Person::new());
-    let citizen = register(&app, &siti).await;
-    let neighbour = register(&app, &other).await;
+    let citizen = app.register_person(&siti).await;
+    let neighbour = app.register_person(&other).await;
     let mine = ticket_of(&citizen.file("jalan", "31.74.01").await);
     let theirs = ticket_of(&neighbour.file("jalan", "31.74.01").await);
     citizen
@@ -201,10 +173,10 @@ async fn a_citizen_downloads_their_own_data_and_nobody_elses() {
 async fn a_citizen_erases_their_account_and_their_reports_stay_anonymous() {
     let app = TestApp::spawn().await;
     let siti = Person::new();
-    let citizen = register(&app, &siti).await;
+    let citizen = app.register_person(&siti).await;
     let second_device = app.login_as(&siti.username).await;
     let ticket = ticket_of(&citizen.file("jalan", "31.74.01").await);
-    let admin = identity_admin(&app).await;
+    let admin = app.identity_admin().await;
     let before = todays_figures(&app).await;
 
     // Refused, changing nothing: a wrong password, no password, a staff account.
@@ -272,7 +244,7 @@ async fn an_admin_finds_exports_and_erases_one_data_subjects_reports_only() {
     let operator = app.staff(Role::Operator, None).await;
     let desk = desk_report(&operator, &dewi).await;
     let not_hers = sms_from(&app, &other, "Pohon tumbang menutup jalan di Menteng.").await;
-    let admin = identity_admin(&app).await;
+    let admin = app.identity_admin().await;
     let before = todays_figures(&app).await;
 
     // Who may: an admin with the identity permission only.
@@ -419,7 +391,7 @@ async fn retention_erases_the_identities_of_reports_closed_before_the_cutoff() {
     let (dewi, other) = (Person::new(), Person::new());
     let closed = sms_from(&app, &dewi, "Saluran air tersumbat di depan rumah warga.").await;
     let open = sms_from(&app, &other, "Lampu lalu lintas mati di perempatan Tebet.").await;
-    let admin = identity_admin(&app).await;
+    let admin = app.identity_admin().await;
     let staff = app.staff(Role::Coordinator, None).await;
     let staff = app.store.credentials(&staff.username).await.unwrap().user;
     let report = app.stored(&closed.to_string()).await;

@@ -303,6 +303,41 @@ impl TestApp {
             .expect("create the account");
     }
 
+    /// An admin allowed to see identities, created as the platform's operators would; its
+    /// username.
+    pub async fn create_identity_admin(&self) -> String {
+        let username = self.unique("admin-identitas");
+        self.store
+            .create_user(NewUser {
+                username: username.clone(),
+                password_hash: self.password_hash().await,
+                display_name: Some("Admin Identitas".into()),
+                role: Role::Admin,
+                unit: None,
+                can_view_identity: true,
+                sealed_identity: None,
+                created_at: Utc::now(),
+            })
+            .await
+            .expect("create the identity admin");
+        username
+    }
+
+    /// `person` registered as a citizen with every contact they have, signed in.
+    pub async fn register_person(&self, person: &canary::Person) -> Client {
+        self.register_client(json!({
+            "username": person.username, "display_name": person.name,
+            "phone": person.phone, "email": person.email,
+        }))
+        .await
+    }
+
+    /// [`TestApp::create_identity_admin`], signed in.
+    pub async fn identity_admin(&self) -> Client {
+        let username = self.create_identity_admin().await;
+        self.login_as(&username).await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Resp {
         self.anonymous()
             .post_json(

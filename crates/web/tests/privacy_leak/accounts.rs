@@ -38,21 +38,3 @@ pub async fn full_identity_citizen(app: &TestApp, key: &IdentityKey, person: &Pe
         .expect("create B");
     app.login_as(&person.username).await
 }
-
-pub async fn identity_admin(app: &TestApp) -> Client {
-    let username = app.unique("admin-identitas");
-    app.store
-        .create_user(NewUser {
-            username: username.clone(),
-            password_hash: app.password_hash().await,
-            display_name: Some("Admin Identitas".into()),
-            role: Role::Admin,
-            unit: None,
-            can_view_identity: true,
-            sealed_identity: None,
-            created_at: Utc::now(),
-        })
-        .await
-        .expect("create the identity admin");
-    app.login_as(&username).await
-}

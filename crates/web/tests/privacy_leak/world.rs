@@ -16,7 +16,7 @@ use aduan_store::identity::IdentityKey;
 use aduan_web::WebConfig;
 use aduan_web::outbox::{OutboxWorker, RetryPolicy, RunSummary};
 
-use crate::accounts::{full_identity_citizen, identity_admin};
+use crate::accounts::full_identity_citizen;
 use crate::common::canary::{self, ExifPhoto, Needle, Person, exif_photo};
 use crate::common::receiver::{self, Receiver};
 use crate::common::{Client, Resp, SUDIN, TestApp, jakarta_today, jpeg, ticket_of};
@@ -316,7 +316,7 @@ pub async fn build() -> World {
         ),
         (Who::Validator, app.staff(Role::Validator, Some(BIRO)).await),
         (Who::Admin, app.staff(Role::Admin, None).await),
-        (Who::IdentityAdmin, identity_admin(&app).await),
+        (Who::IdentityAdmin, app.identity_admin().await),
     ];
     let viewers = viewers
         .drain(..)
