@@ -175,3 +175,59 @@ async fn admins_disable_enable_and_set_temporary_passwords() {
     assert_eq!(changed.status, 303);
     assert_eq!(flagged.get("/petugas").await.status, 200);
 }
+
+/// Each role signs in through the form and lands on the page of its daily work, which
+/// answers 200: never on a citizen's page that refuses it.
+#[tokio::test]
+async fn every_role_lands_on_its_own_home_after_signing_in() {
+    let app = TestApp::spawn().await;
+    let homes = [
+        (Role::Citizen, None, "/laporan-saya"),
+        (Role::Operator, None, "/meja"),
+        (Role::Coordinator, None, "/petugas?view=masuk"),
+        (Role::Officer, Some(SUDIN), "/petugas?view=perlu"),
+        (
+            Role::Validator,
+            Some("biro-pemerintahan"),
+            "/petugas?view=validasi",
+        ),
+        (Role::Admin, None, "/admin"),
+    ];
+    for (role, unit, home) in homes {
+        let username = app.unique(role.code());
+        app.create_account(&username, role, unit, None).await;
+        let browser = Browser::new(&app);
+        let signed_in = browser
+            .post(
+                "/masuk",
+                &[("username", username.as_str()), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(signed_in.status, 303, "{role:?}: {signed_in:?}");
+        let landing = location(&signed_in);
+        assert_eq!(
+            landing,
+            format!(
+                "{home}{}lang=id",
+                if home.contains('?') { '&' } else { '?' }
+            ),
+            "{role:?}"
+        );
+        let page = browser.get(&landing).await;
+        assert_eq!(page.status, 200, "{role:?} lands on {landing}: {page:?}");
+        // Signed in already, the sign-in page sends it home too.
+        let again = browser.get("/masuk").await;
+        assert_eq!(location(&again), landing, "{role:?}");
+        // A page it came for wins over its home.
+        let asked = Browser::new(&app)
+            .post(
+                "/masuk?next=/akun/kata-sandi",
+                &[("username", username.as_str()), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(
+            location(&asked).starts_with("/akun/kata-sandi"),
+            "{role:?}: {asked:?}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! `/daftar`, `/masuk`, `/keluar`: registering, signing in and out, with the same rules and
 //! sessions as `/api/v1/auth` (the logic is theirs; this is its HTML face).
 
+use aduan_domain::Role;
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -239,11 +240,25 @@ pub async fn register(
     }
 }
 
+/// Where each role lands after signing in (unless it came for another page): the page
+/// of its daily work.
+fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Citizen => "/laporan-saya",
+        Role::Operator => "/meja",
+        Role::Coordinator => "/petugas?view=masuk",
+        Role::Officer => "/petugas?view=perlu",
+        Role::Validator => "/petugas?view=validasi",
+        Role::Admin => "/admin",
+    }
+}
+
 pub async fn login_form(Query(q): Query<AuthQuery>, visitor: Visitor) -> Response {
     let t = q.lang.texts();
     let next = safe_next(q.next.as_deref());
-    if visitor.user.is_some() {
-        return Redirect::to(&href(next.as_deref().unwrap_or("/laporan-saya"), t)).into_response();
+    if let Some(user) = &visitor.user {
+        return Redirect::to(&href(next.as_deref().unwrap_or(home_of(user.role)), t))
+            .into_response();
     }
     render(&LoginPage {
         t,
@@ -269,12 +284,14 @@ pub async fn login(
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let next = safe_next(q.next.as_deref());
     let result = match authenticate(&state, addr, &form.username, form.password).await {
-        Ok(user) => open_session(&state, &user).await,
+        Ok(user) => open_session(&state, &user)
+            .await
+            .map(|session| (session, user.role)),
         Err(e) => Err(e),
     };
     match result {
-        Ok(session) => {
-            let to = next.as_deref().unwrap_or("/laporan-saya");
+        Ok((session, role)) => {
+            let to = next.as_deref().unwrap_or(home_of(role));
             replace_session(&state, &headers, session.cookie, to, t).await
         }
         Err(e) if e.is_failure_below() => {
