@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use aduan_domain::Channel;
+use aduan_domain::{Channel, PhoneNumber};
 
 use crate::email::MAX_DESCRIPTION;
 use crate::inbound::{GeoPoint, InboundError, InboundMessage, MediaRef, ReplyRoute, Sender};
@@ -142,31 +142,10 @@ pub fn parse_sms(params: &[(String, String)]) -> Result<InboundMessage, InboundE
 // ---------------------------------------------------------------------------------------
 // Shared by the message parsers (sms, whatsapp, meta, twitter, lapor).
 
-/// A number in E.164 form: `+…` kept; an Indonesian national number (`08…` mobile, `021…`
-/// Jakarta landline) or `62…` made `+62…`. Spaces, dashes, dots and parentheses are dropped.
-/// Anything else (a short code, a sender name, a number without its leading zero) is `None`.
+/// A number in E.164 form, written any usual way (see [`PhoneNumber::parse`]); anything
+/// else (a short code, a sender name, a number without its leading zero) is `None`.
 pub fn normalize_phone(raw: &str) -> Option<String> {
-    let compact: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-        .collect();
-    let digits = if let Some(rest) = compact.strip_prefix('+') {
-        rest.to_owned()
-    } else if let Some(rest) = compact.strip_prefix('0') {
-        if rest.starts_with('0') {
-            return None;
-        }
-        format!("62{rest}")
-    } else if compact.starts_with("62") {
-        compact
-    } else {
-        return None;
-    };
-    let plausible = (8..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0');
-    plausible.then(|| format!("+{digits}"))
+    PhoneNumber::parse(raw).ok().map(String::from)
 }
 
 /// A citizen's text: without control characters (see [`crate::inbound::strip_controls`]),

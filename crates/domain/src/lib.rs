@@ -13,6 +13,7 @@ pub mod import;
 pub mod jurisdiction;
 pub mod location;
 pub mod message;
+pub mod phone;
 pub mod region;
 pub mod report;
 pub mod role;
@@ -31,6 +32,7 @@ pub use channel::{Channel, ChannelCode, ChannelCodeError, ChannelKind, NamedChan
 pub use codes::{CategoryCode, CodeError, ReportId, UnitCode, UserId};
 pub use jurisdiction::{Jurisdiction, JurisdictionData, Settings};
 pub use location::{Coordinates, RegionIndex};
+pub use phone::{PhoneError, PhoneNumber};
 pub use region::{Region, RegionCode, RegionLevel};
 pub use role::{Actor, Role};
 pub use sla::{SlaClock, SlaKind};
