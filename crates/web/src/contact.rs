@@ -3,8 +3,7 @@
 //! count distinct reporters. Nothing here is ever shown to staff.
 
 use aduan_channels::ReplyRoute;
-use aduan_channels::sms::normalize_phone;
-use aduan_domain::Channel;
+use aduan_domain::{Channel, PhoneNumber};
 use aduan_store::identity::{Binding, Identity, Sealer};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -93,9 +92,9 @@ pub fn desk_contact(
     }
     let phone = clean(citizen.phone)
         .map(|p| {
-            normalize_phone(&p).ok_or_else(|| {
-                AppError::invalid("citizen.phone", "an Indonesian number such as 0812…")
-            })
+            PhoneNumber::parse(&p)
+                .map(String::from)
+                .map_err(|e| AppError::invalid("citizen.phone", e.to_string()))
         })
         .transpose()?;
     let email = clean(citizen.email);

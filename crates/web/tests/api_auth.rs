@@ -98,6 +98,49 @@ async fn registration_checks_its_input() {
 }
 
 #[tokio::test]
+async fn registration_takes_phone_numbers_as_people_write_them_and_stores_e164() {
+    let app = TestApp::spawn().await;
+    for (n, written) in [
+        "0813-7777-4321",
+        "+62 813-7777-4321",
+        "(0813) 7777-4321",
+        "0813.7777.4321",
+        "62813 7777 4321",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let citizen = app
+            .register_client(json!({"username": format!("warga-{n}"), "phone": written}))
+            .await;
+        let me = citizen.get("/me").await.expect(200);
+        assert_eq!(me["phone"], "+6281377774321", "{written}");
+    }
+    let landline = app
+        .register_client(json!({"username": "kantor", "phone": "021-555-1234"}))
+        .await;
+    assert_eq!(
+        landline.get("/me").await.expect(200)["phone"],
+        "+62215551234"
+    );
+
+    for refused in [
+        "0813-777",
+        "0813-7777-4321-99",
+        "813-7777-4321",
+        "0813 7777 432l",
+    ] {
+        let body = json!({"username": "warga-x", "password": PASSWORD, "phone": refused});
+        let resp = app.register(&body).await;
+        assert_eq!(resp.status, 422, "{refused}: {resp:?}");
+        resp.invalid("phone");
+    }
+    app.login("warga-x", PASSWORD)
+        .await
+        .error(401, "unauthorized");
+}
+
+#[tokio::test]
 async fn signing_in_with_a_wrong_password_or_unknown_user_says_the_same() {
     let app = TestApp::spawn().await;
     let citizen = app.register_citizen("warga").await;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use aduan_domain::workflow::UnitDirectory;
-use aduan_domain::{Jurisdiction, Role, UnitCode};
+use aduan_domain::{Jurisdiction, PhoneNumber, Role, UnitCode};
 use aduan_store::identity::{Binding, Identity};
 use aduan_store::{NewUser, Store, StoreError, User};
 
@@ -26,7 +26,9 @@ pub struct RegisterRequest {
     /// username.
     pub password: String,
     pub display_name: Option<String>,
-    /// Kept private: used only to reach the reporter through the system.
+    /// Kept private: used only to reach the reporter through the system. Written any usual
+    /// Indonesian way (`0813-7777-4321`, `+62 813 7777 4321`, `021-555-1234`) or
+    /// internationally (`+44 …`); stored in E.164 (`+6281377774321`).
     pub phone: Option<String>,
     pub email: Option<String>,
 }
@@ -75,18 +77,16 @@ pub(crate) fn optional_text(
     Ok(value)
 }
 
+/// An optional phone number, written any usual way, as E.164 ([`PhoneNumber::parse`]).
 pub(crate) fn check_phone(phone: Option<String>) -> AppResult<Option<String>> {
-    let phone = optional_text("phone", phone, 20)?;
-    if let Some(p) = &phone {
-        let digits = p.strip_prefix('+').unwrap_or(p);
-        if digits.len() < 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AppError::invalid(
-                "phone",
-                "digits only, optionally starting with +",
-            ));
-        }
-    }
-    Ok(phone)
+    phone
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            PhoneNumber::parse(&p)
+                .map(String::from)
+                .map_err(|e| AppError::invalid("phone", e.to_string()))
+        })
+        .transpose()
 }
 
 pub(crate) fn check_email(email: Option<String>) -> AppResult<Option<String>> {

@@ -8,9 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use aduan_channels::sms::normalize_phone;
 use aduan_domain::report::Report;
-use aduan_domain::{Actor, Role};
+use aduan_domain::{Actor, PhoneNumber, Role};
 use aduan_store::identity::{Binding, Identity, Sealer};
 use aduan_store::privacy::MAX_SUBJECT_REPORTS;
 use aduan_store::{AuditAction, AuditNote, ReportQuery, ReportScope, StoreError, User};
@@ -209,12 +208,10 @@ pub fn subject_of(sealer: &Sealer, req: SubjectRequest) -> AppResult<Subject> {
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let phone = clean(req.phone)
         .map(|p| {
-            if p.chars().count() > 32 {
-                return None;
-            }
-            normalize_phone(&p)
+            PhoneNumber::parse(&p)
+                .map(String::from)
+                .map_err(|e| AppError::invalid("phone", e.to_string()))
         })
-        .map(|p| p.ok_or_else(|| AppError::invalid("phone", "an Indonesian number such as 0812…")))
         .transpose()?;
     let email = clean(req.email);
     if email.as_ref().is_some_and(|e| {

@@ -61,7 +61,7 @@ struct RegisterPage {
     chrome: Chrome,
     /// `&next=...` for the form's action, or "".
     next_param: String,
-    /// What was typed, except the password.
+    /// What was typed, the password included (the page is `no-store`).
     values: RegisterForm,
     errors: FieldErrors,
 }
@@ -229,10 +229,10 @@ pub async fn register(
                     } else {
                         register_errors(t, &form, &problems)
                     },
-                    values: RegisterForm {
-                        password: String::new(),
-                        ..form
-                    },
+                    // Everything typed comes back, the password too: this is the
+                    // answer to this browser's own POST (no-store), and retyping a
+                    // refused form from scratch is what made people give up.
+                    values: form,
                 },
             ),
             e.retry_after(),

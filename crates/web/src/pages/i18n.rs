@@ -96,6 +96,8 @@ pub struct Texts {
     pub contact_privacy: &'static str,
     pub display_name: &'static str,
     pub phone: &'static str,
+    /// How a phone number may be written, shown under the field before any error.
+    pub phone_hint: &'static str,
     pub email: &'static str,
     pub register_submit: &'static str,
     pub have_account: &'static str,
