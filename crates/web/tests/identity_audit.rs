@@ -119,7 +119,7 @@ async fn only_an_admin_with_the_permission_reveals_and_only_with_a_reason() {
         identity,
         json!({
             "ticket": ticket, "channel": "jaki", "username": person.username,
-            "name": person.name, "phone": person.phone, "email": person.email,
+            "name": person.name, "phone": person.stored_phone(), "email": person.email,
             "nik": null, "handle": null,
         })
     );

@@ -38,13 +38,11 @@ async fn registering_signs_in_and_bad_input_comes_back_beside_its_field() {
     let html = short.text();
     // Every problem at once, each beside its field.
     assert!(html.contains("Kata sandi minimal 10 karakter."), "{html}");
-    assert!(html.contains("Nomor telepon hanya angka"), "{html}");
+    assert!(html.contains("Nomor telepon Indonesia diawali 0"), "{html}");
     assert_eq!(html.matches("aria-invalid=\"true\"").count(), 2, "{html}");
+    // Everything typed comes back, to be corrected rather than typed again.
     assert!(html.contains("value=\"siti\"") && html.contains("value=\"0812 abc\""));
-    assert!(
-        !html.contains("pendek"),
-        "the password is never shown again"
-    );
+    assert!(html.contains("value=\"pendek\""), "{html}");
 
     let resp = browser
         .post(
@@ -81,6 +79,73 @@ async fn registering_signs_in_and_bad_input_comes_back_beside_its_field() {
         .expect("send");
     assert_eq!(forged.status().as_u16(), 403);
     assert_eq!(app.login("korban", PASSWORD).await.status, 401);
+}
+
+#[tokio::test]
+async fn registering_takes_the_phone_number_as_written_and_a_refused_form_keeps_every_field() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    // The hint says how to write the number before anything goes wrong.
+    let form = page(&browser.get("/daftar").await);
+    assert!(
+        form.contains("id=\"phone-hint\"") && form.contains("misalnya 0813-7777-4321"),
+        "{form}"
+    );
+    assert!(form.contains("aria-describedby=\"phone-hint\""), "{form}");
+    let form = page(&browser.get("/daftar?lang=en").await);
+    assert!(
+        form.contains("As you usually write it, e.g. 0813-7777-4321"),
+        "{form}"
+    );
+
+    // A refused form comes back with every field as typed, the password too (escaped).
+    let password = "Kata\"sandi<b>panjang&2026";
+    let refused = browser
+        .post(
+            "/daftar?lang=en",
+            &[
+                ("username", "rina"),
+                ("password", password),
+                ("display_name", "Rina Wati"),
+                ("phone", "0813-7777"),
+                ("email", "rina@example.id"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert_eq!(refused.header("cache-control").as_deref(), Some("no-store"));
+    let html = refused.text();
+    assert!(
+        html.contains("An Indonesian phone number starts with 0, 62 or +62"),
+        "{html}"
+    );
+    assert_eq!(html.matches("aria-invalid=\"true\"").count(), 1, "{html}");
+    for kept in [
+        "value=\"rina\"",
+        "value=\"Kata&#34;sandi&#60;b&#62;panjang&#38;2026\"",
+        "value=\"Rina Wati\"",
+        "value=\"0813-7777\"",
+        "value=\"rina@example.id\"",
+    ] {
+        assert!(html.contains(kept), "{kept} in {html}");
+    }
+    assert!(!html.contains("<b>panjang"), "{html}");
+    assert_eq!(app.login("rina", password).await.status, 401);
+
+    // Written the usual way, the number is taken and stored in E.164.
+    let resp = browser
+        .post(
+            "/daftar",
+            &[
+                ("username", "rina"),
+                ("password", password),
+                ("phone", "0813-7777-4321"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, 303, "{resp:?}");
+    let me = app.login("rina", password).await.expect(200);
+    assert_eq!(me["user"]["phone"], "+6281377774321", "{me}");
 }
 
 #[tokio::test]

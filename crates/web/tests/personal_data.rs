@@ -47,7 +47,7 @@ async fn todays_figures(app: &TestApp) -> Value {
 
 /// An SMS from `person`'s number, filed as the SMS webhook files it.
 async fn sms_from(app: &TestApp, person: &Person, text: &str) -> Ticket {
-    let phone = format!("+62{}", &person.phone[1..]);
+    let phone = person.stored_phone();
     let message = ChannelMessage {
         channel: Channel::Sms,
         message_id: format!("SM{}", app.unique("sms")),
@@ -151,7 +151,7 @@ async fn a_citizen_downloads_their_own_data_and_nobody_elses() {
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert_eq!(data["account"]["username"], siti.username.as_str());
     assert_eq!(data["account"]["name"], siti.name.as_str());
-    assert_eq!(data["account"]["phone"], siti.phone.as_str());
+    assert_eq!(data["account"]["phone"], siti.stored_phone().as_str());
     assert_eq!(data["account"]["email"], siti.email.as_str());
     let reports = data["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 1, "{data}");

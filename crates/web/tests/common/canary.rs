@@ -140,6 +140,11 @@ impl Person {
         }
     }
 
+    /// The phone number as aduan stores it (E.164): `0812…` is `+62812…`.
+    pub fn stored_phone(&self) -> String {
+        format!("+62{}", &self.phone[1..])
+    }
+
     /// Every spelling that would give the person away, but the account name.
     pub fn personal(&self, who: &str) -> Vec<Needle> {
         let digits = &self.phone[4..];
