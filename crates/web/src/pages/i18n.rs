@@ -224,3 +224,20 @@ pub struct Texts {
     pub message_not_party: &'static str,
     pub message_sent: &'static str,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::password_policy::{MAX_CHARS, MIN_CHARS};
+
+    #[test]
+    fn the_password_hint_states_the_lengths_the_policy_enforces() {
+        let lengths = format!("{MIN_CHARS}–{MAX_CHARS} ");
+        for texts in [&super::ID, &super::EN] {
+            assert!(
+                texts.password_hint.starts_with(&lengths),
+                "{}",
+                texts.password_hint
+            );
+        }
+    }
+}

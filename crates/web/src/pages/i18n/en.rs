@@ -58,7 +58,7 @@ pub static EN: Texts = Texts {
     username: "Username",
     username_hint: "3–32 characters: lower-case a–z, digits, dot, underscore or hyphen.",
     password: "Password",
-    password_hint: "8–128 characters.",
+    password_hint: "10–128 characters.",
     contact_title: "Contact",
     contact_privacy: "Your name, phone number and e-mail are stored sealed. Officers never see them; replies reach you through the system.",
     display_name: "Name",

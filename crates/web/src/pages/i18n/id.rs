@@ -58,7 +58,7 @@ pub static ID: Texts = Texts {
     username: "Nama pengguna",
     username_hint: "3–32 karakter: huruf kecil a–z, angka, titik, garis bawah atau tanda hubung.",
     password: "Kata sandi",
-    password_hint: "8–128 karakter.",
+    password_hint: "10–128 karakter.",
     contact_title: "Kontak",
     contact_privacy: "Nama, nomor telepon, dan e-mail Anda disimpan tersegel. Petugas tidak pernah melihatnya; balasan dikirim melalui sistem.",
     display_name: "Nama",
