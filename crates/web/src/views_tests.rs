@@ -340,7 +340,7 @@ proptest! {
     ) {
         let j = &*JURISDICTION;
         let v = viewer.as_ref();
-        let view = report_view(j, &report, &photos, vec![], v);
+        let view = report_view(j, &report, &photos, &entries, vec![], v);
         let summary = report_summary(j, &report);
         let timeline = timeline_view(j, &report, &entries, &photos, v);
         let json = serde_json::to_value(&view).unwrap();
