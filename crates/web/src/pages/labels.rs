@@ -162,6 +162,22 @@ pub fn local_time(j: &Jurisdiction, at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A photo as a page shows it: where it is and what it shows.
+pub struct LabelledPhoto {
+    pub url: String,
+    pub label: &'static str,
+}
+
+/// What a photo shows, as its label says: the reporter's photo, the scene before the work,
+/// the work done.
+pub fn photo_label(t: &Texts, kind: PhotoKind) -> &'static str {
+    match kind {
+        PhotoKind::Report => t.photo_report,
+        PhotoKind::Before => t.photo_before,
+        PhotoKind::Followup => t.photo_after,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,21 +198,5 @@ mod tests {
         for kind in ActionKind::ON_REPORT {
             assert_ne!(action_label(kind, Lang::En), kind.code());
         }
-    }
-}
-
-/// A photo as a page shows it: where it is and what it shows.
-pub struct LabelledPhoto {
-    pub url: String,
-    pub label: &'static str,
-}
-
-/// What a photo shows, as its label says: the reporter's photo, the scene before the work,
-/// the work done.
-pub fn photo_label(t: &Texts, kind: PhotoKind) -> &'static str {
-    match kind {
-        PhotoKind::Report => t.photo_report,
-        PhotoKind::Before => t.photo_before,
-        PhotoKind::Followup => t.photo_after,
     }
 }
