@@ -3,12 +3,14 @@
 //! Every report is private on arrival. Staff read the reports their work touches, never who
 //! reported; the reporter's photos of a private report are locked even to staff.
 
+use std::collections::BTreeSet;
+
 use crate::channel::{Channel, ChannelKind, NamedChannel};
 use crate::codes::UnitCode;
-use crate::report::{PhotoKind, Report};
+use crate::report::{PhotoInfo, PhotoKind, Report, TimelineEntry};
 use crate::role::{Actor, Role};
 use crate::state::ReportState;
-use crate::workflow::Visibility;
+use crate::workflow::{ActionKind, Visibility};
 
 /// The label Jakarta's officer app shows on a private report.
 pub const PRIVATE_REPORT_NOTICE_ID: &str = "Laporan bersifat privasi. Jangan berikan informasi \
@@ -102,8 +104,9 @@ pub fn handles_as_staff(report: &Report, viewer: Option<&Actor>) -> bool {
     }
 }
 
-/// Whether `viewer` may see a photo of this kind on this report.
-pub fn may_see_photo(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -> bool {
+/// Whether `viewer` may see photos of this kind on this report, whatever became of the
+/// follow-up they document. For one photo, ask [`may_see_photo`].
+pub fn may_see_photos_of_kind(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -> bool {
     let reporter = viewer.is_some_and(|v| is_reporter(report, v));
     let public = report.visibility == Visibility::Public;
     match kind {
@@ -117,10 +120,123 @@ pub fn may_see_photo(report: &Report, kind: PhotoKind, viewer: Option<&Actor>) -
     }
 }
 
+/// Whether `viewer` may see this photo of this report. A photo documenting a follow-up the
+/// validator rejected shows work the city did not accept: only the reporter and the staff
+/// handling the report see it, never the public.
+pub fn may_see_photo(
+    report: &Report,
+    photo: &PhotoInfo,
+    rejected: &RejectedFollowups,
+    viewer: Option<&Actor>,
+) -> bool {
+    may_see_photos_of_kind(report, photo.kind, viewer)
+        && (!rejected.contains(photo.id)
+            || viewer.is_some_and(|v| is_reporter(report, v))
+            || handles_as_staff(report, viewer))
+}
+
+/// The photos of the follow-ups a validator rejected, read from a report's history (oldest
+/// first): the attachments of each `submit_followup` that a `reject_followup` answered,
+/// also after a validation the reporter disputed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RejectedFollowups(BTreeSet<i64>);
+
+impl RejectedFollowups {
+    pub fn in_history(history: &[TimelineEntry]) -> Self {
+        let mut rejected = BTreeSet::new();
+        let mut latest: &[i64] = &[];
+        for entry in history {
+            match entry.action {
+                ActionKind::SubmitFollowup => latest = &entry.attachments,
+                ActionKind::RejectFollowup => {
+                    rejected.extend(latest.iter().copied());
+                    latest = &[];
+                }
+                _ => {}
+            }
+        }
+        Self(rejected)
+    }
+
+    pub fn contains(&self, photo: i64) -> bool {
+        self.0.contains(&photo)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fixtures::{actor, jakarta, report, unit};
+
+    fn entry(action: ActionKind, attachments: Vec<i64>) -> TimelineEntry {
+        let (_, to) = action.edge();
+        TimelineEntry {
+            at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            action,
+            actor: None,
+            actor_role: Role::Officer,
+            actor_unit: None,
+            from_state: None,
+            to_state: to.unwrap_or(ReportState::Completed),
+            note: None,
+            target: None,
+            attachments,
+        }
+    }
+
+    fn photo(id: i64, kind: PhotoKind) -> PhotoInfo {
+        PhotoInfo {
+            id,
+            kind,
+            content_type: "image/jpeg".into(),
+            size: 1,
+            evidence: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_rejected_followups_photos_are_never_public_but_the_accepted_ones_are() {
+        use ActionKind::*;
+        let history = vec![
+            entry(Submit, vec![1]),
+            entry(SubmitFollowup, vec![2, 3]),
+            entry(RejectFollowup, vec![]),
+            entry(SubmitFollowup, vec![4]),
+            entry(Validate, vec![]),
+            entry(ReviewUnsatisfied, vec![]),
+            entry(RejectFollowup, vec![]),
+            entry(SubmitFollowup, vec![5]),
+            entry(Validate, vec![]),
+        ];
+        let rejected = RejectedFollowups::in_history(&history);
+        let public = report(ReportState::Completed, Visibility::Public);
+        let reporter = actor(1, Role::Citizen, None);
+        let officer = actor(5, Role::Officer, Some("sudin-bina-marga-31.74"));
+        let stranger = actor(9, Role::Citizen, None);
+        for (id, kind, shown) in [
+            (1, PhotoKind::Report, true),
+            (2, PhotoKind::Before, false),
+            (3, PhotoKind::Followup, false),
+            (4, PhotoKind::Followup, false),
+            (5, PhotoKind::Followup, true),
+        ] {
+            let p = photo(id, kind);
+            assert_eq!(may_see_photo(&public, &p, &rejected, None), shown, "{id}");
+            assert_eq!(
+                may_see_photo(&public, &p, &rejected, Some(&stranger)),
+                shown,
+                "{id}"
+            );
+            assert!(
+                may_see_photo(&public, &p, &rejected, Some(&reporter)),
+                "{id}"
+            );
+            assert!(
+                may_see_photo(&public, &p, &rejected, Some(&officer)),
+                "{id}"
+            );
+        }
+    }
 
     #[test]
     fn citizens_file_through_their_own_channels_and_operators_through_the_rest_but_open311() {

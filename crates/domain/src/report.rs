@@ -223,6 +223,22 @@ pub struct TimelineEntry {
     pub attachments: Vec<i64>,
 }
 
+/// The reporter's review of the work as it stands: the latest `review_satisfied` or
+/// `review_unsatisfied` since the report was last validated (oldest-first history). None
+/// when the work last validated is not reviewed yet.
+pub fn review_given(history: &[TimelineEntry]) -> Option<&TimelineEntry> {
+    history
+        .iter()
+        .rev()
+        .take_while(|e| e.action != ActionKind::Validate)
+        .find(|e| {
+            matches!(
+                e.action,
+                ActionKind::ReviewSatisfied | ActionKind::ReviewUnsatisfied
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use aduan_domain::access::{self, PRIVATE_REPORT_NOTICE_EN, PRIVATE_REPORT_NOTICE_ID};
+use aduan_domain::access::{
+    self, PRIVATE_REPORT_NOTICE_EN, PRIVATE_REPORT_NOTICE_ID, RejectedFollowups,
+};
 use aduan_domain::message::{Message, Side};
 use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::workflow::available_actions;
@@ -196,14 +198,16 @@ pub fn report_view(
     j: &Jurisdiction,
     report: &Report,
     photos: &[PhotoInfo],
+    history: &[TimelineEntry],
     duplicates: Vec<String>,
     viewer: Option<&Actor>,
 ) -> ReportView {
     let ticket = report.ticket.to_string();
     let category = j.category(&report.category);
+    let rejected = RejectedFollowups::in_history(history);
     let visible: Vec<PhotoView> = photos
         .iter()
-        .filter(|p| access::may_see_photo(report, p.kind, viewer))
+        .filter(|p| access::may_see_photo(report, p, &rejected, viewer))
         .map(|p| PhotoView {
             id: p.id,
             kind: p.kind.code().to_owned(),
@@ -214,9 +218,9 @@ pub fn report_view(
         })
         .collect();
     let own = reads_own_text(report, viewer);
-    let locked = photos
-        .iter()
-        .any(|p| p.kind == PhotoKind::Report && !access::may_see_photo(report, p.kind, viewer));
+    let locked = photos.iter().any(|p| {
+        p.kind == PhotoKind::Report && !access::may_see_photos_of_kind(report, p.kind, viewer)
+    });
     let staff = access::handles_as_staff(report, viewer);
     let private = report.visibility == Visibility::Private;
     ReportView {
@@ -333,6 +337,7 @@ pub fn visible_timeline(
     viewer: Option<&Actor>,
 ) -> Vec<TimelineEntry> {
     let public = reads_as_public(report, viewer);
+    let rejected = RejectedFollowups::in_history(entries);
     entries
         .iter()
         .map(|e| TimelineEntry {
@@ -345,7 +350,7 @@ pub fn visible_timeline(
                     photos
                         .iter()
                         .find(|p| p.id == *id)
-                        .is_some_and(|p| access::may_see_photo(report, p.kind, viewer))
+                        .is_some_and(|p| access::may_see_photo(report, p, &rejected, viewer))
                 })
                 .collect(),
             ..e.clone()

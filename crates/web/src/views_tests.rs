@@ -290,12 +290,27 @@ fn handles(report: &Report, viewer: Option<&Actor>) -> bool {
     }
 }
 
-fn may_see(report: &Report, photo: &PhotoInfo, viewer: Option<&Actor>) -> bool {
+fn may_see(
+    report: &Report,
+    photo: &PhotoInfo,
+    entries: &[TimelineEntry],
+    viewer: Option<&Actor>,
+) -> bool {
     let open = is_reporter(report, viewer) || report.visibility == Visibility::Public;
-    match photo.kind {
+    // Attached to a follow-up that a rejection answered before the next follow-up came.
+    let rejected = entries.iter().enumerate().any(|(i, e)| {
+        e.action == ActionKind::SubmitFollowup
+            && e.attachments.contains(&photo.id)
+            && entries[i + 1..]
+                .iter()
+                .take_while(|later| later.action != ActionKind::SubmitFollowup)
+                .any(|later| later.action == ActionKind::RejectFollowup)
+    });
+    let by_kind = match photo.kind {
         PhotoKind::Report => open,
         PhotoKind::Before | PhotoKind::Followup => open || handles(report, viewer),
-    }
+    };
+    by_kind && (!rejected || is_reporter(report, viewer) || handles(report, viewer))
 }
 
 fn keys(value: &Value, out: &mut Vec<String>) {
@@ -340,7 +355,7 @@ proptest! {
     ) {
         let j = &*JURISDICTION;
         let v = viewer.as_ref();
-        let view = report_view(j, &report, &photos, vec![], v);
+        let view = report_view(j, &report, &photos, &entries, vec![], v);
         let summary = report_summary(j, &report);
         let timeline = timeline_view(j, &report, &entries, &photos, v);
         let json = serde_json::to_value(&view).unwrap();
@@ -356,7 +371,7 @@ proptest! {
         // Photos: exactly those the reader may see; the reporter's only to the reporter
         // while the report is private; evidence for validators only.
         let shown: Vec<i64> = view.photos.iter().map(|p| p.id).collect();
-        let expected: Vec<i64> = photos.iter().filter(|p| may_see(&report, p, v)).map(|p| p.id).collect();
+        let expected: Vec<i64> = photos.iter().filter(|p| may_see(&report, p, &entries, v)).map(|p| p.id).collect();
         prop_assert_eq!(&shown, &expected);
         for p in &view.photos {
             let info = photos.iter().find(|i| i.id == p.id).unwrap();
@@ -373,7 +388,7 @@ proptest! {
             let visible: Vec<String> = entry
                 .attachments
                 .iter()
-                .filter(|id| photos.iter().any(|p| p.id == **id && may_see(&report, p, v)))
+                .filter(|id| photos.iter().any(|p| p.id == **id && may_see(&report, p, &entries, v)))
                 .map(|id| format!("/api/v1/reports/JK2611280001/photos/{id}"))
                 .collect();
             prop_assert_eq!(&line.attachments, &visible);

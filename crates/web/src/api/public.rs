@@ -63,7 +63,7 @@ pub async fn list_public_reports(
                 photo_urls: item
                     .photos
                     .iter()
-                    .map(|id| photo_url(&ticket, *id))
+                    .map(|p| photo_url(&ticket, p.id))
                     .collect(),
                 ticket,
             }

@@ -9,7 +9,7 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use aduan_domain::access;
+use aduan_domain::access::{self, RejectedFollowups};
 use aduan_domain::report::Report;
 use aduan_domain::{
     Actor, CategoryCode, Channel, Jurisdiction, RegionCode, ReportState, Role, UnitCode,
@@ -144,6 +144,7 @@ pub async fn submit_report(
             &catalog.jurisdiction,
             &report,
             &[],
+            &[],
             Vec::new(),
             Some(&actor),
         )
@@ -210,7 +211,9 @@ pub async fn get_photo(
             StoreError::NotFound => ApiError::not_found("no such photo"),
             other => other.into(),
         })?;
-    if !access::may_see_photo(&report, info.kind, viewer.as_ref()) {
+    let history = state.store.timeline(report.id).await?;
+    let rejected = RejectedFollowups::in_history(&history);
+    if !access::may_see_photo(&report, &info, &rejected, viewer.as_ref()) {
         return Err(ApiError::not_found("no such photo"));
     }
     Ok((
@@ -333,6 +336,7 @@ pub async fn full_view(
     viewer: Option<&Actor>,
 ) -> ApiResult<ReportView> {
     let photos = state.store.photos(report.id).await?;
+    let history = state.store.timeline(report.id).await?;
     let duplicates = state
         .store
         .duplicates_of(&report.ticket)
@@ -345,6 +349,7 @@ pub async fn full_view(
         &catalog.jurisdiction,
         report,
         &photos,
+        &history,
         duplicates,
         viewer,
     ))

@@ -123,7 +123,7 @@ async fn own_report(state: &AppState, report: &Report, viewer: &Actor) -> AppRes
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     Ok(OwnReport {
-        report: crate::views::report_view(j, report, &photos, duplicates, Some(viewer)),
+        report: crate::views::report_view(j, report, &photos, &timeline, duplicates, Some(viewer)),
         timeline: crate::views::timeline_view(j, report, &timeline, &photos, Some(viewer)),
         messages: crate::views::messages_view(j, &messages, viewer),
     })

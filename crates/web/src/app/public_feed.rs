@@ -3,7 +3,8 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use aduan_domain::report::Report;
+use aduan_domain::access::RejectedFollowups;
+use aduan_domain::report::{PhotoKind, Report};
 use aduan_domain::{CategoryCode, RegionCode, ReportState, access};
 use aduan_store::{ReportQuery, ReportScope};
 
@@ -28,10 +29,17 @@ pub struct PublicFilter {
     pub limit: Option<u32>,
 }
 
-/// A public report and the ids of its photos anyone may see.
+/// A public report and the photos anyone may see.
 pub struct PublicItem {
     pub report: Report,
-    pub photos: Vec<i64>,
+    pub photos: Vec<PublicPhoto>,
+}
+
+/// A photo anyone may see, and what it shows (the problem, the scene before the work, the
+/// work done).
+pub struct PublicPhoto {
+    pub id: i64,
+    pub kind: PhotoKind,
 }
 
 /// One page of the feed, newest first.
@@ -71,14 +79,20 @@ pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> AppResult<P
     let page = state.store.list_reports(query).await?;
     let mut items = Vec::with_capacity(page.reports.len());
     for report in page.reports {
-        // Public reports show their photos (the reporter chose so), never the reporter.
+        // Public reports show their photos (the reporter chose so), never the reporter, and
+        // never those of a follow-up the validator rejected.
+        let history = state.store.timeline(report.id).await?;
+        let rejected = RejectedFollowups::in_history(&history);
         let photos = state
             .store
             .photos(report.id)
             .await?
             .iter()
-            .filter(|p| access::may_see_photo(&report, p.kind, None))
-            .map(|p| p.id)
+            .filter(|p| access::may_see_photo(&report, p, &rejected, None))
+            .map(|p| PublicPhoto {
+                id: p.id,
+                kind: p.kind,
+            })
             .collect();
         items.push(PublicItem { report, photos });
     }

@@ -85,12 +85,13 @@ async fn request_view(state: &AppState, j: &Jurisdiction, r: &Report) -> Result<
     let ticket = r.ticket.to_string();
     let timeline = state.store.timeline(r.id).await?;
     let notes = timeline.iter().rev().find_map(public_note).map(public_text);
+    let rejected = access::RejectedFollowups::in_history(&timeline);
     let media = state
         .store
         .photos(r.id)
         .await?
         .iter()
-        .find(|p| access::may_see_photo(r, p.kind, None))
+        .find(|p| access::may_see_photo(r, p, &rejected, None))
         .map(|p| photo_url(&ticket, p.id));
     Ok(Value::Obj(vec![
         ("service_request_id", Value::text(&ticket)),

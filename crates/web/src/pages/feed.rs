@@ -11,10 +11,15 @@ use crate::app::public_feed::{PublicFilter, PublicPage, public_feed};
 use crate::state::AppState;
 use crate::views::photo_url;
 
-use super::labels::{category_name, local_time, pill, region_name, unit_name};
+use super::labels::{
+    LabelledPhoto, category_name, local_time, photo_label, pill, region_name, unit_name,
+};
 use super::search_box::SearchBox;
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, failure, render_with};
+
+/// The most photos a card shows; the report's page shows them all.
+const CARD_PHOTOS: usize = 3;
 
 #[derive(Deserialize)]
 pub struct FeedQuery {
@@ -42,7 +47,9 @@ struct Item {
     created: String,
     description: String,
     unit: String,
-    photos: Vec<String>,
+    photos: Vec<LabelledPhoto>,
+    /// Photos beyond those the card shows.
+    more_photos: usize,
 }
 
 #[derive(Template)]
@@ -139,8 +146,13 @@ pub async fn public_feed_page(
                 photos: item
                     .photos
                     .iter()
-                    .map(|id| photo_url(&ticket, *id))
+                    .take(CARD_PHOTOS)
+                    .map(|p| LabelledPhoto {
+                        url: photo_url(&ticket, p.id),
+                        label: photo_label(t, p.kind),
+                    })
                     .collect(),
+                more_photos: item.photos.len().saturating_sub(CARD_PHOTOS),
                 ticket,
             }
         })

@@ -65,7 +65,12 @@ pub struct Texts {
     pub empty: &'static str,
     pub handled_by: &'static str,
     pub photo_alt: &'static str,
-    pub followup_photo_alt: &'static str,
+    /// A photo's label by what it shows: the reporter's, before the work, after it.
+    pub photo_report: &'static str,
+    pub photo_before: &'static str,
+    pub photo_after: &'static str,
+    /// A public card's link to its report.
+    pub open_report: &'static str,
     pub next_page: &'static str,
     // Errors
     pub error_title: &'static str,
@@ -153,6 +158,11 @@ pub struct Texts {
     pub reviewed_satisfied: &'static str,
     pub reviewed_unsatisfied: &'static str,
     pub review_needs_comment: &'static str,
+    /// The review the reporter gave: "You rated: Satisfied".
+    pub review_given: &'static str,
+    pub review_heading: &'static str,
+    pub review_change: &'static str,
+    pub review_change_explain: &'static str,
     pub made_private: &'static str,
     pub ticket: &'static str,
     pub status: &'static str,

@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
+use aduan_domain::report::PhotoKind;
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{
     ActionKind, CategoryCode, Jurisdiction, RegionCode, ReportState, Role, UnitCode,
 };
 
-use super::Lang;
+use super::{Lang, Texts};
 
 /// Jakarta's officer app colors: waiting red, in hand yellow, done green, the rest grey.
 pub fn state_color(state: ReportState) -> &'static str {
@@ -159,6 +160,22 @@ pub fn local_time(j: &Jurisdiction, at: DateTime<Utc>) -> String {
     at.with_timezone(&j.settings.time_zone)
         .format("%d-%m-%Y %H:%M")
         .to_string()
+}
+
+/// A photo as a page shows it: where it is and what it shows.
+pub struct LabelledPhoto {
+    pub url: String,
+    pub label: &'static str,
+}
+
+/// What a photo shows, as its label says: the reporter's photo, the scene before the work,
+/// the work done.
+pub fn photo_label(t: &Texts, kind: PhotoKind) -> &'static str {
+    match kind {
+        PhotoKind::Report => t.photo_report,
+        PhotoKind::Before => t.photo_before,
+        PhotoKind::Followup => t.photo_after,
+    }
 }
 
 #[cfg(test)]

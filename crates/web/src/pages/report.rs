@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::report::PhotoKind;
-use aduan_domain::report::{Report, TimelineEntry};
+use aduan_domain::access::RejectedFollowups;
+use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry, review_given};
 use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
 use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
 use aduan_store::StoreError;
@@ -25,7 +25,8 @@ use crate::views::{self, description_for, photo_url, visible_timeline};
 use super::conversation::{self, Line};
 use super::forms::signed_in_posting;
 use super::labels::{
-    Pill, action_label, category_name, local_time, pill, region_name, role_label, unit_name,
+    LabelledPhoto, Pill, action_label, category_name, local_time, photo_label, pill, region_name,
+    role_label, unit_name,
 };
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
@@ -48,8 +49,16 @@ struct HistoryLine {
     by: String,
     note: Option<String>,
     target: Option<String>,
-    /// Photos documenting this step (the reporter's own show above, with the report).
-    attachments: Vec<String>,
+    /// Photos documenting this step, labelled before or after the work (the reporter's
+    /// own show above, with the report).
+    attachments: Vec<LabelledPhoto>,
+}
+
+/// The review the reporter gave the work as it stands.
+struct GivenReview {
+    verdict: &'static str,
+    at: String,
+    comment: Option<String>,
 }
 
 /// What the page says of the report besides its state and times, as its reader may see it.
@@ -98,6 +107,8 @@ struct ReportPage {
     can_make_public: bool,
     can_make_private: bool,
     can_review: bool,
+    /// The reporter's review of the work, once given: shown instead of the question.
+    review: Option<GivenReview>,
     history: Vec<HistoryLine>,
 }
 
@@ -113,9 +124,11 @@ fn history(
     j: &Jurisdiction,
     report: &Report,
     entries: Vec<TimelineEntry>,
+    photos: &[PhotoInfo],
     lang: Lang,
 ) -> Vec<HistoryLine> {
     let ticket = report.ticket.to_string();
+    let t = lang.texts();
     entries
         .into_iter()
         .map(|e| {
@@ -135,7 +148,11 @@ fn history(
                 } else {
                     e.attachments
                         .iter()
-                        .map(|id| photo_url(&ticket, *id))
+                        .filter_map(|id| photos.iter().find(|p| p.id == *id))
+                        .map(|p| LabelledPhoto {
+                            url: photo_url(&ticket, p.id),
+                            label: photo_label(t, p.kind),
+                        })
                         .collect()
                 },
             }
@@ -228,6 +245,7 @@ pub async fn show(
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     let timeline = visible_timeline(&report, &entries, &photos, viewer.as_ref());
+    let rejected = RejectedFollowups::in_history(&entries);
     let offered = viewer
         .as_ref()
         .map(|actor| available_actions(&report.facts(), actor))
@@ -289,7 +307,8 @@ pub async fn show(
         duplicates: duplicates.iter().map(|d| d.to_string()).collect(),
         referred_to: report.referred_to.clone(),
         photos_locked: photos.iter().any(|p| {
-            p.kind == PhotoKind::Report && !access::may_see_photo(&report, p.kind, viewer.as_ref())
+            p.kind == PhotoKind::Report
+                && !access::may_see_photos_of_kind(&report, p.kind, viewer.as_ref())
         }),
         is_mine,
     };
@@ -318,12 +337,23 @@ pub async fn show(
         can_make_public: offered.contains(&ActionKind::MakePublic),
         can_make_private: offered.contains(&ActionKind::MakePrivate),
         can_review: offered.contains(&ActionKind::ReviewUnsatisfied),
-        history: history(j, &report, timeline, lang),
+        review: review_given(&entries)
+            .filter(|_| is_mine)
+            .map(|e| GivenReview {
+                verdict: if e.action == ActionKind::ReviewSatisfied {
+                    t.review_satisfied
+                } else {
+                    t.review_unsatisfied
+                },
+                at: local_time(j, e.at),
+                comment: e.note.clone(),
+            }),
+        history: history(j, &report, timeline, &photos, lang),
         report_photos: photos
             .iter()
             .filter(|p| {
                 p.kind == PhotoKind::Report
-                    && access::may_see_photo(&report, p.kind, viewer.as_ref())
+                    && access::may_see_photo(&report, p, &rejected, viewer.as_ref())
             })
             .map(|p| photo_url(&report.ticket.to_string(), p.id))
             .collect(),

@@ -248,6 +248,40 @@ async fn a_report_lives_its_whole_life_through_every_role() {
         assert!(history.contains(REASON), "{history}");
         check_page(&b, None).await;
         b.screenshot("6-warga-selesai").await;
+
+        // The history labels the photos before and after the work. The review asks with two
+        // equal choices, "Puas" the primary one, each a tap target of at least 44 px; once
+        // given, the page shows the review instead of the question.
+        let captions = b.texts("ol.history figcaption").await;
+        for label in ["Sebelum", "Sesudah"] {
+            assert!(
+                captions.iter().any(|c| c == label),
+                "{label} in {captions:?}"
+            );
+        }
+        let heights = b
+            .js(
+                "return [...document.querySelectorAll('.review-choices button')]\
+                   .map(e => e.getBoundingClientRect().height);",
+                vec![],
+            )
+            .await;
+        let heights: Vec<f64> = heights
+            .as_array()
+            .expect("the heights")
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .collect();
+        assert_eq!(heights.len(), 2, "{heights:?}");
+        assert!(heights.iter().all(|h| *h >= 44.0), "{heights:?}");
+        b.scroll_to("#review").await;
+        b.screenshot("7-warga-menilai").await;
+        b.press("Puas").await;
+        let review = b.text("section[aria-labelledby=review]").await;
+        assert!(review.contains("Anda menilai: Puas"), "{review}");
+        assert!(!review.contains("Bagaimana hasilnya?"), "{review}");
+        b.scroll_to("#review").await;
+        b.screenshot("8-warga-sudah-menilai").await;
     })
     .await;
 }

@@ -70,7 +70,7 @@ pub fn beside(
         .iter()
         .filter(|p| p.kind == PhotoKind::Report)
         .collect();
-    let visible = access::may_see_photo(report, PhotoKind::Report, Some(viewer));
+    let visible = access::may_see_photos_of_kind(report, PhotoKind::Report, Some(viewer));
     Some(Evidence {
         report_at: local_time(j, report.created_at),
         report_place: j
