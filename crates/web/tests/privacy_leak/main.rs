@@ -135,12 +135,9 @@ fn photo_access(world: &World, seen: &[Seen]) -> Vec<String> {
 fn controls(world: &World, seen: &[Seen]) {
     let text = |who, what: &str| answer(seen, who, what).text().to_lowercase();
     let me = text(Who::ReporterA, "GET /api/v1/me");
-    for secret in [
-        &world.a.username,
-        &world.a.name,
-        &world.a.phone,
-        &world.a.email,
-    ] {
+    // The phone as stored (E.164); its `812…` needle catches that form anywhere else too.
+    let phone = world.a.stored_phone();
+    for secret in [&world.a.username, &world.a.name, &phone, &world.a.email] {
         assert!(
             me.contains(&secret.to_lowercase()),
             "A sees {secret} in {me}"
