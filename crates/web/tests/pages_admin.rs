@@ -450,3 +450,15 @@ async fn accounts_come_page_by_page_and_by_role() {
     let bad = admin.get("/admin/pengguna?cursor=bukan-kursor").await;
     assert_eq!(bad.status, 400, "{bad:?}");
 }
+
+/// The API's documentation is for the developers of third-party apps, whom admins give
+/// keys: linked from the API keys page, not from the citizens' home.
+#[tokio::test]
+async fn the_api_documentation_is_linked_for_admins_not_on_the_citizens_home() {
+    let app = TestApp::spawn().await;
+    let home = page(&Browser::new(&app).get("/").await);
+    assert!(!home.contains("openapi.json"), "{home}");
+    let (admin, _) = sign_in(&app, Role::Admin, None).await;
+    let keys = page(&admin.get("/admin/kunci-api").await);
+    assert!(keys.contains("href=\"/api/v1/openapi.json\""), "{keys}");
+}
