@@ -132,6 +132,30 @@ impl Region {
     pub fn parent(&self) -> Option<RegionCode> {
         self.code.parent()
     }
+
+    /// The name without the words that say what kind of region it is ("Kota Administrasi
+    /// Jakarta Selatan" is "Jakarta Selatan"): what people call it, and the part that tells
+    /// regions apart where space is short.
+    pub fn short_name(&self) -> &str {
+        const KIND_WORDS: &[&str] = &[
+            "kota",
+            "kabupaten",
+            "kab.",
+            "administrasi",
+            "adm.",
+            "kecamatan",
+            "kelurahan",
+            "desa",
+        ];
+        let mut rest = self.name.trim();
+        while let Some((word, after)) = rest.split_once(char::is_whitespace) {
+            if !KIND_WORDS.contains(&word.to_lowercase().as_str()) {
+                break;
+            }
+            rest = after.trim_start();
+        }
+        rest
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +181,29 @@ mod tests {
         assert!(!code("31.71.01").is_within(&code("31.72")));
         assert!(!code("31.72").is_within(&code("31.71")));
         assert_eq!(kel.province(), "31");
+    }
+
+    #[test]
+    fn short_names_drop_the_words_for_the_kind_of_region() {
+        let region = |name: &str| Region {
+            code: code("31.74"),
+            name: name.to_owned(),
+            level: RegionLevel::Kota,
+        };
+        for (name, short) in [
+            ("Kota Administrasi Jakarta Selatan", "Jakarta Selatan"),
+            (
+                "Kabupaten Administrasi Kepulauan Seribu",
+                "Kepulauan Seribu",
+            ),
+            ("KOTA BOGOR", "BOGOR"),
+            ("Kelurahan Gambir", "Gambir"),
+            ("Gambir", "Gambir"),
+            ("Kota", "Kota"),
+            ("Kota Kota", "Kota"),
+        ] {
+            assert_eq!(region(name).short_name(), short, "{name}");
+        }
     }
 
     #[test]

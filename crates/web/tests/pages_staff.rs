@@ -96,8 +96,16 @@ async fn a_report_goes_from_forward_to_validation_through_the_staff_forms() {
     let html = page(&coordinator.get(&format!("/laporan/{ticket}")).await);
     assert_good_page(&html, "id");
     assert_labelled(&html);
+    // Named kota first, so a phone's narrow select never cuts off what tells the Suku Dinas
+    // apart.
     assert!(
-        html.contains(&format!("<option value=\"{SUDIN}\" selected>")),
+        html.contains(&format!(
+            "<option value=\"{SUDIN}\" selected>Jakarta Selatan: Suku Dinas Bina Marga</option>"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(">Jakarta Pusat: Suku Dinas Bina Marga</option>"),
         "{html}"
     );
     assert!(html.contains("href=\"geo:-6.261500,106.810600\""), "{html}");

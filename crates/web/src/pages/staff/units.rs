@@ -25,18 +25,15 @@ pub struct UnitGroup {
 /// Dinas), the suggested one first.
 pub fn dispose_choices(j: &Jurisdiction, report: &Report, lang: Lang) -> Vec<UnitGroup> {
     let suggested = suggested(j, report);
-    let mut children: Vec<&Unit> = j
+    let mut options: Vec<UnitOption> = j
         .units()
         .filter(|u| u.parent.as_ref() == Some(&report.holding_unit))
-        .collect();
-    children.sort_by(|a, b| a.name.cmp(&b.name));
-    let options: Vec<UnitOption> = children
-        .into_iter()
         .map(|u| UnitOption {
             selected: Some(&u.code) == suggested.map(|s| &s.code),
-            ..option(u)
+            ..option(j, u)
         })
         .collect();
+    options.sort_by(|a, b| a.name.cmp(&b.name));
     if options.is_empty() {
         return Vec::new();
     }
@@ -52,12 +49,32 @@ fn suggested<'j>(j: &'j Jurisdiction, report: &Report) -> Option<&'j Unit> {
         .filter(|u| u.code != report.holding_unit)
 }
 
-fn option(u: &Unit) -> UnitOption {
+fn option(j: &Jurisdiction, u: &Unit) -> UnitOption {
     UnitOption {
         code: u.code.to_string(),
-        name: u.name.clone(),
+        name: label(j, u),
         selected: false,
     }
+}
+
+/// A unit's name as a select shows it on a phone: a branch, whose name ends with its region's
+/// ("Suku Dinas Bina Marga Kota Administrasi Jakarta Selatan"), is named region first and
+/// short ("Jakarta Selatan: Suku Dinas Bina Marga"), so what tells the branches apart is
+/// never the part cut off.
+fn label(j: &Jurisdiction, u: &Unit) -> String {
+    let region = u.region.as_ref().and_then(|code| j.region(code));
+    let (Some(region), UnitRole::Branch) = (region, j.unit_role(u)) else {
+        return u.name.clone();
+    };
+    [region.name.as_str(), region.short_name()]
+        .into_iter()
+        .find_map(|suffix| u.name.strip_suffix(suffix))
+        .map(str::trim_end)
+        .filter(|rest| !rest.is_empty())
+        .map_or_else(
+            || u.name.clone(),
+            |rest| format!("{}: {rest}", region.short_name()),
+        )
 }
 
 /// The units `report` may be forwarded to: the suggested one first, then the agencies and
@@ -67,14 +84,13 @@ pub fn forward_choices(j: &Jurisdiction, report: &Report, lang: Lang) -> Vec<Uni
     let territorial = |u: &Unit| j.unit_role(u) == UnitRole::RegionOffice;
     let suggested = suggested(j, report);
     let kota = report.region.lineage().pop();
-    let mut offices: Vec<&Unit> = j
+    let offices: Vec<&Unit> = j
         .units()
         .filter(|u| u.code != report.holding_unit && !territorial(u))
         .filter(|u| {
             j.unit_role(u) != UnitRole::Validation && Some(&u.code) != suggested.map(|s| &s.code)
         })
         .collect();
-    offices.sort_by(|a, b| a.name.cmp(&b.name));
     let mut territory: Vec<&Unit> = j
         .units()
         .filter(|u| u.code != report.holding_unit && territorial(u))
@@ -88,17 +104,19 @@ pub fn forward_choices(j: &Jurisdiction, report: &Report, lang: Lang) -> Vec<Uni
             label: st.unit_suggested.to_owned(),
             options: vec![UnitOption {
                 selected: true,
-                ..option(unit)
+                ..option(j, unit)
             }],
         });
     }
+    let mut offices: Vec<UnitOption> = offices.into_iter().map(|u| option(j, u)).collect();
+    offices.sort_by(|a, b| a.name.cmp(&b.name));
     groups.push(UnitGroup {
         label: st.unit_group_offices.to_owned(),
-        options: offices.into_iter().map(option).collect(),
+        options: offices,
     });
     groups.push(UnitGroup {
         label: st.unit_group_territory.to_owned(),
-        options: territory.into_iter().map(option).collect(),
+        options: territory.into_iter().map(|u| option(j, u)).collect(),
     });
     groups.retain(|g| !g.options.is_empty());
     groups
