@@ -188,16 +188,26 @@ pub fn dashboard<'a>(
         .iter()
         .map(|c| (category_label(j, &c.category, lang), c.reports))
         .collect();
-    let mut top: Vec<(String, u64)> = named.clone();
+    let mut top: Vec<(String, u64, bool)> = named
+        .iter()
+        .map(|(name, n)| (name.clone(), *n, false))
+        .collect();
     if top.len() > TOP_CATEGORIES + 1 {
-        let rest: u64 = top.split_off(TOP_CATEGORIES).iter().map(|(_, n)| n).sum();
-        top.push((st.others.to_owned(), rest));
+        let rest = top.split_off(TOP_CATEGORIES);
+        let sum: u64 = rest.iter().map(|(_, n, _)| n).sum();
+        let label = StatsTexts::counted(
+            st.other_categories,
+            rest.len() as u64,
+            &numbers.count(rest.len() as u64),
+        );
+        top.push((format!("{} ({label})", st.others), sum, true));
     }
     let categories = charts::rows(
         &top.iter()
-            .map(|(name, n)| Item {
+            .map(|(name, n, aside)| Item {
                 label: name.clone(),
                 values: vec![(*n, format!("{name}: {}", reports(*n)))],
+                aside: *aside,
             })
             .collect::<Vec<_>>(),
         numbers,
@@ -225,6 +235,7 @@ pub fn dashboard<'a>(
                         (c.reporters, format!("{name}: {}", reporters(c.reporters))),
                     ],
                     label: name,
+                    aside: false,
                 }
             })
             .collect::<Vec<_>>(),

@@ -125,6 +125,9 @@ pub struct RowBar {
     pub value_y: i64,
     pub value: String,
     pub title: String,
+    /// Longer than the scale allows (an aside row larger than every other): drawn at full
+    /// width with a break in it.
+    pub cut: bool,
 }
 
 pub struct Row {
@@ -142,15 +145,22 @@ pub struct Rows {
 pub struct Item {
     pub label: String,
     pub values: Vec<(u64, String)>,
+    /// Not one of the things compared but the rest put together ("Lainnya"): it does not set
+    /// the scale, so a large rest never shrinks every other bar to a sliver.
+    pub aside: bool,
 }
 
-/// Labelled rows of bars, all on one scale (the largest value of any series).
+/// Labelled rows of bars, all on one scale: the largest value of any series in a row that is
+/// not aside (or of any row, when all are).
 pub fn rows(items: &[Item], numbers: Numbers) -> Rows {
-    let max = items
-        .iter()
-        .flat_map(|i| i.values.iter().map(|(v, _)| *v))
-        .max()
-        .unwrap_or(0);
+    let largest = |aside_too: bool| {
+        items
+            .iter()
+            .filter(|i| aside_too || !i.aside)
+            .flat_map(|i| i.values.iter().map(|(v, _)| *v))
+            .max()
+    };
+    let max = largest(false).or_else(|| largest(true)).unwrap_or(0);
     let room = (WIDTH - VALUE_ROOM) as f64;
     let mut y = 0;
     let rows = items
@@ -163,12 +173,14 @@ pub fn rows(items: &[Item], numbers: Numbers) -> Rows {
                 .iter()
                 .enumerate()
                 .map(|(series, (value, title))| {
+                    let cut = *value > max;
                     let width = if max == 0 {
                         0
                     } else {
-                        ((*value as f64) / (max as f64) * room).round() as i64
+                        ((value.min(&max).to_owned() as f64) / (max as f64) * room).round() as i64
                     };
                     let bar = RowBar {
+                        cut,
                         y,
                         width,
                         height: BAR,
@@ -245,10 +257,12 @@ mod tests {
                 Item {
                     label: "JAKI".into(),
                     values: vec![(10, String::new()), (5, String::new())],
+                    aside: false,
                 },
                 Item {
                     label: "SMS".into(),
                     values: vec![(1_000, String::new()), (0, String::new())],
+                    aside: false,
                 },
             ],
             ID,
@@ -260,5 +274,45 @@ mod tests {
             .collect();
         assert_eq!(widths, vec![5, 2, 490, 0]);
         assert_eq!(r.rows[1].bars[0].value, "1.000");
+        assert!(r.rows.iter().all(|row| row.bars.iter().all(|b| !b.cut)));
+    }
+
+    #[test]
+    fn the_rest_put_together_does_not_set_the_scale() {
+        let item = |label: &str, n: u64, aside: bool| Item {
+            label: label.into(),
+            values: vec![(n, String::new())],
+            aside,
+        };
+        let r = rows(
+            &[
+                item("Jalan", 100, false),
+                item("Banjir", 50, false),
+                item("Lainnya", 900, true),
+            ],
+            ID,
+        );
+        let bars: Vec<(i64, bool, &str)> = r
+            .rows
+            .iter()
+            .map(|row| {
+                (
+                    row.bars[0].width,
+                    row.bars[0].cut,
+                    row.bars[0].value.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            bars,
+            vec![(490, false, "100"), (245, false, "50"), (490, true, "900")]
+        );
+        // A smaller rest is drawn to scale; a rest alone sets the scale itself.
+        let small = rows(&[item("Jalan", 100, false), item("Lainnya", 20, true)], ID);
+        assert_eq!(small.rows[1].bars[0].width, 98);
+        assert!(!small.rows[1].bars[0].cut);
+        let alone = rows(&[item("Lainnya", 20, true)], ID);
+        assert_eq!(alone.rows[0].bars[0].width, 490);
+        assert!(!alone.rows[0].bars[0].cut);
     }
 }

@@ -58,6 +58,10 @@ impl Asked {
         let mut pairs: Vec<(String, String)> = raw
             .into_iter()
             .filter(|(k, _)| k == "from" || k == "to" || k == "category")
+            .map(|(k, v)| {
+                let v = if k == "category" { v } else { iso_date(v) };
+                (k, v)
+            })
             .collect();
         // This year so far, unless a period is asked for.
         let today = j.local_date(Utc::now());
@@ -101,6 +105,18 @@ fn lang_code(lang: Lang) -> &'static str {
         Lang::Id => "id",
         Lang::En => "en",
     }
+}
+
+/// A date as Indonesians write it (`31-01-2021`, `31/1/2021`), where a browser without a date
+/// picker lets one type it, in the ISO form (`2021-01-31`) the figures are asked for; anything
+/// else unchanged, for the request's own check to refuse.
+fn iso_date(value: String) -> String {
+    let typed = value.trim();
+    ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(typed, format).ok())
+        .filter(|_| typed.len() >= 8)
+        .map_or(value, |date| date.to_string())
 }
 
 fn this_year(today: NaiveDate) -> (NaiveDate, NaiveDate) {
