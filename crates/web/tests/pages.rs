@@ -56,6 +56,54 @@ async fn the_home_page_is_indonesian_first_with_english_available() {
     assert!(en.contains("Report a problem"), "{en}");
 }
 
+/// Installable like an app: every page links the manifest, which names icons the site
+/// serves at the sizes it says, and the policy lets the browser read it.
+#[tokio::test]
+async fn the_site_is_installable_with_a_manifest_and_its_icons() {
+    let app = TestApp::spawn().await;
+    let home = app.anonymous().get_url("/").await;
+    let page = html(&home);
+    assert!(
+        page.contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">"),
+        "{page}"
+    );
+    let policy = home.header("content-security-policy").unwrap_or_default();
+    assert!(policy.contains("manifest-src 'self'"), "{policy}");
+
+    let got = app.anonymous().get_url("/manifest.webmanifest").await;
+    assert_eq!(got.status, 200);
+    assert_eq!(
+        got.header("content-type").as_deref(),
+        Some("application/manifest+json")
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(manifest["lang"], "id");
+    assert_eq!(manifest["start_url"], "/");
+    assert_eq!(manifest["display"], "standalone");
+    let icons = manifest["icons"].as_array().unwrap();
+    let mut sizes = Vec::new();
+    for icon in icons {
+        let src = icon["src"].as_str().unwrap();
+        let got = app.anonymous().get_url(src).await;
+        assert_eq!(got.status, 200, "{src}");
+        assert_eq!(got.header("content-type").as_deref(), icon["type"].as_str());
+        if icon["type"] == "image/png" {
+            let png = image::load_from_memory(&got.body).unwrap();
+            assert_eq!(
+                format!("{}x{}", png.width(), png.height()),
+                icon["sizes"].as_str().unwrap(),
+                "{src}"
+            );
+            sizes.push(png.width());
+        }
+    }
+    assert!(sizes.contains(&192) && sizes.contains(&512), "{sizes:?}");
+    assert_eq!(
+        app.anonymous().get_url("/aset/ikon/1024.png").await.status,
+        404
+    );
+}
+
 #[tokio::test]
 async fn a_bad_filter_on_the_page_is_a_clear_error_not_a_crash() {
     let app = TestApp::spawn().await;

@@ -37,6 +37,8 @@ pub struct Texts {
     // Frame and navigation
     pub skip: &'static str,
     pub nav_label: &'static str,
+    /// The button that opens the menu on a phone.
+    pub nav_menu: &'static str,
     pub nav_report: &'static str,
     pub nav_track: &'static str,
     pub nav_mine: &'static str,

@@ -13,6 +13,7 @@ use crate::state::AppState;
 
 use super::gate::signed_in_as;
 use super::labels::{Pill, category_name, local_time, pill, region_name};
+use super::outbox::{self, OutboxTexts};
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, failure, render};
 
@@ -42,6 +43,8 @@ struct MinePage {
     chrome: Chrome,
     rows: Vec<Row>,
     next_href: Option<String>,
+    ot: &'static OutboxTexts,
+    outbox: &'static str,
 }
 
 pub async fn my_reports(
@@ -87,5 +90,7 @@ pub async fn my_reports(
         chrome,
         rows,
         next_href,
+        ot: OutboxTexts::of(q.lang),
+        outbox: outbox::SCRIPT,
     })
 }

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod admin_form;
+mod app_shell;
 mod catalog_admin;
 mod choices;
 mod conversation;
@@ -20,6 +21,7 @@ mod labels;
 mod mine;
 mod my_data;
 mod not_found;
+mod outbox;
 mod page_error;
 mod password;
 mod queue;
@@ -59,6 +61,9 @@ pub use session::Visitor;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route(app_shell::MANIFEST_PATH, get(app_shell::manifest))
+        .route(app_shell::ICON_PATH, get(app_shell::icon))
+        .route(outbox::WORKER_PATH, get(outbox::worker))
         .route("/publik", get(feed::public_feed_page))
         .route(
             "/daftar",
@@ -110,13 +115,23 @@ pub fn router() -> Router<AppState> {
 /// The one script of ours (on `/lapor`): fill the coordinates from the device's location.
 pub const LOCATE_SCRIPT: &str = include_str!("../../templates/locate.js");
 
-/// Nothing from another host, ever; the only script is ours, allowed by its hash.
+/// Nothing from another host, ever; the only scripts are ours, allowed by their hashes (and
+/// the outbox's service worker, from this origin).
 static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
-    let hash = STANDARD.encode(Sha256::digest(LOCATE_SCRIPT.as_bytes()));
+    let hashes: Vec<String> = [LOCATE_SCRIPT, outbox::SCRIPT]
+        .iter()
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                STANDARD.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
+        .collect();
     let policy = format!(
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
-         script-src 'sha256-{hash}'; form-action 'self'; frame-ancestors 'none'; \
-         base-uri 'none'"
+         script-src {}; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        hashes.join(" ")
     );
     HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))

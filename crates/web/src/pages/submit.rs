@@ -26,6 +26,7 @@ use crate::state::AppState;
 use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, field_of, posted_with_photos};
 use super::gate::signed_in_as;
+use super::outbox::{self, OutboxTexts};
 use super::region_map::{self, texts::MapTexts};
 use super::session::Visitor;
 use super::{
@@ -64,6 +65,8 @@ struct SubmitPage {
     map_href: Option<String>,
     /// The region just chosen on the map, by name.
     chosen: Option<String>,
+    ot: &'static OutboxTexts,
+    outbox: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +112,8 @@ fn page(
             .has_boundaries()
             .then(|| format!("{}?lang={}", region_map::PATH, t.lang)),
         chosen: None,
+        ot: OutboxTexts::of(lang),
+        outbox: outbox::SCRIPT,
     }
 }
 

@@ -5,12 +5,7 @@
 use aduan_domain::Role;
 
 use crate::common::PASSWORD;
-use crate::harness::{Browser, Options, run_with};
-
-async fn check_page(b: &Browser) {
-    b.assert_same_origin_only().await;
-    b.assert_no_horizontal_overflow().await;
-}
+use crate::harness::{Options, run_with};
 
 #[tokio::test]
 async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
@@ -31,18 +26,18 @@ async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
             "{}",
             b.location().await
         );
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("kategori").await;
 
         b.goto("/admin/kategori/jalan").await;
-        check_page(&b).await;
+        b.check_page().await;
         b.fill("Target penyelesaian (jam)", "0").await;
         b.press("Simpan").await;
         assert_eq!(
             b.text("#completion_hours-error").await,
             "Paling sedikit 1 jam."
         );
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("kategori-salah").await;
         b.fill("Target penyelesaian (jam)", "48").await;
         b.press("Simpan").await;
@@ -54,7 +49,7 @@ async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
         assert_eq!(b.text("#c-jalan dd:nth-of-type(3)").await, "48");
 
         b.goto("/admin/unit/baru").await;
-        check_page(&b).await;
+        b.check_page().await;
         b.fill("Kode", "sudin-kesehatan-31.74").await;
         b.fill("Nama", "Suku Dinas Kesehatan Jakarta Selatan").await;
         b.choose("Jenis", "Suku Dinas").await;
@@ -68,14 +63,14 @@ async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
         b.screenshot("unit-baru").await;
         b.press("Simpan").await;
         assert_eq!(b.location().await, "/admin/unit?done=added&lang=id");
-        check_page(&b).await;
+        b.check_page().await;
         b.goto("/admin/unit?jenis=suku_dinas").await;
         let added = b.text("#u-sudin-kesehatan-31\\.74").await;
         assert!(
             added.contains("Suku Dinas Kesehatan Jakarta Selatan"),
             "{added}"
         );
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("unit").await;
 
         b.goto("/admin/rute").await;
@@ -84,7 +79,7 @@ async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
         b.press("Tampilkan rute").await;
         let route = b.text("#route").await;
         assert!(route.contains("Kantor Kecamatan Tebet"), "{route}");
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("rute").await;
     })
     .await;

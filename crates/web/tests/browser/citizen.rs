@@ -10,12 +10,6 @@ use crate::harness::{Browser, run};
 /// Jakarta's waiting red, the background of a "Menunggu" pill.
 const WAITING_RED: &str = "rgba(255, 215, 213, 1)";
 
-/// What every page of the journey must be: same-origin only, no wider than a phone.
-async fn check_page(b: &Browser) {
-    b.assert_same_origin_only().await;
-    b.assert_no_horizontal_overflow().await;
-}
-
 /// The width of the first `<img>` matching `css` once it has loaded (made eager, in case
 /// it is lazy and below the fold): -2 when there is none, -1 when it failed to load.
 async fn loaded_width(b: &Browser, css: &str) -> Value {
@@ -43,14 +37,14 @@ async fn a_newcomer_registers_and_files_a_report_with_a_photo() {
         std::fs::write(&photo, png()).expect("write the photo");
 
         b.goto("/").await;
-        check_page(&b).await;
+        b.check_page().await;
         b.click_link("Daftar").await;
         assert!(
             b.location().await.starts_with("/daftar"),
             "{}",
             b.location().await
         );
-        check_page(&b).await;
+        b.check_page().await;
         b.fill("Nama pengguna", "warga.baru").await;
         b.fill("Kata sandi", PASSWORD).await;
         b.press("Daftar").await;
@@ -61,6 +55,7 @@ async fn a_newcomer_registers_and_files_a_report_with_a_photo() {
             "{}",
             b.location().await
         );
+        b.open_menu().await;
         let who = b.text("header .who").await;
         assert!(who.contains("warga.baru"), "signed in: {who}");
         assert_eq!(b.text("h1").await, "Buat laporan");
@@ -83,7 +78,7 @@ async fn a_newcomer_registers_and_files_a_report_with_a_photo() {
             )
             .await;
         assert_eq!(chosen, json!(1), "the photo is attached");
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("lapor").await;
         b.press("Kirim laporan").await;
 
@@ -108,7 +103,7 @@ async fn a_newcomer_registers_and_files_a_report_with_a_photo() {
             json!(PICTURE_SIZE.0),
             "the photo loads"
         );
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("laporan").await;
 
         b.click_link("Laporan saya").await;
@@ -120,7 +115,7 @@ async fn a_newcomer_registers_and_files_a_report_with_a_photo() {
         assert_eq!(pill.text().await.expect("the pill's text"), "Menunggu");
         let background = pill.css_value("background-color").await.expect("a color");
         assert_eq!(background, WAITING_RED);
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("laporan-saya").await;
 
         // What the store holds: filed on the web, with the photo.

@@ -88,8 +88,7 @@ async fn the_public_feed_shows_the_public_report_with_its_state_and_never_the_pr
             json!(crate::common::PICTURE_SIZE.0),
             "the photo loads"
         );
-        b.assert_same_origin_only().await;
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
         b.screenshot("publik").await;
     })
     .await;

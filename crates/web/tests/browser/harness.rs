@@ -17,6 +17,7 @@ use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
+use crate::accessibility;
 use crate::common::TestApp;
 use crate::driver::{Driver, assert_javascript_is_off, locate};
 use aduan_web::WebConfig;
@@ -107,6 +108,7 @@ where
         app: Arc::new(app),
         client: client.clone(),
         shots: screenshot_dir(test),
+        javascript: options.javascript,
     };
     // On its own task so that a panic comes back here as an error and the session is
     // still closed below; under a deadline so that a hung browser fails the test.
@@ -146,6 +148,8 @@ pub struct Browser {
     pub app: Arc<TestApp>,
     client: Client,
     shots: PathBuf,
+    /// Whether the pages' scripts run (axe-core needs them: see [`Browser::check_page`]).
+    javascript: bool,
 }
 
 impl Browser {
@@ -263,13 +267,52 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css:?}: {e}"));
     }
 
+    /// Open the menu, as on a phone one taps "Menu" before a link in it; nothing when it is
+    /// open already, or shown open (a wide screen).
+    pub async fn open_menu(&self) {
+        let summary = self.find("details.menu > summary").await;
+        let shown = summary
+            .is_displayed()
+            .await
+            .expect("is the menu button shown");
+        let open = self
+            .js(
+                "return document.querySelector('details.menu').open;",
+                vec![],
+            )
+            .await;
+        if shown && open != json!(true) {
+            summary.click().await.expect("tap Menu");
+        }
+    }
+
+    /// Where `element` is in the closed menu, open it, as a user would to reach it.
+    async fn reveal(&self, element: &Element) {
+        let in_closed_menu = self
+            .js(
+                "return arguments[0].closest('details.menu:not([open])') !== null;",
+                vec![json!(element)],
+            )
+            .await;
+        if in_closed_menu == json!(true) {
+            self.open_menu().await;
+        }
+    }
+
     /// Follow the link reading `text`; returns once the page it leads to has loaded.
     pub async fn click_link(&self, text: &str) {
-        let link = self
-            .client
-            .find(Locator::LinkText(text))
-            .await
-            .unwrap_or_else(|e| panic!("no link reads {text:?}: {e}"));
+        // A link in the closed menu has no visible text to be found by: open the menu first.
+        let link = match self.client.find(Locator::LinkText(text)).await {
+            Ok(link) => link,
+            Err(_) => {
+                self.open_menu().await;
+                self.client
+                    .find(Locator::LinkText(text))
+                    .await
+                    .unwrap_or_else(|e| panic!("no link reads {text:?}: {e}"))
+            }
+        };
+        self.reveal(&link).await;
         self.leaving(&format!("the link {text:?}"), async {
             link.click()
                 .await
@@ -288,6 +331,7 @@ impl Browser {
             .find(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no button reads {text:?}: {e}"));
+        self.reveal(&button).await;
         self.leaving(&format!("the button {text:?}"), async {
             button
                 .click()
@@ -435,6 +479,30 @@ impl Browser {
     }
 
     /// The page is no wider than the window: nothing to scroll sideways on a phone.
+    /// Cut the browser off the network, or connect it again, as a phone entering or leaving
+    /// a dead zone: Chromium's network emulation through chromedriver, so the page sees
+    /// `navigator.onLine` change and its requests fail while off.
+    pub async fn set_offline(&self, offline: bool) {
+        self.client
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .unwrap_or_else(|e| panic!("set the network offline={offline}: {e}"));
+    }
+
+    /// What every page must be, checked on the page shown: nothing from another host, no
+    /// sideways scrolling on a phone, no WCAG 2.1 AA violation axe-core finds, and tap
+    /// targets a thumb can hit. axe-core runs on its own timers, which a browser with
+    /// JavaScript off never fires: there it is left out, and the same pages are checked by
+    /// it in the tests with JavaScript on (the admin pages' test visits the catalog's).
+    pub async fn check_page(&self) {
+        self.assert_same_origin_only().await;
+        self.assert_no_horizontal_overflow().await;
+        if self.javascript {
+            accessibility::assert_accessible(self).await;
+        }
+        accessibility::assert_tap_targets(self).await;
+    }
+
     pub async fn assert_no_horizontal_overflow(&self) {
         let sizes = self
             .js(
@@ -475,4 +543,33 @@ fn screenshot_dir(test: &str) -> PathBuf {
             .unwrap_or_else(|e| panic!("empty the screenshots of {}: {e}", dir.display()));
     }
     dir
+}
+
+/// chromedriver's own command to emulate network conditions.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/chromium/network_conditions"))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let conditions = json!({
+            "network_conditions": {
+                "offline": self.offline,
+                "latency": 0,
+                "download_throughput": 100000000,
+                "upload_throughput": 100000000,
+            }
+        });
+        (axum::http::Method::POST, Some(conditions.to_string()))
+    }
 }

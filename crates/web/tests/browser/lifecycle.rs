@@ -17,10 +17,9 @@ use crate::harness::{Browser, Options, run_with};
 
 const REASON: &str = "Foto sesudah tidak menunjukkan lokasi yang dilaporkan.";
 
-/// Same-origin only, no wider than a phone, and (for staff) not naming the reporter.
+/// What every page must be (`Browser::check_page`), and (for staff) not naming the reporter.
 async fn check_page(b: &Browser, reporter: Option<&str>) {
-    b.assert_same_origin_only().await;
-    b.assert_no_horizontal_overflow().await;
+    b.check_page().await;
     if let Some(reporter) = reporter {
         let html = b.client().source().await.expect("the page source");
         let page = b.location().await;

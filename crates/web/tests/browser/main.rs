@@ -5,6 +5,7 @@
 // Helpers fail their test by panicking, like an assertion does.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accessibility;
 mod admin;
 mod catalog_admin;
 mod citizen;
@@ -16,5 +17,6 @@ mod harness;
 mod home;
 mod lifecycle;
 mod my_data;
+mod offline;
 mod region_map;
 mod statistik;

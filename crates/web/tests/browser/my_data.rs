@@ -5,12 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{PASSWORD, ticket_of};
-use crate::harness::{Browser, run};
-
-async fn check_page(b: &Browser) {
-    b.assert_same_origin_only().await;
-    b.assert_no_horizontal_overflow().await;
-}
+use crate::harness::run;
 
 #[tokio::test]
 async fn a_citizen_downloads_their_data_and_deletes_their_account() {
@@ -33,7 +28,7 @@ async fn a_citizen_downloads_their_data_and_deletes_their_account() {
             "{}",
             b.location().await
         );
-        check_page(&b).await;
+        b.check_page().await;
         assert_eq!(b.text("h1").await, "Data saya");
 
         // The download link gives the JSON of the account to this browser's session (read
@@ -79,7 +74,7 @@ async fn a_citizen_downloads_their_data_and_deletes_their_account() {
             "{}",
             b.location().await
         );
-        check_page(&b).await;
+        b.check_page().await;
         assert!(b.text("main").await.contains("Akun Anda sudah dihapus"));
         // Signed out: the header offers to sign in again, which no longer works.
         b.click_link("Masuk").await;

@@ -52,13 +52,11 @@ async fn the_dashboard_fits_a_phone_and_loads_only_from_its_own_origin() {
         b.click_link("Statistik").await;
         assert!(b.location().await.starts_with("/statistik?lang=id"));
         assert_eq!(b.text("h1").await, "Statistik laporan");
-        b.assert_same_origin_only().await;
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
 
         b.goto("/statistik?from=2024-01-01&to=2025-01-01&peta=kelurahan")
             .await;
-        b.assert_same_origin_only().await;
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
         assert_eq!(b.text("dl.headline dd").await, "8");
         assert_eq!(b.find_all("svg.choropleth g").await.len(), 267);
         assert_eq!(b.find_all("svg.choropleth g.c5").await.len(), 1);
@@ -105,8 +103,7 @@ async fn without_boundaries_the_map_is_a_schematic_of_tiles() {
             .await;
         }
         b.goto("/statistik?from=2024-01-01&to=2024-03-01").await;
-        b.assert_same_origin_only().await;
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
         assert_eq!(b.find_all("ul.tiles li").await.len(), 6);
         assert_eq!(
             b.text("ul.tiles li.c5").await,

@@ -10,6 +10,7 @@ pub static EN: Texts = Texts {
     footer: "Every report is private unless its reporter chooses to open it. Reporters' identities are never shown.",
     skip: "Skip to content",
     nav_label: "Main menu",
+    nav_menu: "Menu",
     nav_report: "Report a problem",
     nav_track: "Track a report",
     nav_mine: "My reports",

@@ -10,6 +10,7 @@ pub static ID: Texts = Texts {
     footer: "Setiap laporan bersifat privat kecuali pelapor memilih untuk membukanya. Identitas pelapor tidak pernah ditampilkan.",
     skip: "Langsung ke isi",
     nav_label: "Menu utama",
+    nav_menu: "Menu",
     nav_report: "Buat laporan",
     nav_track: "Lacak laporan",
     nav_mine: "Laporan saya",

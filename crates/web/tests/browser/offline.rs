@@ -1,0 +1,120 @@
+//! A report written with no signal (issue 17): the phone keeps it, says so, and sends it once
+//! the signal is back, photo included; the citizen is told it was sent, with its ticket.
+//! The signal is cut and restored by Chromium's own network emulation (chromedriver), so the
+//! page sees what a phone in a dead zone sees: `navigator.onLine` false and no connection.
+
+use serde_json::{Value, json};
+
+use crate::common::{PASSWORD, png};
+use crate::harness::{Browser, run};
+
+/// Wait (in the page, up to 15 s) until the outbox's status line shows a text containing
+/// `words`; returns the text shown then.
+async fn status_saying(b: &Browser, words: &str) -> String {
+    let said = b
+        .client()
+        .execute_async(
+            r"const [words, done] = arguments;
+              const line = document.getElementById('outbox-status');
+              const now = () => !line.hidden && line.textContent.includes(words);
+              if (now()) { done(line.textContent); return; }
+              const watch = new MutationObserver(() => {
+                if (now()) { watch.disconnect(); done(line.textContent); }
+              });
+              watch.observe(line, { attributes: true, childList: true, subtree: true, characterData: true });
+              setTimeout(() => { watch.disconnect(); done({ never: line.textContent, hidden: line.hidden }); }, 15000);",
+            vec![json!(words)],
+        )
+        .await
+        .expect("watch the outbox's status");
+    match said {
+        Value::String(text) => text,
+        other => panic!("the status never said {words:?}: {other}"),
+    }
+}
+
+async fn reports_stored(b: &Browser) -> i64 {
+    b.app.count("SELECT count(*) FROM reports").await
+}
+
+#[tokio::test]
+async fn a_report_written_without_signal_is_kept_and_sent_when_the_signal_is_back() {
+    run("offline_report", |b| async move {
+        let dir = tempfile::tempdir().expect("a temp dir for the photo");
+        let photo = dir.path().join("lubang.png");
+        std::fs::write(&photo, png()).expect("write the photo");
+
+        b.goto("/daftar").await;
+        b.fill("Nama pengguna", "warga.sinyal").await;
+        b.fill("Kata sandi", PASSWORD).await;
+        b.press("Daftar").await;
+        assert!(b.location().await.starts_with("/lapor"));
+        // The page put its service worker in place, to send what is kept when no page is open.
+        let worker = b
+            .client()
+            .execute_async(
+                r"const done = arguments[0];
+                  navigator.serviceWorker.ready.then((r) => done(r.active.scriptURL), (e) => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("the service worker");
+        assert!(
+            worker.as_str().is_some_and(|url| url.ends_with("/sw.js")),
+            "{worker}"
+        );
+
+        b.choose("Kategori", "Jalan").await;
+        b.fill(
+            "Uraian masalah",
+            "Lubang besar di Jalan Tebet Raya, ditulis di lokasi tanpa sinyal.",
+        )
+        .await;
+        b.choose("Kecamatan", "Tebet").await;
+        b.field("Foto (maks. 5) (opsional)")
+            .await
+            .send_keys(photo.to_str().expect("a UTF-8 path"))
+            .await
+            .expect("attach the photo");
+
+        b.set_offline(true).await;
+        assert_eq!(b.js("return navigator.onLine;", vec![]).await, json!(false));
+        b.click("form[data-outbox] button[type=submit]").await;
+        let kept = status_saying(&b, "disimpan di ponsel ini").await;
+        assert!(kept.contains("dikirim otomatis"), "{kept}");
+        assert!(b.location().await.starts_with("/lapor?"), "still on the form");
+        assert_eq!(reports_stored(&b).await, 0, "nothing reached the server");
+        assert_eq!(
+            b.js("return document.getElementById('description').value;", vec![])
+                .await,
+            json!(""),
+            "the form is empty for the next report"
+        );
+        b.screenshot("1-tanpa-sinyal").await;
+
+        b.set_offline(false).await;
+        let sent = status_saying(&b, "sudah terkirim").await;
+        let ticket = b.text("#outbox-status a").await;
+        assert!(sent.ends_with(&ticket), "{sent}");
+        assert_eq!(reports_stored(&b).await, 1);
+        let report = b.app.stored(&ticket).await;
+        assert_eq!(
+            report.description,
+            "Lubang besar di Jalan Tebet Raya, ditulis di lokasi tanpa sinyal."
+        );
+        assert_eq!(
+            b.app
+                .count("SELECT count(*) FROM photos")
+                .await,
+            1,
+            "the photo was kept with it"
+        );
+        b.check_page().await;
+        b.screenshot("2-terkirim").await;
+
+        // Nothing is left to send: the report page of the ticket is the citizen's.
+        b.click_link(&ticket).await;
+        assert!(b.location().await.starts_with(&format!("/laporan/{ticket}")));
+    })
+    .await;
+}
