@@ -17,6 +17,7 @@ mod forms;
 mod gate;
 mod i18n;
 mod labels;
+mod map;
 mod mine;
 mod my_data;
 mod not_found;
@@ -30,8 +31,6 @@ mod session;
 mod staff;
 mod statistik;
 mod submit;
-
-use std::sync::LazyLock;
 
 use askama::Template;
 use axum::Router;
@@ -49,6 +48,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use aduan_domain::Role;
 
 use crate::app_error::AppError;
+use crate::map_tiles::MapConfig;
 use crate::state::AppState;
 
 pub use i18n::{Lang, Texts};
@@ -56,7 +56,8 @@ pub use not_found::not_found_page;
 pub use page_error::PageError;
 pub use session::Visitor;
 
-pub fn router() -> Router<AppState> {
+/// The pages; `map` says which tile server (if any) the maps may load images from.
+pub fn router(map: &MapConfig) -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/publik", get(feed::public_feed_page))
@@ -97,9 +98,10 @@ pub fn router() -> Router<AppState> {
         .route("/statistik.json", get(statistik::stats_json))
         .merge(admin::router())
         .merge(catalog_admin::router())
+        .merge(map::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
-            CSP.clone(),
+            csp(map),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             REFERRER_POLICY,
@@ -110,17 +112,24 @@ pub fn router() -> Router<AppState> {
 /// The one script of ours (on `/lapor`): fill the coordinates from the device's location.
 pub const LOCATE_SCRIPT: &str = include_str!("../../templates/locate.js");
 
-/// Nothing from another host, ever; the only script is ours, allowed by its hash.
-static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
+/// Nothing from another host, ever, but the street tiles of the tile server the city
+/// configured (images only); the scripts are ours: the inline one allowed by its hash, the
+/// map served from here (`'self'`), which may fetch from here alone.
+pub(crate) fn csp(map: &MapConfig) -> HeaderValue {
     let hash = STANDARD.encode(Sha256::digest(LOCATE_SCRIPT.as_bytes()));
+    let tiles = map
+        .tiles
+        .as_ref()
+        .map(|t| format!(" {}", t.origin()))
+        .unwrap_or_default();
     let policy = format!(
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
-         script-src 'sha256-{hash}'; form-action 'self'; frame-ancestors 'none'; \
-         base-uri 'none'"
+        "default-src 'none'; img-src 'self'{tiles}; style-src 'unsafe-inline'; \
+         script-src 'self' 'sha256-{hash}'; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'"
     );
     HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
-});
+}
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {

@@ -64,6 +64,8 @@ struct SubmitPage {
     map_href: Option<String>,
     /// The region just chosen on the map, by name.
     chosen: Option<String>,
+    /// The slippy map to place a pin on (with JavaScript), when boundaries are loaded.
+    w: Option<super::map::MapWidget>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +111,10 @@ fn page(
             .has_boundaries()
             .then(|| format!("{}?lang={}", region_map::PATH, t.lang)),
         chosen: None,
+        w: catalog.has_boundaries().then(|| {
+            let pt = super::map::texts::PetaTexts::of(lang);
+            super::map::MapWidget::new(&state.config.map, pt, super::map::Mode::Pick, true)
+        }),
     }
 }
 

@@ -15,6 +15,7 @@ mod feed;
 mod harness;
 mod home;
 mod lifecycle;
+mod map;
 mod my_data;
 mod region_map;
 mod statistik;
