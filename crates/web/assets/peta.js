@@ -152,7 +152,8 @@
   // Where a pointer event is, in the view's pixels.
   SlippyMap.prototype.at = function (e) {
     var r = this.view.getBoundingClientRect();
-    return [e.clientX - r.left, e.clientY - r.top];
+    // From the inside of its border, where the tiles and lines are drawn from.
+    return [e.clientX - r.left - this.view.clientLeft, e.clientY - r.top - this.view.clientTop];
   };
 
   SlippyMap.prototype.lonLatAt = function (p) {
@@ -293,6 +294,7 @@
     var c = unproject(this.cx, this.cy, this.z);
     this.view.setAttribute('data-zoom', String(this.z));
     this.view.setAttribute('data-centre', c[0].toFixed(6) + ',' + c[1].toFixed(6));
+    if (this.placed) { this.root.setAttribute('data-ready', ''); }
     this.zoomIn.disabled = this.z >= MAX_ZOOM;
     this.zoomOut.disabled = this.z <= MIN_ZOOM;
   };
@@ -545,7 +547,7 @@
     var place = root.dataset.mode === 'pick' ? pick(map) : list(map);
     var placed = false;
     function once() {
-      if (!placed) { placed = true; place(); root.setAttribute('data-ready', ''); }
+      if (!placed) { placed = true; place(); map.placed = true; map.render(); }
     }
     if (root.dataset.outlines) {
       getJson(root.dataset.outlines, function (status, body) {
