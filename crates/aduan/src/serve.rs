@@ -84,6 +84,10 @@ pub async fn run(
             .as_ref()
             .map(|secret| WebhookSecret(secret.expose().to_owned())),
         limits: limits(settings),
+        map: settings
+            .map
+            .web()
+            .map_err(|e| anyhow::anyhow!("map.tiles_url: {e}"))?,
         ..WebConfig::default()
     };
     let mut state = AppState::new(Arc::clone(&store), catalog, config);

@@ -18,6 +18,7 @@ mod input;
 mod input_forms;
 pub mod intake;
 pub mod limits;
+pub mod map_tiles;
 pub mod media;
 pub mod metrics;
 mod open311;
@@ -25,6 +26,7 @@ pub mod outbox;
 mod pages;
 pub mod password_policy;
 mod photos;
+mod region_outlines;
 mod region_shapes;
 pub mod request_id;
 pub mod service;
@@ -53,6 +55,7 @@ pub use auth::{hash_password, token_hash};
 pub use catalog::{Catalog, CatalogError};
 pub use error::{ApiError, ApiResult};
 pub use limits::{ClientAddr, LimitsConfig};
+pub use map_tiles::{MapConfig, TilesUrl};
 pub use state::{AppState, WebConfig, WebhookSecret};
 
 /// The whole HTTP application.
@@ -69,7 +72,7 @@ pub fn app(state: AppState) -> Router {
             "/open311/v2",
             open311::router().layer(from_fn(input_forms::strip_controls)),
         )
-        .merge(pages::router().layer(from_fn(input_forms::strip_controls)))
+        .merge(pages::router(&state.config.map).layer(from_fn(input_forms::strip_controls)))
         .merge(inbound::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

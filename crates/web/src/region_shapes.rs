@@ -73,6 +73,9 @@ pub struct RegionMap {
     /// The whole jurisdiction at each level down to the finest loaded (kota first), for
     /// maps shaded by a count per region.
     pub layers: Vec<Layer>,
+    /// The same regions in degrees for the slippy map ([`crate::region_outlines`]); empty
+    /// without boundaries.
+    pub outlines: String,
 }
 
 /// The whole jurisdiction drawn as the regions of one level.
@@ -144,8 +147,28 @@ impl RegionMap {
             name: j.settings.name.clone(),
             panels,
         });
-        // Each kota on its own, larger, with its kecamatan named.
         let main = clusters.first().cloned().unwrap_or_default();
+        // The slippy map's outlines, in degrees; it first shows the main land.
+        let outlines = crate::region_outlines::encode(
+            &pieces
+                .iter()
+                .map(|p| crate::region_outlines::Outline {
+                    code: p.code.to_string(),
+                    name: p.name.clone(),
+                    area: p
+                        .group
+                        .iter()
+                        .filter(|g| **g != p.kota)
+                        .chain(std::iter::once(&p.kota))
+                        .map(&name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    shape: &p.shape,
+                    main: main.contains(&p.kota),
+                })
+                .collect::<Vec<_>>(),
+        );
+        // Each kota on its own, larger, with its kecamatan named.
         for kota in kotas.keys() {
             let style = Style {
                 named: true,
@@ -207,7 +230,11 @@ impl RegionMap {
                 }
             })
             .collect();
-        Self { views, layers }
+        Self {
+            views,
+            layers,
+            outlines,
+        }
     }
 
     /// The whole jurisdiction at `level`, when its boundaries are loaded.

@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub limits: LimitsConfig,
     /// Send `Strict-Transport-Security`: the deployment's public address is https.
     pub hsts: bool,
+    /// The maps' street background (a tile server the city configures) and attribution.
+    pub map: crate::map_tiles::MapConfig,
 }
 
 /// A webhook's shared secret; never printed.
@@ -59,6 +61,7 @@ impl Default for WebConfig {
             channels: ChannelsConfig::default(),
             limits: LimitsConfig::default(),
             hsts: false,
+            map: crate::map_tiles::MapConfig::default(),
         }
     }
 }

@@ -11,6 +11,8 @@
     navigator.geolocation.getCurrentPosition(function (pos) {
       lat.value = pos.coords.latitude.toFixed(6);
       lon.value = pos.coords.longitude.toFixed(6);
+      // The map (when there is one) moves its pin here.
+      lon.dispatchEvent(new Event('change', { bubbles: true }));
       coords.open = true;
       status.textContent = button.dataset.located;
     }, function () {

@@ -93,10 +93,19 @@ async fn the_map_links_every_kelurahan_by_name_and_stays_small() {
         for (code, _) in inside.clone() {
             assert!(zoomed.contains(&map_link(code, "en")), "{kota}: {code}");
         }
+        // Each on the map and once more in the list under it (large tap targets).
         assert_eq!(
             zoomed.matches("<a href=\"/lapor?wilayah=").count(),
-            inside.count()
+            2 * inside.clone().count()
         );
+        let list = zoomed
+            .split("<ul class=\"kelurahan\"")
+            .nth(1)
+            .unwrap_or_default();
+        for (code, name) in inside.clone() {
+            let item = format!("wilayah={code}&amp;lang=en\">{name}</a></li>");
+            assert!(list.contains(&item), "{kota}: {code} {name} not listed");
+        }
         eprintln!("the map of {kota}: {} bytes", zoomed.len());
         assert!(zoomed.len() < BUDGET, "{kota}: {} bytes", zoomed.len());
     }

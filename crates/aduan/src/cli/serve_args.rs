@@ -109,6 +109,16 @@ pub struct ServeArgs {
     /// ADUAN_LOG_FORMAT; file: server.log_format].
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// The street tiles behind the maps, from a tile server the city runs:
+    /// `https://HOST/…{z}…{x}…{y}…` (e.g. https://tiles.kota.go.id/{z}/{x}/{y}.png). Its
+    /// host is the only other one pages may load images from. Without it the maps draw the
+    /// region boundaries alone [env: ADUAN_MAP_TILES_URL; file: map.tiles_url].
+    #[arg(long, value_name = "URL")]
+    pub map_tiles_url: Option<String>,
+    /// Whose the tiles are, shown on the map [default: © OpenStreetMap contributors] [env:
+    /// ADUAN_MAP_TILES_ATTRIBUTION; file: map.tiles_attribution].
+    #[arg(long, value_name = "TEXT")]
+    pub map_tiles_attribution: Option<String>,
 }
 
 /// On or off.
@@ -180,6 +190,16 @@ impl ServeArgs {
                 "privacy.identity_retention_months",
                 "--identity-retention-months",
                 self.identity_retention_months,
+            ),
+            Flag::given(
+                "map.tiles_url",
+                "--map-tiles-url",
+                self.map_tiles_url.as_ref(),
+            ),
+            Flag::given(
+                "map.tiles_attribution",
+                "--map-tiles-attribution",
+                self.map_tiles_attribution.as_ref(),
             ),
         ]
     }

@@ -120,6 +120,14 @@ pub fn ranges(settings: &Settings, origins: &Origins) -> Vec<String> {
             );
         }
     }
+    if let Some(url) = &settings.map.tiles_url
+        && let Err(problem) = aduan_web::TilesUrl::parse(url)
+    {
+        problems.add("map.tiles_url", origins, problem);
+    }
+    if let Err(problem) = aduan_web::map_tiles::check_attribution(&settings.map.tiles_attribution) {
+        problems.add("map.tiles_attribution", origins, problem);
+    }
     if let Some(secret) = &settings.channels.email_webhook_secret
         && let Err(problem) = check_secret("the secret", secret.expose())
     {

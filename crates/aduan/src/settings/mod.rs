@@ -46,6 +46,7 @@ pub struct Settings {
     pub backup: BackupSettings,
     pub metrics: MetricsSettings,
     pub privacy: PrivacySettings,
+    pub map: MapSettings,
     /// Where each value came from, for messages.
     #[serde(skip)]
     pub origins: layers::Origins,
@@ -65,6 +66,7 @@ impl Default for Settings {
             backup: BackupSettings::default(),
             metrics: MetricsSettings::default(),
             privacy: PrivacySettings::default(),
+            map: MapSettings::default(),
             origins: layers::Origins::default(),
         }
     }
@@ -281,6 +283,43 @@ impl Default for PrivacySettings {
         Self {
             identity_retention_months: aduan_web::app::retention::DEFAULT_MONTHS,
         }
+    }
+}
+
+/// `[map]`: the street background of the maps, from a tile server the city configures
+/// (e.g. its own OpenStreetMap tile server); without one the maps draw the region
+/// boundaries alone. Its origin is the only other host pages may load from (images).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MapSettings {
+    /// `https://HOST/…{z}…{x}…{y}…`, e.g. `https://tiles.kota.go.id/{z}/{x}/{y}.png`
+    /// (plain http only to localhost).
+    pub tiles_url: Option<String>,
+    /// Shown on the map: whose the tiles and their data are.
+    pub tiles_attribution: String,
+}
+
+impl Default for MapSettings {
+    fn default() -> Self {
+        Self {
+            tiles_url: None,
+            tiles_attribution: aduan_web::map_tiles::DEFAULT_ATTRIBUTION.to_owned(),
+        }
+    }
+}
+
+impl MapSettings {
+    /// The web's map settings; the URL and text as [`check`] accepted them.
+    pub fn web(&self) -> Result<aduan_web::MapConfig, String> {
+        Ok(aduan_web::MapConfig {
+            tiles: self
+                .tiles_url
+                .as_deref()
+                .filter(|url| !url.trim().is_empty())
+                .map(aduan_web::TilesUrl::parse)
+                .transpose()?,
+            attribution: self.tiles_attribution.trim().to_owned(),
+        })
     }
 }
 

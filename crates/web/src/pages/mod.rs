@@ -18,6 +18,7 @@ mod forms;
 mod gate;
 mod i18n;
 mod labels;
+mod map;
 mod mine;
 mod my_data;
 mod not_found;
@@ -32,8 +33,6 @@ mod session;
 mod staff;
 mod statistik;
 mod submit;
-
-use std::sync::LazyLock;
 
 use askama::Template;
 use axum::Router;
@@ -51,6 +50,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use aduan_domain::Role;
 
 use crate::app_error::AppError;
+use crate::map_tiles::MapConfig;
 use crate::state::AppState;
 
 pub use i18n::{Lang, Texts};
@@ -58,7 +58,8 @@ pub use not_found::not_found_page;
 pub use page_error::PageError;
 pub use session::Visitor;
 
-pub fn router() -> Router<AppState> {
+/// The pages; `map` says which tile server (if any) the maps may load images from.
+pub fn router(map: &MapConfig) -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route(app_shell::MANIFEST_PATH, get(app_shell::manifest))
@@ -102,9 +103,10 @@ pub fn router() -> Router<AppState> {
         .route("/statistik.json", get(statistik::stats_json))
         .merge(admin::router())
         .merge(catalog_admin::router())
+        .merge(map::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
-            CSP.clone(),
+            csp(map),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             REFERRER_POLICY,
@@ -115,9 +117,11 @@ pub fn router() -> Router<AppState> {
 /// The one script of ours (on `/lapor`): fill the coordinates from the device's location.
 pub const LOCATE_SCRIPT: &str = include_str!("../../templates/locate.js");
 
-/// Nothing from another host, ever; the only scripts are ours, allowed by their hashes (and
-/// the outbox's service worker, from this origin).
-static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
+/// Nothing from another host, ever, but the street tiles of the tile server the city
+/// configured (images only); the scripts are ours: the inline ones allowed by their hashes,
+/// the map and the outbox's service worker served from here (`'self'`), which may fetch from
+/// here alone.
+pub(crate) fn csp(map: &MapConfig) -> HeaderValue {
     let hashes: Vec<String> = [LOCATE_SCRIPT, outbox::SCRIPT]
         .iter()
         .map(|script| {
@@ -127,15 +131,20 @@ static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
             )
         })
         .collect();
+    let tiles = map
+        .tiles
+        .as_ref()
+        .map(|t| format!(" {}", t.origin()))
+        .unwrap_or_default();
     let policy = format!(
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
-         script-src {}; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+        "default-src 'none'; img-src 'self'{tiles}; style-src 'unsafe-inline'; \
+         script-src 'self' {}; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
          form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         hashes.join(" ")
     );
     HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
-});
+}
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {

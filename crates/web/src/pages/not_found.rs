@@ -7,7 +7,8 @@ use axum::response::Response;
 
 use super::forms::safe_next;
 use super::session::Visitor;
-use super::{CSP, Chrome, LangQuery, error_page};
+use super::{Chrome, LangQuery, csp, error_page};
+use crate::map_tiles::MapConfig;
 
 /// What the page says, besides the shared frame.
 struct NotFoundTexts {
@@ -43,7 +44,8 @@ pub fn not_found_page(path: &str, raw_query: Option<&str>, visitor: &Visitor) ->
         texts.message,
     );
     let headers = response.headers_mut();
-    headers.insert(CONTENT_SECURITY_POLICY, CSP.clone());
+    // No map here: the policy without any tile server.
+    headers.insert(CONTENT_SECURITY_POLICY, csp(&MapConfig::default()));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }

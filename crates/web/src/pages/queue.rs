@@ -139,6 +139,8 @@ struct QueuePage {
     words: SearchBox,
     rows: Vec<Row>,
     next_href: Option<String>,
+    /// The link to the same queue on a map (`/petugas/peta`).
+    queue_map_link: &'static str,
 }
 
 pub async fn queue(
@@ -288,6 +290,7 @@ pub async fn queue(
             words,
             rows,
             next_href,
+            queue_map_link: super::map::texts::PetaTexts::of(q.lang).queue_link,
         },
     )
 }

@@ -67,6 +67,8 @@ struct SubmitPage {
     chosen: Option<String>,
     ot: &'static OutboxTexts,
     outbox: &'static str,
+    /// The slippy map to place a pin on (with JavaScript), when boundaries are loaded.
+    w: Option<super::map::MapWidget>,
 }
 
 #[derive(Deserialize)]
@@ -114,6 +116,10 @@ fn page(
         chosen: None,
         ot: OutboxTexts::of(lang),
         outbox: outbox::SCRIPT,
+        w: catalog.has_boundaries().then(|| {
+            let pt = super::map::texts::PetaTexts::of(lang);
+            super::map::MapWidget::new(&state.config.map, pt, super::map::Mode::Pick, true)
+        }),
     }
 }
 

@@ -92,6 +92,15 @@ where
     run_on(test, Options::default(), app, body).await;
 }
 
+/// As [`run`], on an app the test started itself (e.g. with a tile server configured).
+pub async fn run_on_app<F, Fut>(test: &str, app: TestApp, body: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run_on(test, Options::default(), app, body).await;
+}
+
 async fn run_on<F, Fut>(test: &str, options: Options, app: TestApp, body: F)
 where
     F: FnOnce(Browser) -> Fut,

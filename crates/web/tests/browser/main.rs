@@ -16,6 +16,7 @@ mod feed;
 mod harness;
 mod home;
 mod lifecycle;
+mod map;
 mod my_data;
 mod offline;
 mod region_map;

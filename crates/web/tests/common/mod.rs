@@ -89,6 +89,16 @@ impl TestApp {
         Self::start(test_config(), true).await
     }
 
+    /// As [`TestApp::spawn_with_boundaries`], with other web settings (e.g. a tile server);
+    /// the abuse limits are the tests' own.
+    pub async fn spawn_with_boundaries_and(config: WebConfig) -> Self {
+        let config = WebConfig {
+            limits: test_limits(),
+            ..config
+        };
+        Self::start(config, true).await
+    }
+
     /// On a scratch PostgreSQL database whatever [`database::STORE_VARIABLE`] says, for
     /// tests that do to the database what only a server allows (e.g. drop it under the app).
     pub async fn spawn_on_postgres() -> Self {

@@ -44,6 +44,8 @@ struct MapPage<'a> {
     chrome: Chrome,
     view: &'a View,
     zooms: Vec<Zoom>,
+    /// A kota's kelurahan by name (code, name), for the list under its map.
+    listed: Vec<(&'a str, &'a str)>,
 }
 
 pub async fn map_page(
@@ -87,11 +89,22 @@ pub async fn map_page(
     if let Some(k) = &view.kota {
         chrome.other_lang_href = format!("{PATH}?kota={k}&lang={}", t.other_lang);
     }
+    let mut listed: Vec<(&str, &str)> = match view.kota {
+        None => Vec::new(),
+        Some(_) => view
+            .panels
+            .iter()
+            .flat_map(|p| &p.areas)
+            .map(|a| (a.code.as_str(), a.name.as_str()))
+            .collect(),
+    };
+    listed.sort_by(|a, b| a.1.cmp(b.1));
     render(&MapPage {
         t,
         mt,
         chrome,
         view,
         zooms,
+        listed,
     })
 }

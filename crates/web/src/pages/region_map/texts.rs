@@ -15,6 +15,8 @@ pub struct MapTexts {
     pub pick_hint: &'static str,
     /// On `/lapor` after a click on the map.
     pub chosen: &'static str,
+    /// Under a kota's map: its kelurahan as a list of links (large tap targets).
+    pub list_title: &'static str,
 }
 
 pub static MAP_ID: MapTexts = MapTexts {
@@ -28,6 +30,7 @@ pub static MAP_ID: MapTexts = MapTexts {
     pick_on_map: "Pilih di peta",
     pick_hint: "Tanpa JavaScript, isian lain di formulir ini tidak tersimpan saat Anda membuka peta; pilih lokasi lebih dulu.",
     chosen: "Dipilih dari peta:",
+    list_title: "Kelurahan di kota ini",
 };
 
 pub static MAP_EN: MapTexts = MapTexts {
@@ -41,6 +44,7 @@ pub static MAP_EN: MapTexts = MapTexts {
     pick_on_map: "Choose on the map",
     pick_hint: "Without JavaScript, other fields of this form are not kept when you open the map; choose the place first.",
     chosen: "Chosen on the map:",
+    list_title: "The kelurahan of this city",
 };
 
 impl MapTexts {

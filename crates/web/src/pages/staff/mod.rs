@@ -79,6 +79,8 @@ pub struct StaffPanel {
     pub evidence: Option<Evidence>,
     /// `geo:` link: the phone's own maps app, nothing loaded from here.
     pub maps_href: Option<String>,
+    /// The same point on openstreetmap.org (a link the reader follows, nothing loaded).
+    pub osm_href: Option<String>,
 }
 
 /// The order steps are offered in: the usual next step first.
@@ -176,6 +178,12 @@ pub async fn panel(
         maps_href: report
             .location
             .map(|l| format!("geo:{:.6},{:.6}", l.lat, l.lon)),
+        osm_href: report.location.map(|l| {
+            format!(
+                "https://www.openstreetmap.org/?mlat={:.6}&mlon={:.6}#map=18/{:.6}/{:.6}",
+                l.lat, l.lon, l.lat, l.lon
+            )
+        }),
     }))
 }
 

@@ -6,6 +6,9 @@ use crate::pages::Lang;
 pub struct StaffTexts {
     pub work_title: &'static str,
     pub open_in_maps: &'static str,
+    /// "Buka di peta": the phone's maps app (`geo:`) and OpenStreetMap.
+    pub open_on_map: &'static str,
+    pub open_in_osm: &'static str,
     // Sent back for another follow-up
     pub sent_back_title: &'static str,
     pub sent_back_explain: &'static str,
@@ -88,7 +91,9 @@ impl StaffTexts {
 
 pub static ID: StaffTexts = StaffTexts {
     work_title: "Tindak lanjut",
-    open_in_maps: "Buka di aplikasi peta",
+    open_in_maps: "aplikasi peta",
+    open_on_map: "Buka di peta",
+    open_in_osm: "OpenStreetMap",
     sent_back_title: "Tindak lanjut ditolak validator",
     sent_back_explain: "Perbaiki sesuai alasan ini, lalu kirim dokumentasi tindak lanjut lagi.",
     review_back_title: "Pelapor belum puas dengan hasilnya",
@@ -157,7 +162,9 @@ pub static ID: StaffTexts = StaffTexts {
 
 pub static EN: StaffTexts = StaffTexts {
     work_title: "Follow-up",
-    open_in_maps: "Open in a maps app",
+    open_in_maps: "maps app",
+    open_on_map: "Open on a map",
+    open_in_osm: "OpenStreetMap",
     sent_back_title: "The validator sent the follow-up back",
     sent_back_explain: "Fix what this says, then send the follow-up documentation again.",
     review_back_title: "The reporter is not satisfied with the result",
