@@ -81,7 +81,8 @@ pub fn router() -> Router<AppState> {
         .route("/meja", get(desk::desk_form).post(desk::file_report))
         .route("/meja/tanda-terima/{ticket}", get(desk::receipt))
         .route("/laporan-saya", get(mine::my_reports))
-        .route("/petugas", get(queue::queue))
+        .route(queue::PATH, get(queue::queue))
+        .route(queue::BULK_PATH, post(queue::forward_many))
         .route("/laporan/{ticket}", get(report::report_page))
         .route(
             "/laporan/{ticket}/visibilitas",
@@ -110,13 +111,25 @@ pub fn router() -> Router<AppState> {
 /// The one script of ours (on `/lapor`): fill the coordinates from the device's location.
 pub const LOCATE_SCRIPT: &str = include_str!("../../templates/locate.js");
 
-/// Nothing from another host, ever; the only script is ours, allowed by its hash.
+/// The queue's script (on `/petugas`): fill the reader's position for distances.
+pub const QUEUE_LOCATE_SCRIPT: &str = include_str!("../../templates/queue_locate.js");
+
+/// Nothing from another host, ever; the only scripts are ours, each allowed by its hash.
 static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
-    let hash = STANDARD.encode(Sha256::digest(LOCATE_SCRIPT.as_bytes()));
+    let hashes: Vec<String> = [LOCATE_SCRIPT, QUEUE_LOCATE_SCRIPT]
+        .iter()
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                STANDARD.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
+        .collect();
     let policy = format!(
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
-         script-src 'sha256-{hash}'; form-action 'self'; frame-ancestors 'none'; \
-         base-uri 'none'"
+         script-src {}; form-action 'self'; frame-ancestors 'none'; \
+         base-uri 'none'",
+        hashes.join(" ")
     );
     HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))

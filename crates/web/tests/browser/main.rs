@@ -16,5 +16,6 @@ mod harness;
 mod home;
 mod lifecycle;
 mod my_data;
+mod queue;
 mod region_map;
 mod statistik;
