@@ -7,7 +7,7 @@ use serde_json::json;
 
 use aduan_domain::Role;
 
-use crate::common::{PASSWORD, SUDIN, ticket_of};
+use crate::common::{PASSWORD, SUDIN, png, ticket_of};
 use crate::harness::{Browser, run};
 
 async fn sign_in(b: &Browser, username: &str, next: &str) {
@@ -72,6 +72,21 @@ async fn a_coordinator_works_the_queue_as_cards_on_a_phone_and_forwards_two_at_o
             let body = json!({"category": category, "description": text, "location": location});
             tickets.push(ticket_of(&citizen.submit_report(&body).await.expect(201)));
         }
+        // A public report with its photo: the card shows it.
+        let body = json!({
+            "category": "jalan",
+            "description": "Genangan setinggi lutut menutup jalan setiap hujan deras.",
+            "location": {"region": "31.74.01", "lat": -6.2400, "lon": 106.8600},
+        });
+        let public = ticket_of(
+            &citizen
+                .submit_with_photos(&body, vec![png()])
+                .await
+                .expect(201),
+        );
+        citizen
+            .act_ok(&public, json!({"action": "make_public"}))
+            .await;
         b.app.backdate(&tickets[0], 8).await;
         let coordinator = b.app.unique("koordinator");
         b.app
@@ -91,9 +106,24 @@ async fn a_coordinator_works_the_queue_as_cards_on_a_phone_and_forwards_two_at_o
         assert!(b.text("article.queue-card").await.contains("TERLAMBAT"));
         assert!(smallest_height(&b, "article.queue-card h2 a").await >= 44.0);
         assert!(smallest_height(&b, "article.queue-card label.pick").await >= 44.0);
+        // The public report's photo, loaded from here; none for the private ones.
+        let thumbs = b.find_all("article.queue-card img.thumb").await;
+        assert_eq!(thumbs.len(), 1);
+        let loaded = b
+            .js(
+                "const img = document.querySelector('img.thumb'); img.loading = 'eager'; \
+                 return img.decode().then(() => img.naturalWidth > 0);",
+                vec![],
+            )
+            .await;
+        assert_eq!(loaded, json!(true));
+        b.screenshot("top").await;
+        b.scroll_to("article.queue-card").await;
         b.screenshot("cards").await;
 
         // Distances from where the coordinator stands (typed: JavaScript may fill it).
+        b.click("details.queue-filter-box summary").await;
+        b.screenshot("filters").await;
         b.choose("Urutkan", "Urutkan menurut jarak").await;
         b.fill("Jarak dari lokasi saya", "-6.2297, 106.8532").await;
         b.press("Tampilkan").await;
@@ -103,6 +133,7 @@ async fn a_coordinator_works_the_queue_as_cards_on_a_phone_and_forwards_two_at_o
             first.contains(&tickets[0]) && first.contains("90 m dari Anda"),
             "{first}"
         );
+        b.scroll_to("article.queue-card").await;
         b.screenshot("distance").await;
 
         // Tick two, choose the Suku Dinas, forward.

@@ -27,7 +27,11 @@ pub struct Filters {
     pub from_error: Option<&'static str>,
     /// Sorting by distance was asked without a position: said, and the default order kept.
     pub from_missing: Option<&'static str>,
+    /// What the places are: kelurahan where the catalog has them, else the finest level.
+    pub place_label: &'static str,
     pub places: Vec<Group>,
+    /// The sort chosen differs from the view's default.
+    sorted_otherwise: bool,
     pub categories: Vec<Choice>,
 }
 
@@ -71,9 +75,12 @@ impl Filters {
             .map(|c| c.to_string())
             .unwrap_or_default();
         let selected_category = category.as_ref().map(|c| c.to_string()).unwrap_or_default();
+        let (place_label, places) = places(j, t, &selected_place);
         Self {
+            sorted_otherwise: sort != default,
             sort,
-            places: places(j, t, &selected_place).1,
+            place_label,
+            places,
             categories: categories(j, q.lang, &selected_category),
             kelurahan,
             category,
@@ -82,6 +89,23 @@ impl Filters {
             from_error,
             from_missing,
         }
+    }
+
+    /// Whether anything is chosen or refused here (the form is shown unfolded then).
+    pub fn in_use(&self) -> bool {
+        self.sorted_otherwise
+            || self.kelurahan.is_some()
+            || self.category.is_some()
+            || !self.from_typed.is_empty()
+            || self.from_missing.is_some()
+    }
+
+    /// The label of the sort in use.
+    pub fn sort_label(&self, qt: &QueueTexts) -> &'static str {
+        self.sort_options(qt)
+            .into_iter()
+            .find(|s| s.selected)
+            .map_or("", |s| s.label)
     }
 
     /// Narrow and order `query` as chosen.

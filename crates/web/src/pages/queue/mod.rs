@@ -146,6 +146,9 @@ struct QueuePage {
     words: SearchBox,
     f: Filters,
     sorts: Vec<SortOption>,
+    /// The filters unfolded: something is chosen or wrong there.
+    filters_open: bool,
+    sort_label: &'static str,
     rows: Vec<Card>,
     /// The coordinators' form to forward the ticked cards.
     bulk: Option<BulkForm>,
@@ -296,6 +299,7 @@ pub async fn queue(
     } else {
         words.status()
     };
+    let filters_open = f.in_use() || chosen.is_some() || !words.typed.is_empty();
     render_with(
         status,
         &QueuePage {
@@ -310,6 +314,8 @@ pub async fn queue(
             ticket_missing,
             words,
             sorts: f.sort_options(qt),
+            filters_open,
+            sort_label: f.sort_label(qt),
             f,
             rows,
             bulk,
