@@ -32,8 +32,8 @@ use aduan_domain::{JurisdictionData, ReportId, Role, UnitCode, UserId};
 pub use error::{StoreError, StoreResult};
 pub use model::{
     ActiveSession, ApiKey, Credentials, IdentityAccess, NewUser, OutboxEntry, OutboxItem,
-    OutboxKind, OutboxOutcome, OutboxState, ReportPage, ReportQuery, ReportScope, SealedReporter,
-    Session, TriageDecision, TriageRecord, User,
+    OutboxKind, OutboxOutcome, OutboxState, ReportOrder, ReportPage, ReportQuery, ReportScope,
+    SealedReporter, Session, TriageDecision, TriageRecord, User,
 };
 pub use monitoring::MonitoringStore;
 pub use privacy::{AuditAction, AuditNote, PrivacyStore, ReporterMatch};

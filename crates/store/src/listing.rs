@@ -13,7 +13,7 @@ use aduan_domain::report::Report;
 use aduan_domain::{ReportState, Visibility};
 
 use crate::values::micros;
-use crate::{ReportPage, ReportQuery, ReportScope};
+use crate::{ReportOrder, ReportPage, ReportQuery, ReportScope};
 
 /// Most reports one page may hold.
 pub const MAX_PAGE: u32 = 200;
@@ -30,6 +30,7 @@ pub enum Dialect {
 pub enum Value {
     Text(String),
     Number(i64),
+    Real(f64),
     /// A PostgreSQL text array; SQLite is never given one.
     Texts(Vec<String>),
 }
@@ -163,22 +164,98 @@ pub fn filter(q: &ReportQuery, dialect: Dialect) -> Filter {
         let value = search::text_value(dialect, &q.scope, searched);
         f.and(dialect, &condition, vec![Value::Text(value)]);
     }
-    if let Some(after) = q.after {
-        f.and(dialect, "r.id < ?", vec![Value::Number(after)]);
+    match (q.after, sort_key(&q.order), q.after_key) {
+        (Some(after), Some(key), Some(after_key)) => f.and(
+            dialect,
+            &format!("({key} > ? OR ({key} = ? AND r.id < ?))"),
+            vec![
+                Value::Real(after_key),
+                Value::Real(after_key),
+                Value::Number(after),
+            ],
+        ),
+        (Some(after), _, _) => f.and(dialect, "r.id < ?", vec![Value::Number(after)]),
+        (None, _, _) => {}
     }
     f
 }
+
+/// The sort key of a keyed order, as one SQL expression over `r` (the report) and `c` (its
+/// category), the same in both dialects: a DOUBLE PRECISION (SQLite reads the name as
+/// REAL) that is never NULL, [`LAST`] for the reports that sort last.
+fn sort_key(order: &ReportOrder) -> Option<String> {
+    let real = |e: &str| format!("CAST({e} AS DOUBLE PRECISION)");
+    match order {
+        ReportOrder::Newest => None,
+        ReportOrder::SlaDue => {
+            // What `SlaClock::for_report` computes, from the same rules.
+            let codes = |keep: fn(ReportState) -> bool| {
+                ReportState::ALL
+                    .into_iter()
+                    .filter(|s| keep(*s))
+                    .map(|s| format!("'{}'", s.code()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let targets = aduan_domain::category::SlaTargets::default();
+            let hours = format!(
+                "CASE WHEN r.coordinated_at IS NOT NULL OR r.state IN ({coordinated}) \
+                 THEN COALESCE(c.completion_hours, {completion}) \
+                 ELSE COALESCE(c.coordination_hours, {coordination}) END",
+                coordinated = codes(ReportState::counts_as_coordinated),
+                completion = targets.completion_hours,
+                coordination = targets.coordination_hours,
+            );
+            Some(format!(
+                "(CASE WHEN r.state IN ({closed}) THEN {last} \
+                 ELSE {due} END)",
+                closed = codes(ReportState::is_terminal),
+                last = real(LAST),
+                due = real(&format!("r.created_at + 3600000000 * ({hours})")),
+            ))
+        }
+        ReportOrder::Nearest(at) => {
+            // Degrees of longitude shrink with the cosine of the latitude; squared
+            // distances in that flat picture order a city's points as the sphere does.
+            let shrink = at.lat.to_radians().cos().powi(2);
+            Some(format!(
+                "(CASE WHEN r.lat IS NULL OR r.lon IS NULL THEN {last} \
+                 ELSE (r.lat - {lat}) * (r.lat - {lat}) \
+                 + (r.lon - {lon}) * (r.lon - {lon}) * {shrink} END)",
+                last = real(LAST),
+                lat = real(&at.lat.to_string()),
+                lon = real(&at.lon.to_string()),
+                shrink = real(&shrink.to_string()),
+            ))
+        }
+    }
+}
+
+/// The sort key of the reports a keyed order puts last.
+const LAST: &str = "1e18";
 
 /// How many reports a page of `q` holds.
 pub fn page_limit(q: &ReportQuery) -> u32 {
     q.limit.clamp(1, MAX_PAGE)
 }
 
-/// The SELECT of one page of `q`, newest first: one report more than the page holds, to tell
-/// whether another page follows.
+/// The column after [`crate::values::REPORT_COLUMNS`] that holds a keyed order's sort key.
+pub const SORT_KEY_COLUMN: usize = 24;
+
+/// The SELECT of one page of `q`, in its order: one report more than the page holds, to
+/// tell whether another page follows. A keyed order adds its sort key as the last column.
 pub fn page_sql(q: &ReportQuery, filter: &Filter) -> String {
+    let (key_column, join, order) = match sort_key(&q.order) {
+        None => (String::new(), "", "r.id DESC".to_owned()),
+        Some(key) => (
+            format!(", {key}"),
+            " LEFT JOIN categories c ON c.code = r.category",
+            format!("{key} ASC, r.id DESC"),
+        ),
+    };
     format!(
-        "SELECT {columns} FROM {from} {filter} ORDER BY r.id DESC LIMIT {limit} OFFSET {offset}",
+        "SELECT {columns}{key_column} FROM {from}{join} {filter} ORDER BY {order} \
+         LIMIT {limit} OFFSET {offset}",
         columns = crate::values::REPORT_COLUMNS,
         from = crate::values::REPORT_FROM,
         filter = filter.where_clause(),
@@ -187,18 +264,21 @@ pub fn page_sql(q: &ReportQuery, filter: &Filter) -> String {
     )
 }
 
-/// The page of `q` from the rows [`page_sql`] read.
-pub fn page(q: &ReportQuery, mut reports: Vec<Report>) -> ReportPage {
+/// The page of `q` from the rows [`page_sql`] read, each with its sort key (None unless the
+/// order is keyed).
+pub fn page(q: &ReportQuery, mut rows: Vec<(Report, Option<f64>)>) -> ReportPage {
     let limit = page_limit(q) as usize;
-    let next_after = if reports.len() > limit {
-        reports.truncate(limit);
-        reports.last().map(|r| r.id.0)
+    let (next_after, next_key) = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last()
+            .map_or((None, None), |(r, key)| (Some(r.id.0), *key))
     } else {
-        None
+        (None, None)
     };
     ReportPage {
-        reports,
+        reports: rows.into_iter().map(|(r, _)| r).collect(),
         next_after,
+        next_key,
     }
 }
 

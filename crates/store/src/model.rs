@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use aduan_domain::search::SearchText;
-use aduan_domain::{CategoryCode, RegionCode, ReportState, Role, UnitCode, UserId};
+use aduan_domain::{CategoryCode, Coordinates, RegionCode, ReportState, Role, UnitCode, UserId};
 
 /// An account as the application sees it. Contact details are not part of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,6 +154,28 @@ pub enum ReportScope {
     Public,
 }
 
+/// The order a list of reports is read in. Every order ends on the id, newest first, so that
+/// a cursor (the last row's sort key and id) says exactly where the next page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum ReportOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// The SLA clock's due instant, soonest (most overdue) first; reports whose clock has
+    /// stopped (closed ones) last. The targets are each category's, as stored.
+    SlaDue,
+    /// Nearest to this point first (a flat approximation that orders a city's distances
+    /// correctly); reports without a location last.
+    Nearest(Coordinates),
+}
+
+impl ReportOrder {
+    /// Whether pages in this order are cut by a sort key besides the id.
+    pub fn is_keyed(self) -> bool {
+        self != Self::Newest
+    }
+}
+
 /// A page request over reports, newest first; `after` is the last id of the previous page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportQuery {
@@ -176,6 +198,10 @@ pub struct ReportQuery {
     /// Only reports whose description or address holds every word of this search (stemmed).
     /// It narrows the scope like any filter: a reader finds nothing the scope hides.
     pub text: Option<SearchText>,
+    pub order: ReportOrder,
+    /// With a keyed order and `after`: the sort key of the previous page's last report (as
+    /// [`ReportPage::next_key`] gave it).
+    pub after_key: Option<f64>,
 }
 
 impl ReportQuery {
@@ -194,6 +220,8 @@ impl ReportQuery {
             limit,
             awaiting_triage: false,
             text: None,
+            order: ReportOrder::Newest,
+            after_key: None,
         }
     }
 }
@@ -204,6 +232,8 @@ pub struct ReportPage {
     pub reports: Vec<aduan_domain::report::Report>,
     /// The id to pass as `after` for the next page, when there is one.
     pub next_after: Option<i64>,
+    /// With a keyed order, the sort key to pass as `after_key` with `next_after`.
+    pub next_key: Option<f64>,
 }
 
 /// A third-party app's key (Open311); only the SHA-256 of the key is stored.

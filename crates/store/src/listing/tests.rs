@@ -5,6 +5,7 @@ use aduan_domain::{CategoryCode, RegionCode, UnitCode, UserId};
 use chrono::{TimeZone, Utc};
 
 use super::*;
+use crate::ReportOrder;
 
 fn every_filter(scope: ReportScope) -> ReportQuery {
     let mut q = ReportQuery::new(scope, 20);
@@ -178,4 +179,71 @@ fn a_page_reads_one_more_report_than_it_holds_and_no_more_than_the_most() {
     assert!(page_sql(&q, &Filter::default()).contains(&format!("LIMIT {}", MAX_PAGE + 1)));
     q.limit = 0;
     assert!(page_sql(&q, &Filter::default()).contains("LIMIT 2 "));
+}
+
+#[test]
+fn a_keyed_order_selects_its_key_orders_by_it_and_cuts_after_the_cursor() {
+    let mut q = ReportQuery::new(ReportScope::All, 20);
+    q.order = ReportOrder::SlaDue;
+    q.after = Some(7);
+    q.after_key = Some(1.5e15);
+    for (dialect, marks) in [
+        (Dialect::Sqlite, ["?1", "?2", "?3"]),
+        (Dialect::Postgres, ["$1", "$2", "$3"]),
+    ] {
+        let f = filter(&q, dialect);
+        let key = sort_key(&q.order).unwrap();
+        assert_eq!(
+            f.where_clause(),
+            format!(
+                "WHERE ({key} > {} OR ({key} = {} AND r.id < {}))",
+                marks[0], marks[1], marks[2]
+            )
+        );
+        assert_eq!(
+            f.values,
+            vec![Value::Real(1.5e15), Value::Real(1.5e15), Value::Number(7)]
+        );
+        let sql = page_sql(&q, &f);
+        assert!(sql.contains(&format!(", {key} FROM ")), "{sql}");
+        assert!(
+            sql.contains("LEFT JOIN categories c ON c.code = r.category"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(&format!("ORDER BY {key} ASC, r.id DESC")),
+            "{sql}"
+        );
+    }
+    // The SLA rules come from the domain: closed states last, coordinated ones by the
+    // completion target.
+    let key = sort_key(&ReportOrder::SlaDue).unwrap();
+    assert!(
+        key.contains("r.state IN ('completed', 'rejected', 'duplicate', 'referred')"),
+        "{key}"
+    );
+    assert!(
+        key.contains("r.state IN ('in_progress', 'scheduled')"),
+        "{key}"
+    );
+    // Without a key the cursor is the id alone, newest first.
+    q.after_key = None;
+    q.order = ReportOrder::Newest;
+    assert_eq!(
+        filter(&q, Dialect::Sqlite).where_clause(),
+        "WHERE r.id < ?1"
+    );
+    assert!(!page_sql(&q, &Filter::default()).contains("categories"));
+}
+
+#[test]
+fn the_nearest_order_writes_its_point_as_numbers_only() {
+    let at = aduan_domain::Coordinates::parse(-6.2297, 106.8532).unwrap();
+    let key = sort_key(&ReportOrder::Nearest(at)).unwrap();
+    assert!(key.contains("CAST(-6.2297 AS DOUBLE PRECISION)"), "{key}");
+    assert!(key.contains("CAST(106.8532 AS DOUBLE PRECISION)"), "{key}");
+    assert!(
+        key.contains("r.lat IS NULL OR r.lon IS NULL THEN CAST(1e18"),
+        "{key}"
+    );
 }

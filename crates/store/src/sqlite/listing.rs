@@ -1,4 +1,5 @@
-//! Listing reports: a scope, filters and a page, newest first (see [`crate::listing`]).
+//! Listing reports: a scope, filters and a page, in the query's order (see
+//! [`crate::listing`]).
 
 use rusqlite::Connection;
 use rusqlite::types::{ToSql, ToSqlOutput};
@@ -12,6 +13,7 @@ impl ToSql for Value {
         match self {
             Value::Text(text) => text.to_sql(),
             Value::Number(number) => number.to_sql(),
+            Value::Real(real) => real.to_sql(),
             Value::Texts(_) => Err(rusqlite::Error::ToSqlConversionFailure(
                 "SQLite binds no arrays".into(),
             )),
@@ -26,9 +28,18 @@ pub(super) fn list(conn: &Connection, q: &ReportQuery) -> StoreResult<ReportPage
         .map_err(StoreError::other)?;
     let params: Vec<&dyn ToSql> = filter.values.iter().map(|v| v as &dyn ToSql).collect();
     let mut found = stmt.query(params.as_slice()).map_err(StoreError::other)?;
+    let keyed = q.order.is_keyed();
     let mut reports = Vec::new();
     while let Some(row) = found.next().map_err(StoreError::other)? {
-        reports.push(rows::report(row)?);
+        let key = if keyed {
+            Some(
+                row.get::<_, f64>(listing::SORT_KEY_COLUMN)
+                    .map_err(StoreError::other)?,
+            )
+        } else {
+            None
+        };
+        reports.push((rows::report(row)?, key));
     }
     Ok(listing::page(q, reports))
 }

@@ -50,6 +50,8 @@ macro_rules! store_contract_tests {
             list_scopes_select_the_right_reports,
             list_filters_narrow_the_scope,
             pagination_visits_every_report_once_newest_first,
+            the_sla_order_puts_the_most_overdue_first_and_closed_reports_last,
+            the_nearest_order_pages_by_distance_and_puts_unplaced_reports_last,
             a_failing_write_does_not_poison_concurrent_ones,
             sealed_identity_is_kept_apart_and_returned_to_its_owner,
             revealing_a_reporter_is_logged_with_its_reason,
@@ -125,6 +127,8 @@ pub use lifecycle::*;
 mod listing;
 pub use listing::*;
 mod messages;
+mod ordering;
+pub use ordering::*;
 mod outbox;
 pub use outbox::*;
 mod privacy;

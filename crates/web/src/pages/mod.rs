@@ -87,7 +87,8 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
         .route("/meja", get(desk::desk_form).post(desk::file_report))
         .route("/meja/tanda-terima/{ticket}", get(desk::receipt))
         .route("/laporan-saya", get(mine::my_reports))
-        .route("/petugas", get(queue::queue))
+        .route(queue::PATH, get(queue::queue))
+        .route(queue::BULK_PATH, post(queue::forward_many))
         .route("/laporan/{ticket}", get(report::report_page))
         .route(
             "/laporan/{ticket}/visibilitas",
@@ -117,12 +118,15 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
 /// The one script of ours (on `/lapor`): fill the coordinates from the device's location.
 pub const LOCATE_SCRIPT: &str = include_str!("../../templates/locate.js");
 
+/// The queue's script (on `/petugas`): fill the reader's position for distances.
+pub const QUEUE_LOCATE_SCRIPT: &str = include_str!("../../templates/queue_locate.js");
+
 /// Nothing from another host, ever, but the street tiles of the tile server the city
 /// configured (images only); the scripts are ours: the inline ones allowed by their hashes,
 /// the map and the outbox's service worker served from here (`'self'`), which may fetch from
 /// here alone.
 pub(crate) fn csp(map: &MapConfig) -> HeaderValue {
-    let hashes: Vec<String> = [LOCATE_SCRIPT, outbox::SCRIPT]
+    let hashes: Vec<String> = [LOCATE_SCRIPT, QUEUE_LOCATE_SCRIPT, outbox::SCRIPT]
         .iter()
         .map(|script| {
             format!(

@@ -19,5 +19,6 @@ mod lifecycle;
 mod map;
 mod my_data;
 mod offline;
+mod queue;
 mod region_map;
 mod statistik;

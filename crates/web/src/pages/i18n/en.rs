@@ -150,7 +150,7 @@ pub static EN: Texts = Texts {
     by: "by",
     target: "To",
     queue_title: "Unit report queue",
-    queue_intro: "Reports you can work on, newest first. Reporters' identities are not shown.",
+    queue_intro: "Reports you can handle; in the work views, the one closest to its deadline on top. The reporter's identity is not shown.",
     queue_staff_only: "This page is for officers, coordinators and validators.",
     queue_empty: "No reports in this queue.",
     queue_search: "Search by ticket number",

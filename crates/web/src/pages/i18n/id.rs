@@ -150,7 +150,7 @@ pub static ID: Texts = Texts {
     by: "oleh",
     target: "Tujuan",
     queue_title: "Antrean laporan unit",
-    queue_intro: "Laporan yang dapat Anda tangani, terbaru di atas. Identitas pelapor tidak ditampilkan.",
+    queue_intro: "Laporan yang dapat Anda tangani; di tampilan kerja, yang paling dekat batas waktunya di atas. Identitas pelapor tidak ditampilkan.",
     queue_staff_only: "Halaman ini hanya untuk petugas, koordinator, dan validator.",
     queue_empty: "Tidak ada laporan dalam antrean ini.",
     queue_search: "Cari nomor tiket",

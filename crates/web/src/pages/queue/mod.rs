@@ -1,31 +1,45 @@
-//! `/petugas`: the staff's queue, newest first, with the state pill and the SLA time left or
-//! overdue: the reports an officer's or coordinator's unit holds, or those a validator
-//! checks. Views per role: what needs a step from me, the coordinators' incoming and triage
-//! queues, the validation queue. Names no reporter: rows come from the report summaries,
-//! which carry no identity.
+//! `/petugas`: the staff's queue as a working tool: cards with the state pill, the masked
+//! first line of the description, a photo the reader may see, the age, the SLA clock and
+//! the distance from the reader; the work views sorted by the SLA due first; filters by
+//! state, words, kelurahan and category; and, for coordinators, several reports forwarded
+//! at once (see [`bulk`]). Views per role: what needs a step from me, the coordinators'
+//! incoming and triage queues, the validation queue. Names no reporter: cards come from
+//! the reports, their photos and timelines, which carry no identity.
+
+mod bulk;
+mod cards;
+mod filters;
+mod order;
+mod texts;
 
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 use aduan_domain::workflow::states_acted_on;
-use aduan_domain::{ActionKind, ReportState, Role, SlaClock, SlaKind};
+use aduan_domain::{ActionKind, ReportState, Role, SlaClock};
 use aduan_store::{ReportPage, ReportQuery};
 
-use crate::app::cursor::{decode_cursor, encode_cursor};
 use crate::app::reading::{readable_report, scope_for};
 use crate::auth::actor;
 use crate::state::AppState;
 
 use super::gate::signed_in_as;
-use super::labels::{Pill, action_label, category_name, local_time, pill, region_name};
+use super::labels::action_label;
 use super::search_box::SearchBox;
 use super::session::Visitor;
-use super::{Chrome, Lang, Texts, failure, render_with, see_other};
+use super::{Chrome, Lang, Texts, error_page, failure, render_with, see_other};
+use bulk::BulkForm;
+use cards::{Card, CardContext, thumbnail};
+use filters::{Filters, SortOption};
+use texts::QueueTexts;
 
-const PATH: &str = "/petugas";
+pub use bulk::{BULK_PATH, forward_many};
+
+pub const PATH: &str = "/petugas";
 const PAGE_SIZE: u32 = 20;
 
 #[derive(Deserialize)]
@@ -39,6 +53,14 @@ pub struct QueueQuery {
     q: Option<String>,
     /// One of the role's views (`perlu`, `masuk`, `triase`, `validasi`); none: everything.
     view: Option<String>,
+    /// The order: `sla`, `baru` or `jarak` (the default: `sla` in a view, else `baru`).
+    urut: Option<String>,
+    /// A kelurahan's code.
+    kelurahan: Option<String>,
+    /// A category's code.
+    kategori: Option<String>,
+    /// The reader's position, `lat,lon`, for distances.
+    dari: Option<String>,
     /// A report that just left the reader's hands (with the step that moved it).
     moved: Option<String>,
     done: Option<String>,
@@ -103,22 +125,6 @@ struct Tab {
     current: bool,
 }
 
-struct Sla {
-    kind: &'static str,
-    due: String,
-    text: String,
-    overdue: bool,
-}
-
-struct Row {
-    ticket: String,
-    category: String,
-    region: String,
-    created: String,
-    state: Pill,
-    sla: Option<Sla>,
-}
-
 struct StateOption {
     code: &'static str,
     label: &'static str,
@@ -129,6 +135,7 @@ struct StateOption {
 #[template(path = "queue.html")]
 struct QueuePage {
     t: &'static Texts,
+    qt: &'static QueueTexts,
     chrome: Chrome,
     notice: Option<String>,
     tabs: Vec<Tab>,
@@ -137,10 +144,18 @@ struct QueuePage {
     ticket: String,
     ticket_missing: bool,
     words: SearchBox,
-    rows: Vec<Row>,
+    f: Filters,
+    sorts: Vec<SortOption>,
+    /// The filters unfolded: something is chosen or wrong there.
+    filters_open: bool,
+    sort_label: &'static str,
+    rows: Vec<Card>,
+    /// The coordinators' form to forward the ticked cards.
+    bulk: Option<BulkForm>,
     next_href: Option<String>,
     /// The link to the same queue on a map (`/petugas/peta`).
     queue_map_link: &'static str,
+    script: &'static str,
 }
 
 pub async fn queue(
@@ -149,6 +164,7 @@ pub async fn queue(
     visitor: Visitor,
 ) -> Response {
     let t = q.lang.texts();
+    let qt = QueueTexts::of(q.lang);
     let has_views = |role| !View::of(role).is_empty();
     let (user, chrome) = match signed_in_as(t, PATH, &visitor, has_views, t.queue_staff_only) {
         Ok(allowed) => allowed,
@@ -182,56 +198,58 @@ pub async fn queue(
     }
     let words = SearchBox::read(q.q.as_deref(), q.lang);
     query.text = words.search.clone();
-    match q.cursor.as_deref().map(decode_cursor).transpose() {
-        Ok(after) => query.after = after,
-        Err(e) => return failure(t, chrome, e, t.bad_link),
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    let f = Filters::read(j, &q, qt, view.is_some());
+    f.narrow(&mut query);
+    let mut bad_cursor = false;
+    if let Some(raw) = q.cursor.as_deref() {
+        match order::decode(&query.order, raw) {
+            Some(cursor) => (query.after, query.after_key) = (Some(cursor.after), cursor.key),
+            None => bad_cursor = true,
+        }
     }
-    // Words that cannot be searched list nothing: the box says why.
-    let page = if words.error.is_some() {
+    if bad_cursor {
+        return error_page(t, chrome, StatusCode::BAD_REQUEST, qt.bad_cursor);
+    }
+    // Input that cannot be used lists nothing: the field says why.
+    let refused = words.error.is_some() || f.from_error.is_some();
+    let page = if refused {
         ReportPage {
             reports: Vec::new(),
             next_after: None,
+            next_key: None,
         }
     } else {
-        match state.store.list_reports(query).await {
+        match state.store.list_reports(query.clone()).await {
             Ok(page) => page,
             Err(e) => return failure(t, chrome, e.into(), t.server_error),
         }
     };
-    let catalog = state.catalog();
-    let j = &catalog.jurisdiction;
-    let now = Utc::now();
-    let rows = page
-        .reports
-        .iter()
-        .map(|r| {
-            let targets = j.category(&r.category).map(|c| c.sla).unwrap_or_default();
-            let clock = SlaClock::for_report(r.state, r.created_at, r.coordinated_at, targets, now);
-            Row {
-                category: category_name(j, &r.category, q.lang),
-                region: region_name(j, &r.region),
-                created: local_time(j, r.created_at),
-                state: pill(r.state, q.lang),
-                sla: clock.map(|c| Sla {
-                    kind: match c.kind {
-                        SlaKind::Coordination => t.sla_coordination,
-                        SlaKind::Completion => t.sla_completion,
-                    },
-                    due: local_time(j, c.due),
-                    text: sla_text(t, &c),
-                    overdue: c.overdue(),
-                }),
-                ticket: r.ticket.to_string(),
-            }
-        })
-        .collect();
-    let state_param = chosen
+    let cards = CardContext {
+        j,
+        t,
+        qt,
+        lang: q.lang,
+        now: Utc::now(),
+        from: f.from,
+    };
+    let mut rows = Vec::with_capacity(page.reports.len());
+    for report in &page.reports {
+        let photo = match thumbnail(&state, report, &actor).await {
+            Ok(photo) => photo,
+            Err(e) => return failure(t, chrome, e, t.server_error),
+        };
+        rows.push(cards.card(report, &actor, photo));
+    }
+    let params = chosen
         .map(|s| format!("&state={}", s.code()))
         .unwrap_or_default()
         + &view
             .map(|v| format!("&view={}", v.code()))
             .unwrap_or_default()
-        + &words.param();
+        + &words.param()
+        + &f.params();
     let tab = |v: Option<View>| Tab {
         href: match v {
             Some(v) => format!("{PATH}?lang={}&view={}", t.lang, v.code()),
@@ -260,9 +278,9 @@ pub async fn queue(
         });
     let next_href = page.next_after.map(|after| {
         format!(
-            "{PATH}?lang={}{state_param}&cursor={}",
+            "{PATH}?lang={}{params}&cursor={}",
             t.lang,
-            encode_cursor(after)
+            order::encode(&query.order, after, page.next_key)
         )
     });
     let states = ReportState::ALL
@@ -276,10 +294,19 @@ pub async fn queue(
             selected: chosen == Some(s),
         })
         .collect();
+    let bulk = (actor.role == Role::Coordinator && !rows.is_empty())
+        .then(|| BulkForm::new(j, qt, chrome.csrf.clone()));
+    let status = if f.from_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        words.status()
+    };
+    let filters_open = f.in_use() || chosen.is_some() || !words.typed.is_empty();
     render_with(
-        words.status(),
+        status,
         &QueuePage {
             t,
+            qt,
             chrome,
             notice,
             tabs,
@@ -288,9 +315,15 @@ pub async fn queue(
             ticket: ticket.to_owned(),
             ticket_missing,
             words,
+            sorts: f.sort_options(qt),
+            filters_open,
+            sort_label: f.sort_label(qt),
+            f,
             rows,
+            bulk,
             next_href,
             queue_map_link: super::map::texts::PetaTexts::of(q.lang).queue_link,
+            script: super::QUEUE_LOCATE_SCRIPT,
         },
     )
 }
@@ -330,6 +363,7 @@ pub(super) fn duration_text(t: &Texts, span: Duration, overdue: bool) -> String 
 mod tests {
     use super::*;
     use crate::pages::i18n::{EN, ID};
+    use aduan_domain::SlaKind;
 
     fn clock(minutes: i64) -> SlaClock {
         SlaClock {
