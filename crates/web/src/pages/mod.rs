@@ -22,6 +22,7 @@ mod my_data;
 mod not_found;
 mod page_error;
 mod password;
+mod publish;
 mod queue;
 mod region_map;
 mod report;
@@ -87,6 +88,7 @@ pub fn router() -> Router<AppState> {
             "/laporan/{ticket}/visibilitas",
             post(report::change_visibility),
         )
+        .route("/laporan/{ticket}/publikasi", get(publish::preview))
         .route("/laporan/{ticket}/ulasan", post(report::review))
         .route("/laporan/{ticket}/pesan", post(conversation::post))
         .route("/laporan/{ticket}/tindakan", post(staff::act))

@@ -28,6 +28,7 @@ use super::labels::{
     LabelledPhoto, Pill, action_label, category_name, local_time, photo_label, pill, region_name,
     role_label, unit_name,
 };
+use super::publish::{self, texts::PublishTexts};
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
 use super::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
@@ -287,13 +288,7 @@ pub async fn show(
         (Some((refused, message)), None) => return error_page(t, chrome, refused, &message),
         (None, _) => None,
     };
-    let place = report
-        .region
-        .lineage()
-        .iter()
-        .map(|r| region_name(j, r))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let place = place(j, &report);
     let is_mine = viewer
         .as_ref()
         .is_some_and(|v| access::is_reporter(&report, v));
@@ -323,9 +318,7 @@ pub async fn show(
         category: category_name(j, &report.category, lang),
         state: pill(report.state, lang),
         place,
-        location: report
-            .location
-            .map(|l| format!("{:.6}, {:.6}", l.lat, l.lon)),
+        location: coordinates(&report),
         created: local_time(j, report.created_at),
         updated: local_time(j, report.updated_at),
         coordinated: report.coordinated_at.map(|at| local_time(j, at)),
@@ -363,6 +356,24 @@ pub async fn show(
         message_error,
     };
     render_with(status, &page)
+}
+
+/// Where the report is, from its kelurahan up, by name.
+pub(super) fn place(j: &Jurisdiction, report: &Report) -> String {
+    report
+        .region
+        .lineage()
+        .iter()
+        .map(|r| region_name(j, r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The point the report was filed at, as its page shows it.
+pub(super) fn coordinates(report: &Report) -> Option<String> {
+    report
+        .location
+        .map(|l| format!("{:.6}, {:.6}", l.lat, l.lon))
 }
 
 /// The ticket as it may appear in a link: only the characters a ticket has (never a '/'),
@@ -421,6 +432,9 @@ async fn act_as_reporter(
 pub struct VisibilityForm {
     csrf: String,
     visibility: String,
+    /// `1` when sent from the preview (`/laporan/{ticket}/publikasi`): a report becomes
+    /// public only once its reporter has seen what the public will see.
+    confirmed: String,
 }
 
 /// The reporter makes the report public or private.
@@ -450,7 +464,14 @@ pub async fn change_visibility(
         }
     };
     // Sent twice (a double tap): the first already did it.
-    if report.visibility != wanted
+    let done = report.visibility == wanted;
+    // Public only from the preview: whoever sends `public` without its confirmation gets
+    // the preview again, with why, and nothing changes.
+    if !done && wanted == Visibility::Public && form.confirmed != "1" {
+        let why = PublishTexts::of(q.lang).needs_preview;
+        return publish::show(&state, q.lang, &visitor, &ticket, Some(why)).await;
+    }
+    if !done
         && let Err(refused) = act_as_reporter(&state, t, chrome(), &actor, &report, action).await
     {
         return *refused;
