@@ -16,5 +16,6 @@ mod harness;
 mod home;
 mod lifecycle;
 mod my_data;
+mod publish;
 mod region_map;
 mod statistik;
