@@ -31,6 +31,7 @@ mod session;
 mod staff;
 mod statistik;
 mod submit;
+mod tracking;
 
 use std::sync::LazyLock;
 
@@ -93,7 +94,7 @@ pub fn router() -> Router<AppState> {
         .route("/laporan/{ticket}/pesan", post(conversation::post))
         .route("/laporan/{ticket}/tindakan", post(staff::act))
         .route("/laporan/{ticket}/triase", post(staff::triage))
-        .route("/lacak", get(report::track))
+        .route("/lacak", get(tracking::track))
         .route(statistik::PATH, get(statistik::stats_page))
         .route("/statistik.csv", get(statistik::stats_csv))
         .route("/statistik.json", get(statistik::stats_json))

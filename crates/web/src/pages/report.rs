@@ -1,5 +1,5 @@
 //! `/laporan/{ticket}`: one report as its reader may see it, with its whole history;
-//! the reporter makes it public or private. `/lacak`: find a report by its ticket.
+//! the reporter makes it public or private.
 
 use askama::Template;
 use axum::Form;
@@ -12,8 +12,7 @@ use serde::Deserialize;
 use aduan_domain::access::RejectedFollowups;
 use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry, review_given};
 use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
-use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
-use aduan_store::StoreError;
+use aduan_domain::{ActionKind, Actor, Jurisdiction, UnitCode, Visibility, access};
 
 use crate::app::reading::readable_report;
 use crate::app_error::AppError;
@@ -31,7 +30,7 @@ use super::labels::{
 use super::publish::{self, texts::PublishTexts};
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
-use super::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
+use super::{Chrome, Lang, Texts, error_page, failure, render_with, see_other};
 
 #[derive(Deserialize)]
 pub struct ReportQuery {
@@ -43,16 +42,16 @@ pub struct ReportQuery {
     done: Option<String>,
 }
 
-struct HistoryLine {
-    at: String,
-    action: String,
-    state: Pill,
-    by: String,
-    note: Option<String>,
-    target: Option<String>,
+pub(super) struct HistoryLine {
+    pub(super) at: String,
+    pub(super) action: String,
+    pub(super) state: Pill,
+    pub(super) by: String,
+    pub(super) note: Option<String>,
+    pub(super) target: Option<String>,
     /// Photos documenting this step, labelled before or after the work (the reporter's
     /// own show above, with the report).
-    attachments: Vec<LabelledPhoto>,
+    pub(super) attachments: Vec<LabelledPhoto>,
 }
 
 /// The review the reporter gave the work as it stands.
@@ -121,7 +120,7 @@ fn target_name(j: &Jurisdiction, target: &str) -> String {
         .unwrap_or_else(|| target.to_owned())
 }
 
-fn history(
+pub(super) fn history(
     j: &Jurisdiction,
     report: &Report,
     entries: Vec<TimelineEntry>,
@@ -531,68 +530,4 @@ pub async fn review(
         return *refused;
     }
     see_other(&format!("/laporan/{}?done={done}", report.ticket), t)
-}
-
-#[derive(Deserialize)]
-pub struct TrackQuery {
-    #[serde(default)]
-    lang: Lang,
-    ticket: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "track.html")]
-struct TrackPage {
-    t: &'static Texts,
-    chrome: Chrome,
-    ticket: String,
-    error: Option<&'static str>,
-    /// No report this visitor may read has the ticket: none, or someone else's private
-    /// one, which answer alike so that tickets cannot be probed.
-    not_found: bool,
-    signed_in: bool,
-}
-
-/// Anyone finds a report by its ticket: the report when they may read it, else 404 with the
-/// same page whether no report has the ticket or it is someone else's private one (tickets
-/// are sequential: telling them apart would let anyone count and date private reports).
-pub async fn track(
-    State(state): State<AppState>,
-    Query(q): Query<TrackQuery>,
-    visitor: Visitor,
-) -> Response {
-    let t = q.lang.texts();
-    let raw: String = q
-        .ticket
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let mut page = TrackPage {
-        t,
-        chrome: Chrome::new("/lacak", t, &visitor),
-        ticket: raw.clone(),
-        error: None,
-        not_found: false,
-        signed_in: visitor.user.is_some(),
-    };
-    if raw.is_empty() {
-        return render(&page);
-    }
-    let Ok(ticket) = Ticket::parse(&raw) else {
-        page.error = Some(t.err_ticket);
-        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    match state.store.report(&ticket).await {
-        Ok(report) if access::may_read(&report, visitor.actor().as_ref()) => {
-            see_other(&format!("/laporan/{}", report.ticket), t)
-        }
-        Ok(_) | Err(StoreError::NotFound) => {
-            page.error = Some(t.ticket_not_found);
-            page.not_found = true;
-            render_with(StatusCode::NOT_FOUND, &page)
-        }
-        Err(e) => failure(t, page.chrome, e.into(), t.server_error),
-    }
 }
