@@ -24,6 +24,7 @@ pub mod state;
 pub mod stats;
 pub mod stepping;
 pub mod ticket;
+pub mod tracking;
 pub mod unit;
 pub mod workflow;
 

@@ -14,6 +14,7 @@ pub mod postgres;
 pub mod privacy;
 pub mod schema;
 pub mod sqlite;
+pub mod tracking;
 mod values;
 
 use async_trait::async_trait;
@@ -37,6 +38,7 @@ pub use model::{
 };
 pub use monitoring::MonitoringStore;
 pub use privacy::{AuditAction, AuditNote, PrivacyStore, ReporterMatch};
+pub use tracking::TrackingStore;
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
 #[async_trait]
@@ -334,6 +336,7 @@ pub trait Store:
     + MonitoringStore
     + KeyStore
     + PrivacyStore
+    + TrackingStore
 {
 }
 impl<
@@ -347,7 +350,8 @@ impl<
         + ImportStore
         + MonitoringStore
         + KeyStore
-        + PrivacyStore,
+        + PrivacyStore
+        + TrackingStore,
 > Store for T
 {
 }

@@ -246,6 +246,12 @@ pub const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "tracking_codes",
+        columns: &[col("report_id", Int), col("code_hash", Bytes)],
+        key: &["report_id"],
+        identity: false,
+    },
+    Table {
         name: "report_events",
         columns: &[
             col("id", Int),

@@ -32,6 +32,7 @@ pub mod request_id;
 pub mod service;
 mod sessions;
 mod state;
+mod tracking;
 mod views;
 mod written;
 

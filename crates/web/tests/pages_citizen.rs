@@ -272,7 +272,7 @@ async fn the_reporter_makes_it_public_and_private_and_forged_posts_change_nothin
     other.register(&app, "lain").await;
     let others_token = other.csrf("/laporan-saya").await;
     for token in [None, Some("salah"), Some(others_token.as_str())] {
-        let mut fields = vec![("visibility", "public")];
+        let mut fields = vec![("visibility", "public"), ("confirmed", "1")];
         if let Some(token) = token {
             fields.push(("csrf", token));
         }
@@ -299,7 +299,14 @@ async fn the_reporter_makes_it_public_and_private_and_forged_posts_change_nothin
     );
 
     let resp = browser
-        .post(&visibility, &[("csrf", &csrf), ("visibility", "public")])
+        .post(
+            &visibility,
+            &[
+                ("csrf", &csrf),
+                ("visibility", "public"),
+                ("confirmed", "1"),
+            ],
+        )
         .await;
     assert_eq!(location(&resp), format!("{path}?done=public&lang=id"));
     assert_eq!(app.stored(&ticket).await.visibility, Visibility::Public);

@@ -126,19 +126,14 @@ async fn an_operator_files_for_a_walk_in_citizen_whose_identity_stays_sealed() {
         ],
     )
     .part("photo", photo_part(common::png()));
-    let resp = desk.post_multipart("/meja", form).await;
-    assert_eq!(resp.status, 303, "{resp:?}");
-    let to = location(&resp);
-    let ticket = to
-        .strip_prefix("/meja/tanda-terima/")
-        .and_then(|rest| rest.strip_suffix("?lang=id"))
-        .unwrap_or_else(|| panic!("a receipt: {to}"))
-        .to_owned();
-    common::ticket_date(&ticket);
-
-    // The receipt: the ticket, big, and nothing of the citizen.
-    let receipt = desk.follow(&resp).await;
+    // The receipt answers the form at once: the ticket, big, its tracking code shown this
+    // once, and nothing of the citizen.
+    let receipt = desk.post_multipart("/meja", form).await;
     let receipt_html = page(&receipt);
+    let ticket = between(&receipt_html, "<p class=\"ticket-big\">", "</p>");
+    common::ticket_date(&ticket);
+    let code = between(&receipt_html, "id=\"tracking-code\">", "</p>");
+    assert_eq!(code.len(), 11, "{code}");
     assert_good_page(&receipt_html, "id");
     assert!(
         receipt_html.contains(&format!("<p class=\"ticket-big\">{ticket}</p>")),
@@ -147,6 +142,14 @@ async fn an_operator_files_for_a_walk_in_citizen_whose_identity_stays_sealed() {
     assert!(receipt_html.contains("Kantor Camat"), "{receipt_html}");
     assert!(receipt_html.contains("@media print"), "{receipt_html}");
     assert_anonymous(&person, "the receipt", receipt_html.as_bytes());
+    // Printed again later: the ticket, never the code again.
+    let reprint = page(&desk.get(&format!("/meja/tanda-terima/{ticket}")).await);
+    assert!(reprint.contains(&ticket), "{reprint}");
+    assert!(
+        !reprint.contains(&code) && !reprint.contains("tracking-code"),
+        "{reprint}"
+    );
+    assert!(reprint.contains("hanya ditampilkan sekali"), "{reprint}");
 
     // Filed on the desk's channel, entered by the operator, for no account.
     let stored = app.stored(&ticket).await;
@@ -340,20 +343,26 @@ async fn sending_the_form_twice_files_one_report_and_receipts_are_the_operators_
     let second = desk
         .post_multipart("/meja?lang=en", desk_form(&html, &[]))
         .await;
-    assert_eq!(first.status, 303, "{first:?}");
-    assert_eq!(location(&first), location(&second));
-    assert!(location(&first).ends_with("?lang=en"), "{first:?}");
-    assert_eq!(all_reports(&app).await, 1);
-    let receipt = page(&desk.follow(&first).await);
+    // The first answers with the receipt and its code; the second files nothing and
+    // issues no new code (the one handed over stays good): the receipt without it.
+    let receipt = page(&first);
     assert_good_page(&receipt, "en");
     assert!(
         receipt.contains("Hand this ticket number to the citizen."),
         "{receipt}"
     );
+    assert!(receipt.contains("id=\"tracking-code\""), "{receipt}");
+    let ticket = between(&receipt, "<p class=\"ticket-big\">", "</p>");
+    let reprint = format!("/meja/tanda-terima/{ticket}?lang=en");
+    assert_eq!(location(&second), reprint);
+    assert_eq!(all_reports(&app).await, 1);
+    let again = page(&desk.follow(&second).await);
+    assert!(!again.contains("id=\"tracking-code\""), "{again}");
+    assert!(again.contains("shown only once"), "{again}");
 
     // Another operator's receipt is not theirs to see.
     let (other, _) = sign_in(&app, Role::Operator, None).await;
-    let resp = other.get(&location(&first)).await;
+    let resp = other.get(&reprint).await;
     assert_eq!(resp.status, 404, "{resp:?}");
 }
 
@@ -393,4 +402,15 @@ async fn the_operators_entries_are_listed_newest_first_a_page_at_a_time() {
     assert_eq!(listed(&second), 1, "{second}");
     assert!(second.contains(&tickets[0]), "{second}");
     assert!(!second.contains("rel=\"next\""), "{second}");
+}
+
+/// The text between the first `start` and the next `end`.
+#[track_caller]
+fn between(html: &str, start: &str, end: &str) -> String {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {html}"))
+        + start.len();
+    let to = html[from..].find(end).expect("the end") + from;
+    html[from..to].to_owned()
 }

@@ -40,7 +40,11 @@ async fn a_rejected_followups_photos_are_never_public_and_the_rest_are_labelled(
     let made_public = reporter
         .post(
             &format!("{path}/visibilitas"),
-            &[("csrf", &csrf), ("visibility", "public")],
+            &[
+                ("csrf", &csrf),
+                ("visibility", "public"),
+                ("confirmed", "1"),
+            ],
         )
         .await;
     assert_eq!(made_public.status, 303, "{made_public:?}");

@@ -64,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_personal_data",
         include_str!("../../migrations/sqlite/0011_personal_data.sql"),
     ),
+    (
+        12,
+        "0012_tracking_codes",
+        include_str!("../../migrations/sqlite/0012_tracking_codes.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

@@ -93,6 +93,7 @@ macro_rules! store_contract_tests {
             retention_erases_identities_of_reports_closed_before_the_cutoff,
             a_data_subject_is_found_by_key_and_every_act_is_logged,
             an_erased_account_is_a_tombstone_and_its_reports_stay_anonymous,
+            a_tracking_code_is_kept_as_its_hash_and_a_new_one_replaces_it,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -142,6 +143,8 @@ mod search;
 pub use search::*;
 mod stats;
 pub use stats::*;
+mod tracking;
+pub use tracking::*;
 mod stats_figures;
 pub use stats_figures::*;
 mod submission;

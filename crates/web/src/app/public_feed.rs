@@ -79,25 +79,31 @@ pub async fn public_feed(state: &AppState, filter: &PublicFilter) -> AppResult<P
     let page = state.store.list_reports(query).await?;
     let mut items = Vec::with_capacity(page.reports.len());
     for report in page.reports {
-        // Public reports show their photos (the reporter chose so), never the reporter, and
-        // never those of a follow-up the validator rejected.
-        let history = state.store.timeline(report.id).await?;
-        let rejected = RejectedFollowups::in_history(&history);
-        let photos = state
-            .store
-            .photos(report.id)
-            .await?
-            .iter()
-            .filter(|p| access::may_see_photo(&report, p, &rejected, None))
-            .map(|p| PublicPhoto {
-                id: p.id,
-                kind: p.kind,
-            })
-            .collect();
-        items.push(PublicItem { report, photos });
+        items.push(public_item(state, report).await?);
     }
     Ok(PublicPage {
         items,
         next_cursor: page.next_after.map(encode_cursor),
     })
+}
+
+/// A public report as anyone sees it in the feed. Public reports show their photos (the
+/// reporter chose so), never the reporter, and never those of a follow-up the validator
+/// rejected. Also what the reporter's preview shows before a report is made public: given
+/// the report as it would be once public, it answers exactly what the feed would.
+pub async fn public_item(state: &AppState, report: Report) -> AppResult<PublicItem> {
+    let history = state.store.timeline(report.id).await?;
+    let rejected = RejectedFollowups::in_history(&history);
+    let photos = state
+        .store
+        .photos(report.id)
+        .await?
+        .iter()
+        .filter(|p| access::may_see_photo(&report, p, &rejected, None))
+        .map(|p| PublicPhoto {
+            id: p.id,
+            kind: p.kind,
+        })
+        .collect();
+    Ok(PublicItem { report, photos })
 }

@@ -5,9 +5,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use aduan_domain::RegionLevel;
+use aduan_domain::{Jurisdiction, RegionLevel};
 
-use crate::app::public_feed::{PublicFilter, PublicPage, public_feed};
+use crate::app::public_feed::{PublicFilter, PublicItem, PublicPage, public_feed};
 use crate::state::AppState;
 use crate::views::photo_url;
 
@@ -38,18 +38,49 @@ struct Choice {
     selected: bool,
 }
 
-struct Item {
-    ticket: String,
-    category: String,
-    state: String,
-    color: &'static str,
-    region: String,
-    created: String,
-    description: String,
-    unit: String,
-    photos: Vec<LabelledPhoto>,
+/// One public report's card (templates/feed_card.html), on `/publik` and in the reporter's
+/// preview before going public.
+pub(super) struct Item {
+    pub(super) ticket: String,
+    pub(super) category: String,
+    pub(super) state: String,
+    pub(super) color: &'static str,
+    pub(super) region: String,
+    pub(super) created: String,
+    /// Masked: as anyone but the reporter reads it.
+    pub(super) description: String,
+    pub(super) unit: String,
+    pub(super) photos: Vec<LabelledPhoto>,
     /// Photos beyond those the card shows.
-    more_photos: usize,
+    pub(super) more_photos: usize,
+}
+
+/// The card of a public report, as anyone sees it.
+pub(super) fn card(j: &Jurisdiction, lang: Lang, item: PublicItem) -> Item {
+    let t = lang.texts();
+    let r = item.report;
+    let ticket = r.ticket.to_string();
+    let state = pill(r.state, lang);
+    Item {
+        category: category_name(j, &r.category, lang),
+        state: state.label,
+        color: state.color,
+        region: region_name(j, &r.region),
+        created: local_time(j, r.created_at),
+        description: r.description_for_others(),
+        unit: unit_name(j, &r.holding_unit),
+        photos: item
+            .photos
+            .iter()
+            .take(CARD_PHOTOS)
+            .map(|p| LabelledPhoto {
+                url: photo_url(&ticket, p.id),
+                label: photo_label(t, p.kind),
+            })
+            .collect(),
+        more_photos: item.photos.len().saturating_sub(CARD_PHOTOS),
+        ticket,
+    }
 }
 
 #[derive(Template)]
@@ -131,31 +162,7 @@ pub async fn public_feed_page(
     let items = feed
         .items
         .into_iter()
-        .map(|item| {
-            let r = item.report;
-            let ticket = r.ticket.to_string();
-            let state = pill(r.state, q.lang);
-            Item {
-                category: category_name(j, &r.category, q.lang),
-                state: state.label,
-                color: state.color,
-                region: region_name(j, &r.region),
-                created: local_time(j, r.created_at),
-                description: r.description_for_others(),
-                unit: unit_name(j, &r.holding_unit),
-                photos: item
-                    .photos
-                    .iter()
-                    .take(CARD_PHOTOS)
-                    .map(|p| LabelledPhoto {
-                        url: photo_url(&ticket, p.id),
-                        label: photo_label(t, p.kind),
-                    })
-                    .collect(),
-                more_photos: item.photos.len().saturating_sub(CARD_PHOTOS),
-                ticket,
-            }
-        })
+        .map(|item| card(j, q.lang, item))
         .collect();
     let mut next_href = None;
     if let Some(cursor) = feed.next_cursor {

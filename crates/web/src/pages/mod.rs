@@ -25,6 +25,7 @@ mod not_found;
 mod outbox;
 mod page_error;
 mod password;
+mod publish;
 mod queue;
 mod region_map;
 mod report;
@@ -33,6 +34,7 @@ mod session;
 mod staff;
 mod statistik;
 mod submit;
+mod tracking;
 
 use askama::Template;
 use axum::Router;
@@ -94,11 +96,12 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
             "/laporan/{ticket}/visibilitas",
             post(report::change_visibility),
         )
+        .route("/laporan/{ticket}/publikasi", get(publish::preview))
         .route("/laporan/{ticket}/ulasan", post(report::review))
         .route("/laporan/{ticket}/pesan", post(conversation::post))
         .route("/laporan/{ticket}/tindakan", post(staff::act))
         .route("/laporan/{ticket}/triase", post(staff::triage))
-        .route("/lacak", get(report::track))
+        .route("/lacak", get(tracking::track))
         .route(statistik::PATH, get(statistik::stats_page))
         .route("/statistik.csv", get(statistik::stats_csv))
         .route("/statistik.json", get(statistik::stats_json))

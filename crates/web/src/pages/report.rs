@@ -1,5 +1,5 @@
 //! `/laporan/{ticket}`: one report as its reader may see it, with its whole history;
-//! the reporter makes it public or private. `/lacak`: find a report by its ticket.
+//! the reporter makes it public or private.
 
 use askama::Template;
 use axum::Form;
@@ -12,8 +12,7 @@ use serde::Deserialize;
 use aduan_domain::access::RejectedFollowups;
 use aduan_domain::report::{PhotoInfo, PhotoKind, Report, TimelineEntry, review_given};
 use aduan_domain::workflow::{Action, UnitDirectory, available_actions};
-use aduan_domain::{ActionKind, Actor, Jurisdiction, Ticket, UnitCode, Visibility, access};
-use aduan_store::StoreError;
+use aduan_domain::{ActionKind, Actor, Jurisdiction, UnitCode, Visibility, access};
 
 use crate::app::reading::readable_report;
 use crate::app_error::AppError;
@@ -28,9 +27,10 @@ use super::labels::{
     LabelledPhoto, Pill, action_label, category_name, local_time, photo_label, pill, region_name,
     role_label, unit_name,
 };
+use super::publish::{self, texts::PublishTexts};
 use super::session::Visitor;
 use super::staff::{self, PanelInput, StaffPanel, StaffTexts};
-use super::{Chrome, Lang, Texts, error_page, failure, render, render_with, see_other};
+use super::{Chrome, Lang, Texts, error_page, failure, render_with, see_other};
 
 #[derive(Deserialize)]
 pub struct ReportQuery {
@@ -42,16 +42,16 @@ pub struct ReportQuery {
     done: Option<String>,
 }
 
-struct HistoryLine {
-    at: String,
-    action: String,
-    state: Pill,
-    by: String,
-    note: Option<String>,
-    target: Option<String>,
+pub(super) struct HistoryLine {
+    pub(super) at: String,
+    pub(super) action: String,
+    pub(super) state: Pill,
+    pub(super) by: String,
+    pub(super) note: Option<String>,
+    pub(super) target: Option<String>,
     /// Photos documenting this step, labelled before or after the work (the reporter's
     /// own show above, with the report).
-    attachments: Vec<LabelledPhoto>,
+    pub(super) attachments: Vec<LabelledPhoto>,
 }
 
 /// The review the reporter gave the work as it stands.
@@ -120,7 +120,7 @@ fn target_name(j: &Jurisdiction, target: &str) -> String {
         .unwrap_or_else(|| target.to_owned())
 }
 
-fn history(
+pub(super) fn history(
     j: &Jurisdiction,
     report: &Report,
     entries: Vec<TimelineEntry>,
@@ -287,13 +287,7 @@ pub async fn show(
         (Some((refused, message)), None) => return error_page(t, chrome, refused, &message),
         (None, _) => None,
     };
-    let place = report
-        .region
-        .lineage()
-        .iter()
-        .map(|r| region_name(j, r))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let place = place(j, &report);
     let is_mine = viewer
         .as_ref()
         .is_some_and(|v| access::is_reporter(&report, v));
@@ -323,9 +317,7 @@ pub async fn show(
         category: category_name(j, &report.category, lang),
         state: pill(report.state, lang),
         place,
-        location: report
-            .location
-            .map(|l| format!("{:.6}, {:.6}", l.lat, l.lon)),
+        location: coordinates(&report),
         created: local_time(j, report.created_at),
         updated: local_time(j, report.updated_at),
         coordinated: report.coordinated_at.map(|at| local_time(j, at)),
@@ -363,6 +355,24 @@ pub async fn show(
         message_error,
     };
     render_with(status, &page)
+}
+
+/// Where the report is, from its kelurahan up, by name.
+pub(super) fn place(j: &Jurisdiction, report: &Report) -> String {
+    report
+        .region
+        .lineage()
+        .iter()
+        .map(|r| region_name(j, r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The point the report was filed at, as its page shows it.
+pub(super) fn coordinates(report: &Report) -> Option<String> {
+    report
+        .location
+        .map(|l| format!("{:.6}, {:.6}", l.lat, l.lon))
 }
 
 /// The ticket as it may appear in a link: only the characters a ticket has (never a '/'),
@@ -421,6 +431,9 @@ async fn act_as_reporter(
 pub struct VisibilityForm {
     csrf: String,
     visibility: String,
+    /// `1` when sent from the preview (`/laporan/{ticket}/publikasi`): a report becomes
+    /// public only once its reporter has seen what the public will see.
+    confirmed: String,
 }
 
 /// The reporter makes the report public or private.
@@ -450,7 +463,14 @@ pub async fn change_visibility(
         }
     };
     // Sent twice (a double tap): the first already did it.
-    if report.visibility != wanted
+    let done = report.visibility == wanted;
+    // Public only from the preview: whoever sends `public` without its confirmation gets
+    // the preview again, with why, and nothing changes.
+    if !done && wanted == Visibility::Public && form.confirmed != "1" {
+        let why = PublishTexts::of(q.lang).needs_preview;
+        return publish::show(&state, q.lang, &visitor, &ticket, Some(why)).await;
+    }
+    if !done
         && let Err(refused) = act_as_reporter(&state, t, chrome(), &actor, &report, action).await
     {
         return *refused;
@@ -510,68 +530,4 @@ pub async fn review(
         return *refused;
     }
     see_other(&format!("/laporan/{}?done={done}", report.ticket), t)
-}
-
-#[derive(Deserialize)]
-pub struct TrackQuery {
-    #[serde(default)]
-    lang: Lang,
-    ticket: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "track.html")]
-struct TrackPage {
-    t: &'static Texts,
-    chrome: Chrome,
-    ticket: String,
-    error: Option<&'static str>,
-    /// No report this visitor may read has the ticket: none, or someone else's private
-    /// one, which answer alike so that tickets cannot be probed.
-    not_found: bool,
-    signed_in: bool,
-}
-
-/// Anyone finds a report by its ticket: the report when they may read it, else 404 with the
-/// same page whether no report has the ticket or it is someone else's private one (tickets
-/// are sequential: telling them apart would let anyone count and date private reports).
-pub async fn track(
-    State(state): State<AppState>,
-    Query(q): Query<TrackQuery>,
-    visitor: Visitor,
-) -> Response {
-    let t = q.lang.texts();
-    let raw: String = q
-        .ticket
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let mut page = TrackPage {
-        t,
-        chrome: Chrome::new("/lacak", t, &visitor),
-        ticket: raw.clone(),
-        error: None,
-        not_found: false,
-        signed_in: visitor.user.is_some(),
-    };
-    if raw.is_empty() {
-        return render(&page);
-    }
-    let Ok(ticket) = Ticket::parse(&raw) else {
-        page.error = Some(t.err_ticket);
-        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    match state.store.report(&ticket).await {
-        Ok(report) if access::may_read(&report, visitor.actor().as_ref()) => {
-            see_other(&format!("/laporan/{}", report.ticket), t)
-        }
-        Ok(_) | Err(StoreError::NotFound) => {
-            page.error = Some(t.ticket_not_found);
-            page.not_found = true;
-            render_with(StatusCode::NOT_FOUND, &page)
-        }
-        Err(e) => failure(t, page.chrome, e.into(), t.server_error),
-    }
 }

@@ -27,6 +27,7 @@ use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, field_of, posted_with_photos};
 use super::gate::signed_in_as;
 use super::outbox::{self, OutboxTexts};
+use super::publish::texts::PublishTexts;
 use super::region_map::{self, texts::MapTexts};
 use super::session::Visitor;
 use super::{
@@ -61,6 +62,8 @@ struct SubmitPage {
     photos_again: bool,
     script: &'static str,
     mt: &'static MapTexts,
+    /// The warning about personal data beside the description.
+    pt: &'static PublishTexts,
     /// The map to choose the place on, when boundaries are loaded.
     map_href: Option<String>,
     /// The region just chosen on the map, by name.
@@ -110,6 +113,7 @@ fn page(
         photos_again,
         script: LOCATE_SCRIPT,
         mt: MapTexts::of(lang),
+        pt: PublishTexts::of(lang),
         map_href: catalog
             .has_boundaries()
             .then(|| format!("{}?lang={}", region_map::PATH, t.lang)),

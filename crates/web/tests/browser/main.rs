@@ -19,6 +19,7 @@ mod lifecycle;
 mod map;
 mod my_data;
 mod offline;
+mod publish;
 mod queue;
 mod region_map;
 mod statistik;

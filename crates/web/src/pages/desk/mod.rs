@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
+use aduan_domain::report::Report;
 use aduan_domain::{ChannelKind, Jurisdiction, NamedChannel, Role, access};
 
 use crate::app::reading::parse_ticket;
@@ -21,6 +22,7 @@ use crate::app_error::AppError;
 use crate::body::JsonWithPhotos;
 use crate::error::{ApiError, status_of};
 use crate::state::AppState;
+use crate::tracking;
 
 use super::choices::{Choice, Group, categories, places};
 use super::forms::{FieldErrors, posted_with_photos};
@@ -28,6 +30,7 @@ use super::gate::signed_in_as;
 use super::labels::{Pill, category_name, local_time, pill};
 use super::session::Visitor;
 use super::submit::{new_submission, text};
+use super::tracking::texts::TrackingTexts;
 use super::{Chrome, Lang, LangQuery, Texts, error_page, failure, render, render_with, see_other};
 use form::Values;
 use recent::Recent;
@@ -199,9 +202,7 @@ pub async fn file_report(
     )
     .await;
     let status = match filed {
-        Ok(Some(report)) => {
-            return see_other(&format!("{PATH}/tanda-terima/{}", report.ticket), t);
-        }
+        Ok(Some(report)) => return receipt_once(&state, q.lang, &visitor, &report).await,
         Ok(None) => StatusCode::UNPROCESSABLE_ENTITY,
         Err(e) if e.is_failure_below() || matches!(e, AppError::NotAllowed(_)) => {
             return failure(t, chrome(), e, dt.operators_only);
@@ -236,6 +237,66 @@ struct ReceiptPage {
     region: String,
     channel: String,
     state: Pill,
+    tt: &'static TrackingTexts,
+    /// The report's tracking code, shown this once (just filed); never again.
+    code: Option<String>,
+}
+
+/// Just filed: the receipt with the report's new tracking code, shown this once (only its
+/// hash is kept). The same form sent again (a double tap) files nothing new and issues no
+/// new code: the receipt without it.
+async fn receipt_once(
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    report: &Report,
+) -> Response {
+    let t = lang.texts();
+    let again = format!("{PATH}/tanda-terima/{}", report.ticket);
+    let chrome = || Chrome::new(&again, t, visitor);
+    match tracking::has_code(state, report).await {
+        Ok(false) => {}
+        Ok(true) => return see_other(&again, t),
+        Err(e) => return failure(t, chrome(), e, t.server_error),
+    }
+    match tracking::issue(state, report).await {
+        Ok(code) => render(&receipt_page(
+            state,
+            lang,
+            chrome(),
+            report,
+            Some(code.display()),
+        )),
+        Err(e) => failure(t, chrome(), e, t.server_error),
+    }
+}
+
+fn receipt_page(
+    state: &AppState,
+    lang: Lang,
+    chrome: Chrome,
+    report: &Report,
+    code: Option<String>,
+) -> ReceiptPage {
+    let t = lang.texts();
+    let catalog = state.catalog();
+    let j = &catalog.jurisdiction;
+    ReceiptPage {
+        t,
+        dt: DeskTexts::of(lang),
+        chrome,
+        ticket: report.ticket.to_string(),
+        submitted: local_time(j, report.created_at),
+        category: category_name(j, &report.category, lang),
+        region: j
+            .region(&report.region)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| report.region.to_string()),
+        channel: j.channel_label(report.channel, false),
+        state: pill(report.state, lang),
+        tt: TrackingTexts::of(lang),
+        code,
+    }
 }
 
 /// The receipt of a report this operator entered: the ticket, big, to hand over.
@@ -264,20 +325,5 @@ pub async fn receipt(
         Ok(_) => return error_page(t, chrome(), StatusCode::NOT_FOUND, t.report_not_found),
         Err(e) => return failure(t, chrome(), e, t.report_not_found),
     };
-    let catalog = state.catalog();
-    let j = &catalog.jurisdiction;
-    render(&ReceiptPage {
-        t,
-        dt,
-        chrome: chrome(),
-        ticket: report.ticket.to_string(),
-        submitted: local_time(j, report.created_at),
-        category: category_name(j, &report.category, q.lang),
-        region: j
-            .region(&report.region)
-            .map(|r| r.name.clone())
-            .unwrap_or_else(|| report.region.to_string()),
-        channel: j.channel_label(report.channel, false),
-        state: pill(report.state, q.lang),
-    })
+    render(&receipt_page(&state, q.lang, chrome(), &report, None))
 }
