@@ -32,6 +32,7 @@ pub async fn load(
     if count == 0 {
         return Ok(ImportOutcome::default());
     }
+    let started = std::time::Instant::now();
     let catalog = state.catalog();
     let jurisdiction = &catalog.jurisdiction;
     let text = History::new(jurisdiction, SEED)
@@ -58,5 +59,13 @@ pub async fn load(
         plan.new_categories.is_empty(),
         "the synthetic year names categories the jurisdiction lacks"
     );
-    store_plan(state.store.as_ref(), jurisdiction, plan).await
+    let planned = started.elapsed();
+    let outcome = store_plan(state.store.as_ref(), jurisdiction, plan).await?;
+    tracing::info!(
+        reports = outcome.imported,
+        generated_and_checked_ms = planned.as_millis(),
+        stored_ms = (started.elapsed() - planned).as_millis(),
+        "loaded the demo's synthetic year"
+    );
+    Ok(outcome)
 }
