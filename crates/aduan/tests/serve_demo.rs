@@ -270,6 +270,19 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
     )
     .await;
     assert!(queue.contains("TERLAMBAT"), "{queue}");
+    // The officer of Suku Dinas Bina Marga Jakarta Selatan holds, besides the samples walked
+    // to it, the history's road reports of Jakarta Selatan handed over to it.
+    let petugas = login(&http, &base, "petugas").await;
+    let held: Value = get_json(&http, &format!("{base}/api/v1/reports?limit=200"), &petugas).await;
+    let held = held["items"].as_array().expect("items");
+    let samples_held = 6;
+    assert!(held.len() > samples_held, "{}", held.len());
+    assert!(
+        held.iter()
+            .all(|r| r["unit"]["code"] == "sudin-bina-marga-31.74"),
+        "{held:?}"
+    );
+
     // The public feed shows the public part of the history.
     let public = page(&http, &format!("{base}/publik"), "").await;
     assert!(public.contains("id=\"r-JK"), "{public}");

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
-use aduan_domain::import::{ImportContext, plan_import};
+use aduan_domain::Jurisdiction;
+use aduan_domain::import::{ImportContext, ImportedReport, plan_import};
 use aduan_store::ImportOutcome;
 use aduan_web::AppState;
 
@@ -59,6 +60,10 @@ pub async fn load(
         plan.new_categories.is_empty(),
         "the synthetic year names categories the jurisdiction lacks"
     );
+    let mut plan = plan;
+    for report in &mut plan.reports {
+        hand_over(jurisdiction, report);
+    }
     let planned = started.elapsed();
     let outcome = store_plan(state.store.as_ref(), jurisdiction, plan).await?;
     tracing::info!(
@@ -68,4 +73,90 @@ pub async fn load(
         "loaded the demo's synthetic year"
     );
     Ok(outcome)
+}
+
+/// Who took a report on. The importer leaves every report with its first receiver; in the
+/// city about half of what is taken on goes on to the unit responsible for its category
+/// (the Suku Dinas of the kota, Satpol PP...), the rest the kelurahan handles itself (its
+/// PPSU). Which half follows the ticket's last digit, so the demo is the same every time.
+fn hand_over(j: &Jurisdiction, report: &mut ImportedReport) {
+    // An ASCII digit's byte is odd exactly when the digit is.
+    let odd = report
+        .ticket
+        .as_str()
+        .bytes()
+        .last()
+        .is_some_and(|b| b % 2 == 1);
+    if report.coordinated_at.is_none() || odd {
+        return;
+    }
+    if let Some(unit) = j
+        .category(&report.category)
+        .and_then(|c| j.suggested_unit(c, &report.region))
+    {
+        report.holding_unit = unit.code.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use chrono::{DateTime, Utc};
+
+    use aduan_domain::import::{ImportContext, plan_import};
+    use aduan_domain::workflow::UnitDirectory as _;
+    use aduan_domain::{Jurisdiction, ReportState};
+
+    use super::hand_over;
+    use crate::import::{JAKARTA_PACK, parse_pack};
+    use crate::stats_bench::synthetic::History;
+
+    #[test]
+    fn about_half_of_what_was_taken_on_is_held_by_the_unit_responsible_for_it() {
+        let j = Jurisdiction::stored(parse_pack(JAKARTA_PACK).unwrap()).unwrap();
+        let end: DateTime<Utc> = "2026-12-05T06:30:00Z".parse().unwrap();
+        let text = History::new(&j, 5).until(end, 2_000).join("\n");
+        let (no_point, key) = (|_| None, |raw: &str| raw.to_owned());
+        let mut plan = plan_import(
+            &text,
+            &ImportContext {
+                jurisdiction: &j,
+                locate: &no_point,
+                reporter_key: &key,
+            },
+        )
+        .unwrap();
+        let (mut handed, mut taken) = (0, 0);
+        for report in &mut plan.reports {
+            hand_over(&j, report);
+            let kept = report.holding_unit == report.first_receiver;
+            if report.coordinated_at.is_none() {
+                assert!(
+                    kept,
+                    "{}: not taken on, still at its first receiver",
+                    report.ticket
+                );
+                continue;
+            }
+            taken += 1;
+            if !kept {
+                handed += 1;
+                let unit = j.unit(&report.holding_unit).unwrap();
+                assert!(
+                    !unit.code.as_str().starts_with("kecamatan-"),
+                    "{}",
+                    unit.code
+                );
+            }
+            if report.state == ReportState::InProgress {
+                assert!(j.unit(&report.holding_unit).is_some());
+            }
+        }
+        assert!(taken > 1_800, "{taken}");
+        assert!(
+            (taken * 2 / 5..=taken * 3 / 5).contains(&handed),
+            "{handed} of {taken}"
+        );
+    }
 }
