@@ -1,7 +1,8 @@
 //! The demo's synthetic year: reports shaped like Jakarta's over the 365 days up to now,
 //! checked and stored by the same code as `aduan import` (so the statistics, the queues and
-//! the public feed read them as they read any imported history), their reporters' made-up
-//! keys hashed under the identity key like every channel's. No identity is stored for them.
+//! the public feed read them as they read any imported history), about half of what was
+//! taken on held by the unit responsible for it, their reporters' made-up keys hashed under
+//! the identity key like every channel's. No identity is stored for them.
 
 use chrono::{DateTime, Utc};
 
