@@ -125,7 +125,7 @@ pub async fn run(store: &dyn Store, data_dir: &Path, args: ImportArgs) -> Result
 }
 
 /// New categories first (reports name them), then the reports batch by batch.
-async fn store_plan(
+pub(crate) async fn store_plan(
     store: &dyn Store,
     jurisdiction: &Jurisdiction,
     plan: ImportPlan,

@@ -98,11 +98,15 @@ pub async fn run(
     });
     if args.demo && fresh {
         let password = demo::demo_password(args.demo_password.clone());
-        demo::seed(&state, &password)
+        let seeded = demo::seed(&state, &password, args.demo_history)
             .await
             .context("seeding the demo")?;
+        println!(
+            "Demo: {} synthetic reports of the past year, and sample reports in every state.",
+            seeded.history
+        );
         println!("Demo accounts (password: {password}):");
-        for line in demo::account_lines() {
+        for line in seeded.account_lines() {
             println!("{line}");
         }
     } else if args.demo {

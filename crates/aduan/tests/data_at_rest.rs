@@ -24,7 +24,8 @@ fn start(data_dir: &Path, extra: &[&str]) -> Server {
         .arg("--data-dir")
         .arg(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
-        .args(["--demo", "--demo-password", "rahasia-demo-123"])
+        .args(["--demo", "--demo-history", "0"])
+        .args(["--demo-password", "rahasia-demo-123"])
         .args(extra)
         .stderr(Stdio::piped());
     Server::started(command)

@@ -151,6 +151,8 @@ async fn postgres_instances_share_one_given_key_and_refuse_any_other() {
             "--identity-key-file".into(),
             key_file.display().to_string(),
             "--demo".into(),
+            "--demo-history".into(),
+            "0".into(),
             "--demo-password".into(),
             PASSWORD.into(),
         ],
@@ -207,7 +209,13 @@ async fn sqlite_refuses_a_wrong_or_missing_key_and_makes_no_new_one() {
     {
         let server = running(
             aduan(data.path()),
-            &["--demo".into(), "--demo-password".into(), PASSWORD.into()],
+            &[
+                "--demo".into(),
+                "--demo-history".into(),
+                "0".into(),
+                "--demo-password".into(),
+                PASSWORD.into(),
+            ],
         );
         citizen_reads_self(&http, &server.base, PASSWORD).await;
     }

@@ -151,6 +151,8 @@ async fn rotation_through_the_binary(database: Option<&str>) {
             aduan(data, database),
             &[
                 "--demo",
+                "--demo-history",
+                "0",
                 "--demo-password",
                 PASSWORD,
                 "--identity-key-file",

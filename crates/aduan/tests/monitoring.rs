@@ -30,6 +30,8 @@ fn start(data_dir: &Path, log: &Path) -> Server {
         .args(["serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
         .args([
             "--demo",
+            "--demo-history",
+            "0",
             "--demo-password",
             PASSWORD,
             "--regions",

@@ -20,7 +20,7 @@ use server::{Server, aduan};
 /// starts listening is stopped and the test fails.
 fn serve(extra: &[&str]) -> (bool, String) {
     let dir = tempfile::tempdir().expect("temp dir");
-    serve_in(dir.path(), &["--demo"], extra)
+    serve_in(dir.path(), &["--demo", "--demo-history", "0"], extra)
 }
 
 /// [`serve`] on the store in `data_dir`.

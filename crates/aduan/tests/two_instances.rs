@@ -181,7 +181,7 @@ async fn two_instances_on_one_database_behave_as_one() {
         database.url(),
         &key,
         &channels,
-        &["--demo", "--demo-password", PASSWORD],
+        &["--demo", "--demo-history", "0", "--demo-password", PASSWORD],
     )
     .await;
     let b = start(database.url(), &key, &channels, &[]).await;

@@ -60,6 +60,8 @@ impl Server {
         if shared.is_none_or(|s| s.first) {
             command
                 .arg("--demo")
+                // The figures stay comparable with earlier runs: no synthetic year.
+                .args(["--demo-history", "0"])
                 .arg("--demo-password")
                 .arg(crate::demo::demo_password(None));
             for file in regions {

@@ -8,9 +8,9 @@ use clap::{Args, ValueEnum};
 use super::KeyArgs;
 use crate::settings::{Flag, LogFormat};
 
-/// `aduan serve`'s flags. Each one but `--demo`, `--demo-password` and `--regions` sets a key
-/// of the configuration (`Cli::flags`), over the file and the environment; the help says
-/// which key and variable.
+/// `aduan serve`'s flags. Each one but `--demo`, `--demo-password`, `--demo-history` and
+/// `--regions` sets a key of the configuration (`Cli::flags`), over the file and the
+/// environment; the help says which key and variable.
 #[derive(Args, Debug, Default)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080] [env: ADUAN_LISTEN; file:
@@ -23,6 +23,15 @@ pub struct ServeArgs {
     /// Password of the demo accounts (random and printed when absent).
     #[arg(long, env = "ADUAN_DEMO_PASSWORD", hide_env_values = true)]
     pub demo_password: Option<String>,
+    /// Reports in the demo's synthetic year of history (shaped like Jakarta's 134,814 of
+    /// 2021, scaled down so the demo starts in seconds); 0 for none.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 12_000,
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::demo::MAX_HISTORY))
+    )]
+    pub demo_history: u32,
     /// GeoJSON files of region boundaries to import before serving.
     #[arg(long = "regions", value_name = "FILE")]
     pub regions: Vec<PathBuf>,

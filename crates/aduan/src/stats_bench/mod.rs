@@ -15,7 +15,7 @@
 //! Build with `--release` first; the figures on a shared 2-core machine are noisy, so
 //! compare sizes within one run.
 
-mod synthetic;
+pub(crate) mod synthetic;
 
 use std::io::Write as _;
 use std::path::Path;

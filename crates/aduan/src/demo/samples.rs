@@ -1,122 +1,46 @@
-//! The demo: Jakarta, one account per role, and sample reports in every state.
-
-use std::sync::Arc;
+//! The sample reports: one in every state of the workflow, walked there by the demo's
+//! accounts through the same service the pages use. With the kelurahan loaded they lie in
+//! real kelurahan (Gambir, Tebet Timur...), so a kelurahan office receives them first.
 
 use anyhow::Context;
 use chrono::{Days, Utc};
-use rand::Rng;
 
 use aduan_domain::workflow::Action;
-use aduan_domain::{Actor, CategoryCode, RegionCode, Role, Ticket, UnitCode};
-use aduan_store::identity::{Binding, Identity};
-use aduan_store::{NewUser, Store};
+use aduan_domain::{Actor, CategoryCode, Jurisdiction, RegionCode, Ticket, UnitCode};
+use aduan_web::AppState;
 use aduan_web::service::{self, Intake, Place};
-use aduan_web::{AppState, hash_password};
 
-/// The demo's accounts: username, role, unit, display name.
-const ACCOUNTS: &[(&str, Role, Option<&str>, &str)] = &[
-    ("admin", Role::Admin, None, "Admin Platform"),
-    ("koordinator", Role::Coordinator, None, "Koordinator CRM"),
-    (
-        "operator",
-        Role::Operator,
-        None,
-        "Operator Pendopo Balai Kota",
-    ),
-    (
-        "petugas",
-        Role::Officer,
-        Some("sudin-bina-marga-31.74"),
-        "Petugas Sudin Bina Marga Jakarta Selatan",
-    ),
-    (
-        "petugas-dinas",
-        Role::Officer,
-        Some("dinas-bina-marga"),
-        "Petugas Dinas Bina Marga",
-    ),
-    (
-        "validator",
-        Role::Validator,
-        Some("biro-pemerintahan"),
-        "Validator Biro Pemerintahan",
-    ),
-    ("warga", Role::Citizen, None, "Warga Jakarta"),
-];
+/// Where the samples lie: (kecamatan, a kelurahan of it used when the kelurahan are loaded).
+const TEBET: (&str, &str) = ("31.74.01", "31.74.01.1001");
+const GAMBIR: (&str, &str) = ("31.71.01", "31.71.01.1001");
+const SETIABUDI: (&str, &str) = ("31.74.02", "31.74.02.1001");
+const MAMPANG: (&str, &str) = ("31.74.03", "31.74.03.1001");
 
-/// A password for the demo accounts: the one given, or a fresh random one.
-pub fn demo_password(given: Option<String>) -> String {
-    given.unwrap_or_else(|| {
-        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        let mut rng = rand::rng();
-        (0..16)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect()
-    })
-}
+/// Every place a sample lies in.
+pub const PLACES: [(&str, &str); 4] = [TEBET, GAMBIR, SETIABUDI, MAMPANG];
 
-/// Create the accounts and the sample reports. Only call on an empty store.
-pub async fn seed(state: &AppState, password: &str) -> anyhow::Result<()> {
-    let store: &Arc<dyn Store> = &state.store;
-    let hash = hash_password(password.to_owned())
-        .await
-        .map_err(|e| anyhow::anyhow!("hashing the demo password: {}", e))?;
-    let mut actors = std::collections::BTreeMap::new();
-    for (username, role, unit, name) in ACCOUNTS {
-        // A citizen's name is identity: sealed like any reporter's. Staff names are not.
-        let (display_name, sealed_identity) = if *role == Role::Citizen {
-            let identity = Identity {
-                name: Some((*name).to_owned()),
-                phone: Some("081200000000".to_owned()),
-                email: Some(format!("{username}@contoh.id")),
-                ..Identity::default()
-            };
-            let sealed = state.sealer.seal(&identity, Binding::Account(username))?;
-            (None, Some(sealed))
-        } else {
-            (Some((*name).to_owned()), None)
-        };
-        let user = store
-            .create_user(NewUser {
-                username: (*username).to_owned(),
-                password_hash: hash.clone(),
-                display_name,
-                role: *role,
-                unit: unit.map(UnitCode::parse).transpose()?,
-                can_view_identity: *role == Role::Admin,
-                sealed_identity,
-                created_at: Utc::now(),
-            })
-            .await
-            .with_context(|| format!("creating demo account {username}"))?;
-        actors.insert(
-            *username,
-            Actor {
-                user: user.id,
-                role: user.role,
-                unit: user.unit,
-            },
-        );
+/// The region a sample is placed in: the kelurahan when the jurisdiction has it, else its
+/// kecamatan (the demo without `--regions`, as before).
+pub fn region_of(
+    j: &Jurisdiction,
+    (kecamatan, kelurahan): (&str, &str),
+) -> anyhow::Result<RegionCode> {
+    let kelurahan = RegionCode::parse(kelurahan)?;
+    if j.region(&kelurahan).is_some() {
+        Ok(kelurahan)
+    } else {
+        Ok(RegionCode::parse(kecamatan)?)
     }
-    let who = |name: &str| actors.get(name).cloned().context("demo account missing");
-    let samples = Samples {
-        state,
-        warga: who("warga")?,
-        koordinator: who("koordinator")?,
-        petugas: who("petugas")?,
-        petugas_dinas: who("petugas-dinas")?,
-        validator: who("validator")?,
-    };
-    samples.create().await
 }
 
-struct Samples<'a> {
-    state: &'a AppState,
-    warga: Actor,
-    koordinator: Actor,
-    petugas: Actor,
-    petugas_dinas: Actor,
-    validator: Actor,
+/// The demo's accounts that file the samples and walk them to their states.
+pub struct Samples<'a> {
+    pub state: &'a AppState,
+    pub warga: Actor,
+    pub koordinator: Actor,
+    pub petugas: Actor,
+    pub petugas_dinas: Actor,
+    pub validator: Actor,
 }
 
 fn err(e: aduan_web::AppError) -> anyhow::Error {
@@ -124,14 +48,19 @@ fn err(e: aduan_web::AppError) -> anyhow::Error {
 }
 
 impl Samples<'_> {
-    async fn submit(&self, category: &str, region: &str, text: &str) -> anyhow::Result<Ticket> {
+    async fn submit(
+        &self,
+        category: &str,
+        place: (&str, &str),
+        text: &str,
+    ) -> anyhow::Result<Ticket> {
         let report = service::submit(
             self.state,
             &self.warga,
             Intake {
                 category: CategoryCode::parse(category)?,
                 description: text.to_owned(),
-                place: Place::In(RegionCode::parse(region)?),
+                place: Place::In(region_of(&self.state.catalog().jurisdiction, place)?),
                 address: None,
                 channel: self.state.catalog().jurisdiction.citizen_channel(),
                 photos: Vec::new(),
@@ -154,7 +83,7 @@ impl Samples<'_> {
 
     /// Walk a report to in_progress at the demo officer's Suku Dinas.
     async fn taken_up(&self, text: &str) -> anyhow::Result<Ticket> {
-        let t = self.submit("jalan", "31.74.01", text).await?;
+        let t = self.submit("jalan", TEBET, text).await?;
         let sudin = UnitCode::parse("sudin-bina-marga-31.74")?;
         self.act(&self.koordinator, &t, Action::Forward { to: sudin })
             .await?;
@@ -162,7 +91,7 @@ impl Samples<'_> {
         Ok(t)
     }
 
-    async fn create(&self) -> anyhow::Result<()> {
+    pub async fn create(&self) -> anyhow::Result<()> {
         let sudin = UnitCode::parse("sudin-bina-marga-31.74")?;
         let dinas = UnitCode::parse("dinas-bina-marga")?;
         let later = Utc::now()
@@ -173,13 +102,13 @@ impl Samples<'_> {
         let waiting = self
             .submit(
                 "jalan",
-                "31.74.01",
+                TEBET,
                 "Jalan berlubang besar di depan sekolah, membahayakan pengendara motor.",
             )
             .await?;
         self.submit(
             "sampah",
-            "31.71.01",
+            GAMBIR,
             "Sampah menumpuk di pinggir jalan sudah tiga hari tidak diangkut.",
         )
         .await?;
@@ -187,7 +116,7 @@ impl Samples<'_> {
         let t = self
             .submit(
                 "jalan",
-                "31.74.02",
+                SETIABUDI,
                 "Aspal jalan mengelupas sepanjang 50 meter setelah hujan deras.",
             )
             .await?;
@@ -197,7 +126,7 @@ impl Samples<'_> {
         let t = self
             .submit(
                 "jalan",
-                "31.74.03",
+                MAMPANG,
                 "Trotoar rusak dan jalan amblas dekat halte bus.",
             )
             .await?;
@@ -242,7 +171,7 @@ impl Samples<'_> {
         self.act(&self.validator, &t, Action::Validate).await?;
 
         let t = self
-            .submit("jalan", "31.74.01", "tes tes tes tes tes tes")
+            .submit("jalan", TEBET, "tes tes tes tes tes tes")
             .await?;
         let reason = "Bukan laporan: isi tidak jelas.".to_owned();
         self.act(&self.koordinator, &t, Action::Reject { reason })
@@ -251,7 +180,7 @@ impl Samples<'_> {
         let t = self
             .submit(
                 "jalan",
-                "31.74.01",
+                TEBET,
                 "Jalan berlubang di depan sekolah, sama seperti laporan tetangga.",
             )
             .await?;
@@ -261,7 +190,7 @@ impl Samples<'_> {
         let t = self
             .submit(
                 "jalan",
-                "31.74.01",
+                TEBET,
                 "Jalan tol dalam kota rusak di KM 5 arah Cawang.",
             )
             .await?;
@@ -272,11 +201,4 @@ impl Samples<'_> {
         self.act(&self.koordinator, &t, refer).await?;
         Ok(())
     }
-}
-
-/// The accounts, for the start-up banner.
-pub fn account_lines() -> impl Iterator<Item = String> {
-    ACCOUNTS
-        .iter()
-        .map(|(u, role, unit, _)| format!("  {u:<14} {:<12} {}", role.code(), unit.unwrap_or("-")))
 }
