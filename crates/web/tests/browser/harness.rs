@@ -506,6 +506,12 @@ impl Browser {
     pub async fn check_page(&self) {
         self.assert_same_origin_only().await;
         self.assert_no_horizontal_overflow().await;
+        self.check_accessible().await;
+    }
+
+    /// The accessibility part of [`Browser::check_page`], for a page that may load from a
+    /// second origin the test plays (a tile server).
+    pub async fn check_accessible(&self) {
         if self.javascript {
             accessibility::assert_accessible(self).await;
         }

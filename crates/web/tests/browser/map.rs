@@ -289,6 +289,7 @@ async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
         let attribution = b.text("#peta-lokasi .peta-attr").await;
         assert_eq!(attribution, "© Kontributor OpenStreetMap");
         b.assert_no_horizontal_overflow().await;
+        b.check_accessible().await;
         b.screenshot("map-city").await;
 
         // A tap on Tebet Timur: the pin, lat/lon, and the kelurahan by name.
@@ -342,6 +343,7 @@ async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
         assert!(lon2 > lon && (lat2 - lat).abs() < 5e-4, "{lon} -> {lon2}, {lat} -> {lat2}");
         only_tiles_from_elsewhere(&b, &tiles).await;
         b.assert_no_horizontal_overflow().await;
+        b.check_accessible().await;
 
         // Filed with that point.
         b.press("Kirim laporan").await;
@@ -398,6 +400,7 @@ async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
         b.screenshot("queue-map-popup").await;
         only_tiles_from_elsewhere(&b, &tiles).await;
         b.assert_no_horizontal_overflow().await;
+        b.check_accessible().await;
     })
     .await;
 

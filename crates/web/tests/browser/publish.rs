@@ -7,11 +7,6 @@ use serde_json::json;
 use crate::common::{PASSWORD, jpeg, report_body, ticket_of};
 use crate::harness::{Browser, run};
 
-async fn check_page(b: &Browser) {
-    b.assert_same_origin_only().await;
-    b.assert_no_horizontal_overflow().await;
-}
-
 /// The heights of the elements matching `css`, in CSS pixels.
 async fn heights(b: &Browser, css: &str) -> Vec<f64> {
     b.js(
@@ -68,7 +63,7 @@ async fn the_reporter_previews_what_the_public_will_see_and_confirms() {
         assert_eq!(confirm.len(), 2, "{confirm:?}");
         assert!(confirm.iter().all(|h| *h >= 44.0), "{confirm:?}");
         assert!(b.app.stored(&ticket).await.visibility == aduan_domain::Visibility::Private);
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("1-pratinjau").await;
         b.scroll_to(".review-choices").await;
         b.screenshot("2-pratinjau-konfirmasi").await;
@@ -77,14 +72,14 @@ async fn the_reporter_previews_what_the_public_will_see_and_confirms() {
         let notice = b.text("p.notice").await;
         assert!(notice.contains("publik"), "{notice}");
         assert!(b.app.stored(&ticket).await.visibility == aduan_domain::Visibility::Public);
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("3-publik").await;
 
         // Anyone's /publik shows the card the preview showed.
         b.press("Keluar").await;
         b.goto("/publik").await;
         assert_eq!(b.text("article.report").await, card);
-        check_page(&b).await;
+        b.check_page().await;
         b.screenshot("4-daftar-publik").await;
     })
     .await;

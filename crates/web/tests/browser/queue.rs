@@ -95,8 +95,7 @@ async fn a_coordinator_works_the_queue_as_cards_on_a_phone_and_forwards_two_at_o
 
         sign_in(&b, &coordinator, "/petugas").await;
         b.click_link("Laporan masuk").await;
-        b.assert_same_origin_only().await;
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
         let html = b.client().source().await.expect("the page source");
         assert!(!html.contains("warga-antrean"), "the reporter leaked");
         assert!(!html.contains("7777"), "an unmasked phone number");
@@ -127,7 +126,7 @@ async fn a_coordinator_works_the_queue_as_cards_on_a_phone_and_forwards_two_at_o
         b.choose("Urutkan", "Urutkan menurut jarak").await;
         b.fill("Jarak dari lokasi saya", "-6.2297, 106.8532").await;
         b.press("Tampilkan").await;
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
         let first = b.text("article.queue-card").await;
         assert!(
             first.contains(&tickets[0]) && first.contains("90 m dari Anda"),
@@ -156,7 +155,7 @@ async fn a_coordinator_works_the_queue_as_cards_on_a_phone_and_forwards_two_at_o
                 .await
                 .starts_with("2 laporan diteruskan.")
         );
-        b.assert_no_horizontal_overflow().await;
+        b.check_page().await;
         b.screenshot("bulk-result").await;
         for ticket in &tickets[..2] {
             assert_eq!(b.app.stored(ticket).await.holding_unit.as_str(), SUDIN);
