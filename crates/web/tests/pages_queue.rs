@@ -225,7 +225,11 @@ async fn a_thumbnail_shows_only_a_photo_the_officer_may_see() {
     let made_public = citizen
         .post(
             &format!("{path}/visibilitas"),
-            &[("csrf", &csrf), ("visibility", "public")],
+            &[
+                ("csrf", &csrf),
+                ("visibility", "public"),
+                ("confirmed", "1"),
+            ],
         )
         .await;
     assert_eq!(made_public.status, 303, "{made_public:?}");

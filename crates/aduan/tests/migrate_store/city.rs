@@ -27,7 +27,7 @@ pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta
 pub const FINGERPRINT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every table the tool copies, in its order.
-pub const TABLES: [&str; 23] = [
+pub const TABLES: [&str; 24] = [
     "settings",
     "regions",
     "units",
@@ -38,6 +38,7 @@ pub const TABLES: [&str; 23] = [
     "ticket_days",
     "reports",
     "report_reporters",
+    "tracking_codes",
     "report_events",
     "photos",
     "report_messages",

@@ -63,6 +63,22 @@ async fn a_report_written_without_signal_is_kept_and_sent_when_the_signal_is_bac
             worker.as_str().is_some_and(|url| url.ends_with("/sw.js")),
             "{worker}"
         );
+        // chromedriver cuts the page off the network, not its service worker, which would
+        // then send the kept report at once, as if the signal were back. What the worker
+        // does when the signal returns cannot be played here: it is let go, and the page's
+        // own sending (on the browser's "online") is what this test walks.
+        let gone = b
+            .client()
+            .execute_async(
+                r"const done = arguments[0];
+                  navigator.serviceWorker.getRegistrations()
+                    .then((all) => Promise.all(all.map((r) => r.unregister())))
+                    .then((results) => done(results.length), (e) => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("let the service worker go");
+        assert_eq!(gone, json!(1), "one worker was registered: {gone}");
 
         b.choose("Kategori", "Jalan").await;
         b.fill(

@@ -19,6 +19,7 @@ use crate::app_error::AppError;
 use crate::pages::forms::signed_in_posting;
 use crate::pages::labels::pill;
 use crate::pages::session::Visitor;
+use crate::pages::staff::unit_label;
 use crate::pages::{Chrome, Lang, LangQuery, Texts, error_page, render_with};
 use crate::photos::FollowupUploads;
 use crate::service;
@@ -50,9 +51,9 @@ impl BulkForm {
     pub fn new(j: &Jurisdiction, qt: &'static QueueTexts, csrf: String) -> Self {
         let choice = |u: &Unit| UnitChoice {
             code: u.code.to_string(),
-            name: u.name.clone(),
+            name: unit_label(j, u),
         };
-        let mut offices: Vec<&Unit> = j
+        let offices: Vec<&Unit> = j
             .units()
             .filter(|u| {
                 !matches!(
@@ -61,7 +62,6 @@ impl BulkForm {
                 )
             })
             .collect();
-        offices.sort_by(|a, b| a.name.cmp(&b.name));
         let mut territory: Vec<&Unit> = j
             .units()
             .filter(|u| j.unit_role(u) == UnitRole::RegionOffice)
@@ -70,7 +70,11 @@ impl BulkForm {
         let mut units = vec![
             UnitGroup {
                 label: qt.bulk_group_offices,
-                options: offices.into_iter().map(choice).collect(),
+                options: {
+                    let mut named: Vec<UnitChoice> = offices.into_iter().map(choice).collect();
+                    named.sort_by(|a, b| a.name.cmp(&b.name));
+                    named
+                },
             },
             UnitGroup {
                 label: qt.bulk_group_territory,

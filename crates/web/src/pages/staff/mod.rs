@@ -29,7 +29,7 @@ pub use act::{act, triage};
 pub use candidates::Candidate;
 pub use evidence::Evidence;
 pub use texts::StaffTexts;
-pub use units::UnitGroup;
+pub use units::{UnitGroup, unit_label};
 
 /// The validator's reason (or the reporter's complaint) a report came back with.
 pub struct SentBack {

@@ -52,7 +52,7 @@ fn suggested<'j>(j: &'j Jurisdiction, report: &Report) -> Option<&'j Unit> {
 fn option(j: &Jurisdiction, u: &Unit) -> UnitOption {
     UnitOption {
         code: u.code.to_string(),
-        name: label(j, u),
+        name: unit_label(j, u),
         selected: false,
     }
 }
@@ -61,7 +61,7 @@ fn option(j: &Jurisdiction, u: &Unit) -> UnitOption {
 /// ("Suku Dinas Bina Marga Kota Administrasi Jakarta Selatan"), is named region first and
 /// short ("Jakarta Selatan: Suku Dinas Bina Marga"), so what tells the branches apart is
 /// never the part cut off.
-fn label(j: &Jurisdiction, u: &Unit) -> String {
+pub fn unit_label(j: &Jurisdiction, u: &Unit) -> String {
     let region = u.region.as_ref().and_then(|code| j.region(code));
     let (Some(region), UnitRole::Branch) = (region, j.unit_role(u)) else {
         return u.name.clone();
