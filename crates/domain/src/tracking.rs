@@ -7,6 +7,7 @@
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::Ticket;
 
@@ -72,11 +73,7 @@ impl TrackingCode {
     /// Whether this is the code whose hash `stored` is, for `ticket`; compared in constant
     /// time.
     pub fn matches(&self, ticket: &Ticket, stored: &[u8; 32]) -> bool {
-        let ours = self.hash(ticket);
-        ours.iter()
-            .zip(stored.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        bool::from(self.hash(ticket).ct_eq(stored))
     }
 }
 
