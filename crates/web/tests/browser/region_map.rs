@@ -68,7 +68,7 @@ async fn a_citizen_taps_a_kelurahan_on_the_map_and_it_is_chosen_on_the_form() {
         );
 
         // What was typed before going to the map comes back with the place chosen.
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.fill("Uraian masalah", DESCRIPTION).await;
         b.click_link("Pilih di peta").await;
         assert_eq!(b.location().await, "/lapor/peta?lang=id");
