@@ -100,7 +100,7 @@ async fn a_citizen_taps_a_kelurahan_on_the_map_and_it_is_chosen_on_the_form() {
         assert_eq!(chosen, json!([TEBET_TIMUR, "Tebet Timur"]));
         let kept = b
             .js(
-                "return [document.getElementById('category').value, \
+                "return [document.querySelector('input[name=category]:checked').value, \
                  document.getElementById('description').value];",
                 vec![],
             )
