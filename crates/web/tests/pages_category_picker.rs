@@ -1,6 +1,9 @@
 //! The category picker of `/lapor` as a browser without JavaScript sees it: every category a
 //! radio with its icon (aduan's own SVG, in the page), nothing hidden, and the form posts the
-//! one chosen. The search that filters them runs in the browser (tests/browser/citizen.rs).
+//! one chosen. The search that filters them runs in the browser (tests/browser/category.rs).
+
+// A broken fixture fails its test by panicking, like an assertion does.
+#![allow(clippy::expect_used)]
 
 mod citizen_browser;
 mod common;
