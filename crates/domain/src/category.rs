@@ -35,4 +35,8 @@ pub struct Category {
     /// messages that arrive without one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// The icon citizens pick the category by (one of [`crate::category_icon::ICONS`]); without
+    /// one, it is guessed from the name and keywords.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
 }

@@ -246,6 +246,22 @@ impl Jurisdiction {
             }
         }
         check_kinds(&data, kinds)?;
+        // A pack's typo is told at import; one read back keeps loading (an icon aduan stopped
+        // drawing is guessed instead, see `category_icon::icon_of`).
+        if kinds == KindCheck::Listed
+            && let Some(c) = data.categories.iter().find(|c| {
+                c.icon
+                    .as_deref()
+                    .is_some_and(|i| !crate::category_icon::is_icon(i))
+            })
+        {
+            return Err(DataError(format!(
+                "category {} names unknown icon {:?} (known: {})",
+                c.code,
+                c.icon.as_deref().unwrap_or_default(),
+                crate::category_icon::ICONS.join(", ")
+            )));
+        }
         for template in &data.settings.office_templates {
             let probe = template.code.replace("{code}", "31.71.01.1001");
             if UnitCode::parse(&probe).is_err() {
@@ -564,6 +580,7 @@ mod tests {
                 responsible_unit: UnitCode::parse("dinas-bm").unwrap(),
                 sla: SlaTargets::default(),
                 keywords: Vec::new(),
+                icon: None,
             }],
         }
     }

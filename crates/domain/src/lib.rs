@@ -2,6 +2,8 @@
 
 pub mod access;
 pub mod category;
+pub mod category_icon;
+pub mod category_search;
 pub mod channel;
 pub mod codes;
 pub mod evidence;

@@ -615,3 +615,23 @@ fn the_kinds_play_the_roles_the_code_gave_them() {
         ]
     );
 }
+
+#[test]
+fn every_category_names_an_icon_aduan_draws_and_a_typo_is_refused() {
+    use aduan_domain::category_icon::{icon_of, is_icon};
+    let j = jakarta();
+    for c in j.categories() {
+        let named = c.icon.as_deref().unwrap_or_default();
+        assert!(is_icon(named), "{}: {named:?}", c.code);
+        assert_eq!(icon_of(c), named);
+    }
+    let mut typo = pack();
+    typo.categories[0].icon = Some("pohonn".into());
+    let refused = Jurisdiction::new(typo.clone().with_offices()).unwrap_err();
+    assert!(
+        refused.to_string().contains("unknown icon \"pohonn\""),
+        "{refused}"
+    );
+    // Read back from a store, the same data still loads (and the icon is guessed).
+    assert!(Jurisdiction::stored(typo.with_offices()).is_ok());
+}

@@ -4,6 +4,7 @@
 //! Every surface talks to `dyn Store`; the contract tests in `tests/` hold each
 //! implementation to the same behaviour.
 
+mod category_words;
 mod counts;
 mod error;
 pub mod identity;

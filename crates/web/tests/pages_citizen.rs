@@ -371,7 +371,7 @@ async fn bad_report_input_comes_back_with_field_errors_and_the_values_kept() {
         html.contains("Photos must be JPEG, PNG or WebP")
             && html.contains("Choose your photos again")
     );
-    assert!(html.contains(">pendek</textarea>") && html.contains("value=\"jalan\" selected"));
+    assert!(html.contains(">pendek</textarea>") && html.contains("value=\"jalan\" checked"));
     assert_eq!(html.matches("aria-invalid=\"true\"").count(), 3, "{html}");
 
     // Staff do not file here.

@@ -123,6 +123,7 @@ impl Categories {
             responsible_unit: unit,
             sla: SlaTargets::default(),
             keywords: Vec::new(),
+            icon: None,
         });
         Ok(code)
     }

@@ -41,6 +41,7 @@ fn jurisdiction() -> Jurisdiction {
         responsible_unit: UnitCode::parse(unit).unwrap(),
         sla: SlaTargets::default(),
         keywords: Vec::new(),
+        icon: None,
     };
     let data = JurisdictionData {
         settings: Settings {

@@ -111,7 +111,8 @@ async fn upsert_unit(conn: &mut PgConnection, unit: &Unit) -> StoreResult<()> {
 }
 
 async fn upsert_category(conn: &mut PgConnection, c: &Category) -> StoreResult<()> {
-    let keywords = serde_json::to_string(&c.keywords).map_err(StoreError::other)?;
+    let keywords =
+        crate::category_words::encode(&c.keywords, c.icon.as_deref()).map_err(StoreError::other)?;
     sqlx::query(
         "INSERT INTO categories (code, name, name_en, responsible_unit, coordination_hours,
              completion_hours, keywords)
@@ -171,8 +172,8 @@ fn category_row(row: &PgRow) -> StoreResult<Category> {
     let code: String = get(row, 0)?;
     let unit: String = get(row, 3)?;
     let keywords: String = get(row, 6)?;
-    let keywords: Vec<String> =
-        serde_json::from_str(&keywords).map_err(|_| corrupt("keywords", &code))?;
+    let (keywords, icon) =
+        crate::category_words::decode(&keywords).ok_or_else(|| corrupt("keywords", &code))?;
     Ok(Category {
         code: CategoryCode::parse(&code).map_err(|_| corrupt("category", &code))?,
         name: get(row, 1)?,
@@ -183,6 +184,7 @@ fn category_row(row: &PgRow) -> StoreResult<Category> {
             completion_hours: hours(row, 5, &code)?,
         },
         keywords,
+        icon,
     })
 }
 

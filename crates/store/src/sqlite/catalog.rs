@@ -110,7 +110,8 @@ fn upsert_category(conn: &Connection, c: &Category) -> StoreResult<()> {
             c.responsible_unit.as_str(),
             c.sla.coordination_hours,
             c.sla.completion_hours,
-            serde_json::to_string(&c.keywords).unwrap_or_else(|_| "[]".into()),
+            crate::category_words::encode(&c.keywords, c.icon.as_deref())
+                .unwrap_or_else(|_| "[]".into()),
         ])
     })
     .map_err(StoreError::other)?;
@@ -200,8 +201,8 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
         .map(|row| {
             let (code, name, name_en, unit, coordination_hours, completion_hours, keywords) =
                 row.map_err(StoreError::other)?;
-            let keywords: Vec<String> =
-                serde_json::from_str(&keywords).map_err(|_| corrupt("keywords", &code))?;
+            let (keywords, icon) = crate::category_words::decode(&keywords)
+                .ok_or_else(|| corrupt("keywords", &code))?;
             Ok(Category {
                 code: CategoryCode::parse(&code).map_err(|_| corrupt("category", &code))?,
                 name,
@@ -212,6 +213,7 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
                     completion_hours,
                 },
                 keywords,
+                icon,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

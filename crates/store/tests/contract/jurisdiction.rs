@@ -137,6 +137,8 @@ pub fn jakarta() -> JurisdictionData {
                 responsible_unit: unit("dinas-bina-marga"),
                 sla: SlaTargets::default(),
                 keywords: vec!["jalan rusak".into(), "lubang".into()],
+                // Kept with the keywords: it must come back as the pack gave it.
+                icon: Some("jalan".into()),
             },
             Category {
                 code: category("sampah"),
@@ -148,6 +150,7 @@ pub fn jakarta() -> JurisdictionData {
                     completion_hours: 48,
                 },
                 keywords: Vec::new(),
+                icon: None,
             },
         ],
     }

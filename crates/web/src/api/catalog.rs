@@ -20,6 +20,8 @@ pub struct CategoryView {
     pub responsible_unit: String,
     pub coordination_hours: u32,
     pub completion_hours: u32,
+    /// The icon the pages draw it with (named by the jurisdiction, else guessed), e.g. `pohon`.
+    pub icon: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,6 +74,7 @@ pub async fn list_categories(State(state): State<AppState>) -> Json<Vec<Category
                 responsible_unit: c.responsible_unit.to_string(),
                 coordination_hours: c.sla.coordination_hours,
                 completion_hours: c.sla.completion_hours,
+                icon: aduan_domain::category_icon::icon_of(c).to_owned(),
             })
             .collect(),
     )

@@ -10,6 +10,8 @@ mod admin;
 mod admin_form;
 mod app_shell;
 mod catalog_admin;
+mod category_icons;
+mod category_picker;
 mod choices;
 mod conversation;
 mod desk;
@@ -129,15 +131,20 @@ pub const QUEUE_LOCATE_SCRIPT: &str = include_str!("../../templates/queue_locate
 /// the map and the outbox's service worker served from here (`'self'`), which may fetch from
 /// here alone.
 pub(crate) fn csp(map: &MapConfig) -> HeaderValue {
-    let hashes: Vec<String> = [LOCATE_SCRIPT, QUEUE_LOCATE_SCRIPT, outbox::SCRIPT]
-        .iter()
-        .map(|script| {
-            format!(
-                "'sha256-{}'",
-                STANDARD.encode(Sha256::digest(script.as_bytes()))
-            )
-        })
-        .collect();
+    let hashes: Vec<String> = [
+        LOCATE_SCRIPT,
+        QUEUE_LOCATE_SCRIPT,
+        outbox::SCRIPT,
+        category_picker::SCRIPT,
+    ]
+    .iter()
+    .map(|script| {
+        format!(
+            "'sha256-{}'",
+            STANDARD.encode(Sha256::digest(script.as_bytes()))
+        )
+    })
+    .collect();
     let tiles = map
         .tiles
         .as_ref()

@@ -23,7 +23,8 @@ use crate::photos::{Provenance, accept_photos};
 use crate::service::{self, Intake, ReporterContact};
 use crate::state::AppState;
 
-use super::choices::{Choice, Group, categories, places};
+use super::category_picker::Picker;
+use super::choices::{Group, places};
 use super::forms::{FieldErrors, field_of, posted_with_photos};
 use super::gate::signed_in_as;
 use super::outbox::{self, OutboxTexts};
@@ -54,7 +55,7 @@ struct SubmitPage {
     chrome: Chrome,
     /// Names this filling of the form: sending it twice files one report.
     submission: String,
-    categories: Vec<Choice>,
+    picker: Picker,
     place_label: &'static str,
     groups: Vec<Group>,
     values: Values,
@@ -105,7 +106,7 @@ fn page(
         t,
         chrome: Chrome::new(PATH, t, visitor),
         submission,
-        categories: categories(j, lang, &values.category),
+        picker: Picker::new(j, lang, &values.category),
         place_label,
         groups,
         values,

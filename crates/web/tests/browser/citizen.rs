@@ -59,7 +59,7 @@ async fn a_newcomer_registers_and_files_a_report_with_a_photo() {
         let who = b.text("header .who").await;
         assert!(who.contains("warga.baru"), "signed in: {who}");
         assert_eq!(b.text("h1").await, "Buat laporan");
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.fill(
             "Uraian masalah",
             "Lubang besar di Jalan Tebet Raya, berbahaya bagi motor.",

@@ -265,6 +265,35 @@ impl Browser {
             .unwrap_or_else(|e| panic!("choose {option:?} in {label:?}: {e}"));
     }
 
+    /// Pick the category named `name` on `/lapor`'s picker, as a thumb does: a tap on its
+    /// tile (the radio's label); checks that its radio is then the one chosen.
+    #[allow(dead_code)] // not every page's test files a report
+    pub async fn pick_category(&self, name: &str) {
+        assert!(
+            !name.contains('\''),
+            "a category name without quotes: {name}"
+        );
+        let xpath = format!("//ul[@id='category-list']//label[normalize-space(.)='{name}']");
+        let tile = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no category tile reads {name:?}: {e}"));
+        self.reveal(&tile).await;
+        tile.click()
+            .await
+            .unwrap_or_else(|e| panic!("pick the category {name:?}: {e}"));
+        let radio = self
+            .client
+            .find(Locator::XPath(&format!(
+                "{xpath}/preceding-sibling::input[@type='radio']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("the tile {name:?} labels no radio: {e}"));
+        let checked = radio.prop("checked").await.ok().flatten();
+        assert_eq!(checked.as_deref(), Some("true"), "{name:?} is chosen");
+    }
+
     /// Click the element matching `css`, staying on the page (see [`Browser::leaving`] for
     /// a click that goes to another page).
     #[allow(dead_code)] // not every page's test clicks by selector

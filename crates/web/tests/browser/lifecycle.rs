@@ -128,7 +128,7 @@ async fn a_report_lives_its_whole_life_through_every_role() {
         b.fill("Nama pengguna", "ibu.sari").await;
         b.fill("Kata sandi", PASSWORD).await;
         b.press("Daftar").await;
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.fill(
             "Uraian masalah",
             "Lubang besar di Jalan Tebet Raya depan sekolah, motor sering jatuh.",

@@ -8,6 +8,7 @@
 mod accessibility;
 mod admin;
 mod catalog_admin;
+mod category;
 mod citizen;
 #[path = "../common/mod.rs"]
 mod common;

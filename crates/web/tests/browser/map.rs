@@ -269,7 +269,7 @@ async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
             .create_account(&citizen, Role::Citizen, None, None)
             .await;
         sign_in(&b, &citizen, "/lapor").await;
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.fill("Uraian masalah", DESCRIPTION).await;
 
         // The map comes up over the street tiles, fitted to the city.

@@ -80,7 +80,7 @@ async fn a_report_written_without_signal_is_kept_and_sent_when_the_signal_is_bac
             .expect("let the service worker go");
         assert_eq!(gone, json!(1), "one worker was registered: {gone}");
 
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.fill(
             "Uraian masalah",
             "Lubang besar di Jalan Tebet Raya, ditulis di lokasi tanpa sinyal.",
@@ -131,6 +131,107 @@ async fn a_report_written_without_signal_is_kept_and_sent_when_the_signal_is_bac
         // Nothing is left to send: the report page of the ticket is the citizen's.
         b.click_link(&ticket).await;
         assert!(b.location().await.starts_with(&format!("/laporan/{ticket}")));
+    })
+    .await;
+}
+
+/// The value of the form field `css` on the page.
+async fn value_of(b: &Browser, css: &str) -> Value {
+    b.js(
+        "const f = document.querySelector(arguments[0]); return f ? f.value : null;",
+        vec![json!(css)],
+    )
+    .await
+}
+
+/// How many reports the phone still keeps in its outbox.
+async fn kept_on_phone(b: &Browser) -> Value {
+    b.client()
+        .execute_async(
+            r"const done = arguments[0];
+              const opening = indexedDB.open('aduan-outbox', 1);
+              opening.onerror = () => done(String(opening.error));
+              opening.onsuccess = () => {
+                const db = opening.result;
+                const asked = db.transaction('reports', 'readonly').objectStore('reports').count();
+                asked.onsuccess = () => { db.close(); done(asked.result); };
+                asked.onerror = () => { db.close(); done(String(asked.error)); };
+              };",
+            vec![],
+        )
+        .await
+        .expect("count what the phone keeps")
+}
+
+#[tokio::test]
+async fn a_kept_report_the_server_refuses_comes_back_into_the_form_with_the_citizen_told() {
+    run("offline_refused", |b| async move {
+        b.goto("/daftar").await;
+        b.fill("Nama pengguna", "warga.ditolak").await;
+        b.fill("Kata sandi", PASSWORD).await;
+        b.press("Daftar").await;
+        assert!(b.location().await.starts_with("/lapor"));
+        // As in the test above: the page's own sending is what is walked here.
+        let gone = b
+            .client()
+            .execute_async(
+                r"const done = arguments[0];
+                  navigator.serviceWorker.ready
+                    .then((r) => r.unregister())
+                    .then((gone) => done(gone), (e) => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("let the service worker go");
+        assert_eq!(gone, json!(true), "{gone}");
+
+        // Written in a hurry with no signal: a description too short for the server, which
+        // the phone cannot know (the form has no rules of its own), so it is kept.
+        let hurried = "Lubang!";
+        b.pick_category("Jalan").await;
+        b.fill("Uraian masalah", hurried).await;
+        b.choose("Kecamatan", "Tebet").await;
+        b.set_offline(true).await;
+        b.click("form[data-outbox] button[type=submit]").await;
+        status_saying(&b, "disimpan di ponsel ini").await;
+        assert_eq!(value_of(&b, "#description").await, json!(""));
+        assert_eq!(
+            value_of(&b, "input[name=category]:checked").await,
+            Value::Null
+        );
+        assert_eq!(kept_on_phone(&b).await, json!(1));
+
+        // The signal is back: the server refuses it, for real (422), and says nothing is filed.
+        b.set_offline(false).await;
+        let refused = status_saying(&b, "belum dapat dikirim").await;
+        assert!(refused.contains("dikembalikan ke formulir"), "{refused}");
+        assert_eq!(reports_stored(&b).await, 0, "nothing was filed");
+        // What the citizen wrote is in the form again, category and place included, and the
+        // phone keeps it no longer (the form holds it now).
+        assert_eq!(value_of(&b, "#description").await, json!(hurried));
+        assert_eq!(
+            value_of(&b, "input[name=category]:checked").await,
+            json!("jalan")
+        );
+        assert_eq!(value_of(&b, "#region").await, json!("31.74.01"));
+        assert_eq!(kept_on_phone(&b).await, json!(0));
+        b.check_page().await;
+        b.screenshot("1-ditolak").await;
+
+        // Fixed and sent again, it is filed once.
+        b.fill(
+            "Uraian masalah",
+            "Lubang besar di Jalan Tebet Raya, dalam dan tidak terlihat saat hujan.",
+        )
+        .await;
+        b.press("Kirim laporan").await;
+        assert!(
+            b.location().await.starts_with("/laporan/"),
+            "{}",
+            b.location().await
+        );
+        assert_eq!(reports_stored(&b).await, 1);
+        b.screenshot("2-terkirim").await;
     })
     .await;
 }

@@ -68,7 +68,7 @@ async fn a_citizen_taps_a_kelurahan_on_the_map_and_it_is_chosen_on_the_form() {
         );
 
         // What was typed before going to the map comes back with the place chosen.
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.fill("Uraian masalah", DESCRIPTION).await;
         b.click_link("Pilih di peta").await;
         assert_eq!(b.location().await, "/lapor/peta?lang=id");
@@ -100,7 +100,7 @@ async fn a_citizen_taps_a_kelurahan_on_the_map_and_it_is_chosen_on_the_form() {
         assert_eq!(chosen, json!([TEBET_TIMUR, "Tebet Timur"]));
         let kept = b
             .js(
-                "return [document.getElementById('category').value, \
+                "return [document.querySelector('input[name=category]:checked').value, \
                  document.getElementById('description').value];",
                 vec![],
             )

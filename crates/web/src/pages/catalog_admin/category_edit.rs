@@ -161,6 +161,7 @@ pub fn add_category(
         responsible_unit: checked.responsible_unit,
         sla: checked.sla,
         keywords: Vec::new(),
+        icon: None,
     });
     Ok(Edited { data, summary })
 }
