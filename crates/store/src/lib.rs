@@ -4,7 +4,6 @@
 //! Every surface talks to `dyn Store`; the contract tests in `tests/` hold each
 //! implementation to the same behaviour.
 
-mod category_words;
 mod counts;
 mod error;
 pub mod identity;

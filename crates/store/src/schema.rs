@@ -156,6 +156,7 @@ pub const TABLES: &[Table] = &[
             col("coordination_hours", Int),
             col("completion_hours", Int),
             col("keywords", Text),
+            col("icon", Text),
         ],
         key: &["code"],
         identity: false,

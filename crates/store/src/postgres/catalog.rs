@@ -111,17 +111,16 @@ async fn upsert_unit(conn: &mut PgConnection, unit: &Unit) -> StoreResult<()> {
 }
 
 async fn upsert_category(conn: &mut PgConnection, c: &Category) -> StoreResult<()> {
-    let keywords =
-        crate::category_words::encode(&c.keywords, c.icon.as_deref()).map_err(StoreError::other)?;
+    let keywords = serde_json::to_string(&c.keywords).map_err(StoreError::other)?;
     sqlx::query(
         "INSERT INTO categories (code, name, name_en, responsible_unit, coordination_hours,
-             completion_hours, keywords)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+             completion_hours, keywords, icon)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
              responsible_unit = excluded.responsible_unit,
              coordination_hours = excluded.coordination_hours,
              completion_hours = excluded.completion_hours,
-             keywords = excluded.keywords",
+             keywords = excluded.keywords, icon = excluded.icon",
     )
     .bind(c.code.as_str())
     .bind(&c.name)
@@ -130,6 +129,7 @@ async fn upsert_category(conn: &mut PgConnection, c: &Category) -> StoreResult<(
     .bind(i64::from(c.sla.coordination_hours))
     .bind(i64::from(c.sla.completion_hours))
     .bind(keywords)
+    .bind(c.icon.as_deref())
     .execute(conn)
     .await
     .map_err(db_error)?;
@@ -172,8 +172,9 @@ fn category_row(row: &PgRow) -> StoreResult<Category> {
     let code: String = get(row, 0)?;
     let unit: String = get(row, 3)?;
     let keywords: String = get(row, 6)?;
-    let (keywords, icon) =
-        crate::category_words::decode(&keywords).ok_or_else(|| corrupt("keywords", &code))?;
+    let keywords: Vec<String> =
+        serde_json::from_str(&keywords).map_err(|_| corrupt("keywords", &code))?;
+    let icon: Option<String> = get(row, 7)?;
     Ok(Category {
         code: CategoryCode::parse(&code).map_err(|_| corrupt("category", &code))?,
         name: get(row, 1)?,
@@ -231,7 +232,7 @@ async fn load(conn: &mut PgConnection) -> StoreResult<Option<JurisdictionData>> 
     .collect::<StoreResult<Vec<_>>>()?;
     let categories = sqlx::query(
         "SELECT code, name, name_en, responsible_unit, coordination_hours, completion_hours,
-             keywords
+             keywords, icon
          FROM categories ORDER BY name COLLATE \"C\", code COLLATE \"C\"",
     )
     .fetch_all(&mut *conn)

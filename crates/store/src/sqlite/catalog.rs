@@ -94,13 +94,13 @@ fn upsert_unit(conn: &Connection, unit: &Unit) -> StoreResult<()> {
 fn upsert_category(conn: &Connection, c: &Category) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO categories (code, name, name_en, responsible_unit, coordination_hours,
-             completion_hours, keywords)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             completion_hours, keywords, icon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
              responsible_unit = excluded.responsible_unit,
              coordination_hours = excluded.coordination_hours,
              completion_hours = excluded.completion_hours,
-             keywords = excluded.keywords",
+             keywords = excluded.keywords, icon = excluded.icon",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -110,8 +110,8 @@ fn upsert_category(conn: &Connection, c: &Category) -> StoreResult<()> {
             c.responsible_unit.as_str(),
             c.sla.coordination_hours,
             c.sla.completion_hours,
-            crate::category_words::encode(&c.keywords, c.icon.as_deref())
-                .unwrap_or_else(|_| "[]".into()),
+            serde_json::to_string(&c.keywords).unwrap_or_else(|_| "[]".into()),
+            c.icon,
         ])
     })
     .map_err(StoreError::other)?;
@@ -181,7 +181,7 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
     let mut stmt = conn
         .prepare(
             "SELECT code, name, name_en, responsible_unit, coordination_hours, completion_hours,
-                 keywords
+                 keywords, icon
              FROM categories ORDER BY name",
         )
         .map_err(StoreError::other)?;
@@ -195,14 +195,15 @@ fn load(conn: &Connection) -> StoreResult<Option<JurisdictionData>> {
                 r.get::<_, u32>(4)?,
                 r.get::<_, u32>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         })
         .map_err(StoreError::other)?
         .map(|row| {
-            let (code, name, name_en, unit, coordination_hours, completion_hours, keywords) =
+            let (code, name, name_en, unit, coordination_hours, completion_hours, keywords, icon) =
                 row.map_err(StoreError::other)?;
-            let (keywords, icon) = crate::category_words::decode(&keywords)
-                .ok_or_else(|| corrupt("keywords", &code))?;
+            let keywords: Vec<String> =
+                serde_json::from_str(&keywords).map_err(|_| corrupt("keywords", &code))?;
             Ok(Category {
                 code: CategoryCode::parse(&code).map_err(|_| corrupt("category", &code))?,
                 name,

@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0012_tracking_codes",
         include_str!("../../migrations/sqlite/0012_tracking_codes.sql"),
     ),
+    (
+        16,
+        "0016_category_icon",
+        include_str!("../../migrations/sqlite/0016_category_icon.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.
