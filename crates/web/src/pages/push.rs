@@ -153,20 +153,20 @@ fn citizen(
     visitor: &Visitor,
     headers: &HeaderMap,
     csrf: &str,
-) -> Result<aduan_store::User, Response> {
+) -> Result<aduan_store::User, Box<Response>> {
     let p = PushTexts::of(lang);
     if state.push.is_none() {
-        return Err(plain(StatusCode::NOT_FOUND, p.unavailable));
+        return Err(Box::new(plain(StatusCode::NOT_FOUND, p.unavailable)));
     }
     let Some(user) = visitor.user.clone() else {
-        return Err(plain(StatusCode::UNAUTHORIZED, p.sign_in));
+        return Err(Box::new(plain(StatusCode::UNAUTHORIZED, p.sign_in)));
     };
     let t = lang.texts();
     if let Some(refused) = refuse_forgery(t, SUBSCRIBE_PATH, visitor, headers, Some(csrf), true) {
-        return Err(refused);
+        return Err(Box::new(refused));
     }
     if user.role != Role::Citizen {
-        return Err(plain(StatusCode::FORBIDDEN, t.citizens_only));
+        return Err(Box::new(plain(StatusCode::FORBIDDEN, t.citizens_only)));
     }
     Ok(user)
 }
@@ -187,7 +187,7 @@ pub async fn subscribe(
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let user = match citizen(&state, q.lang, &visitor, &headers, &form.csrf) {
         Ok(user) => user,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let p = PushTexts::of(q.lang);
     let local = state.config.channels.unsafe_local_fetch.as_slice();
@@ -223,7 +223,7 @@ pub async fn unsubscribe(
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let user = match citizen(&state, q.lang, &visitor, &headers, &form.csrf) {
         Ok(user) => user,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let key = state.sealer.push_endpoint_key(&form.endpoint);
     match state.store.remove_push_subscription(user.id, key).await {
