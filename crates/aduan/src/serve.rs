@@ -88,8 +88,14 @@ pub async fn run(
             .map
             .web()
             .map_err(|e| anyhow::anyhow!("map.tiles_url: {e}"))?,
+        push: settings.push.web(public_url.as_deref()),
         ..WebConfig::default()
     };
+    if config.push.contact.is_none() && settings.push.enabled {
+        tracing::info!(
+            "Web Push is off: set push.contact (mailto: or https) or an https server.public_url"
+        );
+    }
     let mut state = AppState::new(Arc::clone(&store), catalog, config);
     let metrics = settings.metrics.listen.map(|address| {
         let metrics = aduan_web::metrics::Metrics::new(Arc::clone(&store));

@@ -57,6 +57,9 @@ impl std::fmt::Debug for IdentityKey {
 const SEAL_LABEL: &[u8] = b"aduan v1 identity sealing key";
 const HASH_LABEL: &[u8] = b"aduan v1 reporter key hashing key";
 const FINGERPRINT_LABEL: &[u8] = b"aduan v1 identity key fingerprint";
+/// The deployment's VAPID key (Web Push), with an attempt counter after it (see
+/// [`IdentityKey::vapid_seed`]).
+const VAPID_LABEL: &[u8] = b"aduan v1 web push vapid key";
 
 impl IdentityKey {
     pub fn generate() -> Self {
@@ -91,6 +94,13 @@ impl IdentityKey {
             .collect()
     }
 
+    /// 32 bytes for the deployment's VAPID key (a P-256 scalar), attempt `attempt`: the
+    /// caller takes the first attempt that is a valid scalar, so every instance given this
+    /// key signs Web Push messages with the same VAPID key, and nothing else is configured.
+    pub fn vapid_seed(&self, attempt: u8) -> [u8; 32] {
+        self.derive(&[VAPID_LABEL, &[attempt]].concat())
+    }
+
     /// A 256-bit key for one job, derived from this one with HKDF-SHA256.
     fn derive(&self, label: &[u8]) -> [u8; 32] {
         let mut out = [0u8; 32];
@@ -116,6 +126,8 @@ pub enum Binding<'a> {
     Reporter(Option<&'a str>),
     /// How to answer a report's reporter, by the report's reporter key.
     ReplyRoute(Option<&'a str>),
+    /// A browser's Web Push subscription, by the citizen account's id.
+    PushSubscription(i64),
 }
 
 impl Binding<'_> {
@@ -124,6 +136,9 @@ impl Binding<'_> {
             Self::Account(username) => ("user-identity", Some(username)),
             Self::Reporter(key) => ("reporter-identity", key),
             Self::ReplyRoute(key) => ("reply-route", key),
+            Self::PushSubscription(user) => {
+                return format!("aduan v1 push-subscription:{user}").into_bytes();
+            }
         };
         // "-" for no key cannot be confused with a key: reporter keys are "channel:hex".
         format!("aduan v1 {what}:{}", whose.unwrap_or("-")).into_bytes()
@@ -265,6 +280,13 @@ impl Sealer {
     }
 
     /// An HMAC-SHA256 of `parts` under the hashing key, after `label`: 16 bytes as hex.
+    /// What finds a browser's Web Push subscription again without keeping its endpoint in
+    /// the clear: a keyed hash of the endpoint.
+    pub fn push_endpoint_key(&self, endpoint: &str) -> String {
+        let hex = self.keyed_hex(b"aduan push endpoint\0", &[endpoint.trim().as_bytes()]);
+        format!("push:{hex}")
+    }
+
     fn keyed_hex(&self, label: &[u8], parts: &[&[u8]]) -> String {
         use hmac::Mac;
         let digest = match <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.hashing) {

@@ -12,6 +12,7 @@ mod model;
 pub mod monitoring;
 pub mod postgres;
 pub mod privacy;
+pub mod push;
 pub mod schema;
 pub mod sqlite;
 pub mod tracking;
@@ -38,6 +39,7 @@ pub use model::{
 };
 pub use monitoring::MonitoringStore;
 pub use privacy::{AuditAction, AuditNote, PrivacyStore, ReporterMatch};
+pub use push::{PushStore, PushSubscriptionRow};
 pub use tracking::TrackingStore;
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -337,6 +339,7 @@ pub trait Store:
     + KeyStore
     + PrivacyStore
     + TrackingStore
+    + PushStore
 {
 }
 impl<
@@ -351,7 +354,8 @@ impl<
         + MonitoringStore
         + KeyStore
         + PrivacyStore
-        + TrackingStore,
+        + TrackingStore
+        + PushStore,
 > Store for T
 {
 }

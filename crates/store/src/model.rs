@@ -252,6 +252,8 @@ pub enum OutboxKind {
     Reply,
     /// Fetch a photo the report's channel holds and attach it to the report.
     FetchMedia,
+    /// Tell the reporter's browsers of a step by Web Push (a citizen account that asked).
+    Push,
 }
 
 impl OutboxKind {
@@ -259,10 +261,11 @@ impl OutboxKind {
         match self {
             Self::Reply => "reply",
             Self::FetchMedia => "fetch_media",
+            Self::Push => "push",
         }
     }
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Reply, Self::FetchMedia]
+        [Self::Reply, Self::FetchMedia, Self::Push]
             .into_iter()
             .find(|k| k.code() == raw)
     }

@@ -247,6 +247,18 @@ pub const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "push_subscriptions",
+        columns: &[
+            col("id", Int),
+            col("user_id", Int),
+            col("endpoint_key", Text),
+            col("sealed", Bytes),
+            col("created_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
         name: "tracking_codes",
         columns: &[col("report_id", Int), col("code_hash", Bytes)],
         key: &["report_id"],

@@ -94,6 +94,17 @@ pub fn reply_payload(action: ActionKind, state: ReportState, note: Option<&str>)
     .to_string()
 }
 
+/// The outbox row of a Web Push: the step, the state it left the report in, and the
+/// citizen account whose browsers are told (never a note: a push shows on a lock screen).
+pub fn push_payload(action: ActionKind, state: ReportState, account: UserId) -> String {
+    serde_json::json!({
+        "action": action.code(),
+        "state": state.code(),
+        "account": account.0,
+    })
+    .to_string()
+}
+
 /// One timeline row to append.
 pub struct EventRow<'a> {
     pub report: ReportId,

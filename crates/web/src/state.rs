@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub hsts: bool,
     /// The maps' street background (a tile server the city configures) and attribution.
     pub map: crate::map_tiles::MapConfig,
+    /// Web Push to citizens' browsers (off without a contact).
+    pub push: crate::push::PushConfig,
 }
 
 /// A webhook's shared secret; never printed.
@@ -62,6 +64,7 @@ impl Default for WebConfig {
             limits: LimitsConfig::default(),
             hsts: false,
             map: crate::map_tiles::MapConfig::default(),
+            push: crate::push::PushConfig::default(),
         }
     }
 }
@@ -77,6 +80,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub sealer: Sealer,
     pub limits: Arc<Limits>,
+    /// Web Push, when a contact is configured; its VAPID key derived from the identity key.
+    pub push: Option<Arc<crate::push::WebPush>>,
     /// What the server counts for Prometheus; `None` (nothing counted) unless metrics are
     /// served (`aduan serve --metrics-listen`).
     pub(crate) metrics: Option<Arc<crate::metrics::Metrics>>,
@@ -96,6 +101,7 @@ impl AppState {
             catalog_changes: Arc::new(tokio::sync::Mutex::new(())),
             sealer: Sealer::new(&config.identity_key),
             limits: Arc::new(Limits::new(&config.limits)),
+            push: crate::push::WebPush::new(&config.identity_key, &config.push).map(Arc::new),
             config: Arc::new(config),
             metrics: None,
         }

@@ -1,12 +1,43 @@
 // aduan's outbox. A report written while the phone has no signal is kept on the phone
 // (IndexedDB) and sent once it is online again; the citizen is told which happened. The same
 // file runs in the citizen's pages (/lapor, /laporan-saya) and as the service worker
-// (/sw.js), which sends what is kept when the signal returns even if no page is open.
+// (/sw.js), which sends what is kept when the signal returns even if no page is open, and
+// shows the Web Push notifications the citizen asked for (push.js).
 (function (scope) {
   'use strict';
   var DB = 'aduan-outbox';
   var STORE = 'reports';
   var SYNC_TAG = 'aduan-outbox';
+  if (typeof scope.document === 'undefined' && scope.registration) {
+    // Web Push (see push.js): show what arrives, with the ticket and state only; a tap opens
+    // the report's page, on this site only.
+    var here = function (url) {
+      var target = new URL(typeof url === 'string' ? url : '/laporan-saya', scope.location.origin);
+      return target.origin === scope.location.origin ? target.href : scope.location.origin + '/laporan-saya';
+    };
+    scope.addEventListener('push', function (e) {
+      var data = {};
+      try { data = e.data ? e.data.json() : {}; } catch (ignored) { data = {}; }
+      e.waitUntil(scope.registration.showNotification(
+        typeof data.title === 'string' ? data.title : 'aduan', {
+          body: typeof data.body === 'string' ? data.body : '',
+          icon: '/aset/ikon/192.png',
+          tag: typeof data.tag === 'string' ? data.tag : undefined,
+          data: { url: here(data.url) }
+        }));
+    });
+    scope.addEventListener('notificationclick', function (e) {
+      e.notification.close();
+      var url = here(e.notification.data && e.notification.data.url);
+      e.waitUntil(scope.clients.matchAll({ type: 'window', includeUncontrolled: true })
+        .then(function (pages) {
+          for (var i = 0; i < pages.length; i++) {
+            if (pages[i].url === url && pages[i].focus) { return pages[i].focus(); }
+          }
+          return scope.clients.openWindow(url);
+        }));
+    });
+  }
   if (!scope.indexedDB || !scope.fetch || !scope.FormData || !scope.Promise) { return; }
 
   function database() {

@@ -120,6 +120,12 @@ pub fn ranges(settings: &Settings, origins: &Origins) -> Vec<String> {
             );
         }
     }
+    if let Some(contact) = &settings.push.contact
+        && !contact.trim().is_empty()
+        && let Err(problem) = super::PushSettings::check_contact(contact)
+    {
+        problems.add("push.contact", origins, problem);
+    }
     if let Some(url) = &settings.map.tiles_url
         && let Err(problem) = aduan_web::TilesUrl::parse(url)
     {

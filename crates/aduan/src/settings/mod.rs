@@ -47,6 +47,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub privacy: PrivacySettings,
     pub map: MapSettings,
+    pub push: PushSettings,
     /// Where each value came from, for messages.
     #[serde(skip)]
     pub origins: layers::Origins,
@@ -67,6 +68,7 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             privacy: PrivacySettings::default(),
             map: MapSettings::default(),
+            push: PushSettings::default(),
             origins: layers::Origins::default(),
         }
     }
@@ -320,6 +322,60 @@ impl MapSettings {
                 .transpose()?,
             attribution: self.tiles_attribution.trim().to_owned(),
         })
+    }
+}
+
+/// `[push]`: Web Push to the browsers of citizens who ask for it (issue 17). On by default
+/// once a contact is known: `contact`, else `server.public_url`; off without either. The VAPID
+/// key is derived from the identity key, so there is nothing else to set or back up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PushSettings {
+    pub enabled: bool,
+    /// Who the push services may write to about this deployment's messages: `mailto:…` or an
+    /// `https://` address (default: `server.public_url`).
+    pub contact: Option<String>,
+}
+
+impl Default for PushSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            contact: None,
+        }
+    }
+}
+
+impl PushSettings {
+    /// Whether `contact` may be a VAPID contact.
+    pub fn check_contact(contact: &str) -> Result<(), String> {
+        let lower = contact.trim().to_ascii_lowercase();
+        let usable = (lower.starts_with("mailto:") && lower.len() > 7 && lower.contains('@'))
+            || (lower.starts_with("https://") && lower.len() > 8);
+        if usable && contact.len() <= 256 && !contact.chars().any(char::is_control) {
+            Ok(())
+        } else {
+            Err("expected mailto:ADDRESS or an https:// URL, e.g. mailto:crm@jakarta.go.id".into())
+        }
+    }
+
+    /// The web's push settings: the contact when push is on and one is known (`public_url`
+    /// when https stands in for a missing one).
+    pub fn web(&self, public_url: Option<&str>) -> aduan_web::push::PushConfig {
+        let configured = self
+            .contact
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        let fallback = public_url
+            .map(str::trim)
+            .filter(|url| url.to_ascii_lowercase().starts_with("https://"));
+        let contact = configured
+            .or(fallback)
+            .filter(|_| self.enabled)
+            .filter(|c| Self::check_contact(c).is_ok())
+            .map(str::to_owned);
+        aduan_web::push::PushConfig { contact }
     }
 }
 

@@ -27,7 +27,7 @@ pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta
 pub const FINGERPRINT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every table the tool copies, in its order.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "settings",
     "regions",
     "units",
@@ -38,6 +38,7 @@ pub const TABLES: [&str; 24] = [
     "ticket_days",
     "reports",
     "report_reporters",
+    "push_subscriptions",
     "tracking_codes",
     "report_events",
     "photos",
@@ -190,6 +191,10 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
     })
     .await
     .unwrap();
+    // A browser siti asked to be told on (sealed as the web seals it; any bytes here).
+    s.add_push_subscription(siti.id, "push:0f1e".into(), vec![1, 2, 3], now())
+        .await
+        .unwrap();
 
     let prefix = TicketPrefix::parse("JK").unwrap();
     let mut first = report(

@@ -6,6 +6,8 @@
 //! followed by hand, at most [`MAX_REDIRECTS`]. Credentials go only to the exact origins
 //! (scheme, host and port) given with them, and never after a redirect left the origin.
 //!
+//! Web Push ([`super::push`]) posts through the same checks and pinned clients.
+//!
 //! The test-only `unsafe_local_fetch` origins skip the https and address checks for that
 //! exact origin, nothing else: a redirect from there to another port is checked as usual.
 
@@ -123,7 +125,7 @@ fn redirect(current: &Url, response: &reqwest::Response) -> Option<Result<Url, (
 }
 
 /// Scheme, allowlist and addresses of one hop: the addresses to connect to.
-async fn check(rules: &Rules<'_>, url: &Url) -> Result<Vec<SocketAddr>, DeliveryError> {
+pub(super) async fn check(rules: &Rules<'_>, url: &Url) -> Result<Vec<SocketAddr>, DeliveryError> {
     let channel = rules.channel;
     let local = rules.local.iter().any(|origin| origin.matches(url));
     if url.scheme() != "https" && !local {
@@ -182,7 +184,7 @@ async fn check(rules: &Rules<'_>, url: &Url) -> Result<Vec<SocketAddr>, Delivery
 }
 
 /// A client for one hop that can only connect to `addrs`.
-fn client(
+pub(super) fn client(
     url: &Url,
     addrs: &[SocketAddr],
     channel: &str,

@@ -27,7 +27,9 @@ mod http;
 pub mod lapor;
 pub mod media;
 pub mod meta;
+pub mod push;
 pub mod sms;
+pub mod vapid;
 pub mod whatsapp;
 pub mod x;
 

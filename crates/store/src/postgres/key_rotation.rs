@@ -58,6 +58,12 @@ pub(super) async fn rotate(
     .map_err(db_error)?;
     counts.keys_recomputed = u64::try_from(recomputed).unwrap_or(0);
     counts.keys_carried = u64::try_from(carried).unwrap_or(0);
+    // The VAPID key is derived from the identity key: browsers subscribed under the old one
+    // are refused by their push services now, and subscribe again on their next visit.
+    sqlx::query("DELETE FROM push_subscriptions")
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
     sqlx::query("UPDATE identity_key SET fingerprint = $1, recorded_at = $2 WHERE id = 1")
         .bind(rotation.new_fingerprint())
         .bind(at)

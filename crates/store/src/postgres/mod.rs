@@ -21,6 +21,7 @@ mod messages;
 mod monitoring;
 mod outbox;
 mod privacy;
+mod push;
 mod reports;
 mod rows;
 pub mod scratch;

@@ -77,7 +77,8 @@ impl PrivacyStore for PgStore {
         .map_err(db_error)?
         .rows_affected();
         sqlx::query(
-            "DELETE FROM outbox WHERE report_id = ANY($1) AND kind = 'reply' AND state = 'pending'",
+            "DELETE FROM outbox WHERE report_id = ANY($1) AND kind IN ('reply', 'push')
+             AND state = 'pending'",
         )
         .bind(&ids)
         .execute(&mut *tx)
@@ -170,7 +171,8 @@ impl PrivacyStore for PgStore {
         for sql in [
             "DELETE FROM identities WHERE user_id = $1",
             "DELETE FROM sessions WHERE user_id = $1",
-            "DELETE FROM outbox WHERE kind = 'reply' AND state = 'pending'
+            "DELETE FROM push_subscriptions WHERE user_id = $1",
+            "DELETE FROM outbox WHERE kind IN ('reply', 'push') AND state = 'pending'
                  AND report_id IN (SELECT report_id FROM report_reporters WHERE user_id = $1)",
         ] {
             sqlx::query(sql)

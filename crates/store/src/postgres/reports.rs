@@ -21,7 +21,7 @@ use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, User
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, get, micros, parse_role, parse_state, parse_unit,
 };
-use super::{PgStore, aggregates, db_error, listing, messages, outbox, search, triage};
+use super::{PgStore, aggregates, db_error, listing, messages, outbox, push, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
@@ -327,6 +327,17 @@ async fn apply(
         insert_photos(conn, report, event, attached.kind, attached.photos, plan.at).await?;
     }
     let updated = select_report(conn, report).await?;
+    if let Some(reply) = &plan.reply {
+        push::enqueue_push(
+            conn,
+            report,
+            updated.channel,
+            reply.action,
+            reply.state,
+            plan.at,
+        )
+        .await?;
+    }
     if let Some(reply) = &plan.reply
         && outbox::has_reply_route(conn, report).await?
     {

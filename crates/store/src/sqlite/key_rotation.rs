@@ -43,6 +43,10 @@ pub(super) fn rotate(
     counts.keys_carried = u64::try_from(carried).unwrap_or(0);
     conn.execute_batch("DROP TABLE temp.key_rotation")
         .map_err(StoreError::other)?;
+    // The VAPID key is derived from the identity key: browsers subscribed under the old one
+    // are refused by their push services now, and subscribe again on their next visit.
+    conn.execute("DELETE FROM push_subscriptions", [])
+        .map_err(StoreError::other)?;
     conn.execute(
         "UPDATE identity_key SET fingerprint = ?1, recorded_at = ?2 WHERE id = 1",
         params![rotation.new_fingerprint(), at],

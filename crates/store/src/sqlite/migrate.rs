@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0012_tracking_codes.sql"),
     ),
     (
+        14,
+        "0014_push_subscriptions",
+        include_str!("../../migrations/sqlite/0014_push_subscriptions.sql"),
+    ),
+    (
         16,
         "0016_category_icon",
         include_str!("../../migrations/sqlite/0016_category_icon.sql"),

@@ -19,6 +19,7 @@ mod monitoring;
 mod outbox;
 mod privacy;
 mod private;
+mod push;
 mod readers;
 mod reports;
 mod rows;

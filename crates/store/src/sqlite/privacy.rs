@@ -44,7 +44,8 @@ fn log(
 /// Drop the replies still waiting to go to a report's reporter.
 fn drop_pending_replies(conn: &Connection, report: ReportId) -> StoreResult<()> {
     conn.prepare_cached(
-        "DELETE FROM outbox WHERE report_id = ?1 AND kind = 'reply' AND state = 'pending'",
+        "DELETE FROM outbox WHERE report_id = ?1 AND kind IN ('reply', 'push')
+             AND state = 'pending'",
     )
     .and_then(|mut s| s.execute([report.0]))
     .map_err(StoreError::other)?;
@@ -196,7 +197,8 @@ impl PrivacyStore for SqliteStore {
                 for sql in [
                     "DELETE FROM identities WHERE user_id = ?1",
                     "DELETE FROM sessions WHERE user_id = ?1",
-                    "DELETE FROM outbox WHERE kind = 'reply' AND state = 'pending'
+                    "DELETE FROM push_subscriptions WHERE user_id = ?1",
+                    "DELETE FROM outbox WHERE kind IN ('reply', 'push') AND state = 'pending'
                          AND report_id IN (SELECT report_id FROM report_reporters WHERE user_id = ?1)",
                 ] {
                     conn.prepare_cached(sql)

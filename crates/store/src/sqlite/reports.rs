@@ -15,7 +15,7 @@ use aduan_domain::{ActionKind, ReportId, Ticket, TicketPrefix, UserId};
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, micros, parse_role, parse_state, parse_unit,
 };
-use super::{SqliteStore, aggregates, outbox, search, triage};
+use super::{SqliteStore, aggregates, outbox, push, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
@@ -260,6 +260,16 @@ fn apply(
         insert_photos(conn, report, event, attached.kind, attached.photos, plan.at)?;
     }
     let updated = select_report(conn, "r.id = ?1", &report.0)?;
+    if let Some(reply) = &plan.reply {
+        push::enqueue_push(
+            conn,
+            report,
+            updated.channel,
+            reply.action,
+            reply.state,
+            plan.at,
+        )?;
+    }
     if let Some(reply) = &plan.reply
         && outbox::has_reply_route(conn, report)?
     {

@@ -68,6 +68,8 @@ macro_rules! store_contract_tests {
             offset_and_states_select_pages,
             a_redelivered_message_files_one_report,
             replies_are_queued_with_the_steps_that_tell_the_reporter,
+            push_subscriptions_keep_the_newest_few_per_citizen,
+            a_step_queues_a_push_only_for_a_subscribed_account,
             a_claim_holds_messages_until_its_lease_runs_out,
             failed_attempts_back_off_then_die_and_admins_retry,
             monitoring_reads_the_schema_the_backlog_and_the_open_reports,
@@ -134,6 +136,8 @@ mod outbox;
 pub use outbox::*;
 mod privacy;
 pub use privacy::*;
+mod push;
+pub use push::*;
 mod redelivery;
 pub use messages::*;
 pub use redelivery::*;

@@ -186,6 +186,9 @@ impl OutboxWorker {
                 .await
                 .map(|()| Attempt::Finished(OutboxOutcome::Delivered)),
             OutboxKind::FetchMedia => self.fetch(item, now).await,
+            OutboxKind::Push => super::push::deliver(&self.state, item, now)
+                .await
+                .map(|()| Attempt::Finished(OutboxOutcome::Delivered)),
         };
         match result {
             Ok(done) => done,
@@ -293,7 +296,7 @@ enum Attempt {
     Attached,
 }
 
-enum Failure {
+pub(super) enum Failure {
     Temporary(String),
     Permanent(String),
 }

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use super::gate::signed_in_as;
 use super::labels::{Pill, category_name, local_time, pill, region_name};
 use super::outbox::{self, OutboxTexts};
+use super::push::PushTexts;
 use super::session::Visitor;
 use super::{Chrome, Lang, Texts, failure, render};
 
@@ -45,6 +46,8 @@ struct MinePage {
     next_href: Option<String>,
     ot: &'static OutboxTexts,
     outbox: &'static str,
+    /// The notification button's texts, when push is on.
+    push: Option<&'static PushTexts>,
 }
 
 pub async fn my_reports(
@@ -92,5 +95,6 @@ pub async fn my_reports(
         next_href,
         ot: OutboxTexts::of(q.lang),
         outbox: outbox::SCRIPT,
+        push: state.push.is_some().then(|| PushTexts::of(q.lang)),
     })
 }

@@ -28,6 +28,7 @@ mod outbox;
 mod page_error;
 mod password;
 mod publish;
+mod push;
 mod queue;
 mod region_map;
 mod report;
@@ -40,7 +41,7 @@ mod tracking;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::Query;
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -69,6 +70,16 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
         .route(app_shell::MANIFEST_PATH, get(app_shell::manifest))
         .route(app_shell::ICON_PATH, get(app_shell::icon))
         .route(outbox::WORKER_PATH, get(outbox::worker))
+        .route(push::SCRIPT_PATH, get(push::script))
+        .route(push::KEY_PATH, get(push::key))
+        .route(
+            push::SUBSCRIBE_PATH,
+            post(push::subscribe).layer(DefaultBodyLimit::max(push::MAX_FORM_BYTES)),
+        )
+        .route(
+            push::UNSUBSCRIBE_PATH,
+            post(push::unsubscribe).layer(DefaultBodyLimit::max(push::MAX_FORM_BYTES)),
+        )
         .route("/publik", get(feed::public_feed_page))
         .route(
             "/daftar",

@@ -21,6 +21,7 @@ mod map;
 mod my_data;
 mod offline;
 mod publish;
+mod push;
 mod queue;
 mod region_map;
 mod statistik;

@@ -131,6 +131,7 @@ pub async fn outbox(
             kind: match e.kind {
                 OutboxKind::Reply => a.outbox_reply,
                 OutboxKind::FetchMedia => a.outbox_fetch,
+                OutboxKind::Push => a.outbox_push,
             },
             channel: channel_label(j, e.channel, q.lang),
             state: state_label(a, e.state),

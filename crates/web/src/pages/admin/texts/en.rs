@@ -114,6 +114,7 @@ pub static ADMIN_EN: AdminTexts = AdminTexts {
     outbox_kind: "Kind",
     outbox_reply: "Answer to the reporter",
     outbox_fetch: "Photo from the channel",
+    outbox_push: "Notification to the browser",
     outbox_channel: "Channel",
     attempts: "Attempts",
     next_try: "Next attempt",

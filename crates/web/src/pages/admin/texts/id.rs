@@ -114,6 +114,7 @@ pub static ADMIN_ID: AdminTexts = AdminTexts {
     outbox_kind: "Jenis",
     outbox_reply: "Balasan ke pelapor",
     outbox_fetch: "Foto dari kanal",
+    outbox_push: "Pemberitahuan ke peramban",
     outbox_channel: "Kanal",
     attempts: "Percobaan",
     next_try: "Percobaan berikutnya",

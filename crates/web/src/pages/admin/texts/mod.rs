@@ -141,6 +141,7 @@ pub struct AdminTexts {
     pub outbox_kind: &'static str,
     pub outbox_reply: &'static str,
     pub outbox_fetch: &'static str,
+    pub outbox_push: &'static str,
     pub outbox_channel: &'static str,
     pub attempts: &'static str,
     pub next_try: &'static str,
