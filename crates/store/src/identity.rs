@@ -116,6 +116,9 @@ pub enum Binding<'a> {
     Reporter(Option<&'a str>),
     /// How to answer a report's reporter, by the report's reporter key.
     ReplyRoute(Option<&'a str>),
+    /// A report offered to one citizen account to support, by the account's id: an opaque
+    /// reference that names no ticket and works for that account alone.
+    SupportOffer(&'a str),
 }
 
 impl Binding<'_> {
@@ -124,6 +127,7 @@ impl Binding<'_> {
             Self::Account(username) => ("user-identity", Some(username)),
             Self::Reporter(key) => ("reporter-identity", key),
             Self::ReplyRoute(key) => ("reply-route", key),
+            Self::SupportOffer(account) => ("support-offer", Some(account)),
         };
         // "-" for no key cannot be confused with a key: reporter keys are "channel:hex".
         format!("aduan v1 {what}:{}", whose.unwrap_or("-")).into_bytes()

@@ -14,6 +14,7 @@ pub mod postgres;
 pub mod privacy;
 pub mod schema;
 pub mod sqlite;
+pub mod support;
 pub mod tracking;
 mod values;
 
@@ -38,6 +39,7 @@ pub use model::{
 };
 pub use monitoring::MonitoringStore;
 pub use privacy::{AuditAction, AuditNote, PrivacyStore, ReporterMatch};
+pub use support::{NearQuery, NearReport, SupportStore, SupportedReport};
 pub use tracking::TrackingStore;
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -337,6 +339,7 @@ pub trait Store:
     + KeyStore
     + PrivacyStore
     + TrackingStore
+    + SupportStore
 {
 }
 impl<
@@ -351,7 +354,8 @@ impl<
         + MonitoringStore
         + KeyStore
         + PrivacyStore
-        + TrackingStore,
+        + TrackingStore
+        + SupportStore,
 > Store for T
 {
 }

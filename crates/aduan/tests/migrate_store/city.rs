@@ -27,7 +27,7 @@ pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta
 pub const FINGERPRINT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every table the tool copies, in its order.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "settings",
     "regions",
     "units",
@@ -39,6 +39,7 @@ pub const TABLES: [&str; 24] = [
     "reports",
     "report_reporters",
     "tracking_codes",
+    "report_supporters",
     "report_events",
     "photos",
     "report_messages",
@@ -201,6 +202,8 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
         .submit_report(first, prefix.clone(), day(), now())
         .await
         .unwrap();
+    // Budi has the same pothole: his support moves with the city.
+    s.support_report(first.id, budi.id, now()).await.unwrap();
     let mut forward = step(
         ActionKind::Forward,
         ReportState::Waiting,

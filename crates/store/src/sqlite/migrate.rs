@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0012_tracking_codes",
         include_str!("../../migrations/sqlite/0012_tracking_codes.sql"),
     ),
+    (
+        13,
+        "0013_supporters",
+        include_str!("../../migrations/sqlite/0013_supporters.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

@@ -196,6 +196,8 @@ impl PrivacyStore for SqliteStore {
                 for sql in [
                     "DELETE FROM identities WHERE user_id = ?1",
                     "DELETE FROM sessions WHERE user_id = ?1",
+                    // What the account supported is what it complained of: gone with it.
+                    "DELETE FROM report_supporters WHERE user_id = ?1",
                     "DELETE FROM outbox WHERE kind = 'reply' AND state = 'pending'
                          AND report_id IN (SELECT report_id FROM report_reporters WHERE user_id = ?1)",
                 ] {

@@ -25,6 +25,8 @@ pub struct MineQuery {
     #[serde(default)]
     lang: Lang,
     cursor: Option<String>,
+    /// After supporting (`tercatat`) or withdrawing support (`batal`): pages/support.
+    dukungan: Option<String>,
 }
 
 struct Row {
@@ -45,6 +47,8 @@ struct MinePage {
     next_href: Option<String>,
     ot: &'static OutboxTexts,
     outbox: &'static str,
+    /// "Laporan yang saya dukung", on the first page.
+    s: Option<super::support::SupportedSection>,
 }
 
 pub async fn my_reports(
@@ -82,6 +86,15 @@ pub async fn my_reports(
             ticket: r.ticket.to_string(),
         })
         .collect();
+    let supported = if q.cursor.is_none() {
+        let done = q.dukungan.as_deref();
+        match super::support::supported_section(&state, q.lang, user.id, done).await {
+            Ok(section) => Some(section),
+            Err(e) => return failure(t, chrome, e, t.server_error),
+        }
+    } else {
+        None
+    };
     let next_href = page
         .next_after
         .map(|after| format!("{PATH}?lang={}&cursor={}", t.lang, encode_cursor(after)));
@@ -92,5 +105,6 @@ pub async fn my_reports(
         next_href,
         ot: OutboxTexts::of(q.lang),
         outbox: outbox::SCRIPT,
+        s: supported,
     })
 }

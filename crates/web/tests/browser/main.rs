@@ -23,3 +23,4 @@ mod publish;
 mod queue;
 mod region_map;
 mod statistik;
+mod support;
