@@ -25,6 +25,7 @@ pub mod sla;
 pub mod state;
 pub mod stats;
 pub mod stepping;
+pub mod support;
 pub mod ticket;
 pub mod tracking;
 pub mod unit;

@@ -128,6 +128,9 @@ pub enum Binding<'a> {
     ReplyRoute(Option<&'a str>),
     /// A browser's Web Push subscription, by the citizen account's id.
     PushSubscription(i64),
+    /// A report offered to one citizen account to support, by the account's id: an opaque
+    /// reference that names no ticket and works for that account alone.
+    SupportOffer(&'a str),
 }
 
 impl Binding<'_> {
@@ -139,6 +142,7 @@ impl Binding<'_> {
             Self::PushSubscription(user) => {
                 return format!("aduan v1 push-subscription:{user}").into_bytes();
             }
+            Self::SupportOffer(account) => ("support-offer", Some(account)),
         };
         // "-" for no key cannot be confused with a key: reporter keys are "channel:hex".
         format!("aduan v1 {what}:{}", whose.unwrap_or("-")).into_bytes()

@@ -15,6 +15,7 @@ pub mod privacy;
 pub mod push;
 pub mod schema;
 pub mod sqlite;
+pub mod support;
 pub mod tracking;
 mod values;
 
@@ -40,6 +41,7 @@ pub use model::{
 pub use monitoring::MonitoringStore;
 pub use privacy::{AuditAction, AuditNote, PrivacyStore, ReporterMatch};
 pub use push::{PushStore, PushSubscriptionRow};
+pub use support::{NearQuery, NearReport, SupportStore, SupportedReport};
 pub use tracking::TrackingStore;
 
 /// Jurisdiction data: settings, regions with boundaries, units, categories.
@@ -340,6 +342,7 @@ pub trait Store:
     + PrivacyStore
     + TrackingStore
     + PushStore
+    + SupportStore
 {
 }
 impl<
@@ -356,6 +359,7 @@ impl<
         + PrivacyStore
         + TrackingStore
         + PushStore,
+        + SupportStore,
 > Store for T
 {
 }

@@ -265,6 +265,16 @@ pub const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "report_supporters",
+        columns: &[
+            col("report_id", Int),
+            col("user_id", Int),
+            col("supported_at", Int),
+        ],
+        key: &["report_id", "user_id"],
+        identity: false,
+    },
+    Table {
         name: "report_events",
         columns: &[
             col("id", Int),

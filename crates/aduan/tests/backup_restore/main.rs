@@ -236,7 +236,7 @@ async fn a_backup_taken_while_reports_are_filed_holds_every_report_acknowledged_
             .await
             .unwrap();
     let stdout = ok(&backup);
-    assert!(stdout.contains("25 tables"), "{stdout}");
+    assert!(stdout.contains("26 tables"), "{stdout}");
     assert!(
         stdout.contains("identity key is not in this backup"),
         "{stdout}"
@@ -460,7 +460,7 @@ async fn a_postgres_store_goes_round_trip_and_into_sqlite() {
         source.url(),
         &["backup", "--to", file.to_str().unwrap()],
     ));
-    assert!(stdout.contains("25 tables"), "{stdout}");
+    assert!(stdout.contains("26 tables"), "{stdout}");
 
     let target = ScratchDatabase::create(&server_url()).await.unwrap();
     ok(&on_url(target.url(), &["restore", file.to_str().unwrap()]));

@@ -40,6 +40,7 @@ pub const TABLES: [&str; 25] = [
     "report_reporters",
     "push_subscriptions",
     "tracking_codes",
+    "report_supporters",
     "report_events",
     "photos",
     "report_messages",
@@ -206,6 +207,8 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
         .submit_report(first, prefix.clone(), day(), now())
         .await
         .unwrap();
+    // Budi has the same pothole: his support moves with the city.
+    s.support_report(first.id, budi.id, now()).await.unwrap();
     let mut forward = step(
         ActionKind::Forward,
         ReportState::Waiting,

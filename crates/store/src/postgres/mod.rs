@@ -27,6 +27,7 @@ mod rows;
 pub mod scratch;
 pub(crate) mod search;
 mod stats;
+mod support;
 mod tracking;
 mod triage;
 

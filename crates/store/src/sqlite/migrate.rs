@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0012_tracking_codes.sql"),
     ),
     (
+        13,
+        "0013_supporters",
+        include_str!("../../migrations/sqlite/0013_supporters.sql"),
+    ),
+    (
         14,
         "0014_push_subscriptions",
         include_str!("../../migrations/sqlite/0014_push_subscriptions.sql"),

@@ -26,6 +26,7 @@ mod rows;
 pub(crate) mod search;
 mod stats;
 mod stats_counts;
+mod support;
 mod tracking;
 mod triage;
 mod writer;

@@ -198,6 +198,8 @@ impl PrivacyStore for SqliteStore {
                     "DELETE FROM identities WHERE user_id = ?1",
                     "DELETE FROM sessions WHERE user_id = ?1",
                     "DELETE FROM push_subscriptions WHERE user_id = ?1",
+                    // What the account supported is what it complained of: gone with it.
+                    "DELETE FROM report_supporters WHERE user_id = ?1",
                     "DELETE FROM outbox WHERE kind IN ('reply', 'push') AND state = 'pending'
                          AND report_id IN (SELECT report_id FROM report_reporters WHERE user_id = ?1)",
                 ] {

@@ -96,6 +96,8 @@ macro_rules! store_contract_tests {
             a_data_subject_is_found_by_key_and_every_act_is_logged,
             an_erased_account_is_a_tombstone_and_its_reports_stay_anonymous,
             a_tracking_code_is_kept_as_its_hash_and_a_new_one_replaces_it,
+            supporting_twice_counts_once_and_withdrawing_removes_it,
+            open_reports_near_a_pin_are_the_latest_of_the_category_within_the_radius,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {
@@ -147,6 +149,8 @@ mod search;
 pub use search::*;
 mod stats;
 pub use stats::*;
+mod support;
+pub use support::*;
 mod tracking;
 pub use tracking::*;
 mod stats_figures;

@@ -47,7 +47,8 @@
 //! # Registrations and submissions
 //!
 //! Steady hourly rates ([`rates`]): registrations per address, citizens' report submissions
-//! (API and pages) per account and per address. Staff (desk operators) are not limited: an
+//! (API and pages) per account and per address, lookups of similar reports near a pin per
+//! account (600 an hour). Staff (desk operators) are not limited: an
 //! admin created their accounts, and a busy desk files many reports from one address.
 //! Channels' webhooks are verified by their providers' signatures and not limited here.
 //! `aduan serve --rate-limits off` switches these rates off for benchmarks, never the
@@ -82,6 +83,9 @@ pub struct LimitsConfig {
     pub registrations_per_address: PerHour,
     pub submissions_per_account: PerHour,
     pub submissions_per_address: PerHour,
+    /// Lookups of similar reports near a pin per citizen account (`/lapor/serupa`): a pin
+    /// dragged about asks often, a sweep of the city asks far more.
+    pub nearby_lookups_per_account: PerHour,
     /// Keys each registration or submission table keeps at most.
     pub max_keys: usize,
     /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
@@ -108,6 +112,7 @@ impl Default for LimitsConfig {
             registrations_per_address: NonZeroU32::new(10),
             submissions_per_account: NonZeroU32::new(30),
             submissions_per_address: NonZeroU32::new(120),
+            nearby_lookups_per_account: NonZeroU32::new(600),
             max_keys: 200_000,
             trusted_proxies: Vec::new(),
         }
@@ -122,6 +127,7 @@ impl LimitsConfig {
             registrations_per_address: None,
             submissions_per_account: None,
             submissions_per_address: None,
+            nearby_lookups_per_account: None,
             ..self
         }
     }
@@ -135,6 +141,7 @@ pub struct Limits {
     registrations: Rate<ClientAddr>,
     submissions_by_account: Rate<i64>,
     submissions_by_address: Rate<ClientAddr>,
+    nearby_lookups: Rate<i64>,
 }
 
 /// Whole seconds to announce in `Retry-After` (rounded up, at least 1).
@@ -152,6 +159,7 @@ impl Limits {
             registrations: Rate::per_hour(config.registrations_per_address, keys),
             submissions_by_account: Rate::per_hour(config.submissions_per_account, keys),
             submissions_by_address: Rate::per_hour(config.submissions_per_address, keys),
+            nearby_lookups: Rate::per_hour(config.nearby_lookups_per_account, keys),
         }
     }
 
@@ -193,5 +201,15 @@ impl Limits {
             .check(&actor.user.0)
             .map_err(refused)?;
         self.submissions_by_address.check(&addr).map_err(refused)
+    }
+
+    /// One more lookup of similar reports near a pin by `actor`, or `TooManyAttempts`.
+    pub fn nearby_lookup(&self, actor: &Actor) -> AppResult<()> {
+        self.nearby_lookups.check(&actor.user.0).map_err(|wait| {
+            AppError::too_many_attempts(
+                "too many lookups of similar reports; try again later",
+                retry_secs(wait),
+            )
+        })
     }
 }

@@ -53,6 +53,8 @@ pub(super) struct Item {
     pub(super) photos: Vec<LabelledPhoto>,
     /// Photos beyond those the card shows.
     pub(super) more_photos: usize,
+    /// "12 warga juga mengalami ini" (pages/support), on `/publik`.
+    pub(super) supporters: Option<String>,
 }
 
 /// The card of a public report, as anyone sees it.
@@ -79,6 +81,7 @@ pub(super) fn card(j: &Jurisdiction, lang: Lang, item: PublicItem) -> Item {
             })
             .collect(),
         more_photos: item.photos.len().saturating_sub(CARD_PHOTOS),
+        supporters: None,
         ticket,
     }
 }
@@ -159,10 +162,16 @@ pub async fn public_feed_page(
             selected: filter.region.as_deref() == Some(r.code.as_str()),
         })
         .collect();
+    let ids = feed.items.iter().map(|i| i.report.id).collect();
+    let counts = super::support::public_counts(&state, ids).await;
     let items = feed
         .items
         .into_iter()
-        .map(|item| card(j, q.lang, item))
+        .zip(counts.into_iter().chain(std::iter::repeat(0)))
+        .map(|(item, count)| Item {
+            supporters: super::support::count_text(q.lang, count),
+            ..card(j, q.lang, item)
+        })
         .collect();
     let mut next_href = None;
     if let Some(cursor) = feed.next_cursor {

@@ -26,6 +26,8 @@ pub struct MineQuery {
     #[serde(default)]
     lang: Lang,
     cursor: Option<String>,
+    /// After supporting (`tercatat`) or withdrawing support (`batal`): pages/support.
+    dukungan: Option<String>,
 }
 
 struct Row {
@@ -48,6 +50,8 @@ struct MinePage {
     outbox: &'static str,
     /// The notification button's texts, when push is on.
     push: Option<&'static PushTexts>,
+    /// "Laporan yang saya dukung", on the first page.
+    s: Option<super::support::SupportedSection>,
 }
 
 pub async fn my_reports(
@@ -85,6 +89,15 @@ pub async fn my_reports(
             ticket: r.ticket.to_string(),
         })
         .collect();
+    let supported = if q.cursor.is_none() {
+        let done = q.dukungan.as_deref();
+        match super::support::supported_section(&state, q.lang, user.id, done).await {
+            Ok(section) => Some(section),
+            Err(e) => return failure(t, chrome, e, t.server_error),
+        }
+    } else {
+        None
+    };
     let next_href = page
         .next_after
         .map(|after| format!("{PATH}?lang={}&cursor={}", t.lang, encode_cursor(after)));
@@ -96,5 +109,6 @@ pub async fn my_reports(
         ot: OutboxTexts::of(q.lang),
         outbox: outbox::SCRIPT,
         push: state.push.is_some().then(|| PushTexts::of(q.lang)),
+        s: supported,
     })
 }

@@ -37,6 +37,7 @@ mod session;
 mod staff;
 mod statistik;
 mod submit;
+mod support;
 mod tracking;
 
 use askama::Template;
@@ -121,6 +122,7 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
         .merge(admin::router())
         .merge(catalog_admin::router())
         .merge(map::router())
+        .merge(support::router())
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             csp(map),

@@ -110,6 +110,8 @@ struct ReportPage {
     /// The reporter's review of the work, once given: shown instead of the question.
     review: Option<GivenReview>,
     history: Vec<HistoryLine>,
+    /// Its supporters' count and "Saya juga mengalami ini" (pages/support).
+    support: super::support::ReportSupport,
 }
 
 /// A unit's name for a timeline target that is a unit code; other targets as they are.
@@ -306,7 +308,9 @@ pub async fn show(
         }),
         is_mine,
     };
+    let support = super::support::on_report_page(state, lang, &report, viewer.as_ref()).await;
     let page = ReportPage {
+        support,
         t,
         chrome,
         notice: shown.notice,

@@ -73,6 +73,8 @@ struct SubmitPage {
     outbox: &'static str,
     /// The slippy map to place a pin on (with JavaScript), when boundaries are loaded.
     w: Option<super::map::MapWidget>,
+    /// "Laporan serupa di sekitar" (pages/support).
+    s: super::support::SimilarBlock,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +127,7 @@ fn page(
             let pt = super::map::texts::PetaTexts::of(lang);
             super::map::MapWidget::new(&state.config.map, pt, super::map::Mode::Pick, true)
         }),
+        s: super::support::SimilarBlock::new(lang),
     }
 }
 

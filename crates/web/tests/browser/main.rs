@@ -25,3 +25,4 @@ mod push;
 mod queue;
 mod region_map;
 mod statistik;
+mod support;
