@@ -27,7 +27,7 @@ pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta
 pub const FINGERPRINT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every table the tool copies, in its order.
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 26] = [
     "settings",
     "regions",
     "units",
