@@ -88,6 +88,7 @@ pub async fn run(
             .map
             .web()
             .map_err(|e| anyhow::anyhow!("map.tiles_url: {e}"))?,
+        public_url: public_url.clone(),
         ..WebConfig::default()
     };
     let mut state = AppState::new(Arc::clone(&store), catalog, config);

@@ -116,6 +116,8 @@ pub enum Binding<'a> {
     Reporter(Option<&'a str>),
     /// How to answer a report's reporter, by the report's reporter key.
     ReplyRoute(Option<&'a str>),
+    /// A report's tracking code on its way to the reporter, by the report's ticket.
+    TrackingCode(&'a str),
 }
 
 impl Binding<'_> {
@@ -124,6 +126,7 @@ impl Binding<'_> {
             Self::Account(username) => ("user-identity", Some(username)),
             Self::Reporter(key) => ("reporter-identity", key),
             Self::ReplyRoute(key) => ("reply-route", key),
+            Self::TrackingCode(ticket) => ("tracking-code", Some(ticket)),
         };
         // "-" for no key cannot be confused with a key: reporter keys are "channel:hex".
         format!("aduan v1 {what}:{}", whose.unwrap_or("-")).into_bytes()

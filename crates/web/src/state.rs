@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub hsts: bool,
     /// The maps' street background (a tile server the city configures) and attribution.
     pub map: crate::map_tiles::MapConfig,
+    /// The site's public address (`server.public_url`), e.g. for the `/lacak` link sent
+    /// with a tracking code; `None` when not configured.
+    pub public_url: Option<String>,
 }
 
 /// A webhook's shared secret; never printed.
@@ -62,6 +65,7 @@ impl Default for WebConfig {
             limits: LimitsConfig::default(),
             hsts: false,
             map: crate::map_tiles::MapConfig::default(),
+            public_url: None,
         }
     }
 }

@@ -94,6 +94,7 @@ macro_rules! store_contract_tests {
             a_data_subject_is_found_by_key_and_every_act_is_logged,
             an_erased_account_is_a_tombstone_and_its_reports_stay_anonymous,
             a_tracking_code_is_kept_as_its_hash_and_a_new_one_replaces_it,
+            a_first_tracking_code_goes_sealed_with_the_acknowledgement_once,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {

@@ -47,7 +47,8 @@
 //! # Registrations and submissions
 //!
 //! Steady hourly rates ([`rates`]): registrations per address, citizens' report submissions
-//! (API and pages) per account and per address. Staff (desk operators) are not limited: an
+//! (API and pages) per account and per address, reports filed on the web without an
+//! account per address (in the same count). Staff (desk operators) are not limited: an
 //! admin created their accounts, and a busy desk files many reports from one address.
 //! Channels' webhooks are verified by their providers' signatures and not limited here.
 //! `aduan serve --rate-limits off` switches these rates off for benchmarks, never the
@@ -193,5 +194,17 @@ impl Limits {
             .check(&actor.user.0)
             .map_err(refused)?;
         self.submissions_by_address.check(&addr).map_err(refused)
+    }
+
+    /// One more report filed without an account (the web form `/lapor/tanpa-akun`) from
+    /// `addr`, or `TooManyAttempts`: counted with the citizens' submissions from the
+    /// address, the one thing known of such a sender.
+    pub fn submission_without_account(&self, addr: ClientAddr) -> AppResult<()> {
+        self.submissions_by_address.check(&addr).map_err(|wait| {
+            AppError::too_many_attempts(
+                "too many reports submitted; try again later",
+                retry_secs(wait),
+            )
+        })
     }
 }
