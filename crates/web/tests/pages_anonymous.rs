@@ -76,7 +76,12 @@ async fn a_phone_number_is_enough_and_the_receipt_shows_the_code_once() {
     assert!(html.contains("id=\"description-warning\""), "{html}");
     assert!(html.contains("name=\"phone\""), "{html}");
     // The receipt must be seen: the offline outbox never takes this form.
-    assert!(!html.contains("data-outbox"), "{html}");
+    let form_tag = between(&html, "<form class=\"stack\" method=\"post\"", ">");
+    assert!(
+        form_tag.contains("action=\"/lapor/tanpa-akun?lang=id\""),
+        "{form_tag}"
+    );
+    assert!(!form_tag.contains("data-outbox"), "{form_tag}");
 
     let description = "Jalan berlubang di depan sekolah, hubungi saya di 0813-7777-4321.";
     let sent = form(&html, "0813-7777-4321", "", description);
@@ -114,7 +119,11 @@ async fn a_phone_number_is_enough_and_the_receipt_shows_the_code_once() {
     // With the ticket and the code, /lacak shows the private report, masked.
     let tracked = page(&Browser::new(&app).get(&track(&ticket, &code)).await);
     assert!(tracked.contains("id=\"dilacak\""), "{tracked}");
-    assert!(tracked.contains("[nomor telepon disamarkan]"), "{tracked}");
+    // The reporter's own number, masked as their identity.
+    assert!(
+        tracked.contains("[identitas pelapor disamarkan]"),
+        "{tracked}"
+    );
     assert!(!tracked.contains("7777-4321"), "{tracked}");
 }
 
