@@ -89,6 +89,7 @@ pub async fn run(
             .web()
             .map_err(|e| anyhow::anyhow!("map.tiles_url: {e}"))?,
         push: settings.push.web(public_url.as_deref()),
+        public_url: public_url.clone(),
         ..WebConfig::default()
     };
     if config.push.contact.is_none() && settings.push.enabled {

@@ -131,6 +131,8 @@ pub enum Binding<'a> {
     /// A report offered to one citizen account to support, by the account's id: an opaque
     /// reference that names no ticket and works for that account alone.
     SupportOffer(&'a str),
+    /// A report's tracking code on its way to the reporter, by the report's ticket.
+    TrackingCode(&'a str),
 }
 
 impl Binding<'_> {
@@ -143,6 +145,7 @@ impl Binding<'_> {
                 return format!("aduan v1 push-subscription:{user}").into_bytes();
             }
             Self::SupportOffer(account) => ("support-offer", Some(account)),
+            Self::TrackingCode(ticket) => ("tracking-code", Some(ticket)),
         };
         // "-" for no key cannot be confused with a key: reporter keys are "channel:hex".
         format!("aduan v1 {what}:{}", whose.unwrap_or("-")).into_bytes()

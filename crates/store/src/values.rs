@@ -105,6 +105,18 @@ pub fn push_payload(action: ActionKind, state: ReportState, account: UserId) -> 
     .to_string()
 }
 
+/// The payload of an answer of its own carrying a tracking code (sealed, opaque text): the
+/// report's acknowledgement went out before the code could join it.
+pub fn code_payload(state: ReportState, sealed_code: &str) -> String {
+    serde_json::json!({
+        "action": "tracking_code",
+        "state": state.code(),
+        "note": null,
+        crate::tracking::SEALED_CODE_KEY: sealed_code,
+    })
+    .to_string()
+}
+
 /// One timeline row to append.
 pub struct EventRow<'a> {
     pub report: ReportId,

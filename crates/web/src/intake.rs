@@ -6,11 +6,13 @@
 //! and the place is the shared point, else a place named in the text, else the
 //! `default_region` (for Jakarta, Gambir, where Balai Kota stands). Either way the report
 //! waits in the coordinators' triage queue until one confirms or corrects it. The sender is
-//! sealed; the way to answer them goes into the outbox with each step of their report.
+//! sealed; the way to answer them goes into the outbox with each step of their report, and
+//! the report's tracking code (sealed) with the first, when that answer is private.
 
 use aduan_channels::{InboundMessage, MediaRef, ReplyRoute, Sender, strip_controls};
 use aduan_domain::report::{MediaFetch, NewPhoto, Report, TriageMark};
-use aduan_domain::{CategoryCode, Channel, Coordinates};
+use aduan_domain::tracking::TrackingCode;
+use aduan_domain::{CategoryCode, Channel, ChannelKind, Coordinates};
 use aduan_store::identity::Identity;
 
 use crate::app_error::{AppError, AppResult};
@@ -108,6 +110,16 @@ impl ChannelMessage {
 
 /// File a channel message for its sender. Idempotent on the channel's message id.
 pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> AppResult<Report> {
+    submit_with_code(state, m).await.map(|(report, _)| report)
+}
+
+/// As [`submit_channel_message`], with the report's tracking code when this delivery
+/// issued it (`None` for a message delivered before): for a partner whose answers carry no
+/// text (LAPOR!'s status pushes) to hand on to its user.
+pub async fn submit_with_code(
+    state: &AppState,
+    m: ChannelMessage,
+) -> AppResult<(Report, Option<TrackingCode>)> {
     let m = m.bounded();
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
@@ -159,6 +171,7 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> AppR
         region: suggested_region,
     });
     let channel_label = j.channel_label(m.channel, false);
+    let partner = j.channel(m.channel).map(|c| c.kind) == Some(ChannelKind::PartnerApi);
     drop(catalog);
 
     let identity = Identity {
@@ -168,6 +181,9 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> AppR
         nik: None,
         handle: m.sender.handle,
     };
+    // Only a private answer in words may carry the tracking code: never a reply under a
+    // tweet (public), nor a partner's status push (no text).
+    let private_reply = m.reply.as_ref().is_some_and(|r| !r.public) && !partner;
     let mut contact = contact_for(&state.sealer, m.channel, &identity, m.reply.as_ref())?;
     contact.fetch_media = m
         .media
@@ -192,7 +208,11 @@ pub async fn submit_channel_message(state: &AppState, m: ChannelMessage) -> AppR
         photos: m.photos,
         message_id: Some(m.message_id),
     };
-    service::submit_without_account(state, contact, intake).await
+    let report = service::submit_without_account(state, contact, intake).await?;
+    // Every report without an account gets a code, sent with the acknowledgement when
+    // the answer is private; a message delivered twice issues none the second time.
+    let code = crate::tracking::issue_once(state, &report, private_reply).await?;
+    Ok((report, code))
 }
 
 /// The report's description: the text, or (when it is too short to stand alone, as a

@@ -101,11 +101,13 @@ pub fn may_file(j: &Jurisdiction, submitter: &Actor, channel: Channel) -> AppRes
 }
 
 /// Kinds of channel through which reports arrive for citizens without an account here:
-/// e-mail, messaging, social media and partners' APIs (Open311, LAPOR!).
+/// e-mail, messaging, social media, partners' APIs (Open311, LAPOR!) and the website's
+/// form for those without an account (`/lapor/tanpa-akun`, with a phone number or e-mail).
 fn arrives_without_account(kind: ChannelKind) -> bool {
     matches!(
         kind,
-        ChannelKind::Email
+        ChannelKind::Web
+            | ChannelKind::Email
             | ChannelKind::Sms
             | ChannelKind::Whatsapp
             | ChannelKind::X

@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub map: crate::map_tiles::MapConfig,
     /// Web Push to citizens' browsers (off without a contact).
     pub push: crate::push::PushConfig,
+    /// The site's public address (`server.public_url`), e.g. for the `/lacak` link sent
+    /// with a tracking code; `None` when not configured.
+    pub public_url: Option<String>,
 }
 
 /// A webhook's shared secret; never printed.
@@ -65,6 +68,7 @@ impl Default for WebConfig {
             hsts: false,
             map: crate::map_tiles::MapConfig::default(),
             push: crate::push::PushConfig::default(),
+            public_url: None,
         }
     }
 }

@@ -156,6 +156,11 @@ pub struct ReportView {
     pub actions: Vec<String>,
     /// Concurrency token: changes with every action.
     pub version: i64,
+    /// The report's secret tracking code, with which the citizen follows it on `/lacak`:
+    /// only in the answer to the operator who filed it for a citizen without an account,
+    /// that once (only its hash is kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_code: Option<String>,
 }
 
 pub fn unit_named(j: &Jurisdiction, code: &UnitCode) -> Named {
@@ -277,6 +282,7 @@ pub fn report_view(
             })
             .unwrap_or_default(),
         version: report.version,
+        tracking_code: None,
         ticket,
     }
 }

@@ -15,7 +15,8 @@ use aduan_domain::{ActionKind, Channel, ReportId, ReportState, Ticket};
 use super::reports::insert_photos;
 use super::rows::{corrupt, get, instant, micros, opt_instant};
 use super::{PgStore, db_error};
-use crate::values::reply_payload;
+use crate::tracking::SEALED_CODE_KEY;
+use crate::values::{code_payload, reply_payload};
 use crate::{
     OutboxEntry, OutboxItem, OutboxKind, OutboxOutcome, OutboxState, OutboxStore, StoreError,
     StoreResult,
@@ -55,6 +56,19 @@ pub(super) async fn enqueue_reply(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let payload = reply_payload(action, state, note);
+    enqueue(conn, report, OutboxKind::Reply, channel, &payload, now).await
+}
+
+/// Queue an answer of its own carrying the report's tracking code (sealed).
+pub(super) async fn enqueue_code(
+    conn: &mut PgConnection,
+    report: ReportId,
+    channel: Channel,
+    state: ReportState,
+    sealed_code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let payload = code_payload(state, sealed_code);
     enqueue(conn, report, OutboxKind::Reply, channel, &payload, now).await
 }
 
@@ -148,9 +162,12 @@ async fn finish(
     let next = settled.next_attempt_at.map(micros);
     let done = settled.done_at.map(micros);
     let changed = sqlx::query(
+        // A tracking code sealed for the answer is dropped once it is settled.
         "UPDATE outbox SET state = $1, attempts = attempts + 1,
              next_attempt_at = COALESCE($2, next_attempt_at),
-             last_error = COALESCE($3, last_error), done_at = $4, locked_until = NULL
+             last_error = COALESCE($3, last_error), done_at = $4, locked_until = NULL,
+             payload = CASE WHEN $1 <> 'pending' AND strpos(payload, $6) > 0
+                 THEN (payload::jsonb - $7::text)::text ELSE payload END
          WHERE id = $5 AND state = 'pending'",
     )
     .bind(state.code())
@@ -158,6 +175,8 @@ async fn finish(
     .bind(error)
     .bind(done)
     .bind(id)
+    .bind(format!("\"{SEALED_CODE_KEY}\""))
+    .bind(SEALED_CODE_KEY)
     .execute(conn)
     .await
     .map_err(db_error)?

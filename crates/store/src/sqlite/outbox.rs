@@ -11,7 +11,8 @@ use aduan_domain::{ActionKind, Channel, ReportId, ReportState, Ticket};
 use super::SqliteStore;
 use super::reports::insert_photos;
 use super::rows::{corrupt, instant, micros};
-use crate::values::reply_payload;
+use crate::tracking::SEALED_CODE_KEY;
+use crate::values::{code_payload, reply_payload};
 use crate::{
     OutboxEntry, OutboxItem, OutboxKind, OutboxOutcome, OutboxState, OutboxStore, StoreError,
     StoreResult,
@@ -53,6 +54,19 @@ pub(super) fn enqueue_reply(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let payload = reply_payload(action, state, note);
+    enqueue(conn, report, OutboxKind::Reply, channel, &payload, now)
+}
+
+/// Queue an answer of its own carrying the report's tracking code (sealed).
+pub(super) fn enqueue_code(
+    conn: &Connection,
+    report: ReportId,
+    channel: Channel,
+    state: ReportState,
+    sealed_code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let payload = code_payload(state, sealed_code);
     enqueue(conn, report, OutboxKind::Reply, channel, &payload, now)
 }
 
@@ -174,12 +188,25 @@ fn finish(
     let done = settled.done_at.map(micros);
     let changed = conn
         .prepare_cached(
+            // A tracking code sealed for the answer is dropped once it is settled.
             "UPDATE outbox SET state = ?1, attempts = attempts + 1,
                  next_attempt_at = COALESCE(?2, next_attempt_at),
-                 last_error = COALESCE(?3, last_error), done_at = ?4, locked_until = NULL
+                 last_error = COALESCE(?3, last_error), done_at = ?4, locked_until = NULL,
+                 payload = CASE WHEN ?1 <> 'pending' AND instr(payload, ?6) > 0
+                     THEN json_remove(payload, ?7) ELSE payload END
              WHERE id = ?5 AND state = 'pending'",
         )
-        .and_then(|mut s| s.execute(params![state.code(), next, error, done, id]))
+        .and_then(|mut s| {
+            s.execute(params![
+                state.code(),
+                next,
+                error,
+                done,
+                id,
+                format!("\"{SEALED_CODE_KEY}\""),
+                format!("$.{SEALED_CODE_KEY}"),
+            ])
+        })
         .map_err(StoreError::other)?;
     if changed == 0 {
         return Err(StoreError::Conflict(format!(

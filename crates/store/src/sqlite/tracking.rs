@@ -1,13 +1,47 @@
 //! Tracking codes' hashes in SQLite.
 
 use async_trait::async_trait;
-use rusqlite::OptionalExtension;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use aduan_domain::ReportId;
+use aduan_domain::{Channel, ReportId, ReportState};
 
 use super::SqliteStore;
-use crate::tracking::TrackingStore;
+use super::outbox;
+use super::rows::{corrupt, micros};
+use crate::tracking::{SEALED_CODE_KEY, TrackingStore};
 use crate::{StoreError, StoreResult};
+
+/// Hand the sealed code to the report's acknowledgement while it waits unclaimed, else
+/// queue an answer of its own (when the reporter can be answered at all).
+fn hand_over(
+    conn: &Connection,
+    report: ReportId,
+    sealed_code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let path = format!("$.{SEALED_CODE_KEY}");
+    let attached = conn
+        .prepare_cached(
+            "UPDATE outbox SET payload = json_set(payload, ?2, ?3)
+             WHERE id = (SELECT id FROM outbox WHERE report_id = ?1 AND kind = 'reply'
+                         ORDER BY id LIMIT 1)
+               AND state = 'pending' AND attempts = 0
+               AND (locked_until IS NULL OR locked_until <= ?4)",
+        )
+        .and_then(|mut s| s.execute(params![report.0, path, sealed_code, micros(now)]))
+        .map_err(StoreError::other)?;
+    if attached > 0 || !outbox::has_reply_route(conn, report)? {
+        return Ok(());
+    }
+    let (channel, state): (String, String) = conn
+        .prepare_cached("SELECT channel, state FROM reports WHERE id = ?1")
+        .and_then(|mut s| s.query_row([report.0], |r| Ok((r.get(0)?, r.get(1)?))))
+        .map_err(StoreError::other)?;
+    let channel = Channel::parse(&channel).ok_or_else(|| corrupt("channel", &channel))?;
+    let state = ReportState::parse(&state).ok_or_else(|| corrupt("state", &state))?;
+    outbox::enqueue_code(conn, report, channel, state, sealed_code, now)
+}
 
 #[async_trait]
 impl TrackingStore for SqliteStore {
@@ -28,6 +62,40 @@ impl TrackingStore for SqliteStore {
                 .and_then(|mut s| s.execute(rusqlite::params![report.0, code_hash.to_vec()]))
                 .map_err(StoreError::other)?;
                 Ok(())
+            })
+            .await
+    }
+
+    async fn issue_tracking_code(
+        &self,
+        report: ReportId,
+        code_hash: [u8; 32],
+        sealed_code: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.writer
+            .write(move |conn| {
+                let exists: Option<i64> = conn
+                    .prepare_cached("SELECT id FROM reports WHERE id = ?1")
+                    .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
+                    .map_err(StoreError::other)?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let issued = conn
+                    .prepare_cached(
+                        "INSERT INTO tracking_codes (report_id, code_hash) VALUES (?1, ?2)
+                         ON CONFLICT (report_id) DO NOTHING",
+                    )
+                    .and_then(|mut s| s.execute(params![report.0, code_hash.to_vec()]))
+                    .map_err(StoreError::other)?;
+                if issued == 0 {
+                    return Ok(false);
+                }
+                if let Some(sealed) = &sealed_code {
+                    hand_over(conn, report, sealed, now)?;
+                }
+                Ok(true)
             })
             .await
     }

@@ -98,6 +98,7 @@ macro_rules! store_contract_tests {
             a_tracking_code_is_kept_as_its_hash_and_a_new_one_replaces_it,
             supporting_twice_counts_once_and_withdrawing_removes_it,
             open_reports_near_a_pin_are_the_latest_of_the_category_within_the_radius,
+            a_first_tracking_code_goes_sealed_with_the_acknowledgement_once,
         );
     };
     (@each $fresh:path; $($check:ident),+ $(,)?) => {

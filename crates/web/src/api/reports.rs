@@ -76,6 +76,7 @@ fn idempotency_key(headers: &HeaderMap, actor: &Actor) -> ApiResult<Option<Strin
 /// `photo` parts (JPEG, PNG or WebP). Every report starts private and `waiting` at the
 /// office of the kelurahan where it is. With an `Idempotency-Key` header, a retry of the
 /// same submission answers with the report filed the first time instead of a second one.
+/// An operator's answer carries the report's `tracking_code` for the citizen, that once.
 #[utoipa::path(post, path = "/reports", tag = "reports", request_body = SubmitReportRequest,
     params(("Idempotency-Key" = Option<String>, Header,
         description = "Makes retries safe: the same key files one report")),
@@ -134,7 +135,7 @@ pub async fn submit_report(
     // A retry may answer with an earlier report that has photos and history: read it back.
     let read_back = !intake.photos.is_empty() || intake.message_id.is_some();
     let report = service::submit(&state, &actor, intake, contact).await?;
-    let view = if read_back {
+    let mut view = if read_back {
         full_view(&state, &report, Some(&actor)).await?
     } else {
         // A new report without photos has none stored and nothing merged into it yet:
@@ -149,6 +150,12 @@ pub async fn submit_report(
             Some(&actor),
         )
     };
+    // An operator files for a citizen without an account: the report's tracking code, for
+    // the receipt (and sealed with the acknowledgement when the citizen asked for updates).
+    if actor.role == Role::Operator {
+        let code = crate::tracking::issue_once(&state, &report, true).await?;
+        view.tracking_code = code.map(|c| c.display());
+    }
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -1,6 +1,7 @@
 //! The LAPOR! partner API: a report pushed to us, signed with the shared-secret HMAC over
-//! `"{timestamp}.{body}"`; we answer with our ticket. Status changes go back through the
-//! outbox.
+//! `"{timestamp}.{body}"`; we answer with our ticket and, the first time, the report's
+//! tracking code (for LAPOR! to show its user: our status pushes carry no text). Status
+//! changes go back through the outbox.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,7 +11,7 @@ use chrono::Utc;
 use aduan_channels::lapor;
 
 use crate::error::ApiResult;
-use crate::intake::submit_channel_message;
+use crate::intake::submit_with_code;
 use crate::state::AppState;
 
 use super::{Receipt, WebhookBody, forged, header, malformed, not_configured};
@@ -34,6 +35,10 @@ pub(super) async fn receive_report(
         return Err(forged());
     }
     let message = lapor::parse_report(&body).map_err(malformed)?;
-    let report = submit_channel_message(&state, message.into()).await?;
-    Ok(Receipt::of(&report, received).respond())
+    let (report, code) = submit_with_code(&state, message.into()).await?;
+    let receipt = Receipt {
+        tracking_code: code.map(|c| c.display()),
+        ..Receipt::of(&report, received)
+    };
+    Ok(receipt.respond())
 }

@@ -128,6 +128,10 @@ pub struct Receipt {
     pub ticket: String,
     /// False when the message had been delivered before (nothing new was filed).
     pub filed: bool,
+    /// The report's tracking code, for a partner to give its user (`/lacak`): given once,
+    /// by the delivery that filed the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_code: Option<String>,
 }
 
 impl Receipt {
@@ -140,6 +144,7 @@ impl Receipt {
         Self {
             ticket: report.ticket.to_string(),
             filed: report.created_at >= received,
+            tracking_code: None,
         }
     }
 

@@ -47,7 +47,8 @@
 //! # Registrations and submissions
 //!
 //! Steady hourly rates ([`rates`]): registrations per address, citizens' report submissions
-//! (API and pages) per account and per address, lookups of similar reports near a pin per
+//! (API and pages) per account and per address, reports filed on the web without an
+//! account per address (in the same count), lookups of similar reports near a pin per
 //! account (600 an hour). Staff (desk operators) are not limited: an
 //! admin created their accounts, and a busy desk files many reports from one address.
 //! Channels' webhooks are verified by their providers' signatures and not limited here.
@@ -208,6 +209,18 @@ impl Limits {
         self.nearby_lookups.check(&actor.user.0).map_err(|wait| {
             AppError::too_many_attempts(
                 "too many lookups of similar reports; try again later",
+                retry_secs(wait),
+            )
+        })
+    }
+
+    /// One more report filed without an account (the web form `/lapor/tanpa-akun`) from
+    /// `addr`, or `TooManyAttempts`: counted with the citizens' submissions from the
+    /// address, the one thing known of such a sender.
+    pub fn submission_without_account(&self, addr: ClientAddr) -> AppResult<()> {
+        self.submissions_by_address.check(&addr).map_err(|wait| {
+            AppError::too_many_attempts(
+                "too many reports submitted; try again later",
                 retry_secs(wait),
             )
         })

@@ -1,5 +1,7 @@
 //! Service requests: filing one for a citizen (POST, with an API key), and reading public
-//! ones (GET). A private report is never listed and reads as "not found".
+//! ones (GET). A private report is never listed and reads as "not found". A POST answers,
+//! besides the spec's fields, `tracking_code`: the secret with which the citizen follows
+//! the private report on `/lacak`, given this once.
 
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
@@ -337,10 +339,17 @@ pub async fn create(
         message_id: None,
     };
     let report = service::submit_without_account(state, contact, intake).await?;
+    // The app has no way to answer its user through us: it gets the report's tracking code
+    // (this once; only its hash is kept) to show them, for `/lacak`.
+    let code = crate::tracking::issue_once(state, &report, false).await?;
     let item = Value::Obj(vec![
         ("service_request_id", Value::text(report.ticket.to_string())),
         ("service_notice", Value::text(SERVICE_NOTICE)),
         ("account_id", Value::Null),
+        (
+            "tracking_code",
+            code.map_or(Value::Null, |c| Value::text(c.display())),
+        ),
     ]);
     Ok(render(
         format,

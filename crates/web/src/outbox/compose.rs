@@ -1,11 +1,13 @@
 //! What a reporter reads on their channel when their report moves: Indonesian first, then
 //! English. Only the ticket, the state and (in private answers) the staff's note, masked
 //! like every public text; never a name, a unit's staff or another citizen's details.
-//! Answers in public (a reply under a tweet, a comment) carry the ticket and state only.
+//! Answers in public (a reply under a tweet, a comment) carry the ticket and state only;
+//! a private answer may carry the report's tracking code, never a public one.
 
 use serde::Deserialize;
 
 use aduan_domain::scrub::public_text;
+use aduan_domain::tracking::TrackingCode;
 use aduan_domain::{ActionKind, ReportState, Ticket};
 
 /// The outbox row of a reply: the step and the state it left the report in.
@@ -15,6 +17,9 @@ pub struct ReplyPayload {
     pub state: String,
     #[serde(default)]
     pub note: Option<String>,
+    /// The report's tracking code sealed for this answer (`crate::tracking::seal`).
+    #[serde(default)]
+    pub sealed_code: Option<String>,
 }
 
 /// The longest note quoted in an answer, in characters.
@@ -55,6 +60,32 @@ pub fn compose(
     (subject, text)
 }
 
+/// A private answer's `text` with the report's tracking code and where to use it (with the
+/// ticket the text names): the site's `/lacak` when its public address is known, else the
+/// page's name alone.
+pub fn with_tracking_code(
+    mut text: String,
+    code: &TrackingCode,
+    public_url: Option<&str>,
+) -> String {
+    let code = code.display();
+    let (at_id, at_en) = match public_url.map(|u| u.trim().trim_end_matches('/')) {
+        Some(base) if !base.is_empty() => {
+            let link = format!("{base}/lacak");
+            (format!("cek di {link}"), format!("see {link}"))
+        }
+        _ => (
+            "di halaman /lacak".to_owned(),
+            "on the /lacak page".to_owned(),
+        ),
+    };
+    text.push_str(&format!(
+        "\nKode lacak: {code} ({at_id}). Simpan kode ini.\nTracking code: {code} ({at_en}). \
+         Keep this code."
+    ));
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +99,7 @@ mod tests {
             action: action.into(),
             state: state.into(),
             note: note.map(str::to_owned),
+            sealed_code: None,
         }
     }
 
@@ -106,5 +138,17 @@ mod tests {
         );
         assert!(!public.contains("Sudah kami tangani"), "{public}");
         assert!(public.contains("JK2611280001"));
+    }
+
+    #[test]
+    fn the_code_comes_with_where_to_use_it() {
+        let code = TrackingCode::parse("AB1CD0EF23").unwrap();
+        let text = with_tracking_code("Laporan".into(), &code, Some("https://aduan.example/"));
+        assert!(
+            text.contains("Kode lacak: AB1CD-0EF23 (cek di https://aduan.example/lacak)"),
+            "{text}"
+        );
+        let text = with_tracking_code("Laporan".into(), &code, None);
+        assert!(text.contains("(di halaman /lacak)"), "{text}");
     }
 }

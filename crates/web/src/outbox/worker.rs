@@ -14,7 +14,7 @@ use aduan_domain::report::{MediaFetch, NewPhoto, PhotoEvidence};
 use aduan_domain::{Channel, ChannelKind, ReportState};
 use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult};
 
-use super::compose::{ReplyPayload, compose};
+use super::compose::{ReplyPayload, compose, with_tracking_code};
 use crate::contact::open_reply;
 use crate::metrics::OutboxAttempt;
 use crate::photos::{MAX_PHOTO_BYTES, clean_photo};
@@ -214,6 +214,10 @@ impl OutboxWorker {
             .map_err(Failure::Permanent)?;
         let jurisdiction = self.state.catalog().jurisdiction.settings.name.clone();
         let (subject, text) = compose(&jurisdiction, &item.ticket, &payload, route.public);
+        let text = match self.tracking_code(item, &payload, route.public) {
+            Some(code) => with_tracking_code(text, &code, self.public_url()),
+            None => text,
+        };
         let state = ReportState::parse(&payload.state);
         let status = StatusChange {
             state: payload.state.clone(),
@@ -237,6 +241,33 @@ impl OutboxWorker {
             .deliver(&message, kind)
             .await
             .map_err(Failure::from)
+    }
+
+    /// The tracking code sealed for this answer, opened; never for an answer in public (a
+    /// reply under a tweet, a comment), which anyone reads. A code that does not open is
+    /// left out rather than holding the answer back.
+    fn tracking_code(
+        &self,
+        item: &OutboxItem,
+        payload: &ReplyPayload,
+        public: bool,
+    ) -> Option<aduan_domain::tracking::TrackingCode> {
+        let sealed = payload.sealed_code.as_deref().filter(|_| !public)?;
+        crate::tracking::open(&self.state.sealer, &item.ticket, sealed)
+            .map_err(|error| {
+                tracing::warn!(id = item.id, ticket = %item.ticket, %error,
+                    "a tracking code sealed for an answer does not open; sent without it");
+            })
+            .ok()
+    }
+
+    /// The site's public address, for the link to `/lacak`.
+    fn public_url(&self) -> Option<&str> {
+        let config = &self.state.config;
+        config
+            .public_url
+            .as_deref()
+            .or(config.channels.public_base_url.as_deref())
     }
 
     /// What a channel is in the city in force, which decides the provider that answers

@@ -111,6 +111,8 @@ pub struct Texts {
     pub login_title: &'static str,
     pub login_submit: &'static str,
     pub no_account: &'static str,
+    /// The link to file without an account (`/lapor/tanpa-akun`).
+    pub report_without_account: &'static str,
     pub err_username: &'static str,
     pub err_username_taken: &'static str,
     pub err_display_name: &'static str,

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod admin_form;
+mod anonymous;
 mod app_shell;
 mod catalog_admin;
 mod category_icons;
@@ -100,6 +101,14 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
             get(submit::report_form).post(submit::submit_report),
         )
         .route("/lapor/peta", get(region_map::map_page))
+        .route(
+            anonymous::PATH,
+            get(anonymous::report_form).post(anonymous::file_report),
+        )
+        .route(
+            "/lapor/tanpa-akun/tanda-terima/{ticket}",
+            get(anonymous::receipt),
+        )
         .route("/meja", get(desk::desk_form).post(desk::file_report))
         .route("/meja/tanda-terima/{ticket}", get(desk::receipt))
         .route("/laporan-saya", get(mine::my_reports))

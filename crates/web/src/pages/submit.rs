@@ -1,5 +1,6 @@
 //! `/lapor`: a signed-in citizen files a report (category, description, where, photos),
-//! through the same service as `POST /api/v1/reports`, on the `web` channel.
+//! through the same service as `POST /api/v1/reports`, on the `web` channel. The form is
+//! shared with `/lapor/tanpa-akun` (`super::anonymous`), which adds the reporter's contact.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -39,7 +40,7 @@ const PATH: &str = "/lapor";
 
 /// What was typed, shown again when the form comes back with errors.
 #[derive(Default)]
-struct Values {
+pub(super) struct Values {
     category: String,
     description: String,
     region: String,
@@ -48,11 +49,28 @@ struct Values {
     address: String,
 }
 
+impl Values {
+    pub(super) fn read(object: &Map<String, Value>) -> Self {
+        Self {
+            category: text(object, "category"),
+            description: text(object, "description"),
+            region: text(object, "region"),
+            lat: text(object, "lat"),
+            lon: text(object, "lon"),
+            address: text(object, "address"),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "submit.html")]
-struct SubmitPage {
+pub(super) struct SubmitPage {
     t: &'static Texts,
-    chrome: Chrome,
+    pub(super) chrome: Chrome,
+    /// Where the form posts (without query).
+    pub(super) action: &'static str,
+    /// The reporter's contact, on the form without an account.
+    pub(super) contact: Option<super::anonymous::ContactFields>,
     /// Names this filling of the form: sending it twice files one report.
     submission: String,
     picker: Picker,
@@ -66,9 +84,9 @@ struct SubmitPage {
     /// The warning about personal data beside the description.
     pt: &'static PublishTexts,
     /// The map to choose the place on, when boundaries are loaded.
-    map_href: Option<String>,
+    pub(super) map_href: Option<String>,
     /// The region just chosen on the map, by name.
-    chosen: Option<String>,
+    pub(super) chosen: Option<String>,
     ot: &'static OutboxTexts,
     outbox: &'static str,
     /// The slippy map to place a pin on (with JavaScript), when boundaries are loaded.
@@ -91,7 +109,7 @@ pub(super) fn new_submission() -> String {
     URL_SAFE_NO_PAD.encode(raw)
 }
 
-fn page(
+pub(super) fn page(
     state: &AppState,
     lang: Lang,
     visitor: &Visitor,
@@ -107,6 +125,8 @@ fn page(
     SubmitPage {
         t,
         chrome: Chrome::new(PATH, t, visitor),
+        action: PATH,
+        contact: None,
         submission,
         picker: Picker::new(j, lang, &values.category),
         place_label,
@@ -166,14 +186,19 @@ pub async fn report_form(
         FieldErrors::default(),
         false,
     );
-    // Only a region the list offers counts as chosen.
-    page.chosen = page
-        .groups
-        .iter()
-        .flat_map(|g| &g.options)
-        .find(|c| c.selected)
-        .map(|c| c.name.clone());
+    page.chosen = page.chosen_region();
     render(&page)
+}
+
+impl SubmitPage {
+    /// The region the form has chosen, by name: only one the list offers counts.
+    pub(super) fn chosen_region(&self) -> Option<String> {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.options)
+            .find(|c| c.selected)
+            .map(|c| c.name.clone())
+    }
 }
 
 pub(super) fn text(object: &Map<String, Value>, field: &str) -> String {
@@ -194,7 +219,7 @@ fn number(raw: &str) -> Result<Option<f64>, ()> {
 }
 
 /// The report's problem, beside its field, in the reader's language.
-fn submit_error(t: &Texts, e: &AppError) -> (&'static str, String) {
+pub(super) fn submit_error(t: &Texts, e: &AppError) -> (&'static str, String) {
     match e {
         AppError::TooLarge(_) | AppError::UnsupportedPhoto(_) => {
             return ("photo", t.err_photo.to_owned());
@@ -212,11 +237,12 @@ fn submit_error(t: &Texts, e: &AppError) -> (&'static str, String) {
     }
 }
 
-/// Parse the form into an intake, collecting every problem found at this edge.
-async fn intake(
+/// Parse the form into an intake, collecting every problem found at this edge; `sender`
+/// scopes the form's submission id (a form sent twice files once).
+pub(super) async fn intake(
     object: &Map<String, Value>,
     photos: Vec<Vec<u8>>,
-    actor_id: i64,
+    sender: &str,
     t: &Texts,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<Intake>> {
@@ -266,7 +292,7 @@ async fn intake(
         address: Some(text(object, "address")),
         channel: Channel::Web,
         photos,
-        message_id: well_formed.then(|| format!("account-{actor_id}:web-{submission}")),
+        message_id: well_formed.then(|| format!("{sender}:web-{submission}")),
     }))
 }
 
@@ -291,14 +317,7 @@ pub async fn submit_report(
     let photos: Vec<Vec<u8>> = body.photos.into_iter().filter(|p| !p.is_empty()).collect();
     let sent_photos = !photos.is_empty();
     let object = body.object;
-    let values = Values {
-        category: text(&object, "category"),
-        description: text(&object, "description"),
-        region: text(&object, "region"),
-        lat: text(&object, "lat"),
-        lon: text(&object, "lon"),
-        address: text(&object, "address"),
-    };
+    let values = Values::read(&object);
     let submission = Some(text(&object, "submission"))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(new_submission);
@@ -306,7 +325,10 @@ pub async fn submit_report(
     // Refused before the photos are decoded: a flood costs no image work.
     let allowed = state.limits.submission(&actor, addr);
     let parsed = match allowed {
-        Ok(()) => intake(&object, photos, actor.user.0, t, &mut errors).await,
+        Ok(()) => {
+            let sender = format!("account-{}", actor.user.0);
+            intake(&object, photos, &sender, t, &mut errors).await
+        }
         Err(e) => Err(e),
     };
     let result = match parsed {

@@ -7,6 +7,7 @@
 
 mod accessibility;
 mod admin;
+mod anonymous;
 mod catalog_admin;
 mod category;
 mod citizen;

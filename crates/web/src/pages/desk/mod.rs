@@ -254,19 +254,16 @@ async fn receipt_once(
     let t = lang.texts();
     let again = format!("{PATH}/tanda-terima/{}", report.ticket);
     let chrome = || Chrome::new(&again, t, visitor);
-    match tracking::has_code(state, report).await {
-        Ok(false) => {}
-        Ok(true) => return see_other(&again, t),
-        Err(e) => return failure(t, chrome(), e, t.server_error),
-    }
-    match tracking::issue(state, report).await {
-        Ok(code) => render(&receipt_page(
+    // Sent with the acknowledgement too, when the citizen asked for updates.
+    match tracking::issue_once(state, report, true).await {
+        Ok(Some(code)) => render(&receipt_page(
             state,
             lang,
             chrome(),
             report,
             Some(code.display()),
         )),
+        Ok(None) => see_other(&again, t),
         Err(e) => failure(t, chrome(), e, t.server_error),
     }
 }

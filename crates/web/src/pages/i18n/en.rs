@@ -74,6 +74,7 @@ pub static EN: Texts = Texts {
     login_title: "Sign in",
     login_submit: "Sign in",
     no_account: "No account yet?",
+    report_without_account: "Report without an account",
     err_username: "The username must be 3–32 characters: lower-case a–z, digits, dot, underscore or hyphen.",
     err_username_taken: "This username is taken. Choose another.",
     err_display_name: "The name may be at most 100 characters.",

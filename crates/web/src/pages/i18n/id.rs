@@ -74,6 +74,7 @@ pub static ID: Texts = Texts {
     login_title: "Masuk",
     login_submit: "Masuk",
     no_account: "Belum punya akun?",
+    report_without_account: "Lapor tanpa akun",
     err_username: "Nama pengguna harus 3–32 karakter: huruf kecil a–z, angka, titik, garis bawah atau tanda hubung.",
     err_username_taken: "Nama pengguna ini sudah dipakai. Pilih yang lain.",
     err_display_name: "Nama paling banyak 100 karakter.",

@@ -1,5 +1,5 @@
 //! What following a report with its tracking code says, in Indonesian and English: on
-//! `/lacak` and on the desk's receipt.
+//! `/lacak` and on the receipts (the desk's, and the one after filing without an account).
 
 use crate::pages::Lang;
 
@@ -19,7 +19,7 @@ pub struct TrackingTexts {
 
 pub static TRACKING_ID: TrackingTexts = TrackingTexts {
     code_label: "Kode pelacakan (bila ada)",
-    code_hint: "Laporan yang dibuat tanpa akun (di loket, lewat e-mail, SMS, atau WhatsApp) mendapat kode 10 karakter, misalnya 7K3QD-M9XPA. Dengan nomor tiket dan kode itu Anda dapat melihat laporan privat Anda.",
+    code_hint: "Laporan yang dibuat tanpa akun (di loket, di situs ini, lewat e-mail, SMS, atau WhatsApp) mendapat kode 10 karakter, misalnya 7K3QD-M9XPA. Dengan nomor tiket dan kode itu Anda dapat melihat laporan privat Anda.",
     found_intro: "Laporan ini privat. Anda melihatnya karena memegang nomor tiket dan kode pelacakannya; jangan bagikan kode itu.",
     history: "Riwayat penanganan",
     photos_note: "Foto tidak ditampilkan di sini.",
@@ -31,7 +31,7 @@ pub static TRACKING_ID: TrackingTexts = TrackingTexts {
 
 pub static TRACKING_EN: TrackingTexts = TrackingTexts {
     code_label: "Tracking code (if you have one)",
-    code_hint: "A report made without an account (at a desk, by e-mail, SMS or WhatsApp) gets a 10-character code, e.g. 7K3QD-M9XPA. With the ticket and that code you can see your private report.",
+    code_hint: "A report made without an account (at a desk, on this site, by e-mail, SMS or WhatsApp) gets a 10-character code, e.g. 7K3QD-M9XPA. With the ticket and that code you can see your private report.",
     found_intro: "This report is private. You see it because you hold its ticket and tracking code; do not share the code.",
     history: "Handling history",
     photos_note: "Photos are not shown here.",
