@@ -358,7 +358,7 @@ impl<
         + KeyStore
         + PrivacyStore
         + TrackingStore
-        + PushStore,
+        + PushStore
         + SupportStore,
 > Store for T
 {
