@@ -47,7 +47,7 @@ async fn the_report_form_warns_against_personal_data_beside_the_description() {
         assert!(form.contains("id=\"description-warning\""), "{form}");
         // Photo first, as the city apps start; then what it is, then the words.
         let at = |id: &str| form.find(&format!("id=\"{id}\"")).expect(id);
-        assert!(at("photo") < at("category") && at("category") < at("description"));
+        assert!(at("photo") < at("category-list") && at("category-list") < at("description"));
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::harness::{Browser, run};
 
 async fn fill_the_form(b: &Browser) {
-    b.choose("Kategori", "Jalan").await;
+    b.pick_category("Jalan").await;
     b.fill(
         "Uraian masalah",
         "Lubang besar di Jalan Tebet Raya, berbahaya bagi pengendara motor.",

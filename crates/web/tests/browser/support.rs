@@ -52,7 +52,7 @@ async fn a_citizen_supports_a_similar_report_near_the_pin_instead_of_filing_it_a
             "{}",
             b.location().await
         );
-        b.choose("Kategori", "Jalan").await;
+        b.pick_category("Jalan").await;
         b.click("#coords > summary").await;
         b.fill("Lintang (latitude)", "-6.22940").await;
         b.fill("Bujur (longitude)", "106.85330").await;
