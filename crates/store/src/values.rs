@@ -95,14 +95,24 @@ pub fn reply_payload(action: ActionKind, state: ReportState, note: Option<&str>)
 }
 
 /// The outbox row of a Web Push: the step, the state it left the report in, and the
-/// citizen account whose browsers are told (never a note: a push shows on a lock screen).
-pub fn push_payload(action: ActionKind, state: ReportState, account: UserId) -> String {
-    serde_json::json!({
+/// citizen account whose browsers are told (never a note: a push shows on a lock screen);
+/// `supporter` when the account supports the report rather than filed it (it is then told
+/// without the ticket: a private report's ticket is not theirs to know).
+pub fn push_payload(
+    action: ActionKind,
+    state: ReportState,
+    account: UserId,
+    supporter: bool,
+) -> String {
+    let mut payload = serde_json::json!({
         "action": action.code(),
         "state": state.code(),
         "account": account.0,
-    })
-    .to_string()
+    });
+    if supporter {
+        payload["supporter"] = serde_json::Value::Bool(true);
+    }
+    payload.to_string()
 }
 
 /// The payload of an answer of its own carrying a tracking code (sealed, opaque text): the

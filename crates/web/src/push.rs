@@ -107,21 +107,37 @@ pub fn open(
 pub struct PushPayload {
     pub state: String,
     pub account: i64,
+    /// The account supports the report ("Saya juga mengalami ini") rather than filed it.
+    #[serde(default)]
+    pub supporter: bool,
 }
 
-/// What the notification shows: `{"title", "body", "url"}` with the ticket and the state
-/// (Indonesian, then English) and the report's page. No note, no name: a notification can
-/// be read on a locked phone.
-pub fn compose(site: &str, ticket: &Ticket, state: &str) -> Vec<u8> {
-    let (label_id, label_en) = ReportState::parse(state)
+/// What the notification shows: `{"title", "body", "url", "tag"}` with the state
+/// (Indonesian, then English). The reporter reads their ticket and is taken to the report's
+/// page; a supporter is told only that a report they support moved, and taken to
+/// "Laporan yang saya dukung": a private report's ticket is not theirs to know. No note, no
+/// name: a notification can be read on a locked phone.
+pub fn compose(site: &str, ticket: &Ticket, payload: &PushPayload) -> Vec<u8> {
+    let (label_id, label_en) = ReportState::parse(&payload.state)
         .map_or(("diperbarui", "updated"), |s| (s.label_id(), s.label_en()));
     let title: String = site.chars().take(60).collect();
-    let message = serde_json::json!({
-        "title": title,
-        "body": format!("Laporan {ticket}: {label_id}\nReport {ticket}: {label_en}"),
-        "url": format!("/laporan/{ticket}"),
-        "tag": ticket.to_string(),
-    });
+    let message = if payload.supporter {
+        serde_json::json!({
+            "title": title,
+            "body": format!(
+                "Laporan yang Anda dukung: {label_id}\nA report you support: {label_en}"
+            ),
+            "url": "/laporan-saya#didukung",
+            "tag": "laporan-didukung",
+        })
+    } else {
+        serde_json::json!({
+            "title": title,
+            "body": format!("Laporan {ticket}: {label_id}\nReport {ticket}: {label_en}"),
+            "url": format!("/laporan/{ticket}"),
+            "tag": ticket.to_string(),
+        })
+    };
     let mut bytes = message.to_string().into_bytes();
     bytes.truncate(MAX_PAYLOAD);
     bytes
@@ -134,7 +150,11 @@ mod tests {
     #[test]
     fn a_push_tells_the_ticket_and_state_and_nothing_else() {
         let ticket = Ticket::parse("JK2611280001").unwrap();
-        let bytes = compose("Pemprov DKI Jakarta", &ticket, "in_progress");
+        let bytes = compose(
+            "Pemprov DKI Jakarta",
+            &ticket,
+            &payload("in_progress", false),
+        );
         assert!(bytes.len() <= MAX_PAYLOAD);
         let message: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         let object = message.as_object().unwrap();
@@ -147,8 +167,33 @@ mod tests {
         assert!(body.contains(ReportState::InProgress.label_id()), "{body}");
         assert_eq!(message["url"], "/laporan/JK2611280001");
         // A site name of any length still makes a bounded message.
-        let long = compose(&"x".repeat(10_000), &ticket, "completed");
+        let long = compose(&"x".repeat(10_000), &ticket, &payload("completed", false));
         assert!(long.len() < 400, "{}", long.len());
+    }
+
+    fn payload(state: &str, supporter: bool) -> PushPayload {
+        PushPayload {
+            state: state.into(),
+            account: 7,
+            supporter,
+        }
+    }
+
+    #[test]
+    fn a_supporter_is_told_the_state_without_the_ticket() {
+        let ticket = Ticket::parse("JK2611280001").unwrap();
+        let bytes = compose(
+            "Pemprov DKI Jakarta",
+            &ticket,
+            &payload("in_progress", true),
+        );
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(!text.contains("JK2611280001"), "{text}");
+        let message: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let body = message["body"].as_str().unwrap();
+        assert!(body.starts_with("Laporan yang Anda dukung: "), "{body}");
+        assert!(body.contains(ReportState::InProgress.label_id()), "{body}");
+        assert_eq!(message["url"], "/laporan-saya#didukung");
     }
 
     #[test]

@@ -245,6 +245,73 @@ async fn a_step_of_a_citizens_report_reaches_their_browser_encrypted_and_signed(
 }
 
 #[tokio::test]
+async fn a_supporters_browser_is_told_the_new_state_without_the_ticket() {
+    let (app, service, worker) = setup().await;
+    let reporter = app.register_citizen("warga").await;
+    let ticket = reporter.file_road_report().await;
+    let supporter = app.register_citizen("budi").await;
+    let csrf = page_csrf(&app, &supporter).await;
+    let browser = Browser::new();
+    let endpoint = format!("{}{SECRET_PATH}", service.base);
+    assert_eq!(
+        subscribe(&app, &supporter, &csrf, &endpoint, &browser)
+            .await
+            .status,
+        204
+    );
+    // "Saya juga mengalami ini" (its pages are tested in pages_support): budi supports it.
+    let query = format!(
+        "SELECT id FROM users WHERE username = '{}'",
+        supporter.username
+    );
+    let budi = aduan_domain::UserId(app.count(Box::leak(query.into_boxed_str())).await);
+    let report = app.stored(&ticket).await.id;
+    assert!(
+        app.state
+            .store
+            .support_report(report, budi, Utc::now())
+            .await
+            .unwrap()
+    );
+
+    let officer = app.take_up(&ticket).await;
+    let summary = worker.run_once(Utc::now()).await.unwrap();
+    assert_eq!(summary.delivered, 1, "{summary:?}");
+    let pushed = service.take_one();
+    assert_eq!(pushed.path, SECRET_PATH);
+    // The reporter's own ticket is not the supporter's to know (the report is private).
+    let message = browser.decrypt(&pushed.body);
+    assert!(!message.to_string().contains(&ticket), "{message}");
+    let body = message["body"].as_str().unwrap();
+    assert!(body.starts_with("Laporan yang Anda dukung: "), "{message}");
+    assert!(
+        body.contains(ReportState::InProgress.label_id()),
+        "{message}"
+    );
+    assert_eq!(message["url"], "/laporan-saya#didukung");
+
+    // Withdrawn, they hear no more.
+    assert!(
+        app.state
+            .store
+            .withdraw_support(report, budi)
+            .await
+            .unwrap()
+    );
+    let reason = json!({"action": "submit_followup", "note": "Sudah ditambal."});
+    officer.act_ok(&ticket, reason).await;
+    let validator = app.staff(Role::Validator, Some("biro-pemerintahan")).await;
+    validator
+        .act_ok(&ticket, json!({"action": "validate"}))
+        .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE kind = 'push' AND state = 'pending'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn endpoints_off_the_push_services_are_refused_and_nothing_is_kept() {
     let (app, service, _worker) = setup().await;
     let citizen = app.register_citizen("warga").await;

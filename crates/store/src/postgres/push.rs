@@ -13,8 +13,9 @@ use crate::push::{MAX_SUBSCRIPTIONS, PushStore, PushSubscriptionRow};
 use crate::values::push_payload;
 use crate::{StoreError, StoreResult};
 
-/// Queue a push telling of `action` (which left the report in `state`) when the report was
-/// filed by a citizen account with at least one subscription; nothing otherwise.
+/// Queue a push telling of `action` (which left the report in `state`) to each citizen
+/// account with at least one subscription that filed the report or supports it; nothing
+/// for the others.
 pub(super) async fn enqueue_push(
     conn: &mut PgConnection,
     report: ReportId,
@@ -23,7 +24,7 @@ pub(super) async fn enqueue_push(
     state: ReportState,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let account: Option<i64> = sqlx::query_scalar(
+    let reporter: Option<i64> = sqlx::query_scalar(
         "SELECT rr.user_id FROM report_reporters rr
          WHERE rr.report_id = $1 AND rr.user_id IS NOT NULL
            AND EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = rr.user_id)",
@@ -32,20 +33,33 @@ pub(super) async fn enqueue_push(
     .fetch_optional(&mut *conn)
     .await
     .map_err(db_error)?;
-    let Some(account) = account else {
-        return Ok(());
-    };
-    sqlx::query(
-        "INSERT INTO outbox (report_id, kind, channel, payload, created_at, next_attempt_at)
-         VALUES ($1, 'push', $2, $3, $4, $4)",
+    let supporters: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.user_id FROM report_supporters s
+         WHERE s.report_id = $1
+           AND EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = s.user_id)
+         ORDER BY s.user_id",
     )
     .bind(report.0)
-    .bind(channel.code())
-    .bind(push_payload(action, state, UserId(account)))
-    .bind(micros(now))
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db_error)?;
+    let told = reporter
+        .map(|account| (account, false))
+        .into_iter()
+        .chain(supporters.into_iter().map(|account| (account, true)));
+    for (account, supporter) in told {
+        sqlx::query(
+            "INSERT INTO outbox (report_id, kind, channel, payload, created_at, next_attempt_at)
+             VALUES ($1, 'push', $2, $3, $4, $4)",
+        )
+        .bind(report.0)
+        .bind(channel.code())
+        .bind(push_payload(action, state, UserId(account), supporter))
+        .bind(micros(now))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
     Ok(())
 }
 

@@ -13,8 +13,9 @@ use crate::push::{MAX_SUBSCRIPTIONS, PushStore, PushSubscriptionRow};
 use crate::values::push_payload;
 use crate::{StoreError, StoreResult};
 
-/// Queue a push telling of `action` (which left the report in `state`) when the report was
-/// filed by a citizen account with at least one subscription; nothing otherwise.
+/// Queue a push telling of `action` (which left the report in `state`) to each citizen
+/// account with at least one subscription that filed the report or supports it; nothing
+/// for the others.
 pub(super) fn enqueue_push(
     conn: &Connection,
     report: ReportId,
@@ -23,7 +24,7 @@ pub(super) fn enqueue_push(
     state: ReportState,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let account: Option<i64> = conn
+    let reporter: Option<i64> = conn
         .prepare_cached(
             "SELECT rr.user_id FROM report_reporters rr
              WHERE rr.report_id = ?1 AND rr.user_id IS NOT NULL
@@ -31,16 +32,34 @@ pub(super) fn enqueue_push(
         )
         .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
         .map_err(StoreError::other)?;
-    let Some(account) = account else {
-        return Ok(());
-    };
-    let payload = push_payload(action, state, UserId(account));
-    conn.prepare_cached(
-        "INSERT INTO outbox (report_id, kind, channel, payload, created_at, next_attempt_at)
-         VALUES (?1, 'push', ?2, ?3, ?4, ?4)",
-    )
-    .and_then(|mut s| s.execute(params![report.0, channel.code(), payload, micros(now)]))
-    .map_err(StoreError::other)?;
+    let supporters: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT s.user_id FROM report_supporters s
+             WHERE s.report_id = ?1
+               AND EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = s.user_id)
+             ORDER BY s.user_id",
+        )
+        .and_then(|mut s| {
+            s.query_map([report.0], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(StoreError::other)?;
+    let told = reporter
+        .map(|account| (account, false))
+        .into_iter()
+        .chain(supporters.into_iter().map(|account| (account, true)));
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO outbox (report_id, kind, channel, payload, created_at, next_attempt_at)
+             VALUES (?1, 'push', ?2, ?3, ?4, ?4)",
+        )
+        .map_err(StoreError::other)?;
+    for (account, supporter) in told {
+        let payload = push_payload(action, state, UserId(account), supporter);
+        insert
+            .execute(params![report.0, channel.code(), payload, micros(now)])
+            .map_err(StoreError::other)?;
+    }
     Ok(())
 }
 

@@ -1,8 +1,9 @@
-//! Delivering a push: one encrypted message to each browser the reporter's account
-//! subscribed, telling the ticket and the new state. A browser its push service no longer
-//! knows (404, 410) is forgotten. Once any browser took the message the row is done (sending
-//! it again would show the others it twice); when none did, the failure decides: temporary
-//! (5xx, 429, timeouts) is retried like any outbox message, anything else is dead.
+//! Delivering a push: one encrypted message to each browser the account subscribed (the
+//! reporter's, telling the ticket and the new state; a supporter's, the new state alone). A
+//! browser its push service no longer knows (404, 410) is forgotten. Once any browser took
+//! the message the row is done (sending it again would show the others it twice); when none
+//! did, the failure decides: temporary (5xx, 429, timeouts) is retried like any outbox
+//! message, anything else is dead.
 
 use chrono::{DateTime, Utc};
 
@@ -33,7 +34,7 @@ pub(super) async fn deliver(
         .await
         .map_err(|e| Failure::Temporary(e.to_string()))?;
     let site = state.catalog().jurisdiction.settings.name.clone();
-    let message = compose(&site, &item.ticket, &payload.state);
+    let message = compose(&site, &item.ticket, &payload);
     let local = state.config.channels.unsafe_local_fetch.as_slice();
     let (mut delivered, mut temporary, mut permanent) = (0u32, None, None);
     for row in rows {
