@@ -55,8 +55,8 @@ pub struct PushTexts {
 
 static ID: PushTexts = PushTexts {
     title: "Pemberitahuan",
-    intro: "Dapatkan pemberitahuan di ponsel ini setiap kali laporan Anda berubah status, \
-            walau situs ini sedang tertutup.",
+    intro: "Dapatkan pemberitahuan di ponsel ini setiap kali laporan Anda, atau laporan \
+            yang Anda dukung, berubah status, walau situs ini sedang tertutup.",
     enable: "Kabari saya di perangkat ini",
     disable: "Matikan pemberitahuan",
     on: "Pemberitahuan aktif di perangkat ini.",
@@ -73,8 +73,8 @@ static ID: PushTexts = PushTexts {
 
 static EN: PushTexts = PushTexts {
     title: "Notifications",
-    intro: "Get a notification on this phone each time one of your reports changes status, \
-            even while this site is closed.",
+    intro: "Get a notification on this phone each time one of your reports, or one you \
+            support, changes status, even while this site is closed.",
     enable: "Notify me on this device",
     disable: "Turn off notifications",
     on: "Notifications are on for this device.",
