@@ -300,7 +300,8 @@
   };
 
   SlippyMap.prototype.drawTiles = function (s, o) {
-    if (!this.tiles) { return; }
+    // Nothing to fetch until the view is placed (its first centre is the world's corner).
+    if (!this.tiles || !this.placed) { return; }
     var n = Math.pow(2, this.z);
     var keep = {};
     for (var ty = Math.floor(o[1] / TILE); ty * TILE < o[1] + s[1]; ty++) {

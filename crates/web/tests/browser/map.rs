@@ -3,14 +3,18 @@
 //! and the kelurahan's name appears; they pan, zoom and drag the pin, file the report, and
 //! the officer's report page offers "Buka di peta" with links to exactly that point; the
 //! queue map shows it as a pin. Nothing is loaded from any other host than the app and the
-//! tile server, and the tile server is asked for tiles only.
+//! tile server, and the tile server is asked for tiles only. A second walk zooms by pinch,
+//! wheel and the "+" key and pans by the arrow keys.
 
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fantoccini::Locator;
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::actions::{
+    Actions, InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions,
+    WheelAction, WheelActions,
+};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -228,6 +232,35 @@ async fn field_value(b: &Browser, id: &str) -> f64 {
 }
 
 /// Nothing from another host than the app and the tile server; tiles from the latter.
+/// The tiles asked for are all of the city's surroundings (Jakarta, about 106.7-107.0 E
+/// and 6.1-6.4 S, with a margin for a zoomed-out view): none of a view not yet placed.
+fn only_tiles_around_jakarta(tiles: &TileServer) {
+    let far: Vec<String> = tiles
+        .asked()
+        .into_iter()
+        .filter(|path| {
+            let parts: Vec<f64> = path
+                .trim_start_matches('/')
+                .trim_end_matches(".png")
+                .split('/')
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let [z, x, y] = parts[..] else { return true };
+            let n = 2f64.powf(z);
+            let lon = x / n * 360.0 - 180.0;
+            let lat = (std::f64::consts::PI * (1.0 - 2.0 * y / n))
+                .sinh()
+                .atan()
+                .to_degrees();
+            !((104.0..=109.0).contains(&lon) && (-9.0..=-4.0).contains(&lat))
+        })
+        .collect();
+    assert!(
+        far.is_empty(),
+        "tiles far from Jakarta were asked for: {far:?}"
+    );
+}
+
 async fn only_tiles_from_elsewhere(b: &Browser, tiles: &TileServer) {
     let foreign = b.foreign_resources().await;
     let prefix = format!("{}/", tiles.origin);
@@ -409,5 +442,135 @@ async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
     assert!(asked.len() >= 4, "{asked:?}");
     let odd: Vec<&String> = asked.iter().filter(|p| !is_tile(p)).collect();
     assert!(odd.is_empty(), "the tile server was asked for {odd:?}");
+    only_tiles_around_jakarta(&tiles);
     eprintln!("{} tiles asked for", asked.len());
+}
+
+/// The `data-zoom` the map shows once it settles, waited for (no sleep) to pass `above`.
+async fn zoom_above(b: &Browser, above: f64) -> f64 {
+    b.client()
+        .wait()
+        .at_most(SCRIPT_WAIT)
+        .for_element(Locator::Css("#peta-lokasi .peta-view[data-zoom]"))
+        .await
+        .expect("the map");
+    let mut seen = above;
+    for _ in 0..150 {
+        seen = view(b, "#peta-lokasi").await.zoom;
+        if seen > above {
+            return seen;
+        }
+        // Polling the page between frames of the map, not a wait for readiness.
+        b.js(
+            "return new Promise((r) => requestAnimationFrame(() => r(0)));",
+            vec![],
+        )
+        .await;
+    }
+    panic!("the map stayed at zoom {seen}, not above {above}");
+}
+
+/// Two fingers moving apart from `at`, as a phone's pinch to zoom in.
+async fn pinch_out(b: &Browser, at: (f64, f64)) {
+    let finger = |id: &str, side: f64| {
+        TouchActions::new(id.to_owned())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: (at.0 + side * 20.0).round(),
+                y: at.1.round(),
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveTo {
+                duration: Some(Duration::from_millis(400)),
+                x: (at.0 + side * 120.0).round(),
+                y: at.1.round(),
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            })
+    };
+    let both = Actions::from(vec![finger("kiri", -1.0), finger("kanan", 1.0)]);
+    b.client().perform_actions(both).await.expect("pinch");
+    b.client().release_actions().await.expect("release");
+}
+
+#[tokio::test]
+async fn the_street_map_zooms_by_pinch_wheel_and_keys_and_pans_by_arrow_keys() {
+    let tiles = TileServer::start().await;
+    let template = format!("{}/{{z}}/{{x}}/{{y}}.png", tiles.origin);
+    let app = TestApp::spawn_with_boundaries_and(WebConfig {
+        secure_cookies: false,
+        map: MapConfig {
+            tiles: Some(TilesUrl::parse(&template).expect("a local tile server")),
+            attribution: "© Kontributor OpenStreetMap".to_owned(),
+        },
+        ..WebConfig::default()
+    })
+    .await;
+    let tiles = Arc::new(tiles);
+    let server = Arc::clone(&tiles);
+    run_on_app("map_gestures", app, |b| async move {
+        let tiles = server;
+        let citizen = b.app.unique("warga");
+        b.app
+            .create_account(&citizen, Role::Citizen, None, None)
+            .await;
+        sign_in(&b, &citizen, "/lapor").await;
+        wait_for(&b, "//div[@id='peta-lokasi'][@data-ready]").await;
+        let first = view(&b, "#peta-lokasi").await;
+
+        // Pinch out with two fingers: closer in.
+        pinch_out(&b, first.middle()).await;
+        let pinched = zoom_above(&b, first.zoom).await;
+
+        // The wheel towards the reader: closer in again.
+        let middle = view(&b, "#peta-lokasi").await.middle();
+        let wheel = WheelActions::new("roda".to_owned()).then(WheelAction::Scroll {
+            duration: None,
+            x: middle.0.round() as i64,
+            y: middle.1.round() as i64,
+            delta_x: 0,
+            delta_y: -120,
+        });
+        b.client().perform_actions(wheel).await.expect("wheel");
+        b.client().release_actions().await.expect("release");
+        let wheeled = zoom_above(&b, pinched).await;
+
+        // The keyboard alone: "+" zooms in, the left arrow shows what lies west.
+        let map = b
+            .client()
+            .find(Locator::Css("#peta-lokasi .peta-view"))
+            .await
+            .expect("the map");
+        map.send_keys("+").await.expect("plus");
+        let keyed = zoom_above(&b, wheeled).await;
+        assert!(keyed < 19.5, "zoom {keyed}");
+        let before = view(&b, "#peta-lokasi").await.centre;
+        map.send_keys("\u{E012}").await.expect("arrow left");
+        let mut after = before;
+        for _ in 0..150 {
+            after = view(&b, "#peta-lokasi").await.centre;
+            if after != before {
+                break;
+            }
+            b.js(
+                "return new Promise((r) => requestAnimationFrame(() => r(0)));",
+                vec![],
+            )
+            .await;
+        }
+        assert!(
+            after.0 < before.0,
+            "the left arrow moved {before:?} to {after:?}"
+        );
+        assert!((after.1 - before.1).abs() < 1e-6, "{before:?} -> {after:?}");
+        b.assert_no_horizontal_overflow().await;
+        b.check_accessible().await;
+        b.screenshot("map-gestures").await;
+        only_tiles_from_elsewhere(&b, &tiles).await;
+    })
+    .await;
+    only_tiles_around_jakarta(&tiles);
 }
