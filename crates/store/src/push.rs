@@ -50,6 +50,9 @@ pub trait PushStore: Send + Sync {
         user: UserId,
         endpoint_key: String,
     ) -> StoreResult<bool>;
+    /// Forget every subscription of the account (turned off on all its devices at once, as
+    /// a page without JavaScript can); how many there were.
+    async fn remove_push_subscriptions_of(&self, user: UserId) -> StoreResult<u64>;
     /// Forget a subscription the push service no longer knows (404, 410).
     async fn drop_push_subscription(&self, id: i64) -> StoreResult<()>;
 }

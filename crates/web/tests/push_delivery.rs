@@ -426,3 +426,55 @@ fn aduan_csrf(who: &Client) -> String {
     hasher.update(who.token.clone().unwrap().as_bytes());
     URL_SAFE_NO_PAD.encode(hasher.finalize())
 }
+
+#[tokio::test]
+async fn a_plain_form_turns_every_device_of_the_account_off() {
+    let (app, service, _worker) = setup().await;
+    let citizen = app.register_citizen("warga").await;
+    let neighbour = app.register_citizen("tetangga").await;
+    let csrf = page_csrf(&app, &citizen).await;
+    let endpoint = |n: u32| format!("{}{SECRET_PATH}-{n}", service.base);
+    for n in 0..2 {
+        let phone = Browser::new();
+        let kept = subscribe(&app, &citizen, &csrf, &endpoint(n), &phone).await;
+        assert_eq!(kept.status, 204);
+    }
+    let theirs = page_csrf(&app, &neighbour).await;
+    let kept = subscribe(&app, &neighbour, &theirs, &endpoint(9), &Browser::new()).await;
+    assert_eq!(kept.status, 204);
+
+    // `/laporan-saya` says two devices are told and offers the form, no script needed.
+    let mine = |who: &Client| {
+        let request = app
+            .http
+            .get(app.url("/laporan-saya"))
+            .header(COOKIE, cookie(who));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let page = mine(&citizen).await;
+    assert!(
+        page.contains("Pemberitahuan aktif di 2 perangkat untuk akun ini."),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<form method="post" action="/push/berhenti-semua?lang=id""#),
+        "{page}"
+    );
+
+    // Without the session's CSRF value: refused, nothing forgotten.
+    let forged = post_form(&app, &citizen, "/push/berhenti-semua", &[("csrf", "x")]).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(subscriptions(&app).await, 3);
+
+    // With it: both of the account's devices are off, the neighbour's is not.
+    let off = post_form(&app, &citizen, "/push/berhenti-semua", &[("csrf", &csrf)]).await;
+    assert_eq!(off.status, 200, "{off:?}");
+    let shown = off.text();
+    assert!(
+        shown.contains("Pemberitahuan dimatikan di semua perangkat."),
+        "{shown}"
+    );
+    assert!(!shown.contains("/push/berhenti-semua"), "{shown}");
+    assert_eq!(subscriptions(&app).await, 1);
+    assert!(mine(&neighbour).await.contains("aktif di 1 perangkat"));
+}

@@ -144,6 +144,15 @@ impl PushStore for PgStore {
         Ok(removed.rows_affected() > 0)
     }
 
+    async fn remove_push_subscriptions_of(&self, user: UserId) -> StoreResult<u64> {
+        let removed = sqlx::query("DELETE FROM push_subscriptions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(removed.rows_affected())
+    }
+
     async fn drop_push_subscription(&self, id: i64) -> StoreResult<()> {
         sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
             .bind(id)

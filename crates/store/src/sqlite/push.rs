@@ -147,6 +147,17 @@ impl PushStore for SqliteStore {
             .await
     }
 
+    async fn remove_push_subscriptions_of(&self, user: UserId) -> StoreResult<u64> {
+        self.writer
+            .write(move |conn| {
+                conn.prepare_cached("DELETE FROM push_subscriptions WHERE user_id = ?1")
+                    .and_then(|mut s| s.execute([user.0]))
+                    .map(|removed| removed as u64)
+                    .map_err(StoreError::other)
+            })
+            .await
+    }
+
     async fn drop_push_subscription(&self, id: i64) -> StoreResult<()> {
         self.writer
             .write(move |conn| {

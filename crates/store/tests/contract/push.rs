@@ -81,6 +81,27 @@ pub async fn push_subscriptions_keep_the_newest_few_per_citizen(store: Arc<dyn S
             .all(|r| r.id != first)
     );
 
+    // All of an account's at once, and no one else's.
+    store
+        .add_push_subscription(budi.id, "push:budi".into(), vec![55], t0)
+        .await
+        .unwrap();
+    let had = store.push_subscriptions(siti.id).await.unwrap().len() as u64;
+    assert!(had > 1, "{had}");
+    assert_eq!(
+        store.remove_push_subscriptions_of(siti.id).await.unwrap(),
+        had
+    );
+    assert!(store.push_subscriptions(siti.id).await.unwrap().is_empty());
+    assert_eq!(
+        store.remove_push_subscriptions_of(siti.id).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        keys(&store.push_subscriptions(budi.id).await.unwrap()),
+        [vec![55]]
+    );
+
     // Staff have no browsers to tell: refused, nothing kept.
     let people = cast(store).await;
     let refused = store

@@ -28,6 +28,8 @@ pub struct MineQuery {
     cursor: Option<String>,
     /// After supporting (`tercatat`) or withdrawing support (`batal`): pages/support.
     dukungan: Option<String>,
+    /// After every device's notifications were turned off (`mati`): pages/push.
+    pemberitahuan: Option<String>,
 }
 
 struct Row {
@@ -50,6 +52,10 @@ struct MinePage {
     outbox: &'static str,
     /// The notification button's texts, when push is on.
     push: Option<&'static PushTexts>,
+    /// How many of the account's devices are told (the form turning them all off shows
+    /// when any is), and whether they were all just turned off.
+    push_devices: usize,
+    push_all_off: bool,
     /// "Laporan yang saya dukung", on the first page.
     s: Option<super::support::SupportedSection>,
 }
@@ -98,6 +104,14 @@ pub async fn my_reports(
     } else {
         None
     };
+    let push_devices = if state.push.is_some() {
+        match state.store.push_subscriptions(user.id).await {
+            Ok(devices) => devices.len(),
+            Err(e) => return failure(t, chrome, e.into(), t.server_error),
+        }
+    } else {
+        0
+    };
     let next_href = page
         .next_after
         .map(|after| format!("{PATH}?lang={}&cursor={}", t.lang, encode_cursor(after)));
@@ -110,5 +124,7 @@ pub async fn my_reports(
         outbox: outbox::SCRIPT,
         push: state.push.is_some().then(|| PushTexts::of(q.lang)),
         s: supported,
+        push_devices,
+        push_all_off: q.pemberitahuan.as_deref() == Some(super::push::ALL_OFF_NOTICE),
     })
 }

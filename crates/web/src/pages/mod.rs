@@ -82,6 +82,10 @@ pub fn router(map: &MapConfig) -> Router<AppState> {
             push::UNSUBSCRIBE_PATH,
             post(push::unsubscribe).layer(DefaultBodyLimit::max(push::MAX_FORM_BYTES)),
         )
+        .route(
+            push::UNSUBSCRIBE_ALL_PATH,
+            post(push::unsubscribe_all).layer(DefaultBodyLimit::max(push::MAX_FORM_BYTES)),
+        )
         .route("/publik", get(feed::public_feed_page))
         .route(
             "/daftar",

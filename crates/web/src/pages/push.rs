@@ -3,7 +3,9 @@
 //! step of their reports shows as a notification on that phone. The script fetches the
 //! VAPID public key ([`KEY_PATH`]), asks the browser, and posts the subscription with the
 //! session's CSRF value ([`SUBSCRIBE_PATH`]); [`UNSUBSCRIBE_PATH`] forgets it. Without
-//! JavaScript, or with push off, the button is simply not there.
+//! JavaScript, or with push off, the button is simply not there; an account with devices
+//! told still gets a plain form ([`UNSUBSCRIBE_ALL_PATH`]) that turns them all off, so a
+//! lost phone or a browser without JavaScript can be silenced.
 //!
 //! The endpoint is an address a stranger chose: it is taken only on a known push service
 //! (`aduan_channels::outbound::push`), else 422 and nothing is kept. It is kept sealed for
@@ -31,6 +33,8 @@ pub const SCRIPT_PATH: &str = "/push.js";
 pub const KEY_PATH: &str = "/push/kunci";
 pub const SUBSCRIBE_PATH: &str = "/push/langganan";
 pub const UNSUBSCRIBE_PATH: &str = "/push/berhenti";
+/// A plain form on `/laporan-saya`, no script needed: every device of the account off.
+pub const UNSUBSCRIBE_ALL_PATH: &str = "/push/berhenti-semua";
 /// A subscription is a few hundred bytes; nothing bigger is read.
 pub const MAX_FORM_BYTES: usize = 8 * 1024;
 
@@ -47,6 +51,10 @@ pub struct PushTexts {
     pub off: &'static str,
     pub denied: &'static str,
     pub failed: &'static str,
+    /// "Pemberitahuan aktif di {n} perangkat." before the form that turns them all off.
+    devices_on: &'static str,
+    pub disable_all: &'static str,
+    pub all_off: &'static str,
     unknown_service: &'static str,
     bad_keys: &'static str,
     sign_in: &'static str,
@@ -64,6 +72,9 @@ static ID: PushTexts = PushTexts {
     denied: "Browser tidak mengizinkan pemberitahuan. Izinkan di pengaturan situs pada \
              browser Anda, lalu coba lagi.",
     failed: "Pemberitahuan belum dapat diatur. Coba lagi nanti.",
+    devices_on: "Pemberitahuan aktif di {n} perangkat untuk akun ini.",
+    disable_all: "Matikan di semua perangkat",
+    all_off: "Pemberitahuan dimatikan di semua perangkat.",
     unknown_service: "Layanan pemberitahuan browser ini tidak kami kenal, jadi pemberitahuan \
                       tidak dapat dikirim ke sana.",
     bad_keys: "Langganan pemberitahuan dari browser ini tidak lengkap.",
@@ -82,6 +93,9 @@ static EN: PushTexts = PushTexts {
     denied: "The browser does not allow notifications. Allow them in your browser's site \
              settings, then try again.",
     failed: "Notifications could not be set up. Try again later.",
+    devices_on: "Notifications are on for {n} device(s) of this account.",
+    disable_all: "Turn off on all devices",
+    all_off: "Notifications are off on all devices.",
     unknown_service: "This browser's push service is not one we know, so notifications cannot \
                       be sent there.",
     bad_keys: "This browser's notification subscription is incomplete.",
@@ -96,6 +110,17 @@ impl PushTexts {
             Lang::En => &EN,
         }
     }
+
+    /// How many devices of the account are told.
+    pub fn devices_on(&self, n: usize) -> String {
+        self.devices_on.replace("{n}", &n.to_string())
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -228,6 +253,32 @@ pub async fn unsubscribe(
     let key = state.sealer.push_endpoint_key(&form.endpoint);
     match state.store.remove_push_subscription(user.id, key).await {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => server_error(q.lang, e),
+    }
+}
+
+/// Where the form that turned every device off leads back to, with its notice.
+pub const ALL_OFF_NOTICE: &str = "mati";
+
+/// `POST /push/berhenti-semua`: forget every subscription of the citizen's account, then
+/// back to `/laporan-saya` saying so (303). A plain form: no script is needed.
+pub async fn unsubscribe_all(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let user = match citizen(&state, q.lang, &visitor, &headers, &form.csrf) {
+        Ok(user) => user,
+        Err(refused) => return *refused,
+    };
+    match state.store.remove_push_subscriptions_of(user.id).await {
+        Ok(_) => super::see_other(
+            &format!("/laporan-saya?pemberitahuan={ALL_OFF_NOTICE}"),
+            q.lang.texts(),
+        ),
         Err(e) => server_error(q.lang, e),
     }
 }

@@ -4,9 +4,14 @@
 //! the page stays clean on a phone, and pressing the button answers the citizen in words
 //! (Chromium refuses the permission or the subscription here); with push off there is no
 //! button. Delivery itself is tested end to end with a push service played by the test
-//! (`tests/push_delivery.rs`).
+//! (`tests/push_delivery.rs`); what the service worker does with a push that arrives is
+//! walked here by handing Chromium the message aduan composes through its DevTools protocol
+//! (`ServiceWorker.deliverPushMessage`), as its push service would.
 
 use serde_json::{Value, json};
+
+use aduan_domain::Ticket;
+use aduan_web::push::{PushPayload, compose};
 
 use crate::common::{PASSWORD, TestApp};
 use crate::harness::{Browser, run, run_on_app};
@@ -105,6 +110,208 @@ async fn without_push_there_is_no_button() {
         b.goto("/laporan-saya").await;
         assert!(b.find_all("#push").await.is_empty());
         b.check_page().await;
+    })
+    .await;
+}
+
+/// A Chromium DevTools command through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The citizen's "Izinkan" to notifications (W3C Permissions, Set Permission).
+#[derive(Debug)]
+struct AllowNotifications;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for AllowNotifications {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/permissions"))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "descriptor": { "name": "notifications" }, "state": "granted" });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Hand the service worker of the app's origin a push message, as the push service would.
+/// Chromium numbers registrations from 0 in a new profile; the page's is the first or one
+/// of the next few, and Chromium refuses the others.
+async fn deliver(b: &Browser, message: &[u8]) {
+    let origin = b.app.base.clone();
+    let data = String::from_utf8(message.to_vec()).expect("the message is text");
+    let enable = DevTools {
+        cmd: "ServiceWorker.enable",
+        params: json!({}),
+    };
+    b.client()
+        .issue_cmd(enable)
+        .await
+        .expect("the DevTools service worker domain");
+    let mut refused = Vec::new();
+    for registration in 0..8 {
+        let command = DevTools {
+            cmd: "ServiceWorker.deliverPushMessage",
+            params: json!({
+                "origin": origin,
+                "registrationId": registration.to_string(),
+                "data": data,
+            }),
+        };
+        match b.client().issue_cmd(command).await {
+            Ok(_) => return,
+            Err(e) => refused.push(e.to_string()),
+        }
+    }
+    panic!("no service worker took the push: {refused:?}");
+}
+
+/// The notifications the service worker shows, waited for (in the page) until `n` are.
+async fn notifications(b: &Browser, n: usize) -> Value {
+    b.client()
+        .execute_async(
+            r"const [n, done] = arguments;
+              const look = (left) => navigator.serviceWorker.ready
+                .then((r) => r.getNotifications())
+                .then((shown) => {
+                  if (shown.length >= n || left === 0) {
+                    done(shown.map((s) => ({ title: s.title, body: s.body, tag: s.tag, url: s.data && s.data.url })));
+                  } else {
+                    requestAnimationFrame(() => look(left - 1));
+                  }
+                }, (e) => done(String(e)));
+              look(600);",
+            vec![json!(n)],
+        )
+        .await
+        .expect("the notifications shown")
+}
+
+#[tokio::test]
+async fn a_push_that_arrives_shows_the_state_and_leads_only_to_this_site() {
+    let app = TestApp::spawn_with(WebConfig {
+        secure_cookies: false,
+        push: PushConfig {
+            contact: Some("mailto:crm@jakarta.go.id".into()),
+        },
+        ..Default::default()
+    })
+    .await;
+    run_on_app("push_arrives", app, |b| async move {
+        register(&b, "warga.notifikasi").await;
+        b.goto("/laporan-saya").await;
+        shown(&b, "#push").await;
+        b.client()
+            .issue_cmd(AllowNotifications)
+            .await
+            .expect("allow notifications");
+
+        // The service worker is active and the permission given before anything arrives.
+        let ready = b
+            .client()
+            .execute_async(
+                r"const done = arguments[0];
+                  navigator.serviceWorker.ready
+                    .then((r) => done([r.active.state, Notification.permission]), (e) => done(String(e)));",
+                vec![],
+            )
+            .await
+            .expect("the service worker");
+        assert_eq!(ready, json!(["activated", "granted"]));
+        // A step of the citizen's own report, as aduan composes it.
+        let ticket = Ticket::parse("JK2612050001").expect("a ticket");
+        let step = PushPayload {
+            state: "in_progress".into(),
+            account: 1,
+            supporter: false,
+        };
+        deliver(&b, &compose("aduan Jakarta", &ticket, &step)).await;
+        let shown_now = notifications(&b, 1).await;
+        let base = b.app.base.clone();
+        assert_eq!(
+            shown_now,
+            json!([{
+                "title": "aduan Jakarta",
+                "body": "Laporan JK2612050001: Proses\nReport JK2612050001: In progress",
+                "tag": "JK2612050001",
+                "url": format!("{base}/laporan/JK2612050001"),
+            }]),
+        );
+
+        // A message pointing elsewhere (not one aduan sends) still leads to this site only.
+        let hostile = json!({
+            "title": "Hadiah!", "body": "Klik", "tag": "lain",
+            "url": "https://evil.example/masuk"
+        });
+        deliver(&b, hostile.to_string().as_bytes()).await;
+        let both = notifications(&b, 2).await;
+        let led_to: Vec<&str> = both
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|n| n["url"].as_str())
+            .collect();
+        assert_eq!(led_to.len(), 2, "{both}");
+        assert!(
+            led_to.contains(&format!("{base}/laporan-saya").as_str()),
+            "{both}"
+        );
+        assert!(led_to.iter().all(|url| url.starts_with(&base)), "{both}");
+
+        // Another phone of the account is told too (its subscription as the store keeps
+        // it); one plain form turns every device off, as a lost phone needs.
+        let citizen = b
+            .app
+            .store
+            .credentials("warga.notifikasi")
+            .await
+            .expect("the citizen")
+            .user
+            .id;
+        b.app
+            .store
+            .add_push_subscription(citizen, "push:ponsel-lain".into(), vec![7; 48], chrono::Utc::now())
+            .await
+            .expect("a second device");
+        b.goto("/laporan-saya").await;
+        assert_eq!(
+            b.text("#push-devices p").await,
+            "Pemberitahuan aktif di 1 perangkat untuk akun ini."
+        );
+        b.check_page().await;
+        b.screenshot("devices").await;
+        b.press("Matikan di semua perangkat").await;
+        assert_eq!(
+            b.text("#push-all-off").await,
+            "Pemberitahuan dimatikan di semua perangkat."
+        );
+        assert!(b.find_all("#push-devices").await.is_empty());
+        assert_eq!(b.app.count("SELECT count(*) FROM push_subscriptions").await, 0);
+        b.check_page().await;
+        b.screenshot("devices-off").await;
     })
     .await;
 }
