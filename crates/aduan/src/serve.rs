@@ -227,6 +227,7 @@ fn limits(settings: &Settings) -> LimitsConfig {
         registrations_per_address: NonZeroU32::new(limits.registrations_per_hour),
         submissions_per_account: NonZeroU32::new(limits.submissions_per_account),
         submissions_per_address: NonZeroU32::new(limits.submissions_per_address),
+        submissions_per_contact: NonZeroU32::new(limits.submissions_per_contact),
         trusted_proxies: settings.server.trusted_proxies.clone(),
         ..LimitsConfig::default()
     };
@@ -310,11 +311,13 @@ mod tests {
         assert_eq!(on.registrations_per_address, NonZeroU32::new(10));
         assert_eq!(on.submissions_per_account, NonZeroU32::new(30));
         assert_eq!(on.submissions_per_address, NonZeroU32::new(120));
+        assert_eq!(on.submissions_per_contact, NonZeroU32::new(5));
         assert!(on.trusted_proxies.is_empty());
         let off = limits_of(&["aduan", "serve", "--rate-limits", "off"]);
         assert_eq!(off.registrations_per_address, None);
         assert_eq!(off.submissions_per_account, None);
         assert_eq!(off.submissions_per_address, None);
+        assert_eq!(off.submissions_per_contact, None);
         assert_eq!(off.sign_in.per_pair.free, 10);
         assert_eq!(off.sign_in.per_pair.max, on.sign_in.per_pair.max);
         assert_eq!(off.sign_in.per_account.free, on.sign_in.per_account.free);

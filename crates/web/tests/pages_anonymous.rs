@@ -1,7 +1,7 @@
 //! Filing without an account on the web (`/lapor/tanpa-akun`): with a mobile number or an
 //! e-mail address (at least one), the receipt shows the ticket and the tracking code once,
-//! `/lacak` opens the private report with them; a forged POST, a form without a contact
-//! and a flood from one address file nothing.
+//! `/lacak` opens the private report with them; a forged POST, a form without a contact,
+//! a flood from one address and a flood naming one contact file nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod citizen_browser;
@@ -236,4 +236,51 @@ async fn a_flood_from_one_address_is_refused_with_429_and_files_nothing() {
     let shown = refused.text();
     assert!(shown.contains(text), "{shown}");
     assert_eq!(app.count(REPORTS).await, 2);
+}
+
+#[tokio::test]
+async fn a_flood_naming_one_contact_is_refused_however_it_is_written() {
+    let mut limits = test_limits();
+    limits.submissions_per_contact = NonZeroU32::new(2);
+    let app = TestApp::spawn_with_limits(WebConfig {
+        secure_cookies: false,
+        limits,
+        ..WebConfig::default()
+    })
+    .await;
+    let visitor = Browser::new(&app);
+    // The same number written two ways is one contact.
+    for (n, phone) in ["0813-7777-4321", "+62 813 7777 4321"]
+        .into_iter()
+        .enumerate()
+    {
+        let html = page(&visitor.get(PATH).await);
+        let text = format!("Lampu jalan mati di gang nomor {n}, gelap sekali malam hari.");
+        page(
+            &visitor
+                .post_multipart(PATH, form(&html, phone, "", &text))
+                .await,
+        );
+    }
+    let html = page(&visitor.get(PATH).await);
+    let text = "Lampu jalan mati lagi di gang sebelah, gelap sekali.";
+    let refused = visitor
+        .post_multipart(PATH, form(&html, "62813.7777.4321", "", text))
+        .await;
+    assert_eq!(refused.status, 429, "{refused:?}");
+    assert!(refused.header("retry-after").is_some(), "{refused:?}");
+    let shown = refused.text();
+    assert!(
+        shown.contains("Sudah banyak laporan yang dikirim dengan nomor ponsel"),
+        "{shown}"
+    );
+    assert!(shown.contains(text), "the description is kept: {shown}");
+    assert_eq!(app.count(REPORTS).await, 2);
+    // Another contact from the same address still files: the count is the contact's.
+    let html = page(&visitor.get(PATH).await);
+    let other = visitor
+        .post_multipart(PATH, form(&html, "", "warga.lain@contoh.id", text))
+        .await;
+    assert_eq!(other.status, 200, "{other:?}");
+    assert_eq!(app.count(REPORTS).await, 3);
 }

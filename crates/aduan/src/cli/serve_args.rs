@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// ADUAN_SUBMISSIONS_PER_ADDRESS; file: limits.submissions_per_address].
     #[arg(long, value_name = "N")]
     pub submissions_per_address: Option<u32>,
+    /// Reports filed without an account that one mobile number or e-mail address may be
+    /// given for per hour, each sending it an acknowledgement [default: 5] [env:
+    /// ADUAN_SUBMISSIONS_PER_CONTACT; file: limits.submissions_per_contact].
+    #[arg(long, value_name = "N")]
+    pub submissions_per_contact: Option<u32>,
     /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable; the env var
     /// takes a comma-separated list). Without one the client is the connection's peer
     /// [env: ADUAN_TRUSTED_PROXIES; file: server.trusted_proxies].
@@ -184,6 +189,11 @@ impl ServeArgs {
                 "limits.submissions_per_address",
                 "--submissions-per-address",
                 self.submissions_per_address,
+            ),
+            Flag::given(
+                "limits.submissions_per_contact",
+                "--submissions-per-contact",
+                self.submissions_per_contact,
             ),
             Flag::given("channels.file", "--channels", self.channels.as_ref()),
             Flag::given(

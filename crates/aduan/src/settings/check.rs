@@ -50,6 +50,11 @@ pub fn ranges(settings: &Settings, origins: &Origins) -> Vec<String> {
         limits.submissions_per_address.into(),
         1..=1_000_000,
     );
+    within(
+        "limits.submissions_per_contact",
+        limits.submissions_per_contact.into(),
+        1..=1_000,
+    );
     within("backup.keep", settings.backup.keep.into(), 1..=10_000);
     within(
         "privacy.identity_retention_months",

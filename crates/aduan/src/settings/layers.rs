@@ -47,6 +47,10 @@ const ALIASES: &[(&str, &str)] = &[
         "ADUAN_SUBMISSIONS_PER_ADDRESS",
         "limits.submissions_per_address",
     ),
+    (
+        "ADUAN_SUBMISSIONS_PER_CONTACT",
+        "limits.submissions_per_contact",
+    ),
     ("ADUAN_CHANNELS", "channels.file"),
     (
         "ADUAN_IDENTITY_RETENTION_MONTHS",

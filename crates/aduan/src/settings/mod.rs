@@ -178,6 +178,7 @@ pub struct LimitSettings {
     pub registrations_per_hour: u32,
     pub submissions_per_account: u32,
     pub submissions_per_address: u32,
+    pub submissions_per_contact: u32,
 }
 
 impl Default for LimitSettings {
@@ -187,6 +188,7 @@ impl Default for LimitSettings {
             registrations_per_hour: 10,
             submissions_per_account: 30,
             submissions_per_address: 120,
+            submissions_per_contact: 5,
         }
     }
 }

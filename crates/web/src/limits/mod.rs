@@ -48,8 +48,11 @@
 //!
 //! Steady hourly rates ([`rates`]): registrations per address, citizens' report submissions
 //! (API and pages) per account and per address, reports filed on the web without an
-//! account per address (in the same count), lookups of similar reports near a pin per
-//! account (600 an hour). Staff (desk operators) are not limited: an
+//! account per address (in the same count) and per contact (the mobile number or e-mail
+//! address given: 5 an hour, so that a stranger cannot use the form to flood someone
+//! else's phone or inbox with acknowledgements from many addresses; counted by the
+//! contact's keyed hash, never the contact itself), lookups of similar reports near a pin
+//! per account (600 an hour). Staff (desk operators) are not limited: an
 //! admin created their accounts, and a busy desk files many reports from one address.
 //! Channels' webhooks are verified by their providers' signatures and not limited here.
 //! `aduan serve --rate-limits off` switches these rates off for benchmarks, never the
@@ -84,6 +87,9 @@ pub struct LimitsConfig {
     pub registrations_per_address: PerHour,
     pub submissions_per_account: PerHour,
     pub submissions_per_address: PerHour,
+    /// Reports filed without an account naming one contact (its reporter key): each sends
+    /// the contact an acknowledgement, so this bounds what a stranger can send anyone.
+    pub submissions_per_contact: PerHour,
     /// Lookups of similar reports near a pin per citizen account (`/lapor/serupa`): a pin
     /// dragged about asks often, a sweep of the city asks far more.
     pub nearby_lookups_per_account: PerHour,
@@ -113,6 +119,7 @@ impl Default for LimitsConfig {
             registrations_per_address: NonZeroU32::new(10),
             submissions_per_account: NonZeroU32::new(30),
             submissions_per_address: NonZeroU32::new(120),
+            submissions_per_contact: NonZeroU32::new(5),
             nearby_lookups_per_account: NonZeroU32::new(600),
             max_keys: 200_000,
             trusted_proxies: Vec::new(),
@@ -128,6 +135,7 @@ impl LimitsConfig {
             registrations_per_address: None,
             submissions_per_account: None,
             submissions_per_address: None,
+            submissions_per_contact: None,
             nearby_lookups_per_account: None,
             ..self
         }
@@ -142,6 +150,7 @@ pub struct Limits {
     registrations: Rate<ClientAddr>,
     submissions_by_account: Rate<i64>,
     submissions_by_address: Rate<ClientAddr>,
+    submissions_by_contact: Rate<String>,
     nearby_lookups: Rate<i64>,
 }
 
@@ -160,6 +169,7 @@ impl Limits {
             registrations: Rate::per_hour(config.registrations_per_address, keys),
             submissions_by_account: Rate::per_hour(config.submissions_per_account, keys),
             submissions_by_address: Rate::per_hour(config.submissions_per_address, keys),
+            submissions_by_contact: Rate::per_hour(config.submissions_per_contact, keys),
             nearby_lookups: Rate::per_hour(config.nearby_lookups_per_account, keys),
         }
     }
@@ -224,5 +234,19 @@ impl Limits {
                 retry_secs(wait),
             )
         })
+    }
+
+    /// One more report filed without an account for the contact whose reporter key is
+    /// `key`, or `TooManyAttempts`. Asked once the form is otherwise sound, so a typo costs
+    /// the contact nothing.
+    pub fn submission_for_contact(&self, key: &str) -> AppResult<()> {
+        self.submissions_by_contact
+            .check(&key.to_owned())
+            .map_err(|wait| {
+                AppError::too_many_attempts(
+                    "too many reports for this contact; try again later",
+                    retry_secs(wait),
+                )
+            })
     }
 }

@@ -411,6 +411,7 @@ pub fn test_limits() -> LimitsConfig {
         registrations_per_address: std::num::NonZeroU32::new(100_000),
         submissions_per_account: None,
         submissions_per_address: None,
+        submissions_per_contact: None,
         hash_wait: std::time::Duration::from_secs(120),
         ..LimitsConfig::default()
     }

@@ -8,7 +8,8 @@
 //!
 //! Without a session there is no token to bind the form to: like `/daftar`, a POST the
 //! browser says comes from another site is refused (with a session, its token is checked
-//! too). Submissions count against the address's hourly limit before any photo is decoded.
+//! too). Submissions count against the address's hourly limit before any photo is decoded,
+//! and, once sound, against the contact's (`LimitsConfig::submissions_per_contact`).
 
 pub mod texts;
 
@@ -58,7 +59,7 @@ impl ContactFields {
     }
 }
 
-fn form_page(
+async fn form_page(
     state: &AppState,
     lang: Lang,
     visitor: &super::Visitor,
@@ -76,7 +77,8 @@ fn form_page(
         values,
         errors,
         photos_again,
-    );
+    )
+    .await;
     page.chrome = Chrome::new(PATH, t, visitor);
     page.action = PATH;
     page.contact = Some(contact);
@@ -105,7 +107,8 @@ pub async fn report_form(
         (Values::default(), contact),
         FieldErrors::default(),
         false,
-    );
+    )
+    .await;
     render(&page)
 }
 
@@ -214,7 +217,8 @@ pub async fn file_report(
         (values, contact),
         errors,
         photos_again,
-    );
+    )
+    .await;
     let mut response = super::render_with(status, &page);
     if let Some(value) = retry_after.and_then(|secs| secs.to_string().parse().ok()) {
         response.headers_mut().insert(RETRY_AFTER, value);
@@ -237,6 +241,14 @@ async fn file(
     let (Some(sealed), Some(intake)) = (sealed, intake) else {
         return Ok(None);
     };
+    // Each report sends the contact an acknowledgement: a stranger may not use the form
+    // to flood someone's phone or inbox, whatever addresses they send from.
+    if let Some(key) = &sealed.reporter_key
+        && let Err(e) = state.limits.submission_for_contact(key)
+    {
+        errors.add("contact", contact.at.err_contact_too_many);
+        return Err(e);
+    }
     service::submit_without_account(state, sealed, intake)
         .await
         .map(Some)
