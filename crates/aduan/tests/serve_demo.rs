@@ -282,6 +282,28 @@ async fn the_demo_serves_every_role_and_state_and_stops_cleanly_on_sigterm() {
             .all(|r| r["unit"]["code"] == "sudin-bina-marga-31.74"),
         "{held:?}"
     );
+    // Each stands at a spot in Jakarta Selatan, as a filed report does, so the officer's
+    // queue map has pins and distances; no two share one (the first 30, read whole).
+    let mut spots = Vec::new();
+    for summary in held.iter().take(30) {
+        let ticket = summary["ticket"].as_str().expect("a ticket");
+        let url = format!("{base}/api/v1/reports/{ticket}");
+        let r = get_json(&http, &url, &petugas).await;
+        spots.push({
+            let at = &r["location"];
+            let (lat, lon) = (at["lat"].as_f64(), at["lon"].as_f64());
+            let spot = lat.zip(lon).unwrap_or_else(|| panic!("no point: {r}"));
+            assert!(
+                (-6.37..=-6.2).contains(&spot.0) && (106.73..=106.87).contains(&spot.1),
+                "{spot:?} is not in Jakarta Selatan: {r}"
+            );
+            spot
+        });
+    }
+    let read = spots.len();
+    spots.sort_by(|a, b| a.partial_cmp(b).expect("numbers"));
+    spots.dedup();
+    assert_eq!(spots.len(), read, "{spots:?}");
 
     // The public feed shows the public part of the history.
     let public = page(&http, &format!("{base}/publik"), "").await;

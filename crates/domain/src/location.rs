@@ -1,6 +1,6 @@
 //! Where a report is: coordinates, and resolving a point to the region that contains it.
 
-use geo::{BoundingRect, Contains, MultiPolygon, Point, Polygon, coord};
+use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Point, Polygon, coord};
 use rstar::{AABB, RTree, RTreeObject};
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,39 @@ impl RegionIndex {
             .find(|(_, shape)| shape.contains(&point))
             .map(|(code, _)| code)
     }
+
+    /// A point inside the region's shape (at the indexed level), drawn from `seed`: the
+    /// same seed gives the same point. Spread over the whole shape, for made-up reports
+    /// (the demo's synthetic year) that should sit where a citizen could have stood.
+    pub fn point_within(&self, region: &RegionCode, seed: u64) -> Option<Coordinates> {
+        let (_, shape) = self.boundaries.iter().find(|(code, _)| code == region)?;
+        let bounds = shape.bounding_rect()?;
+        let mut state = seed;
+        // Draws inside the box until one lands in the shape; a kelurahan fills enough of
+        // its box that 64 draws all missing is next to impossible, and the interior point
+        // answers then.
+        for _ in 0..64 {
+            let x = bounds.min().x + unit_interval(&mut state) * bounds.width();
+            let y = bounds.min().y + unit_interval(&mut state) * bounds.height();
+            if shape.contains(&Point::new(x, y)) {
+                return Coordinates::parse(y, x).ok();
+            }
+        }
+        let inside = shape.interior_point()?;
+        Coordinates::parse(inside.y(), inside.x()).ok()
+    }
+}
+
+/// The next number in [0, 1) of a SplitMix64 sequence (enough for spreading points; not
+/// for anything secret).
+fn unit_interval(state: &mut u64) -> f64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    // The top 53 bits, as a double's mantissa holds.
+    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -247,6 +280,31 @@ mod tests {
         let east = idx.locate(Coordinates::parse(0.5, 1.5).unwrap());
         assert_eq!(east.map(|c| c.as_str()), Some("31.71.01.1002"));
         assert_eq!(idx.locate(Coordinates::parse(5.0, 5.0).unwrap()), None);
+    }
+
+    #[test]
+    fn points_drawn_within_a_region_lie_in_it_spread_and_repeat_by_seed() {
+        let idx = index();
+        let west = RegionCode::parse("31.71.01.1001").unwrap();
+        let points: Vec<Coordinates> = (0..200)
+            .map(|seed| idx.point_within(&west, seed).unwrap())
+            .collect();
+        for p in &points {
+            assert_eq!(idx.locate(*p), Some(&west), "{p:?}");
+        }
+        // Spread over the square, not one spot: points in each quarter.
+        for (lat_low, lon_low) in [(true, true), (true, false), (false, true), (false, false)] {
+            assert!(
+                points
+                    .iter()
+                    .any(|p| (p.lat < 0.5) == lat_low && (p.lon < 0.5) == lon_low),
+                "no point in the quarter {lat_low} {lon_low}"
+            );
+        }
+        assert_eq!(idx.point_within(&west, 7), idx.point_within(&west, 7));
+        assert_ne!(idx.point_within(&west, 7), idx.point_within(&west, 8));
+        let unknown = RegionCode::parse("31.71.01.1009").unwrap();
+        assert_eq!(idx.point_within(&unknown, 7), None);
     }
 
     #[test]

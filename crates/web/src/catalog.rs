@@ -161,6 +161,12 @@ impl Catalog {
         self.regions.locate(at)
     }
 
+    /// A point inside a loaded region, the same for the same seed (see
+    /// [`RegionIndex::point_within`]).
+    pub fn point_within(&self, region: &RegionCode, seed: u64) -> Option<Coordinates> {
+        self.regions.point_within(region, seed)
+    }
+
     pub fn has_boundaries(&self) -> bool {
         !self.regions.is_empty()
     }

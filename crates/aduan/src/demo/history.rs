@@ -40,7 +40,7 @@ pub async fn load(
     let text = History::new(jurisdiction, SEED)
         .until(end, count)
         .join("\n");
-    // The places are named; no point needs locating.
+    // The places are named; no point needs locating (each gets one in its kelurahan below).
     let no_point = |_| None;
     let reporter_key = |raw: &str| state.sealer.reporter_key("demo", raw);
     let plan = plan_import(
@@ -64,6 +64,9 @@ pub async fn load(
     let mut plan = plan;
     for report in &mut plan.reports {
         hand_over(jurisdiction, report);
+        // A spot in its kelurahan, so the queue maps and "Laporan serupa" have pins.
+        report.location =
+            catalog.point_within(&report.region, super::seed_of(report.ticket.as_str()));
     }
     let planned = started.elapsed();
     let outcome = store_plan(state.store.as_ref(), jurisdiction, plan).await?;

@@ -203,6 +203,14 @@ pub async fn seed(state: &AppState, password: &str, history: u32) -> anyhow::Res
     })
 }
 
+/// A seed for a made-up point, from a text that names what stands there (a ticket, a
+/// sample's words), hashed with FNV-1a: the same text stands at the same spot every start.
+fn seed_of(text: &str) -> u64 {
+    text.bytes().fold(0xCBF2_9CE4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01B3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -1,6 +1,7 @@
 //! The sample reports: one in every state of the workflow, walked there by the demo's
 //! accounts through the same service the pages use. With the kelurahan loaded they lie in
-//! real kelurahan (Gambir, Tebet Timur...), so a kelurahan office receives them first.
+//! real kelurahan (Gambir, Tebet Timur...), each at a point in it, so a kelurahan office
+//! receives them first and its officer can find the spot.
 
 use anyhow::Context;
 use chrono::{Days, Utc};
@@ -60,7 +61,7 @@ impl Samples<'_> {
             Intake {
                 category: CategoryCode::parse(category)?,
                 description: text.to_owned(),
-                place: Place::In(region_of(&self.state.catalog().jurisdiction, place)?),
+                place: self.spot(category, text, place)?,
                 address: None,
                 channel: self.state.catalog().jurisdiction.citizen_channel(),
                 photos: Vec::new(),
@@ -71,6 +72,19 @@ impl Samples<'_> {
         .await
         .map_err(err)?;
         Ok(report.ticket)
+    }
+
+    /// Where a sample stands: a point in its kelurahan when the boundaries are loaded (the
+    /// same point every start, drawn from its category and text), so its officer can open
+    /// it on a map; else the kecamatan, with no point.
+    fn spot(&self, category: &str, text: &str, place: (&str, &str)) -> anyhow::Result<Place> {
+        let catalog = self.state.catalog();
+        let region = region_of(&catalog.jurisdiction, place)?;
+        let seed = super::seed_of(&format!("{category}:{text}"));
+        Ok(match catalog.point_within(&region, seed) {
+            Some(at) => Place::AtOrIn(at, region),
+            None => Place::In(region),
+        })
     }
 
     async fn act(&self, actor: &Actor, ticket: &Ticket, action: Action) -> anyhow::Result<()> {
