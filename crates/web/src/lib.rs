@@ -26,6 +26,7 @@ pub mod outbox;
 mod pages;
 pub mod password_policy;
 mod photos;
+mod popular;
 pub mod push;
 mod region_outlines;
 mod region_shapes;

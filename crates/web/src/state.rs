@@ -89,6 +89,8 @@ pub struct AppState {
     /// What the server counts for Prometheus; `None` (nothing counted) unless metrics are
     /// served (`aduan serve --metrics-listen`).
     pub(crate) metrics: Option<Arc<crate::metrics::Metrics>>,
+    /// The categories most reported lately, leading `/lapor`'s picker.
+    pub(crate) popular: Arc<crate::popular::PopularCategories>,
 }
 
 impl AsRef<LimitsConfig> for AppState {
@@ -108,6 +110,7 @@ impl AppState {
             push: crate::push::WebPush::new(&config.identity_key, &config.push).map(Arc::new),
             config: Arc::new(config),
             metrics: None,
+            popular: Arc::default(),
         }
     }
 

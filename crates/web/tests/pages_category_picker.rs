@@ -178,3 +178,44 @@ async fn the_api_gives_each_category_its_icon() {
     assert_eq!(icon("pohon"), Some(Value::from("pohon")));
     assert_eq!(icon("saluran-air"), Some(Value::from("air")));
 }
+
+#[tokio::test]
+async fn the_most_reported_lead_without_javascript_too_and_none_is_hidden() {
+    let app = TestApp::spawn().await;
+    let neighbour = app.register_citizen("tetangga").await;
+    for category in ["trotoar", "pohon", "trotoar"] {
+        neighbour.file(category, "31.74.01").await;
+    }
+    let browser = Browser::new(&app);
+    browser.register(&app, "warga.sering").await;
+    let form_page = page(&browser.get("/lapor").await);
+    assert_good_page(&form_page, "id");
+    let at = |code: &str| {
+        form_page
+            .find(&format!("id=\"category-{code}\""))
+            .unwrap_or_else(|| panic!("no radio for {code}"))
+    };
+    // Trotoar (2), then Pohon (1), then the rest by name from Administrasi Kependudukan.
+    assert!(at("trotoar") < at("pohon"));
+    assert!(at("pohon") < at("administrasi-kependudukan"));
+    for code in ["trotoar", "pohon"] {
+        assert!(item(&form_page, code).contains(" data-common>"), "{code}");
+    }
+    assert!(!item(&form_page, "jalan").contains("data-common"));
+    // Every category is still there and in sight; the button and the hint are the
+    // script's to show.
+    assert_eq!(
+        form_page
+            .matches("type=\"radio\" name=\"category\"")
+            .count(),
+        jakarta_categories().len()
+    );
+    assert!(
+        form_page.contains(
+            "<p id=\"category-all-field\" hidden><button type=\"button\" id=\"category-all\" \
+             class=\"secondary\" aria-controls=\"category-list\">Tampilkan semua kategori (39)\
+             </button></p>"
+        ),
+        "{form_page}"
+    );
+}

@@ -1,12 +1,14 @@
 //! The category picker of `/lapor`: every category as a radio with its icon and name (all of
-//! them, without JavaScript), and a search box its script (`templates/category_picker.js`,
-//! inline, allowed by its hash) shows to hide those that do not match what is typed.
+//! them, without JavaScript), the most reported lately first (`crate::popular`), then the
+//! rest by name. Its script (`templates/category_picker.js`, inline, allowed by its hash)
+//! shows only those leading ones and "Tampilkan semua kategori" until asked, and a search
+//! box that hides the categories that do not match what is typed.
 
 use std::collections::BTreeSet;
 
-use aduan_domain::Jurisdiction;
 use aduan_domain::category_icon::icon_of;
 use aduan_domain::category_search::search_terms;
+use aduan_domain::{CategoryCode, Jurisdiction};
 
 use super::Lang;
 use super::category_icons::drawing;
@@ -22,6 +24,8 @@ pub struct Pick {
     /// Folded names and keywords the script matches what is typed against.
     pub terms: String,
     pub selected: bool,
+    /// One of the most reported lately: shown before "all categories" is asked for.
+    pub common: bool,
 }
 
 /// The picker: its categories, and the icons they use as `(name, drawing)` for the sprite.
@@ -30,11 +34,14 @@ pub struct Picker {
     pub icons: Vec<(&'static str, &'static str)>,
     pub t: &'static PickerTexts,
     pub script: &'static str,
+    /// "Tampilkan semua kategori (N)", when some lead.
+    pub show_all: Option<String>,
 }
 
 impl Picker {
-    /// The jurisdiction's categories by name in the reader's language, `selected` checked.
-    pub fn new(j: &Jurisdiction, lang: Lang, selected: &str) -> Self {
+    /// The jurisdiction's categories, `common` first in its order (the most reported), the
+    /// rest by name in the reader's language; `selected` checked.
+    pub fn new(j: &Jurisdiction, lang: Lang, selected: &str, common: &[CategoryCode]) -> Self {
         let mut picks: Vec<Pick> = j
             .categories()
             .map(|c| Pick {
@@ -46,15 +53,28 @@ impl Picker {
                 icon: icon_of(c),
                 terms: search_terms(c),
                 selected: c.code.as_str() == selected,
+                common: false,
             })
             .collect();
         picks.sort_by(|a, b| a.name.cmp(&b.name));
+        let rank = |pick: &Pick| common.iter().position(|c| c.as_str() == pick.code);
+        for pick in &mut picks {
+            pick.common = rank(pick).is_some();
+        }
+        // Stable: the leading ones by rank, the rest keep their order by name.
+        picks.sort_by_key(|pick| rank(pick).unwrap_or(usize::MAX));
+        let t = PickerTexts::of(lang);
+        let show_all = picks
+            .iter()
+            .any(|p| p.common)
+            .then(|| t.show_all.replace("{n}", &picks.len().to_string()));
         let used: BTreeSet<&'static str> = picks.iter().map(|p| p.icon).collect();
         Self {
             picks,
             icons: used.into_iter().map(|i| (i, drawing(i))).collect(),
-            t: PickerTexts::of(lang),
+            t,
             script: SCRIPT,
+            show_all,
         }
     }
 }
@@ -65,6 +85,10 @@ pub struct PickerTexts {
     pub search_hint: &'static str,
     pub count: &'static str,
     pub none: &'static str,
+    /// The button that shows every category (`{n}`: how many there are).
+    show_all: &'static str,
+    /// Above the leading tiles: what they are.
+    pub common_hint: &'static str,
 }
 
 static ID: PickerTexts = PickerTexts {
@@ -73,6 +97,8 @@ static ID: PickerTexts = PickerTexts {
     count: "{n} kategori",
     none: "Tidak ada kategori yang cocok. Coba kata lain, atau hapus pencarian untuk melihat \
            semua kategori.",
+    show_all: "Tampilkan semua kategori ({n})",
+    common_hint: "Paling sering dilaporkan:",
 };
 
 static EN: PickerTexts = PickerTexts {
@@ -80,6 +106,8 @@ static EN: PickerTexts = PickerTexts {
     search_hint: "Type the problem, for example tree, drain or lamp.",
     count: "{n} categories",
     none: "No category matches. Try another word, or clear the search to see every category.",
+    show_all: "Show every category ({n})",
+    common_hint: "Most often reported:",
 };
 
 impl PickerTexts {

@@ -109,7 +109,7 @@ pub(super) fn new_submission() -> String {
     URL_SAFE_NO_PAD.encode(raw)
 }
 
-pub(super) fn page(
+pub(super) async fn page(
     state: &AppState,
     lang: Lang,
     visitor: &Visitor,
@@ -122,13 +122,17 @@ pub(super) fn page(
     let catalog = state.catalog();
     let j = &catalog.jurisdiction;
     let (place_label, groups) = places(j, t, &values.region);
+    let common = state
+        .popular
+        .get(state.store.as_ref(), j, chrono::Utc::now())
+        .await;
     SubmitPage {
         t,
         chrome: Chrome::new(PATH, t, visitor),
         action: PATH,
         contact: None,
         submission,
-        picker: Picker::new(j, lang, &values.category),
+        picker: Picker::new(j, lang, &values.category, &common),
         place_label,
         groups,
         values,
@@ -185,7 +189,8 @@ pub async fn report_form(
         values,
         FieldErrors::default(),
         false,
-    );
+    )
+    .await;
     page.chosen = page.chosen_region();
     render(&page)
 }
@@ -358,6 +363,7 @@ pub async fn submit_report(
         values,
         errors,
         sent_photos,
-    );
+    )
+    .await;
     render_with(status, &page)
 }

@@ -1,8 +1,10 @@
 //! The category picker on `/lapor` (issue 17, "filing like JAKI and Qlue"): a citizen signed
 //! in through `/masuk` types in "Cari kategori", only the matching tiles stay, taps one and
-//! files; the report is filed under it. Also: the keyboard alone picks one.
+//! files; the report is filed under it. Also: the keyboard alone picks one, and the most
+//! reported categories lead, the rest one tap away.
 
 use aduan_domain::Role;
+use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::json;
 
@@ -140,6 +142,70 @@ async fn the_keyboard_alone_finds_and_picks_a_category() {
         assert_eq!(picked, json!(["saluran-air", "category-saluran-air"]));
         b.check_page().await;
         b.screenshot("keyboard").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_most_reported_categories_lead_and_the_rest_are_one_tap_away() {
+    run("category_common", |b| async move {
+        // What the city has been reporting before this citizen opens the form.
+        let neighbour = b.app.register_citizen("tetangga").await;
+        for category in [
+            "sampah",
+            "pohon",
+            "pohon",
+            "pohon",
+            "sampah",
+            "banjir-genangan",
+        ] {
+            neighbour.file(category, "31.74.01").await;
+        }
+        sign_in_as_citizen(&b).await;
+        assert_eq!(
+            shown(&b).await,
+            vec!["Pohon", "Sampah", "Banjir/Genangan"],
+            "the most reported first, and only they"
+        );
+        assert_eq!(
+            b.text("#category-common-hint").await,
+            "Paling sering dilaporkan:"
+        );
+        b.check_page().await;
+        b.scroll_to("#category-search").await;
+        b.screenshot("1-paling-sering").await;
+
+        // A search looks through every category, not only those shown.
+        b.fill("Cari kategori", "got").await;
+        assert_eq!(shown(&b).await, vec!["Saluran Air".to_owned()]);
+        b.fill("Cari kategori", "").await;
+        assert_eq!(shown(&b).await.len(), 3, "back to the leading ones");
+
+        // One tap shows them all, the leading ones still first.
+        let all = b
+            .client()
+            .find(Locator::Id("category-all"))
+            .await
+            .expect("the button");
+        assert_eq!(
+            all.text().await.expect("its text"),
+            "Tampilkan semua kategori (39)"
+        );
+        all.click().await.expect("show every category");
+        let every = shown(&b).await;
+        assert_eq!(every.len(), 39, "{every:?}");
+        assert_eq!(every[..3], ["Pohon", "Sampah", "Banjir/Genangan"]);
+        assert!(
+            !b.find("#category-all-field")
+                .await
+                .is_displayed()
+                .await
+                .unwrap_or(true),
+            "the button went once used"
+        );
+        b.pick_category("Trotoar").await;
+        b.check_page().await;
+        b.screenshot("2-semua").await;
     })
     .await;
 }

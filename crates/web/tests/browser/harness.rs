@@ -279,6 +279,17 @@ impl Browser {
             .find(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no category tile reads {name:?}: {e}"));
+        // Not among the most reported ones shown first: ask for every category, as a
+        // citizen would.
+        if !tile.is_displayed().await.unwrap_or(false) {
+            let all = self
+                .client
+                .find(Locator::Id("category-all"))
+                .await
+                .unwrap_or_else(|e| panic!("{name:?} is hidden and no button shows all: {e}"));
+            self.reveal(&all).await;
+            all.click().await.expect("show every category");
+        }
         self.reveal(&tile).await;
         tile.click()
             .await
