@@ -40,6 +40,7 @@ async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
         b.check_page().await;
         b.screenshot("kategori-salah").await;
         b.fill("Target penyelesaian (jam)", "48").await;
+        b.choose("Ikon", "galian").await;
         b.press("Simpan").await;
         assert_eq!(b.location().await, "/admin/kategori?done=saved&lang=id");
         assert_eq!(
@@ -47,6 +48,23 @@ async fn an_admin_changes_the_catalog_on_a_phone_without_javascript() {
             "Kategori disimpan; berlaku seketika."
         );
         assert_eq!(b.text("#c-jalan dd:nth-of-type(3)").await, "48");
+        // The icon chosen is the one its tile and its form show now.
+        b.goto("/admin/kategori/jalan").await;
+        assert_eq!(b.text(".icon-now code").await, "galian");
+        assert_eq!(
+            b.app
+                .store
+                .jurisdiction()
+                .await
+                .expect("the stored jurisdiction")
+                .expect("one is stored")
+                .categories
+                .iter()
+                .find(|c| c.code.as_str() == "jalan")
+                .and_then(|c| c.icon.clone())
+                .as_deref(),
+            Some("galian")
+        );
 
         b.goto("/admin/unit/baru").await;
         b.check_page().await;

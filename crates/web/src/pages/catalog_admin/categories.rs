@@ -8,12 +8,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use aduan_domain::category_icon::{ICONS, icon_of};
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Category, CategoryCode, Jurisdiction};
 
 use crate::pages::admin_form::{AdminForm, AdminFormFields};
 use crate::state::AppState;
 
+use super::super::category_icons::drawing;
 use super::super::forms::FieldErrors;
 use super::super::session::Visitor;
 use super::super::{Chrome, Lang, Texts, error_page, render, render_with, see_other};
@@ -137,6 +139,7 @@ pub struct CategoryForm {
     responsible_unit: String,
     coordination_hours: String,
     completion_hours: String,
+    icon: String,
 }
 
 impl AdminFormFields for CategoryForm {
@@ -158,6 +161,7 @@ impl CategoryForm {
             responsible_unit: c.responsible_unit.to_string(),
             coordination_hours: c.sla.coordination_hours.to_string(),
             completion_hours: c.sla.completion_hours.to_string(),
+            icon: c.icon.clone().unwrap_or_default(),
             ..Self::default()
         }
     }
@@ -169,6 +173,7 @@ impl CategoryForm {
             responsible_unit: &self.responsible_unit,
             coordination_hours: &self.coordination_hours,
             completion_hours: &self.completion_hours,
+            icon: &self.icon,
         }
     }
 }
@@ -187,6 +192,10 @@ struct CategoryPage {
     action: String,
     form: CategoryForm,
     units: Vec<Choice>,
+    /// Every icon aduan draws, the one named selected; drawn beside the select.
+    icons: Vec<Choice>,
+    /// The icon the category shows now (named or guessed), drawn on the page.
+    shown_icon: Option<(&'static str, &'static str)>,
     keywords: usize,
     max_coordination: u32,
     max_completion: u32,
@@ -210,11 +219,25 @@ fn category_page(
             selected: u.code.as_str() == form.responsible_unit.trim(),
         })
         .collect();
+    let icons = ICONS
+        .iter()
+        .map(|name| Choice {
+            value: (*name).to_owned(),
+            label: (*name).to_owned(),
+            selected: *name == form.icon.trim(),
+        })
+        .collect();
+    let shown_icon = current.map(|c| {
+        let name = icon_of(c);
+        (name, drawing(name))
+    });
     CategoryPage {
         t,
         ct,
         chrome,
         errors,
+        icons,
+        shown_icon,
         adding: current.is_none(),
         code: current.map(|c| c.code.to_string()).unwrap_or_default(),
         action: current.map_or_else(|| NEW_PATH.to_owned(), |c| format!("{PATH}/{}", c.code)),

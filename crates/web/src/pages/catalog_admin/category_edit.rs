@@ -1,7 +1,8 @@
-//! Adding a category and changing one (names, responsible unit, SLA targets), as pure
+//! Adding a category and changing one (names, responsible unit, SLA targets, icon), as pure
 //! changes of the jurisdiction's data. A category's code never changes and none is
 //! deleted: reports name their category by code. Its keywords stay as the pack gave them.
 
+use aduan_domain::category_icon::is_icon;
 use aduan_domain::workflow::UnitDirectory;
 use aduan_domain::{Category, CategoryCode, Jurisdiction, SlaTargets, Unit, UnitCode, UnitRole};
 
@@ -18,6 +19,8 @@ pub struct CategoryInput<'a> {
     pub responsible_unit: &'a str,
     pub coordination_hours: &'a str,
     pub completion_hours: &'a str,
+    /// One of aduan's icons (`category_icon::ICONS`), or empty: guessed from the name.
+    pub icon: &'a str,
 }
 
 /// Who may answer for a kind of problem: a service unit (a Dinas, Badan or Biro, Satpol PP or
@@ -32,6 +35,16 @@ struct Checked {
     name_en: String,
     responsible_unit: UnitCode,
     sla: SlaTargets,
+    icon: Option<String>,
+}
+
+/// The icon named, checked against those aduan draws; none: guessed from the name.
+fn icon(raw: &str) -> Result<Option<String>, Problem> {
+    match raw.trim() {
+        "" => Ok(None),
+        name if is_icon(name) => Ok(Some(name.to_owned())),
+        _ => Err(Problem::UnknownIcon),
+    }
 }
 
 fn responsible(
@@ -97,13 +110,14 @@ fn check(
         "completion_hours",
         hours(input.completion_hours, MAX_COMPLETION_HOURS),
     );
+    let icon = problems.check("icon", icon(input.icon));
     if let (Some(coordination), Some(completion)) = (coordination, completion)
         && coordination > completion
     {
         problems.add("coordination_hours", Problem::CoordinationAfterCompletion);
     }
-    match (name, name_en, unit, coordination, completion) {
-        (Some(name), Some(name_en), Some(responsible_unit), Some(c), Some(d))
+    match (name, name_en, unit, coordination, completion, icon) {
+        (Some(name), Some(name_en), Some(responsible_unit), Some(c), Some(d), Some(icon))
             if problems.is_empty() =>
         {
             Ok(Checked {
@@ -114,6 +128,7 @@ fn check(
                     coordination_hours: c,
                     completion_hours: d,
                 },
+                icon,
             })
         }
         _ => Err(problems),
@@ -161,7 +176,7 @@ pub fn add_category(
         responsible_unit: checked.responsible_unit,
         sla: checked.sla,
         keywords: Vec::new(),
-        icon: None,
+        icon: checked.icon,
     });
     Ok(Edited { data, summary })
 }
@@ -210,6 +225,14 @@ pub fn change_category(
             old.completion_hours, new.completion_hours
         ));
     }
+    if category.icon != checked.icon {
+        let shown = |icon: &Option<String>| icon.clone().unwrap_or_else(|| "guessed".into());
+        changes.push(format!(
+            "icon {} -> {}",
+            shown(&category.icon),
+            shown(&checked.icon)
+        ));
+    }
     if changes.is_empty() {
         changes.push("nothing changed".to_owned());
     }
@@ -217,6 +240,7 @@ pub fn change_category(
     category.name_en = checked.name_en;
     category.responsible_unit = checked.responsible_unit;
     category.sla = checked.sla;
+    category.icon = checked.icon;
     Ok(Edited {
         data,
         summary: format!("category {code}: {}", changes.join(", ")),

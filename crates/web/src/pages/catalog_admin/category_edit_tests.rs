@@ -20,6 +20,8 @@ fn input<'a>(unit: &'a str, coordination: &'a str, completion: &'a str) -> Categ
         responsible_unit: unit,
         coordination_hours: coordination,
         completion_hours: completion,
+        // As the form comes filled for `jalan`, whose pack names its icon.
+        icon: "jalan",
     }
 }
 
@@ -137,4 +139,57 @@ fn a_new_category_needs_a_new_code() {
     // The names of another category are taken for a new one too.
     let problems = add_category(&j, "jalan-2", &input("dinas-bina-marga", "6", "48")).unwrap_err();
     assert_eq!(problems.get("name"), Some(Problem::NameTaken));
+}
+
+#[test]
+fn an_icon_is_one_aduan_draws_or_none_and_a_change_of_it_is_told() {
+    let j = jakarta();
+    let drawn = CategoryInput {
+        icon: "galian",
+        ..input("dinas-bina-marga", "6", "48")
+    };
+    let edited = change_category(&j, &jalan(), &drawn).unwrap();
+    assert!(
+        edited.summary.contains("icon jalan -> galian"),
+        "{}",
+        edited.summary
+    );
+    let revised = Jurisdiction::new(edited.data).unwrap();
+    assert_eq!(
+        revised.category(&jalan()).unwrap().icon.as_deref(),
+        Some("galian")
+    );
+
+    // Back to the guess: no icon named.
+    let none = CategoryInput {
+        icon: " ",
+        ..input("dinas-bina-marga", "6", "48")
+    };
+    let guessed = change_category(&revised, &jalan(), &none).unwrap();
+    assert!(
+        guessed.summary.contains("icon galian -> guessed"),
+        "{}",
+        guessed.summary
+    );
+    let again = Jurisdiction::new(guessed.data).unwrap();
+    assert_eq!(again.category(&jalan()).unwrap().icon, None);
+
+    for unknown in ["roket", "../pohon", "POHON"] {
+        let refused = CategoryInput {
+            icon: unknown,
+            ..input("dinas-bina-marga", "6", "48")
+        };
+        let problems = change_category(&j, &jalan(), &refused).unwrap_err();
+        assert_eq!(
+            problems.get("icon"),
+            Some(Problem::UnknownIcon),
+            "{unknown}"
+        );
+        let problems = add_category(&j, "jalan-tol", &refused).unwrap_err();
+        assert_eq!(
+            problems.get("icon"),
+            Some(Problem::UnknownIcon),
+            "{unknown}"
+        );
+    }
 }

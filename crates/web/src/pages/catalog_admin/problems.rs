@@ -33,6 +33,8 @@ pub enum Problem {
     /// Territorial offices and the validation team are not responsible for a category.
     CannotBeResponsible,
     UnknownKind,
+    /// Not an icon aduan draws.
+    UnknownIcon,
     UnknownRegion,
     RegionNeeded,
     RegionLevel(RegionLevel),
