@@ -3,11 +3,14 @@
 //! acknowledgement and opens `/lacak` with it; an answer in public (a reply under a tweet)
 //! never carries it; the database never holds the code in plain text, and the sealed copy
 //! leaves the outbox once the answer is delivered; an Open311 app gets the code in its
-//! response.
+//! response; a reporter who gave only an e-mail address reads the code in the mail an SMTP
+//! server received.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod citizen_browser;
 mod common;
+#[path = "../../channels/tests/common/smtp.rs"]
+mod smtp;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +18,7 @@ use std::time::Duration;
 use chrono::Utc;
 use reqwest::multipart::Form;
 
+use aduan_channels::ChannelsConfig;
 use aduan_channels::outbound::Deliverer;
 use aduan_store::{ReportQuery, ReportScope};
 use aduan_web::outbox::{OutboxWorker, RetryPolicy};
@@ -270,4 +274,74 @@ async fn an_operators_api_answer_carries_the_code_once_and_a_citizens_none() {
     let doc = app.anonymous().get("/openapi.json").await.expect(200);
     let field = &doc["components"]["schemas"]["ReportView"]["properties"]["tracking_code"];
     assert!(field.is_object(), "{field}");
+}
+
+#[tokio::test]
+async fn a_web_reporter_with_only_an_email_address_reads_the_code_in_the_mail() {
+    let sink = smtp::SmtpSink::start(None).await;
+    let config = ChannelsConfig::from_json(
+        &serde_json::json!({
+            "public_base_url": PUBLIC_BASE,
+            "smtp": {"host": "127.0.0.1", "port": sink.port, "security": "none",
+                     "from": "CRM Jakarta <crm@jakarta.go.id>"},
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let app = TestApp::spawn_with(receiver::web_config(config.clone())).await;
+    let worker = OutboxWorker::new(
+        app.state.clone(),
+        Arc::new(Deliverer::new(&config).unwrap()),
+        RetryPolicy::default(),
+    );
+    let visitor = Browser::new(&app);
+    let html = page(&visitor.get("/lapor/tanpa-akun").await);
+    let form = Form::new()
+        .text("csrf", hidden(&html, "csrf"))
+        .text("submission", hidden(&html, "submission"))
+        .text("category", "sampah")
+        .text(
+            "description",
+            "Sampah rumah tangga menumpuk di sudut gang, belum diangkut seminggu.",
+        )
+        .text("region", "31.74.01")
+        .text("phone", "")
+        .text("email", "Warga.Tebet@Contoh.id");
+    let receipt = page(&visitor.post_multipart("/lapor/tanpa-akun", form).await);
+    let shown = {
+        let start = receipt.find("id=\"tracking-code\">").unwrap() + 19;
+        receipt[start..start + 11].to_owned()
+    };
+    let ticket = only_ticket(&app).await;
+    assert_eq!(app.count(SEALED).await, 1);
+
+    worker.run_once(Utc::now()).await.unwrap();
+    let sessions = sink.sessions();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].rcpt_to, ["Warga.Tebet@Contoh.id"]);
+    let mail = mail_parser::MessageParser::default()
+        .parse(&sessions[0].data)
+        .expect("a message");
+    let subject = mail.subject().unwrap_or_default().to_owned();
+    assert!(subject.contains(&ticket), "{subject}");
+    let body = mail.body_text(0).expect("a text body").into_owned();
+    assert!(body.contains(&ticket), "{body}");
+    assert!(body.contains(&format!("{PUBLIC_BASE}/lacak")), "{body}");
+    // The same code the receipt showed, sent once and gone from the database after.
+    assert_eq!(code_in(&body), shown, "{body}");
+    assert!(opens(&app, &ticket, &shown).await);
+    assert_eq!(app.count(SEALED).await, 0);
+    nowhere_in_plain(&app, &shown).await;
+
+    // The next step by mail too, without the code.
+    app.take_up(&ticket).await;
+    worker.run_once(Utc::now()).await.unwrap();
+    let sessions = sink.sessions();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let mail = mail_parser::MessageParser::default()
+        .parse(&sessions[1].data)
+        .expect("a message");
+    let body = mail.body_text(0).expect("a text body").into_owned();
+    assert!(body.contains(&ticket), "{body}");
+    assert!(!body.contains("Kode lacak"), "{body}");
 }
