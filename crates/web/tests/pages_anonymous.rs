@@ -12,6 +12,7 @@ use std::num::NonZeroU32;
 use reqwest::multipart::Form;
 
 use aduan_web::WebConfig;
+use aduan_web::limits::LimitsConfig;
 use citizen_browser::{Browser, assert_good_page, hidden, location, page};
 use common::{Resp, TestApp, test_limits};
 
@@ -49,6 +50,18 @@ fn receipt(html: &str) -> (String, String) {
         between(html, "id=\"ticket\">", "</p>"),
         between(html, "id=\"tracking-code\">", "</p>"),
     )
+}
+
+/// An app with the tests' limits, changed by `change`.
+async fn app_with_limits(change: impl FnOnce(&mut LimitsConfig)) -> TestApp {
+    let mut limits = test_limits();
+    change(&mut limits);
+    TestApp::spawn_with_limits(WebConfig {
+        secure_cookies: false,
+        limits,
+        ..WebConfig::default()
+    })
+    .await
 }
 
 fn track(ticket: &str, code: &str) -> String {
@@ -211,14 +224,7 @@ async fn a_post_from_another_site_is_refused() {
 
 #[tokio::test]
 async fn a_flood_from_one_address_is_refused_with_429_and_files_nothing() {
-    let mut limits = test_limits();
-    limits.submissions_per_address = NonZeroU32::new(2);
-    let app = TestApp::spawn_with_limits(WebConfig {
-        secure_cookies: false,
-        limits,
-        ..WebConfig::default()
-    })
-    .await;
+    let app = app_with_limits(|limits| limits.submissions_per_address = NonZeroU32::new(2)).await;
     let visitor = Browser::new(&app);
     for n in 0..2 {
         let html = page(&visitor.get(PATH).await);
@@ -240,14 +246,7 @@ async fn a_flood_from_one_address_is_refused_with_429_and_files_nothing() {
 
 #[tokio::test]
 async fn a_flood_naming_one_contact_is_refused_however_it_is_written() {
-    let mut limits = test_limits();
-    limits.submissions_per_contact = NonZeroU32::new(2);
-    let app = TestApp::spawn_with_limits(WebConfig {
-        secure_cookies: false,
-        limits,
-        ..WebConfig::default()
-    })
-    .await;
+    let app = app_with_limits(|limits| limits.submissions_per_contact = NonZeroU32::new(2)).await;
     let visitor = Browser::new(&app);
     // The same number written two ways is one contact.
     for (n, phone) in ["0813-7777-4321", "+62 813 7777 4321"]

@@ -18,6 +18,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::accessibility;
+use crate::commands;
 use crate::common::TestApp;
 use crate::driver::{Driver, assert_javascript_is_off, locate};
 use aduan_web::WebConfig;
@@ -533,7 +534,7 @@ impl Browser {
     /// `navigator.onLine` change and its requests fail while off.
     pub async fn set_offline(&self, offline: bool) {
         self.client
-            .issue_cmd(NetworkConditions { offline })
+            .issue_cmd(commands::network(offline))
             .await
             .unwrap_or_else(|e| panic!("set the network offline={offline}: {e}"));
     }
@@ -598,33 +599,4 @@ fn screenshot_dir(test: &str) -> PathBuf {
             .unwrap_or_else(|e| panic!("empty the screenshots of {}: {e}", dir.display()));
     }
     dir
-}
-
-/// chromedriver's own command to emulate network conditions.
-#[derive(Debug)]
-struct NetworkConditions {
-    offline: bool,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        let session = session_id.unwrap_or_default();
-        base_url.join(&format!("session/{session}/chromium/network_conditions"))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let conditions = json!({
-            "network_conditions": {
-                "offline": self.offline,
-                "latency": 0,
-                "download_throughput": 100000000,
-                "upload_throughput": 100000000,
-            }
-        });
-        (axum::http::Method::POST, Some(conditions.to_string()))
-    }
 }

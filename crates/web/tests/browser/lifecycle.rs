@@ -14,6 +14,7 @@ use aduan_domain::{ReportState, Role};
 
 use crate::common::{PASSWORD, SUDIN, camera_photo, png};
 use crate::harness::{Browser, Options, run_with};
+use crate::steps::sign_in;
 
 const REASON: &str = "Foto sesudah tidak menunjukkan lokasi yang dilaporkan.";
 
@@ -25,18 +26,6 @@ async fn check_page(b: &Browser, reporter: Option<&str>) {
         let page = b.location().await;
         assert!(!html.contains(reporter), "{page} names the reporter");
     }
-}
-
-async fn sign_in(b: &Browser, username: &str, next: &str) {
-    b.goto(&format!("/masuk?next={next}")).await;
-    b.fill("Nama pengguna", username).await;
-    b.fill("Kata sandi", PASSWORD).await;
-    b.press("Masuk").await;
-    assert!(
-        b.location().await.starts_with(next),
-        "{}",
-        b.location().await
-    );
 }
 
 async fn sign_out(b: &Browser) {

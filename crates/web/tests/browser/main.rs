@@ -11,6 +11,7 @@ mod anonymous;
 mod catalog_admin;
 mod category;
 mod citizen;
+mod commands;
 #[path = "../common/mod.rs"]
 mod common;
 mod driver;
@@ -26,4 +27,5 @@ mod push;
 mod queue;
 mod region_map;
 mod statistik;
+mod steps;
 mod support;

@@ -22,8 +22,9 @@ use tokio::net::TcpListener;
 use aduan_domain::Role;
 use aduan_web::{MapConfig, TilesUrl, WebConfig};
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 use crate::harness::{Browser, run_on_app};
+use crate::steps::sign_in;
 
 /// Well inside Tebet Timur (some 340 m from its edges).
 const TEBET_TIMUR: (f64, f64) = (106.855_333, -6.229_461);
@@ -268,20 +269,8 @@ async fn only_tiles_from_elsewhere(b: &Browser, tiles: &TileServer) {
     assert!(others.is_empty(), "loaded from other hosts: {others:#?}");
 }
 
-async fn sign_in(b: &Browser, username: &str, next: &str) {
-    b.goto(&format!("/masuk?next={next}")).await;
-    b.fill("Nama pengguna", username).await;
-    b.fill("Kata sandi", PASSWORD).await;
-    b.press("Masuk").await;
-    assert!(
-        b.location().await.starts_with(next),
-        "{}",
-        b.location().await
-    );
-}
-
-#[tokio::test]
-async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
+/// An app with the kelurahan loaded and street tiles from a tile server the test plays.
+async fn app_with_tiles() -> (TestApp, Arc<TileServer>) {
     let tiles = TileServer::start().await;
     let template = format!("{}/{{z}}/{{x}}/{{y}}.png", tiles.origin);
     let app = TestApp::spawn_with_boundaries_and(WebConfig {
@@ -293,7 +282,12 @@ async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
         ..WebConfig::default()
     })
     .await;
-    let tiles = Arc::new(tiles);
+    (app, Arc::new(tiles))
+}
+
+#[tokio::test]
+async fn a_pin_on_the_street_map_files_the_point_the_officer_navigates_to() {
+    let (app, tiles) = app_with_tiles().await;
     let server = Arc::clone(&tiles);
     run_on_app("map", app, |b| async move {
         let tiles = server;
@@ -498,18 +492,7 @@ async fn pinch_out(b: &Browser, at: (f64, f64)) {
 
 #[tokio::test]
 async fn the_street_map_zooms_by_pinch_wheel_and_keys_and_pans_by_arrow_keys() {
-    let tiles = TileServer::start().await;
-    let template = format!("{}/{{z}}/{{x}}/{{y}}.png", tiles.origin);
-    let app = TestApp::spawn_with_boundaries_and(WebConfig {
-        secure_cookies: false,
-        map: MapConfig {
-            tiles: Some(TilesUrl::parse(&template).expect("a local tile server")),
-            attribution: "© Kontributor OpenStreetMap".to_owned(),
-        },
-        ..WebConfig::default()
-    })
-    .await;
-    let tiles = Arc::new(tiles);
+    let (app, tiles) = app_with_tiles().await;
     let server = Arc::clone(&tiles);
     run_on_app("map_gestures", app, |b| async move {
         let tiles = server;

@@ -13,10 +13,24 @@ use serde_json::{Value, json};
 use aduan_domain::Ticket;
 use aduan_web::push::{PushPayload, compose};
 
+use crate::commands;
 use crate::common::{PASSWORD, TestApp};
 use crate::harness::{Browser, run, run_on_app};
+use crate::steps::service_worker;
 use aduan_web::WebConfig;
 use aduan_web::push::PushConfig;
+
+/// An app with Web Push on (a VAPID contact set).
+async fn app_with_push() -> TestApp {
+    TestApp::spawn_with(WebConfig {
+        secure_cookies: false,
+        push: PushConfig {
+            contact: Some("mailto:crm@jakarta.go.id".into()),
+        },
+        ..Default::default()
+    })
+    .await
+}
 
 async fn register(b: &Browser, username: &str) {
     b.goto("/daftar").await;
@@ -45,35 +59,24 @@ async fn shown(b: &Browser, css: &str) -> Value {
 
 #[tokio::test]
 async fn a_citizen_is_offered_notifications_on_this_device() {
-    let app = TestApp::spawn_with(WebConfig {
-        secure_cookies: false,
-        push: PushConfig {
-            contact: Some("mailto:crm@jakarta.go.id".into()),
-        },
-        ..Default::default()
-    })
-    .await;
+    let app = app_with_push().await;
     run_on_app("push_button", app, |b| async move {
         register(&b, "warga.kabar").await;
         b.goto("/laporan-saya").await;
         let section = shown(&b, "#push").await;
         assert!(
-            section.as_str().is_some_and(|t| t.contains("Pemberitahuan")),
+            section
+                .as_str()
+                .is_some_and(|t| t.contains("Pemberitahuan")),
             "the notification box never showed: {section}"
         );
         assert_eq!(b.text("#push-toggle").await, "Kabari saya di perangkat ini");
         // The service worker that shows the notifications parsed and is in place.
-        let worker = b
-            .client()
-            .execute_async(
-                r"const done = arguments[0];
-                  navigator.serviceWorker.ready.then((r) => done(r.active.scriptURL), (e) => done(String(e)));",
-                vec![],
-            )
-            .await
-            .expect("the service worker");
+        let worker = service_worker(&b).await;
         assert!(
-            worker.as_str().is_some_and(|url| url.ends_with("/sw.js")),
+            worker[0]
+                .as_str()
+                .is_some_and(|url| url.ends_with("/sw.js")),
             "{worker}"
         );
         b.check_page().await;
@@ -90,7 +93,10 @@ async fn a_citizen_is_offered_notifications_on_this_device() {
                 || said.starts_with("Pemberitahuan belum dapat diatur"),
             "{said:?}"
         );
-        assert_eq!(b.app.count("SELECT count(*) FROM push_subscriptions").await, 0);
+        assert_eq!(
+            b.app.count("SELECT count(*) FROM push_subscriptions").await,
+            0
+        );
         b.check_page().await;
         b.screenshot("pressed").await;
 
@@ -114,73 +120,26 @@ async fn without_push_there_is_no_button() {
     .await;
 }
 
-/// A Chromium DevTools command through chromedriver (`goog/cdp/execute`).
-#[derive(Debug)]
-struct DevTools {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        let session = session_id.unwrap_or_default();
-        base_url.join(&format!("session/{session}/goog/cdp/execute"))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (axum::http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// The citizen's "Izinkan" to notifications (W3C Permissions, Set Permission).
-#[derive(Debug)]
-struct AllowNotifications;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for AllowNotifications {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        let session = session_id.unwrap_or_default();
-        base_url.join(&format!("session/{session}/permissions"))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let body = json!({ "descriptor": { "name": "notifications" }, "state": "granted" });
-        (axum::http::Method::POST, Some(body.to_string()))
-    }
-}
-
 /// Hand the service worker of the app's origin a push message, as the push service would.
 /// Chromium numbers registrations from 0 in a new profile; the page's is the first or one
 /// of the next few, and Chromium refuses the others.
 async fn deliver(b: &Browser, message: &[u8]) {
     let origin = b.app.base.clone();
     let data = String::from_utf8(message.to_vec()).expect("the message is text");
-    let enable = DevTools {
-        cmd: "ServiceWorker.enable",
-        params: json!({}),
-    };
     b.client()
-        .issue_cmd(enable)
+        .issue_cmd(commands::dev_tools("ServiceWorker.enable", json!({})))
         .await
         .expect("the DevTools service worker domain");
     let mut refused = Vec::new();
     for registration in 0..8 {
-        let command = DevTools {
-            cmd: "ServiceWorker.deliverPushMessage",
-            params: json!({
+        let command = commands::dev_tools(
+            "ServiceWorker.deliverPushMessage",
+            json!({
                 "origin": origin,
                 "registrationId": registration.to_string(),
                 "data": data,
             }),
-        };
+        );
         match b.client().issue_cmd(command).await {
             Ok(_) => return,
             Err(e) => refused.push(e.to_string()),
@@ -212,35 +171,23 @@ async fn notifications(b: &Browser, n: usize) -> Value {
 
 #[tokio::test]
 async fn a_push_that_arrives_shows_the_state_and_leads_only_to_this_site() {
-    let app = TestApp::spawn_with(WebConfig {
-        secure_cookies: false,
-        push: PushConfig {
-            contact: Some("mailto:crm@jakarta.go.id".into()),
-        },
-        ..Default::default()
-    })
-    .await;
+    let app = app_with_push().await;
     run_on_app("push_arrives", app, |b| async move {
         register(&b, "warga.notifikasi").await;
         b.goto("/laporan-saya").await;
         shown(&b, "#push").await;
         b.client()
-            .issue_cmd(AllowNotifications)
+            .issue_cmd(commands::grant("notifications"))
             .await
             .expect("allow notifications");
 
         // The service worker is active and the permission given before anything arrives.
-        let ready = b
-            .client()
-            .execute_async(
-                r"const done = arguments[0];
-                  navigator.serviceWorker.ready
-                    .then((r) => done([r.active.state, Notification.permission]), (e) => done(String(e)));",
-                vec![],
-            )
-            .await
-            .expect("the service worker");
-        assert_eq!(ready, json!(["activated", "granted"]));
+        let ready = service_worker(&b).await;
+        assert_eq!(
+            (&ready[1], &ready[2]),
+            (&json!("activated"), &json!("granted")),
+            "{ready}"
+        );
         // A step of the citizen's own report, as aduan composes it.
         let ticket = Ticket::parse("JK2612050001").expect("a ticket");
         let step = PushPayload {
@@ -293,7 +240,12 @@ async fn a_push_that_arrives_shows_the_state_and_leads_only_to_this_site() {
             .id;
         b.app
             .store
-            .add_push_subscription(citizen, "push:ponsel-lain".into(), vec![7; 48], chrono::Utc::now())
+            .add_push_subscription(
+                citizen,
+                "push:ponsel-lain".into(),
+                vec![7; 48],
+                chrono::Utc::now(),
+            )
             .await
             .expect("a second device");
         b.goto("/laporan-saya").await;
@@ -309,7 +261,10 @@ async fn a_push_that_arrives_shows_the_state_and_leads_only_to_this_site() {
             "Pemberitahuan dimatikan di semua perangkat."
         );
         assert!(b.find_all("#push-devices").await.is_empty());
-        assert_eq!(b.app.count("SELECT count(*) FROM push_subscriptions").await, 0);
+        assert_eq!(
+            b.app.count("SELECT count(*) FROM push_subscriptions").await,
+            0
+        );
         b.check_page().await;
         b.screenshot("devices-off").await;
     })

@@ -7,20 +7,9 @@ use serde_json::json;
 
 use aduan_domain::Role;
 
-use crate::common::{PASSWORD, SUDIN, png, ticket_of};
+use crate::common::{SUDIN, png, ticket_of};
 use crate::harness::{Browser, run};
-
-async fn sign_in(b: &Browser, username: &str, next: &str) {
-    b.goto(&format!("/masuk?next={next}")).await;
-    b.fill("Nama pengguna", username).await;
-    b.fill("Kata sandi", PASSWORD).await;
-    b.press("Masuk").await;
-    assert!(
-        b.location().await.starts_with(next),
-        "{}",
-        b.location().await
-    );
-}
+use crate::steps::sign_in;
 
 /// The smallest height among the elements matching `css`, in CSS pixels.
 async fn smallest_height(b: &Browser, css: &str) -> f64 {
