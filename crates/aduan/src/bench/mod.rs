@@ -74,6 +74,7 @@ mod report;
 mod server;
 mod setup;
 mod sink;
+mod wal;
 
 use std::time::{Duration, Instant};
 
@@ -193,6 +194,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let server_pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
     let measures_postgres = scratch.is_some();
     let before = cpu::Snapshot::take(&server_pids, measures_postgres);
+    // The embedded store's write-ahead log, when the bench started the server on it.
+    let wal_watch = match (&servers[..], measures_postgres) {
+        ([server], false) => Some(wal::WalWatch::start(&server.data_dir)),
+        _ => None,
+    };
     let mut load = run_phase(&apis, phase(load_bodies)).await?;
     let after = cpu::Snapshot::take(&server_pids, measures_postgres);
     report::print(
@@ -211,6 +217,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         &before,
         &after,
     );
+    if let Some(watch) = wal_watch {
+        watch.finish().await.print();
+    }
     let errors = load.errors();
 
     acknowledged.extend(load.tickets);

@@ -41,6 +41,9 @@ pub use migrate::pending as pending_migrations;
 use readers::Readers;
 use writer::Writer;
 
+/// How long the writer waits for a lock another process holds (a backup, a migration).
+const WRITER_WAIT: Duration = Duration::from_secs(10);
+
 /// Read connections; more than the cores, since reads also wait on disk.
 const READERS: usize = 8;
 
@@ -76,8 +79,7 @@ fn enable_wal(conn: &Connection) -> StoreResult<()> {
 /// limit (`MEMORY`), every statement's end walks the whole journal of the enclosing job, so
 /// a large job (an import's batch) slows down quadratically.
 fn configure(conn: &Connection) -> StoreResult<()> {
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(StoreError::other)?;
+    conn.busy_timeout(WRITER_WAIT).map_err(StoreError::other)?;
     enable_wal(conn)?;
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
@@ -112,13 +114,15 @@ impl SqliteStore {
             .map_err(|e| StoreError::Other(format!("cannot open {}: {e}", path.display())))?;
         configure(&conn)?;
         migrate::apply(&mut conn)?;
-        // Checkpoints run on their own thread, not inside a request's commit.
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")
-            .map_err(StoreError::other)?;
+        // Checkpoints run on their own thread, not inside a request's commit; when SQLite
+        // starts the log over, the file is cut back to the checkpointer's limit.
+        let wal = checkpoint::WalLimits::default();
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {};",
+            wal.restart_above
+        ))
+        .map_err(StoreError::other)?;
         let checkpointer = Connection::open(path).map_err(StoreError::other)?;
-        checkpointer
-            .busy_timeout(Duration::from_secs(10))
-            .map_err(StoreError::other)?;
         let readers = (0..READERS)
             .map(|_| {
                 let reader = Connection::open_with_flags(
@@ -135,10 +139,16 @@ impl SqliteStore {
                 Ok(reader)
             })
             .collect::<StoreResult<Vec<_>>>()?;
+        let asked = checkpoint::EmptyRequest::default();
+        let writer_side = checkpoint::WriterSide::new(asked.clone(), wal, WRITER_WAIT);
         Ok(Self {
-            writer: Writer::spawn(conn)?,
+            writer: Writer::spawn(conn, writer_side)?,
             readers: Readers::new(readers),
-            _checkpointer: std::sync::Arc::new(checkpoint::Checkpointer::spawn(checkpointer)?),
+            _checkpointer: std::sync::Arc::new(checkpoint::Checkpointer::spawn(
+                checkpointer,
+                wal,
+                asked,
+            )?),
         })
     }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::WriterSide;
 use crate::monitoring::{WriteQueue, WriterCounters};
 use crate::{StoreError, StoreResult};
 
@@ -30,14 +31,15 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Start the writer thread over `conn`.
-    pub fn spawn(conn: Connection) -> StoreResult<Self> {
+    /// Start the writer thread over `conn`; between batches it empties the write-ahead log
+    /// when the checkpointer asks (`wal`).
+    pub fn spawn(conn: Connection, wal: WriterSide) -> StoreResult<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
         let counters = Arc::new(WriterCounters::default());
         let counted = Arc::clone(&counters);
         std::thread::Builder::new()
             .name("aduan-sqlite-writer".into())
-            .spawn(move || run(conn, queue, &counted))
+            .spawn(move || run(conn, queue, &counted, wal))
             .map_err(StoreError::other)?;
         Ok(Self { jobs, counters })
     }
@@ -79,7 +81,12 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, mut queue: mpsc::Receiver<Job>, counters: &WriterCounters) {
+fn run(
+    conn: Connection,
+    mut queue: mpsc::Receiver<Job>,
+    counters: &WriterCounters,
+    mut wal: WriterSide,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.blocking_recv() {
         batch.push(first);
@@ -91,6 +98,7 @@ fn run(conn: Connection, mut queue: mpsc::Receiver<Job>, counters: &WriterCounte
         }
         counters.batch(batch.len());
         commit_batch(&conn, &mut batch);
+        wal.between_batches(&conn);
     }
     tracing::debug!("sqlite writer stopped: every handle dropped");
 }
