@@ -33,6 +33,7 @@ mod region_shapes;
 pub mod request_id;
 pub mod service;
 mod sessions;
+pub mod shed;
 mod state;
 mod tracking;
 mod views;
@@ -90,13 +91,19 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
+        // A place among the requests in flight before anything is done for a request; none
+        // free: 503 at once (see `shed`).
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::clone(&state.in_flight),
+            shed::shed,
+        ))
         // Outside the handlers and every layer above, so no answer (a 404, a 405, a 413,
-        // a timeout's 408) goes out without them.
+        // a timeout's 408, a shed 503) goes out without them.
         .layer(axum::middleware::from_fn_with_state(
             security,
             headers::security_headers,
         ));
-    // Counted outside every layer above, so a 404, 413 or 408 is counted too.
+    // Counted outside every layer above, so a 404, 413, 408 or shed 503 is counted too.
     let routes = match state.metrics.clone() {
         Some(metrics) => routes.layer(axum::middleware::from_fn_with_state(
             metrics,

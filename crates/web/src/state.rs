@@ -89,6 +89,8 @@ pub struct AppState {
     /// What the server counts for Prometheus; `None` (nothing counted) unless metrics are
     /// served (`aduan serve --metrics-listen`).
     pub(crate) metrics: Option<Arc<crate::metrics::Metrics>>,
+    /// The requests in flight, per pool (`crate::shed`).
+    pub in_flight: Arc<crate::shed::InFlight>,
     /// The categories most reported lately, leading `/lapor`'s picker.
     pub(crate) popular: Arc<crate::popular::PopularCategories>,
 }
@@ -107,6 +109,10 @@ impl AppState {
             catalog_changes: Arc::new(tokio::sync::Mutex::new(())),
             sealer: Sealer::new(&config.identity_key),
             limits: Arc::new(Limits::new(&config.limits)),
+            in_flight: Arc::new(crate::shed::InFlight::new(
+                config.limits.in_flight_intake,
+                config.limits.in_flight_other,
+            )),
             push: crate::push::WebPush::new(&config.identity_key, &config.push).map(Arc::new),
             config: Arc::new(config),
             metrics: None,

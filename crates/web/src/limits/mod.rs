@@ -93,6 +93,11 @@ pub struct LimitsConfig {
     /// Lookups of similar reports near a pin per citizen account (`/lapor/serupa`): a pin
     /// dragged about asks often, a sweep of the city asks far more.
     pub nearby_lookups_per_account: PerHour,
+    /// New reports handled at once (submissions, report forms, channels' webhooks); more
+    /// are answered 503 at once (`crate::shed`).
+    pub in_flight_intake: usize,
+    /// Every other request handled at once (pages, reads, staff actions).
+    pub in_flight_other: usize,
     /// Keys each registration or submission table keeps at most.
     pub max_keys: usize,
     /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
@@ -121,6 +126,8 @@ impl Default for LimitsConfig {
             submissions_per_address: NonZeroU32::new(120),
             submissions_per_contact: NonZeroU32::new(5),
             nearby_lookups_per_account: NonZeroU32::new(600),
+            in_flight_intake: 256,
+            in_flight_other: 512,
             max_keys: 200_000,
             trusted_proxies: Vec::new(),
         }
