@@ -228,6 +228,8 @@ fn limits(settings: &Settings) -> LimitsConfig {
         submissions_per_account: NonZeroU32::new(limits.submissions_per_account),
         submissions_per_address: NonZeroU32::new(limits.submissions_per_address),
         submissions_per_contact: NonZeroU32::new(limits.submissions_per_contact),
+        in_flight_intake: limits.in_flight_intake as usize,
+        in_flight_other: limits.in_flight_other as usize,
         trusted_proxies: settings.server.trusted_proxies.clone(),
         ..LimitsConfig::default()
     };
@@ -312,6 +314,7 @@ mod tests {
         assert_eq!(on.submissions_per_account, NonZeroU32::new(30));
         assert_eq!(on.submissions_per_address, NonZeroU32::new(120));
         assert_eq!(on.submissions_per_contact, NonZeroU32::new(5));
+        assert_eq!((on.in_flight_intake, on.in_flight_other), (256, 512));
         assert!(on.trusted_proxies.is_empty());
         let off = limits_of(&["aduan", "serve", "--rate-limits", "off"]);
         assert_eq!(off.registrations_per_address, None);

@@ -55,6 +55,16 @@ pub fn ranges(settings: &Settings, origins: &Origins) -> Vec<String> {
         limits.submissions_per_contact.into(),
         1..=1_000,
     );
+    within(
+        "limits.in_flight_intake",
+        limits.in_flight_intake.into(),
+        1..=100_000,
+    );
+    within(
+        "limits.in_flight_other",
+        limits.in_flight_other.into(),
+        1..=100_000,
+    );
     within("backup.keep", settings.backup.keep.into(), 1..=10_000);
     within(
         "privacy.identity_retention_months",

@@ -179,6 +179,10 @@ pub struct LimitSettings {
     pub submissions_per_account: u32,
     pub submissions_per_address: u32,
     pub submissions_per_contact: u32,
+    /// New reports handled at once; beyond them 503 at once (`aduan_web::shed`).
+    pub in_flight_intake: u32,
+    /// Every other request handled at once.
+    pub in_flight_other: u32,
 }
 
 impl Default for LimitSettings {
@@ -189,6 +193,8 @@ impl Default for LimitSettings {
             submissions_per_account: 30,
             submissions_per_address: 120,
             submissions_per_contact: 5,
+            in_flight_intake: 256,
+            in_flight_other: 512,
         }
     }
 }
