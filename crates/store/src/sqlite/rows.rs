@@ -69,3 +69,16 @@ pub fn query_error(e: rusqlite::Error) -> StoreError {
         other => StoreError::other(other),
     }
 }
+
+/// `NotFound` unless a report with this id exists (in the caller's transaction).
+pub(super) fn require_report(
+    conn: &rusqlite::Connection,
+    report: aduan_domain::ReportId,
+) -> StoreResult<()> {
+    use rusqlite::OptionalExtension as _;
+    let exists: Option<i64> = conn
+        .prepare_cached("SELECT id FROM reports WHERE id = ?1")
+        .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
+        .map_err(StoreError::other)?;
+    exists.map(|_| ()).ok_or(StoreError::NotFound)
+}

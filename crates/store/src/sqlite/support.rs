@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use aduan_domain::{ReportId, UserId};
 
@@ -23,13 +23,7 @@ impl SupportStore for SqliteStore {
     ) -> StoreResult<bool> {
         self.writer
             .write(move |conn| {
-                let exists: Option<i64> = conn
-                    .prepare_cached("SELECT id FROM reports WHERE id = ?1")
-                    .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
-                    .map_err(StoreError::other)?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound);
-                }
+                rows::require_report(conn, report)?;
                 let added = conn
                     .prepare_cached(
                         "INSERT INTO report_supporters (report_id, user_id, supported_at)

@@ -8,7 +8,7 @@ use aduan_domain::{Channel, ReportId, ReportState};
 
 use super::SqliteStore;
 use super::outbox;
-use super::rows::{corrupt, micros};
+use super::rows::{self, corrupt, micros};
 use crate::tracking::{SEALED_CODE_KEY, TrackingStore};
 use crate::{StoreError, StoreResult};
 
@@ -48,13 +48,7 @@ impl TrackingStore for SqliteStore {
     async fn set_tracking_code(&self, report: ReportId, code_hash: [u8; 32]) -> StoreResult<()> {
         self.writer
             .write(move |conn| {
-                let exists: Option<i64> = conn
-                    .prepare_cached("SELECT id FROM reports WHERE id = ?1")
-                    .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
-                    .map_err(StoreError::other)?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound);
-                }
+                rows::require_report(conn, report)?;
                 conn.prepare_cached(
                     "INSERT INTO tracking_codes (report_id, code_hash) VALUES (?1, ?2)
                      ON CONFLICT (report_id) DO UPDATE SET code_hash = excluded.code_hash",
@@ -75,13 +69,7 @@ impl TrackingStore for SqliteStore {
     ) -> StoreResult<bool> {
         self.writer
             .write(move |conn| {
-                let exists: Option<i64> = conn
-                    .prepare_cached("SELECT id FROM reports WHERE id = ?1")
-                    .and_then(|mut s| s.query_row([report.0], |r| r.get(0)).optional())
-                    .map_err(StoreError::other)?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound);
-                }
+                rows::require_report(conn, report)?;
                 let issued = conn
                     .prepare_cached(
                         "INSERT INTO tracking_codes (report_id, code_hash) VALUES (?1, ?2)
