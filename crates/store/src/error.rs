@@ -1,7 +1,7 @@
 //! Store errors, in the three kinds every surface maps: not found, conflict, other.
 
 /// What went wrong in the store.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,

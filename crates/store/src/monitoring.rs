@@ -1,5 +1,6 @@
 //! What monitoring reads from a store: whether its schema is current, the outbox's backlog,
-//! the open reports (for the SLA clocks) and, for SQLite, the single writer's queue.
+//! the open reports (for the SLA clocks) and the queue of writes committed in groups (the
+//! SQLite store's single writer, the PostgreSQL store's intake of new reports).
 //!
 //! None of these scans every report: the backlog counts walk the `outbox_state` index over
 //! the pending and dead rows only, and the open reports walk the `reports_state` index over
@@ -33,10 +34,10 @@ pub struct OpenReport {
     pub coordinated_at: Option<DateTime<Utc>>,
 }
 
-/// Upper bounds of the writer's batch-size buckets (jobs per commit).
+/// Upper bounds of the batch-size buckets (jobs per commit).
 pub const BATCH_BUCKETS: [u64; 10] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
-/// What the SQLite writer has done since it started, counted with atomics on its thread.
+/// What a group-committing writer has done since it started, counted with atomics.
 #[derive(Debug, Default)]
 pub struct WriterCounters {
     /// Batches whose size fell in each bucket of [`BATCH_BUCKETS`] (not cumulative).
@@ -65,7 +66,7 @@ impl WriterCounters {
     }
 }
 
-/// The SQLite writer's queue at one moment.
+/// A group-committing writer's queue at one moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteQueue {
     /// Jobs waiting for the writer now.
@@ -109,7 +110,8 @@ pub trait MonitoringStore: Send + Sync {
     async fn outbox_backlog(&self) -> StoreResult<OutboxBacklog>;
     /// Every report in a state that is not terminal.
     async fn open_reports(&self) -> StoreResult<Vec<OpenReport>>;
-    /// The single writer's queue, for a store that has one (SQLite).
+    /// The queue of writes committed in groups: every write of the SQLite store (its single
+    /// writer), new reports on PostgreSQL (its intake).
     fn write_queue(&self) -> Option<WriteQueue> {
         None
     }

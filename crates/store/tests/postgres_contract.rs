@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod contract;
+mod pg;
 
 use std::sync::Arc;
 

@@ -77,8 +77,9 @@ pub(super) async fn count_new(conn: &mut PgConnection, reports: &[i64]) -> Store
                 (r.coordinated_at - r.created_at) / 1000,
                 CASE WHEN r.state = 'completed' THEN (r.completed_at - r.created_at) / 1000 END,
                 rr.reporter_key
-         FROM reports r LEFT JOIN report_reporters rr ON rr.report_id = r.id
-         WHERE r.id = ANY($1)",
+         FROM unnest($1::bigint[]) AS n(id)
+         JOIN reports r ON r.id = n.id
+         LEFT JOIN report_reporters rr ON rr.report_id = n.id",
     )
     .bind(&distinct)
     .execute(&mut *conn)
@@ -101,26 +102,62 @@ pub(super) async fn shift(
     if before == after {
         return Ok(());
     }
-    for (c, sign) in [(before, -1_i16), (after, 1)] {
-        let Some(c) = c else { continue };
-        sqlx::query(
-            "INSERT INTO stats_pending (sign, day, category, channel, region, state,
-                 coordination_ms, completion_ms, reporter)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(sign)
-        .bind(&c.day)
-        .bind(&c.category)
-        .bind(&c.channel)
-        .bind(&c.region)
-        .bind(&c.state)
-        .bind(c.coordination_ms)
-        .bind(c.completion_ms)
-        .bind(&c.reporter)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    let changes: Vec<(i16, &Contribution)> = [(-1, before), (1, after)]
+        .into_iter()
+        .filter_map(|(sign, c)| Some((sign, c?)))
+        .collect();
+    queue(conn, &changes).await
+}
+
+/// Queue counting reports just filed, whose contributions the filing knows.
+pub(super) async fn count_filed(
+    conn: &mut PgConnection,
+    filed: &[Contribution],
+) -> StoreResult<()> {
+    let changes: Vec<(i16, &Contribution)> = filed.iter().map(|c| (1, c)).collect();
+    queue(conn, &changes).await
+}
+
+/// Queue `changes` (a sign and a contribution each) in one statement.
+async fn queue(conn: &mut PgConnection, changes: &[(i16, &Contribution)]) -> StoreResult<()> {
+    if changes.is_empty() {
+        return Ok(());
     }
+    let column =
+        |f: fn(&Contribution) -> &str| -> Vec<&str> { changes.iter().map(|(_, c)| f(c)).collect() };
+    sqlx::query(
+        "INSERT INTO stats_pending (sign, day, category, channel, region, state,
+             coordination_ms, completion_ms, reporter)
+         SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                              $6::text[], $7::bigint[], $8::bigint[], $9::text[])",
+    )
+    .bind(changes.iter().map(|(sign, _)| *sign).collect::<Vec<_>>())
+    .bind(column(|c| &c.day))
+    .bind(column(|c| &c.category))
+    .bind(column(|c| &c.channel))
+    .bind(column(|c| &c.region))
+    .bind(column(|c| &c.state))
+    .bind(
+        changes
+            .iter()
+            .map(|(_, c)| c.coordination_ms)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        changes
+            .iter()
+            .map(|(_, c)| c.completion_ms)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        changes
+            .iter()
+            .map(|(_, c)| c.reporter.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ mod api_keys;
 mod catalog;
 mod identity_key;
 mod import;
+mod intake;
 mod key_rotation;
 mod listing;
 mod messages;
@@ -54,6 +55,8 @@ const FOLD_EVERY: Duration = Duration::from_secs(1);
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// New reports, filed in groups (see [`intake`]).
+    intake: intake::Intake,
     /// The background folder of the statistics' queued changes; stopped with the last
     /// clone of the store.
     _folder: Arc<Folder>,
@@ -107,6 +110,7 @@ impl PgStore {
             .map_err(|e| StoreError::Other(format!("cannot migrate the PostgreSQL schema: {e}")))?;
         let folder = Folder(tokio::spawn(fold_continuously(pool.clone())));
         Ok(Self {
+            intake: intake::Intake::start(pool.clone()),
             pool,
             _folder: Arc::new(folder),
         })

@@ -6,7 +6,8 @@ use sqlx::Row;
 use super::{MIGRATOR, PgStore, db_error};
 use crate::StoreResult;
 use crate::monitoring::{
-    MonitoringStore, OpenReport, OpenReportRow, OutboxBacklog, open_report, open_state_codes,
+    MonitoringStore, OpenReport, OpenReportRow, OutboxBacklog, WriteQueue, open_report,
+    open_state_codes,
 };
 
 #[async_trait]
@@ -53,5 +54,9 @@ impl MonitoringStore for PgStore {
         .await
         .map_err(db_error)?;
         rows.into_iter().map(open_report).collect()
+    }
+
+    fn write_queue(&self) -> Option<WriteQueue> {
+        Some(self.intake.queue())
     }
 }

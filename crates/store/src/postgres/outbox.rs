@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
 
-use aduan_domain::report::{MediaFetch, NewPhoto, PhotoKind};
+use aduan_domain::report::{NewPhoto, PhotoKind};
 use aduan_domain::{ActionKind, Channel, ReportId, ReportState, Ticket};
 
 use super::reports::insert_photos;
@@ -70,18 +70,6 @@ pub(super) async fn enqueue_code(
 ) -> StoreResult<()> {
     let payload = code_payload(state, sealed_code);
     enqueue(conn, report, OutboxKind::Reply, channel, &payload, now).await
-}
-
-/// Queue fetching a photo the report's channel holds.
-pub(super) async fn enqueue_media(
-    conn: &mut PgConnection,
-    report: ReportId,
-    channel: Channel,
-    media: &MediaFetch,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let payload = serde_json::to_string(media).map_err(StoreError::other)?;
-    enqueue(conn, report, OutboxKind::FetchMedia, channel, &payload, now).await
 }
 
 /// Whether the report's reporter can be answered on a channel.

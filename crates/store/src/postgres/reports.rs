@@ -1,17 +1,16 @@
 //! Reports, timelines and photos in PostgreSQL.
 //!
 //! Every change is one transaction. Rules the SQLite store keeps with its single writer are
-//! kept here with row locks, so that several instances sharing the database still file one
-//! report per channel message (an advisory lock on the message, taken first), issue
-//! gap-free tickets (the day's ticket row, locked by its upsert until commit) and let one
-//! of racing transitions win (the report's row, locked before its version is checked).
+//! kept here with row locks, so that several instances sharing the database let one of
+//! racing transitions win (the report's row, locked before its version is checked). New
+//! reports are filed in groups by [`super::intake`], which keeps the rules of filing the
+//! same way (one report per channel message, gap-free tickets).
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use aduan_domain::filing::{self, FilingMessage};
 use aduan_domain::message::{Message, NewMessage};
 use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
 use aduan_domain::stepping::{self, ActionRecord};
@@ -21,7 +20,7 @@ use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, User
 use super::rows::{
     self, REPORT_COLUMNS, REPORT_FROM, corrupt, get, micros, parse_role, parse_state, parse_unit,
 };
-use super::{PgStore, aggregates, db_error, listing, messages, outbox, push, search, triage};
+use super::{PgStore, aggregates, db_error, listing, messages, outbox, push};
 use crate::values::{EventRow, capture_time, evidence};
 use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
@@ -109,149 +108,6 @@ pub(super) async fn insert_photos(
         .map_err(db_error)?;
     }
     Ok(())
-}
-
-/// The next ticket of `date`. The upsert locks the day's row until the transaction ends:
-/// tickets are unique across instances, and a rolled-back submission leaves no gap.
-async fn next_ticket(
-    conn: &mut PgConnection,
-    prefix: &TicketPrefix,
-    date: NaiveDate,
-) -> StoreResult<Ticket> {
-    let last: i64 = sqlx::query_scalar(
-        "INSERT INTO ticket_days (day, last) VALUES ($1, 1)
-         ON CONFLICT (day) DO UPDATE SET last = ticket_days.last + 1
-         RETURNING last",
-    )
-    .bind(date.format("%Y-%m-%d").to_string())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    let sequence =
-        u32::try_from(last).map_err(|_| corrupt("ticket sequence", &last.to_string()))?;
-    Ok(Ticket::issue(prefix, date, sequence))
-}
-
-/// The report a channel message already filed, if any. Takes a transaction-long advisory
-/// lock on the message first, so that two instances receiving it at once file it once: the
-/// second waits for the first to commit, then finds its report.
-async fn already_filed(
-    conn: &mut PgConnection,
-    channel: &str,
-    message_id: &str,
-) -> StoreResult<Option<ReportId>> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind(format!("channel_messages\u{1f}{channel}\u{1f}{message_id}"))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    let filed: Option<i64> = sqlx::query_scalar(
-        "SELECT report_id FROM channel_messages WHERE channel = $1 AND message_id = $2",
-    )
-    .bind(channel)
-    .bind(message_id)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(filed.map(ReportId))
-}
-
-async fn insert_report(
-    conn: &mut PgConnection,
-    new: NewReport,
-    prefix: &TicketPrefix,
-    local_date: NaiveDate,
-    now: DateTime<Utc>,
-) -> StoreResult<Report> {
-    // A redelivered message: answer with the report it filed the first time.
-    if let Some(message_id) = &new.channel_message_id
-        && let Some(id) = already_filed(conn, new.channel.code(), message_id).await?
-    {
-        return select_report(conn, id).await;
-    }
-    // Keep the precision the database keeps, so the answer equals what is read back.
-    let now = rows::instant(micros(now))?;
-    let plan = filing::plan(&new);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reports (state, category, description, lat, lon, region, address,
-             channel, first_receiver, holding_unit, visibility, created_at, updated_at, version,
-             local_day, public_search, staff_description)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $11, 1, $12,
-             to_tsvector('indonesian', $13), $14)
-         RETURNING id",
-    )
-    .bind(plan.state.code())
-    .bind(new.category.as_str())
-    .bind(&new.description)
-    .bind(new.location.map(|c| c.lat))
-    .bind(new.location.map(|c| c.lon))
-    .bind(new.region.as_str())
-    .bind(&new.address)
-    .bind(new.channel.code())
-    .bind(new.first_receiver.as_str())
-    .bind(plan.visibility.code())
-    .bind(micros(now))
-    .bind(local_date.format("%Y-%m-%d").to_string())
-    .bind(search::public_text(plan.searched_text))
-    .bind(&new.staff_description)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    let id = ReportId(id);
-    if let Some((channel, message_id)) = plan.channel_message {
-        sqlx::query(
-            "INSERT INTO channel_messages (channel, message_id, report_id) VALUES ($1, $2, $3)",
-        )
-        .bind(channel.code())
-        .bind(message_id)
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    }
-    let reporter = &plan.reporter;
-    sqlx::query(
-        "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity,
-             sealed_reply, reporter_key)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id.0)
-    .bind(reporter.user.map(|u| u.0))
-    .bind(reporter.entered_by.map(|u| u.0))
-    .bind(reporter.sealed_identity)
-    .bind(reporter.sealed_reply)
-    .bind(reporter.key.as_deref())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    for message in &plan.outbox {
-        match *message {
-            FilingMessage::Reply {
-                channel,
-                action,
-                state,
-            } => outbox::enqueue_reply(conn, id, channel, action, state, None, now).await?,
-            FilingMessage::FetchMedia { channel, media } => {
-                outbox::enqueue_media(conn, id, channel, media, now).await?
-            }
-        }
-    }
-    if let Some(mark) = plan.triage {
-        triage::insert(conn, id, mark).await?;
-    }
-    let event = insert_event(conn, &EventRow::first(id, &plan.submission, now)).await?;
-    insert_photos(conn, id, event, PhotoKind::Report, plan.photos, now).await?;
-    aggregates::count_new(conn, &[id.0]).await?;
-    // The day's ticket last: every submission of the day waits for its row, from here to
-    // the commit only.
-    let ticket = next_ticket(conn, prefix, local_date).await?;
-    sqlx::query("UPDATE reports SET ticket = $1 WHERE id = $2")
-        .bind(ticket.as_str())
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    Ok(new.filed(id, ticket, now))
 }
 
 /// Lock the report's row for the rest of the transaction and tell whether it is still at
@@ -420,10 +276,7 @@ impl ReportStore for PgStore {
         local_date: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Report> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let filed = insert_report(&mut tx, report, &prefix, local_date, now).await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(filed)
+        self.intake.submit(report, prefix, local_date, now).await
     }
 
     async fn report(&self, ticket: &Ticket) -> StoreResult<Report> {

@@ -10,33 +10,13 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use sqlx::PgConnection;
 
-use aduan_domain::report::{Report, TriageMark};
+use aduan_domain::report::Report;
 use aduan_domain::{CategoryCode, RegionCode, ReportId, ReportState, UserId};
 
 use super::reports::{lock_unchanged, select_report};
 use super::rows::{corrupt, instant, micros};
 use super::{PgStore, aggregates, db_error};
 use crate::{StoreError, StoreResult, TriageDecision, TriageRecord, TriageStore};
-
-/// Put a newly filed report in the triage queue with what triage suggested.
-pub(super) async fn insert(
-    conn: &mut PgConnection,
-    report: ReportId,
-    mark: &TriageMark,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO triage (report_id, suggested_category, confidence, suggested_region)
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(report.0)
-    .bind(mark.category.as_ref().map(|c| c.as_str()))
-    .bind(mark.confidence)
-    .bind(mark.region.as_ref().map(|r| r.as_str()))
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
 
 type TriageRow = (
     Option<String>,

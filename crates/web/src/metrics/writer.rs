@@ -1,4 +1,5 @@
-//! The SQLite writer's queue, read from the store at each scrape (two atomics: no query).
+//! The store's group-commit queue (SQLite's single writer, PostgreSQL's intake of new
+//! reports), read from the store at each scrape (atomics: no query).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use aduan_store::Store;
 use aduan_store::monitoring::BATCH_BUCKETS;
 
-/// Reads [`Store::write_queue`]; a store without a single writer (PostgreSQL) adds nothing.
+/// Reads [`Store::write_queue`]; a store without one adds nothing.
 pub(super) struct WriteQueueCollector {
     store: Arc<dyn Store>,
 }
@@ -37,7 +38,7 @@ impl Collector for WriteQueueCollector {
         let depth = ConstGauge::new(i64::try_from(queue.depth).unwrap_or(i64::MAX));
         depth.encode(encoder.encode_descriptor(
             "store_write_queue_depth",
-            "Write jobs waiting for the SQLite writer",
+            "Writes waiting to be committed in a group (SQLite: every write; PostgreSQL: new reports)",
             None,
             depth.metric_type(),
         )?)?;
@@ -57,7 +58,7 @@ impl Collector for WriteQueueCollector {
         let batches: u64 = queue.batch_sizes.iter().sum();
         let mut metric = encoder.encode_descriptor(
             "store_write_batch_size",
-            "Write jobs committed together in one SQLite transaction",
+            "Writes committed together in one transaction",
             None,
             MetricType::Histogram,
         )?;

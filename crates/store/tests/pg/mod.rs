@@ -1,0 +1,3 @@
+//! Checks of what only the PostgreSQL store does.
+
+pub mod intake;
