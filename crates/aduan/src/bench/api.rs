@@ -1,8 +1,10 @@
 //! The HTTP API of the server under test, as far as the bench uses it.
 
+use std::time::Duration;
+
 use anyhow::{Context, bail};
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -92,10 +94,18 @@ impl Api {
             Err(e) => return Submitted::Failed("transport".into(), e.to_string()),
         };
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         let bytes = match response.bytes().await {
             Ok(b) => b,
             Err(e) => return Submitted::Failed("transport".into(), e.to_string()),
         };
+        if let (StatusCode::SERVICE_UNAVAILABLE, Some(seconds)) = (status, retry_after) {
+            return Submitted::Shed(Duration::from_secs(seconds.min(MAX_RETRY_AFTER_S)));
+        }
         if status != StatusCode::CREATED {
             let text = String::from_utf8_lossy(&bytes).chars().take(300).collect();
             return Submitted::Failed(status.as_u16().to_string(), text);
@@ -107,8 +117,15 @@ impl Api {
     }
 }
 
+/// The longest a client waits when told to come back later: the server sheds with
+/// `Retry-After: 1`; a larger value is taken as at most this.
+const MAX_RETRY_AFTER_S: u64 = 5;
+
 pub(super) enum Submitted {
     Acknowledged(String),
+    /// Refused at once because the server is full (503 with `Retry-After`): nothing was
+    /// filed, and the client sends it again after the wait.
+    Shed(Duration),
     /// What kind of failure (an HTTP status or `transport`), and a sample of why.
     Failed(String, String),
 }

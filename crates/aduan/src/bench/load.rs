@@ -23,6 +23,9 @@ pub(super) struct Outcome {
     pub(super) latencies_us: Vec<u64>,
     /// Acknowledged tickets, with the index of the client that owns each.
     pub(super) tickets: Vec<(usize, String)>,
+    /// Submissions the server shed (503 with `Retry-After`) and the client sent again after
+    /// waiting; each report counts once in the latencies, from its admitted attempt.
+    pub(super) shed: usize,
     /// Failures by kind, with one sample message each.
     pub(super) failures: BTreeMap<String, (usize, String)>,
     pub(super) wall: Duration,
@@ -36,6 +39,7 @@ impl Outcome {
     pub(super) fn merge(&mut self, other: Self) {
         self.latencies_us.extend(other.latencies_us);
         self.tickets.extend(other.tickets);
+        self.shed += other.shed;
         for (kind, (n, sample)) in other.failures {
             self.failures.entry(kind).or_insert((0, sample)).0 += n;
         }
@@ -65,16 +69,25 @@ pub(super) async fn run_phase(apis: &[Api], clients: Vec<Client>) -> anyhow::Res
                 ..Outcome::default()
             };
             for body in client.bodies {
-                let sent = Instant::now();
-                match api.submit(&client.auth, body).await {
-                    Submitted::Acknowledged(ticket) => {
-                        let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
-                        out.latencies_us.push(micros);
-                        out.tickets.push((index, ticket));
+                loop {
+                    let sent = Instant::now();
+                    match api.submit(&client.auth, body.clone()).await {
+                        Submitted::Acknowledged(ticket) => {
+                            let micros =
+                                u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+                            out.latencies_us.push(micros);
+                            out.tickets.push((index, ticket));
+                        }
+                        Submitted::Shed(wait) => {
+                            out.shed += 1;
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        Submitted::Failed(kind, sample) => {
+                            out.failures.entry(kind).or_insert((0, sample)).0 += 1;
+                        }
                     }
-                    Submitted::Failed(kind, sample) => {
-                        out.failures.entry(kind).or_insert((0, sample)).0 += 1;
-                    }
+                    break;
                 }
             }
             out

@@ -8,8 +8,11 @@
 //! answered. The latency of a report is the time from sending the request to having read the
 //! whole `201 Created` response; throughput is acknowledged reports over the wall time of the
 //! run. Account registration (argon2) and a warm-up of `--warmup` reports per client come
-//! before the clock starts. Only a 201 counts as acknowledged; anything else is an error and
-//! makes the command fail.
+//! before the clock starts. Only a 201 counts as acknowledged. A 503 with `Retry-After` is
+//! the server shedding load (more requests in flight than it admits): the client waits as
+//! told and sends the same report again; the sheds are counted apart, and a report's
+//! latency is that of its admitted attempt. Anything else is an error and makes the command
+//! fail.
 //!
 //! Unless `--url` is given the bench starts its own server (this binary, `serve --demo`, on
 //! a fresh data dir in a temporary directory) and, after the run, kills it with SIGKILL and

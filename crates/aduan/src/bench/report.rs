@@ -229,6 +229,7 @@ pub(super) fn print(
     println!();
     println!("  acknowledged (201)   {acked:>10}");
     println!("  errors               {errors:>10}");
+    println!("  shed (503, resent)   {:>10}", load.shed);
     load.print_failures();
     println!("  wall time            {wall:>10.2} s");
     println!("  reports/s            {per_sec:>10.0}");
@@ -246,6 +247,7 @@ pub(super) fn print(
             "reports": reports,
             "acknowledged": acked,
             "errors": errors,
+            "shed": load.shed,
             "wall_s": (wall * 1000.0).round() / 1000.0,
             "reports_per_sec": per_sec.round(),
             "p50_ms": (p50 * 100.0).round() / 100.0,

@@ -101,6 +101,7 @@ pub(super) async fn check_points(
         });
         match api.submit(auth, body.to_string()).await {
             Submitted::Acknowledged(ticket) => tickets.push(ticket),
+            Submitted::Shed(_) => refused.push(format!("{name} ({lat}, {lon}): shed (503)")),
             Submitted::Failed(kind, why) => {
                 refused.push(format!("{name} ({lat}, {lon}): {kind} {why}"))
             }
