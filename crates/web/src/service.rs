@@ -14,7 +14,7 @@ use aduan_domain::workflow::{Action, Context, decide};
 use aduan_domain::{
     Actor, CategoryCode, Channel, ChannelKind, Coordinates, Jurisdiction, RegionCode, Role, Ticket,
 };
-use aduan_store::{StoreError, TriageDecision};
+use aduan_store::{StoreError, TriageDecision, User};
 
 use crate::app_error::{AppError, AppResult};
 use crate::photos::FollowupUploads;
@@ -44,8 +44,9 @@ pub struct Intake {
 
 /// Who files a report.
 enum Filer<'a> {
-    /// A signed-in citizen for themself, or an operator at a desk.
-    Account(&'a Actor),
+    /// A signed-in citizen for themself, or an operator at a desk (the account as read with
+    /// the request's session).
+    Account(&'a User),
     /// A channel or a third-party app, for a citizen without an account here.
     Channel,
 }
@@ -69,11 +70,12 @@ pub struct ReporterContact {
 /// the walk-in citizen's `contact` (sealed).
 pub async fn submit(
     state: &AppState,
-    submitter: &Actor,
+    submitter: &User,
     intake: Intake,
     contact: ReporterContact,
 ) -> AppResult<Report> {
-    may_file(&state.catalog().jurisdiction, submitter, intake.channel)?;
+    let actor = crate::auth::actor(submitter);
+    may_file(&state.catalog().jurisdiction, &actor, intake.channel)?;
     file(state, Filer::Account(submitter), contact, intake).await
 }
 
@@ -172,7 +174,7 @@ async fn file(
     // account's own; a walk-in's or a channel's sender's as the desk or channel gave it.
     let written_as = match filer {
         Filer::Account(submitter) if submitter.role == Role::Citizen => {
-            crate::written::of_account(state, submitter.user).await?
+            crate::written::of_account(state, submitter).await?
         }
         _ => contact.written_as.clone(),
     };
@@ -240,8 +242,8 @@ async fn file(
     };
     let report = match filer {
         Filer::Account(submitter) => NewReport {
-            reporter: (submitter.role == Role::Citizen).then_some(submitter.user),
-            entered_by: (submitter.role == Role::Operator).then_some(submitter.user),
+            reporter: (submitter.role == Role::Citizen).then_some(submitter.id),
+            entered_by: (submitter.role == Role::Operator).then_some(submitter.id),
             submitted_by_role: submitter.role,
             ..report
         },

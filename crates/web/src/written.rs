@@ -3,8 +3,8 @@
 //! channel or desk gave before it is sealed), to mask it before anyone else reads the text.
 //! What is gathered lives only in memory while a report or message is filed.
 
-use aduan_domain::UserId;
 use aduan_domain::scrub::WrittenIdentity;
+use aduan_store::User;
 use aduan_store::identity::{Binding, Identity};
 
 use crate::app_error::AppResult;
@@ -20,10 +20,10 @@ pub fn of_identity(identity: &Identity) -> WrittenIdentity {
         .handle(identity.handle.as_deref())
 }
 
-/// An account's identity, its username and display name included.
-pub async fn of_account(state: &AppState, user: UserId) -> AppResult<WrittenIdentity> {
-    let account = state.store.user(user).await?;
-    let identity = match state.store.sealed_identity(user).await? {
+/// An account's identity, its username and display name included (`account` as read with
+/// the request's session: only the sealed identity is read here).
+pub async fn of_account(state: &AppState, account: &User) -> AppResult<WrittenIdentity> {
+    let identity = match state.store.sealed_identity(account.id).await? {
         Some(sealed) => state
             .sealer
             .open(&sealed, Binding::Account(&account.username))?,

@@ -145,7 +145,7 @@ pub async fn seed(state: &AppState, password: &str, history: u32) -> anyhow::Res
         })
         .collect::<anyhow::Result<_>>()?;
     accounts.extend(kelurahan_accounts(&state.catalog().jurisdiction)?);
-    let mut actors = std::collections::BTreeMap::new();
+    let mut users = std::collections::BTreeMap::new();
     for account in &accounts {
         let username = account.username.as_str();
         // A citizen's name is identity: sealed like any reporter's. Staff names are not.
@@ -174,23 +174,23 @@ pub async fn seed(state: &AppState, password: &str, history: u32) -> anyhow::Res
             })
             .await
             .with_context(|| format!("creating demo account {username}"))?;
-        actors.insert(
-            username.to_owned(),
-            Actor {
-                user: user.id,
-                role: user.role,
-                unit: user.unit,
-            },
-        );
+        users.insert(username.to_owned(), user);
     }
     // The history first: the samples are filed now, ticketed after today's history.
     let outcome = history::load(state, history, Utc::now())
         .await
         .context("loading the synthetic year")?;
-    let who = |name: &str| actors.get(name).cloned().context("demo account missing");
+    let account = |name: &str| users.get(name).cloned().context("demo account missing");
+    let who = |name: &str| {
+        account(name).map(|user| Actor {
+            user: user.id,
+            role: user.role,
+            unit: user.unit,
+        })
+    };
     let samples = Samples {
         state,
-        warga: who("warga")?,
+        warga: account("warga")?,
         koordinator: who("koordinator")?,
         petugas: who("petugas")?,
         petugas_dinas: who("petugas-dinas")?,

@@ -8,6 +8,7 @@ use chrono::{Days, Utc};
 
 use aduan_domain::workflow::Action;
 use aduan_domain::{Actor, CategoryCode, Jurisdiction, RegionCode, Ticket, UnitCode};
+use aduan_store::User;
 use aduan_web::AppState;
 use aduan_web::service::{self, Intake, Place};
 
@@ -37,7 +38,8 @@ pub fn region_of(
 /// The demo's accounts that file the samples and walk them to their states.
 pub struct Samples<'a> {
     pub state: &'a AppState,
-    pub warga: Actor,
+    /// The citizen, as the store holds the account (filing reads its identity to mask it).
+    pub warga: User,
     pub koordinator: Actor,
     pub petugas: Actor,
     pub petugas_dinas: Actor,

@@ -134,7 +134,7 @@ pub async fn submit_report(
     };
     // A retry may answer with an earlier report that has photos and history: read it back.
     let read_back = !intake.photos.is_empty() || intake.message_id.is_some();
-    let report = service::submit(&state, &actor, intake, contact).await?;
+    let report = service::submit(&state, &signed_in.0, intake, contact).await?;
     let mut view = if read_back {
         full_view(&state, &report, Some(&actor)).await?
     } else {

@@ -337,9 +337,12 @@ pub async fn submit_report(
         Err(e) => Err(e),
     };
     let result = match parsed {
-        Ok(Some(intake)) => service::submit(&state, &actor, intake, ReporterContact::default())
-            .await
-            .map(Some),
+        Ok(Some(intake)) => match visitor.user.as_ref() {
+            Some(account) => service::submit(&state, account, intake, ReporterContact::default())
+                .await
+                .map(Some),
+            None => Err(AppError::not_allowed("sign in first")),
+        },
         Ok(None) => Ok(None),
         Err(e) => Err(e),
     };

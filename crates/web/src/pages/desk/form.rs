@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use aduan_domain::report::{MAX_ADDRESS, Report, description_fits};
-use aduan_domain::{Actor, CategoryCode, Channel, Jurisdiction, RegionCode, Role, access};
+use aduan_domain::{CategoryCode, Channel, Jurisdiction, RegionCode, Role, access};
+use aduan_store::User;
 
 use crate::app_error::{AppError, AppResult};
 use crate::contact::{DeskCitizen, desk_contact};
@@ -101,7 +102,7 @@ fn channel(j: &Jurisdiction, values: &Values) -> Option<Channel> {
 /// there is none. `Ok(None)`: the form has errors (in `errors`), nothing was filed.
 pub async fn file(
     state: &AppState,
-    actor: &Actor,
+    operator: &User,
     values: &Values,
     submission: &str,
     photos: Vec<Vec<u8>>,
@@ -205,9 +206,9 @@ pub async fn file(
         address: Some(values.address.clone()),
         channel,
         photos,
-        message_id: well_formed.then(|| format!("account-{}:desk-{submission}", actor.user.0)),
+        message_id: well_formed.then(|| format!("account-{}:desk-{submission}", operator.id.0)),
     };
-    service::submit(state, actor, intake, contact)
+    service::submit(state, operator, intake, contact)
         .await
         .map(Some)
 }

@@ -179,7 +179,7 @@ pub async fn file_report(
         return away;
     }
     let chrome = || Chrome::new(PATH, t, &visitor);
-    let (actor, body) = match posted_with_photos(t, PATH, &visitor, &headers, body, t.err_photo) {
+    let (_, body) = match posted_with_photos(t, PATH, &visitor, &headers, body, t.err_photo) {
         Ok(posted) => posted,
         Err(refused) => return *refused,
     };
@@ -191,9 +191,13 @@ pub async fn file_report(
         .filter(|s| !s.is_empty())
         .unwrap_or_else(new_submission);
     let mut errors = FieldErrors::default();
+    let Some(operator) = visitor.user.as_ref() else {
+        let refused = AppError::not_allowed("sign in first");
+        return failure(t, chrome(), refused, dt.operators_only);
+    };
     let filed = form::file(
         &state,
-        &actor,
+        operator,
         &values,
         &submission,
         photos,
