@@ -2,8 +2,8 @@
 //! COMMIT, one the database refuses failing alone, tickets gap-free across instances.
 //!
 //! A batch is formed on purpose: a separate connection holds the day's ticket row, the
-//! intake's workers wait for it with a submission each, and the rest queue up behind them;
-//! once the row is released, a worker takes every queued submission at once.
+//! intake's worker waits for it with the first submission, and the rest queue up behind it;
+//! once the row is released, the worker takes every queued submission at once.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -68,8 +68,8 @@ impl TicketRowHeld {
 
 type Filing = tokio::task::JoinHandle<StoreResult<Report>>;
 
-/// Submit `descriptions` so that all but the first two wait in the queue together: the
-/// first two are taken by the two workers, which wait for the held ticket row.
+/// Submit `descriptions` so that all but the first wait in the queue together: the first is
+/// taken by the worker, which waits for the held ticket row.
 async fn queue_behind_held_row(
     store: &Arc<PgStore>,
     database: &ScratchDatabase,
@@ -89,15 +89,14 @@ async fn queue_behind_held_row(
                 .submit_report(report, contract::jk(), date, contract::now())
                 .await
         }));
-        if n < 2 {
-            let waiting = i64::try_from(n + 1).unwrap();
-            wait_until("a worker waiting for the ticket row", || async {
-                waiting_for_locks(store.as_ref()).await >= waiting
+        if n == 0 {
+            wait_until("the worker waiting for the ticket row", || async {
+                waiting_for_locks(store.as_ref()).await >= 1
             })
             .await;
         }
     }
-    let queued = u64::try_from(filings.len() - 2).unwrap();
+    let queued = u64::try_from(filings.len() - 1).unwrap();
     wait_until("the rest queued", || async {
         store.write_queue().unwrap().depth == queued
     })
@@ -137,9 +136,9 @@ async fn submissions_waiting_together_are_committed_together() {
     }
     let queue = store.write_queue().unwrap();
     assert_eq!(queue.jobs, 40, "{queue:?}");
-    // Two alone (the workers held at the ticket row), then the 38 queued in one commit.
+    // One alone (the worker held at the ticket row), then the 39 queued in one commit.
     let batches: u64 = queue.batch_sizes.iter().sum();
-    assert_eq!(batches, 3, "{queue:?}");
+    assert_eq!(batches, 2, "{queue:?}");
     assert_eq!(queue.batch_sizes[6], 1, "one batch of 33-64: {queue:?}");
 }
 
