@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(on.submissions_per_account, NonZeroU32::new(30));
         assert_eq!(on.submissions_per_address, NonZeroU32::new(120));
         assert_eq!(on.submissions_per_contact, NonZeroU32::new(5));
-        assert_eq!((on.in_flight_intake, on.in_flight_other), (256, 512));
+        assert_eq!((on.in_flight_intake, on.in_flight_other), (128, 512));
         assert!(on.trusted_proxies.is_empty());
         let off = limits_of(&["aduan", "serve", "--rate-limits", "off"]);
         assert_eq!(off.registrations_per_address, None);

@@ -126,7 +126,7 @@ impl Default for LimitsConfig {
             submissions_per_address: NonZeroU32::new(120),
             submissions_per_contact: NonZeroU32::new(5),
             nearby_lookups_per_account: NonZeroU32::new(600),
-            in_flight_intake: 256,
+            in_flight_intake: 128,
             in_flight_other: 512,
             max_keys: 200_000,
             trusted_proxies: Vec::new(),
