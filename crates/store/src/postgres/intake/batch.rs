@@ -36,8 +36,26 @@ use crate::{OutboxKind, StoreError, StoreResult};
 pub(super) type Answer = tokio::sync::oneshot::Sender<StoreResult<Report>>;
 
 /// A batch's result: every report with its caller, or every submission back with why the
-/// batch failed (nothing of it was written).
-pub(super) type Outcome = Result<Vec<(Answer, Report)>, (Vec<Submission>, StoreError)>;
+/// batch failed.
+pub(super) type Outcome = Result<Vec<(Answer, Report)>, (Vec<Submission>, Failure)>;
+
+/// Why a batch was not filed.
+pub(super) enum Failure {
+    /// A statement failed and the transaction was rolled back: nothing of the batch was
+    /// written, and filing each submission alone files all but the one at fault.
+    Refused(StoreError),
+    /// No transaction could be begun (the database is out of reach), or the COMMIT failed:
+    /// then the batch may be written or not, and filing it again could file it twice.
+    Final(StoreError),
+}
+
+impl Failure {
+    pub(super) fn error(&self) -> &StoreError {
+        match self {
+            Self::Refused(e) | Self::Final(e) => e,
+        }
+    }
+}
 
 /// Split off the submissions naming a channel message an earlier one in `taken` names too:
 /// the first is filed with the batch, the others after it (finding its report).
@@ -94,17 +112,27 @@ struct Fresh<'a> {
     at: DateTime<Utc>,
 }
 
-async fn write(pool: &PgPool, batch: &[Submission]) -> StoreResult<Vec<Filed>> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
-    let before = filed_before(&mut tx, batch).await?;
+async fn write(pool: &PgPool, batch: &[Submission]) -> Result<Vec<Filed>, Failure> {
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(|e| Failure::Final(db_error(e)))?;
+    let filed = stage(&mut tx, batch).await.map_err(Failure::Refused)?;
+    tx.commit().await.map_err(|e| Failure::Final(db_error(e)))?;
+    Ok(filed)
+}
+
+/// Write `batch` in the transaction `tx`; what each submission becomes once committed.
+async fn stage(tx: &mut PgConnection, batch: &[Submission]) -> StoreResult<Vec<Filed>> {
+    let before = filed_before(&mut *tx, batch).await?;
     let new: Vec<&Submission> = batch
         .iter()
         .zip(&before)
         .filter(|(_, before)| before.is_none())
         .map(|(submission, _)| submission)
         .collect();
-    let ids = allocate_ids(&mut tx, new.len()).await?;
-    let tickets = take_tickets(&mut tx, &new).await?;
+    let ids = allocate_ids(&mut *tx, new.len()).await?;
+    let tickets = take_tickets(&mut *tx, &new).await?;
     let fresh = new
         .into_iter()
         .zip(ids)
@@ -120,19 +148,19 @@ async fn write(pool: &PgPool, batch: &[Submission]) -> StoreResult<Vec<Filed>> {
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    insert_reports(&mut tx, &fresh).await?;
-    insert_reporters(&mut tx, &fresh).await?;
-    insert_channel_messages(&mut tx, &fresh).await?;
-    insert_outbox(&mut tx, &fresh).await?;
-    insert_triage(&mut tx, &fresh).await?;
-    insert_events(&mut tx, &fresh).await?;
-    insert_photos(&mut tx, &fresh).await?;
-    aggregates::count_filed(&mut tx, &fresh.iter().map(contribution).collect::<Vec<_>>()).await?;
+    insert_reports(&mut *tx, &fresh).await?;
+    insert_reporters(&mut *tx, &fresh).await?;
+    insert_channel_messages(&mut *tx, &fresh).await?;
+    insert_outbox(&mut *tx, &fresh).await?;
+    insert_triage(&mut *tx, &fresh).await?;
+    insert_events(&mut *tx, &fresh).await?;
+    insert_photos(&mut *tx, &fresh).await?;
+    let counted: Vec<Contribution> = fresh.iter().map(contribution).collect();
+    aggregates::count_filed(&mut *tx, &counted).await?;
     let mut earlier = HashMap::new();
     for id in before.iter().flatten() {
-        earlier.insert(*id, reports::select_report(&mut tx, *id).await?);
+        earlier.insert(*id, reports::select_report(&mut *tx, *id).await?);
     }
-    tx.commit().await.map_err(db_error)?;
     let mut fresh = fresh.into_iter();
     before
         .iter()

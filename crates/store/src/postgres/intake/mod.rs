@@ -13,12 +13,18 @@
 //! worker only splits the waiting submissions into smaller batches (measured: more CPU per
 //! report in PostgreSQL and fewer reports a second).
 //!
-//! A batch that fails is filed again one submission at a time, each in its own transaction,
-//! so a submission the database refuses fails alone and the others are still filed.
+//! A batch whose statement fails is filed again one submission at a time, each in its own
+//! transaction, so a submission the database refuses fails alone and the others are still
+//! filed. A batch whose transaction cannot begin (the database is out of reach) or whose
+//! COMMIT fails is not: every caller is told it failed, at once, as a lone submission's
+//! would be (after a failed COMMIT the batch may have been written, and a second try could
+//! file it twice; a client retrying with an `Idempotency-Key` is safe either way).
 //! Submissions naming a channel message that another one in the same batch names too wait
 //! for the next round, where they find the first one's report as any redelivery does.
 
 mod batch;
+
+use batch::Failure;
 
 use std::sync::Arc;
 
@@ -129,7 +135,7 @@ async fn work(pool: PgPool, mut queue: mpsc::Receiver<Submission>, counters: Arc
 async fn file(pool: &PgPool, taken: Vec<Submission>, counters: &WriterCounters) {
     let (together, later) = batch::split_repeated_messages(taken);
     let alone = match batch::file_together(pool, together).await {
-        Err((submissions, error)) if submissions.len() > 1 => {
+        Err((submissions, Failure::Refused(error))) if submissions.len() > 1 => {
             tracing::debug!(%error, count = submissions.len(),
                 "a batch of reports failed; filing each alone");
             submissions
@@ -139,8 +145,17 @@ async fn file(pool: &PgPool, taken: Vec<Submission>, counters: &WriterCounters) 
             Vec::new()
         }
     };
-    for submission in alone.into_iter().chain(later) {
-        answer(batch::file_together(pool, vec![submission]).await, counters);
+    let mut rest = alone.into_iter().chain(later);
+    while let Some(submission) = rest.next() {
+        match batch::file_together(pool, vec![submission]).await {
+            Err((submissions, Failure::Final(error))) => {
+                // Out of reach: the others would wait for a connection only to fail too.
+                let failed = submissions.into_iter().chain(rest).collect();
+                answer(Err((failed, Failure::Final(error))), counters);
+                return;
+            }
+            outcome => answer(outcome, counters),
+        }
     }
 }
 
@@ -154,9 +169,9 @@ fn answer(outcome: batch::Outcome, counters: &WriterCounters) {
                 let _ = caller.send(Ok(report));
             }
         }
-        Err((submissions, error)) => {
+        Err((submissions, failure)) => {
             for submission in submissions {
-                let _ = submission.answer.send(Err(error.clone()));
+                let _ = submission.answer.send(Err(failure.error().clone()));
             }
         }
     }
