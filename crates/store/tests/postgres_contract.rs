@@ -28,9 +28,10 @@ store_contract_tests!(fresh_store);
 // PostgreSQL only
 // ---------------------------------------------------------------------------------------------
 
-/// Two instances file reports into one database at once: the statistics' queued changes
-/// are folded by the instances' background folders without anyone asking, and each
-/// instance's figures count every report once.
+/// Two instances file reports into one database at once: every report gets a ticket of its
+/// own with no gap in the day's sequence, the statistics' queued changes are folded by the
+/// instances' background folders without anyone asking, and each instance's figures count
+/// every report once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_fold_the_queued_counts_exactly() {
     use aduan_domain::stats::{Period, StatsQuery};
@@ -43,15 +44,16 @@ async fn two_instances_fold_the_queued_counts_exactly() {
         contract::create(first.as_ref(), "warga", aduan_domain::Role::Citizen, None).await;
     let date = contract::day(2026, 3, 5);
     let mut writers = tokio::task::JoinSet::new();
-    for w in 0..8 {
+    for w in 0..16 {
         let store: Arc<dyn Store> = if w % 2 == 0 {
             Arc::clone(&first) as Arc<dyn Store>
         } else {
             Arc::clone(&second) as Arc<dyn Store>
         };
         writers.spawn(async move {
-            for _ in 0..10 {
-                store
+            let mut sequences = Vec::new();
+            for _ in 0..25 {
+                let report = store
                     .submit_report(
                         contract::simple_report(citizen.id),
                         contract::jk(),
@@ -60,12 +62,17 @@ async fn two_instances_fold_the_queued_counts_exactly() {
                     )
                     .await
                     .unwrap();
+                sequences.push(report.ticket.issued_with(&contract::jk()).unwrap().1);
             }
+            sequences
         });
     }
+    let mut sequences = Vec::new();
     while let Some(done) = writers.join_next().await {
-        done.unwrap();
+        sequences.extend(done.unwrap());
     }
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=400).collect::<Vec<_>>());
 
     // The background folders empty the queue on their own.
     let started = std::time::Instant::now();
@@ -89,7 +96,7 @@ async fn two_instances_fold_the_queued_counts_exactly() {
     );
     for store in [&first, &second] {
         let counts = store.stats_counts(query.clone()).await.unwrap();
-        assert_eq!((counts.reports, counts.reporters), (80, 1));
+        assert_eq!((counts.reports, counts.reporters), (400, 1));
     }
 }
 

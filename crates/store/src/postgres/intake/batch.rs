@@ -1,6 +1,4 @@
-//! Filing a batch of submissions in one transaction, a statement per table: every column of
-//! the batch is bound as an array and unnested (`INSERT … SELECT … FROM unnest(…)`), so the
-//! round trips do not grow with the batch.
+//! Filing a batch of submissions in one transaction, a statement per table ([`super::tables`]).
 //!
 //! The order inside the transaction keeps every rule of a lone submission:
 //! 1. the advisory locks of the batch's channel messages, in one order (so two batches
@@ -21,16 +19,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use aduan_domain::filing::{self, FilingMessage, FilingPlan};
-use aduan_domain::report::{PhotoKind, Report};
+use aduan_domain::filing;
+use aduan_domain::report::Report;
 use aduan_domain::{ReportId, Ticket};
 
 use super::Submission;
+use super::tables::{self, Fresh, contribution, day};
 use crate::counts::Contribution;
 use crate::postgres::rows::{self, corrupt, micros};
-use crate::postgres::{aggregates, db_error, reports, search};
-use crate::values::{EventRow, capture_time, reply_payload};
-use crate::{OutboxKind, StoreError, StoreResult};
+use crate::postgres::{aggregates, db_error, reports};
+use crate::{StoreError, StoreResult};
 
 /// Where each caller's answer goes.
 pub(super) type Answer = tokio::sync::oneshot::Sender<StoreResult<Report>>;
@@ -102,16 +100,6 @@ enum Filed {
     Before(Box<Report>),
 }
 
-/// A new report's place in the batch and what it is given.
-struct Fresh<'a> {
-    submission: &'a Submission,
-    plan: FilingPlan<'a>,
-    id: i64,
-    event: i64,
-    ticket: Ticket,
-    at: DateTime<Utc>,
-}
-
 async fn write(pool: &PgPool, batch: &[Submission]) -> Result<Vec<Filed>, Failure> {
     let mut tx = pool
         .begin()
@@ -148,13 +136,13 @@ async fn stage(tx: &mut PgConnection, batch: &[Submission]) -> StoreResult<Vec<F
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    insert_reports(&mut *tx, &fresh).await?;
-    insert_reporters(&mut *tx, &fresh).await?;
-    insert_channel_messages(&mut *tx, &fresh).await?;
-    insert_outbox(&mut *tx, &fresh).await?;
-    insert_triage(&mut *tx, &fresh).await?;
-    insert_events(&mut *tx, &fresh).await?;
-    insert_photos(&mut *tx, &fresh).await?;
+    tables::insert_reports(&mut *tx, &fresh).await?;
+    tables::insert_reporters(&mut *tx, &fresh).await?;
+    tables::insert_channel_messages(&mut *tx, &fresh).await?;
+    tables::insert_outbox(&mut *tx, &fresh).await?;
+    tables::insert_triage(&mut *tx, &fresh).await?;
+    tables::insert_events(&mut *tx, &fresh).await?;
+    tables::insert_photos(&mut *tx, &fresh).await?;
     let counted: Vec<Contribution> = fresh.iter().map(contribution).collect();
     aggregates::count_filed(&mut *tx, &counted).await?;
     let mut earlier = HashMap::new();
@@ -179,22 +167,6 @@ async fn stage(tx: &mut PgConnection, batch: &[Submission]) -> StoreResult<Vec<F
                 .ok_or_else(|| StoreError::other("a batch lost a report")),
         })
         .collect()
-}
-
-/// What a report just filed adds to the statistics: it is written above with no
-/// coordination or completion instant yet, so it has no durations.
-fn contribution(f: &Fresh<'_>) -> Contribution {
-    let new = &f.submission.new;
-    Contribution {
-        day: day(f.submission.local_date),
-        category: new.category.as_str().to_owned(),
-        channel: new.channel.code().to_owned(),
-        region: new.region.as_str().to_owned(),
-        state: f.plan.state.code().to_owned(),
-        coordination_ms: None,
-        completion_ms: None,
-        reporter: f.plan.reporter.key.clone(),
-    }
 }
 
 /// The lock that makes instances filing one channel message at once file it once.
@@ -311,372 +283,4 @@ async fn take_tickets(conn: &mut PgConnection, new: &[&Submission]) -> StoreResu
             Ok(Ticket::issue(&s.prefix, s.local_date, issued))
         })
         .collect()
-}
-
-fn day(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
-async fn insert_reports(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO reports (id, ticket, state, category, description, lat, lon, region,
-             address, channel, first_receiver, holding_unit, visibility, created_at,
-             updated_at, version, local_day, public_search, staff_description)
-         SELECT n.id, n.ticket, n.state, n.category, n.description, n.lat, n.lon, n.region,
-             n.address, n.channel, n.first_receiver, n.first_receiver, n.visibility,
-             n.created_at, n.created_at, 1, n.local_day,
-             to_tsvector('indonesian', n.public_text), n.staff_description
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                     $6::float8[], $7::float8[], $8::text[], $9::text[], $10::text[],
-                     $11::text[], $12::text[], $13::bigint[], $14::text[], $15::text[],
-                     $16::text[])
-             AS n(id, ticket, state, category, description, lat, lon, region, address,
-                  channel, first_receiver, visibility, created_at, local_day, public_text,
-                  staff_description)",
-    )
-    .bind(fresh.iter().map(|f| f.id).collect::<Vec<_>>())
-    .bind(fresh.iter().map(|f| f.ticket.as_str()).collect::<Vec<_>>())
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.state.code())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.category.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.description.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.location.map(|c| c.lat))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.location.map(|c| c.lon))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.region.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.address.as_deref())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.channel.code())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.first_receiver.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.visibility.code())
-            .collect::<Vec<_>>(),
-    )
-    .bind(fresh.iter().map(|f| micros(f.at)).collect::<Vec<_>>())
-    .bind(
-        fresh
-            .iter()
-            .map(|f| day(f.submission.local_date))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| search::public_text(f.plan.searched_text))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.submission.new.staff_description.as_deref())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-async fn insert_reporters(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO report_reporters (report_id, user_id, entered_by, sealed_identity,
-             sealed_reply, reporter_key)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bytea[],
-                              $5::bytea[], $6::text[])",
-    )
-    .bind(fresh.iter().map(|f| f.id).collect::<Vec<_>>())
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.reporter.user.map(|u| u.0))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.reporter.entered_by.map(|u| u.0))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.reporter.sealed_identity)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.reporter.sealed_reply)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        fresh
-            .iter()
-            .map(|f| f.plan.reporter.key.as_deref())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-async fn insert_channel_messages(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    let messages: Vec<(String, &str, i64)> = fresh
-        .iter()
-        .filter_map(|f| {
-            let (channel, message) = f.plan.channel_message?;
-            Some((channel.code().to_owned(), message, f.id))
-        })
-        .collect();
-    if messages.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO channel_messages (channel, message_id, report_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])",
-    )
-    .bind(messages.iter().map(|m| m.0.as_str()).collect::<Vec<_>>())
-    .bind(messages.iter().map(|m| m.1).collect::<Vec<_>>())
-    .bind(messages.iter().map(|m| m.2).collect::<Vec<_>>())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-/// The answers and photo fetches each report queues, in the order its plan gives.
-async fn insert_outbox(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    let mut reports = Vec::new();
-    let mut kinds = Vec::new();
-    let mut channels = Vec::new();
-    let mut payloads = Vec::new();
-    let mut created = Vec::new();
-    for f in fresh {
-        for message in &f.plan.outbox {
-            let (kind, channel, payload) = match *message {
-                FilingMessage::Reply {
-                    channel,
-                    action,
-                    state,
-                } => (
-                    OutboxKind::Reply,
-                    channel,
-                    reply_payload(action, state, None),
-                ),
-                FilingMessage::FetchMedia { channel, media } => (
-                    OutboxKind::FetchMedia,
-                    channel,
-                    serde_json::to_string(media).map_err(StoreError::other)?,
-                ),
-            };
-            reports.push(f.id);
-            kinds.push(kind.code());
-            channels.push(channel.code().to_owned());
-            payloads.push(payload);
-            created.push(micros(f.at));
-        }
-    }
-    if reports.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO outbox (report_id, kind, channel, payload, created_at, next_attempt_at)
-         SELECT o.report_id, o.kind, o.channel, o.payload, o.created_at, o.created_at
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-             WITH ORDINALITY AS o(report_id, kind, channel, payload, created_at, n)
-         ORDER BY o.n",
-    )
-    .bind(reports)
-    .bind(kinds)
-    .bind(channels)
-    .bind(payloads)
-    .bind(created)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-async fn insert_triage(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    let marked: Vec<(i64, &aduan_domain::report::TriageMark)> = fresh
-        .iter()
-        .filter_map(|f| Some((f.id, f.plan.triage?)))
-        .collect();
-    if marked.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO triage (report_id, suggested_category, confidence, suggested_region)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[])",
-    )
-    .bind(marked.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-    .bind(
-        marked
-            .iter()
-            .map(|(_, m)| m.category.as_ref().map(|c| c.as_str()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(marked.iter().map(|(_, m)| m.confidence).collect::<Vec<_>>())
-    .bind(
-        marked
-            .iter()
-            .map(|(_, m)| m.region.as_ref().map(|r| r.as_str()))
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-async fn insert_events(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    if fresh.is_empty() {
-        return Ok(());
-    }
-    let events: Vec<EventRow<'_>> = fresh
-        .iter()
-        .map(|f| EventRow::first(ReportId(f.id), &f.plan.submission, f.at))
-        .collect();
-    sqlx::query(
-        "INSERT INTO report_events (id, report_id, at, action, actor_id, actor_role,
-             actor_unit, from_state, to_state, note, target)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[],
-                              $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[],
-                              $10::text[], $11::text[])",
-    )
-    .bind(fresh.iter().map(|f| f.event).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.report.0).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| micros(e.at)).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.action.code()).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.actor.map(|a| a.0))
-            .collect::<Vec<_>>(),
-    )
-    .bind(events.iter().map(|e| e.role).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.unit).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.from.map(|s| s.code()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(events.iter().map(|e| e.to.code()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.note).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.target).collect::<Vec<_>>())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
-}
-
-/// The photos sent with the reports, attached to their first timeline entries.
-async fn insert_photos(conn: &mut PgConnection, fresh: &[Fresh<'_>]) -> StoreResult<()> {
-    let photos: Vec<(&Fresh<'_>, &aduan_domain::report::NewPhoto)> = fresh
-        .iter()
-        .flat_map(|f| f.plan.photos.iter().map(move |p| (f, p)))
-        .collect();
-    if photos.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
-             captured_at, evidence_lat, evidence_lon)
-         SELECT p.report_id, p.event_id, p.kind, p.content_type, p.bytes, p.created_at,
-             p.captured_at, p.lat, p.lon
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bytea[],
-                     $6::bigint[], $7::text[], $8::float8[], $9::float8[])
-             WITH ORDINALITY AS p(report_id, event_id, kind, content_type, bytes, created_at,
-                                  captured_at, lat, lon, n)
-         ORDER BY p.n",
-    )
-    .bind(photos.iter().map(|(f, _)| f.id).collect::<Vec<_>>())
-    .bind(photos.iter().map(|(f, _)| f.event).collect::<Vec<_>>())
-    .bind(
-        photos
-            .iter()
-            .map(|_| PhotoKind::Report.code())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.content_type)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.bytes.as_slice())
-            .collect::<Vec<_>>(),
-    )
-    .bind(photos.iter().map(|(f, _)| micros(f.at)).collect::<Vec<_>>())
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.evidence.captured_at.map(capture_time))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.evidence.location.map(|c| c.lat))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.evidence.location.map(|c| c.lon))
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(())
 }

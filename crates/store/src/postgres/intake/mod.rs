@@ -23,6 +23,7 @@
 //! for the next round, where they find the first one's report as any redelivery does.
 
 mod batch;
+mod tables;
 
 use batch::Failure;
 
