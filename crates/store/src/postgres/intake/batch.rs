@@ -113,6 +113,11 @@ async fn write(pool: &PgPool, batch: &[Submission]) -> Result<Vec<Filed>, Failur
 /// Write `batch` in the transaction `tx`; what each submission becomes once committed.
 async fn stage(tx: &mut PgConnection, batch: &[Submission]) -> StoreResult<Vec<Filed>> {
     let before = filed_before(&mut *tx, batch).await?;
+    // Read before the ticket row is taken: from there to the COMMIT only writes run.
+    let mut earlier = HashMap::new();
+    for id in before.iter().flatten() {
+        earlier.insert(*id, reports::select_report(&mut *tx, *id).await?);
+    }
     let new: Vec<&Submission> = batch
         .iter()
         .zip(&before)
@@ -145,10 +150,6 @@ async fn stage(tx: &mut PgConnection, batch: &[Submission]) -> StoreResult<Vec<F
     tables::insert_photos(&mut *tx, &fresh).await?;
     let counted: Vec<Contribution> = fresh.iter().map(contribution).collect();
     aggregates::count_filed(&mut *tx, &counted).await?;
-    let mut earlier = HashMap::new();
-    for id in before.iter().flatten() {
-        earlier.insert(*id, reports::select_report(&mut *tx, *id).await?);
-    }
     let mut fresh = fresh.into_iter();
     before
         .iter()
