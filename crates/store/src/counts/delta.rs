@@ -2,6 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use aduan_domain::ReportState;
+use aduan_domain::import::ImportedReport;
+use chrono::{DateTime, Utc};
+
+use crate::values::micros;
+
 /// The category row that counts every category.
 pub(crate) const ALL_CATEGORIES: &str = "*";
 
@@ -18,6 +24,28 @@ pub(crate) struct Contribution {
     /// Only for a completed report with a completion instant.
     pub completion_ms: Option<i64>,
     pub reporter: Option<String>,
+}
+
+impl Contribution {
+    /// What an imported report adds once stored: the same as reading it back (the
+    /// durations are whole milliseconds between the stored microsecond instants, and a
+    /// completion counts only for a completed report).
+    pub fn of_imported(r: &ImportedReport) -> Self {
+        let since_submitted = |at: DateTime<Utc>| (micros(at) - micros(r.submitted_at)) / 1000;
+        Self {
+            day: r.local_day.format("%Y-%m-%d").to_string(),
+            category: r.category.as_str().to_owned(),
+            channel: r.channel.code().to_owned(),
+            region: r.region.as_str().to_owned(),
+            state: r.state.code().to_owned(),
+            coordination_ms: r.coordinated_at.map(since_submitted),
+            completion_ms: r
+                .completed_at
+                .filter(|_| r.state == ReportState::Completed)
+                .map(since_submitted),
+            reporter: Some(r.reporter_key.clone()),
+        }
+    }
 }
 
 /// `(grain, category, period, dim, value)`.
@@ -174,6 +202,45 @@ impl Delta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_imported_report_contributes_what_reading_it_back_gives() {
+        use aduan_domain::import::ImportedReport;
+        use aduan_domain::{CategoryCode, Channel, RegionCode, Ticket, UnitCode, Visibility};
+        let submitted = DateTime::from_timestamp_micros(1_612_114_200_000_000).unwrap();
+        let mut r = ImportedReport {
+            ticket: Ticket::parse("CRM-1").unwrap(),
+            issued: None,
+            state: ReportState::Completed,
+            category: CategoryCode::parse("jalan").unwrap(),
+            description: String::new(),
+            location: None,
+            region: RegionCode::parse("31.74.01.1001").unwrap(),
+            channel: Channel::parse("qlue").unwrap(),
+            first_receiver: UnitCode::parse("kel-31.74.01.1001").unwrap(),
+            holding_unit: UnitCode::parse("kel-31.74.01.1001").unwrap(),
+            visibility: Visibility::Private,
+            reporter_key: "import:aa".into(),
+            submitted_at: submitted,
+            // 1.5 ms and 2 h later: whole milliseconds, rounded toward zero.
+            coordinated_at: Some(submitted + chrono::Duration::microseconds(1_500)),
+            completed_at: Some(submitted + chrono::Duration::hours(2)),
+            local_day: chrono::NaiveDate::from_ymd_opt(2021, 2, 1).unwrap(),
+        };
+        let c = Contribution::of_imported(&r);
+        assert_eq!(c.day, "2021-02-01");
+        assert_eq!((c.category.as_str(), c.channel.as_str()), ("jalan", "qlue"));
+        assert_eq!(
+            (c.region.as_str(), c.state.as_str()),
+            ("31.74.01.1001", "completed")
+        );
+        assert_eq!(c.coordination_ms, Some(1));
+        assert_eq!(c.completion_ms, Some(7_200_000));
+        assert_eq!(c.reporter.as_deref(), Some("import:aa"));
+        // A completion instant counts only for a completed report.
+        r.state = ReportState::Rejected;
+        assert_eq!(Contribution::of_imported(&r).completion_ms, None);
+    }
 
     fn contribution(state: &str, reporter: Option<&str>) -> Contribution {
         Contribution {

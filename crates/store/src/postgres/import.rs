@@ -1,6 +1,6 @@
 //! Reports imported from the system aduan replaces, stored as they were, in PostgreSQL.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -13,63 +13,104 @@ use super::rows::{get, micros};
 use super::{PgStore, aggregates, db_error, search};
 use crate::{ImportOutcome, ImportStore, StoreResult};
 
-/// Insert one report unless its ticket is stored; its id, or `None` when it was already
-/// there (stored before, by this batch, or by a concurrent import). The caller counts it in
-/// the statistics.
-async fn insert(conn: &mut PgConnection, r: &ImportedReport) -> StoreResult<Option<i64>> {
-    let inserted = sqlx::query(
+/// One column of the batch: `value` of each report, in order.
+fn column<'a, T>(reports: &'a [ImportedReport], value: impl Fn(&'a ImportedReport) -> T) -> Vec<T> {
+    reports.iter().map(value).collect()
+}
+
+/// Insert every report whose ticket is not stored yet, each with its reporter and its first
+/// timeline entry, in three set-based statements (every column bound as an array and
+/// unnested); the ids inserted. A ticket already stored (before, earlier in this batch, or
+/// by a concurrent import) is skipped. The caller counts the new ones in the statistics.
+async fn insert(conn: &mut PgConnection, reports: &[ImportedReport]) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query(
         "INSERT INTO reports (ticket, state, category, description, lat, lon, region,
              channel, first_receiver, holding_unit, visibility, created_at, updated_at,
              coordinated_at, completed_at, version, local_day, public_search)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16,
-             to_tsvector('indonesian', $17))
+         SELECT n.ticket, n.state, n.category, n.description, n.lat, n.lon, n.region,
+             n.channel, n.first_receiver, n.holding_unit, n.visibility, n.created_at,
+             n.updated_at, n.coordinated_at, n.completed_at, 1, n.local_day,
+             to_tsvector('indonesian', n.public_text)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[],
+                     $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
+                     $16::text[], $17::text[])
+             WITH ORDINALITY AS n(ticket, state, category, description, lat, lon, region,
+                  channel, first_receiver, holding_unit, visibility, created_at, updated_at,
+                  coordinated_at, completed_at, local_day, public_text, position)
+         ORDER BY n.position
          ON CONFLICT (ticket) DO NOTHING
-         RETURNING id",
+         RETURNING id, ticket",
     )
-    .bind(r.ticket.as_str())
-    .bind(r.state.code())
-    .bind(r.category.as_str())
-    .bind(&r.description)
-    .bind(r.location.map(|c| c.lat))
-    .bind(r.location.map(|c| c.lon))
-    .bind(r.region.as_str())
-    .bind(r.channel.code())
-    .bind(r.first_receiver.as_str())
-    .bind(r.holding_unit.as_str())
-    .bind(r.visibility.code())
-    .bind(micros(r.submitted_at))
-    .bind(micros(r.updated_at()))
-    .bind(r.coordinated_at.map(micros))
-    .bind(r.completed_at.map(micros))
-    .bind(r.local_day.format("%Y-%m-%d").to_string())
-    .bind(search::public_text(&r.description))
-    .fetch_optional(&mut *conn)
+    .bind(column(reports, |r| r.ticket.as_str()))
+    .bind(column(reports, |r| r.state.code()))
+    .bind(column(reports, |r| r.category.as_str()))
+    .bind(column(reports, |r| r.description.as_str()))
+    .bind(column(reports, |r| r.location.map(|c| c.lat)))
+    .bind(column(reports, |r| r.location.map(|c| c.lon)))
+    .bind(column(reports, |r| r.region.as_str()))
+    .bind(column(reports, |r| r.channel.code()))
+    .bind(column(reports, |r| r.first_receiver.as_str()))
+    .bind(column(reports, |r| r.holding_unit.as_str()))
+    .bind(column(reports, |r| r.visibility.code()))
+    .bind(column(reports, |r| micros(r.submitted_at)))
+    .bind(column(reports, |r| micros(r.updated_at())))
+    .bind(column(reports, |r| r.coordinated_at.map(micros)))
+    .bind(column(reports, |r| r.completed_at.map(micros)))
+    .bind(column(reports, |r| {
+        r.local_day.format("%Y-%m-%d").to_string()
+    }))
+    .bind(column(reports, |r| search::public_text(&r.description)))
+    .fetch_all(&mut *conn)
     .await
     .map_err(db_error)?;
-    let Some(row) = inserted else {
-        return Ok(None);
-    };
-    let id: i64 = get(&row, 0)?;
-    sqlx::query("INSERT INTO report_reporters (report_id, reporter_key) VALUES ($1, $2)")
-        .bind(id)
-        .bind(&r.reporter_key)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    let mut ids = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        ids.insert(get::<String>(row, 1)?, get::<i64>(row, 0)?);
+    }
+    // The new ones in the file's order, each with its id.
+    let new: Vec<(i64, &ImportedReport)> = reports
+        .iter()
+        .filter_map(|r| Some((ids.remove(r.ticket.as_str())?, r)))
+        .collect();
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let report_ids: Vec<i64> = new.iter().map(|(id, _)| *id).collect();
     sqlx::query(
-        "INSERT INTO report_events (report_id, at, action, actor_id, actor_role, to_state, note)
-         VALUES ($1, $2, $3, NULL, $4, $5, $6)",
+        "INSERT INTO report_reporters (report_id, reporter_key)
+         SELECT * FROM unnest($1::bigint[], $2::text[])",
     )
-    .bind(id)
-    .bind(micros(r.submitted_at))
-    .bind(ActionKind::Submit.code())
-    .bind(Role::Admin.code())
-    .bind(r.state.code())
-    .bind(IMPORT_NOTE)
+    .bind(&report_ids)
+    .bind(
+        new.iter()
+            .map(|(_, r)| r.reporter_key.as_str())
+            .collect::<Vec<_>>(),
+    )
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
-    Ok(Some(id))
+    sqlx::query(
+        "INSERT INTO report_events (report_id, at, action, actor_id, actor_role, to_state, note)
+         SELECT e.report_id, e.at, $3, NULL, $4, e.to_state, $5
+         FROM unnest($1::bigint[], $2::bigint[], $6::text[])
+             WITH ORDINALITY AS e(report_id, at, to_state, position)
+         ORDER BY e.position",
+    )
+    .bind(&report_ids)
+    .bind(
+        new.iter()
+            .map(|(_, r)| micros(r.submitted_at))
+            .collect::<Vec<_>>(),
+    )
+    .bind(ActionKind::Submit.code())
+    .bind(Role::Admin.code())
+    .bind(IMPORT_NOTE)
+    .bind(new.iter().map(|(_, r)| r.state.code()).collect::<Vec<_>>())
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(report_ids)
 }
 
 /// Move each day's ticket sequence past the highest imported ticket issued on it, days in
@@ -113,15 +154,11 @@ impl ImportStore for PgStore {
             days.commit().await.map_err(db_error)?;
         }
         let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let mut outcome = ImportOutcome::default();
-        let mut inserted = Vec::with_capacity(reports.len());
-        for report in &reports {
-            match insert(&mut tx, report).await? {
-                Some(id) => inserted.push(id),
-                None => outcome.already_present += 1,
-            }
-        }
-        outcome.imported = inserted.len() as u64;
+        let inserted = insert(&mut tx, &reports).await?;
+        let outcome = ImportOutcome {
+            imported: inserted.len() as u64,
+            already_present: (reports.len() - inserted.len()) as u64,
+        };
         // The whole batch at once: each statistics row is written once per batch.
         aggregates::count_new(&mut tx, &inserted).await?;
         tx.commit().await.map_err(db_error)?;

@@ -2,6 +2,8 @@
 //! what a report contributes is read before the change and after it, and the difference
 //! applied to `stats_cells` and `stats_reporter_sets` (see migration 0004).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -73,15 +75,26 @@ pub(super) fn shift(
     }
 }
 
-fn write(conn: &Connection, delta: &Delta) -> StoreResult<()> {
+/// Apply a summed change to the counts: each cell and reporter set it touches is written
+/// once.
+pub(super) fn write(conn: &Connection, delta: &Delta) -> StoreResult<()> {
     for (key, change) in delta.changed_cells() {
         add_cell(conn, key, change)?;
+    }
+    // A reporter joins several sets (each grain, category row and channel): their number
+    // is looked up once.
+    let mut ids = HashMap::new();
+    for reporter in delta.joining_reporters() {
+        ids.insert(reporter, reporter_id(conn, reporter)?);
     }
     for (set, change) in delta.set_changes() {
         let mut joining = Vec::new();
         let mut leaving = Vec::new();
         for reporter in change.joining {
-            joining.push(reporter_id(conn, reporter)?);
+            joining.push(match ids.get(reporter) {
+                Some(id) => *id,
+                None => reporter_id(conn, reporter)?,
+            });
         }
         for reporter in change.losing {
             if !still_reports(conn, set, reporter)? {

@@ -8,11 +8,12 @@ use aduan_domain::{ActionKind, Role};
 
 use super::rows::micros;
 use super::{SqliteStore, aggregates, search};
+use crate::counts::{Contribution, Delta};
 use crate::{ImportOutcome, ImportStore, StoreError, StoreResult};
 
-/// Insert one report unless its ticket is stored; its id, or `None` when it was already
-/// there. The caller counts it in the statistics.
-fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<Option<i64>> {
+/// Insert one report unless its ticket is stored; whether it was inserted (not already
+/// there). The caller counts it in the statistics.
+fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<bool> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO reports (ticket, state, category, description, lat, lon, region,
@@ -43,7 +44,7 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<Option<i64>> {
         })
         .map_err(StoreError::other)?;
     if inserted == 0 {
-        return Ok(None);
+        return Ok(false);
     }
     let id = conn.last_insert_rowid();
     search::index(conn, id, &r.description, None)?;
@@ -74,25 +75,36 @@ fn insert(conn: &Connection, r: &ImportedReport) -> StoreResult<Option<i64>> {
         .and_then(|mut s| s.execute(params![day.format("%Y-%m-%d").to_string(), sequence]))
         .map_err(StoreError::other)?;
     }
-    Ok(Some(id))
+    Ok(true)
 }
 
 #[async_trait]
 impl ImportStore for SqliteStore {
     async fn import_reports(&self, reports: Vec<ImportedReport>) -> StoreResult<ImportOutcome> {
+        // What the batch adds to the statistics when every report in it is new (the usual
+        // case), summed before the writer is taken; summed again from the new ones only
+        // when some were stored before.
+        let contributions: Vec<Contribution> =
+            reports.iter().map(Contribution::of_imported).collect();
+        let all_new = Delta::counting(&contributions);
         self.writer
             .write(move |conn| {
-                let mut outcome = ImportOutcome::default();
-                let mut inserted = Vec::with_capacity(reports.len());
-                for report in &reports {
-                    match insert(conn, report)? {
-                        Some(id) => inserted.push(id),
-                        None => outcome.already_present += 1,
+                let mut new = Vec::with_capacity(reports.len());
+                for (report, contribution) in reports.iter().zip(contributions) {
+                    if insert(conn, report)? {
+                        new.push(contribution);
                     }
                 }
-                outcome.imported = inserted.len() as u64;
-                // The whole batch at once: each statistics row is written once per batch.
-                aggregates::count_new(conn, &inserted)?;
+                let outcome = ImportOutcome {
+                    imported: new.len() as u64,
+                    already_present: (reports.len() - new.len()) as u64,
+                };
+                let delta = if new.len() == reports.len() {
+                    all_new
+                } else {
+                    Delta::counting(&new)
+                };
+                aggregates::write(conn, &delta)?;
                 Ok(outcome)
             })
             .await

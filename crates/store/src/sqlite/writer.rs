@@ -113,6 +113,10 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
         }
         return;
     }
+    if let [_] = batch.as_slice() {
+        commit_alone(conn, batch);
+        return;
+    }
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch.drain(..) {
         // Each job in its own savepoint: one job's failure leaves the others' work intact.
@@ -142,6 +146,29 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
     }
 }
 
+/// A job with no other in its transaction needs no savepoint (whose sub-journal copies
+/// every page the job touches): it is committed, or the whole transaction is rolled back.
+/// An import's large batch usually runs so.
+fn commit_alone(conn: &Connection, batch: &mut Vec<Job>) {
+    for job in batch.drain(..) {
+        let (ok, reply) = job(conn);
+        let end = if ok {
+            conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+        } else {
+            // Its own error is its answer; the rollback only undoes what it began.
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "cannot roll back a failed write");
+            }
+            Ok(())
+        };
+        if let Err(cause) = &end {
+            tracing::error!(error = %cause, "commit failed; the write is rolled back");
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        reply(end);
+    }
+}
+
 /// Savepoint statements run for every job: prepare them once.
 fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(|_| ())
@@ -153,4 +180,111 @@ fn job_failed_before_running(job: Job) -> (bool, Reply) {
     // answering"; give it a no-op reply so the batch bookkeeping stays uniform.
     drop(job);
     (false, Box::new(|_| {}))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::time::Duration;
+
+    use super::*;
+    use crate::sqlite::checkpoint::{EmptyRequest, WalLimits};
+
+    /// A writer over a fresh database holding `t (x INTEGER UNIQUE)`.
+    fn writer() -> (tempfile::TempDir, Writer) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER UNIQUE);")
+            .unwrap();
+        let side = WriterSide::new(
+            EmptyRequest::default(),
+            WalLimits::default(),
+            Duration::from_secs(5),
+        );
+        (dir, Writer::spawn(conn, side).unwrap())
+    }
+
+    /// Insert each value, failing at the first one already there.
+    async fn insert(writer: &Writer, values: Vec<i64>) -> StoreResult<()> {
+        writer
+            .write(move |conn| {
+                for x in values {
+                    conn.execute("INSERT INTO t VALUES (?1)", [x])
+                        .map_err(StoreError::other)?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    async fn stored(writer: &Writer) -> Vec<i64> {
+        writer
+            .write(|conn| {
+                let mut s = conn
+                    .prepare("SELECT x FROM t ORDER BY x")
+                    .map_err(StoreError::other)?;
+                s.query_map([], |r| r.get(0))
+                    .and_then(Iterator::collect)
+                    .map_err(StoreError::other)
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_lone_job_that_fails_leaves_nothing_and_the_next_one_commits() {
+        let (_dir, writer) = writer();
+        insert(&writer, vec![1]).await.unwrap();
+        // Alone in its transaction (each call is awaited): 2 is written, then 1 fails.
+        assert!(insert(&writer, vec![2, 1]).await.is_err());
+        assert_eq!(stored(&writer).await, vec![1]);
+        insert(&writer, vec![3]).await.unwrap();
+        assert_eq!(stored(&writer).await, vec![1, 3]);
+    }
+
+    fn batches(writer: &Writer) -> u64 {
+        writer.queue().batch_sizes.iter().sum()
+    }
+
+    #[tokio::test]
+    async fn a_job_that_fails_among_others_leaves_theirs_intact() {
+        let (_dir, writer) = writer();
+        insert(&writer, vec![1]).await.unwrap();
+        // The writer is held by a job until the twenty others wait behind it, so that they
+        // share one transaction, each in its savepoint.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let holding = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                writer
+                    .write(move |_| held.recv().map_err(StoreError::other))
+                    .await
+            }
+        });
+        while writer.queue().depth > 0 || batches(&writer) < 2 {
+            tokio::task::yield_now().await;
+        }
+        let mut jobs = tokio::task::JoinSet::new();
+        for i in 0..20 {
+            let writer = writer.clone();
+            let values = if i == 7 { vec![100, 1] } else { vec![10 + i] };
+            jobs.spawn(async move { (i, insert(&writer, values).await) });
+        }
+        while writer.queue().depth < 20 {
+            tokio::task::yield_now().await;
+        }
+        let before = batches(&writer);
+        release.send(()).unwrap();
+        holding.await.unwrap().unwrap();
+        while let Some(done) = jobs.join_next().await {
+            let (i, result) = done.unwrap();
+            assert_eq!(result.is_err(), i == 7, "job {i}: {result:?}");
+        }
+        // The holding job's batch, then the twenty in one.
+        assert_eq!(batches(&writer), before + 1);
+        let mut expected = vec![1];
+        expected.extend((0..20).filter(|i| *i != 7).map(|i| 10 + i));
+        assert_eq!(stored(&writer).await, expected);
+    }
 }

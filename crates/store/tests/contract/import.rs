@@ -117,6 +117,9 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
         counts.by_channel,
         vec![(Channel::parse("qlue").unwrap(), 3, 2)]
     );
+    // Durations as stored: coordination where there is one, completion of the completed.
+    assert_eq!(counts.mean_coordination_secs, Some(7_200.0));
+    assert_eq!(counts.mean_completion_secs, Some(108_000.0));
 
     // A second run (or the rest of an interrupted one) changes nothing already there.
     let mut more = reports.clone();
@@ -126,13 +129,34 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
         "import:cc",
         t0,
     ));
+    // The same ticket twice in one batch is stored once.
+    more.push(imported(
+        "CRM-2021-3",
+        ReportState::Waiting,
+        "import:dd",
+        t0,
+    ));
     let again = store.import_reports(more).await.unwrap();
     assert_eq!(
         again,
         ImportOutcome {
             imported: 1,
-            already_present: 3
+            already_present: 4
         }
+    );
+    let rejected = store
+        .report(&Ticket::parse("CRM-2021-3").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rejected.state, ReportState::Rejected);
+    // Only what was stored is counted.
+    let counts = store
+        .stats_counts(StatsQuery::new(period, vec![]))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts.by_channel,
+        vec![(Channel::parse("qlue").unwrap(), 4, 3)]
     );
     assert_eq!(store.report(&done.ticket).await.unwrap(), stored);
     assert_eq!(store.timeline(stored.id).await.unwrap().len(), 1);
