@@ -344,6 +344,16 @@ pub struct BenchArgs {
     /// is dropped afterwards.
     #[arg(long, value_name = "URL", conflicts_with_all = ["url", "channel"])]
     pub postgres: Option<String>,
+    /// Measure the officers' queue instead of intake: a store of `--queue-years` synthetic
+    /// years of Jakarta's volume, then a coordinator's pages over HTTP (the first page, the
+    /// next one by cursor, one filtered by state and category) and the year's statistics,
+    /// `--reports` requests each.
+    #[arg(long, conflicts_with_all = ["url", "channel", "regions"])]
+    pub queue: bool,
+    /// Synthetic years (134,814 reports each) in the queue bench's store.
+    #[arg(long, default_value_t = 8, requires = "queue",
+        value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub queue_years: u32,
     /// Start this many servers on that one PostgreSQL database, the clients spread over
     /// them in turn.
     #[arg(long, default_value_t = 1, requires = "postgres",

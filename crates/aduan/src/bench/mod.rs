@@ -73,6 +73,7 @@ mod channel;
 mod durability;
 mod generator;
 mod load;
+mod queue;
 mod report;
 mod server;
 mod setup;
@@ -108,6 +109,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     if let Some(BenchChannel::Sms) = args.channel {
         return channel::run(args).await;
+    }
+    if args.queue {
+        return queue::run(args).await;
     }
 
     let scratch = match &args.postgres {

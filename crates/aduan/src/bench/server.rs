@@ -44,9 +44,6 @@ impl Server {
             .tempdir()
             .context("creating a temporary directory")?;
         let data_dir = dir.path().join("data");
-        let log = dir.path().join("server.log");
-        let log_file =
-            std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
         let exe = std::env::current_exe().context("finding the aduan binary")?;
         let mut command = std::process::Command::new(exe);
         command
@@ -86,8 +83,46 @@ impl Server {
                 .env_remove("ADUAN_DATABASE_URL")
                 .env_remove("ADUAN_IDENTITY_KEY");
         }
+        command.env_remove("ADUAN_CHANNELS");
+        Self::launch(command, dir, data_dir).await
+    }
+
+    /// Start `serve` (not the demo) on the data a bench prepared: the data dir `data` in
+    /// `dir`, or the PostgreSQL database at `database_url`, its identities sealed under
+    /// `identity_key`.
+    pub(super) async fn start_prepared(
+        dir: tempfile::TempDir,
+        database_url: Option<&str>,
+        identity_key: &str,
+    ) -> anyhow::Result<Self> {
+        let data_dir = dir.path().join("data");
+        let exe = std::env::current_exe().context("finding the aduan binary")?;
+        let mut command = std::process::Command::new(exe);
         command
-            .env_remove("ADUAN_CHANNELS")
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0", "--insecure-cookies"])
+            .args(["--rate-limits", "off"])
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .env("ADUAN_IDENTITY_KEY", identity_key)
+            .env_remove("ADUAN_CHANNELS");
+        match database_url {
+            Some(url) => command.args(["--database-url", url]),
+            None => command.env_remove("ADUAN_DATABASE_URL"),
+        };
+        Self::launch(command, dir, data_dir).await
+    }
+
+    /// Run `command` with its log in `dir` and wait for its listening line.
+    async fn launch(
+        mut command: std::process::Command,
+        dir: tempfile::TempDir,
+        data_dir: PathBuf,
+    ) -> anyhow::Result<Self> {
+        let log = dir.path().join("server.log");
+        let log_file =
+            std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log_file);

@@ -35,7 +35,7 @@ use crate::{history, import};
 use synthetic::History;
 
 /// The latest synthetic year; earlier ones count down from it.
-const LATEST_YEAR: i32 = 2021;
+pub(crate) const LATEST_YEAR: i32 = 2021;
 
 pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
     let mut sizes = args.years.clone();
@@ -140,7 +140,7 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
 
 /// Write one synthetic year as NDJSON and import it as `aduan import` does; the time of
 /// the import alone.
-async fn import_year(
+pub(crate) async fn import_year(
     store: &dyn Store,
     dir: &Path,
     history: &mut History,
@@ -179,7 +179,7 @@ async fn import_year(
 }
 
 /// A made-up identity key for hashing the synthetic reporters (base64 of 32 bytes).
-const BENCH_IDENTITY_KEY: &str = "YWR1YW4gYmVuY2gtc3RhdHMgc3ludGhldGljIGtleSE=";
+pub(crate) const BENCH_IDENTITY_KEY: &str = "YWR1YW4gYmVuY2gtc3RhdHMgc3ludGhldGljIGtleSE=";
 
 /// Ask for the figures `queries` times after a warm-up, the queries shared between
 /// `readers` asking at once; the figures and each query's time.

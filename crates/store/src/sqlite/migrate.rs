@@ -84,6 +84,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0016_category_icon",
         include_str!("../../migrations/sqlite/0016_category_icon.sql"),
     ),
+    (
+        17,
+        "0017_queue_filters",
+        include_str!("../../migrations/sqlite/0017_queue_filters.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.
