@@ -30,6 +30,16 @@ struct Ack {
     ticket: String,
 }
 
+/// The bench's HTTP client: HTTP/1.1 keep-alive, one connection per client kept open.
+pub(super) fn http_client(clients: usize) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .http1_only()
+        .tcp_nodelay(true)
+        .pool_max_idle_per_host(clients)
+        .timeout(Duration::from_secs(120))
+        .build()
+}
+
 /// The API of the server under test.
 #[derive(Clone)]
 pub(super) struct Api {
@@ -62,22 +72,80 @@ impl Api {
         username: String,
         password: String,
     ) -> anyhow::Result<HeaderValue> {
+        self.session("/auth/register", StatusCode::CREATED, &username, &password)
+            .await
+            .with_context(|| format!("registering {username}"))
+    }
+
+    /// Sign an existing account in; its bearer token, as an `Authorization` value.
+    pub(super) async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> anyhow::Result<HeaderValue> {
+        self.session("/auth/login", StatusCode::OK, username, password)
+            .await
+            .with_context(|| format!("signing {username} in"))
+    }
+
+    /// Post a username and password to `path`; the session's token from its `expected`
+    /// answer.
+    async fn session(
+        &self,
+        path: &str,
+        expected: StatusCode,
+        username: &str,
+        password: &str,
+    ) -> anyhow::Result<HeaderValue> {
         let response = self
             .http
-            .post(self.url("/auth/register"))
+            .post(self.url(path))
             .json(&json!({ "username": username, "password": password }))
             .send()
             .await
-            .context("POST /auth/register")?;
+            .with_context(|| format!("POST {path}"))?;
         let status = response.status();
-        if status != StatusCode::CREATED {
-            bail!(
-                "registering {username}: {status}: {}",
-                response.text().await?
-            );
+        if status != expected {
+            bail!("POST {path}: {status}: {}", response.text().await?);
         }
         let token: TokenInfo = response.json().await?;
         Ok(HeaderValue::from_str(&format!("Bearer {}", token.token))?)
+    }
+
+    /// `GET path` as `auth`: the whole body of its 200.
+    pub(super) async fn get_bytes(
+        &self,
+        auth: &HeaderValue,
+        path: &str,
+    ) -> anyhow::Result<Vec<u8>> {
+        let response = self
+            .http
+            .get(self.url(path))
+            .header(AUTHORIZATION, auth.clone())
+            .send()
+            .await
+            .with_context(|| format!("GET {path}"))?;
+        let status = response.status();
+        let body = response.bytes().await?.to_vec();
+        if status != StatusCode::OK {
+            bail!(
+                "GET {path}: {status}: {}",
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+            );
+        }
+        Ok(body)
+    }
+
+    /// `GET path` as `auth`, its JSON read as `T`.
+    pub(super) async fn get_as<T: DeserializeOwned>(
+        &self,
+        auth: &HeaderValue,
+        path: &str,
+    ) -> anyhow::Result<T> {
+        Ok(serde_json::from_slice(&self.get_bytes(auth, path).await?)?)
     }
 
     pub(super) async fn submit(&self, auth: &HeaderValue, body: String) -> Submitted {

@@ -80,7 +80,7 @@ mod setup;
 mod sink;
 mod wal;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use rand::SeedableRng;
@@ -123,12 +123,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         Some(url) => vec![url.trim_end_matches('/').to_owned()],
         None => servers.iter().map(|s| s.base.clone()).collect(),
     };
-    let http = reqwest::Client::builder()
-        .http1_only()
-        .tcp_nodelay(true)
-        .pool_max_idle_per_host(clients)
-        .timeout(Duration::from_secs(120))
-        .build()?;
+    let http = api::http_client(clients)?;
     let apis: Vec<Api> = bases
         .into_iter()
         .map(|base| Api {

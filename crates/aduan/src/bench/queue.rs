@@ -22,12 +22,10 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use tokio::task::JoinSet;
 
-use aduan_domain::Jurisdiction;
 use aduan_domain::stats::{format_count, resolve_category};
 use aduan_store::Store;
 use aduan_store::postgres::PgStore;
@@ -39,9 +37,8 @@ use super::api::Api;
 use super::report::percentile_ms;
 use super::server::Server;
 use crate::cli::BenchArgs;
-use crate::import;
 use crate::stats_bench::synthetic::{History, REPORTS_PER_YEAR};
-use crate::stats_bench::{BENCH_IDENTITY_KEY, LATEST_YEAR, import_year};
+use crate::stats_bench::{BENCH_IDENTITY_KEY, LATEST_YEAR, import_year, load_jakarta};
 
 /// Reports a page holds: what the queue shows at once.
 const PAGE: usize = 50;
@@ -133,12 +130,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     .await?;
     let pid = server.child.id();
     let memory_at_start = Memory::read(pid);
-    let http = reqwest::Client::builder()
-        .http1_only()
-        .tcp_nodelay(true)
-        .pool_max_idle_per_host(clients)
-        .timeout(Duration::from_secs(120))
-        .build()?;
+    let http = super::api::http_client(clients)?;
     let api = Api {
         http,
         base: server.base.clone(),
@@ -231,13 +223,7 @@ async fn prepare(
     seed: u64,
     password: &str,
 ) -> anyhow::Result<String> {
-    import::import_pack(store, import::parse_pack(import::JAKARTA_PACK)?).await?;
-    let jurisdiction = Jurisdiction::stored(
-        store
-            .jurisdiction()
-            .await?
-            .context("the pack was just imported")?,
-    )?;
+    let jurisdiction = load_jakarta(store).await?;
     let mut history = History::new(&jurisdiction, seed);
     for back in 0..years {
         let year = LATEST_YEAR - i32::try_from(back)?;
@@ -351,62 +337,6 @@ impl Memory {
             resident_mb: kb("VmRSS:") / 1024,
             peak_mb: kb("VmHWM:") / 1024,
         }
-    }
-}
-
-impl Api {
-    /// Sign in; the session's bearer token, as an `Authorization` value.
-    async fn login(&self, username: &str, password: &str) -> anyhow::Result<HeaderValue> {
-        #[derive(Deserialize)]
-        struct Token {
-            token: String,
-        }
-        let response = self
-            .http
-            .post(self.url("/auth/login"))
-            .json(&serde_json::json!({ "username": username, "password": password }))
-            .send()
-            .await
-            .context("POST /auth/login")?;
-        let status = response.status();
-        if status != StatusCode::OK {
-            bail!(
-                "signing in {username}: {status}: {}",
-                response.text().await?
-            );
-        }
-        let token: Token = response.json().await?;
-        Ok(HeaderValue::from_str(&format!("Bearer {}", token.token))?)
-    }
-
-    async fn get_bytes(&self, auth: &HeaderValue, path: &str) -> anyhow::Result<Vec<u8>> {
-        let response = self
-            .http
-            .get(self.url(path))
-            .header(AUTHORIZATION, auth.clone())
-            .send()
-            .await
-            .with_context(|| format!("GET {path}"))?;
-        let status = response.status();
-        let body = response.bytes().await?.to_vec();
-        if status != StatusCode::OK {
-            bail!(
-                "GET {path}: {status}: {}",
-                String::from_utf8_lossy(&body)
-                    .chars()
-                    .take(300)
-                    .collect::<String>()
-            );
-        }
-        Ok(body)
-    }
-
-    async fn get_as<T: serde::de::DeserializeOwned>(
-        &self,
-        auth: &HeaderValue,
-        path: &str,
-    ) -> anyhow::Result<T> {
-        Ok(serde_json::from_slice(&self.get_bytes(auth, path).await?)?)
     }
 }
 

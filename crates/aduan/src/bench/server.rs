@@ -44,16 +44,7 @@ impl Server {
             .tempdir()
             .context("creating a temporary directory")?;
         let data_dir = dir.path().join("data");
-        let exe = std::env::current_exe().context("finding the aduan binary")?;
-        let mut command = std::process::Command::new(exe);
-        command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--insecure-cookies"])
-            // One address registers every client and files every report: no limits on
-            // those (the sign-in throttle stays, and the bench signs in no one twice).
-            .args(["--rate-limits", "off"])
-            .arg("--data-dir")
-            .arg(&data_dir);
+        let mut command = serve(&data_dir)?;
         if shared.is_none_or(|s| s.first) {
             command
                 .arg("--demo")
@@ -96,14 +87,8 @@ impl Server {
         identity_key: &str,
     ) -> anyhow::Result<Self> {
         let data_dir = dir.path().join("data");
-        let exe = std::env::current_exe().context("finding the aduan binary")?;
-        let mut command = std::process::Command::new(exe);
+        let mut command = serve(&data_dir)?;
         command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--insecure-cookies"])
-            .args(["--rate-limits", "off"])
-            .arg("--data-dir")
-            .arg(&data_dir)
             .env("ADUAN_IDENTITY_KEY", identity_key)
             .env_remove("ADUAN_CHANNELS");
         match database_url {
@@ -179,6 +164,21 @@ impl Server {
     pub(super) fn keep_data(&mut self) -> Option<PathBuf> {
         self.dir.take().map(tempfile::TempDir::keep)
     }
+}
+
+/// `aduan serve` on a port of its choosing over `data_dir`.
+fn serve(data_dir: &Path) -> anyhow::Result<std::process::Command> {
+    let exe = std::env::current_exe().context("finding the aduan binary")?;
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--insecure-cookies"])
+        // One address registers every client and files every report: no limits on those
+        // (the sign-in throttle stays, and the bench signs in no one twice).
+        .args(["--rate-limits", "off"])
+        .arg("--data-dir")
+        .arg(data_dir);
+    Ok(command)
 }
 
 impl Drop for Server {

@@ -62,13 +62,7 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         }
     }
     let store = store.as_ref();
-    import::import_pack(store, import::parse_pack(import::JAKARTA_PACK)?).await?;
-    let jurisdiction = Jurisdiction::stored(
-        store
-            .jurisdiction()
-            .await?
-            .context("the pack was just imported")?,
-    )?;
+    let jurisdiction = load_jakarta(store).await?;
     let mut history = History::new(&jurisdiction, args.seed);
     let group: Vec<CategoryCode> = ["Jalan", "Pohon", "Sampah"]
         .iter()
@@ -136,6 +130,17 @@ pub async fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Load the Jakarta pack into a fresh store; the jurisdiction as stored.
+pub(crate) async fn load_jakarta(store: &dyn Store) -> anyhow::Result<Jurisdiction> {
+    import::import_pack(store, import::parse_pack(import::JAKARTA_PACK)?).await?;
+    Ok(Jurisdiction::stored(
+        store
+            .jurisdiction()
+            .await?
+            .context("the pack was just imported")?,
+    )?)
 }
 
 /// Write one synthetic year as NDJSON and import it as `aduan import` does; the time of

@@ -3,7 +3,8 @@
 //! SQLite allows one writer at a time. Rather than have every request wait for its own
 //! fsync, the writer takes every job waiting in its queue, runs each inside a savepoint of
 //! one transaction, commits once, and only then answers each caller. A caller is told
-//! "saved" only after the commit that made it durable.
+//! "saved" only after the commit that made it durable. A job found alone runs without a
+//! savepoint: its transaction is its own.
 
 use std::sync::Arc;
 
@@ -113,8 +114,10 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
         }
         return;
     }
-    if let [_] = batch.as_slice() {
-        commit_alone(conn, batch);
+    if batch.len() == 1
+        && let Some(job) = batch.pop()
+    {
+        commit_alone(conn, job);
         return;
     }
     let mut replies = Vec::with_capacity(batch.len());
@@ -149,24 +152,22 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
 /// A job with no other in its transaction needs no savepoint (whose sub-journal copies
 /// every page the job touches): it is committed, or the whole transaction is rolled back.
 /// An import's large batch usually runs so.
-fn commit_alone(conn: &Connection, batch: &mut Vec<Job>) {
-    for job in batch.drain(..) {
-        let (ok, reply) = job(conn);
-        let end = if ok {
-            conn.execute_batch("COMMIT").map_err(|e| e.to_string())
-        } else {
-            // Its own error is its answer; the rollback only undoes what it began.
-            if let Err(e) = conn.execute_batch("ROLLBACK") {
-                tracing::error!(error = %e, "cannot roll back a failed write");
-            }
-            Ok(())
-        };
-        if let Err(cause) = &end {
-            tracing::error!(error = %cause, "commit failed; the write is rolled back");
-            let _ = conn.execute_batch("ROLLBACK");
+fn commit_alone(conn: &Connection, job: Job) {
+    let (ok, reply) = job(conn);
+    let end = if ok {
+        conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+    } else {
+        // Its own error is its answer; the rollback only undoes what it began.
+        if let Err(e) = conn.execute_batch("ROLLBACK") {
+            tracing::error!(error = %e, "cannot roll back a failed write");
         }
-        reply(end);
+        Ok(())
+    };
+    if let Err(cause) = &end {
+        tracing::error!(error = %cause, "commit failed; the write is rolled back");
+        let _ = conn.execute_batch("ROLLBACK");
     }
+    reply(end);
 }
 
 /// Savepoint statements run for every job: prepare them once.

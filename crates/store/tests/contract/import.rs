@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use aduan_domain::import::{IMPORT_NOTE, ImportedReport};
 use aduan_domain::report::TimelineEntry;
-use aduan_domain::stats::{Period, StatsQuery};
+use aduan_domain::stats::{Period, StatsCounts, StatsQuery};
 use aduan_domain::{ActionKind, Channel, Coordinates, ReportState, Role, Ticket, Visibility};
 use aduan_store::{ImportOutcome, Store};
 
@@ -36,6 +36,19 @@ fn imported(id: &str, state: ReportState, key: &str, submitted: DateTime<Utc>) -
         completed_at: None,
         local_day: day(2021, 2, 1),
     }
+}
+
+fn qlue() -> Channel {
+    Channel::parse("qlue").unwrap()
+}
+
+/// The counts of 1 February 2021, the imported reports' local day.
+async fn counts_of_february_1(store: &Arc<dyn Store>) -> StatsCounts {
+    let period = Period::new(day(2021, 2, 1), day(2021, 2, 2)).unwrap();
+    store
+        .stats_counts(StatsQuery::new(period, vec![]))
+        .await
+        .unwrap()
 }
 
 pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>) {
@@ -108,15 +121,8 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
     );
 
     // Reporters are counted by their (hashed) keys, like every channel's.
-    let period = Period::new(day(2021, 2, 1), day(2021, 2, 2)).unwrap();
-    let counts = store
-        .stats_counts(StatsQuery::new(period, vec![]))
-        .await
-        .unwrap();
-    assert_eq!(
-        counts.by_channel,
-        vec![(Channel::parse("qlue").unwrap(), 3, 2)]
-    );
+    let counts = counts_of_february_1(&store).await;
+    assert_eq!(counts.by_channel, vec![(qlue(), 3, 2)]);
     // Durations as stored: coordination where there is one, completion of the completed.
     assert_eq!(counts.mean_coordination_secs, Some(7_200.0));
     assert_eq!(counts.mean_completion_secs, Some(108_000.0));
@@ -150,14 +156,8 @@ pub async fn imported_reports_are_stored_as_they_were_once(store: Arc<dyn Store>
         .unwrap();
     assert_eq!(rejected.state, ReportState::Rejected);
     // Only what was stored is counted.
-    let counts = store
-        .stats_counts(StatsQuery::new(period, vec![]))
-        .await
-        .unwrap();
-    assert_eq!(
-        counts.by_channel,
-        vec![(Channel::parse("qlue").unwrap(), 4, 3)]
-    );
+    let counts = counts_of_february_1(&store).await;
+    assert_eq!(counts.by_channel, vec![(qlue(), 4, 3)]);
     assert_eq!(store.report(&done.ticket).await.unwrap(), stored);
     assert_eq!(store.timeline(stored.id).await.unwrap().len(), 1);
 

@@ -91,12 +91,7 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<()> {
         },
     });
     let mut server = Server::start(&args.regions, Some(&channels.to_string()), None).await?;
-    let http = reqwest::Client::builder()
-        .http1_only()
-        .tcp_nodelay(true)
-        .pool_max_idle_per_host(clients)
-        .timeout(Duration::from_secs(120))
-        .build()?;
+    let http = super::api::http_client(clients)?;
     let api = Api {
         http,
         base: server.base.clone(),
