@@ -2,7 +2,8 @@
 //!
 //! The bench prepares the store itself, in process: the Jakarta pack, then `--queue-years`
 //! synthetic years of Jakarta's volume (134,814 reports each, 8 by default: 1,078,512)
-//! imported through the code `aduan import` runs, and a jurisdiction-wide coordinator. It
+//! imported through the code `aduan import` runs (timed: the import's lines per second are
+//! the first figure printed), and a jurisdiction-wide coordinator. It
 //! then starts `serve` on that store (SQLite in a temporary data dir, or with `--postgres` a
 //! new database on that server), signs the coordinator in through `POST /auth/login`, and
 //! asks, `--reports` times each, closed-loop from `--clients` connections after
@@ -105,7 +106,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     let preparing = Instant::now();
     let password = crate::demo::demo_password(None);
-    let category = {
+    let (category, import_times) = {
         let store: Box<dyn Store> = match &scratch {
             Some(database) => Box::new(PgStore::connect(database.url()).await?),
             None => Box::new(SqliteStore::open(&data_dir.join("aduan.db"))?),
@@ -121,6 +122,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     };
     let reports = u64::from(REPORTS_PER_YEAR) * u64::from(args.queue_years);
     let prepared = preparing.elapsed();
+    let imported: Duration = import_times.iter().sum();
 
     let mut server = Server::start_prepared(
         dir,
@@ -177,6 +179,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         prepared.as_secs_f64()
     );
     println!(
+        "import: {} lines in {:.1} s ({} lines/s; the first year in {:.1} s, the last in {:.1} s)",
+        format_count(reports),
+        imported.as_secs_f64(),
+        format_count((reports as f64 / imported.as_secs_f64().max(1e-3)) as u64),
+        import_times.first().map_or(0.0, Duration::as_secs_f64),
+        import_times.last().map_or(0.0, Duration::as_secs_f64),
+    );
+    println!(
         "{clients} clients, {} requests per question after {warmup} per client unmeasured, a page = {PAGE} reports",
         format_count(requests as u64)
     );
@@ -215,19 +225,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The pack, the synthetic years and the coordinator; the code of the filtered category.
+/// The pack, the synthetic years and the coordinator; the code of the filtered category,
+/// and how long each year's import took, the latest year first.
 async fn prepare(
     store: &dyn Store,
     data_dir: &std::path::Path,
     years: u32,
     seed: u64,
     password: &str,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, Vec<Duration>)> {
     let jurisdiction = load_jakarta(store).await?;
     let mut history = History::new(&jurisdiction, seed);
+    let mut times = Vec::new();
     for back in 0..years {
         let year = LATEST_YEAR - i32::try_from(back)?;
-        import_year(store, data_dir, &mut history, year).await?;
+        times.push(import_year(store, data_dir, &mut history, year).await?);
     }
     create_staff(
         store,
@@ -243,9 +255,10 @@ async fn prepare(
     )
     .await
     .map_err(|e| anyhow::anyhow!("creating the coordinator: {e}"))?;
-    Ok(resolve_category(&jurisdiction, "Jalan")?
+    let category = resolve_category(&jurisdiction, "Jalan")?
         .as_str()
-        .to_owned())
+        .to_owned();
+    Ok((category, times))
 }
 
 /// `total` requests of `question` between `clients` closed-loop clients; every answer
