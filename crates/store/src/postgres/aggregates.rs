@@ -14,7 +14,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 
 use super::db_error;
-use super::rows::get;
+use super::rows::{column, get};
 pub(super) use crate::counts::Contribution;
 use crate::counts::{
     CellKey, Delta, SetKey, decode_reporter_set, encode_reporter_set, small_reporter_id,
@@ -123,38 +123,21 @@ async fn queue(conn: &mut PgConnection, changes: &[(i16, &Contribution)]) -> Sto
     if changes.is_empty() {
         return Ok(());
     }
-    let column =
-        |f: fn(&Contribution) -> &str| -> Vec<&str> { changes.iter().map(|(_, c)| f(c)).collect() };
     sqlx::query(
         "INSERT INTO stats_pending (sign, day, category, channel, region, state,
              coordination_ms, completion_ms, reporter)
          SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::text[],
                               $6::text[], $7::bigint[], $8::bigint[], $9::text[])",
     )
-    .bind(changes.iter().map(|(sign, _)| *sign).collect::<Vec<_>>())
-    .bind(column(|c| &c.day))
-    .bind(column(|c| &c.category))
-    .bind(column(|c| &c.channel))
-    .bind(column(|c| &c.region))
-    .bind(column(|c| &c.state))
-    .bind(
-        changes
-            .iter()
-            .map(|(_, c)| c.coordination_ms)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        changes
-            .iter()
-            .map(|(_, c)| c.completion_ms)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        changes
-            .iter()
-            .map(|(_, c)| c.reporter.as_deref())
-            .collect::<Vec<_>>(),
-    )
+    .bind(column(changes, |(sign, _)| *sign))
+    .bind(column(changes, |(_, c)| c.day.as_str()))
+    .bind(column(changes, |(_, c)| c.category.as_str()))
+    .bind(column(changes, |(_, c)| c.channel.as_str()))
+    .bind(column(changes, |(_, c)| c.region.as_str()))
+    .bind(column(changes, |(_, c)| c.state.as_str()))
+    .bind(column(changes, |(_, c)| c.coordination_ms))
+    .bind(column(changes, |(_, c)| c.completion_ms))
+    .bind(column(changes, |(_, c)| c.reporter.as_deref()))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;

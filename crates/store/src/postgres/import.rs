@@ -9,14 +9,9 @@ use sqlx::PgConnection;
 use aduan_domain::import::{IMPORT_NOTE, ImportedReport};
 use aduan_domain::{ActionKind, Role};
 
-use super::rows::{get, micros};
+use super::rows::{column, get, micros};
 use super::{PgStore, aggregates, db_error, search};
 use crate::{ImportOutcome, ImportStore, StoreResult};
-
-/// One column of the batch: `value` of each report, in order.
-fn column<'a, T>(reports: &'a [ImportedReport], value: impl Fn(&'a ImportedReport) -> T) -> Vec<T> {
-    reports.iter().map(value).collect()
-}
 
 /// Insert every report whose ticket is not stored yet, each with its reporter and its first
 /// timeline entry, in three set-based statements (every column bound as an array and
@@ -76,17 +71,13 @@ async fn insert(conn: &mut PgConnection, reports: &[ImportedReport]) -> StoreRes
     if new.is_empty() {
         return Ok(Vec::new());
     }
-    let report_ids: Vec<i64> = new.iter().map(|(id, _)| *id).collect();
+    let report_ids = column(&new, |(id, _)| *id);
     sqlx::query(
         "INSERT INTO report_reporters (report_id, reporter_key)
          SELECT * FROM unnest($1::bigint[], $2::text[])",
     )
     .bind(&report_ids)
-    .bind(
-        new.iter()
-            .map(|(_, r)| r.reporter_key.as_str())
-            .collect::<Vec<_>>(),
-    )
+    .bind(column(&new, |(_, r)| r.reporter_key.as_str()))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
@@ -98,15 +89,11 @@ async fn insert(conn: &mut PgConnection, reports: &[ImportedReport]) -> StoreRes
          ORDER BY e.position",
     )
     .bind(&report_ids)
-    .bind(
-        new.iter()
-            .map(|(_, r)| micros(r.submitted_at))
-            .collect::<Vec<_>>(),
-    )
+    .bind(column(&new, |(_, r)| micros(r.submitted_at)))
     .bind(ActionKind::Submit.code())
     .bind(Role::Admin.code())
     .bind(IMPORT_NOTE)
-    .bind(new.iter().map(|(_, r)| r.state.code()).collect::<Vec<_>>())
+    .bind(column(&new, |(_, r)| r.state.code()))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;

@@ -22,6 +22,12 @@ where
 
 pub use crate::values::{REPORT_COLUMNS, REPORT_FROM};
 
+/// One column of a batch bound as an array (`unnest($n::type[])`): `value` of each item, in
+/// order.
+pub fn column<'b, T, U>(items: &'b [T], value: impl Fn(&'b T) -> U) -> Vec<U> {
+    items.iter().map(value).collect()
+}
+
 /// A row selected with [`REPORT_COLUMNS`].
 pub fn report(row: &PgRow) -> StoreResult<Report> {
     ReportColumns {

@@ -11,7 +11,7 @@ use aduan_domain::{ReportId, Ticket};
 
 use super::Submission;
 use crate::counts::Contribution;
-use crate::postgres::rows::micros;
+use crate::postgres::rows::{column, micros};
 use crate::postgres::{db_error, search};
 use crate::values::{EventRow, capture_time, reply_payload};
 use crate::{OutboxKind, StoreError, StoreResult};
@@ -24,11 +24,6 @@ pub(super) struct Fresh<'a> {
     pub(super) event: i64,
     pub(super) ticket: Ticket,
     pub(super) at: DateTime<Utc>,
-}
-
-/// One column of the batch: `value` of each new report, in order.
-fn column<'b, 'a: 'b, T>(fresh: &'b [Fresh<'a>], value: impl Fn(&'b Fresh<'a>) -> T) -> Vec<T> {
-    fresh.iter().map(value).collect()
 }
 
 /// What a report just filed adds to the statistics: [`insert_reports`] writes it with no
@@ -136,9 +131,9 @@ pub(super) async fn insert_channel_messages(
         "INSERT INTO channel_messages (channel, message_id, report_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])",
     )
-    .bind(messages.iter().map(|m| m.0.as_str()).collect::<Vec<_>>())
-    .bind(messages.iter().map(|m| m.1).collect::<Vec<_>>())
-    .bind(messages.iter().map(|m| m.2).collect::<Vec<_>>())
+    .bind(column(&messages, |m| m.0.as_str()))
+    .bind(column(&messages, |m| m.1))
+    .bind(column(&messages, |m| m.2))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
@@ -210,20 +205,14 @@ pub(super) async fn insert_triage(conn: &mut PgConnection, fresh: &[Fresh<'_>]) 
         "INSERT INTO triage (report_id, suggested_category, confidence, suggested_region)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[])",
     )
-    .bind(marked.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-    .bind(
-        marked
-            .iter()
-            .map(|(_, m)| m.category.as_ref().map(|c| c.as_str()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(marked.iter().map(|(_, m)| m.confidence).collect::<Vec<_>>())
-    .bind(
-        marked
-            .iter()
-            .map(|(_, m)| m.region.as_ref().map(|r| r.as_str()))
-            .collect::<Vec<_>>(),
-    )
+    .bind(column(&marked, |(id, _)| *id))
+    .bind(column(&marked, |(_, m)| {
+        m.category.as_ref().map(|c| c.as_str())
+    }))
+    .bind(column(&marked, |(_, m)| m.confidence))
+    .bind(column(&marked, |(_, m)| {
+        m.region.as_ref().map(|r| r.as_str())
+    }))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
@@ -245,26 +234,16 @@ pub(super) async fn insert_events(conn: &mut PgConnection, fresh: &[Fresh<'_>]) 
                               $10::text[], $11::text[])",
     )
     .bind(column(fresh, |f| f.event))
-    .bind(events.iter().map(|e| e.report.0).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| micros(e.at)).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.action.code()).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.actor.map(|a| a.0))
-            .collect::<Vec<_>>(),
-    )
-    .bind(events.iter().map(|e| e.role).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.unit).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.from.map(|s| s.code()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(events.iter().map(|e| e.to.code()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.note).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.target).collect::<Vec<_>>())
+    .bind(column(&events, |e| e.report.0))
+    .bind(column(&events, |e| micros(e.at)))
+    .bind(column(&events, |e| e.action.code()))
+    .bind(column(&events, |e| e.actor.map(|a| a.0)))
+    .bind(column(&events, |e| e.role))
+    .bind(column(&events, |e| e.unit))
+    .bind(column(&events, |e| e.from.map(|s| s.code())))
+    .bind(column(&events, |e| e.to.code()))
+    .bind(column(&events, |e| e.note))
+    .bind(column(&events, |e| e.target))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
@@ -291,45 +270,17 @@ pub(super) async fn insert_photos(conn: &mut PgConnection, fresh: &[Fresh<'_>]) 
                                   captured_at, lat, lon, n)
          ORDER BY p.n",
     )
-    .bind(photos.iter().map(|(f, _)| f.id).collect::<Vec<_>>())
-    .bind(photos.iter().map(|(f, _)| f.event).collect::<Vec<_>>())
-    .bind(
-        photos
-            .iter()
-            .map(|_| PhotoKind::Report.code())
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.content_type)
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.bytes.as_slice())
-            .collect::<Vec<_>>(),
-    )
-    .bind(photos.iter().map(|(f, _)| micros(f.at)).collect::<Vec<_>>())
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.evidence.captured_at.map(capture_time))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.evidence.location.map(|c| c.lat))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        photos
-            .iter()
-            .map(|(_, p)| p.evidence.location.map(|c| c.lon))
-            .collect::<Vec<_>>(),
-    )
+    .bind(column(&photos, |(f, _)| f.id))
+    .bind(column(&photos, |(f, _)| f.event))
+    .bind(column(&photos, |_| PhotoKind::Report.code()))
+    .bind(column(&photos, |(_, p)| p.content_type))
+    .bind(column(&photos, |(_, p)| p.bytes.as_slice()))
+    .bind(column(&photos, |(f, _)| micros(f.at)))
+    .bind(column(&photos, |(_, p)| {
+        p.evidence.captured_at.map(capture_time)
+    }))
+    .bind(column(&photos, |(_, p)| p.evidence.location.map(|c| c.lat)))
+    .bind(column(&photos, |(_, p)| p.evidence.location.map(|c| c.lon)))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
