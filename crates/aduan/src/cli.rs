@@ -36,6 +36,11 @@ pub struct Cli {
     /// [env: ADUAN_DATABASE_POOL; file: database.pool].
     #[arg(long, global = true, value_name = "N")]
     pub database_pool: Option<u32>,
+    /// Where photos' images are kept: a directory, or `s3://BUCKET[/PREFIX]` with the
+    /// endpoint and keys in the standard `AWS_*` variables [default: photos/ in the data
+    /// dir] [env: ADUAN_PHOTOS_LOCATION; file: photos.location].
+    #[arg(long, global = true, value_name = "LOCATION")]
+    pub photos: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -257,6 +262,15 @@ pub struct MigrateStoreArgs {
     /// The empty PostgreSQL database to copy into: `postgres://USER@HOST:PORT/DATABASE`.
     #[arg(long, value_name = "URL")]
     pub to: String,
+    /// Where the SQLite store's photos are [default: photos/ beside its file].
+    #[arg(long, value_name = "LOCATION")]
+    pub photos_from: Option<String>,
+    /// Copy every photo image to this photo store (a directory, or `s3://BUCKET[/PREFIX]`
+    /// with the `AWS_*` variables), each checked against its hash, before the database is
+    /// committed; the PostgreSQL instances then use it (`photos.location`). Without it the
+    /// photos stay where they are, and the instances must be given that location.
+    #[arg(long, value_name = "LOCATION")]
+    pub photos_to: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -350,6 +364,11 @@ pub struct BenchArgs {
     /// `--reports` requests each.
     #[arg(long, conflicts_with_all = ["url", "channel", "regions"])]
     pub queue: bool,
+    /// Measure the bytes a phone photo costs in the database and in the photo store,
+    /// stored as before (full size, a BLOB) and as now (display size and a thumbnail,
+    /// outside the database); no server is started.
+    #[arg(long, conflicts_with_all = ["url", "channel", "regions", "postgres", "queue"])]
+    pub photo_bytes: bool,
     /// Synthetic years (134,814 reports each) in the queue bench's store.
     #[arg(long, default_value_t = 8, requires = "queue",
         value_parser = clap::value_parser!(u32).range(1..=20))]
@@ -430,6 +449,7 @@ impl Cli {
             Flag::given("data_dir", "--data-dir", self.data_dir.as_ref()),
             Flag::given("database.url", "--database-url", self.database_url.as_ref()),
             Flag::given("database.pool", "--database-pool", self.database_pool),
+            Flag::given("photos.location", "--photos", self.photos.as_ref()),
         ];
         let key = match &self.command {
             Command::Serve(args) => Some(&args.key),

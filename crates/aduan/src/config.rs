@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use aduan_store::identity::IdentityKey;
+use aduan_store::photo_store::PhotoLocation;
 
 use crate::at_rest;
 use crate::cli::KeyArgs;
@@ -41,6 +42,23 @@ impl Database {
         }
         bail!("unsupported database URL (expected sqlite://PATH or postgres://...)")
     }
+}
+
+/// Where the photos' images are: `photos.location` when set, else `photos/` beside a SQLite
+/// file, or in the data dir for PostgreSQL (one machine; instances on several machines
+/// must share object storage).
+pub fn photo_location(
+    data_dir: &Path,
+    database: &Database,
+    configured: Option<&str>,
+) -> anyhow::Result<PhotoLocation> {
+    if let Some(raw) = configured {
+        return PhotoLocation::parse(raw).map_err(|e| anyhow::anyhow!("photos.location: {e}"));
+    }
+    Ok(match database {
+        Database::Sqlite(path) => PhotoLocation::beside(path),
+        Database::Postgres(_) => PhotoLocation::Files(data_dir.join("photos")),
+    })
 }
 
 /// Where an identity key was found, said for an operator (never the key itself).

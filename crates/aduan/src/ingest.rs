@@ -8,6 +8,7 @@ use anyhow::Context;
 use chrono::Utc;
 
 use aduan_store::Store;
+use aduan_store::photo_store::PhotoStore;
 use aduan_web::{AppState, Catalog, WebConfig};
 
 use crate::cli::IngestEmailArgs;
@@ -16,6 +17,7 @@ use crate::cli::IngestEmailArgs;
 /// "already filed as". Every file is tried; the command fails if any was refused.
 pub async fn email(
     store: Arc<dyn Store>,
+    photos: PhotoStore,
     data_dir: &Path,
     args: IngestEmailArgs,
 ) -> anyhow::Result<()> {
@@ -27,7 +29,7 @@ pub async fn email(
         identity_key,
         ..WebConfig::default()
     };
-    let state = AppState::new(store, catalog, config);
+    let state = AppState::new(store, photos, catalog, config);
     let mut refused = 0usize;
     for file in &args.files {
         let started = Utc::now();

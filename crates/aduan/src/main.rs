@@ -96,6 +96,7 @@ async fn main() -> anyhow::Result<()> {
         .as_ref()
         .map(|url| url.expose().to_owned());
     let database_pool = settings.database.pool;
+    let photos = settings.photos.location.as_deref();
     let key = settings.identity.key_args();
     // Only the commands that work on a store open (and create) the data dir; the bench
     // never touches it.
@@ -179,7 +180,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Backup(args) => {
             let result = match Database::resolve(&data_dir, database_url.as_deref()) {
-                Ok(database) => backup::take(&database, &args.to).await,
+                Ok(database) => match serve::open_photos(&data_dir, &database, &settings).await {
+                    Ok(photos) => backup::take(&database, &photos, &args.to).await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             };
             match result {
@@ -200,8 +204,9 @@ async fn main() -> anyhow::Result<()> {
                 None => Database::Sqlite(data_dir.join("aduan.db")),
                 Some(url) => Database::resolve(&data_dir, Some(url))?,
             };
+            let photos = config::photo_location(&data_dir, &database, photos)?;
             let restored = match backup::check_key(&args.file, &args.key, args.without_key_check) {
-                Ok(()) => backup::restore(&args.file, &database).await,
+                Ok(()) => backup::restore(&args.file, &database, &photos).await,
                 Err(e) => Err(e),
             };
             match restored {
@@ -232,7 +237,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Ingest(IngestCommand::Email(mut args)) => {
             args.key = key;
-            ingest::email(open().await?, &data_dir, args).await
+            let database = Database::resolve(&data_dir, database_url.as_deref())?;
+            let photos = serve::open_photos(&data_dir, &database, &settings).await?;
+            ingest::email(open().await?, photos, &data_dir, args).await
         }
         Command::User(command) => {
             let result = match open().await {
@@ -300,8 +307,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate(args) => {
-            let status =
-                upgrade::run(&data_dir, database_url.as_deref(), database_pool, args).await?;
+            let status = upgrade::run(
+                &data_dir,
+                database_url.as_deref(),
+                database_pool,
+                photos,
+                args,
+            )
+            .await?;
             if status != 0 {
                 std::process::exit(status);
             }

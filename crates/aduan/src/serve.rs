@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use aduan_channels::meta::GovernorAccounts;
 use aduan_channels::outbound::Deliverer;
 use aduan_store::Store;
+use aduan_store::photo_store::PhotoStore;
 use aduan_web::outbox::OutboxWorker;
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig, WebhookSecret};
 
@@ -21,6 +22,31 @@ use crate::config;
 use crate::demo;
 use crate::import;
 use crate::settings::{ServeChecks, Settings};
+
+/// The photo store the settings name, checked: a missing bucket or refused keys stop the
+/// start here rather than every photo later.
+pub async fn open_photos(
+    data_dir: &Path,
+    database: &config::Database,
+    settings: &Settings,
+) -> anyhow::Result<PhotoStore> {
+    let location = config::photo_location(data_dir, database, settings.photos.location.as_deref())?;
+    let photos = PhotoStore::open(&location)?;
+    photos.check().await?;
+    tracing::info!(location = %location.describe(), "photo store");
+    Ok(photos)
+}
+
+/// Move the photos an earlier version kept in the database out to the photo store.
+pub async fn move_photos_out(store: &dyn Store, photos: &PhotoStore) -> anyhow::Result<u64> {
+    let moved = aduan_web::photo_move::move_out(store, photos)
+        .await
+        .context("moving photos out of the database")?;
+    if moved > 0 {
+        tracing::info!(moved, "every photo is now in the photo store");
+    }
+    Ok(moved)
+}
 
 /// Serve with `settings`, whose files `checked` loaded (weak secrets were refused there,
 /// before anything else happened); `args` brings only what a start does once (the demo,
@@ -97,7 +123,10 @@ pub async fn run(
             "Web Push is off: set push.contact (mailto: or https) or an https server.public_url"
         );
     }
-    let mut state = AppState::new(Arc::clone(&store), catalog, config);
+    let photos = open_photos(data_dir, &database, settings).await?;
+    // Before serving: until they are moved, those photos would not show.
+    move_photos_out(store.as_ref(), &photos).await?;
+    let mut state = AppState::new(Arc::clone(&store), photos, catalog, config);
     let metrics = settings.metrics.listen.map(|address| {
         let metrics = aduan_web::metrics::Metrics::new(Arc::clone(&store));
         state = state.clone().with_metrics(Arc::clone(&metrics));
@@ -138,6 +167,7 @@ pub async fn run(
     let backups = match &settings.backup.dir {
         Some(dir) => Some(backup::spawn(
             database,
+            state.photos.clone(),
             backup_schedule(dir, settings)?,
             worker_stopped.clone(),
         )),

@@ -29,16 +29,24 @@ fn listed(migrations: &[PendingMigration]) -> String {
         .collect()
 }
 
-/// Run `aduan migrate`; returns the exit status.
+/// Run `aduan migrate`; returns the exit status. Photos an earlier version kept in the
+/// database are moved out to the photo store (`photos`, as configured) once the schema is
+/// up to date.
 pub async fn run(
     data_dir: &Path,
     database_url: Option<&str>,
     pool: u32,
+    photos: Option<&str>,
     args: MigrateArgs,
 ) -> anyhow::Result<i32> {
     let pending = pending(data_dir, database_url).await?;
+    if pending.is_empty() && args.check {
+        println!("the store is up to date: no migration pending");
+        return Ok(0);
+    }
     if pending.is_empty() {
         println!("the store is up to date: no migration pending");
+        move_photos(data_dir, database_url, pool, photos).await?;
         return Ok(0);
     }
     if args.check {
@@ -55,5 +63,29 @@ pub async fn run(
         pending.len(),
         listed(&pending)
     );
+    move_photos(data_dir, database_url, pool, photos).await?;
     Ok(0)
+}
+
+/// Move any photo still in the database out to the photo store, saying how many.
+async fn move_photos(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    pool: u32,
+    configured: Option<&str>,
+) -> anyhow::Result<()> {
+    let store = crate::open_store(data_dir, database_url, pool).await?;
+    if store.photos_to_move(1).await?.is_empty() {
+        return Ok(());
+    }
+    let database = Database::resolve(data_dir, database_url)?;
+    let location = crate::config::photo_location(data_dir, &database, configured)?;
+    let photos = aduan_store::photo_store::PhotoStore::open(&location)?;
+    photos.check().await?;
+    let moved = crate::serve::move_photos_out(store.as_ref(), &photos).await?;
+    println!(
+        "moved {moved} photo(s) out of the database to {}",
+        location.describe()
+    );
+    Ok(())
 }

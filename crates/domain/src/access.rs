@@ -167,6 +167,7 @@ impl RejectedFollowups {
 mod tests {
     use super::*;
     use crate::fixtures::{actor, jakarta, report, unit};
+    use crate::report::ImageObject;
 
     fn entry(action: ActionKind, attachments: Vec<i64>) -> TimelineEntry {
         let (_, to) = action.edge();
@@ -189,7 +190,8 @@ mod tests {
             id,
             kind,
             content_type: "image/jpeg".into(),
-            size: 1,
+            image: ImageObject::of(&[1]),
+            thumbnail: ImageObject::of(&[2]),
             evidence: Default::default(),
         }
     }

@@ -172,7 +172,7 @@ mod tests {
     use super::*;
     use crate::codes::{CategoryCode, UnitCode};
     use crate::region::RegionCode;
-    use crate::report::PhotoEvidence;
+    use crate::report::{ImageObject, PhotoEvidence};
 
     fn web_report() -> NewReport {
         NewReport {
@@ -288,7 +288,8 @@ mod tests {
         });
         new.photos = vec![NewPhoto {
             content_type: "image/jpeg",
-            bytes: vec![0xff],
+            image: ImageObject::of(&[0xff]),
+            thumbnail: ImageObject::of(&[0xfe]),
             evidence: PhotoEvidence::default(),
         }];
         let plan = plan(&new);

@@ -108,11 +108,42 @@ pub struct PhotoEvidence {
     pub location: Option<Coordinates>,
 }
 
-/// A cleaned image ready for storage: re-encoded without metadata, type from the encoder.
+/// An image in the photo store, named by its content: the SHA-256 of its bytes, which is
+/// also its key in the store and its ETag. The database keeps only this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ImageObject {
+    pub sha256: [u8; 32],
+    pub size: u64,
+}
+
+impl ImageObject {
+    /// The address of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest as _;
+        Self {
+            sha256: sha2::Sha256::digest(bytes).into(),
+            size: bytes.len() as u64,
+        }
+    }
+
+    /// The hash in lowercase hexadecimal (64 characters).
+    pub fn hex(&self) -> String {
+        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether `bytes` are this image's: the right length and hash.
+    pub fn holds(&self, bytes: &[u8]) -> bool {
+        bytes.len() as u64 == self.size && Self::of(bytes).sha256 == self.sha256
+    }
+}
+
+/// A cleaned photo, already in the photo store: re-encoded without metadata (type from the
+/// encoder) at display size, with its thumbnail. The database row refers to both images.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPhoto {
     pub content_type: &'static str,
-    pub bytes: Vec<u8>,
+    pub image: ImageObject,
+    pub thumbnail: ImageObject,
     pub evidence: PhotoEvidence,
 }
 
@@ -135,7 +166,10 @@ pub struct PhotoInfo {
     pub id: i64,
     pub kind: PhotoKind,
     pub content_type: String,
-    pub size: i64,
+    /// The photo at display size (at most 1600 pixels on its long side).
+    pub image: ImageObject,
+    /// The photo for lists and cards.
+    pub thumbnail: ImageObject,
     pub evidence: PhotoEvidence,
 }
 

@@ -142,7 +142,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::report::PhotoEvidence;
+    use crate::report::{ImageObject, PhotoEvidence};
 
     fn at() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 3, 4, 5, 6, 7)
@@ -178,7 +178,8 @@ mod tests {
     fn photo(byte: u8) -> NewPhoto {
         NewPhoto {
             content_type: "image/jpeg",
-            bytes: vec![byte],
+            image: ImageObject::of(&[byte]),
+            thumbnail: ImageObject::of(&[byte, byte]),
             evidence: PhotoEvidence::default(),
         }
     }
@@ -415,7 +416,7 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(plan.photos[0].photos[1].bytes, vec![2]);
+        assert_eq!(plan.photos[0].photos[1].image, ImageObject::of(&[2]));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod identity;
 mod listing;
 mod model;
 pub mod monitoring;
+pub mod photo_store;
 pub mod postgres;
 pub mod privacy;
 pub mod push;
@@ -170,8 +171,15 @@ pub trait ReportStore: Send + Sync {
     async fn list_reports(&self, query: ReportQuery) -> StoreResult<ReportPage>;
     async fn timeline(&self, report: ReportId) -> StoreResult<Vec<TimelineEntry>>;
     async fn photos(&self, report: ReportId) -> StoreResult<Vec<PhotoInfo>>;
-    /// One photo's bytes.
-    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)>;
+    /// One photo of the report (its images are in the photo store).
+    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<PhotoInfo>;
+    /// Up to `limit` photos stored before photos left the database, with their bytes,
+    /// in the order they were stored (see [`photo_store`]).
+    async fn photos_to_move(&self, limit: u32) -> StoreResult<Vec<PhotoToMove>>;
+    /// Record that a photo waiting to be moved now has its images in the photo store (as
+    /// `moved` says: re-encoded, so its type may have changed) and forget its bytes, in one
+    /// transaction. `NotFound` when it was not waiting.
+    async fn photo_moved(&self, photo: i64, moved: NewPhoto) -> StoreResult<()>;
     /// Tickets of reports marked as duplicates of this one.
     async fn duplicates_of(&self, ticket: &Ticket) -> StoreResult<Vec<Ticket>>;
     /// Append a message to a report's conversation; returns it as stored (its instant at
@@ -271,6 +279,14 @@ pub trait StatsStore: Send + Sync {
 }
 
 /// What an import of another system's history did.
+/// A photo stored before photos left the database: its row and its bytes, to be cleaned
+/// into a display image and a thumbnail in the photo store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoToMove {
+    pub photo: i64,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ImportOutcome {
     pub imported: u64,

@@ -90,10 +90,12 @@ pub fn quoted(name: &str) -> String {
 
 /// Source tables that are not data to copy: bookkeeping and derived indexes. The catalog
 /// revision only tells running instances of one database apart in time; the new database
-/// keeps its own from 0, and instances started on it load the jurisdiction afresh.
+/// keeps its own from 0, and instances started on it load the jurisdiction afresh. A
+/// backup's `backup_images` holds the photos' images, which go to the photo store.
 pub fn is_ignored(name: &str) -> bool {
     name == "schema_migrations"
         || name == "catalog_revision"
+        || name == "backup_images"
         || name.starts_with("sqlite_")
         || name.starts_with("reports_fts")
 }
@@ -300,14 +302,23 @@ pub const TABLES: &[Table] = &[
             col("event_id", Int),
             col("kind", Text),
             col("content_type", Text),
-            col("bytes", Bytes),
             col("created_at", Int),
             col("captured_at", Text),
             col("evidence_lat", Real),
             col("evidence_lon", Real),
+            col("image_sha256", Bytes),
+            col("image_size", Int),
+            col("thumbnail_sha256", Bytes),
+            col("thumbnail_size", Int),
         ],
         key: &["id"],
         identity: true,
+    },
+    Table {
+        name: "photos_to_move",
+        columns: &[col("photo_id", Int), col("bytes", Bytes)],
+        key: &["photo_id"],
+        identity: false,
     },
     Table {
         name: "report_messages",

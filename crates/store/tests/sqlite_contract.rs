@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use tempfile::TempDir;
 
-use aduan_domain::report::{FollowupPhotos, NewPhoto, NewReport};
+use aduan_domain::report::{FollowupPhotos, ImageObject, NewPhoto, NewReport};
 use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
@@ -77,7 +77,8 @@ fn report_by(reporter: UserId, photo: &[u8]) -> NewReport {
         submitted_by_role: Role::Citizen,
         photos: vec![NewPhoto {
             content_type: "image/jpeg",
-            bytes: photo.to_vec(),
+            image: ImageObject::of(photo),
+            thumbnail: ImageObject::of(&photo[..photo.len() / 10]),
             evidence: Default::default(),
         }],
         reporter_identity: None,
@@ -150,8 +151,8 @@ async fn a_saved_report_survives_closing_and_reopening() {
     assert_eq!(store.timeline(submitted.id).await.unwrap(), timeline);
     assert_eq!(timeline.len(), 2);
     assert_eq!(store.photos(submitted.id).await.unwrap(), photos);
-    let (_, bytes) = store.photo(submitted.id, photos[0].id).await.unwrap();
-    assert!(bytes == photo);
+    let stored = store.photo(submitted.id, photos[0].id).await.unwrap();
+    assert_eq!(stored.image, ImageObject::of(&photo));
     assert_eq!(store.user(user.id).await.unwrap(), user);
     // The day's sequence carries on from the file, not from memory.
     let next = store

@@ -227,3 +227,121 @@ async fn opening_a_database_from_before_search_indexes_its_reports() {
         .unwrap();
     assert_eq!(rows, 2);
 }
+
+/// The schema as version 17 left it: photos kept their bytes in the database.
+const BEFORE_PHOTO_OBJECTS: [&str; 16] = [
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/sqlite/0002_channels.sql"),
+    include_str!("../migrations/sqlite/0003_admin.sql"),
+    include_str!("../migrations/sqlite/0004_stats.sql"),
+    include_str!("../migrations/sqlite/0005_search.sql"),
+    include_str!("../migrations/sqlite/0006_catalog_revision.sql"),
+    include_str!("../migrations/sqlite/0007_accounts.sql"),
+    include_str!("../migrations/sqlite/0008_privacy.sql"),
+    include_str!("../migrations/sqlite/0009_unit_kind_roles.sql"),
+    include_str!("../migrations/sqlite/0010_identity_key.sql"),
+    include_str!("../migrations/sqlite/0011_personal_data.sql"),
+    include_str!("../migrations/sqlite/0012_tracking_codes.sql"),
+    include_str!("../migrations/sqlite/0013_supporters.sql"),
+    include_str!("../migrations/sqlite/0014_push_subscriptions.sql"),
+    include_str!("../migrations/sqlite/0016_category_icon.sql"),
+    include_str!("../migrations/sqlite/0017_queue_filters.sql"),
+];
+
+#[tokio::test]
+async fn photos_stored_in_the_database_wait_to_be_moved_out_with_their_bytes() {
+    use aduan_domain::ReportId;
+    use aduan_domain::report::{ImageObject, NewPhoto, PhotoKind};
+    use aduan_store::{PhotoToMove, ReportStore, StoreError};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aduan.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+        )
+        .unwrap();
+        for sql in BEFORE_PHOTO_OBJECTS {
+            conn.execute_batch(sql).unwrap();
+        }
+        let versions = (1..=14).chain([16, 17]);
+        for version in versions {
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [version],
+            )
+            .unwrap();
+        }
+        // Only the photos matter here; their report rows are not needed to read them.
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        for (id, kind, bytes) in [
+            (1, "report", &b"jpeg one"[..]),
+            (2, "followup", b"jpeg two"),
+        ] {
+            conn.execute(
+                "INSERT INTO photos (id, report_id, event_id, kind, content_type, bytes,
+                     created_at, captured_at, evidence_lat, evidence_lon)
+                 VALUES (?1, 7, 1, ?2, 'image/png', ?3, 0, '2021-01-31T09:00:00', -6.2, 106.8)",
+                params![id, kind, bytes],
+            )
+            .unwrap();
+        }
+    }
+
+    let store = SqliteStore::open(&path).unwrap();
+    let waiting = store.photos_to_move(10).await.unwrap();
+    assert_eq!(
+        waiting,
+        [
+            PhotoToMove {
+                photo: 1,
+                bytes: b"jpeg one".to_vec()
+            },
+            PhotoToMove {
+                photo: 2,
+                bytes: b"jpeg two".to_vec()
+            }
+        ]
+    );
+    assert_eq!(store.photos_to_move(1).await.unwrap().len(), 1);
+    // Not shown until its images are in the photo store.
+    assert!(store.photos(ReportId(7)).await.unwrap().is_empty());
+    assert!(matches!(
+        store.photo(ReportId(7), 1).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let moved = NewPhoto {
+        content_type: "image/jpeg",
+        image: ImageObject::of(b"display"),
+        thumbnail: ImageObject::of(b"thumb"),
+        evidence: Default::default(),
+    };
+    store.photo_moved(1, moved.clone()).await.unwrap();
+    // Moved once: a second time finds nothing waiting.
+    assert!(matches!(
+        store.photo_moved(1, moved.clone()).await,
+        Err(StoreError::NotFound)
+    ));
+    let photos = store.photos(ReportId(7)).await.unwrap();
+    assert_eq!(photos.len(), 1);
+    let photo = &photos[0];
+    assert_eq!(
+        (photo.id, photo.kind, photo.content_type.as_str()),
+        (1, PhotoKind::Report, "image/jpeg")
+    );
+    assert_eq!(
+        (photo.image, photo.thumbnail),
+        (moved.image, moved.thumbnail)
+    );
+    // The evidence read before stays.
+    assert!(photo.evidence.captured_at.is_some() && photo.evidence.location.is_some());
+    assert_eq!(
+        store.photos_to_move(10).await.unwrap(),
+        [PhotoToMove {
+            photo: 2,
+            bytes: b"jpeg two".to_vec()
+        }]
+    );
+}

@@ -4,11 +4,11 @@
 
 use aduan_channels::email::{self, InboundEmail};
 use aduan_channels::{ReplyRoute, Sender};
-use aduan_domain::report::{NewPhoto, Report};
+use aduan_domain::report::Report;
 
 use crate::app_error::{AppError, AppResult};
 use crate::intake::{ChannelMessage, submit_channel_message};
-use crate::photos::{MAX_PHOTOS, Provenance, accept_photos};
+use crate::photos::{AcceptedPhoto, MAX_PHOTOS, Provenance, accept_photos};
 use crate::state::AppState;
 
 /// Parse a raw message and file it; see [`submit_email`].
@@ -50,7 +50,7 @@ pub async fn submit_email(state: &AppState, mail: InboundEmail) -> AppResult<Rep
 
 /// The attached images, cleaned; one that cannot be read (or an unsupported kind) is left
 /// out rather than refusing the whole message, since a sender cannot fix a mail already sent.
-async fn photos(attachments: Vec<Vec<u8>>) -> Vec<NewPhoto> {
+async fn photos(attachments: Vec<Vec<u8>>) -> Vec<AcceptedPhoto> {
     let mut kept = Vec::new();
     for bytes in attachments {
         if kept.len() == MAX_PHOTOS {

@@ -10,14 +10,14 @@
 //! the report's tracking code (sealed) with the first, when that answer is private.
 
 use aduan_channels::{InboundMessage, MediaRef, ReplyRoute, Sender, strip_controls};
-use aduan_domain::report::{MediaFetch, NewPhoto, Report, TriageMark};
+use aduan_domain::report::{MediaFetch, Report, TriageMark};
 use aduan_domain::tracking::TrackingCode;
 use aduan_domain::{CategoryCode, Channel, ChannelKind, Coordinates};
 use aduan_store::identity::Identity;
 
 use crate::app_error::{AppError, AppResult};
 use crate::contact::contact_for;
-use crate::photos::MAX_PHOTOS;
+use crate::photos::{AcceptedPhoto, MAX_PHOTOS};
 use aduan_domain::report::MIN_DESCRIPTION;
 
 use crate::service::{self, Intake, Place};
@@ -39,7 +39,7 @@ pub struct ChannelMessage {
     /// The channel's own category name (LAPOR!), matched to ours by name or code.
     pub category_hint: Option<String>,
     /// Photos that came inline (e-mail attachments), already cleaned.
-    pub photos: Vec<NewPhoto>,
+    pub photos: Vec<AcceptedPhoto>,
     /// Photos the channel holds for us, fetched by the outbox worker.
     pub media: Vec<MediaRef>,
 }

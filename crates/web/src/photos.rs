@@ -1,5 +1,6 @@
 //! Accepting uploaded photos: the type is sniffed from the bytes, never taken on trust, and
-//! every photo is cleaned of its metadata before anything stores it, a few at a time.
+//! every photo is cleaned of its metadata, a few at a time, then put in the photo store at
+//! display size with its thumbnail before any database row names it.
 
 use std::num::NonZeroUsize;
 use std::sync::LazyLock;
@@ -7,6 +8,7 @@ use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
 use aduan_domain::report::{FollowupPhotos, NewPhoto, PhotoEvidence};
+use aduan_store::photo_store::PhotoStore;
 
 use crate::app_error::{AppError, AppResult};
 use crate::media::{self, CleanPhoto, MediaError};
@@ -48,11 +50,53 @@ pub async fn clean_photo(bytes: Vec<u8>) -> Result<Result<CleanPhoto, MediaError
         .map_err(|e| format!("cleaning the photo stopped: {e}"))
 }
 
+/// A photo accepted from a sender: cleaned, and stripped of its capture time and place
+/// unless it documents a follow-up. Not stored yet: see [`store_photos`].
+#[derive(Debug, Clone)]
+pub struct AcceptedPhoto {
+    clean: CleanPhoto,
+}
+
+impl AcceptedPhoto {
+    fn new(mut clean: CleanPhoto, provenance: Provenance) -> Self {
+        if provenance == Provenance::Reporter {
+            clean.evidence = PhotoEvidence::default();
+        }
+        Self { clean }
+    }
+
+    /// A photo fetched from a channel for a report: the reporter's.
+    pub fn fetched(clean: CleanPhoto) -> Self {
+        Self::new(clean, Provenance::Reporter)
+    }
+}
+
+/// Put accepted photos' images in the photo store (durably) and describe them for the
+/// database. Called once everything else about a submission has been checked, just before
+/// the row naming them is written: a refused submission stores nothing.
+pub async fn store_photos(
+    store: &PhotoStore,
+    photos: Vec<AcceptedPhoto>,
+) -> aduan_store::StoreResult<Vec<NewPhoto>> {
+    let mut stored = Vec::with_capacity(photos.len());
+    for AcceptedPhoto { clean } in photos {
+        let image = store.put(clean.bytes).await?;
+        let thumbnail = store.put(clean.thumbnail).await?;
+        stored.push(NewPhoto {
+            content_type: clean.content_type,
+            image,
+            thumbnail,
+            evidence: clean.evidence,
+        });
+    }
+    Ok(stored)
+}
+
 /// Check and clean the uploaded `photo` parts.
 pub async fn accept_photos(
     parts: Vec<Vec<u8>>,
     provenance: Provenance,
-) -> AppResult<Vec<NewPhoto>> {
+) -> AppResult<Vec<AcceptedPhoto>> {
     accept_photos_of("photo", parts, provenance).await
 }
 
@@ -62,7 +106,7 @@ pub async fn accept_photos_of(
     field: &str,
     parts: Vec<Vec<u8>>,
     provenance: Provenance,
-) -> AppResult<Vec<NewPhoto>> {
+) -> AppResult<Vec<AcceptedPhoto>> {
     if parts.len() > MAX_PHOTOS {
         return Err(AppError::invalid(
             field,
@@ -81,14 +125,7 @@ pub async fn accept_photos_of(
             .await
             .map_err(AppError::failed)?
             .map_err(|e| refusal(field, i + 1, e))?;
-        photos.push(NewPhoto {
-            content_type: clean.content_type,
-            bytes: clean.bytes,
-            evidence: match provenance {
-                Provenance::Documentation => clean.evidence,
-                Provenance::Reporter => PhotoEvidence::default(),
-            },
-        });
+        photos.push(AcceptedPhoto::new(clean, provenance));
     }
     Ok(photos)
 }
@@ -109,12 +146,14 @@ impl FollowupUploads {
         self.before.is_empty() && self.after.is_empty()
     }
 
-    /// Check and clean both sets, as an officer's documentation.
-    pub async fn accept(self) -> AppResult<FollowupPhotos> {
+    /// Check and clean both sets, as an officer's documentation, then store them.
+    pub async fn accept(self, store: &PhotoStore) -> AppResult<FollowupPhotos> {
+        let documentation = Provenance::Documentation;
+        let before = accept_photos_of("photo_before", self.before, documentation).await?;
+        let after = accept_photos_of("photo", self.after, documentation).await?;
         Ok(FollowupPhotos {
-            before: accept_photos_of("photo_before", self.before, Provenance::Documentation)
-                .await?,
-            after: accept_photos_of("photo", self.after, Provenance::Documentation).await?,
+            before: store_photos(store, before).await?,
+            after: store_photos(store, after).await?,
         })
     }
 }
@@ -125,21 +164,49 @@ mod tests {
     use std::io::Cursor;
 
     fn png() -> Vec<u8> {
-        let img = image::RgbImage::from_pixel(4, 3, image::Rgb([200, 10, 10]));
+        png_of(200)
+    }
+
+    fn png_of(red: u8) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(4, 3, image::Rgb([red, 10, 10]));
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
     }
 
+    fn photo_store(dir: &tempfile::TempDir) -> PhotoStore {
+        let location = aduan_store::photo_store::PhotoLocation::Files(dir.path().join("photos"));
+        PhotoStore::open(&location).unwrap()
+    }
+
     #[tokio::test]
-    async fn cleans_real_images_and_refuses_the_rest() {
-        let ok = accept_photos(vec![png()], Provenance::Reporter)
+    async fn cleans_real_images_stores_them_and_refuses_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = &photo_store(&dir);
+        let accepted = accept_photos(vec![png()], Provenance::Reporter)
             .await
             .unwrap();
+        let ok = store_photos(store, accepted).await.unwrap();
         assert_eq!(ok[0].content_type, "image/jpeg");
-        let err = accept_photos(vec![b"GIF89a not allowed".to_vec()], Provenance::Reporter)
-            .await
-            .unwrap_err();
+        let image = store.get(&ok[0].image).await.unwrap();
+        assert!(image.starts_with(&[0xff, 0xd8]), "a JPEG");
+        assert!(ok[0].image.holds(&image));
+        assert!(store.contains(&ok[0].thumbnail).await.unwrap());
+        let stored = || {
+            std::fs::read_dir(dir.path().join("photos/sha256"))
+                .unwrap()
+                .map(|fan| std::fs::read_dir(fan.unwrap().path()).unwrap().count())
+                .sum::<usize>()
+        };
+        let before = stored();
+        assert_eq!(before, 2, "the image and its thumbnail");
+        let err = accept_photos(
+            vec![png_of(10), b"GIF89a not allowed".to_vec()],
+            Provenance::Reporter,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(stored(), before, "accepting stores nothing");
         assert!(matches!(err, AppError::UnsupportedPhoto(_)), "{err:?}");
         let mut truncated = png();
         truncated.truncate(12);

@@ -5,8 +5,8 @@ use chrono::Utc;
 
 use aduan_domain::access;
 use aduan_domain::report::{
-    MAX_ADDRESS, MAX_DESCRIPTION, MIN_DESCRIPTION, MediaFetch, NewPhoto, NewReport, Report,
-    TriageMark, description_fits,
+    MAX_ADDRESS, MAX_DESCRIPTION, MIN_DESCRIPTION, MediaFetch, NewReport, Report, TriageMark,
+    description_fits,
 };
 use aduan_domain::scrub::{WrittenIdentity, staff_text};
 use aduan_domain::stepping::ActionRecord;
@@ -17,7 +17,7 @@ use aduan_domain::{
 use aduan_store::{StoreError, TriageDecision, User};
 
 use crate::app_error::{AppError, AppResult};
-use crate::photos::FollowupUploads;
+use crate::photos::{AcceptedPhoto, FollowupUploads, store_photos};
 use crate::state::AppState;
 
 /// Where the reporter says the problem is.
@@ -37,7 +37,8 @@ pub struct Intake {
     pub place: Place,
     pub address: Option<String>,
     pub channel: Channel,
-    pub photos: Vec<NewPhoto>,
+    /// Cleaned, stored only once the rest of the report has been checked.
+    pub photos: Vec<AcceptedPhoto>,
     /// The channel's id of the message, when it has one: a redelivery files nothing new.
     pub message_id: Option<String>,
 }
@@ -217,6 +218,8 @@ async fn file(
     let receiver = j.first_receiver(&region).ok_or_else(|| {
         AppError::invalid("location", "no office receives reports for this region yet")
     })?;
+    // Everything is checked: the images go to the photo store before the row naming them.
+    let photos = store_photos(&state.photos, intake.photos).await?;
     let now = Utc::now();
     let report = NewReport {
         category: intake.category,
@@ -232,7 +235,7 @@ async fn file(
         // An app files for a citizen: the timeline's submit entry reads "by the citizen"
         // (with no account), never as staff.
         submitted_by_role: Role::Citizen,
-        photos: intake.photos,
+        photos,
         reporter_identity: contact.sealed_identity,
         channel_message_id: intake.message_id,
         reply_route: contact.sealed_reply,
@@ -298,7 +301,7 @@ pub async fn act(
             "photos document a follow-up; send them with submit_followup",
         ));
     }
-    let photos = uploads.accept().await?;
+    let photos = uploads.accept(&state.photos).await?;
     let record = ActionRecord {
         actor: actor.user,
         actor_role: actor.role,

@@ -6,6 +6,7 @@ use std::time::Duration;
 use aduan_channels::ChannelsConfig;
 use aduan_domain::{Jurisdiction, JurisdictionData};
 use aduan_store::identity::{IdentityKey, Sealer};
+use aduan_store::photo_store::PhotoStore;
 use aduan_store::{Store, StoreError};
 
 use crate::catalog::{Catalog, CatalogError};
@@ -76,6 +77,8 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Where photos' images are (the database keeps their addresses).
+    pub photos: PhotoStore,
     /// The jurisdiction in force: swapped whole when an admin changes it, so a request
     /// keeps the catalog it took for as long as it runs.
     catalog: Arc<RwLock<Arc<Catalog>>>,
@@ -102,9 +105,15 @@ impl AsRef<LimitsConfig> for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: WebConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        photos: PhotoStore,
+        catalog: Catalog,
+        config: WebConfig,
+    ) -> Self {
         Self {
             store,
+            photos,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             catalog_changes: Arc::new(tokio::sync::Mutex::new(())),
             sealer: Sealer::new(&config.identity_key),

@@ -8,12 +8,17 @@ use super::*;
 
 const PACK: &str = include_str!("../../../packs/jakarta.json");
 
+fn photos(dir: &std::path::Path) -> aduan_store::photo_store::PhotoStore {
+    let location = aduan_store::photo_store::PhotoLocation::Files(dir.join("photos"));
+    aduan_store::photo_store::PhotoStore::open(&location).unwrap()
+}
+
 async fn state(dir: &std::path::Path) -> AppState {
     let store = SqliteStore::open(&dir.join("aduan.db")).unwrap();
     let data: JurisdictionData = serde_json::from_str(PACK).unwrap();
     store.save_jurisdiction(data.with_offices()).await.unwrap();
     let catalog = Catalog::load(&store).await.unwrap();
-    AppState::new(Arc::new(store), catalog, WebConfig::default())
+    AppState::new(Arc::new(store), photos(dir), catalog, WebConfig::default())
 }
 
 fn completion_hours(catalog: &Catalog) -> u32 {
@@ -101,6 +106,7 @@ async fn instances_sharing_a_store_follow_and_never_undo_each_others_changes() {
     let first = state(dir.path()).await;
     let second = AppState::new(
         Arc::clone(&first.store),
+        first.photos.clone(),
         Catalog::load(first.store.as_ref()).await.unwrap(),
         WebConfig::default(),
     );

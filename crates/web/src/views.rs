@@ -55,8 +55,12 @@ pub struct PhotoView {
     /// (the scene before the work) or `followup` (the work done).
     pub kind: String,
     pub content_type: String,
+    /// Bytes of the image at `url`.
     pub size: i64,
+    /// The photo at display size (at most 1600 pixels on its long side).
     pub url: String,
+    /// The same photo for lists and cards (at most 480 pixels on its long side).
+    pub thumbnail_url: String,
     /// For validators: when and where a documentation photo was taken, from its EXIF.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceView>,
@@ -198,6 +202,11 @@ pub fn photo_url(ticket: &str, id: i64) -> String {
     format!("/api/v1/reports/{ticket}/photos/{id}")
 }
 
+/// Where a photo's thumbnail is served, for lists and cards.
+pub fn thumbnail_url(ticket: &str, id: i64) -> String {
+    format!("/api/v1/reports/{ticket}/photos/{id}/thumbnail")
+}
+
 /// Build the view of `report` for `viewer` (None: the public).
 pub fn report_view(
     j: &Jurisdiction,
@@ -217,8 +226,9 @@ pub fn report_view(
             id: p.id,
             kind: p.kind.code().to_owned(),
             content_type: p.content_type.clone(),
-            size: p.size,
+            size: i64::try_from(p.image.size).unwrap_or(i64::MAX),
             url: photo_url(&ticket, p.id),
+            thumbnail_url: thumbnail_url(&ticket, p.id),
             evidence: evidence_view(p, viewer),
         })
         .collect();

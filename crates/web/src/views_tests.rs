@@ -12,7 +12,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Value, json};
 
-use aduan_domain::report::{PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::report::{
+    ImageObject, PhotoEvidence, PhotoInfo, PhotoKind, Report, TimelineEntry,
+};
 use aduan_domain::scrub::public_text;
 use aduan_domain::workflow::available_actions;
 use aduan_domain::{
@@ -224,7 +226,8 @@ fn photos() -> impl Strategy<Value = Vec<PhotoInfo>> {
                 id,
                 kind: kinds[kind],
                 content_type: "image/jpeg".into(),
-                size: 1000 + id,
+                image: ImageObject::of(&id.to_be_bytes()),
+                thumbnail: ImageObject::of(&(-id).to_be_bytes()),
                 evidence: PhotoEvidence {
                     captured_at: timed.then(|| at(-3600).naive_utc()),
                     location: placed.then(|| Coordinates::parse(-6.1754, 106.8272).unwrap()),

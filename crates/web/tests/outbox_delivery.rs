@@ -514,8 +514,10 @@ async fn a_whatsapp_photo_is_fetched_without_its_metadata_and_attached() {
 
     let photos = app.store.photos(filed.id).await.unwrap();
     assert_eq!(photos.len(), 1, "{photos:?}");
-    let (info, bytes) = app.store.photo(filed.id, photos[0].id).await.unwrap();
+    let info = app.store.photo(filed.id, photos[0].id).await.unwrap();
     assert_eq!(info.content_type, "image/jpeg");
+    let bytes = app.state.photos.get(&info.image).await.unwrap();
+    assert!(app.state.photos.contains(&info.thumbnail).await.unwrap());
     assert!(
         !common::canary::contains(&bytes, b"GPS-RUMAH-PELAPOR"),
         "metadata kept"

@@ -139,9 +139,59 @@ async fn a_rejected_followups_photos_are_never_public_and_the_rest_are_labelled(
     );
     assert_eq!(anonymous.get_url(&rejected).await.status, 404);
     assert_eq!(anonymous.get_url(&accepted).await.status, 200);
+    let thumbnail = |url: &str| format!("{url}/thumbnail");
+    assert_eq!(anonymous.get_url(&thumbnail(&rejected)).await.status, 404);
 
-    // The reporter and the officer who handles it still see the rejected follow-up.
+    // A photo anyone may see: shared caches may keep it a day; its ETag is its image's
+    // SHA-256, and asking with it answers 304 without the bytes. The thumbnail likewise,
+    // smaller, with its own tag.
+    let photo = anonymous.get_url(&accepted).await;
+    assert_eq!(header(&photo, "cache-control"), "public, max-age=86400");
+    let etag = header(&photo, "etag");
+    assert_eq!(etag, format!("\"{}\"", sha256_hex(&photo.body)));
+    let again = anonymous
+        .send(
+            anonymous
+                .http
+                .get(format!("{}{accepted}", anonymous.base))
+                .header("if-none-match", &etag),
+        )
+        .await;
+    assert_eq!(again.status, 304, "{again:?}");
+    assert!(again.body.is_empty());
+    assert_eq!(header(&again, "etag"), etag);
+    let small = anonymous.get_url(&thumbnail(&accepted)).await;
+    assert_eq!(small.status, 200);
+    assert_eq!(header(&small, "content-type"), "image/jpeg");
+    assert!(small.body.len() < photo.body.len());
+    assert_eq!(
+        header(&small, "etag"),
+        format!("\"{}\"", sha256_hex(&small.body))
+    );
+
+    // The reporter and the officer who handles it still see the rejected follow-up, which
+    // no shared cache may keep.
     let own = page(&reporter.get(&path).await);
     assert!(own.contains(&rejected) && own.contains(&accepted), "{own}");
-    assert_eq!(officer.get_url(&rejected).await.status, 200);
+    let seen = officer.get_url(&rejected).await;
+    assert_eq!(seen.status, 200);
+    assert_eq!(header(&seen, "cache-control"), "private, max-age=300");
+    assert_eq!(officer.get_url(&thumbnail(&rejected)).await.status, 200);
+}
+
+fn header(resp: &common::Resp, name: &str) -> String {
+    resp.headers
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} in {resp:?}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -146,6 +146,10 @@ mod tests {
                 sha256: "11".repeat(32),
             },
             tables: Vec::new(),
+            images: Some(crate::backup::images::ImagesEntry {
+                count: 2,
+                bytes: 3000,
+            }),
         }
     }
 

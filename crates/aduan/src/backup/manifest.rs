@@ -41,6 +41,10 @@ pub struct Manifest {
     pub payload: Blob,
     /// Every table, in the store's copy order.
     pub tables: Vec<TableEntry>,
+    /// The photos' images the database carries beside its tables (`backup_images`);
+    /// absent in backups from before photos left the database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<super::images::ImagesEntry>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

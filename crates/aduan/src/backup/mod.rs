@@ -7,6 +7,7 @@
 //! backup.
 
 mod container;
+pub(crate) mod images;
 mod key_check;
 mod manifest;
 mod postgres;
@@ -86,5 +87,8 @@ fn describe(manifest: &Manifest) -> String {
         manifest.tables.len(),
         manifest.total_rows()
     );
+    if let Some(images) = manifest.images {
+        let _ = writeln!(out, "{} photo images, {} bytes", images.count, images.bytes);
+    }
     out
 }

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Database;
+use aduan_store::photo_store::PhotoStore;
 
 const PREFIX: &str = "aduan-";
 const SUFFIX: &str = ".backup";
@@ -30,6 +31,7 @@ pub struct Schedule {
 /// Run the schedule until `stop` turns true.
 pub fn spawn(
     database: Database,
+    photos: PhotoStore,
     schedule: Schedule,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
@@ -44,7 +46,7 @@ pub fn spawn(
             if *stop.borrow() {
                 return;
             }
-            wait = if back_up_once(&database, &schedule).await {
+            wait = if back_up_once(&database, &photos, &schedule).await {
                 schedule.every
             } else {
                 schedule.every.min(RETRY)
@@ -54,17 +56,18 @@ pub fn spawn(
 }
 
 /// One backup and the pruning after it; whether the backup was written.
-async fn back_up_once(database: &Database, schedule: &Schedule) -> bool {
+async fn back_up_once(database: &Database, photos: &PhotoStore, schedule: &Schedule) -> bool {
     let file = schedule.dir.join(name_at(chrono::Utc::now()));
-    let (db, target) = (database.clone(), file.clone());
+    let (db, photos, target) = (database.clone(), photos.clone(), file.clone());
     // Its own task: even a panic in it is a logged failure, not a dead schedule.
-    let outcome = tokio::spawn(async move { super::take(&db, &target).await }).await;
+    let outcome = tokio::spawn(async move { super::take(&db, &photos, &target).await }).await;
     match outcome {
         Ok(Ok(manifest)) => {
             tracing::info!(
                 file = %file.display(),
                 bytes = manifest.payload.bytes,
                 rows = manifest.total_rows(),
+                images = manifest.images.map_or(0, |i| i.count),
                 "scheduled backup written"
             );
             match prune(&schedule.dir, schedule.keep) {

@@ -11,15 +11,18 @@ use anyhow::{Context, bail};
 use rusqlite::{Connection, OpenFlags};
 
 use super::container::{self, Hashing};
+use super::images::{self, ImagesEntry};
 use super::manifest::{FORMAT, KEY_NOTE, Manifest, TableEntry};
 use super::{postgres, tables};
 use crate::config::Database;
+use aduan_store::photo_store::PhotoStore;
 
 /// zstd's level: fast, and most of a city's bytes (photos) are compressed already.
 const LEVEL: i32 = 3;
 
-/// Back `database` up into the new file `to`.
-pub async fn take(database: &Database, to: &Path) -> anyhow::Result<Manifest> {
+/// Back `database` up into the new file `to`, with every image its photos name, read from
+/// `photos`.
+pub async fn take(database: &Database, photos: &PhotoStore, to: &Path) -> anyhow::Result<Manifest> {
     if to.exists() {
         bail!("{} exists already; back up into a new file", to.display());
     }
@@ -37,9 +40,10 @@ pub async fn take(database: &Database, to: &Path) -> anyhow::Result<Manifest> {
         }
         Database::Postgres(url) => ("postgres", postgres::copy(url, &copy).await?),
     };
+    let images = images::add(&copy, photos).await?;
     let to = to.to_owned();
     tokio::task::spawn_blocking(move || {
-        let manifest = seal(&copy, work.path(), &to, source, source_version)?;
+        let manifest = seal(&copy, work.path(), &to, source, source_version, images)?;
         drop(work);
         Ok(manifest)
     })
@@ -78,6 +82,7 @@ fn seal(
     to: &Path,
     source: &str,
     source_schema_version: i64,
+    images: ImagesEntry,
 ) -> anyhow::Result<Manifest> {
     let checksums = tables::checksums(copy)?;
     let schema_version = tables::schema_version(copy)?;
@@ -108,6 +113,7 @@ fn seal(
             .iter()
             .map(|(name, checksum)| TableEntry::new(name, checksum))
             .collect(),
+        images: Some(images),
     };
 
     let dir = parent(to);

@@ -16,6 +16,7 @@ use std::str::FromStr;
 use anyhow::Context;
 use sqlx::postgres::PgConnectOptions;
 
+use aduan_store::photo_store::{PhotoLocation, PhotoStore};
 use aduan_store::postgres::PgStore;
 use aduan_store::sqlite::SqliteStore;
 
@@ -114,9 +115,30 @@ fn target_url(url: &str) -> Result<&str, Failure> {
     Ok(url)
 }
 
+/// The photo stores to copy from and to, when `--photos-to` asks for a copy.
+fn photo_stores(
+    from: &std::path::Path,
+    args: &MigrateStoreArgs,
+) -> Result<Option<(PhotoStore, PhotoStore)>, Failure> {
+    let Some(to) = &args.photos_to else {
+        return Ok(None);
+    };
+    let usage = |flag: &str, e: aduan_store::StoreError| Failure::Usage(format!("{flag}: {e}"));
+    let source = match &args.photos_from {
+        Some(raw) => PhotoLocation::parse(raw).map_err(|e| usage("--photos-from", e))?,
+        None => PhotoLocation::beside(from),
+    };
+    let target = PhotoLocation::parse(to).map_err(|e| usage("--photos-to", e))?;
+    Ok(Some((
+        PhotoStore::open(&source).map_err(|e| usage("--photos-from", e))?,
+        PhotoStore::open(&target).map_err(|e| usage("--photos-to", e))?,
+    )))
+}
+
 pub async fn run(args: MigrateStoreArgs) -> Result<Summary, Failure> {
     let from = source_path(&args.from)?;
     let to = target_url(&args.to)?;
+    let photos = photo_stores(&from, &args)?;
 
     // Bring the source's schema up to date the way aduan itself does, then let it go.
     drop(
@@ -157,6 +179,17 @@ pub async fn run(args: MigrateStoreArgs) -> Result<Summary, Failure> {
                 written.short()
             )));
         }
+    }
+    // The images before the rows that name them are committed.
+    if let Some((source, target)) = &photos {
+        target.check().await.context("the photo store to copy to")?;
+        let copied = crate::backup::images::copy(&from, source, target).await?;
+        eprintln!(
+            "copied {} photo images ({} bytes) to {}",
+            copied.count,
+            copied.bytes,
+            target.location().describe()
+        );
     }
     tx.commit().await.context("cannot commit")?;
     Ok(Summary {

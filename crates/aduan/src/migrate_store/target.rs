@@ -234,6 +234,16 @@ pub fn read_row(table: &Table, row: &PgRow) -> anyhow::Result<Vec<Value>> {
 }
 
 /// Refuse a target holding data: the copy keeps ids, and would mix two cities.
+/// Refuse a database at `url` that holds data, before anything else is written for it (a
+/// restore's photos); migrate-store checks again under its locks.
+pub async fn refuse_unless_empty(url: &str) -> anyhow::Result<()> {
+    let target = aduan_store::postgres::PgStore::connect(url)
+        .await
+        .context("cannot open the PostgreSQL store")?;
+    let mut conn = target.pool().acquire().await?;
+    refuse_if_full(&tables_with_rows(&mut conn).await?)
+}
+
 pub fn refuse_if_full(full: &[&str]) -> anyhow::Result<()> {
     if !full.is_empty() {
         bail!(

@@ -48,6 +48,7 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub map: MapSettings,
     pub push: PushSettings,
+    pub photos: PhotoSettings,
     /// Where each value came from, for messages.
     #[serde(skip)]
     pub origins: layers::Origins,
@@ -69,9 +70,21 @@ impl Default for Settings {
             privacy: PrivacySettings::default(),
             map: MapSettings::default(),
             push: PushSettings::default(),
+            photos: PhotoSettings::default(),
             origins: layers::Origins::default(),
         }
     }
+}
+
+/// `[photos]`: where photos' images are kept, outside the database.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PhotoSettings {
+    /// A directory, or `s3://BUCKET[/PREFIX]` for S3-compatible object storage (endpoint,
+    /// region and keys from `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID` and
+    /// `AWS_SECRET_ACCESS_KEY`). Unset: `photos/` in the data dir (beside a SQLite file
+    /// named by the database URL). Instances sharing a PostgreSQL database must share it.
+    pub location: Option<String>,
 }
 
 /// `[database]`: the store; without a URL, `aduan.db` in the data dir.

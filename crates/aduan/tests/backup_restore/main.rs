@@ -112,7 +112,9 @@ fn read_filed(db: &Path, ticket: &str) -> Option<Filed> {
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     let photos = conn
-        .prepare("SELECT id, content_type, bytes FROM photos WHERE report_id = ?1 ORDER BY id")
+        .prepare(
+            "SELECT id, content_type, image_sha256 FROM photos WHERE report_id = ?1 ORDER BY id",
+        )
         .unwrap()
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
@@ -236,7 +238,8 @@ async fn a_backup_taken_while_reports_are_filed_holds_every_report_acknowledged_
             .await
             .unwrap();
     let stdout = ok(&backup);
-    assert!(stdout.contains("26 tables"), "{stdout}");
+    assert!(stdout.contains("27 tables"), "{stdout}");
+    assert!(stdout.contains("photo images"), "{stdout}");
     assert!(
         stdout.contains("identity key is not in this backup"),
         "{stdout}"
@@ -267,6 +270,9 @@ async fn a_backup_taken_while_reports_are_filed_holds_every_report_acknowledged_
         assert_eq!(there.photos.len(), 1, "{ticket} has its photo");
         assert_eq!(Some(there), read_filed(&original_db, ticket), "{ticket}");
     }
+    // Every image the restored photos name is in the restored photo store, byte for byte
+    // as in the original one; the restored database holds none.
+    assert_images_restored(&restored_db, &data.join("photos"), &restored.join("photos"));
     // The restored store is a consistent moment: every table's checksum held (the restore
     // checked them), and the store serves its reports with the same key.
     let server = Server::start(&restored, &[]).await;
@@ -278,6 +284,42 @@ async fn a_backup_taken_while_reports_are_filed_holds_every_report_acknowledged_
     }
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 404]);
+}
+
+/// Every image the photos of `db` name is in the photo directory `restored`, with the bytes
+/// `original` has; `db` keeps no image bytes.
+#[track_caller]
+fn assert_images_restored(db: &Path, original: &Path, restored: &Path) {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT image_sha256 FROM photos UNION SELECT thumbnail_sha256 FROM photos")
+        .unwrap();
+    let hashes: Vec<Vec<u8>> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!hashes.is_empty());
+    for hash in hashes {
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        let at = |dir: &Path| dir.join("sha256").join(&hex[..2]).join(&hex);
+        let bytes = std::fs::read(at(restored)).unwrap_or_else(|e| panic!("{hex}: {e}"));
+        assert_eq!(bytes, std::fs::read(at(original)).unwrap(), "{hex}");
+        let digest: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
+            <sha2::Sha256 as sha2::Digest>::new(),
+            &bytes,
+        ))
+        .into();
+        assert_eq!(digest.to_vec(), hash, "{hex} holds what its name says");
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'backup_images'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 0, "the images' table is dropped after the restore");
 }
 
 /// A small city's backup: the pack and a few reports with photos.
@@ -456,14 +498,29 @@ async fn a_postgres_store_goes_round_trip_and_into_sqlite() {
     }
     drop(server);
     let file = dir.path().join("pg.backup");
-    let stdout = ok(&on_url(
+    // The server kept its photos in its data dir's photos/ (the default).
+    let source_photos = dir.path().join("photos");
+    let with_photos = |url: &str, photos: &Path, args: &[&str]| {
+        aduan(
+            args,
+            &["--database-url", url, "--photos", photos.to_str().unwrap()],
+        )
+    };
+    let stdout = ok(&with_photos(
         source.url(),
+        &source_photos,
         &["backup", "--to", file.to_str().unwrap()],
     ));
-    assert!(stdout.contains("26 tables"), "{stdout}");
+    assert!(stdout.contains("27 tables"), "{stdout}");
+    assert!(stdout.contains(" photo images"), "{stdout}");
 
     let target = ScratchDatabase::create(&server_url()).await.unwrap();
-    ok(&on_url(target.url(), &["restore", file.to_str().unwrap()]));
+    let target_photos = dir.path().join("target-photos");
+    ok(&with_photos(
+        target.url(),
+        &target_photos,
+        &["restore", file.to_str().unwrap()],
+    ));
     let from = PgPool::connect(source.url()).await.unwrap();
     let to = PgPool::connect(target.url()).await.unwrap();
     // The statistics' tables are made again from the reports when changes were still queued
@@ -472,7 +529,7 @@ async fn a_postgres_store_goes_round_trip_and_into_sqlite() {
     assert_eq!(counts["reports"], 4);
     assert_eq!(counts["photos"], 4);
     assert_eq!(without_statistics(pg_counts(&to).await), counts);
-    let photos = "SELECT id, report_id, bytes FROM photos ORDER BY id";
+    let photos = "SELECT id, report_id, image_sha256 FROM photos ORDER BY id";
     let read = |pool: PgPool| async move {
         sqlx::query(photos)
             .fetch_all(&pool)
@@ -490,17 +547,32 @@ async fn a_postgres_store_goes_round_trip_and_into_sqlite() {
     };
     assert_eq!(read(to.clone()).await, read(from.clone()).await);
     // A restore into a database holding data is refused and changes nothing.
-    let again = on_url(target.url(), &["restore", file.to_str().unwrap()]);
+    let elsewhere = dir.path().join("refused-photos");
+    let again = with_photos(
+        target.url(),
+        &elsewhere,
+        &["restore", file.to_str().unwrap()],
+    );
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(without_statistics(pg_counts(&to).await), counts);
+    assert!(
+        !elsewhere.exists(),
+        "no photo is written for a refused restore"
+    );
 
-    // The same file restores into SQLite.
+    // The same file restores into SQLite, its photos beside it.
     let restored = dir.path().join("sqlite");
     ok(&on_dir(&restored, &["restore", file.to_str().unwrap()]));
     assert_eq!(
         without_statistics(sqlite_counts(&restored.join("aduan.db"))),
         counts
     );
+    assert_images_restored(
+        &restored.join("aduan.db"),
+        &source_photos,
+        &restored.join("photos"),
+    );
+    assert_images_restored(&restored.join("aduan.db"), &source_photos, &target_photos);
     // The figures are the same in all three, and searches find the reports.
     let stats = [
         "stats",

@@ -18,6 +18,7 @@ use aduan_domain::{
     ActionKind, CategoryCode, Channel, Coordinates, RegionCode, ReportState, Role, TicketPrefix,
     UnitCode,
 };
+use aduan_store::photo_store::{PhotoLocation, PhotoStore};
 use aduan_store::sqlite::SqliteStore;
 use aduan_store::{NewUser, Session, Store, TriageDecision, User};
 
@@ -27,7 +28,7 @@ pub const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packs/jakarta
 pub const FINGERPRINT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Every table the tool copies, in its order.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 27] = [
     "settings",
     "regions",
     "units",
@@ -43,6 +44,7 @@ pub const TABLES: [&str; 26] = [
     "report_supporters",
     "report_events",
     "photos",
+    "photos_to_move",
     "report_messages",
     "identity_access_log",
     "api_keys",
@@ -68,6 +70,23 @@ pub fn aduan(data_dir: &Path, args: &[&str]) -> Output {
 
 pub fn migrate(data_dir: &Path, from: &str, to: &str) -> Output {
     aduan(data_dir, &["migrate-store", "--from", from, "--to", to])
+}
+
+/// As [`migrate`], copying the photos' images to `photos_to`.
+pub fn migrate_with_photos(data_dir: &Path, from: &str, to: &str, photos_to: &Path) -> Output {
+    let photos_to = photos_to.to_str().unwrap();
+    aduan(
+        data_dir,
+        &[
+            "migrate-store",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--photos-to",
+            photos_to,
+        ],
+    )
 }
 
 pub fn text(bytes: &[u8]) -> String {
@@ -110,13 +129,18 @@ pub async fn user(store: &dyn Store, name: &str, role: Role, unit_code: Option<&
         .unwrap()
 }
 
-/// Bytes no text column would keep: NULs, 0xFF, every byte value.
-pub fn photo(seed: u8, len: usize) -> NewPhoto {
+/// A photo whose images (bytes no text column would keep: NULs, 0xFF, every byte value)
+/// are in the city's photo store, `photos/` beside its database.
+pub async fn photo(photos: &PhotoStore, seed: u8, len: usize) -> NewPhoto {
+    let bytes = |seed: u8, len: usize| -> Vec<u8> {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect()
+    };
     NewPhoto {
         content_type: "image/jpeg",
-        bytes: (0..len)
-            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
-            .collect(),
+        image: photos.put(bytes(seed, len)).await.unwrap(),
+        thumbnail: photos.put(bytes(seed ^ 0x55, len / 10 + 1)).await.unwrap(),
         evidence: PhotoEvidence {
             captured_at: NaiveDate::from_ymd_opt(2026, 3, 5).and_then(|d| d.and_hms_opt(9, 15, 7)),
             location: Some(Coordinates::parse(-6.1754, 106.8272).unwrap()),
@@ -177,6 +201,7 @@ pub fn by(actor: &User, note: &str) -> ActionRecord {
 pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
     let db = jakarta(dir);
     let store = SqliteStore::open(&db).unwrap();
+    let photos = PhotoStore::open(&PhotoLocation::beside(&db)).unwrap();
     let s: &dyn Store = &store;
     let siti = user(s, "siti", Role::Citizen, None).await;
     let budi = user(s, "budi", Role::Citizen, None).await;
@@ -202,7 +227,7 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
         Some(&siti),
         "Jalan berlubang — bahaya 🚧\nDekat tiang no. 12",
     );
-    first.photos = vec![photo(1, 70_000), photo(2, 3)];
+    first.photos = vec![photo(&photos, 1, 70_000).await, photo(&photos, 2, 3).await];
     let first = s
         .submit_report(first, prefix.clone(), day(), now())
         .await
@@ -221,7 +246,7 @@ pub async fn city(dir: &Path) -> (SqliteStore, PathBuf) {
         .await
         .unwrap();
     let mut followup = by(&petugas, "Sudah ditambal");
-    followup.photos.after = vec![photo(3, 5_000)];
+    followup.photos.after = vec![photo(&photos, 3, 5_000).await];
     s.apply_transition(
         forwarded.id,
         forwarded.version,

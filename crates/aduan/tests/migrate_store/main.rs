@@ -17,6 +17,7 @@ use sqlx::{PgPool, Row};
 use aduan_domain::search::SearchText;
 use aduan_domain::stats::{Period, StatsCounts, StatsQuery};
 use aduan_domain::{Role, TicketPrefix};
+use aduan_store::photo_store::{PhotoLocation, PhotoStore};
 use aduan_store::postgres::PgStore;
 use aduan_store::postgres::scratch::{ScratchDatabase, server_url};
 use aduan_store::sqlite::SqliteStore;
@@ -28,10 +29,12 @@ async fn a_running_city_is_copied_without_loss() {
     let (running, db) = city(dir.path()).await;
     let target = ScratchDatabase::create(&server_url()).await.unwrap();
 
-    let out = migrate(
+    let moved_photos = tempfile::tempdir().unwrap();
+    let out = migrate_with_photos(
         dir.path(),
         &format!("sqlite:{}", db.display()),
         target.url(),
+        moved_photos.path(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     drop(running);
@@ -40,7 +43,7 @@ async fn a_running_city_is_copied_without_loss() {
     let expected = sqlite_counts(&db);
     assert_eq!(printed_counts(&stdout), expected, "{stdout}");
     assert!(
-        stdout.contains("26 tables") && stdout.contains("checksums match"),
+        stdout.contains("27 tables") && stdout.contains("checksums match"),
         "{stdout}"
     );
     for t in [
@@ -74,13 +77,34 @@ async fn a_running_city_is_copied_without_loss() {
         .unwrap();
     assert_eq!(fingerprint, city::FINGERPRINT);
 
-    // Photos byte for byte, under the same ids.
-    let photos = sqlite_pairs(&db, "SELECT id, bytes FROM photos ORDER BY id");
+    // Photos under the same ids, naming the same images; every image copied to the new
+    // photo store, byte for byte.
+    let photos = sqlite_pairs(&db, "SELECT id, image_sha256 FROM photos ORDER BY id");
     assert_eq!(photos.len(), 3);
     assert_eq!(
-        pg_pairs(&pool, "SELECT id, bytes FROM photos ORDER BY id").await,
+        pg_pairs(&pool, "SELECT id, image_sha256 FROM photos ORDER BY id").await,
         photos
     );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("copied 6 photo images"), "{stderr}");
+    let (from, to) = (
+        PhotoStore::open(&PhotoLocation::beside(&db)).unwrap(),
+        PhotoStore::open(&PhotoLocation::Files(moved_photos.path().to_owned())).unwrap(),
+    );
+    let original: &dyn Store = &SqliteStore::open(&db).unwrap();
+    let reports = original
+        .list_reports(ReportQuery::new(ReportScope::All, 200))
+        .await
+        .unwrap();
+    for report in reports.reports {
+        for photo in original.photos(report.id).await.unwrap() {
+            for image in [photo.image, photo.thumbnail] {
+                let copied = to.get(&image).await.unwrap();
+                assert!(image.holds(&copied));
+                assert_eq!(copied, from.get(&image).await.unwrap());
+            }
+        }
+    }
     // Sealed identities, likewise.
     assert_eq!(
         pg_pairs(
@@ -186,8 +210,10 @@ async fn a_running_city_is_copied_without_loss() {
     assert_eq!(new_report, max_report + 1);
     let max_photo = photos.iter().map(|p| p.0).max().unwrap();
     let new_photo: i64 = sqlx::query(
-        "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at) \
-         SELECT report_id, event_id, kind, content_type, bytes, created_at FROM photos \
+        "INSERT INTO photos (report_id, event_id, kind, content_type, created_at, \
+             image_sha256, image_size, thumbnail_sha256, thumbnail_size) \
+         SELECT report_id, event_id, kind, content_type, created_at, \
+             image_sha256, image_size, thumbnail_sha256, thumbnail_size FROM photos \
          ORDER BY id LIMIT 1 RETURNING id",
     )
     .fetch_one(&pool)
@@ -518,11 +544,12 @@ async fn a_city_taking_reports_during_the_copy_is_copied_as_of_one_moment() {
     let (started, mut first_filed) = tokio::sync::watch::channel(0u32);
     let writer = {
         let (store, stop) = (store.clone(), stop.clone());
+        let photos = PhotoStore::open(&PhotoLocation::beside(&db)).unwrap();
         tokio::spawn(async move {
             let mut filed = 0u32;
             while !stop.load(Ordering::Relaxed) {
                 let mut new = report(Some(&siti), &format!("Laporan selama migrasi {filed}"));
-                new.photos = vec![photo(filed as u8, 2_000)];
+                new.photos = vec![photo(&photos, filed as u8, 2_000).await];
                 let prefix = TicketPrefix::parse("JK").unwrap();
                 store
                     .submit_report(new, prefix, day(), now())

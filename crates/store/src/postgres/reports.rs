@@ -8,11 +8,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Row};
 
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::report::{
+    ImageObject, NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry,
+};
 use aduan_domain::stepping::{self, ActionRecord};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, ReportState, Ticket, TicketPrefix, UserId};
@@ -22,7 +24,7 @@ use super::rows::{
 };
 use super::{PgStore, aggregates, db_error, listing, messages, outbox, push};
 use crate::values::{EventRow, capture_time, evidence};
-use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
+use crate::{PhotoToMove, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 /// The report with this id; `NotFound` when there is none.
 pub(super) async fn select_report(
@@ -90,19 +92,23 @@ pub(super) async fn insert_photos(
 ) -> StoreResult<()> {
     for photo in photos {
         sqlx::query(
-            "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
-                 captured_at, evidence_lat, evidence_lon)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO photos (report_id, event_id, kind, content_type, created_at,
+                 captured_at, evidence_lat, evidence_lon, image_sha256, image_size,
+                 thumbnail_sha256, thumbnail_size)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(report.0)
         .bind(event)
         .bind(kind.code())
         .bind(photo.content_type)
-        .bind(photo.bytes.as_slice())
         .bind(micros(at))
         .bind(photo.evidence.captured_at.map(capture_time))
         .bind(photo.evidence.location.map(|c| c.lat))
         .bind(photo.evidence.location.map(|c| c.lon))
+        .bind(photo.image.sha256.as_slice())
+        .bind(image_size(&photo.image)?)
+        .bind(photo.thumbnail.sha256.as_slice())
+        .bind(image_size(&photo.thumbnail)?)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
@@ -244,19 +250,40 @@ async fn timeline(conn: &mut PgConnection, report: ReportId) -> StoreResult<Vec<
     found.iter().map(timeline_entry).collect()
 }
 
-const PHOTO_COLUMNS: &str =
-    "id, kind, content_type, length(bytes)::BIGINT, captured_at, evidence_lat, evidence_lon";
+/// A photo's columns; a photo still waiting to be moved out of the database (see
+/// `photos_to_move`) has no image yet and is not read.
+const PHOTO_COLUMNS: &str = "id, kind, content_type, captured_at, evidence_lat, evidence_lon,
+     image_sha256, image_size, thumbnail_sha256, thumbnail_size";
+const PHOTO_MOVED: &str = "image_sha256 IS NOT NULL";
+
+/// An image's size as PostgreSQL stores it.
+pub(super) fn image_size(image: &ImageObject) -> StoreResult<i64> {
+    i64::try_from(image.size).map_err(|_| StoreError::Other("an image too large".into()))
+}
+
+/// The image whose hash and size are in columns `at` and `at + 1`.
+fn image_at(row: &PgRow, at: usize) -> StoreResult<ImageObject> {
+    let hash: Vec<u8> = get(row, at)?;
+    let size: i64 = get(row, at + 1)?;
+    Ok(ImageObject {
+        sha256: hash
+            .try_into()
+            .map_err(|_| corrupt("image hash", "not 32 bytes"))?,
+        size: u64::try_from(size).map_err(|_| corrupt("image size", &size.to_string()))?,
+    })
+}
 
 fn photo_info(row: &PgRow) -> StoreResult<PhotoInfo> {
     let kind: String = get(row, 1)?;
-    let captured_at: Option<String> = get(row, 4)?;
-    let lat: Option<f64> = get(row, 5)?;
-    let lon: Option<f64> = get(row, 6)?;
+    let captured_at: Option<String> = get(row, 3)?;
+    let lat: Option<f64> = get(row, 4)?;
+    let lon: Option<f64> = get(row, 5)?;
     Ok(PhotoInfo {
         id: get(row, 0)?,
         kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
         content_type: get(row, 2)?,
-        size: get(row, 3)?,
+        image: image_at(row, 6)?,
+        thumbnail: image_at(row, 8)?,
         evidence: evidence(captured_at, lat, lon)?,
     })
 }
@@ -306,7 +333,7 @@ impl ReportStore for PgStore {
 
     async fn photos(&self, report: ReportId) -> StoreResult<Vec<PhotoInfo>> {
         let found = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = $1 ORDER BY id"
+            "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = $1 AND {PHOTO_MOVED} ORDER BY id"
         )))
         .bind(report.0)
         .fetch_all(&self.pool)
@@ -315,20 +342,61 @@ impl ReportStore for PgStore {
         found.iter().map(photo_info).collect()
     }
 
-    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)> {
+    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<PhotoInfo> {
         let found = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {PHOTO_COLUMNS}, bytes FROM photos WHERE report_id = $1 AND id = $2"
+            "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = $1 AND id = $2 AND {PHOTO_MOVED}"
         )))
         .bind(report.0)
         .bind(photo)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
-        let row = found.ok_or(StoreError::NotFound)?;
-        Ok((
-            photo_info(&row)?,
-            row.try_get(7).map_err(StoreError::other)?,
-        ))
+        photo_info(&found.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn photos_to_move(&self, limit: u32) -> StoreResult<Vec<PhotoToMove>> {
+        let found =
+            sqlx::query("SELECT photo_id, bytes FROM photos_to_move ORDER BY photo_id LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+        found
+            .iter()
+            .map(|row| {
+                Ok(PhotoToMove {
+                    photo: get(row, 0)?,
+                    bytes: get(row, 1)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn photo_moved(&self, photo: i64, moved: NewPhoto) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let waiting = sqlx::query("DELETE FROM photos_to_move WHERE photo_id = $1")
+            .bind(photo)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if waiting.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "UPDATE photos SET content_type = $2, image_sha256 = $3, image_size = $4,
+                 thumbnail_sha256 = $5, thumbnail_size = $6
+             WHERE id = $1",
+        )
+        .bind(photo)
+        .bind(moved.content_type)
+        .bind(moved.image.sha256.as_slice())
+        .bind(image_size(&moved.image)?)
+        .bind(moved.thumbnail.sha256.as_slice())
+        .bind(image_size(&moved.thumbnail)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn duplicates_of(&self, ticket: &Ticket) -> StoreResult<Vec<Ticket>> {

@@ -89,6 +89,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0017_queue_filters",
         include_str!("../../migrations/sqlite/0017_queue_filters.sql"),
     ),
+    (
+        18,
+        "0018_photo_objects",
+        include_str!("../../migrations/sqlite/0018_photo_objects.sql"),
+    ),
 ];
 
 /// The migration that starts the statistics' counts; existing reports are counted after it.

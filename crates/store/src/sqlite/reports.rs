@@ -7,7 +7,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use aduan_domain::filing::{self, FilingMessage};
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry};
+use aduan_domain::report::{
+    ImageObject, NewPhoto, NewReport, PhotoInfo, PhotoKind, Report, TimelineEntry,
+};
 use aduan_domain::stepping::{self, ActionRecord};
 use aduan_domain::workflow::Transition;
 use aduan_domain::{ActionKind, ReportId, Ticket, TicketPrefix, UserId};
@@ -17,7 +19,7 @@ use super::rows::{
 };
 use super::{SqliteStore, aggregates, outbox, push, search, triage};
 use crate::values::{EventRow, capture_time, evidence};
-use crate::{ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
+use crate::{PhotoToMove, ReportPage, ReportQuery, ReportStore, StoreError, StoreResult};
 
 pub(super) fn select_report(
     conn: &Connection,
@@ -66,9 +68,10 @@ pub(super) fn insert_photos(
 ) -> StoreResult<()> {
     let mut stmt = conn
         .prepare_cached(
-            "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
-                 captured_at, evidence_lat, evidence_lon)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO photos (report_id, event_id, kind, content_type, created_at,
+                 captured_at, evidence_lat, evidence_lon, image_sha256, image_size,
+                 thumbnail_sha256, thumbnail_size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
         .map_err(StoreError::other)?;
     for photo in photos {
@@ -77,11 +80,14 @@ pub(super) fn insert_photos(
             event,
             kind.code(),
             photo.content_type,
-            photo.bytes,
             micros(at),
             photo.evidence.captured_at.map(capture_time),
             photo.evidence.location.map(|c| c.lat),
             photo.evidence.location.map(|c| c.lon),
+            photo.image.sha256,
+            image_size(&photo.image)?,
+            photo.thumbnail.sha256,
+            image_size(&photo.thumbnail)?,
         ])
         .map_err(StoreError::other)?;
     }
@@ -323,20 +329,42 @@ fn timeline(conn: &Connection, report: ReportId) -> StoreResult<Vec<TimelineEntr
     Ok(out)
 }
 
-const PHOTO_COLUMNS: &str =
-    "id, kind, content_type, length(bytes), captured_at, evidence_lat, evidence_lon";
+/// A photo's columns; a photo still waiting to be moved out of the database (see
+/// `photos_to_move`) has no image yet and is not read.
+const PHOTO_COLUMNS: &str = "id, kind, content_type, captured_at, evidence_lat, evidence_lon,
+     image_sha256, image_size, thumbnail_sha256, thumbnail_size";
+const PHOTO_MOVED: &str = "image_sha256 IS NOT NULL";
+
+/// An image's size as SQLite stores it.
+pub(super) fn image_size(image: &ImageObject) -> StoreResult<i64> {
+    i64::try_from(image.size).map_err(|_| StoreError::Other("an image too large".into()))
+}
+
+/// The image whose hash and size are in columns `at` and `at + 1`.
+fn image_at(row: &rusqlite::Row<'_>, at: usize) -> StoreResult<ImageObject> {
+    let get = |e: rusqlite::Error| StoreError::other(e);
+    let hash: Vec<u8> = row.get(at).map_err(get)?;
+    let size: i64 = row.get(at + 1).map_err(get)?;
+    Ok(ImageObject {
+        sha256: hash
+            .try_into()
+            .map_err(|_| corrupt("image hash", "not 32 bytes"))?,
+        size: u64::try_from(size).map_err(|_| corrupt("image size", &size.to_string()))?,
+    })
+}
 
 fn photo_info(row: &rusqlite::Row<'_>) -> StoreResult<PhotoInfo> {
     let get = |e: rusqlite::Error| StoreError::other(e);
     let kind: String = row.get(1).map_err(get)?;
-    let captured_at: Option<String> = row.get(4).map_err(get)?;
-    let lat: Option<f64> = row.get(5).map_err(get)?;
-    let lon: Option<f64> = row.get(6).map_err(get)?;
+    let captured_at: Option<String> = row.get(3).map_err(get)?;
+    let lat: Option<f64> = row.get(4).map_err(get)?;
+    let lon: Option<f64> = row.get(5).map_err(get)?;
     Ok(PhotoInfo {
         id: row.get(0).map_err(get)?,
         kind: PhotoKind::parse(&kind).ok_or_else(|| corrupt("photo kind", &kind))?,
         content_type: row.get(2).map_err(get)?,
-        size: row.get(3).map_err(get)?,
+        image: image_at(row, 6)?,
+        thumbnail: image_at(row, 8)?,
         evidence: evidence(captured_at, lat, lon)?,
     })
 }
@@ -389,7 +417,8 @@ impl ReportStore for SqliteStore {
             .read(move |conn| {
                 let mut stmt = conn
                     .prepare_cached(&format!(
-                        "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = ?1 ORDER BY id"
+                        "SELECT {PHOTO_COLUMNS} FROM photos WHERE report_id = ?1 AND {PHOTO_MOVED}
+                         ORDER BY id"
                     ))
                     .map_err(StoreError::other)?;
                 let mut found = stmt.query([report.0]).map_err(StoreError::other)?;
@@ -402,19 +431,72 @@ impl ReportStore for SqliteStore {
             .await
     }
 
-    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<(PhotoInfo, Vec<u8>)> {
+    async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<PhotoInfo> {
         self.readers
             .read(move |conn| {
                 let mut stmt = conn
                     .prepare_cached(&format!(
-                        "SELECT {PHOTO_COLUMNS}, bytes FROM photos WHERE report_id = ?1 AND id = ?2"
+                        "SELECT {PHOTO_COLUMNS} FROM photos
+                         WHERE report_id = ?1 AND id = ?2 AND {PHOTO_MOVED}"
                     ))
                     .map_err(StoreError::other)?;
                 let mut found = stmt.query([report.0, photo]).map_err(StoreError::other)?;
                 match found.next().map_err(StoreError::other)? {
-                    Some(row) => Ok((photo_info(row)?, row.get(7).map_err(StoreError::other)?)),
+                    Some(row) => photo_info(row),
                     None => Err(StoreError::NotFound),
                 }
+            })
+            .await
+    }
+
+    async fn photos_to_move(&self, limit: u32) -> StoreResult<Vec<PhotoToMove>> {
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT photo_id, bytes FROM photos_to_move ORDER BY photo_id LIMIT ?1",
+                    )
+                    .map_err(StoreError::other)?;
+                let found = stmt
+                    .query_map([limit], |r| {
+                        Ok(PhotoToMove {
+                            photo: r.get(0)?,
+                            bytes: r.get(1)?,
+                        })
+                    })
+                    .map_err(StoreError::other)?;
+                found.collect::<Result<_, _>>().map_err(StoreError::other)
+            })
+            .await
+    }
+
+    async fn photo_moved(&self, photo: i64, moved: NewPhoto) -> StoreResult<()> {
+        let sizes = (image_size(&moved.image)?, image_size(&moved.thumbnail)?);
+        self.writer
+            .write(move |conn| {
+                let changed = conn
+                    .prepare_cached(
+                        "UPDATE photos SET content_type = ?2, image_sha256 = ?3, image_size = ?4,
+                             thumbnail_sha256 = ?5, thumbnail_size = ?6
+                         WHERE id = ?1 AND id IN (SELECT photo_id FROM photos_to_move)",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            photo,
+                            moved.content_type,
+                            moved.image.sha256,
+                            sizes.0,
+                            moved.thumbnail.sha256,
+                            sizes.1,
+                        ])
+                    })
+                    .map_err(StoreError::other)?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                conn.execute("DELETE FROM photos_to_move WHERE photo_id = ?1", [photo])
+                    .map_err(StoreError::other)?;
+                Ok(())
             })
             .await
     }

@@ -8,7 +8,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use aduan_domain::report::{FollowupPhotos, NewPhoto, NewReport, PhotoEvidence, Report};
+use aduan_domain::report::{
+    FollowupPhotos, ImageObject, NewPhoto, NewReport, PhotoEvidence, Report,
+};
 use aduan_domain::stepping::ActionRecord;
 use aduan_domain::workflow::Transition;
 use aduan_domain::{
@@ -244,7 +246,8 @@ fn photo(seed: u8, len: usize) -> NewPhoto {
         } else {
             "image/png"
         },
-        bytes: photo_bytes(seed, len),
+        image: ImageObject::of(&photo_bytes(seed, len)),
+        thumbnail: ImageObject::of(&photo_bytes(seed.wrapping_add(100), len / 10 + 1)),
         // Odd seeds carry evidence, so both shapes round-trip.
         evidence: if seed.is_multiple_of(2) {
             PhotoEvidence::default()

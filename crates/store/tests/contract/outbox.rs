@@ -296,8 +296,8 @@ pub async fn fetched_photos_attach_to_the_report_once(store: Arc<dyn Store>) {
     let photos = store.photos(filed.id).await.unwrap();
     assert_eq!(photos.len(), 1);
     assert_eq!(photos[0].kind, PhotoKind::Report);
-    let (_, bytes) = store.photo(filed.id, photos[0].id).await.unwrap();
-    assert_eq!(bytes, photo(2, 64).bytes);
+    let stored = store.photo(filed.id, photos[0].id).await.unwrap();
+    assert_eq!(stored.image, photo(2, 64).image);
     let timeline = store.timeline(filed.id).await.unwrap();
     assert_eq!(
         timeline[0].attachments,

@@ -67,12 +67,13 @@ async fn step(store: &dyn Store, before: &Report, t: Transition, rec: ActionReco
     for (info, (kind, sent)) in added.iter().zip(sent) {
         assert_eq!(info.kind, kind);
         assert_eq!(info.content_type, sent.content_type);
-        let (_, bytes) = store.photo(before.id, info.id).await.unwrap();
-        assert!(
-            bytes == sent.bytes,
-            "follow-up photo {} bytes differ",
+        assert_eq!(info.image, sent.image, "follow-up photo {}", info.id);
+        assert_eq!(
+            info.thumbnail, sent.thumbnail,
+            "follow-up photo {}",
             info.id
         );
+        assert_eq!(&store.photo(before.id, info.id).await.unwrap(), info);
     }
     assert_eq!(
         timeline.last().unwrap(),

@@ -84,6 +84,7 @@ pub fn documented_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::get_report))
         .routes(routes!(reports::get_timeline))
         .routes(routes!(reports::get_photo))
+        .routes(routes!(reports::get_photo_thumbnail))
         .routes(routes!(actions::take_action))
         .routes(routes!(messages::list_messages, messages::post_message))
         .routes(routes!(public::list_public_reports))

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use chrono::{Days, NaiveDate, TimeZone, Utc};
@@ -197,20 +197,62 @@ pub async fn get_timeline(
     )))
 }
 
-/// A photo's bytes, if the caller may see it (a private report's own photos are locked
-/// to everyone but the reporter).
+/// A photo at display size (at most 1600 pixels on its long side), if the caller may see
+/// it (a private report's own photos are locked to everyone but the reporter). Its ETag is
+/// the image's SHA-256: `If-None-Match` with it answers 304 without the bytes.
 #[utoipa::path(get, path = "/reports/{ticket}/photos/{id}", tag = "reports",
     params(("ticket" = String, Path), ("id" = i64, Path)),
     responses((status = 200, description = "The image", content_type = "image/jpeg"),
+        (status = 304, description = "Not modified: the image has the ETag sent"),
         (status = 404, body = ErrorBody)))]
 pub async fn get_photo(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiPath((ticket, id)): ApiPath<(String, i64)>,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<axum::response::Response> {
+    photo_image(&state, &caller, &headers, &ticket, id, PhotoSize::Display).await
+}
+
+/// A photo's thumbnail (at most 480 pixels on its long side), for lists and cards; who may
+/// see it and its ETag as for the photo.
+#[utoipa::path(get, path = "/reports/{ticket}/photos/{id}/thumbnail", tag = "reports",
+    params(("ticket" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, description = "The thumbnail", content_type = "image/jpeg"),
+        (status = 304, description = "Not modified: the image has the ETag sent"),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_photo_thumbnail(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath((ticket, id)): ApiPath<(String, i64)>,
+) -> ApiResult<axum::response::Response> {
+    photo_image(&state, &caller, &headers, &ticket, id, PhotoSize::Thumbnail).await
+}
+
+#[derive(Debug, Clone, Copy)]
+enum PhotoSize {
+    Display,
+    Thumbnail,
+}
+
+/// How long a photo anyone may see may be cached, by browsers and shared caches: its bytes
+/// never change, but a report made private again must stop showing within a day. Photos
+/// only some may see are cached by the browser alone, briefly.
+const PUBLIC_PHOTO_CACHE: &str = "public, max-age=86400";
+const PRIVATE_PHOTO_CACHE: &str = "private, max-age=300";
+
+async fn photo_image(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    ticket: &str,
+    id: i64,
+    size: PhotoSize,
+) -> ApiResult<axum::response::Response> {
     let viewer = caller.actor();
-    let report = readable_report(&state, &ticket, viewer.as_ref()).await?;
-    let (info, bytes) = state
+    let report = readable_report(state, ticket, viewer.as_ref()).await?;
+    let info = state
         .store
         .photo(report.id, id)
         .await
@@ -223,13 +265,30 @@ pub async fn get_photo(
     if !access::may_see_photo(&report, &info, &rejected, viewer.as_ref()) {
         return Err(ApiError::not_found("no such photo"));
     }
-    Ok((
-        [
-            (CONTENT_TYPE, info.content_type),
-            (CACHE_CONTROL, "private, max-age=300".to_owned()),
-        ],
-        bytes,
-    ))
+    let image = match size {
+        PhotoSize::Display => info.image,
+        PhotoSize::Thumbnail => info.thumbnail,
+    };
+    let cache = if access::may_see_photo(&report, &info, &rejected, None) {
+        PUBLIC_PHOTO_CACHE
+    } else {
+        PRIVATE_PHOTO_CACHE
+    };
+    let etag = format!("\"{}\"", image.hex());
+    let validators = [(ETAG, etag.clone()), (CACHE_CONTROL, cache.to_owned())];
+    if crate::etag::matches(headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, validators).into_response());
+    }
+    let bytes = state.photos.get(&image).await.map_err(|e| match e {
+        // The row names an image the photo store lacks: the store is damaged, not the
+        // request.
+        StoreError::NotFound => ApiError::from(StoreError::Other(format!(
+            "photo {id} of {ticket}: image {} is missing from the photo store",
+            image.hex()
+        ))),
+        other => other.into(),
+    })?;
+    Ok((validators, [(CONTENT_TYPE, info.content_type)], bytes).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn a_picture_at_the_limit_is_kept_and_one_row_more_is_refused() {
         let at_limit = clean(&grey(8_000, 5_000)).unwrap();
-        assert_eq!((at_limit.width, at_limit.height), (MAX_SIDE, 2_560));
+        assert_eq!((at_limit.width, at_limit.height), (MAX_SIDE, 1_000));
         assert_eq!(
             clean(&grey(8_000, 5_001)).unwrap_err(),
             MediaError::TooLarge {

@@ -10,14 +10,14 @@ use tokio::sync::watch;
 
 use aduan_channels::MediaRef;
 use aduan_channels::outbound::{Deliverer, DeliveryError, Outgoing, StatusChange};
-use aduan_domain::report::{MediaFetch, NewPhoto, PhotoEvidence};
+use aduan_domain::report::MediaFetch;
 use aduan_domain::{Channel, ChannelKind, ReportState};
 use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult};
 
 use super::compose::{ReplyPayload, compose, with_tracking_code};
 use crate::contact::open_reply;
 use crate::metrics::OutboxAttempt;
-use crate::photos::{MAX_PHOTO_BYTES, clean_photo};
+use crate::photos::{AcceptedPhoto, MAX_PHOTO_BYTES, clean_photo, store_photos};
 use crate::state::AppState;
 
 /// How often and how long to try.
@@ -300,11 +300,12 @@ impl OutboxWorker {
             .await
             .map_err(Failure::Temporary)?
             .map_err(|e| Failure::Permanent(format!("the fetched photo is unusable: {e}")))?;
-        let photo = NewPhoto {
-            content_type: clean.content_type,
-            bytes: clean.bytes,
-            // A reporter's photo keeps no capture place: it may be their home.
-            evidence: PhotoEvidence::default(),
+        // A reporter's photo keeps no capture place: it may be their home.
+        let stored = store_photos(&self.state.photos, vec![AcceptedPhoto::fetched(clean)])
+            .await
+            .map_err(|e| Failure::Temporary(e.to_string()))?;
+        let Some(photo) = stored.into_iter().next() else {
+            return Err(Failure::Temporary("the photo was not stored".into()));
         };
         self.state
             .store

@@ -9,7 +9,7 @@ use aduan_domain::{Jurisdiction, RegionLevel};
 
 use crate::app::public_feed::{PublicFilter, PublicItem, PublicPage, public_feed};
 use crate::state::AppState;
-use crate::views::photo_url;
+use crate::views::thumbnail_url;
 
 use super::labels::{
     LabelledPhoto, category_name, local_time, photo_label, pill, region_name, unit_name,
@@ -76,7 +76,8 @@ pub(super) fn card(j: &Jurisdiction, lang: Lang, item: PublicItem) -> Item {
             .iter()
             .take(CARD_PHOTOS)
             .map(|p| LabelledPhoto {
-                url: photo_url(&ticket, p.id),
+                // A card shows the thumbnail; the report's page the photo.
+                url: thumbnail_url(&ticket, p.id),
                 label: photo_label(t, p.kind),
             })
             .collect(),

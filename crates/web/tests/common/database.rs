@@ -132,6 +132,44 @@ impl Database {
         }
     }
 
+    /// Put photo `photo` back as a version before photos left the database stored it: its
+    /// `bytes` in the row (waiting in `photos_to_move`), no image in the photo store named.
+    pub(crate) async fn keep_photo_in_database(&self, photo: i64, bytes: Vec<u8>) {
+        const FORGET: &str = "UPDATE photos SET image_sha256 = NULL, image_size = NULL, \
+             thumbnail_sha256 = NULL, thumbnail_size = NULL, content_type = 'image/png' \
+             WHERE id = $1";
+        match self {
+            Self::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(sqlite_file(dir)).expect("open the database");
+                conn.execute(
+                    "INSERT INTO photos_to_move (photo_id, bytes) VALUES (?1, ?2)",
+                    rusqlite::params![photo, bytes],
+                )
+                .expect("keep the bytes");
+                let changed = conn
+                    .execute(&FORGET.replace("$1", "?1"), [photo])
+                    .expect("forget the images");
+                assert_eq!(changed, 1);
+            }
+            Self::Postgres(database) => {
+                let mut conn = postgres(database.url()).await;
+                sqlx::query("INSERT INTO photos_to_move (photo_id, bytes) VALUES ($1, $2)")
+                    .bind(photo)
+                    .bind(bytes)
+                    .execute(&mut conn)
+                    .await
+                    .expect("keep the bytes");
+                let done = sqlx::query(FORGET)
+                    .bind(photo)
+                    .execute(&mut conn)
+                    .await
+                    .expect("forget the images");
+                assert_eq!(done.rows_affected(), 1);
+                let _ = conn.close().await;
+            }
+        }
+    }
+
     /// Move a report's submission back by `hours`, as if it had waited that long.
     pub(crate) async fn backdate(&self, ticket: &str, hours: i64) {
         let micros = hours * 3_600_000_000;

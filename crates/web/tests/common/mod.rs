@@ -29,6 +29,7 @@ use tokio::sync::OnceCell;
 use aduan_domain::location::parse_boundaries;
 use aduan_domain::report::Report;
 use aduan_domain::{JurisdictionData, Role, Ticket, UnitCode};
+use aduan_store::photo_store::{PhotoLocation, PhotoStore};
 use aduan_store::{NewUser, Store};
 use aduan_web::{AppState, Catalog, LimitsConfig, WebConfig};
 use database::Database;
@@ -61,6 +62,8 @@ pub struct TestApp {
     names: AtomicU32,
     staff_hash: OnceCell<String>,
     database: Database,
+    /// The photo store's directory (files, as a single server keeps them).
+    pub photos_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -150,7 +153,10 @@ impl TestApp {
         let catalog = Catalog::load(store.as_ref())
             .await
             .expect("load the catalog");
-        let state = AppState::new(Arc::clone(&store), catalog, config);
+        let photos_dir = tempfile::tempdir().expect("a temp dir for photos");
+        let photos = PhotoStore::open(&PhotoLocation::Files(photos_dir.path().join("photos")))
+            .expect("open the photo store");
+        let state = AppState::new(Arc::clone(&store), photos, catalog, config);
         let served = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -170,6 +176,7 @@ impl TestApp {
             names: AtomicU32::new(0),
             staff_hash: OnceCell::new(),
             database,
+            photos_dir,
         }
     }
 
@@ -262,6 +269,12 @@ impl TestApp {
     /// A second store on this app's database, as a restarted aduan would open it.
     pub async fn reopen_store(&self) -> Arc<dyn Store> {
         self.database.reopen().await
+    }
+
+    /// Put photo `photo` back in the database as an earlier version kept it (see
+    /// `Database::keep_photo_in_database`).
+    pub async fn keep_photo_in_database(&self, photo: i64, bytes: Vec<u8>) {
+        self.database.keep_photo_in_database(photo, bytes).await;
     }
 
     /// Move the submission of `ticket` back by `hours` in the database, as if it had waited

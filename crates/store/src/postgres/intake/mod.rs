@@ -42,10 +42,6 @@ use crate::{StoreError, StoreResult};
 /// Most submissions filed in one transaction: bounds a batch's latency and its statements'
 /// size when the queue is long.
 const MAX_BATCH: usize = 256;
-/// Most photo bytes in one batch: the photos are bound as one `bytea[]`, and PostgreSQL
-/// refuses a value past 1 GB (256 reports of five 3 MB photos would be 3.8 GB). A report
-/// whose photos would pass this starts the next batch; one larger alone is filed alone.
-const MAX_BATCH_PHOTO_BYTES: usize = 64 * 1024 * 1024;
 /// Submissions waiting beyond this make callers wait to enqueue (backpressure).
 const QUEUE_DEPTH: usize = 4096;
 
@@ -122,48 +118,21 @@ impl Intake {
     }
 }
 
-/// Take every submission waiting, up to [`MAX_BATCH`] and [`MAX_BATCH_PHOTO_BYTES`], file
-/// them, repeat.
+/// Take every submission waiting, up to [`MAX_BATCH`] (photos are only references to the
+/// photo store, a few dozen bytes each), file them, repeat.
 async fn work(pool: PgPool, mut queue: mpsc::Receiver<Submission>, counters: Arc<WriterCounters>) {
-    let mut carried = None;
-    loop {
-        let first = match carried.take() {
-            Some(first) => first,
-            None => match queue.recv().await {
-                Some(first) => first,
-                None => return,
-            },
-        };
-        let (taken, next) = cut_batch(first, || queue.try_recv().ok(), photo_bytes);
-        carried = next;
+    while let Some(first) = queue.recv().await {
+        let taken = cut_batch(first, || queue.try_recv().ok());
         file(&pool, taken, &counters).await;
     }
 }
 
-fn photo_bytes(submission: &Submission) -> usize {
-    submission.new.photos.iter().map(|p| p.bytes.len()).sum()
-}
-
-/// `first` and what `more` has waiting, up to [`MAX_BATCH`] items and
-/// [`MAX_BATCH_PHOTO_BYTES`] by `size`; the item that would pass the bytes starts the next
-/// batch (returned beside).
-fn cut_batch<T>(
-    first: T,
-    mut more: impl FnMut() -> Option<T>,
-    size: impl Fn(&T) -> usize,
-) -> (Vec<T>, Option<T>) {
-    let mut bytes = size(&first);
-    let mut taken = vec![first];
-    while taken.len() < MAX_BATCH {
-        let Some(next) = more() else { break };
-        let next_bytes = size(&next);
-        if bytes.saturating_add(next_bytes) > MAX_BATCH_PHOTO_BYTES {
-            return (taken, Some(next));
-        }
-        bytes += next_bytes;
-        taken.push(next);
-    }
-    (taken, None)
+/// `first` and what `more` has waiting, up to [`MAX_BATCH`] items.
+fn cut_batch<T>(first: T, more: impl FnMut() -> Option<T>) -> Vec<T> {
+    std::iter::once(first)
+        .chain(std::iter::from_fn(more))
+        .take(MAX_BATCH)
+        .collect()
 }
 
 /// File `taken` together; if that fails, each alone. Every submission is answered.
@@ -214,32 +183,23 @@ fn answer(outcome: batch::Outcome, counters: &WriterCounters) {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_BATCH, MAX_BATCH_PHOTO_BYTES, cut_batch};
+    use super::{MAX_BATCH, cut_batch};
 
-    /// Items of `size` bytes each, `count` of them waiting after the first.
-    fn cut(count: usize, size: usize) -> (Vec<usize>, Option<usize>) {
+    /// The first item and `count` waiting after it.
+    fn cut(count: usize) -> (Vec<usize>, Vec<usize>) {
         let mut waiting = (1..=count).collect::<Vec<_>>().into_iter();
-        cut_batch(0, || waiting.next(), |_| size)
+        let taken = cut_batch(0, || waiting.next());
+        (taken, waiting.collect())
     }
 
     #[test]
     fn a_batch_takes_what_waits_up_to_its_count() {
-        assert_eq!(cut(0, 10), (vec![0], None));
-        assert_eq!(cut(9, 10).0.len(), 10);
-        let (taken, next) = cut(1000, 10);
+        assert_eq!(cut(0), (vec![0], vec![]));
+        assert_eq!(cut(9).0.len(), 10);
+        let (taken, left) = cut(1000);
         assert_eq!(taken.len(), MAX_BATCH);
-        // What is left stays in the queue, not carried.
-        assert_eq!(next, None);
-    }
-
-    #[test]
-    fn photos_past_the_bytes_start_the_next_batch() {
-        let size = MAX_BATCH_PHOTO_BYTES / 4;
-        let (taken, next) = cut(10, size);
-        assert_eq!(taken, vec![0, 1, 2, 3]);
-        assert_eq!(next, Some(4));
-        // One report larger than the bound still goes, alone.
-        let (taken, next) = cut(3, MAX_BATCH_PHOTO_BYTES + 1);
-        assert_eq!((taken, next), (vec![0], Some(1)));
+        // What is left stays in the queue, untouched.
+        assert_eq!(left.first(), Some(&MAX_BATCH));
+        assert_eq!(left.len(), 1001 - MAX_BATCH);
     }
 }

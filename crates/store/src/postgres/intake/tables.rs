@@ -6,11 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use aduan_domain::filing::{FilingMessage, FilingPlan};
-use aduan_domain::report::{NewPhoto, PhotoKind, TriageMark};
+use aduan_domain::report::{ImageObject, NewPhoto, PhotoKind, TriageMark};
 use aduan_domain::{ReportId, Ticket};
 
 use super::Submission;
 use crate::counts::Contribution;
+use crate::postgres::reports::image_size;
 use crate::postgres::rows::{column, micros};
 use crate::postgres::{db_error, search};
 use crate::values::{EventRow, capture_time, reply_payload};
@@ -260,29 +261,43 @@ pub(super) async fn insert_photos(conn: &mut PgConnection, fresh: &[Fresh<'_>]) 
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO photos (report_id, event_id, kind, content_type, bytes, created_at,
-             captured_at, evidence_lat, evidence_lon)
-         SELECT p.report_id, p.event_id, p.kind, p.content_type, p.bytes, p.created_at,
-             p.captured_at, p.lat, p.lon
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bytea[],
-                     $6::bigint[], $7::text[], $8::float8[], $9::float8[])
-             WITH ORDINALITY AS p(report_id, event_id, kind, content_type, bytes, created_at,
-                                  captured_at, lat, lon, n)
+        "INSERT INTO photos (report_id, event_id, kind, content_type, created_at,
+             captured_at, evidence_lat, evidence_lon, image_sha256, image_size,
+             thumbnail_sha256, thumbnail_size)
+         SELECT p.report_id, p.event_id, p.kind, p.content_type, p.created_at,
+             p.captured_at, p.lat, p.lon, p.image, p.image_size, p.thumbnail, p.thumbnail_size
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[],
+                     $6::text[], $7::float8[], $8::float8[], $9::bytea[], $10::bigint[],
+                     $11::bytea[], $12::bigint[])
+             WITH ORDINALITY AS p(report_id, event_id, kind, content_type, created_at,
+                                  captured_at, lat, lon, image, image_size, thumbnail,
+                                  thumbnail_size, n)
          ORDER BY p.n",
     )
     .bind(column(&photos, |(f, _)| f.id))
     .bind(column(&photos, |(f, _)| f.event))
     .bind(column(&photos, |_| PhotoKind::Report.code()))
     .bind(column(&photos, |(_, p)| p.content_type))
-    .bind(column(&photos, |(_, p)| p.bytes.as_slice()))
     .bind(column(&photos, |(f, _)| micros(f.at)))
     .bind(column(&photos, |(_, p)| {
         p.evidence.captured_at.map(capture_time)
     }))
     .bind(column(&photos, |(_, p)| p.evidence.location.map(|c| c.lat)))
     .bind(column(&photos, |(_, p)| p.evidence.location.map(|c| c.lon)))
+    .bind(column(&photos, |(_, p)| p.image.sha256.as_slice()))
+    .bind(sizes(&photos, |p| &p.image)?)
+    .bind(column(&photos, |(_, p)| p.thumbnail.sha256.as_slice()))
+    .bind(sizes(&photos, |p| &p.thumbnail)?)
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+/// The sizes of one of each photo's images, as PostgreSQL stores them.
+fn sizes(
+    photos: &[(&Fresh<'_>, &NewPhoto)],
+    image: impl Fn(&NewPhoto) -> &ImageObject,
+) -> StoreResult<Vec<i64>> {
+    photos.iter().map(|(_, p)| image_size(image(p))).collect()
 }

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -66,11 +66,7 @@ fn cached(
     body: String,
 ) -> Response {
     let etag = format!("\"{etag}\"");
-    let fresh = headers
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut response = if fresh {
+    let mut response = if crate::etag::matches(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         body.into_response()

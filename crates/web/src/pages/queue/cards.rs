@@ -16,7 +16,7 @@ use crate::app_error::AppError;
 use crate::pages::labels::{Pill, category_name, local_time, pill, region_name};
 use crate::pages::{Lang, Texts};
 use crate::state::AppState;
-use crate::views::{description_for, photo_url};
+use crate::views::{description_for, thumbnail_url};
 
 /// Most characters of the description a card shows before its ellipsis.
 const FIRST_LINE: usize = 120;
@@ -119,7 +119,7 @@ pub async fn thumbnail(
     Ok(photos
         .iter()
         .find(|p| access::may_see_photo(report, p, &rejected, Some(reader)))
-        .map(|p| photo_url(&report.ticket.to_string(), p.id)))
+        .map(|p| thumbnail_url(&report.ticket.to_string(), p.id)))
 }
 
 /// The first line of `text`, at most `max` characters, with an ellipsis when cut.
