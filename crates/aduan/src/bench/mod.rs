@@ -73,6 +73,7 @@ mod channel;
 mod durability;
 mod generator;
 mod load;
+mod photo_bytes;
 mod queue;
 mod report;
 mod server;
@@ -112,6 +113,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     if args.queue {
         return queue::run(args).await;
+    }
+    if args.photo_bytes {
+        return tokio::task::spawn_blocking(photo_bytes::run).await?;
     }
 
     let scratch = match &args.postgres {
