@@ -369,6 +369,15 @@ pub struct BenchArgs {
     /// outside the database); no server is started.
     #[arg(long, conflicts_with_all = ["url", "channel", "regions", "postgres", "queue"])]
     pub photo_bytes: bool,
+    /// Measure the import of history instead of intake: `--import-years` synthetic years of
+    /// Jakarta's volume imported as `aduan import` does, into a new store (SQLite, or
+    /// `--postgres`), each year timed.
+    #[arg(long, conflicts_with_all = ["url", "channel", "regions", "queue", "photo_bytes"])]
+    pub import: bool,
+    /// Synthetic years (134,814 lines each) the import bench imports.
+    #[arg(long, default_value_t = 1, requires = "import",
+        value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub import_years: u32,
     /// Synthetic years (134,814 reports each) in the queue bench's store.
     #[arg(long, default_value_t = 8, requires = "queue",
         value_parser = clap::value_parser!(u32).range(1..=20))]

@@ -72,6 +72,7 @@ mod api;
 mod channel;
 mod durability;
 mod generator;
+mod import;
 mod load;
 mod photo_bytes;
 mod queue;
@@ -113,6 +114,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     if args.queue {
         return queue::run(args).await;
+    }
+    if args.import {
+        return import::run(args).await;
     }
     if args.photo_bytes {
         return tokio::task::spawn_blocking(photo_bytes::run).await?;
