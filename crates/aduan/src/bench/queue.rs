@@ -27,7 +27,7 @@ use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use tokio::task::JoinSet;
 
-use aduan_domain::stats::{format_count, resolve_category};
+use aduan_domain::stats::{Period, StatsQuery, format_count, resolve_category};
 use aduan_store::Store;
 use aduan_store::postgres::PgStore;
 use aduan_store::postgres::scratch::ScratchDatabase;
@@ -255,6 +255,15 @@ async fn prepare(
     )
     .await
     .map_err(|e| anyhow::anyhow!("creating the coordinator: {e}"))?;
+    // The statistics of what was imported are folded in beside the import on PostgreSQL;
+    // asking once waits for the last of them, so that no question is timed against it.
+    let everything = Period::parse(
+        &format!("{}-01-01", LATEST_YEAR + 1 - i32::try_from(years)?),
+        &format!("{}-01-01", LATEST_YEAR + 1),
+    )?;
+    store
+        .stats_counts(StatsQuery::new(everything, Vec::new()))
+        .await?;
     let category = resolve_category(&jurisdiction, "Jalan")?
         .as_str()
         .to_owned();

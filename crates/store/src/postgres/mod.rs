@@ -80,6 +80,9 @@ async fn fold_continuously(pool: PgPool) {
         if let Err(e) = aggregates::fold(&pool, aggregates::Others::Skip).await {
             tracing::warn!(error = %e, "cannot fold the statistics' queued changes");
         }
+        if let Err(e) = aggregates::vacuum_queue_if_dead(&pool).await {
+            tracing::warn!(error = %e, "cannot vacuum the statistics' queue");
+        }
     }
 }
 
