@@ -1,5 +1,7 @@
-//! Upgrading a city's database from before the statistics' counts: opening it with this
-//! version gives every existing report its local day and counts it, once.
+//! Upgrading a city's database made by an older version: opening it counts every existing
+//! report by its local day once (from before the statistics' counts), indexes them for
+//! search (from before search), and sets its photos' bytes aside to be moved out to the
+//! photo store (from before photos left the database).
 
 // Tests may panic on a broken fixture: that is a failed test, not a bug to handle.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -9,6 +11,26 @@ use aduan_domain::{CategoryCode, Channel, RegionCode, ReportState};
 use aduan_store::StatsStore;
 use aduan_store::sqlite::SqliteStore;
 use rusqlite::{Connection, params};
+
+/// A database at `path` as an older version left it: each of `migrations` applied and
+/// recorded (version N is the N-th; migration 15 was never released).
+fn older_database(path: &std::path::Path, migrations: &[&str]) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+    )
+    .unwrap();
+    let versions = (1..=14).chain(16..);
+    for (version, sql) in versions.zip(migrations) {
+        conn.execute_batch(sql).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+            [version],
+        )
+        .unwrap();
+    }
+    conn
+}
 
 /// The schema as version 3 left it.
 const BEFORE_STATISTICS: [&str; 3] = [
@@ -29,19 +51,7 @@ async fn opening_an_older_database_counts_its_reports_by_local_day() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("aduan.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
-        )
-        .unwrap();
-        for (i, sql) in BEFORE_STATISTICS.iter().enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.execute(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
-                [i as i64 + 1],
-            )
-            .unwrap();
-        }
+        let conn = older_database(&path, &BEFORE_STATISTICS);
         conn.execute(
             "INSERT INTO settings (id, data) VALUES (1, ?1)",
             [r#"{"name":"Jakarta","time_zone":"Asia/Jakarta"}"#],
@@ -164,19 +174,7 @@ async fn opening_a_database_from_before_search_indexes_its_reports() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("aduan.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
-        )
-        .unwrap();
-        for (i, sql) in BEFORE_SEARCH.iter().enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.execute(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
-                [i as i64 + 1],
-            )
-            .unwrap();
-        }
+        let conn = older_database(&path, &BEFORE_SEARCH);
         // (ticket, description, address)
         let reports = [
             ("JK2101310001", "Jalan rusak belum diperbaiki", None),
@@ -257,22 +255,7 @@ async fn photos_stored_in_the_database_wait_to_be_moved_out_with_their_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("aduan.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
-        )
-        .unwrap();
-        for sql in BEFORE_PHOTO_OBJECTS {
-            conn.execute_batch(sql).unwrap();
-        }
-        let versions = (1..=14).chain([16, 17]);
-        for version in versions {
-            conn.execute(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
-                [version],
-            )
-            .unwrap();
-        }
+        let conn = older_database(&path, &BEFORE_PHOTO_OBJECTS);
         // Only the photos matter here; their report rows are not needed to read them.
         conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
         for (id, kind, bytes) in [

@@ -73,20 +73,7 @@ pub async fn add(copy: &Path, photos: &PhotoStore) -> anyhow::Result<ImagesEntry
     let mut batch: Vec<(ImageObject, Vec<u8>)> = Vec::new();
     let mut batch_bytes = 0;
     for image in images {
-        let bytes = photos.get(&image).await.map_err(|e| match e {
-            StoreError::NotFound => anyhow::anyhow!(
-                "image {} is named by a photo but missing from the photo store at {}",
-                image.hex(),
-                photos.location().describe()
-            ),
-            other => other.into(),
-        })?;
-        if !image.holds(&bytes) {
-            bail!(
-                "image {} in the photo store is not what its hash says",
-                image.hex()
-            );
-        }
+        let bytes = read_checked(photos, &image).await?;
         entry.count += 1;
         entry.bytes += image.size;
         batch_bytes += image.size;
@@ -122,6 +109,27 @@ async fn write(copy: &Path, batch: Vec<(ImageObject, Vec<u8>)>) -> anyhow::Resul
     .await?
 }
 
+/// The bytes of `image` in `photos`, which must be there and be what its hash says.
+async fn read_checked(photos: &PhotoStore, image: &ImageObject) -> anyhow::Result<Vec<u8>> {
+    let at = || photos.location().describe();
+    let bytes = photos.get(image).await.map_err(|e| match e {
+        StoreError::NotFound => anyhow::anyhow!(
+            "image {} is named by a photo but missing from the photo store at {}",
+            image.hex(),
+            at()
+        ),
+        other => other.into(),
+    })?;
+    if !image.holds(&bytes) {
+        bail!(
+            "image {} in {} is not what its hash says",
+            image.hex(),
+            at()
+        );
+    }
+    Ok(bytes)
+}
+
 /// Copy every image the photos of the SQLite database `db` name from `from` to `to`, each
 /// checked against its hash; one `to` holds already is not copied again. Returns what was
 /// copied.
@@ -133,21 +141,7 @@ pub async fn copy(db: &Path, from: &PhotoStore, to: &PhotoStore) -> anyhow::Resu
         if to.contains(&image).await? {
             continue;
         }
-        let bytes = from.get(&image).await.map_err(|e| match e {
-            StoreError::NotFound => anyhow::anyhow!(
-                "image {} is named by a photo but missing from {}",
-                image.hex(),
-                from.location().describe()
-            ),
-            other => other.into(),
-        })?;
-        if !image.holds(&bytes) {
-            bail!(
-                "image {} in {} is not what its hash says",
-                image.hex(),
-                from.location().describe()
-            );
-        }
+        let bytes = read_checked(from, &image).await?;
         to.put(bytes).await?;
         entry.count += 1;
         entry.bytes += image.size;
