@@ -69,6 +69,17 @@ impl AcceptedPhoto {
     pub fn fetched(clean: CleanPhoto) -> Self {
         Self::new(clean, Provenance::Reporter)
     }
+
+    /// Put its images in the photo store (durably) and describe them for the database.
+    pub async fn store(self, store: &PhotoStore) -> aduan_store::StoreResult<NewPhoto> {
+        let Self { clean } = self;
+        Ok(NewPhoto {
+            content_type: clean.content_type,
+            image: store.put(clean.bytes).await?,
+            thumbnail: store.put(clean.thumbnail).await?,
+            evidence: clean.evidence,
+        })
+    }
 }
 
 /// Put accepted photos' images in the photo store (durably) and describe them for the
@@ -79,15 +90,8 @@ pub async fn store_photos(
     photos: Vec<AcceptedPhoto>,
 ) -> aduan_store::StoreResult<Vec<NewPhoto>> {
     let mut stored = Vec::with_capacity(photos.len());
-    for AcceptedPhoto { clean } in photos {
-        let image = store.put(clean.bytes).await?;
-        let thumbnail = store.put(clean.thumbnail).await?;
-        stored.push(NewPhoto {
-            content_type: clean.content_type,
-            image,
-            thumbnail,
-            evidence: clean.evidence,
-        });
+    for photo in photos {
+        stored.push(photo.store(store).await?);
     }
     Ok(stored)
 }

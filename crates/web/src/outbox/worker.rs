@@ -17,7 +17,7 @@ use aduan_store::{OutboxItem, OutboxKind, OutboxOutcome, StoreError, StoreResult
 use super::compose::{ReplyPayload, compose, with_tracking_code};
 use crate::contact::open_reply;
 use crate::metrics::OutboxAttempt;
-use crate::photos::{AcceptedPhoto, MAX_PHOTO_BYTES, clean_photo, store_photos};
+use crate::photos::{AcceptedPhoto, MAX_PHOTO_BYTES, clean_photo};
 use crate::state::AppState;
 
 /// How often and how long to try.
@@ -301,12 +301,10 @@ impl OutboxWorker {
             .map_err(Failure::Temporary)?
             .map_err(|e| Failure::Permanent(format!("the fetched photo is unusable: {e}")))?;
         // A reporter's photo keeps no capture place: it may be their home.
-        let stored = store_photos(&self.state.photos, vec![AcceptedPhoto::fetched(clean)])
+        let photo = AcceptedPhoto::fetched(clean)
+            .store(&self.state.photos)
             .await
             .map_err(|e| Failure::Temporary(e.to_string()))?;
-        let Some(photo) = stored.into_iter().next() else {
-            return Err(Failure::Temporary("the photo was not stored".into()));
-        };
         self.state
             .store
             .attach_fetched_photo(item.id, photo, now)
