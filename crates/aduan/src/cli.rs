@@ -65,6 +65,9 @@ pub enum Command {
     /// File reports from messages that arrived through a channel.
     #[command(subcommand)]
     Ingest(IngestCommand),
+    /// Look after the photo store (`--photos`).
+    #[command(subcommand)]
+    Photos(PhotosCommand),
     /// Measure reports/s and latency over HTTP at high concurrency (JSON reports, or with
     /// `--channel sms` signed SMS webhooks and the answers they get), then check that every
     /// acknowledged report survived a crash. Build with `--release` first.
@@ -415,6 +418,21 @@ pub enum JurisdictionCommand {
 pub enum ApiKeyCommand {
     /// Issue a key for the app NAME and print it once (only its hash is stored).
     Create { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PhotosCommand {
+    /// Remove the images no photo names (put for a submission whose database write then
+    /// failed), when last written more than `--older-than-hours` ago; print what was found.
+    Sweep {
+        /// Leave images written more recently than this alone: their submission may still
+        /// be on its way to the database.
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=8760))]
+        older_than_hours: u32,
+        /// Count what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

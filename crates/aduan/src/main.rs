@@ -34,7 +34,7 @@ use aduan_store::sqlite::SqliteStore;
 
 use cli::{
     ApiKeyCommand, AuditCommand, Cli, Command, ConfigCommand, IngestCommand, JurisdictionCommand,
-    KeyCommand, RegionsCommand,
+    KeyCommand, PhotosCommand, RegionsCommand,
 };
 
 /// mimalloc: many small allocations per request, from both cores at once. Built without
@@ -233,6 +233,26 @@ async fn main() -> anyhow::Result<()> {
             let key = keys::create_api_key(store.as_ref(), &name).await?;
             println!("API key for {name}: {key}");
             println!("Keep it now: aduan stores only its hash and cannot show it again.");
+            Ok(())
+        }
+        Command::Photos(PhotosCommand::Sweep {
+            older_than_hours,
+            dry_run,
+        }) => {
+            let database = Database::resolve(&data_dir, database_url.as_deref())?;
+            let photos = serve::open_photos(&data_dir, &database, &settings).await?;
+            let store = open().await?;
+            let cut_off = chrono::Utc::now() - chrono::Duration::hours(older_than_hours.into());
+            let swept =
+                aduan_web::photo_sweep::sweep(store.as_ref(), &photos, cut_off, dry_run).await?;
+            println!(
+                "{} image(s) named by photos; {} unnamed written in the last {older_than_hours} h, kept; {} unnamed older, {} ({} bytes)",
+                swept.named,
+                swept.young,
+                swept.removed,
+                if dry_run { "to remove" } else { "removed" },
+                swept.removed_bytes
+            );
             Ok(())
         }
         Command::Ingest(IngestCommand::Email(mut args)) => {

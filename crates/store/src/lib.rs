@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use aduan_domain::import::ImportedReport;
 use aduan_domain::location::Boundary;
 use aduan_domain::message::{Message, NewMessage};
-use aduan_domain::report::{NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
+use aduan_domain::report::{ImageObject, NewPhoto, NewReport, PhotoInfo, Report, TimelineEntry};
 use aduan_domain::stats::{StatsCounts, StatsQuery};
 use aduan_domain::stepping::ActionRecord;
 use aduan_domain::ticket::{Ticket, TicketPrefix};
@@ -173,6 +173,13 @@ pub trait ReportStore: Send + Sync {
     async fn photos(&self, report: ReportId) -> StoreResult<Vec<PhotoInfo>>;
     /// One photo of the report (its images are in the photo store).
     async fn photo(&self, report: ReportId, photo: i64) -> StoreResult<PhotoInfo>;
+    /// The images of up to `limit` photos past photo `after`, in id order: `(photo, display
+    /// image, thumbnail)`, for finding the photo store's objects no photo names.
+    async fn photo_images(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, ImageObject, ImageObject)>>;
     /// Up to `limit` photos stored before photos left the database, with their bytes,
     /// in the order they were stored (see [`photo_store`]).
     async fn photos_to_move(&self, limit: u32) -> StoreResult<Vec<PhotoToMove>>;

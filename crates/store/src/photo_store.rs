@@ -248,6 +248,44 @@ impl PhotoStore {
             })
     }
 
+    /// The images under one two-hex-digit fan-out (`fan`, 0-255) of the store, each with when
+    /// it was last written; objects whose names are not an image's are left out.
+    pub async fn images_in_fan(&self, fan: u8) -> StoreResult<Vec<StoredImage>> {
+        let dir = format!("sha256/{fan:02x}");
+        let dir = if self.prefix.is_empty() {
+            ObjectPath::from(dir)
+        } else {
+            ObjectPath::from(format!("{}/{dir}", self.prefix))
+        };
+        let listed = self
+            .objects
+            .list_with_delimiter(Some(&dir))
+            .await
+            .map_err(|e| StoreError::Other(format!("cannot list the photo store: {e}")))?;
+        Ok(listed
+            .objects
+            .into_iter()
+            .filter_map(|meta| {
+                let sha256 = parse_hex(meta.location.filename()?)?;
+                (sha256[0] == fan).then_some(StoredImage {
+                    image: ImageObject {
+                        sha256,
+                        size: meta.size,
+                    },
+                    written_at: meta.last_modified,
+                })
+            })
+            .collect())
+    }
+
+    /// Delete `image` (nothing when it is not there).
+    pub async fn delete(&self, image: &ImageObject) -> StoreResult<()> {
+        match self.objects.delete(&self.key(image)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(failure("delete", image)(e)),
+        }
+    }
+
     /// Whether the store holds `image` (by key and size; the bytes are not read).
     pub async fn contains(&self, image: &ImageObject) -> StoreResult<bool> {
         match self.objects.head(&self.key(image)).await {
@@ -256,6 +294,26 @@ impl PhotoStore {
             Err(e) => Err(failure("look up", image)(e)),
         }
     }
+}
+
+/// An image found in the store, and when it was last written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredImage {
+    pub image: ImageObject,
+    pub written_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// 32 bytes from 64 lowercase hex digits.
+fn parse_hex(name: &str) -> Option<[u8; 32]> {
+    let lower = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if name.len() != 64 || !name.bytes().all(lower) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(name.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 fn failure(
@@ -348,6 +406,21 @@ mod tests {
             store.get(&wrong_size).await,
             Err(StoreError::Other(_))
         ));
+
+        // Listed under its fan-out with its size, and deleted (twice is fine).
+        let fan = image.sha256[0];
+        let listed = store.images_in_fan(fan).await.unwrap();
+        assert_eq!(listed.iter().map(|i| i.image).collect::<Vec<_>>(), [image]);
+        assert!(
+            store
+                .images_in_fan(fan.wrapping_add(1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store.delete(&image).await.unwrap();
+        store.delete(&image).await.unwrap();
+        assert!(!store.contains(&image).await.unwrap());
     }
 
     #[test]

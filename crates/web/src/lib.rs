@@ -27,6 +27,7 @@ pub mod outbox;
 mod pages;
 pub mod password_policy;
 pub mod photo_move;
+pub mod photo_sweep;
 mod photos;
 mod popular;
 pub mod push;

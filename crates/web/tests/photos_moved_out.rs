@@ -64,3 +64,76 @@ async fn a_photo_kept_in_the_database_is_moved_out_once_and_served_again() {
     );
     assert_ne!(photo.body, kept);
 }
+
+/// Images no photo names (a submission whose database write failed after its images were
+/// put) are removed once older than the cut-off; named ones and young ones stay.
+#[tokio::test]
+async fn images_no_photo_names_are_swept_once_old_enough() {
+    use aduan_web::photo_sweep::{Swept, sweep};
+
+    let app = TestApp::spawn().await;
+    let citizen = app.register_citizen("warga.sapu").await;
+    let view: Value = citizen
+        .submit_with_photos(&report_body("jalan", "31.74.01"), vec![jpeg()])
+        .await
+        .expect(201);
+    let url = view["photos"][0]["url"].as_str().unwrap().to_owned();
+    let photos = &app.state.photos;
+    let old = photos
+        .put(b"orphan of a failed follow-up".to_vec())
+        .await
+        .unwrap();
+    let young = photos
+        .put(b"orphan of a submission on its way".to_vec())
+        .await
+        .unwrap();
+    let file = |image: &ImageObject| {
+        let hex = image.hex();
+        app.photos_dir
+            .path()
+            .join("photos/sha256")
+            .join(&hex[..2])
+            .join(&hex)
+    };
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(file(&old))
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
+    let cut_off = chrono::Utc::now() - chrono::Duration::hours(24);
+
+    let counted = sweep(app.store.as_ref(), photos, cut_off, true)
+        .await
+        .unwrap();
+    let expected = Swept {
+        named: 2,
+        young: 1,
+        removed: 1,
+        removed_bytes: old.size,
+    };
+    assert_eq!(counted, expected);
+    assert!(file(&old).exists(), "a dry run removes nothing");
+
+    assert_eq!(
+        sweep(app.store.as_ref(), photos, cut_off, false)
+            .await
+            .unwrap(),
+        expected
+    );
+    assert!(!file(&old).exists());
+    assert!(file(&young).exists());
+    assert_eq!(
+        citizen.get_url(&url).await.status,
+        200,
+        "the photo's images stay"
+    );
+    assert_eq!(
+        sweep(app.store.as_ref(), photos, cut_off, false)
+            .await
+            .unwrap()
+            .removed,
+        0
+    );
+}

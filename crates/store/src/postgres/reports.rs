@@ -354,6 +354,26 @@ impl ReportStore for PgStore {
         photo_info(&found.ok_or(StoreError::NotFound)?)
     }
 
+    async fn photo_images(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, ImageObject, ImageObject)>> {
+        let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, image_sha256, image_size, thumbnail_sha256, thumbnail_size
+             FROM photos WHERE id > $1 AND {PHOTO_MOVED} ORDER BY id LIMIT $2"
+        )))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|row| Ok((get(row, 0)?, image_at(row, 1)?, image_at(row, 3)?)))
+            .collect()
+    }
+
     async fn photos_to_move(&self, limit: u32) -> StoreResult<Vec<PhotoToMove>> {
         let found =
             sqlx::query("SELECT photo_id, bytes FROM photos_to_move ORDER BY photo_id LIMIT $1")

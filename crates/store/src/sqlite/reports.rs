@@ -449,6 +449,32 @@ impl ReportStore for SqliteStore {
             .await
     }
 
+    async fn photo_images(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, ImageObject, ImageObject)>> {
+        self.readers
+            .read(move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(&format!(
+                        "SELECT id, image_sha256, image_size, thumbnail_sha256, thumbnail_size
+                         FROM photos WHERE id > ?1 AND {PHOTO_MOVED} ORDER BY id LIMIT ?2"
+                    ))
+                    .map_err(StoreError::other)?;
+                let mut found = stmt
+                    .query(params![after, limit])
+                    .map_err(StoreError::other)?;
+                let mut out = Vec::new();
+                while let Some(row) = found.next().map_err(StoreError::other)? {
+                    let id = row.get(0).map_err(StoreError::other)?;
+                    out.push((id, image_at(row, 1)?, image_at(row, 3)?));
+                }
+                Ok(out)
+            })
+            .await
+    }
+
     async fn photos_to_move(&self, limit: u32) -> StoreResult<Vec<PhotoToMove>> {
         self.readers
             .read(move |conn| {

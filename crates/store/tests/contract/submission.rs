@@ -174,6 +174,14 @@ pub async fn unknown_ticket_and_photo_are_not_found(store: Arc<dyn Store>) {
         store.photos(first.id).await.unwrap()[0].image,
         photo(4, 100).image
     );
+    // Every photo's images, page by page in id order.
+    let sent = photo(4, 100);
+    assert_eq!(
+        store.photo_images(0, 10).await.unwrap(),
+        [(photo_id, sent.image, sent.thumbnail)]
+    );
+    assert!(store.photo_images(photo_id, 10).await.unwrap().is_empty());
+    assert!(store.photo_images(0, 0).await.unwrap().is_empty());
 }
 
 /// What `submit_report` returns is what `report` reads back later, even when the clock has
