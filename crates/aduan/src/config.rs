@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use aduan_store::identity::IdentityKey;
-use aduan_store::photo_store::PhotoLocation;
+use aduan_store::photo_store::{PhotoLocation, PhotoStore};
 
 use crate::at_rest;
 use crate::cli::KeyArgs;
@@ -59,6 +59,21 @@ pub fn photo_location(
         Database::Sqlite(path) => PhotoLocation::beside(path),
         Database::Postgres(_) => PhotoLocation::Files(data_dir.join("photos")),
     })
+}
+
+/// The photo store `configured` (or the default, see [`photo_location`]) names, opened and
+/// checked: a missing bucket or refused keys stop the command here rather than every photo
+/// later.
+pub async fn open_photos(
+    data_dir: &Path,
+    database: &Database,
+    configured: Option<&str>,
+) -> anyhow::Result<PhotoStore> {
+    let location = photo_location(data_dir, database, configured)?;
+    let photos = PhotoStore::open(&location)?;
+    photos.check().await?;
+    tracing::info!(location = %location.describe(), "photo store");
+    Ok(photos)
 }
 
 /// Where an identity key was found, said for an operator (never the key itself).

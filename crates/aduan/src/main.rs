@@ -180,7 +180,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Backup(args) => {
             let result = match Database::resolve(&data_dir, database_url.as_deref()) {
-                Ok(database) => match serve::open_photos(&data_dir, &database, &settings).await {
+                Ok(database) => match config::open_photos(&data_dir, &database, photos).await {
                     Ok(photos) => backup::take(&database, &photos, &args.to).await,
                     Err(e) => Err(e),
                 },
@@ -240,7 +240,7 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
         }) => {
             let database = Database::resolve(&data_dir, database_url.as_deref())?;
-            let photos = serve::open_photos(&data_dir, &database, &settings).await?;
+            let photos = config::open_photos(&data_dir, &database, photos).await?;
             let store = open().await?;
             let cut_off = chrono::Utc::now() - chrono::Duration::hours(older_than_hours.into());
             let swept =
@@ -258,7 +258,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Ingest(IngestCommand::Email(mut args)) => {
             args.key = key;
             let database = Database::resolve(&data_dir, database_url.as_deref())?;
-            let photos = serve::open_photos(&data_dir, &database, &settings).await?;
+            let photos = config::open_photos(&data_dir, &database, photos).await?;
             ingest::email(open().await?, photos, &data_dir, args).await
         }
         Command::User(command) => {

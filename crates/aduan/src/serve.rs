@@ -23,20 +23,6 @@ use crate::demo;
 use crate::import;
 use crate::settings::{ServeChecks, Settings};
 
-/// The photo store the settings name, checked: a missing bucket or refused keys stop the
-/// start here rather than every photo later.
-pub async fn open_photos(
-    data_dir: &Path,
-    database: &config::Database,
-    settings: &Settings,
-) -> anyhow::Result<PhotoStore> {
-    let location = config::photo_location(data_dir, database, settings.photos.location.as_deref())?;
-    let photos = PhotoStore::open(&location)?;
-    photos.check().await?;
-    tracing::info!(location = %location.describe(), "photo store");
-    Ok(photos)
-}
-
 /// Move the photos an earlier version kept in the database out to the photo store.
 pub async fn move_photos_out(store: &dyn Store, photos: &PhotoStore) -> anyhow::Result<u64> {
     let moved = aduan_web::photo_move::move_out(store, photos)
@@ -123,7 +109,8 @@ pub async fn run(
             "Web Push is off: set push.contact (mailto: or https) or an https server.public_url"
         );
     }
-    let photos = open_photos(data_dir, &database, settings).await?;
+    let photos =
+        config::open_photos(data_dir, &database, settings.photos.location.as_deref()).await?;
     // Before serving: until they are moved, those photos would not show.
     move_photos_out(store.as_ref(), &photos).await?;
     let mut state = AppState::new(Arc::clone(&store), photos, catalog, config);

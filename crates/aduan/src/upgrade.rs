@@ -79,13 +79,11 @@ async fn move_photos(
         return Ok(());
     }
     let database = Database::resolve(data_dir, database_url)?;
-    let location = crate::config::photo_location(data_dir, &database, configured)?;
-    let photos = aduan_store::photo_store::PhotoStore::open(&location)?;
-    photos.check().await?;
+    let photos = crate::config::open_photos(data_dir, &database, configured).await?;
     let moved = crate::serve::move_photos_out(store.as_ref(), &photos).await?;
     println!(
         "moved {moved} photo(s) out of the database to {}",
-        location.describe()
+        photos.location().describe()
     );
     Ok(())
 }
